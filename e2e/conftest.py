@@ -1,0 +1,145 @@
+"""End-to-end fixtures: gunicorn serving the app on PostgreSQL with the real slapd; Chromium."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from sqlalchemy import text
+from sqlmodel import Session
+
+from kaa_web import migrate
+from kaa_web.db import create_engine
+from kaa_web.demo_data import seed_schools, seed_staff
+from tests.servers import USER_FOR_ROLE, empty_tables, free_port, password_for
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium: no browser download is possible on these machines."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }
+
+
+def _env_for(settings: dict) -> dict:
+    env = {f"KAA_{name.upper()}": str(value) for name, value in settings.items()}
+    return {**os.environ, **env}
+
+
+@pytest.fixture(scope="session")
+def e2e_database(postgres_url):
+    admin = create_engine(postgres_url)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS kaa_e2e"))
+        conn.execute(text("CREATE DATABASE kaa_e2e"))
+    admin.dispose()
+    url = postgres_url.rsplit("/", 1)[0] + "/kaa_e2e"
+    engine = create_engine(url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def server_url(e2e_database, ldap_server, tmp_path_factory):
+    """The app under gunicorn (a real WSGI server), as production runs it."""
+    port = free_port()
+    settings = {
+        **ldap_server.settings,
+        "database_url": str(e2e_database.url.render_as_string(hide_password=False)),
+        "secret_key": "e2e-" + "k" * 40,
+    }
+    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "120",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=_env_for(settings),
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/halsa", timeout=1)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not start:\n" + log.read_text()) from None
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def fresh_data(e2e_database):
+    """Each journey starts from the same small, known data."""
+    empty_tables(e2e_database)
+    with Session(e2e_database) as db:
+        seed_staff(db)
+        seed_schools(db)
+        db.commit()
+    yield
+
+
+@pytest.fixture
+def db(e2e_database):
+    with Session(e2e_database, expire_on_commit=False) as session:
+        yield session
+
+
+_axe = Axe()
+
+
+def assert_accessible(page) -> None:
+    """axe-core finds no violations on the page as it stands now."""
+    results = _axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def login(page, server_url: str, role_or_username: str) -> None:
+    """Log in through the real form, with the keyboard only."""
+    username = USER_FOR_ROLE.get(role_or_username, role_or_username)
+    page.goto(server_url + "/logga-in")
+    assert_accessible(page)
+    page.keyboard.press("Tab")  # skip link first
+    page.get_by_label("Användarnamn").focus()
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(password_for(username))
+    page.keyboard.press("Enter")
+    page.wait_for_url(server_url + "/")

@@ -1,0 +1,145 @@
+"""The application factory: settings, extensions, blueprints, security headers, errors, CLI."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask import Flask, abort, g, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from kaa_web import db as kaa_db
+from kaa_web.config import load_settings
+from kaa_web.login import login_manager, refresh_roles_if_due
+from kaa_web.navigation import nav_items
+from kaa_web.permissions import ROLE_LABELS, endpoint_is_declared
+from kaa_web.sessions import DatabaseSessionInterface
+from kaa_web.templating import register_filters
+
+csrf = CSRFProtect()
+log = logging.getLogger(__name__)
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+ERRORS = {
+    400: (
+        "Felaktig begäran",
+        "Sidan kunde inte visa det du skickade. Gå tillbaka och försök igen.",
+    ),
+    403: ("Ingen behörighet", "Du har inte behörighet till den här sidan."),
+    404: ("Sidan finns inte", "Sidan du söker finns inte, eller så har du inte tillgång till den."),
+    405: ("Otillåten metod", "Sidan kan inte användas på det sättet."),
+    413: ("Filen är för stor", "Filen du skickade är större än vad systemet tar emot."),
+    429: ("För många försök", "Du har gjort för många försök. Vänta en stund och försök igen."),
+    500: ("Något gick fel", "Ett oväntat fel inträffade. Inget av det du skickade har sparats."),
+    503: (
+        "Tjänsten är inte tillgänglig",
+        "Tjänsten är inte tillgänglig just nu. Försök igen om en stund.",
+    ),
+}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; `config` overrides settings by name (tests, the demo)."""
+    settings = load_settings(**(config or {}))
+    settings.check()
+    app = Flask(__name__)
+    app.config.update(
+        KAA_SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        DEBUG=settings.debug,
+        SESSION_COOKIE_SECURE=settings.production,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the server-side session
+    )
+    if settings.proxy_count:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count
+        )
+    app.extensions["kaa_engine"] = kaa_db.create_engine(settings.database_url)
+    app.session_interface = DatabaseSessionInterface()
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    app.teardown_appcontext(kaa_db.close_db)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    _register_error_handlers(app)
+    register_filters(app)
+    app.jinja_env.globals.update(nav_items=nav_items, ROLE_LABELS=ROLE_LABELS, settings=settings)
+    from kaa_web.cli import kaa_cli
+
+    app.cli.add_command(kaa_cli)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from kaa_web.views import admin, auth, main
+
+    for module in (auth, main, admin):
+        app.register_blueprint(module.bp)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def _request_id_and_gate():
+        g.request_id = uuid.uuid4().hex
+        if request.endpoint is not None and not endpoint_is_declared(app, request.endpoint):
+            abort(403)  # fail closed: a view without @require is never served
+
+    app.before_request(refresh_roles_if_due)
+
+    @app.after_request
+    def _security_headers(response):
+        headers = response.headers
+        headers["Content-Security-Policy"] = CSP
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["X-Frame-Options"] = "DENY"
+        headers["Referrer-Policy"] = "same-origin"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        headers["X-Request-ID"] = g.get("request_id", "")
+        if request.is_secure:
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if request.endpoint != "static":
+            headers["Cache-Control"] = "no-store"
+        return response
+
+
+def _error_page(code: int, message: str | None = None):
+    title, default = ERRORS[code]
+    return render_template(
+        "errors/error.html", code=code, title=title, message=message or default
+    ), code
+
+
+def _register_error_handlers(app: Flask) -> None:
+    def handler(code):
+        return lambda _error: _error_page(code)
+
+    for code in ERRORS:
+        if code != 500:
+            app.register_error_handler(code, handler(code))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_error):
+        return _error_page(
+            400,
+            "Formuläret hade hunnit gå ut eller saknade sin säkerhetskod. "
+            "Ladda om sidan och skicka igen.",
+        )
+
+    @app.errorhandler(500)
+    def _server_error(error):
+        db = g.pop("db", None)
+        if db is not None:
+            db.rollback()
+            db.close()
+        log.error("unhandled error in request %s", g.get("request_id"), exc_info=error)
+        return _error_page(500)

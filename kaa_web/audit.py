@@ -1,0 +1,47 @@
+"""The one place that writes the audit log: record(), in the caller's transaction or its own."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from kaa_web.db import separate_session
+from kaa_web.models.audit import AUDIT_ACTIONS, AuditEvent
+from kaa_web.permissions import Actor
+
+
+def record(
+    db: Session,
+    actor: Actor,
+    action: str,
+    *,
+    object_type: str = "",
+    object_id: object = "",
+    youth_id: int | None = None,
+    outcome: str = "ok",
+    username: str | None = None,
+    immediately: bool = False,
+) -> None:
+    """Record one access or change.
+
+    By default the event joins the caller's transaction, so a change and its log entry commit or
+    roll back together. `immediately=True` commits it on its own at once: for refusals and failed
+    logins, whose request transaction is rolled back.
+    """
+    if action not in AUDIT_ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    event = AuditEvent(
+        username=(actor.username if username is None else username)[:100],
+        role=actor.role_text[:200],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        youth_id=youth_id,
+        client_address=actor.client_address[:64],
+        request_id=actor.request_id[:64],
+        outcome=outcome[:30],
+    )
+    if immediately:
+        with separate_session(db.get_bind()) as own:
+            own.add(event)
+    else:
+        db.add(event)

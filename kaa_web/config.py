@@ -1,0 +1,117 @@
+"""Every setting of kaa_web, read from the environment (KAA_*) with documented defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+
+ROLES = ("kaa", "arbetsmarknad", "ifo", "skola", "chef", "admin")
+
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the message says what to set."""
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
+
+
+@dataclass
+class Settings:
+    """Typed settings; the field's metadata names its environment variable."""
+
+    env: str = field(default="development", metadata={"env": "KAA_ENV"})
+    secret_key: str = field(default=DEFAULT_SECRET_KEY, metadata={"env": "KAA_SECRET_KEY"})
+    debug: bool = field(default=False, metadata={"env": "KAA_DEBUG"})
+    database_url: str = field(
+        default="sqlite:///instance/kaa.db", metadata={"env": "KAA_DATABASE_URL"}
+    )
+    municipality: str = field(default="Exempelkommun", metadata={"env": "KAA_MUNICIPALITY"})
+    support_contact: str = field(
+        default="KAA-samordnaren, kaa@exempelkommun.se",
+        metadata={"env": "KAA_SUPPORT_CONTACT"},
+    )
+    proxy_count: int = field(default=0, metadata={"env": "KAA_PROXY_COUNT"})
+    # Directory (LDAP)
+    ldap_url: str = field(default="", metadata={"env": "KAA_LDAP_URL"})
+    ldap_bind_dn: str = field(default="", metadata={"env": "KAA_LDAP_BIND_DN"})
+    ldap_bind_password: str = field(default="", metadata={"env": "KAA_LDAP_BIND_PASSWORD"})
+    ldap_user_base: str = field(default="", metadata={"env": "KAA_LDAP_USER_BASE"})
+    ldap_user_filter: str = field(
+        default="(&(objectClass=person)(|(uid={username})(sAMAccountName={username})))",
+        metadata={"env": "KAA_LDAP_USER_FILTER"},
+    )
+    ldap_group_base: str = field(default="", metadata={"env": "KAA_LDAP_GROUP_BASE"})
+    ldap_group_filter: str = field(
+        default="(|(member={user_dn})(uniqueMember={user_dn}))",
+        metadata={"env": "KAA_LDAP_GROUP_FILTER"},
+    )
+    ldap_school_attribute: str = field(default="", metadata={"env": "KAA_LDAP_SCHOOL_ATTRIBUTE"})
+    ldap_starttls: bool = field(default=False, metadata={"env": "KAA_LDAP_STARTTLS"})
+    ldap_ca_file: str = field(default="", metadata={"env": "KAA_LDAP_CA_FILE"})
+    ldap_timeout: float = field(default=5.0, metadata={"env": "KAA_LDAP_TIMEOUT"})
+    role_group_kaa: str = field(default="", metadata={"env": "KAA_ROLE_GROUP_KAA"})
+    role_group_arbetsmarknad: str = field(
+        default="", metadata={"env": "KAA_ROLE_GROUP_ARBETSMARKNAD"}
+    )
+    role_group_ifo: str = field(default="", metadata={"env": "KAA_ROLE_GROUP_IFO"})
+    role_group_skola: str = field(default="", metadata={"env": "KAA_ROLE_GROUP_SKOLA"})
+    role_group_chef: str = field(default="", metadata={"env": "KAA_ROLE_GROUP_CHEF"})
+    role_group_admin: str = field(default="", metadata={"env": "KAA_ROLE_GROUP_ADMIN"})
+    # Sessions and login
+    session_idle_minutes: int = field(default=30, metadata={"env": "KAA_SESSION_IDLE_MINUTES"})
+    session_max_hours: int = field(default=12, metadata={"env": "KAA_SESSION_MAX_HOURS"})
+    role_refresh_minutes: int = field(default=5, metadata={"env": "KAA_ROLE_REFRESH_MINUTES"})
+    login_window_minutes: int = field(default=15, metadata={"env": "KAA_LOGIN_WINDOW_MINUTES"})
+    login_max_failures_user: int = field(default=5, metadata={"env": "KAA_LOGIN_MAX_FAILURES_USER"})
+    login_max_failures_address: int = field(
+        default=30, metadata={"env": "KAA_LOGIN_MAX_FAILURES_ADDRESS"}
+    )
+    max_upload_mb: int = field(default=10, metadata={"env": "KAA_MAX_UPLOAD_MB"})
+    audit_retention_days: int = field(default=3650, metadata={"env": "KAA_AUDIT_RETENTION_DAYS"})
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    def role_groups(self) -> dict[str, str]:
+        """Role name -> configured group DN (only the roles that have one)."""
+        groups = {role: getattr(self, f"role_group_{role}") for role in ROLES}
+        return {role: dn for role, dn in groups.items() if dn}
+
+    def check(self) -> None:
+        """Refuse unsafe production settings with a message naming what to fix."""
+        if not self.production:
+            return
+        problems = []
+        if self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < 32:
+            problems.append("KAA_SECRET_KEY must be set to a random value of at least 32 chars")
+        if self.debug:
+            problems.append("KAA_DEBUG must be off in production")
+        if not self.ldap_url or not self.ldap_user_base:
+            problems.append("KAA_LDAP_URL and KAA_LDAP_USER_BASE must be set in production")
+        if not self.role_groups():
+            problems.append("at least one KAA_ROLE_GROUP_<ROLE> must be set in production")
+        if problems:
+            raise ConfigError("kaa_web refuses to start: " + "; ".join(problems))
+
+
+def env_names() -> dict[str, str]:
+    """Environment variable -> setting name, for documentation and tests."""
+    return {f.metadata["env"]: f.name for f in fields(Settings)}
+
+
+def load_settings(environ: dict[str, str] | None = None, **overrides) -> Settings:
+    """Build settings from the environment, then apply explicit overrides (tests, demo)."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for f in fields(Settings):
+        raw = environ.get(f.metadata["env"])
+        if raw is None:
+            continue
+        kind = type(f.default)
+        values[f.name] = _bool(raw) if kind is bool else kind(raw)
+    values.update(overrides)
+    return Settings(**values)

@@ -1,0 +1,41 @@
+"""Filters for the audit log."""
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms.validators import NumberRange, Optional
+
+from kaa_web.forms import choices
+from kaa_web.models.audit import AUDIT_ACTIONS
+
+ACTION_LABELS = {
+    "login": "Inloggning",
+    "login_failed": "Misslyckad inloggning",
+    "logout": "Utloggning",
+    "view": "Visning",
+    "search": "Sökning",
+    "create": "Skapande",
+    "update": "Ändring",
+    "delete": "Borttagning",
+    "export": "Export",
+    "document_generated": "Dokument skapat",
+    "denied": "Nekad åtkomst",
+}
+
+
+class AuditFilterForm(FlaskForm):
+    """A GET filter form: nothing in it is personal data (ids and account names only)."""
+
+    class Meta:
+        csrf = False
+
+    username = StringField("Användare", validators=[Optional()])
+    action = SelectField(
+        "Händelse",
+        choices=choices(((a, ACTION_LABELS[a]) for a in AUDIT_ACTIONS), blank="Alla"),
+        validators=[Optional()],
+    )
+    youth_id = IntegerField(
+        "Ungdomens id", validators=[Optional(), NumberRange(min=1, message="Ange ett positivt id.")]
+    )
+    date_from = DateField("Från och med", validators=[Optional()])
+    date_to = DateField("Till och med", validators=[Optional()])

@@ -1,0 +1,35 @@
+"""htmx helpers: tell a partial request from a page request, render either, redirect either."""
+
+from __future__ import annotations
+
+from flask import make_response, render_template, request
+from flask import redirect as flask_redirect
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def is_partial() -> bool:
+    """An htmx request that swaps a fragment (not boosted, not a history restore)."""
+    return (
+        is_htmx()
+        and request.headers.get("HX-Boosted") != "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(page: str, partial: str, status: int = 200, **context):
+    """The partial template for htmx swaps, the whole page otherwise; caches keep them apart."""
+    response = make_response(render_template(partial if is_partial() else page, **context), status)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def redirect(location: str):
+    """303 for a plain form post; for htmx, HX-Redirect so the whole page changes."""
+    if is_htmx():
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = location
+        return response
+    return flask_redirect(location, code=303)

@@ -1,0 +1,7 @@
+"""All tables; importing this package registers every model on SQLModel.metadata."""
+
+from kaa_web.models.audit import AuditEvent
+from kaa_web.models.auth import LoginFailure, StaffUser, WebSession
+from kaa_web.models.school_reports import SchoolUnit
+
+__all__ = ["AuditEvent", "LoginFailure", "SchoolUnit", "StaffUser", "WebSession"]

@@ -1,0 +1,39 @@
+"""The append-only audit log: who did what to which object, when and from where."""
+
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from kaa_web.models.base import utcnow
+
+AUDIT_ACTIONS = (
+    "login",
+    "login_failed",
+    "logout",
+    "view",
+    "search",
+    "create",
+    "update",
+    "delete",
+    "export",
+    "document_generated",
+    "denied",
+)
+
+
+class AuditEvent(SQLModel, table=True):
+    """One recorded access or change; holds identifiers only, never names or free text."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    username: str = Field(default="", max_length=100, index=True)
+    role: str = Field(default="", max_length=200)
+    action: str = Field(max_length=30)
+    object_type: str = Field(default="", max_length=50)
+    object_id: str = Field(default="", max_length=64)
+    youth_id: int | None = Field(default=None, index=True)
+    client_address: str = Field(default="", max_length=64)
+    request_id: str = Field(default="", max_length=64)
+    outcome: str = Field(default="ok", max_length=30)

@@ -1,0 +1,120 @@
+"""Roles and permissions in one table, the @require gate every view carries, and the Actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import wraps
+
+from flask import abort, current_app, g, request
+from flask_login import current_user
+
+from kaa_web.config import ROLES
+
+ROLE_LABELS = {
+    "kaa": "KAA-handläggare",
+    "arbetsmarknad": "Arbetsmarknadshandläggare",
+    "ifo": "Socialtjänsten (IFO)",
+    "skola": "Skolpersonal",
+    "chef": "Chef",
+    "admin": "Administratör",
+}
+
+# Which roles hold each permission. Object-level rules (whose records) live in the services.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "signed_in": frozenset(ROLES),
+    "register.read": frozenset({"kaa", "arbetsmarknad", "chef", "ifo"}),
+    "register.write": frozenset({"kaa", "arbetsmarknad"}),
+    "register.import": frozenset({"kaa"}),
+    "worklist.use": frozenset({"kaa", "arbetsmarknad"}),
+    "school_reports.submit": frozenset({"skola"}),
+    "inbox.handle": frozenset({"kaa"}),
+    "documents.generate": frozenset({"kaa", "arbetsmarknad"}),
+    "templates.manage": frozenset({"admin"}),
+    "admin.manage": frozenset({"admin"}),
+    "audit.read": frozenset({"admin"}),
+    "meetings.use": frozenset({"kaa", "arbetsmarknad", "ifo", "chef", "admin"}),
+    "meetings.manage": frozenset({"kaa", "chef", "admin"}),
+    "statistics.read": frozenset({"kaa", "chef"}),
+}
+
+# Endpoints anyone may reach without logging in. Everything else needs @require.
+PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "main.health"})
+
+
+def has_permission(roles, permission: str) -> bool:
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+    return bool(PERMISSIONS[permission] & set(roles))
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: passed to every service so it can check objects and write the audit log."""
+
+    staff_id: int | None
+    username: str
+    roles: frozenset[str] = field(default_factory=frozenset)
+    school_unit_ids: frozenset[int] = field(default_factory=frozenset)
+    client_address: str = ""
+    request_id: str = ""
+
+    def can(self, permission: str) -> bool:
+        return has_permission(self.roles, permission)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+    @property
+    def role_text(self) -> str:
+        return ",".join(sorted(self.roles))
+
+
+SYSTEM_ACTOR = Actor(staff_id=None, username="system", roles=frozenset({"system"}))
+
+
+def current_actor() -> Actor:
+    """The Actor for this request (anonymous visitors get an Actor without roles)."""
+    if current_user.is_authenticated:
+        return Actor(
+            staff_id=current_user.staff_id,
+            username=current_user.username,
+            roles=frozenset(current_user.roles),
+            school_unit_ids=frozenset(current_user.school_unit_ids),
+            client_address=request.remote_addr or "",
+            request_id=g.get("request_id", ""),
+        )
+    return Actor(
+        staff_id=None,
+        username="",
+        client_address=request.remote_addr or "",
+        request_id=g.get("request_id", ""),
+    )
+
+
+def require(*permissions: str):
+    """Allow the view to users holding any of `permissions`; others are sent to login or get 403."""
+    for permission in permissions:
+        if permission not in PERMISSIONS:
+            raise KeyError(f"unknown permission {permission!r}")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()
+            if not any(has_permission(current_user.roles, p) for p in permissions):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_permissions = permissions
+        return wrapped
+
+    return decorator
+
+
+def endpoint_is_declared(app, endpoint: str) -> bool:
+    """True when the endpoint is public or its view carries @require."""
+    if endpoint in PUBLIC_ENDPOINTS:
+        return True
+    view = app.view_functions.get(endpoint)
+    return bool(getattr(view, "required_permissions", None))

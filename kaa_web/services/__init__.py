@@ -1,0 +1,1 @@
+"""Business rules as plain functions: verb_noun(session, *, actor, ...)."""

@@ -1,0 +1,1 @@
+"""Blueprints of thin views: parse the form, call a service, render or redirect."""

@@ -1,0 +1,100 @@
+"""Fixtures: the app on SQLite and on PostgreSQL, a real slapd, clients that log in for real."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+from sqlmodel import Session
+
+from kaa_web import create_app, migrate
+from kaa_web.db import create_engine
+from tests.servers import USER_FOR_ROLE, empty_tables, password_for
+
+TEST_SECRET = "test-secret-" + "x" * 40
+_CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "settings(**overrides): settings for this test's app")
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory):
+    """Every test that uses the database runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite')}/kaa.db"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url):
+    engine = create_engine(database_url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    return database_url
+
+
+class KaaClient(FlaskClient):
+    """A test client that fetches the CSRF token the way a browser gets it: from a page."""
+
+    def csrf_token(self) -> str:
+        page = self.get("/logga-in").get_data(as_text=True)
+        if "X-CSRFToken" not in page:
+            page = self.get("/").get_data(as_text=True)
+        return _CSRF.search(page).group(1)
+
+    def post_form(self, url: str, data: dict | None = None, **kwargs):
+        return self.post(url, data={"csrf_token": self.csrf_token(), **(data or {})}, **kwargs)
+
+
+@pytest.fixture
+def app(request, migrated_database, ldap_server):
+    overrides = {
+        **ldap_server.settings,
+        "database_url": migrated_database,
+        "secret_key": TEST_SECRET,
+    }
+    marker = request.node.get_closest_marker("settings")
+    if marker:
+        overrides.update(marker.kwargs)
+    application = create_app(overrides)
+    application.test_client_class = KaaClient
+    yield application
+    empty_tables(application.extensions["kaa_engine"])
+    application.extensions["kaa_engine"].dispose()
+
+
+@pytest.fixture
+def client(app) -> KaaClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def db_session(app):
+    with Session(app.extensions["kaa_engine"], expire_on_commit=False) as session:
+        yield session
+
+
+def log_in(client: KaaClient, username: str, password: str | None = None):
+    return client.post_form(
+        "/logga-in",
+        {
+            "username": username,
+            "password": password_for(username) if password is None else password,
+        },
+    )
+
+
+@pytest.fixture
+def login_as(app):
+    """login_as("kaa") -> a new client signed in as that role's (or that named) test user."""
+
+    def _login(role_or_username: str) -> KaaClient:
+        c = app.test_client()
+        response = log_in(c, USER_FOR_ROLE.get(role_or_username, role_or_username))
+        assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+        return c
+
+    return _login

@@ -1,0 +1,127 @@
+"""pytest plugin (loaded with -p): the real servers both suites share (slapd, PostgreSQL)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlmodel import SQLModel
+
+import kaa_web.models  # noqa: F401 - every table on the metadata
+from kaa_web.demo_directory import settings_for
+
+LDIF = Path(__file__).parent / "ldif" / "directory.ldif"
+SERVICE_PASSWORD = "tjanst-losen"  # matches tests/ldif/directory.ldif
+
+# username per role in tests/ldif/directory.ldif; every password is "losen-<username>"
+USER_FOR_ROLE = {
+    "kaa": "kaa",
+    "arbetsmarknad": "arbetsmarknad",
+    "ifo": "ifo",
+    "skola": "skola",
+    "chef": "chef",
+    "admin": "admin",
+}
+
+
+def password_for(username: str) -> str:
+    return f"losen-{username}"
+
+
+def empty_tables(engine) -> None:
+    """Delete every row (tests commit for real, so each starts from empty tables)."""
+    with engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@dataclass
+class Directory:
+    server: object
+    settings: dict
+
+    def modify(self, ldif: str) -> None:
+        self.server.ldapmodify(ldif)
+
+
+@pytest.fixture(scope="session")
+def ldap_server(tmp_path_factory):
+    """A real OpenLDAP slapd on 127.0.0.1, seeded from tests/ldif/directory.ldif."""
+    from kaa_web.demo_directory import start_directory
+
+    server = start_directory(tmp_path_factory.mktemp("slapd"), LDIF.read_text())
+    yield Directory(server, settings_for(server.ldap_uri, SERVICE_PASSWORD))
+    server.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _as_postgres(cmd: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+def _pg_bin(name: str) -> str:
+    for version in ("17", "16", "15"):
+        candidate = Path(f"/usr/lib/postgresql/{version}/bin/{name}")
+        if candidate.exists():
+            return str(candidate)
+    found = shutil.which(name)
+    if not found:
+        raise RuntimeError(f"PostgreSQL's {name} is missing: run `make test`, which installs it")
+    return found
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A throwaway PostgreSQL cluster (initdb + pg_ctl) on a free port; stopped at the end."""
+    # Not under pytest's temp dir: that is private to root and the postgres user cannot enter it.
+    root = Path(tempfile.mkdtemp(prefix="kaa-test-pg-"))
+    data = root / "data"
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    subprocess.run(
+        _as_postgres(
+            [
+                _pg_bin("initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    options = (
+        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off"
+    )
+    pg_ctl = _pg_bin("pg_ctl")
+    subprocess.run(
+        _as_postgres(
+            [pg_ctl, "-D", str(data), "-w", "-l", str(root / "log"), "-o", options, "start"]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    subprocess.run(
+        _as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]), capture_output=True
+    )
+    shutil.rmtree(root, ignore_errors=True)

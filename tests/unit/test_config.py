@@ -1,0 +1,86 @@
+"""Settings from the environment, and the refusals of unsafe production settings."""
+
+import pytest
+
+from kaa_web import create_app
+from kaa_web.config import ConfigError, env_names, load_settings
+
+REQUIRED_NAMES = {
+    "KAA_ENV",
+    "KAA_SECRET_KEY",
+    "KAA_DATABASE_URL",
+    "KAA_LDAP_URL",
+    "KAA_LDAP_BIND_DN",
+    "KAA_LDAP_BIND_PASSWORD",
+    "KAA_LDAP_USER_BASE",
+    "KAA_LDAP_USER_FILTER",
+    "KAA_LDAP_GROUP_BASE",
+    "KAA_ROLE_GROUP_KAA",
+    "KAA_ROLE_GROUP_ARBETSMARKNAD",
+    "KAA_ROLE_GROUP_IFO",
+    "KAA_ROLE_GROUP_SKOLA",
+    "KAA_ROLE_GROUP_CHEF",
+    "KAA_ROLE_GROUP_ADMIN",
+}
+
+GOOD_PRODUCTION = {
+    "KAA_ENV": "production",
+    "KAA_SECRET_KEY": "s" * 40,
+    "KAA_LDAP_URL": "ldaps://ad.kommun.se",
+    "KAA_LDAP_USER_BASE": "ou=personal,dc=kommun,dc=se",
+    "KAA_ROLE_GROUP_KAA": "cn=kaa-handlaggare,ou=grupper,dc=kommun,dc=se",
+}
+
+
+def test_the_documented_setting_names_exist():
+    assert REQUIRED_NAMES <= set(env_names())
+
+
+def test_every_setting_is_documented_in_the_readme():
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    missing = [name for name in env_names() if f"`{name}`" not in readme]
+    assert missing == []
+
+
+def test_settings_are_read_and_typed_from_the_environment():
+    settings = load_settings(
+        {"KAA_SESSION_IDLE_MINUTES": "10", "KAA_LDAP_STARTTLS": "true", "KAA_LDAP_TIMEOUT": "2.5"}
+    )
+    assert settings.session_idle_minutes == 10
+    assert settings.ldap_starttls is True
+    assert settings.ldap_timeout == 2.5
+
+
+def test_good_production_settings_pass():
+    load_settings(GOOD_PRODUCTION).check()
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"KAA_SECRET_KEY": ""}, "KAA_SECRET_KEY"),
+        ({"KAA_SECRET_KEY": "kort"}, "KAA_SECRET_KEY"),
+        ({"KAA_DEBUG": "1"}, "KAA_DEBUG"),
+        ({"KAA_LDAP_URL": ""}, "KAA_LDAP_URL"),
+        ({"KAA_ROLE_GROUP_KAA": ""}, "KAA_ROLE_GROUP"),
+    ],
+)
+def test_production_refuses_to_start_with_unsafe_settings(change, expected):
+    environ = {k: v for k, v in {**GOOD_PRODUCTION, **change}.items() if v}
+    with pytest.raises(ConfigError, match=expected):
+        load_settings(environ).check()
+
+
+def test_create_app_refuses_default_secret_in_production():
+    with pytest.raises(ConfigError, match="KAA_SECRET_KEY"):
+        create_app(
+            {
+                "env": "production",
+                "ldap_url": "ldap://x",
+                "ldap_user_base": "dc=x",
+                "role_group_kaa": "cn=x",
+                "database_url": "sqlite://",
+            }
+        )

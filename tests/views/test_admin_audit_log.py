@@ -1,0 +1,52 @@
+"""The audit log page: admins read and filter it; reading it is itself logged; others may not."""
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from kaa_web.models.audit import AuditEvent
+from kaa_web.models.base import utcnow
+from kaa_web.services.admin import purge_audit_log
+
+
+def test_admin_sees_logins_and_reading_the_log_is_logged(login_as, db_session):
+    login_as("kaa")
+    admin = login_as("admin")
+    page = admin.get("/admin/granskningslogg?action=login").get_data(as_text=True)
+    assert "Inloggning" in page and ">kaa<" in page
+    views = db_session.exec(select(AuditEvent).where(AuditEvent.object_type == "audit_log")).all()
+    assert [v.username for v in views] == ["admin"]
+
+
+def test_filter_by_username_narrows_the_list(login_as):
+    login_as("kaa")
+    admin = login_as("admin")
+    page = admin.get("/admin/granskningslogg?username=chef").get_data(as_text=True)
+    assert "0 händelser" in page
+
+
+def test_htmx_filter_returns_only_the_table(login_as):
+    admin = login_as("admin")
+    response = admin.get("/admin/granskningslogg", headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert "<table" in body and "<html" not in body
+    assert response.headers["Vary"] == "HX-Request"
+
+
+def test_bad_filter_input_comes_back_with_a_swedish_error(login_as):
+    response = login_as("admin").get("/admin/granskningslogg?youth_id=-3")
+    assert response.status_code == 400
+    assert "Ange ett positivt id." in response.get_data(as_text=True)
+
+
+def test_other_roles_cannot_read_the_log(login_as):
+    for role in ["kaa", "chef", "ifo", "skola", "arbetsmarknad"]:
+        assert login_as(role).get("/admin/granskningslogg").status_code == 403
+
+
+def test_nightly_retention_deletes_only_events_older_than_the_period(db_session):
+    db_session.add(AuditEvent(action="view", at=utcnow() - timedelta(days=400)))
+    db_session.add(AuditEvent(action="view", at=utcnow() - timedelta(days=10)))
+    db_session.commit()
+    assert purge_audit_log(db_session, retention_days=365) == 1
+    assert len(db_session.exec(select(AuditEvent)).all()) == 1

@@ -1,0 +1,5 @@
+"""The WSGI entry point: gunicorn wsgi:app."""
+
+from kaa_web import create_app
+
+app = create_app()
