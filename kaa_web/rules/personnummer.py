@@ -114,7 +114,7 @@ def _normalise(text: str) -> tuple[str, bool]:
         if compact.count("+") > 1 or compact.index("+") != len(compact) - 5:
             raise InvalidPersonnummer("Plustecknet ska stå före de fyra sista siffrorna.")
         compact = compact.replace("+", "")
-    if not (compact.isascii() and compact.isdigit()):
+    if compact and not (compact.isascii() and compact.isdigit()):
         raise InvalidPersonnummer("Personnumret får bara innehålla siffror och bindestreck.")
     if len(compact) not in (10, 12):
         raise InvalidPersonnummer("Ange personnumret med 10 eller 12 siffror.")
