@@ -110,8 +110,8 @@ class _Ladder:
     reason: str = "start"
     attempts: int = 0
     planned: bool = False
-    reached_on: date | None = None
-    last_reach: date | None = None
+    reached_on: date = date.min
+    last_reach: date = date.min
     mapped: bool = False
     declined: bool = False
     occupation: str | None = None
@@ -130,7 +130,16 @@ def next_step(
     today: date,
     rules: LadderRules = DEFAULT_RULES,
 ) -> NextStep | None:
-    """The single next step (earliest due date) for an active young person, else None."""
+    """The single next step (earliest due date) for an active young person, else None.
+
+    Events are replayed in date order (stable for the same day). The ladder reacts to the
+    latest step taken, so steps taken out of order are not proposed again. A mapping counts
+    as reaching the young person, and follow-up is counted from the latest contact that
+    reached them. After a report to Skatteverket the ladder restarts with a letter
+    `after_skatteverket_days` later. An orosanmälan is proposed only while the young person
+    is under 18 both on the day of the unanswered home visit and today. Unknown event kinds
+    are ignored.
+    """
     if not person.active:
         return None
     ordered = sorted(events, key=lambda event: event.on)
@@ -271,7 +280,6 @@ def _seeking_note(person: PersonFacts, state: _Ladder, due: date, rules: LadderR
 
 
 def _reached_step(state: _Ladder, rules: LadderRules) -> NextStep:
-    assert state.reached_on is not None and state.last_reach is not None
     if not state.mapped:
         due = state.reached_on + timedelta(days=rules.mapping_within_days)
         if state.declined:
@@ -284,7 +292,6 @@ def _reached_step(state: _Ladder, rules: LadderRules) -> NextStep:
 
 
 def _follow_up_step(state: _Ladder, rules: LadderRules) -> NextStep:
-    assert state.last_reach is not None
     months = rules.follow_up_months
     latest = _add_months(state.last_reach, months)
     end = state.study_end

@@ -191,6 +191,19 @@ def test_wrong_address_at_a_minors_home_visit_is_reported_to_skatteverket_first(
     assert step(reported, today=date(2026, 12, 18)).kind == "orosanmalan"
 
 
+def test_a_wrong_address_found_during_follow_up_is_reported_and_follow_up_continues():
+    events = [
+        reached(date(2026, 10, 20), occupation="arbete"),
+        mapped(date(2026, 10, 20)),
+        Event("brev", date(2026, 11, 2), outcome="fel_adress"),
+    ]
+    assert step(events).kind == "skatteverket"
+    reported = [*events, Event("skatteverket", date(2026, 11, 3))]
+    assert step(reported) == NextStep(
+        "uppfoljning", date(2027, 4, 20), "Följ upp arbetet efter 6 månader"
+    )
+
+
 # --- the 18th birthday in the middle of the ladder ---------------------------------------
 
 
@@ -504,11 +517,12 @@ def test_events_in_any_order_give_the_same_step():
 
 
 def test_same_day_events_keep_their_recorded_order():
-    day = date(2026, 10, 20)
-    reach_then_fail = [reached(day), Event("sms", day, outcome="ej_nadd")]
-    fail_then_reach = [Event("sms", day, outcome="ej_nadd"), reached(day)]
-    assert step(reach_then_fail).kind == "kartlaggning"
-    assert step(fail_then_reach).kind == "kartlaggning"
+    before = [reached(date(2026, 10, 20), occupation="arbete"), mapped(date(2026, 10, 20))]
+    day = date(2027, 4, 20)
+    fail_then_reach = [Event("sms", day, outcome="ej_nadd"), reached(day, occupation="arbete")]
+    reach_then_fail = list(reversed(fail_then_reach))
+    assert step([*before, *fail_then_reach]).kind == "uppfoljning"
+    assert step([*before, *reach_then_fail]).kind == "kontakt"
 
 
 def test_events_before_registration_still_count():
