@@ -14,8 +14,9 @@ from kaa_web.config import load_settings
 from kaa_web.login import login_manager, refresh_roles_if_due
 from kaa_web.navigation import nav_items
 from kaa_web.permissions import ROLE_LABELS, endpoint_is_declared
+from kaa_web.services import outreach
 from kaa_web.sessions import DatabaseSessionInterface
-from kaa_web.templating import register_filters
+from kaa_web.templating import register_filters, register_labels
 
 csrf = CSRFProtect()
 log = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
             app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count
         )
     app.extensions["kaa_engine"] = kaa_db.create_engine(settings.database_url)
+    outreach.configure(settings.ladder_rules())
     app.session_interface = DatabaseSessionInterface()
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -72,7 +74,9 @@ def create_app(config: dict | None = None) -> Flask:
     _register_request_hooks(app)
     _register_error_handlers(app)
     register_filters(app)
-    app.jinja_env.globals.update(nav_items=nav_items, ROLE_LABELS=ROLE_LABELS, settings=settings)
+    app.jinja_env.globals.update(
+        nav_items=nav_items, ROLE_LABELS=ROLE_LABELS, settings=settings, **register_labels
+    )
     from kaa_web.cli import kaa_cli
 
     app.cli.add_command(kaa_cli)
@@ -80,9 +84,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from kaa_web.views import admin, auth, main
+    from kaa_web.views import admin, auth, main, register, worklist
 
-    for module in (auth, main, admin):
+    for module in (auth, main, admin, register, worklist):
         app.register_blueprint(module.bp)
 
 

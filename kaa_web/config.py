@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields
 
+from kaa_web.rules.outreach import LadderRules
+
 ROLES = ("kaa", "arbetsmarknad", "ifo", "skola", "chef", "admin")
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
@@ -71,10 +73,55 @@ class Settings:
     )
     max_upload_mb: int = field(default=10, metadata={"env": "KAA_MAX_UPLOAD_MB"})
     audit_retention_days: int = field(default=3650, metadata={"env": "KAA_AUDIT_RETENTION_DAYS"})
+    # The outreach ladder (DOMAIN.md section 3): each step's delay
+    ladder_first_letter_days: int = field(
+        default=30, metadata={"env": "KAA_LADDER_FIRST_LETTER_DAYS"}
+    )
+    ladder_postcard_after_days: int = field(
+        default=30, metadata={"env": "KAA_LADDER_POSTCARD_AFTER_DAYS"}
+    )
+    ladder_contact_after_days: int = field(
+        default=14, metadata={"env": "KAA_LADDER_CONTACT_AFTER_DAYS"}
+    )
+    ladder_contact_interval_days: int = field(
+        default=7, metadata={"env": "KAA_LADDER_CONTACT_INTERVAL_DAYS"}
+    )
+    ladder_contact_attempts: int = field(default=3, metadata={"env": "KAA_LADDER_CONTACT_ATTEMPTS"})
+    ladder_home_visit_after_days: int = field(
+        default=14, metadata={"env": "KAA_LADDER_HOME_VISIT_AFTER_DAYS"}
+    )
+    ladder_mapping_within_days: int = field(
+        default=7, metadata={"env": "KAA_LADDER_MAPPING_WITHIN_DAYS"}
+    )
+    ladder_follow_up_months: int = field(default=6, metadata={"env": "KAA_LADDER_FOLLOW_UP_MONTHS"})
+    ladder_leaving_letter_months: int = field(
+        default=6, metadata={"env": "KAA_LADDER_LEAVING_LETTER_MONTHS"}
+    )
+    ladder_summer_pause: str = field(
+        default="06-20/08-10", metadata={"env": "KAA_LADDER_SUMMER_PAUSE"}
+    )
 
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    def ladder_rules(self) -> LadderRules:
+        start, end = (
+            tuple(int(p) for p in part.split("-")) for part in self.ladder_summer_pause.split("/")
+        )
+        return LadderRules(
+            first_letter_days=self.ladder_first_letter_days,
+            postcard_after_days=self.ladder_postcard_after_days,
+            contact_after_days=self.ladder_contact_after_days,
+            contact_interval_days=self.ladder_contact_interval_days,
+            contact_attempts=self.ladder_contact_attempts,
+            home_visit_after_days=self.ladder_home_visit_after_days,
+            mapping_within_days=self.ladder_mapping_within_days,
+            follow_up_months=self.ladder_follow_up_months,
+            leaving_letter_months_before=self.ladder_leaving_letter_months,
+            summer_pause_start=start,
+            summer_pause_end=end,
+        )
 
     def role_groups(self) -> dict[str, str]:
         """Role name -> configured group DN (only the roles that have one)."""

@@ -1,10 +1,28 @@
-"""Template filters: dates and times shown in Swedish local time."""
+"""Template filters and globals: Swedish local dates and times, the register's labels."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
-from kaa_web.models.base import LOCAL_TZ
+from kaa_web.models import register as register_model
+from kaa_web.models.base import LOCAL_TZ, local_today
+from kaa_web.services.register import FIELD_LABELS
+
+register_labels = {
+    name: getattr(register_model, name)
+    for name in (
+        "REGISTRATION_REASONS",
+        "REGISTRATION_SOURCES",
+        "DEREGISTRATION_REASONS",
+        "STATUSES",
+        "GENDERS",
+        "CHANNELS",
+        "OUTCOMES",
+        "OCCUPATIONS",
+        "STUDY_KINDS",
+    )
+}
 
 
 def local_datetime(value: datetime | None) -> str:
@@ -21,3 +39,6 @@ def iso_date(value: date | None) -> str:
 def register_filters(app) -> None:
     app.jinja_env.filters["tid"] = local_datetime
     app.jinja_env.filters["datum"] = iso_date
+    app.jinja_env.filters["fromjson"] = json.loads
+    app.jinja_env.filters["field_label"] = lambda name: FIELD_LABELS.get(name, name)
+    app.jinja_env.globals["today_date"] = local_today

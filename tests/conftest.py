@@ -98,3 +98,60 @@ def login_as(app):
         return c
 
     return _login
+
+
+@pytest.fixture
+def staff(db_session):
+    """The demo directory's staff rows (officers to assign), as after their first logins."""
+    from sqlmodel import select
+
+    from kaa_web.demo_data import seed_districts, seed_staff
+    from kaa_web.models.auth import StaffUser
+
+    seed_staff(db_session)
+    seed_districts(db_session)
+    db_session.commit()
+    return {s.username: s for s in db_session.exec(select(StaffUser)).all()}
+
+
+@pytest.fixture
+def make_youth(app, db_session):
+    """make_youth(first_name=..., birth_date=..., contacts=[(kind, on, outcome), ...])."""
+    import itertools
+    from datetime import date, timedelta
+
+    from kaa_web.models.base import local_today
+    from kaa_web.models.register import ContactAttempt, Youth
+    from kaa_web.rules import personnummer as pnr
+    from kaa_web.services import outreach
+    from kaa_web.services.register import name_key
+
+    serials = itertools.count(201)
+
+    def _make(first_name="Test", last_name="Testsson", birth_date=None, contacts=(), **fields):
+        birth = birth_date or local_today() - timedelta(days=17 * 365)
+        number = pnr.parse(pnr.make_valid(birth, next(serials)))
+        youth = Youth(
+            personnummer=number.canonical,
+            first_name=first_name,
+            last_name=last_name,
+            first_name_key=name_key(first_name),
+            last_name_key=name_key(last_name),
+            birth_date=number.birth_date,
+            gender=number.gender,
+            registration_reason=fields.pop("registration_reason", "avbrott_nationellt"),
+            registration_source=fields.pop("registration_source", "import"),
+            registered_on=fields.pop("registered_on", local_today() - timedelta(days=10)),
+            **fields,
+        )
+        db_session.add(youth)
+        db_session.flush()
+        for kind, on, outcome in contacts:
+            db_session.add(ContactAttempt(youth_id=youth.id, kind=kind, on=on, outcome=outcome))
+        db_session.flush()
+        outreach.refresh_next_step(db_session, youth)
+        db_session.commit()
+        return youth
+
+    _make.date = date
+    return _make

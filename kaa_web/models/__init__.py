@@ -2,6 +2,28 @@
 
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.auth import LoginFailure, StaffUser, WebSession
+from kaa_web.models.register import (
+    ContactAttempt,
+    District,
+    Guardian,
+    ImportBatch,
+    SavedView,
+    TimelineEntry,
+    Youth,
+)
 from kaa_web.models.school_reports import SchoolUnit
 
-__all__ = ["AuditEvent", "LoginFailure", "SchoolUnit", "StaffUser", "WebSession"]
+__all__ = [
+    "AuditEvent",
+    "ContactAttempt",
+    "District",
+    "Guardian",
+    "ImportBatch",
+    "LoginFailure",
+    "SavedView",
+    "SchoolUnit",
+    "StaffUser",
+    "TimelineEntry",
+    "WebSession",
+    "Youth",
+]

@@ -143,3 +143,36 @@ def _birth_date(year: int, month: int, day: int) -> tuple[date, bool]:
         return date(year, month, real_day), samordning
     except ValueError:
         raise InvalidPersonnummer("Datumet i personnumret finns inte.") from None
+
+
+def mask(canonical: str) -> str:
+    """A stored 12-digit number as shown in lists: "060115-XXXX"."""
+    return f"{canonical[2:8]}-XXXX"
+
+
+def display(canonical: str) -> str:
+    """A stored 12-digit number in full: "20060115-2382"."""
+    return f"{canonical[:8]}-{canonical[8:]}"
+
+
+def birthday_cutoff(today: date, age: int) -> date:
+    """The latest birth date of someone who has turned `age` by `today` (see `birthday`)."""
+    try:
+        return today.replace(year=today.year - age)
+    except ValueError:  # today is 29 February and that year is not a leap year
+        return date(today.year - age, 2, 28)
+
+
+def dates_from_prefix(digits: str) -> list[date]:
+    """Birth dates a search for ÅÅMMDD (either century) or ÅÅÅÅMMDD can mean."""
+    years = (
+        [int(digits[:4])] if len(digits) == 8 else [1900 + int(digits[:2]), 2000 + int(digits[:2])]
+    )
+    month, day = int(digits[-4:-2]), int(digits[-2:])
+    found = []
+    for year in years:
+        try:
+            found.append(date(year, month, day))
+        except ValueError:
+            continue
+    return found

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from kaa_web.rules import personnummer as pnr
 from kaa_web.rules.personnummer import (
     InvalidPersonnummer,
     Personnummer,
@@ -251,3 +252,22 @@ def test_birthday_and_age_on_agree():
     born = date(2007, 12, 31)
     assert birthday(born, 18) == date(2025, 12, 31)
     assert age_on(born, birthday(born, 18)) == 18
+
+
+def test_stored_numbers_are_masked_in_lists_and_shown_in_full_on_the_person_page():
+    assert pnr.mask("200601152382") == "060115-XXXX"
+    assert pnr.display("200601152382") == "20060115-2382"
+
+
+def test_birthday_cutoff_includes_someone_turning_twenty_today():
+    cutoff = pnr.birthday_cutoff(date(2026, 11, 23), 20)
+    assert cutoff == date(2006, 11, 23)
+    assert pnr.age_on(cutoff, date(2026, 11, 23)) == 20
+    assert pnr.birthday_cutoff(date(2024, 2, 29), 20) == date(2004, 2, 29)
+    assert pnr.birthday_cutoff(date(2024, 2, 29), 21) == date(2003, 2, 28)
+
+
+def test_a_search_for_six_digits_means_either_century_and_skips_impossible_dates():
+    assert pnr.dates_from_prefix("060115") == [date(1906, 1, 15), date(2006, 1, 15)]
+    assert pnr.dates_from_prefix("20060115") == [date(2006, 1, 15)]
+    assert pnr.dates_from_prefix("060230") == []

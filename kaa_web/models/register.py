@@ -1,0 +1,208 @@
+"""The KAA register: young people, guardians, contact attempts, timeline, districts, saved views."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from kaa_web.models.base import utcnow
+
+# Prefix search on names must use the index on PostgreSQL whatever the database's collation.
+NAME_KEY = sa.String(200).with_variant(sa.String(200, collation="C"), "postgresql")
+
+REGISTRATION_REASONS = {
+    "introduktionsprogram": "Har gått introduktionsprogram",
+    "avbrott_nationellt": "Avbrott på nationellt program",
+    "studiebevis": "Lämnade med studiebevis",
+    "aldrig_borjat": "Har aldrig börjat gymnasieskolan",
+    "inflyttad": "Inflyttad till kommunen",
+    "nyanland": "Nyanländ",
+    "annan": "Annan orsak",
+}
+REGISTRATION_SOURCES = {
+    "import": "Registerutdrag",
+    "skolanmalan": "Anmälan från skola",
+    "egen_kontakt": "Ungdomen eller förälder hörde av sig",
+    "annan": "Annan källa",
+}
+DEREGISTRATION_REASONS = {
+    "fyllt_20": "Har fyllt 20 år",
+    "examen": "Har fått examen",
+    "nationellt_program": "Har börjat nationellt program",
+    "flyttat": "Har flyttat från kommunen",
+    "annan": "Annan orsak",
+}
+STATUSES = {"aktiv": "Aktiv i KAA", "avregistrerad": "Avregistrerad"}
+GENDERS = {"kvinna": "Kvinna", "man": "Man", "annat": "Annat / vill inte ange"}
+CHANNELS = {
+    "brev": "Brev",
+    "vykort": "Vykort",
+    "telefon": "Telefon",
+    "sms": "Sms",
+    "epost": "E-post",
+    "sociala_medier": "Sociala medier",
+    "besoksvykort": "Besöksvykort / knackakort",
+    "hembesok": "Hembesök",
+    "besok_kontoret": "Besök på kontoret",
+}
+ACTIONS = {
+    "kartlaggning": "Kartläggning gjord",
+    "skatteverket": "Anmälan till Skatteverket gjord",
+    "orosanmalan": "Orosanmälan gjord",
+    "brev_20": "Brev inför 20 år skickat",
+}
+OUTCOMES = {
+    "nadd": "Nådd",
+    "ej_nadd": "Ej nådd",
+    "fel_adress": "Fel adress / bor inte där",
+    "avbojer": "Avböjer",
+}
+OCCUPATIONS = {
+    "arbete": "Arbete",
+    "studier": "Studier",
+    "annan": "Annan sysselsättning",
+    "ingen": "Ingen sysselsättning",
+    "okand": "Okänd",
+}
+STUDY_KINDS = {
+    "komvux": "Komvux",
+    "folkhogskola": "Folkhögskola",
+    "sfi": "Sfi",
+    "gymnasieskola": "Gymnasieskola / introduktionsprogram",
+    "annan": "Annan utbildning",
+}
+
+
+class District(SQLModel, table=True):
+    """A district/area of the municipality (stadsdel, kommundel), managed by admin."""
+
+    __tablename__ = "district"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=30, unique=True, index=True)
+    name: str = Field(max_length=100)
+    active: bool = Field(default=True)
+
+
+class Youth(SQLModel, table=True):
+    """A young person in the KAA register; holds only what förordning (2006:39) allows."""
+
+    __tablename__ = "youth"
+    __table_args__ = (sa.Index("ix_youth_status_due", "status", "next_step_due"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    personnummer: str = Field(max_length=12, unique=True, index=True)
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    first_name_key: str = Field(sa_type=NAME_KEY, index=True)
+    last_name_key: str = Field(sa_type=NAME_KEY, index=True)
+    birth_date: date = Field(index=True)
+    gender: str = Field(max_length=10)
+    protected_identity: bool = Field(default=False)
+    street_address: str = Field(default="", max_length=200)
+    postal_code: str = Field(default="", max_length=10)
+    city: str = Field(default="", max_length=100)
+    phone: str = Field(default="", max_length=40)
+    email: str = Field(default="", max_length=200)
+    district_id: int | None = Field(default=None, foreign_key="district.id", index=True)
+    officer_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
+    status: str = Field(default="aktiv", max_length=20, index=True)
+    registration_reason: str = Field(max_length=30, index=True)
+    registration_source: str = Field(max_length=30)
+    registered_on: date
+    deregistered_on: date | None = None
+    deregistration_reason: str | None = Field(default=None, max_length=30)
+    occupation: str = Field(default="okand", max_length=20)
+    study_kind: str | None = Field(default=None, max_length=20)
+    last_contact_on: date | None = None
+    reached_on: date | None = None
+    next_step: str | None = Field(default=None, max_length=20, index=True)
+    next_step_due: date | None = Field(default=None, index=True)
+    version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Guardian(SQLModel, table=True):
+    """A guardian (vårdnadshavare) of a young person under 18: letters go to them."""
+
+    __tablename__ = "guardian"
+
+    id: int | None = Field(default=None, primary_key=True)
+    youth_id: int = Field(foreign_key="youth.id", index=True)
+    name: str = Field(max_length=200)
+    street_address: str = Field(default="", max_length=200)
+    postal_code: str = Field(default="", max_length=10)
+    city: str = Field(default="", max_length=100)
+    phone: str = Field(default="", max_length=40)
+
+
+class ContactAttempt(SQLModel, table=True):
+    """One outreach contact or ladder action (letter, call, home visit, orosanmälan made …)."""
+
+    __tablename__ = "contact_attempt"
+    __table_args__ = (sa.Index("ix_contact_attempt_youth_on", "youth_id", "on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    youth_id: int = Field(foreign_key="youth.id")
+    kind: str = Field(max_length=20)
+    on: date
+    outcome: str | None = Field(default=None, max_length=20)
+    occupation: str | None = Field(default=None, max_length=20)
+    study_kind: str | None = Field(default=None, max_length=20)
+    study_end: date | None = None
+    planned_visit: date | None = None
+    planned_time: str | None = Field(default=None, max_length=5)
+    to_guardians: bool = Field(default=False)
+    note: str = Field(default="", max_length=500)
+    staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    second_staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class TimelineEntry(SQLModel, table=True):
+    """Something that happened to a person's record, in system-written words (no free text)."""
+
+    __tablename__ = "timeline_entry"
+    __table_args__ = (sa.Index("ix_timeline_entry_youth_at", "youth_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    youth_id: int = Field(foreign_key="youth.id")
+    at: datetime = Field(default_factory=utcnow)
+    staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    kind: str = Field(max_length=30)
+    title: str = Field(max_length=300)
+    ref_type: str = Field(default="", max_length=30)
+    ref_id: int | None = None
+
+
+class SavedView(SQLModel, table=True):
+    """A member of staff's named list filter (never a search text: that may be personal data)."""
+
+    __tablename__ = "saved_view"
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff_user.id", index=True)
+    name: str = Field(max_length=100)
+    query: str = Field(max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ImportBatch(SQLModel, table=True):
+    """An uploaded register extract between preview and apply (applied at most once)."""
+
+    __tablename__ = "import_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, index=True)
+    filename: str = Field(max_length=200)
+    content: bytes
+    status: str = Field(default="forhandsgranskad", max_length=20)
+    staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    applied_at: datetime | None = None
+    summary: str = Field(default="", max_length=500)

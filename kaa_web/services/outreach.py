@@ -1,0 +1,322 @@
+"""Outreach: recording contacts, each person's stored next step, the worklist and bulk letters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from kaa_web import audit
+from kaa_web.models.auth import StaffUser
+from kaa_web.models.base import local_today
+from kaa_web.models.register import (
+    ACTIONS,
+    CHANNELS,
+    OCCUPATIONS,
+    OUTCOMES,
+    STUDY_KINDS,
+    ContactAttempt,
+    Youth,
+)
+from kaa_web.permissions import Actor
+from kaa_web.rules import outreach as ladder
+from kaa_web.rules import personnummer as pnr
+from kaa_web.services.access import youth_visibility
+from kaa_web.services.errors import Invalid
+
+_rules = ladder.LadderRules()
+LETTER_KINDS = ("brev", "vykort", "besoksvykort", "brev_20")
+
+WORKLIST_GROUPS = (
+    ("brev", "Brev och kort att skicka", ("brev", "vykort", "besoksvykort", "brev_20")),
+    ("kontakt", "Samtal, sms och e-post", ("kontakt",)),
+    ("besok", "Hembesök att genomföra", ("hembesok",)),
+    ("uppfoljning", "Kartläggning och uppföljning", ("kartlaggning", "uppfoljning")),
+    ("anmalan", "Anmälningar att göra", ("skatteverket", "orosanmalan")),
+    ("avregistrering", "Avregistreringar", ("avregistrering",)),
+)
+WORKLIST_LIMIT = 100
+
+
+def configure(rules: ladder.LadderRules) -> None:
+    """Set the ladder's delays from the settings (called once by create_app)."""
+    global _rules
+    _rules = rules
+
+
+def rules() -> ladder.LadderRules:
+    return _rules
+
+
+def kind_label(kind: str) -> str:
+    return CHANNELS.get(kind) or ACTIONS.get(kind) or kind
+
+
+def describe(contact: ContactAttempt) -> str:
+    """A contact as one line of the timeline, e.g. 'Telefon – nådd (studier: Komvux)'."""
+    text = kind_label(contact.kind)
+    if contact.kind in LETTER_KINDS and contact.to_guardians:
+        text += " till vårdnadshavarna"
+    if contact.outcome:
+        text += " – " + OUTCOMES[contact.outcome].lower()
+    if contact.occupation:
+        occupation = OCCUPATIONS[contact.occupation].lower()
+        if contact.study_kind:
+            occupation += ": " + STUDY_KINDS[contact.study_kind]
+        text += f" ({occupation})"
+    if contact.planned_visit:
+        text += (
+            f", hembesök planerat {contact.planned_visit.isoformat()} {contact.planned_time or ''}"
+        )
+    return text.strip()
+
+
+# --- the stored next step ---------------------------------------------------------------------
+
+
+def _events(contacts) -> list[ladder.Event]:
+    return [
+        ladder.Event(
+            kind=c.kind,
+            on=c.on,
+            outcome=c.outcome,
+            occupation=c.occupation,
+            study_end=c.study_end,
+            planned_visit=c.planned_visit,
+        )
+        for c in contacts
+    ]
+
+
+def compute_next_step(youth: Youth, contacts, today: date) -> ladder.NextStep | None:
+    facts = ladder.PersonFacts(
+        birth_date=youth.birth_date,
+        registered_on=youth.registered_on,
+        active=youth.status == "aktiv",
+    )
+    return ladder.next_step(facts, _events(contacts), today, _rules)
+
+
+def refresh_next_step(db: Session, youth: Youth, today: date | None = None) -> None:
+    """Recompute and store the person's next step (lists filter and sort on the stored value)."""
+    contacts = db.exec(select(ContactAttempt).where(ContactAttempt.youth_id == youth.id)).all()
+    step = compute_next_step(youth, contacts, today or local_today())
+    youth.next_step = step.kind if step else None
+    youth.next_step_due = step.due if step else None
+    db.add(youth)
+
+
+def refresh_all(db: Session, *, today: date, batch: int = 2000) -> int:
+    """The nightly job: recompute every active person's next step, a batch at a time."""
+    last_id, changed = 0, 0
+    while True:
+        people = db.exec(
+            select(Youth)
+            .where(Youth.status == "aktiv", Youth.id > last_id)
+            .order_by(Youth.id)
+            .limit(batch)
+        ).all()
+        if not people:
+            return changed
+        ids = [p.id for p in people]
+        by_youth: dict[int, list] = {i: [] for i in ids}
+        for c in db.exec(select(ContactAttempt).where(ContactAttempt.youth_id.in_(ids))):
+            by_youth[c.youth_id].append(c)
+        for youth in people:
+            step = compute_next_step(youth, by_youth[youth.id], today)
+            kind, due = (step.kind, step.due) if step else (None, None)
+            if (youth.next_step, youth.next_step_due) != (kind, due):
+                youth.next_step, youth.next_step_due = kind, due
+                db.add(youth)
+                changed += 1
+        db.commit()
+        last_id = ids[-1]
+
+
+# --- recording contacts -----------------------------------------------------------------------
+
+
+@dataclass
+class ContactData:
+    kind: str
+    on: date
+    outcome: str | None = None
+    occupation: str | None = None
+    study_kind: str | None = None
+    study_end: date | None = None
+    planned_visit: date | None = None
+    planned_time: str | None = None
+    second_staff_id: int | None = None
+    note: str = ""
+
+
+def _validate_contact(db: Session, actor: Actor, data: ContactData, today: date) -> None:
+    errors: dict[str, str] = {}
+    if data.kind not in CHANNELS and data.kind not in ACTIONS:
+        errors["kind"] = "Välj vilken sorts kontakt det var."
+    if data.on > today:
+        errors["on"] = "Datumet kan inte ligga i framtiden."
+    if data.kind in CHANNELS and data.kind not in LETTER_KINDS and not data.outcome:
+        errors["outcome"] = "Ange hur kontakten gick."
+    if data.outcome == "nadd" and not data.occupation:
+        errors["occupation"] = "Ange vad ungdomen gör nu (sysselsättning)."
+    if data.occupation == "studier" and not data.study_kind:
+        errors["study_kind"] = "Ange vilken sorts studier."
+    if data.kind == "besoksvykort" and not (data.planned_visit and data.planned_time):
+        errors["planned_visit"] = "Ange datum och tid för det aviserade hembesöket."
+    if data.kind == "hembesok":
+        second = db.get(StaffUser, data.second_staff_id) if data.second_staff_id else None
+        if second is None or second.id == actor.staff_id:
+            errors["second_staff_id"] = "Ett hembesök görs alltid av två personer. Ange den andra."
+    if errors:
+        raise Invalid(*errors.values(), field_errors=errors)
+
+
+def record_contact(
+    db: Session, *, actor: Actor, youth: Youth, data: ContactData, today: date | None = None
+) -> ContactAttempt:
+    """Record one contact attempt or action on a person the caller has already fetched."""
+    today = today or local_today()
+    _validate_contact(db, actor, data, today)
+    contact = ContactAttempt(
+        youth_id=youth.id,
+        kind=data.kind,
+        on=data.on,
+        outcome=data.outcome,
+        occupation=data.occupation if data.outcome == "nadd" else None,
+        study_kind=data.study_kind if data.occupation == "studier" else None,
+        study_end=data.study_end if data.occupation == "studier" else None,
+        planned_visit=data.planned_visit,
+        planned_time=data.planned_time,
+        to_guardians=data.kind in LETTER_KINDS
+        and ladder.letter_to_guardians(
+            ladder.PersonFacts(youth.birth_date, youth.registered_on), data.on
+        ),
+        note=data.note.strip()[:500],
+        staff_id=actor.staff_id,
+        second_staff_id=data.second_staff_id if data.kind == "hembesok" else None,
+    )
+    db.add(contact)
+    _update_latest(youth, contact)
+    db.flush()
+    refresh_next_step(db, youth, today)
+    audit.record(
+        db, actor, "create", object_type="contact_attempt", object_id=contact.id, youth_id=youth.id
+    )
+    return contact
+
+
+def _update_latest(youth: Youth, contact: ContactAttempt) -> None:
+    if contact.kind in CHANNELS and (youth.last_contact_on or date.min) <= contact.on:
+        youth.last_contact_on = contact.on
+    if contact.outcome == "nadd":
+        youth.reached_on = max(youth.reached_on or date.min, contact.on)
+        youth.occupation = contact.occupation
+        youth.study_kind = contact.study_kind
+
+
+def mark_letters_sent(db: Session, *, actor: Actor, youth_ids: list[int], on: date) -> int:
+    """Record 'brev skickat' for each person whose next step is a letter; once per person and day.
+
+    Pressing the button twice records nothing the second time.
+    """
+    people = db.exec(
+        select(Youth).where(
+            Youth.id.in_(youth_ids), youth_visibility(actor), Youth.next_step.in_(LETTER_KINDS)
+        )
+    ).all()
+    already = set(
+        db.exec(
+            select(ContactAttempt.youth_id).where(
+                ContactAttempt.youth_id.in_([p.id for p in people]),
+                ContactAttempt.on == on,
+                ContactAttempt.kind.in_(LETTER_KINDS),
+            )
+        ).all()
+    )
+    recorded = 0
+    for youth in people:
+        if youth.id in already:
+            continue
+        record_contact(db, actor=actor, youth=youth, data=ContactData(kind=youth.next_step, on=on))
+        recorded += 1
+    return recorded
+
+
+# --- the worklist -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    id: int
+    name: str
+    masked_pnr: str
+    step: str
+    step_label: str
+    due: date
+    overdue: bool
+    due_today: bool
+    officer: str
+
+
+@dataclass(frozen=True)
+class WorkGroup:
+    key: str
+    title: str
+    rows: list[WorkRow]
+    total: int
+
+
+def worklist(db: Session, *, actor: Actor, scope: str, today: date) -> list[WorkGroup]:
+    """What is due: overdue, today and the next 14 days, grouped by step (bounded queries)."""
+    conditions = [
+        youth_visibility(actor),
+        Youth.status == "aktiv",
+        Youth.next_step_due <= today + timedelta(days=14),
+    ]
+    if scope == "mina":
+        conditions.append(Youth.officer_id == actor.staff_id)
+    elif scope == "ofordelade":
+        conditions.append(Youth.officer_id.is_(None))
+    groups = []
+    for key, title, steps in WORKLIST_GROUPS:
+        where = [*conditions, Youth.next_step.in_(steps)]
+        raw = db.exec(
+            select(
+                Youth.id,
+                Youth.first_name,
+                Youth.last_name,
+                Youth.personnummer,
+                Youth.next_step,
+                Youth.next_step_due,
+                StaffUser.display_name,
+            )
+            .outerjoin(StaffUser, StaffUser.id == Youth.officer_id)
+            .where(*where)
+            .order_by(Youth.next_step_due, Youth.id)
+            .limit(WORKLIST_LIMIT)
+        ).all()
+        total = db.exec(
+            select(sa.func.count()).select_from(
+                select(Youth.id).where(*where).limit(10_000).subquery()
+            )
+        ).one()
+        rows = [
+            WorkRow(
+                r[0],
+                f"{r[1]} {r[2]}",
+                pnr.mask(r[3]),
+                r[4],
+                ladder.STEP_LABELS[r[4]],
+                r[5],
+                r[5] < today,
+                r[5] == today,
+                r[6] or "",
+            )
+            for r in raw
+        ]
+        groups.append(WorkGroup(key, title, rows, total))
+    audit.record(db, actor, "view", object_type="worklist")
+    return groups

@@ -1,0 +1,579 @@
+"""The register's rules: who sees whom, registering, editing with optimistic locking, listing."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from kaa_web import audit
+from kaa_web.models.auth import StaffUser
+from kaa_web.models.base import local_today, utcnow
+from kaa_web.models.register import (
+    DEREGISTRATION_REASONS,
+    REGISTRATION_REASONS,
+    REGISTRATION_SOURCES,
+    ContactAttempt,
+    District,
+    Guardian,
+    SavedView,
+    TimelineEntry,
+    Youth,
+)
+from kaa_web.permissions import Actor
+from kaa_web.rules import personnummer as pnr
+from kaa_web.services import outreach, timeline
+from kaa_web.services.access import youth_visibility
+from kaa_web.services.errors import EditConflict, Invalid, NotFound
+
+PAGE_SIZE = 50
+COUNT_CAP = 1000
+OFFICER_ROLES = ("kaa", "arbetsmarknad")
+
+
+def name_key(text: str) -> str:
+    """Names as searched: case-folded, single spaces."""
+    return " ".join(text.casefold().split())
+
+
+# --- reading one person ---------------------------------------------------------------------
+
+
+def get_youth(db: Session, *, actor: Actor, youth_id: int, log: str | None = "view") -> Youth:
+    """The person if the actor may see them; otherwise NotFound (and the refusal is logged)."""
+    youth = db.exec(select(Youth).where(Youth.id == youth_id, youth_visibility(actor))).first()
+    if youth is None:
+        audit.record(
+            db,
+            actor,
+            "denied",
+            object_type="youth",
+            object_id=youth_id,
+            outcome="not_found_or_denied",
+            immediately=True,
+        )
+        raise NotFound
+    if log:
+        audit.record(db, actor, log, object_type="youth", object_id=youth.id, youth_id=youth.id)
+    return youth
+
+
+# --- registering and editing ------------------------------------------------------------------
+
+
+@dataclass
+class GuardianData:
+    name: str
+    street_address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    phone: str = ""
+
+
+@dataclass
+class YouthData:
+    """What a form (or an import row) says about a person."""
+
+    first_name: str
+    last_name: str
+    gender: str | None = None
+    protected_identity: bool = False
+    street_address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    phone: str = ""
+    email: str = ""
+    district_id: int | None = None
+    officer_id: int | None = None
+    registration_reason: str = "annan"
+    registration_source: str = "annan"
+    registered_on: date | None = None
+    guardians: list[GuardianData] = field(default_factory=list)
+
+
+EDITABLE = (
+    "first_name",
+    "last_name",
+    "gender",
+    "protected_identity",
+    "street_address",
+    "postal_code",
+    "city",
+    "phone",
+    "email",
+    "district_id",
+    "officer_id",
+    "registration_reason",
+    "registration_source",
+    "registered_on",
+)
+FIELD_LABELS = {
+    "first_name": "förnamn",
+    "last_name": "efternamn",
+    "gender": "kön",
+    "protected_identity": "skyddade personuppgifter",
+    "street_address": "adress",
+    "postal_code": "postnummer",
+    "city": "postort",
+    "phone": "telefon",
+    "email": "e-post",
+    "district_id": "kommundel",
+    "officer_id": "handläggare",
+    "registration_reason": "orsak",
+    "registration_source": "källa",
+    "registered_on": "registreringsdatum",
+    "guardians": "vårdnadshavare",
+}
+
+
+def _check_choices(db: Session, data: YouthData) -> None:
+    if data.registration_reason not in REGISTRATION_REASONS:
+        raise Invalid("Välj en orsak till registreringen.")
+    if data.registration_source not in REGISTRATION_SOURCES:
+        raise Invalid("Välj hur ungdomen blev känd.")
+    if data.district_id is not None and db.get(District, data.district_id) is None:
+        raise Invalid("Kommundelen finns inte.")
+    if data.officer_id is not None and not _is_officer(db, data.officer_id):
+        raise Invalid("Handläggaren finns inte.")
+
+
+def _is_officer(db: Session, staff_id: int) -> bool:
+    staff = db.get(StaffUser, staff_id)
+    return bool(staff and staff.active and set(staff.role_list) & set(OFFICER_ROLES))
+
+
+def _apply(youth: Youth, data: YouthData) -> list[str]:
+    """Copy the data onto the row; returns the names of the fields that changed."""
+    changed = []
+    for name in EDITABLE:
+        value = getattr(data, name)
+        if name == "gender" and value is None:
+            continue
+        if name == "registered_on" and value is None:
+            continue
+        if getattr(youth, name) != value:
+            setattr(youth, name, value)
+            changed.append(name)
+    youth.first_name_key = name_key(youth.first_name)
+    youth.last_name_key = name_key(youth.last_name)
+    return changed
+
+
+def _replace_guardians(db: Session, youth: Youth, guardians: list[GuardianData]) -> bool:
+    existing = db.exec(select(Guardian).where(Guardian.youth_id == youth.id)).all()
+    before = [(g.name, g.street_address, g.postal_code, g.city, g.phone) for g in existing]
+    after = [(g.name, g.street_address, g.postal_code, g.city, g.phone) for g in guardians]
+    if before == after:
+        return False
+    for row in existing:
+        db.delete(row)
+    for g in guardians:
+        db.add(Guardian(youth_id=youth.id, **g.__dict__))
+    return True
+
+
+def register_youth(db: Session, *, actor: Actor, personnummer: str, data: YouthData) -> Youth:
+    """Add a person to the register (or refuse a duplicate personnummer)."""
+    number = pnr.parse(personnummer)
+    if db.exec(select(Youth.id).where(Youth.personnummer == number.canonical)).first():
+        raise Invalid(
+            "Personen finns redan i registret.",
+            field_errors={"personnummer": "Personen finns redan i registret."},
+        )
+    _check_choices(db, data)
+    youth = Youth(
+        personnummer=number.canonical,
+        birth_date=number.birth_date,
+        gender=data.gender or number.gender,
+        first_name="",
+        last_name="",
+        first_name_key="",
+        last_name_key="",
+        registration_reason=data.registration_reason,
+        registration_source=data.registration_source,
+        registered_on=data.registered_on or local_today(),
+    )
+    _apply(youth, replace(data, registered_on=data.registered_on or local_today()))
+    db.add(youth)
+    db.flush()
+    _replace_guardians(db, youth, data.guardians)
+    reason = REGISTRATION_REASONS[youth.registration_reason]
+    source = REGISTRATION_SOURCES[youth.registration_source].lower()
+    timeline.add_entry(
+        db,
+        actor=actor,
+        youth_id=youth.id,
+        kind="registrerad",
+        title=f"Registrerad i KAA ({reason}; {source})",
+    )
+    outreach.refresh_next_step(db, youth)
+    audit.record(db, actor, "create", object_type="youth", object_id=youth.id, youth_id=youth.id)
+    return youth
+
+
+def update_youth(
+    db: Session, *, actor: Actor, youth_id: int, version: int, data: YouthData
+) -> Youth:
+    """Save an edit made on `version`; EditConflict if someone saved in between."""
+    youth = get_youth(db, actor=actor, youth_id=youth_id, log=None)
+    if youth.version != version:
+        raise EditConflict(youth)
+    _check_choices(db, data)
+    changed = _apply(youth, data)
+    if _replace_guardians(db, youth, data.guardians):
+        changed.append("guardians")
+    if not changed:
+        return youth
+    youth.updated_at = utcnow()
+    # Optimistic lock: the row is only written if nobody saved since `version` was read.
+    db.flush()
+    result = db.exec(
+        sa.update(Youth)
+        .where(Youth.id == youth.id, Youth.version == version)
+        .values(version=version + 1)
+    )
+    if result.rowcount != 1:
+        db.rollback()
+        raise EditConflict(db.get(Youth, youth_id))
+    youth.version = version + 1
+    labels = ", ".join(FIELD_LABELS[name] for name in changed)
+    timeline.add_entry(
+        db, actor=actor, youth_id=youth.id, kind="andrad", title=f"Uppgifter ändrade: {labels}"
+    )
+    outreach.refresh_next_step(db, youth)
+    audit.record(db, actor, "update", object_type="youth", object_id=youth.id, youth_id=youth.id)
+    return youth
+
+
+def deregister_youth(
+    db: Session, *, actor: Actor, youth_id: int, reason: str, on: date | None = None
+) -> Youth:
+    youth = get_youth(db, actor=actor, youth_id=youth_id, log=None)
+    if reason not in DEREGISTRATION_REASONS:
+        raise Invalid("Välj en orsak till avregistreringen.")
+    if youth.status != "aktiv":
+        raise Invalid("Personen är redan avregistrerad.")
+    _close(db, actor, youth, reason, on or local_today())
+    return youth
+
+
+def _close(db: Session, actor: Actor, youth: Youth, reason: str, on: date) -> None:
+    youth.status = "avregistrerad"
+    youth.deregistered_on = on
+    youth.deregistration_reason = reason
+    youth.next_step = None
+    youth.next_step_due = None
+    youth.version += 1
+    youth.updated_at = utcnow()
+    db.add(youth)
+    timeline.add_entry(
+        db,
+        actor=actor,
+        youth_id=youth.id,
+        kind="avregistrerad",
+        title=f"Avregistrerad: {DEREGISTRATION_REASONS[reason].lower()}",
+    )
+    audit.record(db, actor, "update", object_type="youth", object_id=youth.id, youth_id=youth.id)
+
+
+def deregister_turned_20(db: Session, *, actor: Actor, today: date) -> int:
+    """The nightly job: everyone active who has turned 20 leaves the register."""
+    born_before = pnr.birthday_cutoff(today, 20)
+    rows = db.exec(select(Youth).where(Youth.status == "aktiv", Youth.birth_date <= born_before))
+    count = 0
+    for youth in rows.all():
+        _close(db, actor, youth, "fyllt_20", pnr.birthday(youth.birth_date, 20))
+        count += 1
+    return count
+
+
+def assign_officer(
+    db: Session, *, actor: Actor, youth_ids: list[int], officer_id: int | None
+) -> int:
+    """Reassign many people in one action; each gets a timeline entry."""
+    if officer_id is not None and not _is_officer(db, officer_id):
+        raise Invalid("Välj en handläggare.")
+    officer = db.get(StaffUser, officer_id) if officer_id else None
+    people = db.exec(select(Youth).where(Youth.id.in_(youth_ids), youth_visibility(actor))).all()
+    if len(people) != len(set(youth_ids)):
+        raise NotFound
+    for youth in people:
+        if youth.officer_id == officer_id:
+            continue
+        youth.officer_id = officer_id
+        youth.version += 1
+        db.add(youth)
+        title = f"Ny handläggare: {officer.display_name}" if officer else "Handläggare borttagen"
+        timeline.add_entry(db, actor=actor, youth_id=youth.id, kind="handlaggare", title=title)
+        audit.record(
+            db, actor, "update", object_type="youth", object_id=youth.id, youth_id=youth.id
+        )
+    return len(people)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def officers(db: Session) -> list[StaffUser]:
+    staff = db.exec(select(StaffUser).where(StaffUser.active).order_by(StaffUser.display_name))
+    return [s for s in staff.all() if set(s.role_list) & set(OFFICER_ROLES)]
+
+
+def districts(db: Session, *, include_inactive: bool = False) -> list[District]:
+    query = select(District).order_by(District.name)
+    if not include_inactive:
+        query = query.where(District.active)
+    return list(db.exec(query).all())
+
+
+def guardians_of(db: Session, youth_id: int) -> list[Guardian]:
+    return list(
+        db.exec(select(Guardian).where(Guardian.youth_id == youth_id).order_by(Guardian.id)).all()
+    )
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    on: date
+    at_text: str
+    title: str
+    by: str
+    kind: str
+
+
+def person_timeline(db: Session, *, youth: Youth) -> list[TimelineItem]:
+    """Contacts and recorded events, newest first, each with who did it (two queries in all)."""
+    names = dict(db.exec(select(StaffUser.id, StaffUser.display_name)).all())
+    items = [
+        TimelineItem(
+            e.at.date(), e.at.isoformat(), e.title, names.get(e.staff_id, "Systemet"), e.kind
+        )
+        for e in db.exec(select(TimelineEntry).where(TimelineEntry.youth_id == youth.id))
+    ]
+    for c in db.exec(select(ContactAttempt).where(ContactAttempt.youth_id == youth.id)):
+        by = names.get(c.staff_id, "Systemet")
+        if c.second_staff_id:
+            by += " och " + names.get(c.second_staff_id, "")
+        items.append(
+            TimelineItem(c.on, c.created_at.isoformat(), outreach.describe(c), by, "kontakt")
+        )
+    return sorted(items, key=lambda i: (i.on, i.at_text), reverse=True)
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """The list's filters; `search` is never put in a URL or saved."""
+
+    search: str = ""
+    status: str = "aktiv"
+    district_id: int | None = None
+    reason: str = ""
+    officer: str = ""  # "", "mig", "ingen" or a staff id
+    due: str = ""  # "", "forfallna", "idag", "14dagar"
+    step: str = ""
+    sort: str = "namn"
+
+    def query_args(self) -> dict:
+        """The filters as URL parameters (without the search text)."""
+        args = {
+            "status": self.status,
+            "district_id": self.district_id,
+            "reason": self.reason,
+            "officer": self.officer,
+            "due": self.due,
+            "step": self.step,
+            "sort": self.sort,
+        }
+        return {k: v for k, v in args.items() if v not in ("", None)}
+
+
+@dataclass(frozen=True)
+class ListRow:
+    id: int
+    name: str
+    masked_pnr: str
+    age: int
+    district: str
+    officer: str
+    status: str
+    reason: str
+    next_step: str | None
+    next_step_due: date | None
+
+
+@dataclass(frozen=True)
+class ListPage:
+    rows: list[ListRow]
+    page: int
+    has_next: bool
+    count: int
+    count_capped: bool
+    search_error: str = ""
+
+
+SORTS = {
+    "namn": (Youth.last_name_key, Youth.first_name_key, Youth.id),
+    "forfallodatum": (Youth.next_step_due.is_(None), Youth.next_step_due, Youth.id),
+    "registrerad": (Youth.registered_on.desc(), Youth.id.desc()),
+}
+_SEPARATORS = re.compile(r"[\s\-+\u2010-\u2015\u2212]")
+
+
+def _like_prefix(column, word: str):
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.like(escaped + "%", escape="\\")
+
+
+def _prefix_range(column, word: str):
+    """An index-friendly prefix match (a range on a C-collated key)."""
+    return sa.and_(column >= word, column < word + "\uffff")
+
+
+def _search_condition(text: str, today: date):
+    compact = _SEPARATORS.sub("", text)
+    if compact.isdigit():
+        return _number_condition(compact, today)
+    words = name_key(text).split()
+    first = words[0]
+    condition = sa.or_(
+        _prefix_range(Youth.last_name_key, first), _prefix_range(Youth.first_name_key, first)
+    )
+    for word in words[1:]:
+        condition = sa.and_(
+            condition,
+            sa.or_(
+                _like_prefix(Youth.last_name_key, word), _like_prefix(Youth.first_name_key, word)
+            ),
+        )
+    return condition
+
+
+def _number_condition(digits: str, today: date):
+    if len(digits) in (10, 12):
+        return Youth.personnummer == pnr.parse(digits, today).canonical
+    if len(digits) in (6, 8):
+        dates = pnr.dates_from_prefix(digits)
+        if not dates:
+            raise pnr.InvalidPersonnummer("Datumet finns inte.")
+        return Youth.birth_date.in_(dates)
+    raise pnr.InvalidPersonnummer(
+        "Sök på namn, födelsedatum (ÅÅMMDD) eller hela personnumret (10 eller 12 siffror)."
+    )
+
+
+def _filter_conditions(f: ListFilter, actor: Actor, today: date) -> list:
+    conditions = [youth_visibility(actor)]
+    if f.status:
+        conditions.append(Youth.status == f.status)
+    if f.district_id:
+        conditions.append(Youth.district_id == f.district_id)
+    if f.reason:
+        conditions.append(Youth.registration_reason == f.reason)
+    if f.officer == "mig":
+        conditions.append(Youth.officer_id == actor.staff_id)
+    elif f.officer == "ingen":
+        conditions.append(Youth.officer_id.is_(None))
+    elif f.officer.isdigit():
+        conditions.append(Youth.officer_id == int(f.officer))
+    if f.step:
+        conditions.append(Youth.next_step == f.step)
+    due_limits = {
+        "forfallna": today - timedelta(days=1),
+        "idag": today,
+        "14dagar": today + timedelta(days=14),
+    }
+    if f.due in due_limits:
+        conditions.append(Youth.next_step_due <= due_limits[f.due])
+    return conditions
+
+
+def list_youth(db: Session, *, actor: Actor, filters: ListFilter, page: int = 1) -> ListPage:
+    """One page of the register: one query for the rows, one bounded count; the search is logged."""
+    today = local_today()
+    conditions = _filter_conditions(filters, actor, today)
+    if filters.search.strip():
+        try:
+            conditions.append(_search_condition(filters.search.strip(), today))
+        except pnr.InvalidPersonnummer as exc:
+            return ListPage([], 1, False, 0, False, search_error=str(exc))
+        audit.record(db, actor, "search", object_type="youth_list")
+    page = max(page, 1)
+    query = (
+        select(
+            Youth.id,
+            Youth.first_name,
+            Youth.last_name,
+            Youth.personnummer,
+            Youth.birth_date,
+            District.name,
+            StaffUser.display_name,
+            Youth.status,
+            Youth.registration_reason,
+            Youth.next_step,
+            Youth.next_step_due,
+        )
+        .outerjoin(District, District.id == Youth.district_id)
+        .outerjoin(StaffUser, StaffUser.id == Youth.officer_id)
+        .where(*conditions)
+        .order_by(*SORTS.get(filters.sort, SORTS["namn"]))
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
+    )
+    raw = db.exec(query).all()
+    capped = select(Youth.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
+    count = db.exec(select(sa.func.count()).select_from(capped)).one()
+    rows = [
+        ListRow(
+            r[0],
+            f"{r[1]} {r[2]}",
+            pnr.mask(r[3]),
+            pnr.age_on(r[4], today),
+            r[5] or "",
+            r[6] or "",
+            r[7],
+            r[8],
+            r[9],
+            r[10],
+        )
+        for r in raw[:PAGE_SIZE]
+    ]
+    return ListPage(rows, page, len(raw) > PAGE_SIZE, min(count, COUNT_CAP), count > COUNT_CAP)
+
+
+# --- saved views ------------------------------------------------------------------------------
+
+
+def save_view(db: Session, *, actor: Actor, name: str, filters: ListFilter) -> SavedView:
+    view = SavedView(
+        staff_id=actor.staff_id,
+        name=name.strip()[:100],
+        query=json.dumps(filters.query_args(), sort_keys=True),
+    )
+    db.add(view)
+    return view
+
+
+def saved_views(db: Session, *, actor: Actor) -> list[SavedView]:
+    return list(
+        db.exec(
+            select(SavedView).where(SavedView.staff_id == actor.staff_id).order_by(SavedView.name)
+        ).all()
+    )
+
+
+def delete_saved_view(db: Session, *, actor: Actor, view_id: int) -> None:
+    view = db.get(SavedView, view_id)
+    if view is None or view.staff_id != actor.staff_id:
+        raise NotFound
+    db.delete(view)
+
+
+def saved_view_args(view: SavedView) -> dict:
+    return json.loads(view.query)

@@ -1,0 +1,295 @@
+"""Import of a register extract (CSV): parse, preview new/changed/missing, apply all or nothing."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from kaa_web import audit
+from kaa_web.models.base import local_today, utcnow
+from kaa_web.models.register import REGISTRATION_REASONS, District, ImportBatch, Youth
+from kaa_web.permissions import Actor
+from kaa_web.rules import personnummer as pnr
+from kaa_web.services import outreach, timeline
+from kaa_web.services.errors import Invalid, NotFound
+from kaa_web.services.register import FIELD_LABELS, name_key
+
+COLUMNS = (
+    "personnummer",
+    "fornamn",
+    "efternamn",
+    "utdelningsadress",
+    "postnummer",
+    "postort",
+    "telefon",
+    "epost",
+    "kommundel",
+    "orsak",
+    "skyddad",
+)
+REQUIRED = ("personnummer", "fornamn", "efternamn")
+COMPARED = (
+    "first_name",
+    "last_name",
+    "street_address",
+    "postal_code",
+    "city",
+    "phone",
+    "email",
+    "district_id",
+    "protected_identity",
+)
+MAX_ROWS = 100_000
+
+
+@dataclass
+class ExtractRow:
+    line: int
+    personnummer: str
+    birth_date: date
+    gender: str
+    values: dict
+    reason: str
+
+
+@dataclass
+class Preview:
+    """What applying the extract would do; `errors` non-empty means it cannot be applied."""
+
+    batch_id: int | None = None
+    new: list[ExtractRow] = field(default_factory=list)
+    changed: list[tuple[Youth, list[str], ExtractRow]] = field(default_factory=list)
+    missing: list[Youth] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _decode(content: bytes) -> str:
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("cp1252")  # an extract saved from Excel
+
+
+def _reader(text: str):
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if ";" in first_line else ","
+    return csv.DictReader(io.StringIO(text), delimiter=delimiter)
+
+
+def _parse_row(line: int, raw: dict, districts: dict[str, int], today: date):
+    """One row to an ExtractRow, or a list of Swedish error messages for it."""
+    get = {k: (raw.get(k) or "").strip() for k in COLUMNS}
+    errors = [f"Rad {line}: kolumnen {k} saknar värde." for k in REQUIRED if not get[k]]
+    number = None
+    if get["personnummer"]:
+        try:
+            number = pnr.parse(get["personnummer"], today)
+        except pnr.InvalidPersonnummer as exc:
+            errors.append(f"Rad {line}: {exc}")
+    district_id = districts.get(get["kommundel"].casefold()) if get["kommundel"] else None
+    if get["kommundel"] and district_id is None:
+        errors.append(f"Rad {line}: kommundelen \u201d{get['kommundel']}\u201d finns inte.")
+    if get["orsak"] and get["orsak"] not in REGISTRATION_REASONS:
+        errors.append(f"Rad {line}: orsaken \u201d{get['orsak']}\u201d är inte en känd kod.")
+    if get["skyddad"].casefold() not in ("", "ja", "nej"):
+        errors.append(f"Rad {line}: skyddad ska vara ja, nej eller tom.")
+    if errors:
+        return errors
+    values = {
+        "first_name": get["fornamn"],
+        "last_name": get["efternamn"],
+        "street_address": get["utdelningsadress"],
+        "postal_code": get["postnummer"],
+        "city": get["postort"],
+        "phone": get["telefon"],
+        "email": get["epost"],
+        "district_id": district_id,
+        "protected_identity": get["skyddad"].casefold() == "ja",
+    }
+    return ExtractRow(
+        line, number.canonical, number.birth_date, number.gender, values, get["orsak"]
+    )
+
+
+def parse_extract(db: Session, content: bytes, today: date) -> tuple[list[ExtractRow], list[str]]:
+    """All rows, or the errors of every bad row (a file with any error is refused whole)."""
+    reader = _reader(_decode(content))
+    missing_columns = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    if missing_columns:
+        return [], [
+            f"Filen saknar kolumnerna: {', '.join(missing_columns)}. "
+            f"Första raden ska vara rubrikerna {';'.join(COLUMNS)}."
+        ]
+    districts = {d.code.casefold(): d.id for d in db.exec(select(District)).all()}
+    rows, errors, seen = [], [], {}
+    for line, raw in enumerate(reader, start=2):
+        if line - 1 > MAX_ROWS:
+            return [], [f"Filen har fler än {MAX_ROWS} rader."]
+        parsed = _parse_row(line, raw, districts, today)
+        if isinstance(parsed, list):
+            errors.extend(parsed)
+        elif parsed.personnummer in seen:
+            errors.append(
+                f"Rad {line}: personnumret finns redan på rad {seen[parsed.personnummer]}."
+            )
+        else:
+            seen[parsed.personnummer] = line
+            rows.append(parsed)
+    if not rows and not errors:
+        errors.append("Filen innehåller inga rader.")
+    return rows, errors
+
+
+def _existing(db: Session, numbers: list[str]) -> dict[str, Youth]:
+    found = {}
+    for start in range(0, len(numbers), 900):
+        chunk = numbers[start : start + 900]
+        for youth in db.exec(select(Youth).where(Youth.personnummer.in_(chunk))):
+            found[youth.personnummer] = youth
+    return found
+
+
+def _diff(db: Session, rows: list[ExtractRow]) -> Preview:
+    preview = Preview()
+    existing = _existing(db, [r.personnummer for r in rows])
+    for row in rows:
+        youth = existing.get(row.personnummer)
+        if youth is None:
+            preview.new.append(row)
+            continue
+        changed = [k for k in COMPARED if getattr(youth, k) != row.values[k]]
+        if changed:
+            preview.changed.append((youth, changed, row))
+        else:
+            preview.unchanged += 1
+    in_file = {r.personnummer for r in rows}
+    imported = db.exec(
+        select(Youth).where(Youth.status == "aktiv", Youth.registration_source == "import")
+    ).all()
+    preview.missing = [y for y in imported if y.personnummer not in in_file]
+    for row in preview.new:
+        if not row.reason:
+            preview.errors.append(f"Rad {row.line}: ny person i registret behöver en orsak.")
+    return preview
+
+
+def preview_import(db: Session, *, actor: Actor, filename: str, content: bytes) -> Preview:
+    """Parse and compare; a clean file is stored so the user can apply exactly what they saw."""
+    if not actor.can("register.import"):
+        raise NotFound
+    rows, errors = parse_extract(db, content, local_today())
+    if errors:
+        return Preview(errors=errors)
+    preview = _diff(db, rows)
+    if preview.errors:
+        return preview
+    batch = ImportBatch(
+        sha256=hashlib.sha256(content).hexdigest(),
+        filename=filename[:200],
+        content=content,
+        staff_id=actor.staff_id,
+    )
+    db.add(batch)
+    db.flush()
+    preview.batch_id = batch.id
+    audit.record(db, actor, "create", object_type="import_batch", object_id=batch.id)
+    return preview
+
+
+def _create(db: Session, actor: Actor, row: ExtractRow, today: date) -> Youth:
+    youth = Youth(
+        personnummer=row.personnummer,
+        birth_date=row.birth_date,
+        gender=row.gender,
+        registration_reason=row.reason,
+        registration_source="import",
+        registered_on=today,
+        first_name_key=name_key(row.values["first_name"]),
+        last_name_key=name_key(row.values["last_name"]),
+        **row.values,
+    )
+    step = outreach.compute_next_step(youth, [], today)
+    youth.next_step, youth.next_step_due = (step.kind, step.due) if step else (None, None)
+    db.add(youth)
+    return youth
+
+
+def _apply_rows(db: Session, actor: Actor, preview: Preview, today: date) -> None:
+    created = [_create(db, actor, row, today) for row in preview.new]
+    for youth, changed, row in preview.changed:
+        for key in changed:
+            setattr(youth, key, row.values[key])
+        youth.first_name_key = name_key(youth.first_name)
+        youth.last_name_key = name_key(youth.last_name)
+        youth.version += 1
+        youth.updated_at = utcnow()
+        db.add(youth)
+    db.flush()
+    for youth in created:
+        reason = REGISTRATION_REASONS[youth.registration_reason].lower()
+        timeline.add_entry(
+            db,
+            actor=actor,
+            youth_id=youth.id,
+            kind="registrerad",
+            title=f"Registrerad i KAA från registerutdrag ({reason})",
+        )
+        audit.record(
+            db, actor, "create", object_type="youth", object_id=youth.id, youth_id=youth.id
+        )
+    for youth, changed, _row in preview.changed:
+        labels = ", ".join(FIELD_LABELS[k] for k in changed)
+        timeline.add_entry(
+            db,
+            actor=actor,
+            youth_id=youth.id,
+            kind="andrad",
+            title=f"Uppgifter ändrade från registerutdrag: {labels}",
+        )
+        audit.record(
+            db, actor, "update", object_type="youth", object_id=youth.id, youth_id=youth.id
+        )
+
+
+def import_rows(db: Session, *, actor: Actor, content: bytes) -> Preview:
+    """Parse, compare and write in the caller's transaction: all rows or none."""
+    today = local_today()
+    rows, errors = parse_extract(db, content, today)
+    if errors:
+        raise Invalid(*errors)
+    preview = _diff(db, rows)
+    if preview.errors:
+        raise Invalid(*preview.errors)
+    _apply_rows(db, actor, preview, today)
+    return preview
+
+
+def apply_import(db: Session, *, actor: Actor, batch_id: int) -> Preview:
+    """Apply a previewed extract once; applying the same file again changes nothing."""
+    batch = db.get(ImportBatch, batch_id)
+    if batch is None or not actor.can("register.import"):
+        raise NotFound
+    # Claim the batch with a conditional update: a double click applies it exactly once.
+    claimed = db.exec(
+        sa.update(ImportBatch)
+        .where(ImportBatch.id == batch_id, ImportBatch.status == "forhandsgranskad")
+        .values(status="genomford", applied_at=utcnow())
+    )
+    if claimed.rowcount != 1:
+        raise Invalid("Den här importen är redan genomförd.")
+    db.refresh(batch)
+    preview = import_rows(db, actor=actor, content=batch.content)
+    batch.summary = (
+        f"{len(preview.new)} nya, {len(preview.changed)} ändrade, "
+        f"{preview.unchanged} oförändrade, {len(preview.missing)} saknas i utdraget"
+    )
+    db.add(batch)
+    audit.record(db, actor, "update", object_type="import_batch", object_id=batch.id)
+    return preview

@@ -1,0 +1,412 @@
+"""The register pages: the list and search, a person, registering, editing, contacts, import."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, render_template, request, url_for
+
+from kaa_web.db import get_db
+from kaa_web.forms.register import (
+    AssignForm,
+    ContactForm,
+    DeregisterForm,
+    EditYouthForm,
+    ImportForm,
+    ListFilterForm,
+    SaveViewForm,
+    SearchForm,
+    YouthForm,
+)
+from kaa_web.htmx import redirect, render
+from kaa_web.models.base import local_today
+from kaa_web.models.register import District, Youth
+from kaa_web.permissions import current_actor, require
+from kaa_web.rules import outreach as ladder
+from kaa_web.rules import personnummer as pnr
+from kaa_web.services import outreach, register, register_import
+from kaa_web.services.access import can_see_address
+from kaa_web.services.errors import EditConflict, Invalid, NotFound
+from kaa_web.views.auth import safe_next
+
+bp = Blueprint("register", __name__, url_prefix="/ungdomar")
+
+
+def _youth_or_404(youth_id: int, log: str | None = "view") -> Youth:
+    try:
+        return register.get_youth(get_db(), actor=current_actor(), youth_id=youth_id, log=log)
+    except NotFound:
+        abort(404)
+
+
+def _add_errors(form, error: Invalid) -> list[str]:
+    """Attach a service's field errors to the form; return the messages that fit no field."""
+    loose = []
+    for name, message in error.field_errors.items():
+        if hasattr(form, name) and getattr(form, name) is not None:
+            getattr(form, name).errors = [*getattr(form, name).errors, message]
+        else:
+            loose.append(message)
+    return loose if error.field_errors else error.messages
+
+
+# --- the list ---------------------------------------------------------------------------------
+
+
+def _filter_form(source) -> tuple[ListFilterForm, register.ListFilter]:
+    db = get_db()
+    form = ListFilterForm(source)
+    form.set_choices(register.districts(db), register.officers(db))
+    form.validate()
+    filters = register.ListFilter(
+        status=form.status.data if form.status.data is not None else "aktiv",
+        district_id=form.district_id.data if not form.district_id.errors else None,
+        reason=form.reason.data or "" if not form.reason.errors else "",
+        officer=form.officer.data or "" if not form.officer.errors else "",
+        due=form.due.data or "" if not form.due.errors else "",
+        step=form.step.data or "" if not form.step.errors else "",
+        sort=form.sort.data if not form.sort.errors and form.sort.data else "namn",
+    )
+    return form, filters
+
+
+def _list_page(form, filters, search_form, page: int):
+    db = get_db()
+    actor = current_actor()
+    result = register.list_youth(db, actor=actor, filters=filters, page=page)
+    db.commit()
+    context = dict(
+        form=form,
+        filters=filters,
+        search_form=search_form,
+        result=result,
+        searching=bool(filters.search),
+        views=register.saved_views(db, actor=actor),
+        save_form=SaveViewForm(),
+        step_labels=ladder.STEP_LABELS,
+        assign_form=_assign_form(),
+        can_write=actor.can("register.write"),
+    )
+    return render("register/index.html", "register/_results.html", **context)
+
+
+def _assign_form() -> AssignForm:
+    form = AssignForm()
+    form.set_choices(register.officers(get_db()))
+    return form
+
+
+@bp.get("/")
+@require("register.read")
+def index():
+    form, filters = _filter_form(request.args)
+    return _list_page(
+        form, filters, SearchForm(formdata=None), max(request.args.get("sida", 1, type=int), 1)
+    )
+
+
+@bp.post("/sok")
+@require("register.read")
+def search():
+    """Searching is a POST so that names and personnummer never end up in a URL or a log."""
+    form, filters = _filter_form(request.form)
+    search_form = SearchForm()
+    if not search_form.validate():
+        search_form.search.data = (search_form.search.data or "")[:100]
+    filters = register.ListFilter(**{**filters.__dict__, "search": search_form.search.data or ""})
+    return _list_page(form, filters, search_form, max(search_form.sida.data or 1, 1))
+
+
+@bp.post("/vyer/spara")
+@require("register.read")
+def save_view():
+    form = SaveViewForm()
+    _filters_form, filters = _filter_form(request.form)
+    if not form.validate():
+        flash("Ge vyn ett namn (högst 100 tecken).", "error")
+        return redirect(url_for("register.index", **filters.query_args()))
+    register.save_view(get_db(), actor=current_actor(), name=form.name.data, filters=filters)
+    get_db().commit()
+    flash(f"Vyn \u201d{_text(form.name)}\u201d är sparad.", "success")
+    return redirect(url_for("register.index", **filters.query_args()))
+
+
+@bp.post("/vyer/<int:view_id>/ta-bort")
+@require("register.read")
+def delete_view(view_id: int):
+    try:
+        register.delete_saved_view(get_db(), actor=current_actor(), view_id=view_id)
+    except NotFound:
+        abort(404)
+    get_db().commit()
+    flash("Vyn är borttagen.", "success")
+    return redirect(url_for("register.index"))
+
+
+@bp.post("/tilldela")
+@require("register.write")
+def assign():
+    form = _assign_form()
+    ids = [int(i) for i in request.form.getlist("youth_ids") if i.isdigit()]
+    back = safe_next(request.form.get("next"))
+    if not form.validate() or not ids:
+        flash("Markera minst en ungdom och välj handläggare.", "error")
+        return redirect(back)
+    try:
+        count = register.assign_officer(
+            get_db(), actor=current_actor(), youth_ids=ids, officer_id=form.officer_id.data
+        )
+    except NotFound:
+        abort(404)
+    except Invalid as error:
+        flash(" ".join(error.messages), "error")
+        return redirect(back)
+    get_db().commit()
+    flash(f"Handläggare ändrad för {count} ungdomar.", "success")
+    return redirect(back)
+
+
+# --- one person -------------------------------------------------------------------------------
+
+
+def _person_context(youth: Youth, deregister_form=None) -> dict:
+    db = get_db()
+    actor = current_actor()
+    officer = next((o for o in register.officers(db) if o.id == youth.officer_id), None)
+    return dict(
+        youth=youth,
+        display_pnr=pnr.display(youth.personnummer),
+        age=pnr.age_on(youth.birth_date, local_today()),
+        guardians=register.guardians_of(db, youth.id),
+        timeline=register.person_timeline(db, youth=youth),
+        officer=officer,
+        district=db.get(District, youth.district_id) if youth.district_id else None,
+        show_address=can_see_address(actor, youth),
+        can_write=actor.can("register.write"),
+        step_label=ladder.STEP_LABELS.get(youth.next_step or "", ""),
+        deregister_form=deregister_form or DeregisterForm(),
+        assign_form=_assign_form(),
+        today=local_today(),
+    )
+
+
+@bp.get("/<int:youth_id>")
+@require("register.read")
+def person(youth_id: int):
+    youth = _youth_or_404(youth_id)
+    context = _person_context(youth)
+    get_db().commit()
+    return render_template("register/person.html", **context)
+
+
+def _text(field) -> str:
+    return (field.data or "").strip()
+
+
+def _youth_data(form) -> register.YouthData:
+    return register.YouthData(
+        first_name=_text(form.first_name),
+        last_name=_text(form.last_name),
+        gender=form.gender.data or None,
+        protected_identity=form.protected_identity.data,
+        street_address=_text(form.street_address),
+        postal_code=_text(form.postal_code),
+        city=_text(form.city),
+        phone=_text(form.phone),
+        email=_text(form.email),
+        district_id=form.district_id.data,
+        officer_id=form.officer_id.data,
+        registration_reason=form.registration_reason.data,
+        registration_source=form.registration_source.data,
+        registered_on=form.registered_on.data,
+        guardians=[register.GuardianData(**g) for g in form.guardians()],
+    )
+
+
+def _prepare(form):
+    db = get_db()
+    form.set_choices(register.districts(db), register.officers(db))
+    return form
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+@require("register.write")
+def new():
+    form = _prepare(YouthForm())
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            youth = register.register_youth(
+                get_db(),
+                actor=current_actor(),
+                personnummer=form.personnummer.data,
+                data=_youth_data(form),
+            )
+            get_db().commit()
+            flash("Ungdomen är registrerad.", "success")
+            return redirect(url_for("register.person", youth_id=youth.id))
+        except Invalid as error:
+            get_db().rollback()
+            errors = _add_errors(form, error)
+    status = 400 if request.method == "POST" else 200
+    return render_template("register/form.html", form=form, errors=errors, youth=None), status
+
+
+def _edit_initial(youth: Youth) -> dict:
+    data = {name: getattr(youth, name) for name in register.EDITABLE}
+    for n, guardian in enumerate(register.guardians_of(get_db(), youth.id)[:2], start=1):
+        for key in ("name", "street_address", "postal_code", "city", "phone"):
+            data[f"guardian{n}_{key}"] = getattr(guardian, key)
+    data["version"] = youth.version
+    return data
+
+
+@bp.route("/<int:youth_id>/redigera", methods=["GET", "POST"])
+@require("register.write")
+def edit(youth_id: int):
+    youth = _youth_or_404(youth_id, log="view" if request.method == "GET" else None)
+    if request.method == "GET":
+        form = _prepare(EditYouthForm(data=_edit_initial(youth)))
+        get_db().commit()
+        return render_template("register/form.html", form=form, errors=[], youth=youth)
+    form = _prepare(EditYouthForm())
+    errors: list[str] = []
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            register.update_youth(
+                get_db(),
+                actor=current_actor(),
+                youth_id=youth_id,
+                version=int(form.version.data or 0),
+                data=_youth_data(form),
+            )
+            get_db().commit()
+            flash("Ändringarna är sparade.", "success")
+            return redirect(url_for("register.person", youth_id=youth_id))
+        except EditConflict as clash:
+            get_db().rollback()
+            conflict = clash.current
+            form.version.data = conflict.version
+            errors = [
+                "Någon annan har sparat ändringar för den här personen medan du redigerade. "
+                "Dina ändringar är inte sparade ännu: jämför med de aktuella uppgifterna "
+                "nedan och spara igen."
+            ]
+        except Invalid as error:
+            get_db().rollback()
+            errors = _add_errors(form, error)
+    return render_template(
+        "register/form.html", form=form, errors=errors, youth=youth, conflict=conflict
+    ), 409 if conflict else 400
+
+
+@bp.post("/<int:youth_id>/avregistrera")
+@require("register.write")
+def deregister(youth_id: int):
+    youth = _youth_or_404(youth_id, log=None)
+    form = DeregisterForm()
+    if form.validate():
+        try:
+            register.deregister_youth(
+                get_db(),
+                actor=current_actor(),
+                youth_id=youth_id,
+                reason=form.reason.data,
+                on=form.on.data,
+            )
+            get_db().commit()
+            flash("Ungdomen är avregistrerad.", "success")
+            return redirect(url_for("register.person", youth_id=youth_id))
+        except Invalid as error:
+            get_db().rollback()
+            form.reason.errors = [*form.reason.errors, *error.messages]
+    context = _person_context(youth, deregister_form=form)
+    return render_template("register/person.html", **context), 400
+
+
+@bp.route("/<int:youth_id>/kontakt", methods=["GET", "POST"])
+@require("register.write")
+def contact(youth_id: int):
+    youth = _youth_or_404(youth_id, log="view" if request.method == "GET" else None)
+    form = ContactForm()
+    form.set_staff(register.officers(get_db()))
+    if request.method == "GET":
+        form.kind.data = request.args.get("typ", "")
+        form.on.data = local_today()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        data = outreach.ContactData(
+            kind=form.kind.data,
+            on=form.on.data,
+            outcome=form.outcome.data or None,
+            occupation=form.occupation.data or None,
+            study_kind=form.study_kind.data or None,
+            study_end=form.study_end.data,
+            planned_visit=form.planned_visit.data,
+            planned_time=form.planned_time.data or None,
+            second_staff_id=form.second_staff_id.data,
+            note=form.note.data or "",
+        )
+        try:
+            outreach.record_contact(get_db(), actor=current_actor(), youth=youth, data=data)
+            get_db().commit()
+            flash("Kontakten är registrerad.", "success")
+            return redirect(url_for("register.person", youth_id=youth_id))
+        except Invalid as error:
+            get_db().rollback()
+            errors = _add_errors(form, error)
+    get_db().commit()
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "register/contact.html",
+        form=form,
+        youth=youth,
+        errors=errors,
+        guardians_get_letters=ladder.letter_to_guardians(
+            ladder.PersonFacts(youth.birth_date, youth.registered_on), local_today()
+        ),
+    ), status
+
+
+# --- import -----------------------------------------------------------------------------------
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@require("register.import")
+def import_extract():
+    form = ImportForm()
+    preview = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        preview = register_import.preview_import(
+            get_db(),
+            actor=current_actor(),
+            filename=upload.filename or "utdrag.csv",
+            content=upload.read(),
+        )
+        get_db().commit()
+    status = (
+        400 if request.method == "POST" and (form.errors or (preview and preview.errors)) else 200
+    )
+    return render_template(
+        "register/import.html", form=form, preview=preview, columns=register_import.COLUMNS
+    ), status
+
+
+@bp.post("/import/<int:batch_id>/genomfor")
+@require("register.import")
+def apply_import(batch_id: int):
+    try:
+        preview = register_import.apply_import(get_db(), actor=current_actor(), batch_id=batch_id)
+    except NotFound:
+        abort(404)
+    except Invalid as error:
+        get_db().rollback()
+        flash(" ".join(error.messages[:20]), "error")
+        return redirect(url_for("register.import_extract"))
+    get_db().commit()
+    flash(
+        f"Importen är genomförd: {len(preview.new)} nya, {len(preview.changed)} ändrade, "
+        f"{preview.unchanged} oförändrade.",
+        "success",
+    )
+    return redirect(url_for("register.index", sort="registrerad"))

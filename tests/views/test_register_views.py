@@ -1,0 +1,280 @@
+"""Register pages at request level: access per role, forms, conflicts, search, import, worklist."""
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from kaa_web.models.audit import AuditEvent
+from kaa_web.models.base import local_today
+from kaa_web.models.register import ContactAttempt, Youth
+from kaa_web.rules import personnummer as pnr
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        ("kaa", 200),
+        ("arbetsmarknad", 200),
+        ("chef", 200),
+        ("ifo", 200),
+        ("skola", 403),
+        ("admin", 403),
+    ],
+)
+def test_who_may_open_the_register(login_as, staff, role, status):
+    assert login_as(role).get("/ungdomar/").status_code == status
+
+
+def test_chef_reads_but_cannot_register_or_edit(login_as, staff, make_youth):
+    youth = make_youth()
+    chef = login_as("chef")
+    assert chef.get(f"/ungdomar/{youth.id}").status_code == 200
+    assert chef.get("/ungdomar/ny").status_code == 403
+    assert chef.get(f"/ungdomar/{youth.id}/redigera").status_code == 403
+
+
+def test_person_page_shows_why_covered_and_the_next_step_and_logs_the_read(
+    login_as, staff, make_youth, db_session
+):
+    youth = make_youth("Alva", "Öberg", registration_reason="studiebevis")
+    page = login_as("kaa").get(f"/ungdomar/{youth.id}").get_data(as_text=True)
+    assert "Alva Öberg" in page
+    assert "Lämnade med studiebevis" in page
+    assert "Skicka brev" in page
+    assert pnr.display(youth.personnummer) in page
+    views = db_session.exec(
+        select(AuditEvent).where(AuditEvent.action == "view", AuditEvent.youth_id == youth.id)
+    ).all()
+    assert [v.username for v in views] == ["kaa"]
+
+
+def test_unknown_or_hidden_person_is_404_and_logged(login_as, staff, make_youth, db_session):
+    youth = make_youth()
+    assert login_as("ifo").get(f"/ungdomar/{youth.id}").status_code == 404
+    assert login_as("kaa").get("/ungdomar/999999").status_code == 404
+    denied = db_session.exec(select(AuditEvent).where(AuditEvent.action == "denied")).all()
+    assert {d.username for d in denied} == {"ifo", "kaa"}
+
+
+def test_protected_address_is_shown_to_kaa_only(login_as, staff, make_youth):
+    youth = make_youth(protected_identity=True, street_address="Hemliga vägen 1")
+    assert "Hemliga vägen 1" in login_as("kaa").get(f"/ungdomar/{youth.id}").get_data(True)
+    for role in ("arbetsmarknad", "chef"):
+        assert "Hemliga vägen 1" not in login_as(role).get(f"/ungdomar/{youth.id}").get_data(True)
+
+
+def test_list_masks_numbers_and_search_is_post_only(login_as, staff, make_youth):
+    youth = make_youth("Alva", "Öberg")
+    kaa = login_as("kaa")
+    page = kaa.get("/ungdomar/").get_data(as_text=True)
+    assert pnr.mask(youth.personnummer) in page and youth.personnummer[8:] not in page
+    assert kaa.get("/ungdomar/sok").status_code == 405
+    found = kaa.post_form("/ungdomar/sok", {"search": "öberg", "status": "aktiv"})
+    assert "Alva Öberg" in found.get_data(as_text=True)
+    assert "öberg" not in found.request.url
+
+
+def test_htmx_search_returns_only_the_results(login_as, staff, make_youth):
+    make_youth("Alva", "Öberg")
+    response = login_as("kaa").post_form(
+        "/ungdomar/sok", {"search": "alva"}, headers={"HX-Request": "true"}
+    )
+    body = response.get_data(as_text=True)
+    assert "Alva Öberg" in body and "<html" not in body
+    assert response.headers["Vary"] == "HX-Request"
+
+
+def _new_youth_form(**overrides):
+    number = pnr.make_valid(local_today() - timedelta(days=6400), 555)
+    return {
+        "personnummer": number,
+        "first_name": "Sam",
+        "last_name": "Nord",
+        "registration_reason": "aldrig_borjat",
+        "registration_source": "egen_kontakt",
+        **overrides,
+    }
+
+
+def test_registering_with_a_bad_number_keeps_what_was_typed(login_as, staff, db_session):
+    kaa = login_as("kaa")
+    response = kaa.post_form(
+        "/ungdomar/ny", _new_youth_form(personnummer="200601152383", phone="070-123")
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Det finns fel i formuläret" in body and "kontrollsiffra" in body
+    assert 'value="Sam"' in body and 'value="070-123"' in body
+    assert db_session.exec(select(Youth)).all() == []
+
+
+def test_registering_redirects_to_the_new_person(login_as, staff, db_session):
+    response = login_as("kaa").post_form("/ungdomar/ny", _new_youth_form())
+    assert response.status_code == 303
+    youth = db_session.exec(select(Youth)).one()
+    assert response.location == f"/ungdomar/{youth.id}"
+
+
+def test_a_double_click_on_register_creates_one_person(login_as, staff, db_session):
+    kaa = login_as("kaa")
+    kaa.post_form("/ungdomar/ny", _new_youth_form())
+    second = kaa.post_form("/ungdomar/ny", _new_youth_form())
+    assert second.status_code == 400 and "finns redan" in second.get_data(as_text=True)
+    assert len(db_session.exec(select(Youth)).all()) == 1
+
+
+def _edit_form(page: str) -> dict:
+    """The text and hidden inputs of the page's form as a browser would send them."""
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", page):
+        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
+        if name and 'type="checkbox"' not in tag:
+            fields[name.group(1)] = value.group(1) if value else ""
+    fields.update({"registration_reason": "studiebevis", "registration_source": "import"})
+    return fields
+
+
+def test_a_concurrent_edit_gets_a_conflict_message_and_loses_nothing(
+    login_as, staff, make_youth, db_session
+):
+    youth = make_youth()
+    first, second = login_as("kaa"), login_as("kaa2")
+    form_a = _edit_form(first.get(f"/ungdomar/{youth.id}/redigera").get_data(as_text=True))
+    form_b = _edit_form(second.get(f"/ungdomar/{youth.id}/redigera").get_data(as_text=True))
+    assert (
+        first.post(
+            f"/ungdomar/{youth.id}/redigera", data={**form_a, "phone": "070-111 11 11"}
+        ).status_code
+        == 303
+    )
+    clash = second.post(f"/ungdomar/{youth.id}/redigera", data={**form_b, "phone": "070-222 22 22"})
+    body = clash.get_data(as_text=True)
+    assert clash.status_code == 409
+    assert "Någon annan har sparat" in body
+    assert 'value="070-222 22 22"' in body  # what the user typed is still in the form
+    assert "070-111 11 11" in body  # and the current value is shown
+    db_session.expire_all()
+    assert db_session.get(Youth, youth.id).phone == "070-111 11 11"
+
+
+def test_posted_fields_the_form_does_not_offer_are_ignored(login_as, staff, make_youth, db_session):
+    youth = make_youth()
+    kaa = login_as("kaa")
+    form = _edit_form(kaa.get(f"/ungdomar/{youth.id}/redigera").get_data(as_text=True))
+    kaa.post(
+        f"/ungdomar/{youth.id}/redigera",
+        data={
+            **form,
+            "status": "avregistrerad",
+            "personnummer": "200001010000",
+            "next_step": "avregistrering",
+            "id": "1",
+        },
+    )
+    db_session.expire_all()
+    stored = db_session.get(Youth, youth.id)
+    assert (stored.status, stored.personnummer, stored.next_step) == (
+        "aktiv",
+        youth.personnummer,
+        "brev",
+    )
+
+
+def test_recording_a_call_updates_the_timeline(login_as, staff, make_youth):
+    youth = make_youth()
+    kaa = login_as("kaa")
+    response = kaa.post_form(
+        f"/ungdomar/{youth.id}/kontakt",
+        {
+            "kind": "telefon",
+            "on": local_today().isoformat(),
+            "outcome": "nadd",
+            "occupation": "arbete",
+        },
+    )
+    assert response.status_code == 303
+    page = kaa.get(f"/ungdomar/{youth.id}").get_data(as_text=True)
+    assert "Telefon – nådd (arbete)" in page and "Karin Berg" in page
+
+
+def test_a_home_visit_alone_is_refused_in_swedish(login_as, staff, make_youth, db_session):
+    youth = make_youth()
+    response = login_as("kaa").post_form(
+        f"/ungdomar/{youth.id}/kontakt",
+        {
+            "kind": "hembesok",
+            "on": local_today().isoformat(),
+            "outcome": "ej_nadd",
+            "note": "Ingen öppnade",
+        },
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400 and "två personer" in body
+    assert "Ingen öppnade" in body
+    assert db_session.exec(select(ContactAttempt)).all() == []
+
+
+def test_free_text_fields_warn_about_sensitive_data(login_as, staff, make_youth):
+    youth = make_youth()
+    page = login_as("kaa").get(f"/ungdomar/{youth.id}/kontakt").get_data(as_text=True)
+    assert "Skriv inte känsliga personuppgifter" in page
+
+
+def test_deregistering_shows_on_the_person_page(login_as, staff, make_youth, db_session):
+    youth = make_youth()
+    kaa = login_as("kaa")
+    assert (
+        kaa.post_form(f"/ungdomar/{youth.id}/avregistrera", {"reason": "examen"}).status_code == 303
+    )
+    assert "Avregistrerad" in kaa.get(f"/ungdomar/{youth.id}").get_data(as_text=True)
+    db_session.expire_all()
+    assert db_session.get(Youth, youth.id).next_step is None
+
+
+def test_saved_views_belong_to_their_owner(login_as, staff, db_session):
+    kaa = login_as("kaa")
+    kaa.post_form(
+        "/ungdomar/vyer/spara", {"name": "Mina försenade", "officer": "mig", "due": "forfallna"}
+    )
+    page = kaa.get("/ungdomar/").get_data(as_text=True)
+    assert "Mina försenade" in page
+    view_id = re.search(r"/ungdomar/vyer/(\d+)/ta-bort", page).group(1)
+    assert login_as("kaa2").post_form(f"/ungdomar/vyer/{view_id}/ta-bort").status_code == 404
+    assert kaa.post_form(f"/ungdomar/vyer/{view_id}/ta-bort").status_code == 303
+
+
+def test_import_page_previews_and_applies(login_as, staff, db_session):
+    number = pnr.make_valid(local_today() - timedelta(days=6400), 777)
+    csv = (f"personnummer;fornamn;efternamn;orsak\n{number};Ida;Strand;studiebevis\n").encode()
+    kaa = login_as("kaa")
+    preview = kaa.post_form(
+        "/ungdomar/import",
+        {"file": (io.BytesIO(csv), "utdrag.csv")},
+        content_type="multipart/form-data",
+    )
+    body = preview.get_data(as_text=True)
+    assert "1</strong> nya ungdomar" in body
+    action = re.search(r'action="(/ungdomar/import/\d+/genomfor)"', body).group(1)
+    assert kaa.post_form(action).status_code == 303
+    assert kaa.post_form(action).status_code == 303  # double click: refused with a message
+    assert len(db_session.exec(select(Youth)).all()) == 1
+    assert login_as("arbetsmarknad").get("/ungdomar/import").status_code == 403
+
+
+def test_worklist_lists_due_letters_and_marks_them_sent_once(
+    login_as, staff, make_youth, db_session
+):
+    youth = make_youth(
+        "Sen", "Brev", registered_on=local_today() - timedelta(days=40), officer_id=staff["kaa"].id
+    )
+    kaa = login_as("kaa")
+    page = kaa.get("/att-gora/").get_data(as_text=True)
+    assert "Sen Brev" in page and "Försenat" in page
+    for _ in range(2):
+        kaa.post_form("/att-gora/markera-skickade", {"youth_ids": str(youth.id), "vy": "mina"})
+    letters = db_session.exec(select(ContactAttempt).where(ContactAttempt.youth_id == youth.id))
+    assert len(letters.all()) == 1
+    assert login_as("chef").get("/att-gora/").status_code == 403
