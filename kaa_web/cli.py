@@ -44,17 +44,56 @@ def seed_demo_command():
     click.echo("Demodata finns på plats.")
 
 
+def _import_file(path: str) -> None:
+    """Import an extract as the system (all or nothing); prints the summary or the errors."""
+    from kaa_web.permissions import SYSTEM_ACTOR
+    from kaa_web.services import register_import
+    from kaa_web.services.errors import Invalid
+
+    content = Path(path).read_bytes()
+    with Session(_engine()) as db:
+        try:
+            result = register_import.import_rows(db, actor=SYSTEM_ACTOR, content=content)
+        except Invalid as error:
+            db.rollback()
+            for message in error.messages:
+                click.echo(message, err=True)
+            raise click.ClickException("Inget importerades.") from error
+        db.commit()
+    click.echo(f"Importerat: {len(result.new)} nya, {len(result.changed)} ändrade, "
+               f"{result.unchanged} oförändrade, {len(result.missing)} finns inte i utdraget.")
+
+
+@kaa_cli.command("import-register")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_register_command(path):
+    """Import a register extract (CSV, format in the README); a file with any error imports nothing."""
+    _import_file(path)
+
+
 @kaa_cli.command("nightly")
-def nightly_command():
-    """The nightly job: expired sessions, old login failures and audit events past retention."""
+@click.option("--extract", type=click.Path(exists=True, dir_okay=False),
+              help="A register extract to import first (same format as import-register).")
+def nightly_command(extract):
+    """The nightly job: import, age-outs, next steps, and clean-up of sessions and the log."""
+    from kaa_web.models.base import local_today
+    from kaa_web.permissions import SYSTEM_ACTOR
+    from kaa_web.services import outreach, register
     from kaa_web.services.admin import purge_audit_log
     from kaa_web.services.auth import purge_expired
 
+    if extract:
+        _import_file(extract)
     settings = current_app.config["KAA_SETTINGS"]
+    today = local_today()
     with Session(_engine()) as db:
+        aged_out = register.deregister_turned_20(db, actor=SYSTEM_ACTOR, today=today)
+        db.commit()
+        steps = outreach.refresh_all(db, today=today)
         sessions = purge_expired(db, settings)
         events = purge_audit_log(db, retention_days=settings.audit_retention_days)
-    click.echo(f"Nattjobbet klart: {sessions} utgångna sessioner, {events} gamla logghändelser.")
+    click.echo(f"Nattjobbet klart: {aged_out} avregistrerade (fyllt 20), {steps} nya nästa steg, "
+               f"{sessions} utgångna sessioner, {events} gamla logghändelser borttagna.")
 
 
 @kaa_cli.command("demo")

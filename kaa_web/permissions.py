@@ -24,7 +24,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "signed_in": frozenset(ROLES),
     "register.read": frozenset({"kaa", "arbetsmarknad", "chef", "ifo"}),
     "register.write": frozenset({"kaa", "arbetsmarknad"}),
-    "register.import": frozenset({"kaa"}),
+    "register.import": frozenset({"kaa", "system"}),  # "system": the nightly job
+    "register.export": frozenset({"kaa", "chef"}),
     "worklist.use": frozenset({"kaa", "arbetsmarknad"}),
     "school_reports.submit": frozenset({"skola"}),
     "inbox.handle": frozenset({"kaa"}),

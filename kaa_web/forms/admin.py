@@ -1,8 +1,8 @@
-"""Filters for the audit log."""
+"""Administration forms: audit log filters, districts."""
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField
-from wtforms.validators import NumberRange, Optional
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from kaa_web.forms import choices
 from kaa_web.models.audit import AUDIT_ACTIONS
@@ -39,3 +39,12 @@ class AuditFilterForm(FlaskForm):
     )
     date_from = DateField("Från och med", validators=[Optional()])
     date_to = DateField("Till och med", validators=[Optional()])
+
+
+class DistrictForm(FlaskForm):
+    code = StringField("Kod", validators=[
+        DataRequired("Ange en kod."), Length(max=30),
+        Regexp(r"^[a-zA-Z0-9_-]+\Z", message="Koden får bara innehålla a–z, siffror, - och _."),
+    ])
+    name = StringField("Namn", validators=[DataRequired("Ange ett namn."), Length(max=100)])
+    active = BooleanField("Aktiv", default=True)

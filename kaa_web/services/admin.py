@@ -1,4 +1,4 @@
-"""Administration: reading the audit log."""
+"""Administration: reading the audit log, the list of districts."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from sqlmodel import Session, select
 from kaa_web import audit
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import LOCAL_TZ, utcnow
+from kaa_web.models.register import District
 from kaa_web.permissions import Actor
+from kaa_web.services.errors import Invalid, NotFound
 
 PAGE_SIZE = 50
 
@@ -72,3 +74,24 @@ def purge_audit_log(db: Session, *, retention_days: int) -> int:
     result = db.exec(delete(AuditEvent).where(AuditEvent.at < cutoff))
     db.commit()
     return result.rowcount
+
+
+def save_district(db: Session, *, actor: Actor, code: str, name: str, active: bool = True,
+                  district_id: int | None = None) -> District:
+    """Add a district or rename/deactivate one; codes are unique (import files use them)."""
+    if not actor.can("admin.manage"):
+        raise PermissionError("admin.manage")
+    code, name = code.strip().lower(), name.strip()
+    clash = db.exec(select(District).where(District.code == code)).first()
+    if clash is not None and clash.id != district_id:
+        raise Invalid("Koden används redan av en annan kommundel.",
+                      field_errors={"code": "Koden används redan."})
+    district = db.get(District, district_id) if district_id else District(code=code, name=name)
+    if district is None:
+        raise NotFound
+    district.code, district.name, district.active = code, name, active
+    db.add(district)
+    db.flush()
+    audit.record(db, actor, "update" if district_id else "create", object_type="district",
+                 object_id=district.id)
+    return district

@@ -260,6 +260,8 @@ def _apply_rows(db: Session, actor: Actor, preview: Preview, today: date) -> Non
 
 def import_rows(db: Session, *, actor: Actor, content: bytes) -> Preview:
     """Parse, compare and write in the caller's transaction: all rows or none."""
+    if not actor.can("register.import"):
+        raise NotFound
     today = local_today()
     rows, errors = parse_extract(db, content, today)
     if errors:

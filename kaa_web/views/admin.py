@@ -1,12 +1,14 @@
-"""Administration pages: the overview and the audit log."""
+"""Administration pages: the overview, the audit log, districts."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from kaa_web.db import get_db
-from kaa_web.forms.admin import ACTION_LABELS, AuditFilterForm
-from kaa_web.htmx import render
+from kaa_web.forms.admin import ACTION_LABELS, AuditFilterForm, DistrictForm
+from kaa_web.htmx import redirect, render
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import admin as admin_service
+from kaa_web.services import register
+from kaa_web.services.errors import Invalid, NotFound
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -46,3 +48,45 @@ def audit_log():
         result=result,
         labels=ACTION_LABELS,
     )
+
+
+@bp.route("/kommundelar", methods=["GET", "POST"])
+@require("admin.manage")
+def districts():
+    """The configurable list of districts; a new one is added from the form below the list."""
+    form = DistrictForm(prefix="ny")
+    if form.validate_on_submit():
+        try:
+            admin_service.save_district(get_db(), actor=current_actor(), code=form.code.data,
+                                        name=form.name.data, active=True)
+            get_db().commit()
+            flash("Kommundelen är tillagd.", "success")
+            return redirect(url_for("admin.districts"))
+        except Invalid as error:
+            get_db().rollback()
+            form.code.errors = [*form.code.errors, *error.field_errors.values()]
+    status = 400 if form.errors else 200
+    rows = register.districts(get_db(), include_inactive=True)
+    return render_template("admin/districts.html", form=form, rows=rows), status
+
+
+@bp.post("/kommundelar/<int:district_id>/spara")
+@require("admin.manage")
+def save_district(district_id: int):
+    form = DistrictForm()
+    if not form.validate():
+        flash("Kod och namn måste fyllas i (koden med a–z, siffror, - och _).", "error")
+        return redirect(url_for("admin.districts"))
+    try:
+        admin_service.save_district(get_db(), actor=current_actor(), code=form.code.data,
+                                    name=form.name.data, active=form.active.data,
+                                    district_id=district_id)
+    except NotFound:
+        abort(404)
+    except Invalid as error:
+        get_db().rollback()
+        flash(" ".join(error.messages), "error")
+        return redirect(url_for("admin.districts"))
+    get_db().commit()
+    flash("Kommundelen är sparad.", "success")
+    return redirect(url_for("admin.districts"))

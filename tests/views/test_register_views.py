@@ -278,3 +278,48 @@ def test_worklist_lists_due_letters_and_marks_them_sent_once(
     letters = db_session.exec(select(ContactAttempt).where(ContactAttempt.youth_id == youth.id))
     assert len(letters.all()) == 1
     assert login_as("chef").get("/att-gora/").status_code == 403
+
+
+def test_export_streams_the_filtered_list_and_is_logged(login_as, staff, make_youth, db_session):
+    make_youth("Ett", "Barn", officer_id=staff["kaa"].id)
+    make_youth("Annat", "Barn")
+    response = login_as("kaa").get("/ungdomar/export.csv?officer=ingen&status=aktiv")
+    text = response.get_data(as_text=True)
+    assert response.mimetype == "text/csv"
+    assert text.startswith("\ufeffpersonnummer;fornamn")
+    assert "Annat" in text and "Ett;" not in text
+    exports = db_session.exec(select(AuditEvent).where(AuditEvent.action == "export")).all()
+    assert [e.username for e in exports] == ["kaa"]
+    assert login_as("arbetsmarknad").get("/ungdomar/export.csv").status_code == 403
+
+
+def test_admin_manages_the_district_list(login_as, staff, db_session):
+    from kaa_web.models.register import District
+
+    admin = login_as("admin")
+    assert admin.post_form("/admin/kommundelar", {"ny-code": "hamnen", "ny-name": "Hamnen"},
+                           ).status_code in (200, 303)
+    district = db_session.exec(select(District).where(District.code == "hamnen")).one()
+    duplicate = admin.post_form("/admin/kommundelar", {"ny-code": "hamnen", "ny-name": "X"})
+    assert duplicate.status_code == 400 and "Koden används redan" in duplicate.get_data(True)
+    admin.post_form(f"/admin/kommundelar/{district.id}/spara",
+                    {"code": "hamnen", "name": "Hamnområdet"})
+    db_session.expire_all()
+    stored = db_session.get(District, district.id)
+    assert (stored.name, stored.active) == ("Hamnområdet", False)
+    assert login_as("kaa").get("/admin/kommundelar").status_code == 403
+
+
+def test_cli_import_and_nightly(app, staff, tmp_path, db_session):
+    number = pnr.make_valid(local_today() - timedelta(days=6400), 778)
+    extract = tmp_path / "utdrag.csv"
+    extract.write_text(f"personnummer;fornamn;efternamn;orsak\n{number};Ida;Strand;studiebevis\n")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["kaa", "nightly", "--extract", str(extract)])
+    assert result.exit_code == 0, result.output
+    assert "1 nya" in result.output and "Nattjobbet klart" in result.output
+    bad = tmp_path / "fel.csv"
+    bad.write_text("personnummer;fornamn;efternamn;orsak\n123;Ida;Strand;studiebevis\n")
+    failed = runner.invoke(args=["kaa", "import-register", str(bad)])
+    assert failed.exit_code != 0 and "Rad 2" in failed.output
+    assert len(db_session.exec(select(Youth)).all()) == 1

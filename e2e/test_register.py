@@ -1,0 +1,93 @@
+"""Register journeys in Chromium: search in place, a person's page, a contact, the worklist."""
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from e2e.conftest import assert_accessible, login
+from kaa_web.demo_data import seed_districts
+from kaa_web.models.auth import StaffUser
+from kaa_web.models.base import local_today
+from kaa_web.models.register import Youth
+from kaa_web.rules import personnummer as pnr
+from kaa_web.services import outreach
+from kaa_web.services.register import name_key
+
+
+@pytest.fixture
+def people(db):
+    seed_districts(db)
+    officer = db.exec(select(StaffUser).where(StaffUser.username == "kaa")).one()
+    today = local_today()
+    rows = []
+    for n, (first, last) in enumerate([("Alva", "Öberg"), ("Bo", "Lind"), ("Cecilia", "Berg")]):
+        number = pnr.parse(pnr.make_valid(today - timedelta(days=6300 + n * 40), 400 + n))
+        youth = Youth(personnummer=number.canonical, first_name=first, last_name=last,
+                      first_name_key=name_key(first), last_name_key=name_key(last),
+                      birth_date=number.birth_date, gender=number.gender,
+                      registration_reason="avbrott_nationellt", registration_source="import",
+                      registered_on=today - timedelta(days=40), officer_id=officer.id)
+        db.add(youth)
+        db.flush()
+        outreach.refresh_next_step(db, youth, today)
+        rows.append(youth)
+    db.commit()
+    return rows
+
+
+def test_officer_searches_in_place_records_a_call_and_sees_the_timeline(page, server_url,
+                                                                        people):
+    login(page, server_url, "kaa")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Ungdomar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ungdomar i KAA-registret")
+    assert_accessible(page)
+    page.get_by_label("Sök på namn").fill("öber")
+    results = page.locator("#resultat")
+    expect(results.get_by_role("link", name="Alva Öberg")).to_be_visible()
+    expect(results.get_by_role("link", name="Bo Lind")).to_have_count(0)
+    assert "ber" not in page.url  # the search never reaches the address bar
+    expect(results).to_contain_text(pnr.mask(people[0].personnummer))
+    results.get_by_role("link", name="Alva Öberg").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alva Öberg")
+    expect(page.locator("section[aria-labelledby=nasta-steg]")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Registrera kontakt eller åtgärd").click()
+    assert_accessible(page)
+    page.get_by_label("Typ av kontakt").select_option("telefon")
+    page.get_by_label("Utfall").select_option("nadd")
+    page.get_by_label("Sysselsättning när ungdomen nåddes").select_option("studier")
+    page.get_by_label("Vilken sorts studier").select_option("komvux")
+    page.get_by_role("button", name="Registrera").click()
+    expect(page.get_by_text("Kontakten är registrerad.")).to_be_visible()
+    expect(page.locator(".timeline")).to_contain_text("Telefon – nådd (studier: Komvux)")
+    expect(page.locator("section[aria-labelledby=nasta-steg]")).to_contain_text("Gör kartläggning")
+
+
+def test_the_list_works_without_javascript(browser, server_url, people):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    login(page, server_url, "kaa", check_accessibility=False)
+    page.goto(server_url + "/ungdomar/")
+    page.get_by_label("Sök på namn").fill("lind")
+    page.get_by_role("button", name="Visa").click()
+    expect(page.get_by_role("link", name="Bo Lind")).to_be_visible()
+    expect(page.get_by_role("link", name="Alva Öberg")).to_have_count(0)
+    assert page.url.endswith("/ungdomar/sok")
+    context.close()
+
+
+def test_worklist_marks_selected_letters_sent(page, server_url, people):
+    login(page, server_url, "kaa")
+    page.goto(server_url + "/att-gora/")
+    assert_accessible(page)
+    letters = page.locator("#grupp-brev").locator("xpath=..")
+    letters.get_by_label("Markera brev till Alva Öberg").check()
+    letters.get_by_label("Markera brev till Bo Lind").check()
+    letters.get_by_role("button", name="Markera valda som skickade").click()
+    expect(page.get_by_text("2 brev och kort registrerade som skickade.")).to_be_visible()
+    expect(page.locator("#grupp-brev").locator("xpath=..")).to_contain_text("Cecilia Berg")
+    expect(page.locator("#grupp-brev").locator("xpath=..")).not_to_contain_text("Alva Öberg")
+    assert_accessible(page)
