@@ -185,7 +185,13 @@ def address_block(doc, *, right_lines=None):
     fill(
         row.cells[1],
         right_lines
-        or ("Datum: {{ datum }}", "", "Handläggare:", "{{ handlaggare.namn }}", "{{ handlaggare.telefon }}"),
+        or (
+            "Datum: {{ datum }}",
+            "",
+            "Handläggare:",
+            "{{ handlaggare.namn }}",
+            "{{ handlaggare.telefon }}",
+        ),
         size=9,
         color=GREY,
     )

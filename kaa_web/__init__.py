@@ -80,9 +80,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from kaa_web.views import admin, auth, main
+    from kaa_web.views import admin, auth, documents, main
 
-    for module in (auth, main, admin):
+    for module in (auth, main, admin, documents):
         app.register_blueprint(module.bp)
 
 

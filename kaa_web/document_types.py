@@ -1,4 +1,4 @@
-"""The catalogue of document types: code, Swedish name, template file and the variables it may use."""
+"""The catalogue of document types: code, Swedish name, template file and allowed variables."""
 
 from __future__ import annotations
 
@@ -192,7 +192,7 @@ def get_type(code: str) -> DocumentType:
 
 
 def unknown_variables(doc_type: DocumentType, used: set[str]) -> list[str]:
-    """The variables a template uses that its type does not offer (a prefix such as `kommun` is ok)."""
+    """The variables a template uses that its type does not offer (a prefix like `kommun` is ok)."""
     known = doc_type.variable_names
     prefixes = {name.rsplit(".", i)[0] for name in known for i in range(1, name.count(".") + 1)}
     return sorted(name for name in used if name not in known and name not in prefixes)

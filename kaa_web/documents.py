@@ -1,4 +1,4 @@
-"""Word documents from docxtpl templates: sandboxed rendering of plain data, batches, PDF, checks."""
+"""Word documents from docxtpl templates: sandboxed rendering of plain data, batches, PDF."""
 
 from __future__ import annotations
 
@@ -28,7 +28,15 @@ PDF_CONTENT_TYPE = "application/pdf"
 # Images (the municipality's logo) are the only bytes a context may carry.
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 IMAGE_HEIGHT = Mm(16)
-PLAIN_SCALARS = (str, int, float, bool, date, datetime, Decimal)  # datetime is a date, listed anyway
+PLAIN_SCALARS = (
+    str,
+    int,
+    float,
+    bool,
+    date,
+    datetime,
+    Decimal,
+)  # datetime is a date, listed anyway
 
 # Limits on what an uploaded template may be.
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
@@ -102,7 +110,7 @@ def _has_bytes(value: object) -> bool:
 
 
 class _DocumentSandbox(SandboxedEnvironment):
-    """Jinja's sandbox, with no globals and a cap on `*` and `**` so a template cannot eat memory."""
+    """Jinja's sandbox with a cap on `*` and `**`, so a template cannot eat the memory."""
 
     intercepted_binops = frozenset({"*", "**"})
 
@@ -213,9 +221,7 @@ def _shared_values(contexts: Sequence[Mapping[str, object]], keys: Sequence[str]
     return {key: first[key] for key in keys if all(c[key] == first[key] for c in contexts)}
 
 
-def render_letters(
-    template: bytes | Path | str, contexts: Sequence[Mapping[str, object]]
-) -> bytes:
+def render_letters(template: bytes | Path | str, contexts: Sequence[Mapping[str, object]]) -> bytes:
     """Render many letters of one type into ONE .docx in one pass, each letter on its own page.
 
     The template's body is wrapped in a loop and rendered once: about 90 times faster than
