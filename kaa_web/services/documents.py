@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from jinja2 import TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
 from sqlmodel import Session, select
 
 from kaa_web import audit, documents
@@ -153,28 +155,47 @@ def describe_document_type(db: Session, *, actor: Actor, code: str) -> TypeOverv
     return next(o for o in list_document_types(db, actor=actor) if o.doc_type.code == code)
 
 
+def _explain(exc: Exception) -> str:
+    """A Swedish sentence for why a template could not be read or rendered."""
+    cause = exc.__cause__ or exc
+    detail = str(cause)
+    if isinstance(cause, SecurityError):
+        return f"Mallen försöker använda något som inte är tillåtet i en dokumentmall ({detail})."
+    if isinstance(cause, TemplateSyntaxError):
+        return f"Mallkoden har ett syntaxfel på rad {cause.lineno}: {detail}."
+    if isinstance(cause, UndefinedError):
+        return f"Mallen använder något som inte finns ({detail})."
+    return f"Mallen gick inte att använda med exempeldata ({detail})."
+
+
 def template_problems(doc_type: DocumentType, data: bytes) -> list[str]:
-    """Everything wrong with `data` as a template of `doc_type` (Swedish); [] when it is fine."""
+    """Everything wrong with `data` as a template of `doc_type` (Swedish); [] when it is fine.
+
+    The package is checked first, then the variables it uses against the type's catalogue,
+    then a test render (one letter, and a batch of two) with the example data in the sandbox.
+    """
     problems = documents.check_docx_package(data)
     if problems:
         return problems
     try:
         used = documents.list_template_variables(data)
     except documents.TemplateRenderError as exc:
-        return [f"Mallkoden i dokumentet är felaktig: {exc}"]
+        return [_explain(exc)]
     except Exception:  # python-docx could not read the package as a document
         return ["Filen går inte att läsa som ett Word-dokument."]
     unknown = unknown_variables(doc_type, used)
     if unknown:
-        return [f"Variabeln {{{{ {name} }}}} finns inte för {doc_type.name}." for name in unknown]
+        return [
+            f"Variabeln {name} finns inte för dokumenttypen {doc_type.name}." for name in unknown
+        ]
     example = doc_type.example_context()
     try:
         documents.render_document(data, example)
         documents.render_letters(data, [example, example])
     except documents.TemplateRenderError as exc:
-        return [f"Provutskriften med exempeldata misslyckades: {exc}"]
+        return [_explain(exc)]
     except Exception as exc:
-        return [f"Provutskriften med exempeldata misslyckades ({type(exc).__name__})."]
+        return [f"Mallen gick inte att använda med exempeldata ({type(exc).__name__})."]
     return []
 
 
