@@ -162,9 +162,11 @@ def _explain(exc: Exception) -> str:
     if isinstance(cause, SecurityError):
         return f"Mallen försöker använda något som inte är tillåtet i en dokumentmall ({detail})."
     if isinstance(cause, TemplateSyntaxError):
-        return f"Mallkoden har ett syntaxfel på rad {cause.lineno}: {detail}."
+        return f"Mallkoden har ett syntaxfel: {detail}."
     if isinstance(cause, UndefinedError):
         return f"Mallen använder något som inte finns ({detail})."
+    if isinstance(cause, documents.TemplateRenderError):
+        return detail  # already a Swedish sentence from the sandbox's limits
     return f"Mallen gick inte att använda med exempeldata ({detail})."
 
 
