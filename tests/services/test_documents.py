@@ -1,4 +1,4 @@
-"""Document services: template uploads are checked, versions switch, documents are kept and logged."""
+"""Document services: uploads are checked, versions switch, documents are kept and logged."""
 
 from __future__ import annotations
 
