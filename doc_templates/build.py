@@ -51,7 +51,7 @@ def new_document(title: str, *, small: bool = False) -> Document:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Mm(148), Mm(105)
         section.left_margin = section.right_margin = Mm(9)
-        section.top_margin, section.bottom_margin = Mm(18), Mm(8)
+        section.top_margin, section.bottom_margin = Mm(23), Mm(6)
         section.header_distance, section.footer_distance = Mm(6), Mm(4)
     else:
         section.page_width, section.page_height = Mm(210), Mm(297)
@@ -407,7 +407,7 @@ def card(name: str, title: str, heading_text: str, body: list[str]) -> None:
     letterhead(doc, small=True)
     t = table(doc, (78, 52))
     row = t.rows[0]
-    row.height, row.height_rule = Mm(76), WD_ROW_HEIGHT_RULE.EXACTLY
+    row.height, row.height_rule = Mm(72), WD_ROW_HEIGHT_RULE.EXACTLY
     message, address = row.cells
     border(message, sides=("right",), color="999999")
     fill(message, (heading_text,), bold=True, size=11, color=BLUE)

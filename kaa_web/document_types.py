@@ -74,12 +74,18 @@ SENDER = (
     Variable("handlaggare.telefon", "Handläggarens telefon", "010-123 45 68"),
     Variable("handlaggare.epost", "Handläggarens e-post", "kim.exempelsson@exempelkommun.se"),
 )
-RECIPIENT = (
-    Variable("mottagare.namn", "Mottagarens namn", "Alex Andersson"),
-    Variable("mottagare.utdelningsadress", "Mottagarens gatuadress", "Storgatan 1 B lgh 1102"),
-    Variable("mottagare.postnummer", "Mottagarens postnummer", "123 45"),
-    Variable("mottagare.postort", "Mottagarens postort", "Exempelstad"),
-)
+
+
+def recipient(name: str = "Alex Andersson", street: str = "Storgatan 1 B lgh 1102") -> tuple:
+    """The address block; the examples show who the recipient of that type usually is."""
+    return (
+        Variable("mottagare.namn", "Mottagarens namn", name),
+        Variable("mottagare.utdelningsadress", "Mottagarens gatuadress", street),
+        Variable("mottagare.postnummer", "Mottagarens postnummer", "123 45"),
+        Variable("mottagare.postort", "Mottagarens postort", "Exempelstad"),
+    )
+
+
 YOUTH_NAME = (
     Variable("ungdom.fornamn", "Ungdomens förnamn", "Alex"),
     Variable("ungdom.efternamn", "Ungdomens efternamn", "Andersson"),
@@ -94,7 +100,12 @@ YOUTH_ADDRESS = (
     Variable("ungdom.postnummer", "Ungdomens postnummer", "123 45"),
     Variable("ungdom.postort", "Ungdomens postort", "Exempelstad"),
 )
-LETTER = LETTERHEAD + SENDER + RECIPIENT + YOUTH_NAME
+LETTER = LETTERHEAD + SENDER + recipient() + YOUTH_NAME
+
+
+def letter_to(name: str, street: str) -> tuple:
+    return LETTERHEAD + SENDER + recipient(name, street) + YOUTH_NAME
+
 
 DOCUMENT_TYPES: dict[str, DocumentType] = {
     t.code: t
@@ -111,7 +122,7 @@ DOCUMENT_TYPES: dict[str, DocumentType] = {
             "Brev till vårdnadshavare",
             "Samma erbjudande till vårdnadshavarna när ungdomen är under 18 år.",
             "brev_vardnadshavare.docx",
-            LETTER,
+            letter_to("Vårdnadshavare till Alex Andersson", "Storgatan 1 B lgh 1102"),
         ),
         DocumentType(
             "vykort",
@@ -144,7 +155,7 @@ DOCUMENT_TYPES: dict[str, DocumentType] = {
             "Kvitto på skolanmälan",
             "Bekräftar för skolan att dess anmälan har kommit in till KAA.",
             "kvitto_skolanmalan.docx",
-            LETTER
+            letter_to("Exempelgymnasiet, studie- och yrkesvägledaren", "Skolvägen 3")
             + (
                 Variable("anmalan.typ", "Typ av anmälan", "Studieavbrott"),
                 Variable("anmalan.skola", "Skolenheten som anmälde", "Exempelgymnasiet"),
@@ -157,7 +168,7 @@ DOCUMENT_TYPES: dict[str, DocumentType] = {
             "Uppdrag till anordnare",
             "Uppdrag (remiss) till en anordnare av en insats.",
             "uppdrag.docx",
-            LETTER
+            letter_to("Exempel Arbetsträning AB", "Verkstadsgatan 12")
             + YOUTH_CONTACT
             + (
                 Variable("uppdrag.insats", "Insatsen som beställs", "Studieförberedande praktik"),
@@ -180,7 +191,9 @@ DOCUMENT_TYPES: dict[str, DocumentType] = {
             "Orosanmälan (utkast)",
             "Utkast till orosanmälan till socialtjänsten. Oron beskrivs utanför systemet.",
             "orosanmalan.docx",
-            LETTER + YOUTH_CONTACT + YOUTH_ADDRESS,
+            letter_to("Socialtjänsten, mottagningsenheten", "Box 2")
+            + YOUTH_CONTACT
+            + YOUTH_ADDRESS,
         ),
     )
 }

@@ -27,7 +27,7 @@ PDF_CONTENT_TYPE = "application/pdf"
 
 # Images (the municipality's logo) are the only bytes a context may carry.
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
-IMAGE_HEIGHT = Mm(16)
+IMAGE_HEIGHT = Mm(12)
 PLAIN_SCALARS = (
     str,
     int,
