@@ -205,7 +205,15 @@ def get_type(code: str) -> DocumentType:
 
 
 def unknown_variables(doc_type: DocumentType, used: set[str]) -> list[str]:
-    """The variables a template uses that its type does not offer (a prefix like `kommun` is ok)."""
+    """The variables a template uses that its type does not offer.
+
+    A group (`kommun`) is fine, and so is a method or attribute of a known value
+    (`ungdom.fornamn.upper`, `datum.year`): the sandbox decides at render time what is safe.
+    """
     known = doc_type.variable_names
     prefixes = {name.rsplit(".", i)[0] for name in known for i in range(1, name.count(".") + 1)}
-    return sorted(name for name in used if name not in known and name not in prefixes)
+
+    def offered(name: str) -> bool:
+        return name in known or name in prefixes or any(name.startswith(k + ".") for k in known)
+
+    return sorted(name for name in used if not offered(name))

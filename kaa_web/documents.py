@@ -28,15 +28,7 @@ PDF_CONTENT_TYPE = "application/pdf"
 # Images (the municipality's logo) are the only bytes a context may carry.
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 IMAGE_HEIGHT = Mm(12)
-PLAIN_SCALARS = (
-    str,
-    int,
-    float,
-    bool,
-    date,
-    datetime,
-    Decimal,
-)  # datetime is a date, listed anyway
+PLAIN_SCALARS = (str, int, float, bool, date, datetime, Decimal)
 
 # Limits on what an uploaded template may be.
 MAX_TEMPLATE_BYTES = 5 * 1024 * 1024

@@ -97,6 +97,25 @@ def test_broken_template_code_is_refused_with_the_line(db_session):
     assert "syntaxfel" in message
 
 
+def test_filters_and_methods_on_known_variables_are_accepted(db_session):
+    data = docx_samples.template_with(
+        "brev_ungdom", "{{ ungdom.fornamn.upper() }} {{ datum.year }} {{ mottagare.namn|upper }}"
+    )
+    version = service.upload_template(
+        db_session, actor=ADMIN, code="brev_ungdom", file_name="brev.docx", data=data
+    )
+    document = service.generate_document(
+        db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context("Kim Berg")
+    )
+    assert document.template_version == version.version
+    assert "ALEX" in text_of(document.content) and "KIM BERG" in text_of(document.content)
+
+
+def test_unsafe_attributes_of_known_variables_are_refused(db_session):
+    data = docx_samples.template_with("brev_ungdom", "{{ mottagare.namn.__class__.__mro__ }}")
+    assert "inte är tillåtet" in refusal(db_session, data)
+
+
 def test_a_file_not_named_docx_is_refused(db_session):
     assert ".docx" in refusal(db_session, docx_samples.template_with("brev_ungdom"), "mall.docm")
 
