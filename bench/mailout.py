@@ -47,21 +47,31 @@ def fictitious_letters(count: int) -> list[dict]:
     return letters
 
 
-def record_contact_attempts(letters: list[dict]) -> None:
-    """Where the register will record a contact attempt (brev) per young person; not timed here.
+def mail_out(template: Path, letters: list[dict], record_contact_attempts=None) -> dict:
+    """The mail-out as the register will run it: one document, then the contact attempts.
 
-    The register feature adds this; the benchmark measures the documents alone.
+    `record_contact_attempts(letters)` is where the register records a "brev" contact attempt
+    per young person; it arrives with the register and is timed on its own line when given.
     """
+    start = time.perf_counter()
+    batch = render_letters(template, letters)
+    figures = {"document": batch, "render_seconds": time.perf_counter() - start}
+    if record_contact_attempts is not None:
+        start = time.perf_counter()
+        record_contact_attempts(letters)
+        figures["record_seconds"] = time.perf_counter() - start
+    return figures
 
 
 def naive(template: Path, letters: list[dict]) -> list[bytes]:
     """The obvious loop: load, render and save the template once per letter."""
     from docxtpl import DocxTemplate
 
+    env = make_environment()  # one sandbox for all, so the loop pays only for the documents
     results = []
     for letter in letters:
         tpl = DocxTemplate(template)
-        tpl.render(letter, jinja_env=make_environment())
+        tpl.render(letter, jinja_env=env)
         out = io.BytesIO()
         tpl.save(out)
         results.append(out.getvalue())
@@ -81,10 +91,8 @@ def main() -> None:
     letters = fictitious_letters(LETTERS)
     render_letters(template, letters[:5])  # warm-up: imports, regex compilation
 
-    start = time.perf_counter()
-    batch = render_letters(template, letters)
-    batch_seconds = time.perf_counter() - start
-    record_contact_attempts(letters)
+    result = mail_out(template, letters)
+    batch, batch_seconds = result["document"], result["render_seconds"]
 
     start = time.perf_counter()
     singles = naive(template, letters[:NAIVE_LETTERS])
@@ -107,6 +115,8 @@ def main() -> None:
         f"{naive_per_letter * 1000:.2f} ms per letter, {naive_total:.1f} s for {LETTERS} "
         f"(scaled), {sum(map(len, singles)) / NAIVE_LETTERS / 1024:.0f} KB per file"
     )
+    if "record_seconds" in result:
+        print(f"recording contact attempts: {result['record_seconds']:.3f} s")
     print(f"python-docx read back: {found_letters} letters on {pages} pages")
     print(f"speedup_vs_naive: {naive_total / batch_seconds:.1f}")
 
