@@ -12,6 +12,7 @@ class UploadTemplateForm(FlaskForm):
     template = FileField(
         "Ny version av mallen (.docx)",
         validators=[FileRequired(message="Välj en Word-fil (.docx) att ladda upp.")],
+        render_kw={"accept": ".docx"},
     )
 
 
@@ -34,5 +35,7 @@ class LetterheadForm(FlaskForm):
     telefon = StringField("Telefon (växel)", validators=[Optional(), Length(max=50)])
     webb = StringField("Webbplats", validators=[Optional(), Length(max=200)])
     kaa_kontakt = StringField("Kontakt till KAA", validators=[Optional(), Length(max=300)])
-    logotyp = FileField("Ny logotyp (PNG eller JPEG, högst 1 MB)")
+    logotyp = FileField(
+        "Ny logotyp (PNG eller JPEG, högst 1 MB)", render_kw={"accept": "image/png,image/jpeg"}
+    )
     ta_bort_logotyp = BooleanField("Ta bort logotypen")

@@ -67,12 +67,13 @@ class GeneratedDocument(SQLModel, table=True):
     letter_count: int = Field(default=1)
     created_by: str = Field(max_length=100)
     created_at: datetime = Field(default_factory=utcnow, index=True)
+    # The young person of a single letter (None for a mail-out; see GeneratedDocumentYouth).
     # No foreign key yet: the youth table comes with the register and the key is added then.
     youth_id: int | None = Field(default=None, index=True)
 
 
 class GeneratedDocumentYouth(SQLModel, table=True):
-    """The young people a batch document (a mail-out) holds letters for, one row each."""
+    """The young people a generated document concerns: one for a letter, many for a mail-out."""
 
     __tablename__ = "generated_document_youth"
 

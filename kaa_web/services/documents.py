@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import PurePath
 
 from jinja2 import TemplateSyntaxError, UndefinedError
@@ -353,7 +354,8 @@ def generate_batch(
 
 
 def _store(db, actor, kind, version, content, count, youth_ids, file_name) -> GeneratedDocument:
-    youth = [y for y in youth_ids if y is not None]
+    """Keep the document as generated, link it to each young person and log it for each."""
+    youth = list(dict.fromkeys(y for y in youth_ids if y is not None))
     document = GeneratedDocument(
         doc_type=kind.code,
         template_version=version,
@@ -366,8 +368,8 @@ def _store(db, actor, kind, version, content, count, youth_ids, file_name) -> Ge
     )
     db.add(document)
     db.flush()
-    for youth_id in dict.fromkeys(youth):
-        if count > 1:
+    for youth_id in youth or [None]:
+        if youth_id is not None:
             db.add(GeneratedDocumentYouth(document_id=document.id, youth_id=youth_id))
         audit.record(
             db,
@@ -377,24 +379,64 @@ def _store(db, actor, kind, version, content, count, youth_ids, file_name) -> Ge
             object_id=document.id,
             youth_id=youth_id,
         )
-    if not youth:
-        audit.record(
-            db, actor, "document_generated", object_type="generated_document", object_id=document.id
-        )
     db.commit()
     return document
 
 
 def youth_ids_of(db: Session, document: GeneratedDocument) -> list[int]:
-    """The young people a stored document concerns."""
-    if document.youth_id is not None:
-        return [document.youth_id]
+    """The young people a stored document concerns (one for a letter, many for a mail-out)."""
     rows = db.exec(
-        select(GeneratedDocumentYouth.youth_id).where(
-            GeneratedDocumentYouth.document_id == document.id
-        )
+        select(GeneratedDocumentYouth.youth_id)
+        .where(GeneratedDocumentYouth.document_id == document.id)
+        .order_by(GeneratedDocumentYouth.youth_id)
     ).all()
     return list(rows)
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """A generated document as a young person's page lists it (without its content)."""
+
+    id: int
+    doc_type: str
+    type_name: str
+    file_name: str
+    letter_count: int
+    created_by: str
+    created_at: datetime
+
+
+def list_documents_for_youth(db: Session, *, actor: Actor, youth_id: int) -> list[DocumentSummary]:
+    """The documents generated for a young person, newest first (letters and mail-outs).
+
+    Not logged here: the young person's page that shows the list records the read.
+    """
+    _require(actor, "documents.generate")
+    rows = db.exec(
+        select(
+            GeneratedDocument.id,
+            GeneratedDocument.doc_type,
+            GeneratedDocument.file_name,
+            GeneratedDocument.letter_count,
+            GeneratedDocument.created_by,
+            GeneratedDocument.created_at,
+        )
+        .join(GeneratedDocumentYouth, GeneratedDocumentYouth.document_id == GeneratedDocument.id)
+        .where(GeneratedDocumentYouth.youth_id == youth_id)
+        .order_by(GeneratedDocument.created_at.desc(), GeneratedDocument.id.desc())
+    ).all()
+    return [
+        DocumentSummary(
+            id=r[0],
+            doc_type=r[1],
+            type_name=DOCUMENT_TYPES[r[1]].name if r[1] in DOCUMENT_TYPES else r[1],
+            file_name=r[2],
+            letter_count=r[3],
+            created_by=r[4],
+            created_at=r[5],
+        )
+        for r in rows
+    ]
 
 
 def open_generated_document(db: Session, *, actor: Actor, document_id: int) -> GeneratedDocument:

@@ -229,6 +229,27 @@ def test_opening_a_stored_document_is_logged_per_young_person(db_session):
         service.open_generated_document(db_session, actor=KAA, document_id=document.id + 99)
 
 
+def test_a_young_persons_documents_are_listed_newest_first_without_their_content(db_session):
+    letter = service.generate_document(
+        db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context(), youth_id=8
+    )
+    mail_out = service.generate_batch(
+        db_session,
+        actor=KAA,
+        doc_type="vykort",
+        contexts=[letter_context("A"), letter_context("B")],
+        youth_ids=[8, 9],
+    )
+    listed = service.list_documents_for_youth(db_session, actor=KAA, youth_id=8)
+    assert [(d.id, d.type_name, d.letter_count) for d in listed] == [
+        (mail_out.id, "Vykort", 2),
+        (letter.id, "Brev till ungdom", 1),
+    ]
+    assert service.list_documents_for_youth(db_session, actor=KAA, youth_id=9)[0].id == mail_out.id
+    with pytest.raises(PermissionError):
+        service.list_documents_for_youth(db_session, actor=ADMIN, youth_id=8)
+
+
 def test_the_saved_letterhead_and_logo_appear_in_generated_letters(db_session):
     service.save_letterhead(
         db_session,
