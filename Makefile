@@ -12,7 +12,7 @@ run: python-packages
 	$(VENV)/bin/flask --app wsgi kaa demo
 
 test: python-packages
-	$(VENV)/bin/ruff check kaa_web tests e2e bench migrations wsgi.py
+	$(VENV)/bin/ruff check kaa_web tests e2e bench migrations doc_templates wsgi.py
 	@# PYTEST_ARGS narrows the run (e.g. PYTEST_ARGS="-k login"); an empty narrowed selection
 	@# (pytest exit 5) is not a failure, but the full suite collecting nothing is.
 	$(VENV)/bin/pytest tests e2e $(PYTEST_ARGS); rc=$$?; \
@@ -20,7 +20,7 @@ test: python-packages
 	exit $$rc
 
 lint: python-packages
-	$(VENV)/bin/ruff check kaa_web tests e2e bench migrations wsgi.py
+	$(VENV)/bin/ruff check kaa_web tests e2e bench migrations doc_templates wsgi.py
 
 # Debian packages: installed when run as root, otherwise the exact command is printed.
 system-packages:
@@ -47,3 +47,4 @@ $(VENV)/.installed: pyproject.toml
 
 bench: python-packages
 	$(PY) bench/register.py
+	$(PY) bench/mailout.py

@@ -144,3 +144,35 @@ def login(page, server_url: str, role_or_username: str, check_accessibility=True
     page.keyboard.type(password_for(username))
     page.keyboard.press("Enter")
     page.wait_for_url(server_url + "/")
+
+
+def make_person(db, first: str, last: str, n: int, **fields):
+    """A registered young person (about 17 years old) with the stored next step computed."""
+    from datetime import timedelta
+
+    from kaa_web.models.base import local_today
+    from kaa_web.models.register import Youth
+    from kaa_web.rules import personnummer as pnr
+    from kaa_web.services import outreach
+    from kaa_web.services.register import name_key
+
+    today = local_today()
+    number = pnr.parse(pnr.make_valid(today - timedelta(days=6300 + n * 40), 400 + n))
+    youth = Youth(
+        personnummer=number.canonical,
+        first_name=first,
+        last_name=last,
+        first_name_key=name_key(first),
+        last_name_key=name_key(last),
+        birth_date=number.birth_date,
+        gender=number.gender,
+        registration_reason=fields.pop("registration_reason", "avbrott_nationellt"),
+        registration_source="import",
+        registered_on=fields.pop("registered_on", today - timedelta(days=40)),
+        **fields,
+    )
+    db.add(youth)
+    db.flush()
+    outreach.refresh_next_step(db, youth, today)
+    db.commit()
+    return youth

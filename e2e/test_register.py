@@ -1,44 +1,27 @@
 """Register journeys in Chromium: search in place, a person's page, a contact, the worklist."""
 
-from datetime import timedelta
-
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from e2e.conftest import assert_accessible, login
+from e2e.conftest import assert_accessible, login, make_person
 from kaa_web.demo_data import seed_districts
 from kaa_web.models.auth import StaffUser
-from kaa_web.models.base import local_today
-from kaa_web.models.register import Youth
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import outreach
-from kaa_web.services.register import name_key
 
 
 @pytest.fixture
 def people(db):
     seed_districts(db)
     officer = db.exec(select(StaffUser).where(StaffUser.username == "kaa")).one()
-    today = local_today()
-    rows = []
-    for n, (first, last) in enumerate([("Alva", "Öberg"), ("Bo", "Lind"), ("Cecilia", "Berg")]):
-        number = pnr.parse(pnr.make_valid(today - timedelta(days=6300 + n * 40), 400 + n))
-        youth = Youth(personnummer=number.canonical, first_name=first, last_name=last,
-                      first_name_key=name_key(first), last_name_key=name_key(last),
-                      birth_date=number.birth_date, gender=number.gender,
-                      registration_reason="avbrott_nationellt", registration_source="import",
-                      registered_on=today - timedelta(days=40), officer_id=officer.id)
-        db.add(youth)
-        db.flush()
-        outreach.refresh_next_step(db, youth, today)
-        rows.append(youth)
-    db.commit()
-    return rows
+    names = [("Alva", "Öberg"), ("Bo", "Lind"), ("Cecilia", "Berg")]
+    return [
+        make_person(db, first, last, n, officer_id=officer.id)
+        for n, (first, last) in enumerate(names)
+    ]
 
 
-def test_officer_searches_in_place_records_a_call_and_sees_the_timeline(page, server_url,
-                                                                        people):
+def test_officer_searches_in_place_records_a_call_and_sees_the_timeline(page, server_url, people):
     login(page, server_url, "kaa")
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Ungdomar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ungdomar i KAA-registret")

@@ -60,8 +60,10 @@ def _import_file(path: str) -> None:
                 click.echo(message, err=True)
             raise click.ClickException("Inget importerades.") from error
         db.commit()
-    click.echo(f"Importerat: {len(result.new)} nya, {len(result.changed)} ändrade, "
-               f"{result.unchanged} oförändrade, {len(result.missing)} finns inte i utdraget.")
+    click.echo(
+        f"Importerat: {len(result.new)} nya, {len(result.changed)} ändrade, "
+        f"{result.unchanged} oförändrade, {len(result.missing)} finns inte i utdraget."
+    )
 
 
 @kaa_cli.command("import-register")
@@ -72,8 +74,11 @@ def import_register_command(path):
 
 
 @kaa_cli.command("nightly")
-@click.option("--extract", type=click.Path(exists=True, dir_okay=False),
-              help="A register extract to import first (same format as import-register).")
+@click.option(
+    "--extract",
+    type=click.Path(exists=True, dir_okay=False),
+    help="A register extract to import first (same format as import-register).",
+)
 def nightly_command(extract):
     """The nightly job: import, age-outs, next steps, and clean-up of sessions and the log."""
     from kaa_web.models.base import local_today
@@ -92,8 +97,10 @@ def nightly_command(extract):
         steps = outreach.refresh_all(db, today=today)
         sessions = purge_expired(db, settings)
         events = purge_audit_log(db, retention_days=settings.audit_retention_days)
-    click.echo(f"Nattjobbet klart: {aged_out} avregistrerade (fyllt 20), {steps} nya nästa steg, "
-               f"{sessions} utgångna sessioner, {events} gamla logghändelser borttagna.")
+    click.echo(
+        f"Nattjobbet klart: {aged_out} avregistrerade (fyllt 20), {steps} nya nästa steg, "
+        f"{sessions} utgångna sessioner, {events} gamla logghändelser borttagna."
+    )
 
 
 @kaa_cli.command("demo")

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from kaa_web.demo_directory import DEMO_PEOPLE, school_group_dn
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.school_reports import SchoolUnit
+from kaa_web.services.documents import ensure_letterhead
 
 DEMO_SCHOOLS = (
     ("90000001", "Exempelgymnasiet", "Exempelkommun"),
@@ -46,6 +47,7 @@ def seed_demo(db: Session) -> None:
     seed_districts(db)
     db.flush()
     seed_register(db)
+    ensure_letterhead(db)
     db.commit()
 
 

@@ -155,3 +155,16 @@ def make_youth(app, db_session):
 
     _make.date = date
     return _make
+
+
+@pytest.fixture
+def y(make_youth):
+    """y(n): the id of a young person standing for the number n in a test (made on first use)."""
+    made: dict[int, int] = {}
+
+    def _id(n: int) -> int:
+        if n not in made:
+            made[n] = make_youth(f"Person{n}", "Exempel").id
+        return made[n]
+
+    return _id

@@ -42,9 +42,13 @@ class AuditFilterForm(FlaskForm):
 
 
 class DistrictForm(FlaskForm):
-    code = StringField("Kod", validators=[
-        DataRequired("Ange en kod."), Length(max=30),
-        Regexp(r"^[a-zA-Z0-9_-]+\Z", message="Koden får bara innehålla a–z, siffror, - och _."),
-    ])
+    code = StringField(
+        "Kod",
+        validators=[
+            DataRequired("Ange en kod."),
+            Length(max=30),
+            Regexp(r"^[a-zA-Z0-9_-]+\Z", message="Koden får bara innehålla a–z, siffror, - och _."),
+        ],
+    )
     name = StringField("Namn", validators=[DataRequired("Ange ett namn."), Length(max=100)])
     active = BooleanField("Aktiv", default=True)

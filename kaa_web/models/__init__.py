@@ -2,6 +2,13 @@
 
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.auth import LoginFailure, StaffUser, WebSession
+from kaa_web.models.documents import (
+    ActiveDocumentTemplate,
+    DocumentTemplateVersion,
+    GeneratedDocument,
+    GeneratedDocumentYouth,
+    Letterhead,
+)
 from kaa_web.models.register import (
     ContactAttempt,
     District,
@@ -14,11 +21,16 @@ from kaa_web.models.register import (
 from kaa_web.models.school_reports import SchoolUnit
 
 __all__ = [
+    "ActiveDocumentTemplate",
     "AuditEvent",
     "ContactAttempt",
     "District",
+    "DocumentTemplateVersion",
+    "GeneratedDocument",
+    "GeneratedDocumentYouth",
     "Guardian",
     "ImportBatch",
+    "Letterhead",
     "LoginFailure",
     "SavedView",
     "SchoolUnit",

@@ -76,22 +76,36 @@ def purge_audit_log(db: Session, *, retention_days: int) -> int:
     return result.rowcount
 
 
-def save_district(db: Session, *, actor: Actor, code: str, name: str, active: bool = True,
-                  district_id: int | None = None) -> District:
+def save_district(
+    db: Session,
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    active: bool = True,
+    district_id: int | None = None,
+) -> District:
     """Add a district or rename/deactivate one; codes are unique (import files use them)."""
     if not actor.can("admin.manage"):
         raise PermissionError("admin.manage")
     code, name = code.strip().lower(), name.strip()
     clash = db.exec(select(District).where(District.code == code)).first()
     if clash is not None and clash.id != district_id:
-        raise Invalid("Koden används redan av en annan kommundel.",
-                      field_errors={"code": "Koden används redan."})
+        raise Invalid(
+            "Koden används redan av en annan kommundel.",
+            field_errors={"code": "Koden används redan."},
+        )
     district = db.get(District, district_id) if district_id else District(code=code, name=name)
     if district is None:
         raise NotFound
     district.code, district.name, district.active = code, name, active
     db.add(district)
     db.flush()
-    audit.record(db, actor, "update" if district_id else "create", object_type="district",
-                 object_id=district.id)
+    audit.record(
+        db,
+        actor,
+        "update" if district_id else "create",
+        object_type="district",
+        object_id=district.id,
+    )
     return district

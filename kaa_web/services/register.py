@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from kaa_web import audit
 from kaa_web.models.auth import StaffUser
-from kaa_web.models.base import local_today, utcnow
+from kaa_web.models.base import LOCAL_TZ, local_today, utcnow
 from kaa_web.models.register import (
     DEREGISTRATION_REASONS,
     REGISTRATION_REASONS,
@@ -343,6 +343,8 @@ class TimelineItem:
     title: str
     by: str
     kind: str
+    ref_type: str = ""
+    ref_id: int | None = None
 
 
 def person_timeline(db: Session, *, youth: Youth) -> list[TimelineItem]:
@@ -350,7 +352,13 @@ def person_timeline(db: Session, *, youth: Youth) -> list[TimelineItem]:
     names = dict(db.exec(select(StaffUser.id, StaffUser.display_name)).all())
     items = [
         TimelineItem(
-            e.at.date(), e.at.isoformat(), e.title, names.get(e.staff_id, "Systemet"), e.kind
+            e.at.astimezone(LOCAL_TZ).date(),
+            e.at.isoformat(),
+            e.title,
+            names.get(e.staff_id, "Systemet"),
+            e.kind,
+            e.ref_type,
+            e.ref_id,
         )
         for e in db.exec(select(TimelineEntry).where(TimelineEntry.youth_id == youth.id))
     ]
@@ -547,8 +555,19 @@ def list_youth(db: Session, *, actor: Actor, filters: ListFilter, page: int = 1)
     return ListPage(rows, page, len(raw) > PAGE_SIZE, min(count, COUNT_CAP), count > COUNT_CAP)
 
 
-EXPORT_HEADER = ("personnummer", "fornamn", "efternamn", "kommundel", "handlaggare", "status",
-                 "orsak", "registrerad", "sysselsattning", "nasta_steg", "forfaller")
+EXPORT_HEADER = (
+    "personnummer",
+    "fornamn",
+    "efternamn",
+    "kommundel",
+    "handlaggare",
+    "status",
+    "orsak",
+    "registrerad",
+    "sysselsattning",
+    "nasta_steg",
+    "forfaller",
+)
 
 
 def export_rows(db: Session, *, actor: Actor, filters: ListFilter, batch: int = 2000):
@@ -569,18 +588,42 @@ def _export_batches(db: Session, conditions: list, batch: int):
     last_id = 0
     while True:
         raw = db.exec(
-            select(Youth.id, Youth.personnummer, Youth.first_name, Youth.last_name, District.name,
-                   StaffUser.display_name, Youth.status, Youth.registration_reason,
-                   Youth.registered_on, Youth.occupation, Youth.next_step, Youth.next_step_due)
+            select(
+                Youth.id,
+                Youth.personnummer,
+                Youth.first_name,
+                Youth.last_name,
+                District.name,
+                StaffUser.display_name,
+                Youth.status,
+                Youth.registration_reason,
+                Youth.registered_on,
+                Youth.occupation,
+                Youth.next_step,
+                Youth.next_step_due,
+            )
             .outerjoin(District, District.id == Youth.district_id)
             .outerjoin(StaffUser, StaffUser.id == Youth.officer_id)
-            .where(*conditions, Youth.id > last_id).order_by(Youth.id).limit(batch)
+            .where(*conditions, Youth.id > last_id)
+            .order_by(Youth.id)
+            .limit(batch)
         ).all()
         if not raw:
             return
         for r in raw:
-            yield (pnr.display(r[1]), r[2], r[3], r[4] or "", r[5] or "", r[6], r[7],
-                   r[8].isoformat(), r[9], r[10] or "", r[11].isoformat() if r[11] else "")
+            yield (
+                pnr.display(r[1]),
+                r[2],
+                r[3],
+                r[4] or "",
+                r[5] or "",
+                r[6],
+                r[7],
+                r[8].isoformat(),
+                r[9],
+                r[10] or "",
+                r[11].isoformat() if r[11] else "",
+            )
         last_id = raw[-1][0]
 
 

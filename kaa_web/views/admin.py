@@ -57,8 +57,13 @@ def districts():
     form = DistrictForm(prefix="ny")
     if form.validate_on_submit():
         try:
-            admin_service.save_district(get_db(), actor=current_actor(), code=form.code.data,
-                                        name=form.name.data, active=True)
+            admin_service.save_district(
+                get_db(),
+                actor=current_actor(),
+                code=form.code.data,
+                name=form.name.data,
+                active=True,
+            )
             get_db().commit()
             flash("Kommundelen är tillagd.", "success")
             return redirect(url_for("admin.districts"))
@@ -78,9 +83,14 @@ def save_district(district_id: int):
         flash("Kod och namn måste fyllas i (koden med a–z, siffror, - och _).", "error")
         return redirect(url_for("admin.districts"))
     try:
-        admin_service.save_district(get_db(), actor=current_actor(), code=form.code.data,
-                                    name=form.name.data, active=form.active.data,
-                                    district_id=district_id)
+        admin_service.save_district(
+            get_db(),
+            actor=current_actor(),
+            code=form.code.data,
+            name=form.name.data,
+            active=form.active.data,
+            district_id=district_id,
+        )
     except NotFound:
         abort(404)
     except Invalid as error:

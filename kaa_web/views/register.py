@@ -144,8 +144,11 @@ def export():
             buffer.seek(0)
             buffer.truncate()
 
-    return Response(stream_with_context(lines()), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=kaa-register-{local_today()}.csv"})
+    return Response(
+        stream_with_context(lines()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=kaa-register-{local_today()}.csv"},
+    )
 
 
 @bp.post("/vyer/spara")
@@ -214,6 +217,7 @@ def _person_context(youth: Youth, deregister_form=None) -> dict:
         district=db.get(District, youth.district_id) if youth.district_id else None,
         show_address=can_see_address(actor, youth),
         can_write=actor.can("register.write"),
+        can_documents=actor.can("documents.generate"),
         step_label=ladder.STEP_LABELS.get(youth.next_step or "", ""),
         deregister_form=deregister_form or DeregisterForm(),
         assign_form=_assign_form(),

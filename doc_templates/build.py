@@ -1,0 +1,478 @@
+"""Recreates the built-in Word templates in doc_templates/ (python doc_templates/build.py).
+
+The .docx files are the templates. A municipality edits them in Word (or uploads its own
+versions on /admin/dokumentmallar); this script only recreates the originals shipped with
+kaa_web, so that their layout is reviewable as code. Variables use docxtpl/Jinja syntax,
+e.g. {{ mottagare.namn }}; the catalogue of variables per type is kaa_web/document_types.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+HERE = Path(__file__).resolve().parent
+BLUE = RGBColor(0x00, 0x52, 0x93)
+GREY = RGBColor(0x55, 0x55, 0x55)
+RED = RGBColor(0xB0, 0x00, 0x20)
+FONT = "Calibri"
+
+LOGO = "{% if kommun.logotyp %}{{ kommun.logotyp }}  {% endif %}"
+SIGNATURE = (
+    "Med vänliga hälsningar",
+    "",
+    "{{ handlaggare.namn }}",
+    "KAA, {{ kommun.namn }}",
+    "Telefon {{ handlaggare.telefon }}",
+    "{{ handlaggare.epost }}",
+)
+REGISTER_NOTE = (
+    "Kommunen för ett register över unga som omfattas av aktivitetsansvaret "
+    "(förordning 2006:39). Där finns bara namn, personnummer, kontaktuppgifter och vad du gör. "
+    "Du har rätt att få veta vilka uppgifter vi har om dig."
+)
+
+
+# --- building blocks ------------------------------------------------------------------------
+
+
+def new_document(title: str, *, small: bool = False) -> Document:
+    """A4 portrait for letters; A6 landscape (postcard size) when `small`."""
+    doc = Document()
+    section = doc.sections[0]
+    if small:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(148), Mm(105)
+        section.left_margin = section.right_margin = Mm(9)
+        section.top_margin, section.bottom_margin = Mm(23), Mm(6)
+        section.header_distance, section.footer_distance = Mm(6), Mm(4)
+    else:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin, section.right_margin = Mm(22), Mm(20)
+        # the address block starts 45 mm from the top: the window of a C5/C4 window envelope
+        section.top_margin, section.bottom_margin = Mm(45), Mm(25)
+        section.header_distance, section.footer_distance = Mm(12), Mm(10)
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    normal.font.size = Pt(9.5 if small else 11)
+    normal.paragraph_format.space_after = Pt(3 if small else 6)
+    normal.paragraph_format.line_spacing = 1.1
+    doc.core_properties.title = title
+    doc.core_properties.author = "KAA"
+    return doc
+
+
+def run(paragraph, text: str, *, bold=False, size=None, color=None, italic=False):
+    r = paragraph.add_run(text)
+    r.bold, r.italic = bold, italic
+    if size:
+        r.font.size = Pt(size)
+    if color is not None:
+        r.font.color.rgb = color
+    return r
+
+
+def para(container, text: str = "", *, bold=False, size=None, color=None, after=None, align=None):
+    p = container.add_paragraph()
+    if text:
+        run(p, text, bold=bold, size=size, color=color)
+    if after is not None:
+        p.paragraph_format.space_after = Pt(after)
+    if align is not None:
+        p.alignment = align
+    return p
+
+
+def lines(container, texts, **kwargs):
+    for text in texts:
+        para(container, text, after=0, **kwargs)
+
+
+def heading(container, text: str, *, size=15):
+    p = para(container, text, bold=True, size=size, color=BLUE, after=8)
+    p.paragraph_format.space_before = Pt(6)
+    p.paragraph_format.keep_with_next = True
+    return p
+
+
+def border(cell, sides=("top", "left", "bottom", "right"), size=6, color="777777"):
+    tc_pr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    for side in sides:
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:val"), "single")
+        element.set(qn("w:sz"), str(size))
+        element.set(qn("w:color"), color)
+        borders.append(element)
+    tc_pr.append(borders)
+
+
+def paragraph_border_top(paragraph, color="005293"):
+    p_pr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for key, value in (("val", "single"), ("sz", "6"), ("space", "4"), ("color", color)):
+        top.set(qn(f"w:{key}"), value)
+    borders.append(top)
+    p_pr.append(borders)
+
+
+def table(container, widths_mm, *, rows=1):
+    t = container.add_table(rows=rows, cols=len(widths_mm))
+    t.alignment = WD_TABLE_ALIGNMENT.LEFT
+    t.autofit = False
+    for row in t.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=True):
+            cell.width = Mm(width)
+    return t
+
+
+def fill(cell, texts, **kwargs):
+    cell.paragraphs[0].text = ""
+    first = True
+    for text in texts:
+        p = cell.paragraphs[0] if first else cell.add_paragraph()
+        first = False
+        p.paragraph_format.space_after = Pt(0)
+        if text:
+            run(p, text, **kwargs)
+
+
+def letterhead(doc, *, small=False):
+    """The municipality's letterhead in the header, its contact line in the footer."""
+    section = doc.sections[0]
+    header = section.header.paragraphs[0]
+    run(header, LOGO)
+    run(header, "{{ kommun.namn }}", bold=True, size=11 if small else 16, color=BLUE)
+    if not small:
+        sub = section.header.add_paragraph()
+        run(sub, "Kommunala aktivitetsansvaret (KAA)", size=9, color=GREY)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if not small:
+        paragraph_border_top(footer)
+        run(
+            footer,
+            "{{ kommun.namn }} · {{ kommun.adress }} · Växel {{ kommun.telefon }} · "
+            "{{ kommun.webb }}",
+            size=8,
+            color=GREY,
+        )
+
+
+def address_block(doc, *, right_lines=None):
+    """Recipient where the envelope window is; date and contact on the right."""
+    t = table(doc, (95, 73))
+    row = t.rows[0]
+    row.height, row.height_rule = Mm(40), WD_ROW_HEIGHT_RULE.EXACTLY
+    fill(
+        row.cells[0],
+        (
+            "{{ mottagare.namn }}",
+            "{{ mottagare.utdelningsadress }}",
+            "{{ mottagare.postnummer }} {{ mottagare.postort }}",
+        ),
+        size=11,
+    )
+    fill(
+        row.cells[1],
+        right_lines
+        or (
+            "Datum: {{ datum }}",
+            "",
+            "Handläggare:",
+            "{{ handlaggare.namn }}",
+            "{{ handlaggare.telefon }}",
+        ),
+        size=9,
+        color=GREY,
+    )
+
+
+def signature(doc):
+    p = para(doc, "", after=0)
+    p.paragraph_format.space_before = Pt(12)
+    p.paragraph_format.keep_with_next = True
+    lines(doc, SIGNATURE)
+
+
+def facts(doc, rows, *, label_width=55, value_width=113):
+    """A two-column table of labelled facts."""
+    t = table(doc, (label_width, value_width), rows=len(rows))
+    t.style = doc.styles["Table Grid"]
+    for row, (label, value) in zip(t.rows, rows, strict=True):
+        fill(row.cells[0], (label,), bold=True, size=10)
+        fill(row.cells[1], (value,), size=10)
+    para(doc, "", after=4)
+    return t
+
+
+def save(doc, name: str) -> None:
+    doc.save(HERE / name)
+
+
+# --- the letters ----------------------------------------------------------------------------
+
+
+def letter(name: str, title: str, heading_text: str, body: list[str], *, note=True) -> None:
+    doc = new_document(title)
+    letterhead(doc)
+    address_block(doc)
+    heading(doc, heading_text)
+    for text in body:
+        para(doc, text)
+    signature(doc)
+    if note:
+        p = para(doc, REGISTER_NOTE, size=8, color=GREY)
+        p.paragraph_format.space_before = Pt(18)
+    save(doc, name)
+
+
+def brev_ungdom():
+    letter(
+        "brev_ungdom.docx",
+        "Brev till ungdom",
+        "Hej {{ ungdom.fornamn }}! Vi vill gärna höra hur du har det",
+        [
+            "Jag arbetar med det kommunala aktivitetsansvaret, KAA, i {{ kommun.namn }}. "
+            "Kommunen ska hålla kontakt med unga under 20 år som inte går i gymnasieskolan "
+            "och inte har en gymnasieexamen. Därför skriver jag till dig.",
+            "Vi vill veta vad du gör i dag och om du vill ha stöd. Vi kan hjälpa dig att hitta "
+            "en utbildning, en praktikplats, ett jobb eller något annat som passar dig. "
+            "Det är frivilligt och kostar ingenting.",
+            "Hör av dig till mig, så bestämmer vi en tid att träffas eller pratar i telefon. "
+            "Du kan ringa eller skicka sms till {{ handlaggare.telefon }} eller mejla "
+            "{{ handlaggare.epost }}. Du når också KAA via {{ kommun.kaa_kontakt }}.",
+            "Studerar eller arbetar du redan? Berätta gärna det för oss, så vet vi att du "
+            "har något att göra.",
+        ],
+    )
+
+
+def brev_vardnadshavare():
+    letter(
+        "brev_vardnadshavare.docx",
+        "Brev till vårdnadshavare",
+        "Till dig som är vårdnadshavare för {{ ungdom.fornamn }} {{ ungdom.efternamn }}",
+        [
+            "Jag arbetar med det kommunala aktivitetsansvaret, KAA, i {{ kommun.namn }}. "
+            "Kommunen ska hålla kontakt med unga under 20 år som inte går i gymnasieskolan "
+            "och inte har en gymnasieexamen, och erbjuda dem stöd. Eftersom "
+            "{{ ungdom.fornamn }} är under 18 år skriver jag till dig som vårdnadshavare.",
+            "Vi vill veta vad {{ ungdom.fornamn }} gör i dag och om hen vill ha stöd. Vi kan "
+            "hjälpa till att hitta en utbildning, en praktikplats, ett jobb eller något annat "
+            "som passar. Det är frivilligt och kostar ingenting.",
+            "Ring eller skicka sms till mig på {{ handlaggare.telefon }} eller mejla "
+            "{{ handlaggare.epost }}, så bestämmer vi en tid att träffas – gärna tillsammans "
+            "med {{ ungdom.fornamn }}. Du når också KAA via {{ kommun.kaa_kontakt }}.",
+            "Studerar eller arbetar {{ ungdom.fornamn }} redan? Berätta gärna det för oss.",
+        ],
+    )
+
+
+def brev_fore_20():
+    letter(
+        "brev_fore_20.docx",
+        "Brev inför 20 år",
+        "Hej {{ ungdom.fornamn }}! Snart fyller du 20 år",
+        [
+            "Den {{ ungdom.fyller_20 }} fyller du 20 år. Då upphör kommunens "
+            "aktivitetsansvar för dig, och KAA i {{ kommun.namn }} kommer inte längre att "
+            "höra av sig till dig.",
+            "Du kan fortfarande få stöd efter att du har fyllt 20. Du kan till exempel läsa "
+            "in gymnasiet på Komvux, gå en kurs på folkhögskola eller få hjälp att hitta jobb "
+            "genom Arbetsförmedlingen och kommunens arbetsmarknadsenhet.",
+            "Vill du att vi hjälper dig att få kontakt med någon av dem innan du fyller 20? "
+            "Ring eller skicka sms till mig på {{ handlaggare.telefon }} eller mejla "
+            "{{ handlaggare.epost }}. Du når också KAA via {{ kommun.kaa_kontakt }}.",
+        ],
+    )
+
+
+def kvitto_skolanmalan():
+    doc = new_document("Kvitto på skolanmälan")
+    letterhead(doc)
+    address_block(doc)
+    heading(doc, "Kvitto: vi har tagit emot er anmälan")
+    para(doc, "KAA i {{ kommun.namn }} har tagit emot följande anmälan:")
+    facts(
+        doc,
+        [
+            ("Typ av anmälan", "{{ anmalan.typ }}"),
+            ("Elev", "{{ ungdom.fornamn }} {{ ungdom.efternamn }}"),
+            ("Skolenhet", "{{ anmalan.skola }}"),
+            ("Inkom", "{{ anmalan.inkom }}"),
+            ("Referens", "{{ anmalan.referens }}"),
+        ],
+    )
+    para(
+        doc,
+        "Vi kontaktar eleven och erbjuder vägledning. Ange referensen om ni hör av er om "
+        "anmälan. Om eleven börjar eller slutar hos er igen, meddela oss det.",
+    )
+    signature(doc)
+    save(doc, "kvitto_skolanmalan.docx")
+
+
+def uppdrag():
+    doc = new_document("Uppdrag till anordnare")
+    letterhead(doc)
+    address_block(doc)
+    heading(doc, "Uppdrag: {{ uppdrag.insats }}")
+    para(doc, "{{ kommun.namn }} ger er i uppdrag att genomföra insatsen nedan för deltagaren.")
+    facts(
+        doc,
+        [
+            ("Deltagare", "{{ ungdom.fornamn }} {{ ungdom.efternamn }}"),
+            ("Personnummer", "{{ ungdom.personnummer }}"),
+            ("Telefon", "{{ ungdom.telefon }}"),
+            ("E-post", "{{ ungdom.epost }}"),
+            ("Insats", "{{ uppdrag.insats }}"),
+            ("Mål med insatsen", "{{ uppdrag.mal }}"),
+            ("Start", "{{ uppdrag.start }}"),
+            ("Planerat slut", "{{ uppdrag.slut }}"),
+            ("Första kontakt senast", "{{ uppdrag.forsta_kontakt_senast }}"),
+        ],
+    )
+    heading(doc, "Så här går uppdraget till", size=12)
+    for text in (
+        "Ta första kontakten med deltagaren senast {{ uppdrag.forsta_kontakt_senast }}, "
+        "alltså inom två veckor.",
+        "Lämna en rapport till handläggaren varje månad: närvaro, hur insatsen går och "
+        "planerade nästa steg. Skriv inte känsliga personuppgifter (till exempel om hälsa) "
+        "i rapporten.",
+        "Meddela handläggaren direkt om deltagaren avbryter insatsen.",
+    ):
+        para(doc, "•  " + text, after=3)
+    signature(doc)
+    save(doc, "uppdrag.docx")
+
+
+def orosanmalan():
+    doc = new_document("Orosanmälan – utkast")
+    letterhead(doc)
+    address_block(doc)
+    mark = para(doc, "UTKAST", bold=True, size=20, color=RED, after=0)
+    mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    heading(doc, "Orosanmälan till socialtjänsten")
+    para(
+        doc,
+        "Utkastet kommer från KAA-systemet och innehåller bara de uppgifter som registret "
+        "får innehålla. Beskriv oron i rutan nedan efter utskrift eller i en kopia utanför "
+        "systemet – inte i KAA-systemet.",
+        size=9,
+        color=GREY,
+    )
+    facts(
+        doc,
+        [
+            ("Barnet/ungdomen", "{{ ungdom.fornamn }} {{ ungdom.efternamn }}"),
+            ("Personnummer", "{{ ungdom.personnummer }}"),
+            (
+                "Adress",
+                "{{ ungdom.utdelningsadress }}, {{ ungdom.postnummer }} {{ ungdom.postort }}",
+            ),
+            ("Telefon / e-post", "{{ ungdom.telefon }} / {{ ungdom.epost }}"),
+            (
+                "Anmälare",
+                "{{ handlaggare.namn }}, KAA, {{ kommun.namn }}, {{ handlaggare.telefon }}, "
+                "{{ handlaggare.epost }}",
+            ),
+        ],
+    )
+    box = table(doc, (168,))
+    box.style = doc.styles["Table Grid"]
+    row = box.rows[0]
+    row.height, row.height_rule = Mm(70), WD_ROW_HEIGHT_RULE.EXACTLY
+    fill(row.cells[0], ("Beskrivning av oron (fylls i utanför systemet)",), bold=True, size=10)
+    para(doc, "", after=6)
+    lines(doc, ("Datum och underskrift", "", "_______________________________________"))
+    save(doc, "orosanmalan.docx")
+
+
+# --- the cards ------------------------------------------------------------------------------
+
+
+def card(name: str, title: str, heading_text: str, body: list[str]) -> None:
+    """A6 postcard: the message on the left, the address on the right."""
+    doc = new_document(title, small=True)
+    letterhead(doc, small=True)
+    t = table(doc, (78, 52))
+    row = t.rows[0]
+    row.height, row.height_rule = Mm(72), WD_ROW_HEIGHT_RULE.EXACTLY
+    message, address = row.cells
+    border(message, sides=("right",), color="999999")
+    fill(message, (heading_text,), bold=True, size=11, color=BLUE)
+    for text in body:
+        p = message.add_paragraph()
+        p.paragraph_format.space_after = Pt(3)
+        run(p, text, size=10 if "besok." in text else 8.5, bold="besok." in text)
+    p = message.add_paragraph()
+    run(p, "{{ handlaggare.namn }}, KAA", size=8.5, bold=True)
+    fill(address, ("", "PORTO BETALT", "", "", ""), size=7, color=GREY)
+    address.paragraphs[1].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for text in (
+        "{{ mottagare.namn }}",
+        "{{ mottagare.utdelningsadress }}",
+        "{{ mottagare.postnummer }} {{ mottagare.postort }}",
+    ):
+        p = address.add_paragraph()
+        p.paragraph_format.left_indent = Mm(3)
+        p.paragraph_format.space_after = Pt(0)
+        run(p, text, size=9.5)
+    save(doc, name)
+
+
+def vykort():
+    card(
+        "vykort.docx",
+        "Vykort",
+        "Hej {{ ungdom.fornamn }}!",
+        [
+            "Vi har skickat ett brev till dig men inte hört något. Vi på KAA i "
+            "{{ kommun.namn }} vill gärna veta vad du gör i dag och om du vill ha stöd med "
+            "studier, praktik eller jobb. Det är frivilligt.",
+            "Ring eller sms:a {{ handlaggare.telefon }} eller mejla {{ handlaggare.epost }}.",
+        ],
+    )
+
+
+def besoksvykort():
+    card(
+        "besoksvykort.docx",
+        "Besöksvykort",
+        "Hej {{ ungdom.fornamn }}! Vi kommer på besök",
+        [
+            "Vi har försökt nå dig. Nu kommer två av oss från KAA i {{ kommun.namn }} "
+            "hem till dig:",
+            "{{ besok.datum }}, {{ besok.tid }}",
+            "Vi vill prata om vad du gör i dag och om du vill ha stöd. Passar tiden inte? "
+            "Ring eller sms:a {{ handlaggare.telefon }}, så bestämmer vi en annan tid.",
+        ],
+    )
+
+
+def main() -> None:
+    for build in (
+        brev_ungdom,
+        brev_vardnadshavare,
+        vykort,
+        besoksvykort,
+        brev_fore_20,
+        kvitto_skolanmalan,
+        uppdrag,
+        orosanmalan,
+    ):
+        build()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,219 @@
+"""The catalogue of document types: code, Swedish name, template file and allowed variables."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import date
+
+from kaa_web.documents import TEMPLATE_DIR
+
+
+@dataclass(frozen=True)
+class Variable:
+    """One value a template may use: its dotted name, what it means (Swedish), an example."""
+
+    name: str
+    meaning: str
+    example: object
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    code: str
+    name: str
+    description: str
+    template_file: str
+    variables: tuple[Variable, ...]
+
+    @property
+    def variable_names(self) -> frozenset[str]:
+        return frozenset(v.name for v in self.variables)
+
+    @property
+    def builtin_path(self):
+        return TEMPLATE_DIR / self.template_file
+
+    def example_context(self) -> dict:
+        """The variables' example values as the nested dict a template receives."""
+        return nest({v.name: v.example for v in self.variables})
+
+
+def nest(flat: dict[str, object]) -> dict:
+    """{"a.b": 1, "a.c": 2} -> {"a": {"b": 1, "c": 2}}."""
+    result: dict = {}
+    for dotted, value in flat.items():
+        *parents, leaf = dotted.split(".")
+        node = result
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return result
+
+
+# A 4x2-pixel PNG standing in for a logo in test renders.
+EXAMPLE_LOGO = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAQAAAACCAIAAADwyuo0AAAAD0lEQVR4nGNgCJqMQMgcAFiKBykC3NfXAAAAAElFTkSuQmCC"
+)
+
+LETTERHEAD = (
+    Variable("kommun.namn", "Kommunens namn", "Exempelkommun"),
+    Variable("kommun.logotyp", "Kommunens logotyp (bild, kan saknas)", EXAMPLE_LOGO),
+    Variable("kommun.adress", "Kommunens postadress", "Box 1, 123 45 Exempelstad"),
+    Variable("kommun.telefon", "Kommunens växelnummer", "010-123 45 00"),
+    Variable("kommun.webb", "Kommunens webbplats", "www.exempelkommun.se"),
+    Variable(
+        "kommun.kaa_kontakt",
+        "Hur man når KAA (telefon, e-post)",
+        "KAA-teamet, 010-123 45 67, kaa@exempelkommun.se",
+    ),
+)
+SENDER = (
+    Variable("datum", "Dagens datum (brevets datum)", date(2026, 11, 23)),
+    Variable("handlaggare.namn", "Handläggarens namn", "Kim Exempelsson"),
+    Variable("handlaggare.telefon", "Handläggarens telefon", "010-123 45 68"),
+    Variable("handlaggare.epost", "Handläggarens e-post", "kim.exempelsson@exempelkommun.se"),
+)
+
+
+def recipient(name: str = "Alex Andersson", street: str = "Storgatan 1 B lgh 1102") -> tuple:
+    """The address block; the examples show who the recipient of that type usually is."""
+    return (
+        Variable("mottagare.namn", "Mottagarens namn", name),
+        Variable("mottagare.utdelningsadress", "Mottagarens gatuadress", street),
+        Variable("mottagare.postnummer", "Mottagarens postnummer", "123 45"),
+        Variable("mottagare.postort", "Mottagarens postort", "Exempelstad"),
+    )
+
+
+YOUTH_NAME = (
+    Variable("ungdom.fornamn", "Ungdomens förnamn", "Alex"),
+    Variable("ungdom.efternamn", "Ungdomens efternamn", "Andersson"),
+)
+YOUTH_CONTACT = (
+    Variable("ungdom.personnummer", "Ungdomens personnummer", "20080101-0000"),
+    Variable("ungdom.telefon", "Ungdomens telefon", "070-000 00 00"),
+    Variable("ungdom.epost", "Ungdomens e-post", "alex@example.se"),
+)
+YOUTH_ADDRESS = (
+    Variable("ungdom.utdelningsadress", "Ungdomens gatuadress", "Storgatan 1 B lgh 1102"),
+    Variable("ungdom.postnummer", "Ungdomens postnummer", "123 45"),
+    Variable("ungdom.postort", "Ungdomens postort", "Exempelstad"),
+)
+LETTER = LETTERHEAD + SENDER + recipient() + YOUTH_NAME
+
+
+def letter_to(name: str, street: str) -> tuple:
+    return LETTERHEAD + SENDER + recipient(name, street) + YOUTH_NAME
+
+
+DOCUMENT_TYPES: dict[str, DocumentType] = {
+    t.code: t
+    for t in (
+        DocumentType(
+            "brev_ungdom",
+            "Brev till ungdom",
+            "Erbjudande om vägledning och information om KAA, till ungdomen själv.",
+            "brev_ungdom.docx",
+            LETTER,
+        ),
+        DocumentType(
+            "brev_vardnadshavare",
+            "Brev till vårdnadshavare",
+            "Samma erbjudande till vårdnadshavarna när ungdomen är under 18 år.",
+            "brev_vardnadshavare.docx",
+            letter_to("Vårdnadshavare till Alex Andersson", "Storgatan 1 B lgh 1102"),
+        ),
+        DocumentType(
+            "vykort",
+            "Vykort",
+            "Påminnelse med samma budskap när brevet inte har fått svar efter en månad.",
+            "vykort.docx",
+            LETTER,
+        ),
+        DocumentType(
+            "besoksvykort",
+            "Besöksvykort (knackakort)",
+            "Meddelar ett hembesök med datum och tid.",
+            "besoksvykort.docx",
+            LETTER
+            + (
+                Variable("besok.datum", "Datum för hembesöket", date(2026, 12, 7)),
+                Variable("besok.tid", "Tid för hembesöket", "kl. 16.00–17.00"),
+            ),
+        ),
+        DocumentType(
+            "brev_fore_20",
+            "Brev inför 20 år",
+            "Skickas ungefär ett halvår innan ungdomen fyller 20 och KAA upphör.",
+            "brev_fore_20.docx",
+            LETTER
+            + (Variable("ungdom.fyller_20", "Datum då ungdomen fyller 20 år", date(2027, 5, 1)),),
+        ),
+        DocumentType(
+            "kvitto_skolanmalan",
+            "Kvitto på skolanmälan",
+            "Bekräftar för skolan att dess anmälan har kommit in till KAA.",
+            "kvitto_skolanmalan.docx",
+            letter_to("Exempelgymnasiet, studie- och yrkesvägledaren", "Skolvägen 3")
+            + (
+                Variable("anmalan.typ", "Typ av anmälan", "Studieavbrott"),
+                Variable("anmalan.skola", "Skolenheten som anmälde", "Exempelgymnasiet"),
+                Variable("anmalan.inkom", "Datum då anmälan kom in", date(2026, 11, 20)),
+                Variable("anmalan.referens", "Anmälans referensnummer", "A-2026-0042"),
+            ),
+        ),
+        DocumentType(
+            "uppdrag",
+            "Uppdrag till anordnare",
+            "Uppdrag (remiss) till en anordnare av en insats.",
+            "uppdrag.docx",
+            letter_to("Exempel Arbetsträning AB", "Verkstadsgatan 12")
+            + YOUTH_CONTACT
+            + (
+                Variable("uppdrag.insats", "Insatsen som beställs", "Studieförberedande praktik"),
+                Variable(
+                    "uppdrag.mal",
+                    "Målet med insatsen",
+                    "Prova på ett yrke och bli motiverad att börja studera igen.",
+                ),
+                Variable("uppdrag.start", "När insatsen kan börja", date(2026, 12, 1)),
+                Variable("uppdrag.slut", "När insatsen planeras sluta", date(2027, 5, 31)),
+                Variable(
+                    "uppdrag.forsta_kontakt_senast",
+                    "Senaste dag för anordnarens första kontakt (inom två veckor)",
+                    date(2026, 12, 7),
+                ),
+            ),
+        ),
+        DocumentType(
+            "orosanmalan",
+            "Orosanmälan (utkast)",
+            "Utkast till orosanmälan till socialtjänsten. Oron beskrivs utanför systemet.",
+            "orosanmalan.docx",
+            letter_to("Socialtjänsten, mottagningsenheten", "Box 2")
+            + YOUTH_CONTACT
+            + YOUTH_ADDRESS,
+        ),
+    )
+}
+
+
+def get_type(code: str) -> DocumentType:
+    """The document type with this code; KeyError for an unknown one."""
+    return DOCUMENT_TYPES[code]
+
+
+def unknown_variables(doc_type: DocumentType, used: set[str]) -> list[str]:
+    """The variables a template uses that its type does not offer.
+
+    A group (`kommun`) is fine, and so is a method or attribute of a known value
+    (`ungdom.fornamn.upper`, `datum.year`): the sandbox decides at render time what is safe.
+    """
+    known = doc_type.variable_names
+    prefixes = {name.rsplit(".", i)[0] for name in known for i in range(1, name.count(".") + 1)}
+
+    def offered(name: str) -> bool:
+        return name in known or name in prefixes or any(name.startswith(k + ".") for k in known)
+
+    return sorted(name for name in used if not offered(name))

@@ -1,0 +1,492 @@
+"""Documents: the letterhead, template versions (upload, check, switch) and generating documents."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePath
+
+import sqlalchemy as sa
+from jinja2 import TemplateSyntaxError, UndefinedError
+from jinja2.exceptions import SecurityError
+from sqlmodel import Session, select
+
+from kaa_web import audit, documents
+from kaa_web.document_types import DOCUMENT_TYPES, DocumentType, get_type, unknown_variables
+from kaa_web.models.base import local_today, utcnow
+from kaa_web.models.documents import (
+    BUILTIN_VERSION,
+    ActiveDocumentTemplate,
+    DocumentTemplateVersion,
+    GeneratedDocument,
+    GeneratedDocumentYouth,
+    Letterhead,
+)
+from kaa_web.models.register import Youth
+from kaa_web.permissions import Actor
+from kaa_web.services import timeline
+from kaa_web.services.access import youth_visibility
+
+LETTERHEAD_ID = 1
+MAX_LOGO_BYTES = 1024 * 1024
+DEFAULT_LETTERHEAD = {
+    "namn": "Exempelkommun",
+    "adress": "Box 1, 123 45 Exempelstad",
+    "telefon": "010-123 45 00",
+    "webb": "www.exempelkommun.se",
+    "kaa_kontakt": "KAA-teamet, 010-123 45 67, kaa@exempelkommun.se",
+}
+
+
+class TemplateRejected(Exception):
+    """An uploaded template was refused; `problems` says why, in Swedish."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _require(actor: Actor, permission: str) -> None:
+    if not actor.can(permission):
+        raise PermissionError(permission)
+
+
+# --- letterhead -----------------------------------------------------------------------------
+
+
+def get_letterhead(db: Session) -> Letterhead:
+    """The saved letterhead, or an unsaved one with the default values."""
+    return db.get(Letterhead, LETTERHEAD_ID) or Letterhead(id=LETTERHEAD_ID, **DEFAULT_LETTERHEAD)
+
+
+def letterhead_context(db: Session) -> dict:
+    """The `kommun` values every template gets."""
+    row = get_letterhead(db)
+    return {
+        "namn": row.namn,
+        "logotyp": row.logotyp,
+        "adress": row.adress,
+        "telefon": row.telefon,
+        "webb": row.webb,
+        "kaa_kontakt": row.kaa_kontakt,
+    }
+
+
+def logo_problem(data: bytes) -> str | None:
+    """Why a logo cannot be used (Swedish), or None: PNG or JPEG by content, at most 1 MB."""
+    if len(data) > MAX_LOGO_BYTES:
+        return "Logotypen får vara högst 1 MB."
+    if not data.startswith(documents.IMAGE_SIGNATURES):
+        return "Logotypen måste vara en PNG- eller JPEG-bild."
+    return None
+
+
+@dataclass(frozen=True)
+class LetterheadChange:
+    namn: str
+    adress: str = ""
+    telefon: str = ""
+    webb: str = ""
+    kaa_kontakt: str = ""
+    logotyp: bytes | None = None  # a new logo; None keeps the present one
+    remove_logo: bool = False
+
+
+def save_letterhead(db: Session, *, actor: Actor, change: LetterheadChange) -> Letterhead:
+    """Save the letterhead (creating the row the first time); raises ValueError for a bad logo."""
+    _require(actor, "templates.manage")
+    if change.logotyp is not None and (problem := logo_problem(change.logotyp)):
+        raise ValueError(problem)
+    row = db.get(Letterhead, LETTERHEAD_ID) or Letterhead(id=LETTERHEAD_ID, namn=change.namn)
+    row.namn, row.adress, row.telefon = change.namn, change.adress, change.telefon
+    row.webb, row.kaa_kontakt = change.webb, change.kaa_kontakt
+    if change.remove_logo:
+        row.logotyp = None
+    elif change.logotyp is not None:
+        row.logotyp = change.logotyp
+    row.updated_by, row.updated_at = actor.username, utcnow()
+    db.add(row)
+    audit.record(db, actor, "update", object_type="letterhead", object_id=LETTERHEAD_ID)
+    db.commit()
+    return row
+
+
+def ensure_letterhead(db: Session) -> None:
+    """Store the default letterhead if none is saved (the demo; idempotent)."""
+    if db.get(Letterhead, LETTERHEAD_ID) is None:
+        db.add(Letterhead(id=LETTERHEAD_ID, updated_by="system", **DEFAULT_LETTERHEAD))
+
+
+# --- template versions ----------------------------------------------------------------------
+
+
+@dataclass
+class TypeOverview:
+    """One document type on the catalogue page: its variables, versions and the active one."""
+
+    doc_type: DocumentType
+    versions: list[DocumentTemplateVersion] = field(default_factory=list)
+    active_version: int = BUILTIN_VERSION
+
+
+def _active_row(db: Session, code: str) -> DocumentTemplateVersion | None:
+    choice = db.get(ActiveDocumentTemplate, code)
+    if choice is None or choice.version_id is None:
+        return None
+    return db.get(DocumentTemplateVersion, choice.version_id)
+
+
+def list_document_types(db: Session, *, actor: Actor) -> list[TypeOverview]:
+    """Every type with its versions (newest first) and which one is active."""
+    _require(actor, "templates.manage")
+    versions = db.exec(
+        select(DocumentTemplateVersion).order_by(DocumentTemplateVersion.version.desc())
+    ).all()
+    actives = {c.doc_type: c.version_id for c in db.exec(select(ActiveDocumentTemplate)).all()}
+    overviews = []
+    for doc_type in DOCUMENT_TYPES.values():
+        mine = [v for v in versions if v.doc_type == doc_type.code]
+        active_id = actives.get(doc_type.code)
+        active = next((v.version for v in mine if v.id == active_id), BUILTIN_VERSION)
+        overviews.append(TypeOverview(doc_type, mine, active))
+    return overviews
+
+
+def describe_document_type(db: Session, *, actor: Actor, code: str) -> TypeOverview:
+    """One type's overview; KeyError for an unknown code."""
+    get_type(code)
+    return next(o for o in list_document_types(db, actor=actor) if o.doc_type.code == code)
+
+
+def _explain(exc: Exception) -> str:
+    """A Swedish sentence for why a template could not be read or rendered."""
+    cause = exc.__cause__ or exc
+    detail = str(cause)
+    if isinstance(cause, SecurityError):
+        return f"Mallen försöker använda något som inte är tillåtet i en dokumentmall ({detail})."
+    if isinstance(cause, TemplateSyntaxError):
+        return f"Mallkoden har ett syntaxfel: {detail}."
+    if isinstance(cause, UndefinedError):
+        return f"Mallen använder något som inte finns ({detail})."
+    if isinstance(cause, documents.TemplateRenderError):
+        return detail  # already a Swedish sentence from the sandbox's limits
+    return f"Mallen gick inte att använda med exempeldata ({detail})."
+
+
+def template_problems(doc_type: DocumentType, data: bytes) -> list[str]:
+    """Everything wrong with `data` as a template of `doc_type` (Swedish); [] when it is fine.
+
+    The package is checked first, then the variables it uses against the type's catalogue,
+    then a test render (one letter, and a batch of two) with the example data in the sandbox.
+    """
+    problems = documents.check_docx_package(data)
+    if problems:
+        return problems
+    try:
+        used = documents.list_template_variables(data)
+    except documents.TemplateRenderError as exc:
+        return [_explain(exc)]
+    except Exception:  # python-docx could not read the package as a document
+        return ["Filen går inte att läsa som ett Word-dokument."]
+    unknown = unknown_variables(doc_type, used)
+    if unknown:
+        return [
+            f"Variabeln {name} finns inte för dokumenttypen {doc_type.name}." for name in unknown
+        ]
+    example = doc_type.example_context()
+    try:
+        documents.render_document(data, example)
+        documents.render_letters(data, [example, example])
+    except documents.TemplateRenderError as exc:
+        return [_explain(exc)]
+    except Exception as exc:
+        return [f"Mallen gick inte att använda med exempeldata ({type(exc).__name__})."]
+    return []
+
+
+def _safe_file_name(name: str, fallback: str) -> str:
+    base = PurePath(name.replace("\\", "/")).name.strip()
+    return (base or fallback)[:200]
+
+
+def upload_template(
+    db: Session, *, actor: Actor, code: str, file_name: str, data: bytes
+) -> DocumentTemplateVersion:
+    """Check an uploaded template and, if it passes, store it as the type's new active version.
+
+    Raises TemplateRejected with every problem found; nothing is stored then.
+    """
+    _require(actor, "templates.manage")
+    doc_type = get_type(code)
+    if not file_name.lower().endswith(".docx"):
+        raise TemplateRejected(["Mallen måste vara en Word-fil som slutar på .docx."])
+    problems = template_problems(doc_type, data)
+    if problems:
+        raise TemplateRejected(problems)
+    latest = db.exec(
+        select(DocumentTemplateVersion.version)
+        .where(DocumentTemplateVersion.doc_type == code)
+        .order_by(DocumentTemplateVersion.version.desc())
+    ).first()
+    version = DocumentTemplateVersion(
+        doc_type=code,
+        version=(latest or 0) + 1,
+        file_name=_safe_file_name(file_name, doc_type.template_file),
+        content=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=actor.username,
+    )
+    db.add(version)
+    db.flush()
+    _set_active(db, actor, code, version.id)
+    audit.record(db, actor, "update", object_type="document_template", object_id=version.id)
+    db.commit()
+    return version
+
+
+def _set_active(db: Session, actor: Actor, code: str, version_id: int | None) -> None:
+    choice = db.get(ActiveDocumentTemplate, code) or ActiveDocumentTemplate(
+        doc_type=code, changed_by=actor.username
+    )
+    choice.version_id, choice.changed_by, choice.changed_at = version_id, actor.username, utcnow()
+    db.add(choice)
+
+
+def activate_template(db: Session, *, actor: Actor, code: str, version: int) -> None:
+    """Make an earlier version (or the built-in one, version 0) the type's active template."""
+    _require(actor, "templates.manage")
+    get_type(code)
+    row = None
+    if version != BUILTIN_VERSION:
+        row = db.exec(
+            select(DocumentTemplateVersion).where(
+                DocumentTemplateVersion.doc_type == code,
+                DocumentTemplateVersion.version == version,
+            )
+        ).first()
+        if row is None:
+            raise LookupError(f"{code} version {version}")
+    _set_active(db, actor, code, row.id if row else None)
+    audit.record(
+        db,
+        actor,
+        "update",
+        object_type="document_template",
+        object_id=row.id if row else f"{code}:builtin",
+    )
+    db.commit()
+
+
+def template_file(db: Session, *, actor: Actor, code: str, version: int) -> tuple[str, bytes]:
+    """(file name, bytes) of one version of a type's template; LookupError when there is none."""
+    _require(actor, "templates.manage")
+    doc_type = get_type(code)
+    if version == BUILTIN_VERSION:
+        return doc_type.template_file, doc_type.builtin_path.read_bytes()
+    row = db.exec(
+        select(DocumentTemplateVersion).where(
+            DocumentTemplateVersion.doc_type == code, DocumentTemplateVersion.version == version
+        )
+    ).first()
+    if row is None:
+        raise LookupError(f"{code} version {version}")
+    stem = PurePath(doc_type.template_file).stem
+    return f"{stem}_v{row.version}.docx", row.content
+
+
+def active_template(db: Session, code: str) -> tuple[int, bytes]:
+    """(version number, bytes) of the template a type uses now."""
+    row = _active_row(db, code)
+    if row is None:
+        return BUILTIN_VERSION, get_type(code).builtin_path.read_bytes()
+    return row.version, row.content
+
+
+# --- generating -----------------------------------------------------------------------------
+
+
+def _full_context(context: dict, kommun: dict) -> dict:
+    """The caller's values plus the letterhead (always from the database) and today's date."""
+    return {"datum": local_today(), **context, "kommun": kommun}
+
+
+def _file_name(doc_type: DocumentType, suffix: str) -> str:
+    return f"{doc_type.code}_{local_today().isoformat()}{suffix}.docx"
+
+
+def generate_document(
+    db: Session, *, actor: Actor, doc_type: str, context: dict, youth_id: int | None = None
+) -> GeneratedDocument:
+    """Render one document with the type's active template, store it as sent, log it.
+
+    `context` is plain data (see kaa_web.document_types for each type's variables); `kommun`
+    comes from the saved letterhead and `datum` defaults to today. The caller commits.
+    """
+    _require(actor, "documents.generate")
+    kind = get_type(doc_type)
+    version, template = active_template(db, doc_type)
+    content = documents.render_document(template, _full_context(context, letterhead_context(db)))
+    suffix = f"_{youth_id}" if youth_id is not None else ""
+    return _store(db, actor, kind, version, content, 1, [youth_id], _file_name(kind, suffix))
+
+
+def generate_batch(
+    db: Session,
+    *,
+    actor: Actor,
+    doc_type: str,
+    contexts: Sequence[dict],
+    youth_ids: Sequence[int | None],
+) -> GeneratedDocument:
+    """Render many letters of one type into ONE document (a mail-out), store it and log each.
+
+    `contexts[i]` is the letter for `youth_ids[i]`; one `document_generated` audit event is
+    recorded per young person. The caller commits, so a mail-out can record its contact
+    attempts in the same transaction.
+    """
+    _require(actor, "documents.generate")
+    if len(contexts) != len(youth_ids):
+        raise ValueError("one youth id per letter")
+    kind = get_type(doc_type)
+    version, template = active_template(db, doc_type)
+    kommun = letterhead_context(db)
+    letters = [_full_context(c, kommun) for c in contexts]
+    content = documents.render_letters(template, letters)
+    name = _file_name(kind, f"_{len(letters)}_brev")
+    return _store(db, actor, kind, version, content, len(letters), youth_ids, name)
+
+
+def _store(db, actor, kind, version, content, count, youth_ids, file_name) -> GeneratedDocument:
+    """Keep the document as generated, link it to each young person and log it for each."""
+    youth = list(dict.fromkeys(y for y in youth_ids if y is not None))
+    document = GeneratedDocument(
+        doc_type=kind.code,
+        template_version=version,
+        file_name=file_name,
+        content_type=documents.DOCX_CONTENT_TYPE,
+        content=content,
+        letter_count=count,
+        created_by=actor.username,
+        youth_id=youth[0] if count == 1 and youth else None,
+    )
+    db.add(document)
+    db.flush()
+    for youth_id in youth or [None]:
+        if youth_id is not None:
+            db.add(GeneratedDocumentYouth(document_id=document.id, youth_id=youth_id))
+            timeline.add_entry(
+                db,
+                actor=actor,
+                youth_id=youth_id,
+                kind="dokument",
+                title=f"{kind.name} skapat",
+                ref_type="generated_document",
+                ref_id=document.id,
+            )
+        audit.record(
+            db,
+            actor,
+            "document_generated",
+            object_type="generated_document",
+            object_id=document.id,
+            youth_id=youth_id,
+        )
+    db.commit()
+    return document
+
+
+def _may_see_all(db: Session, actor: Actor, youth_ids: list[int]) -> bool:
+    visible = db.exec(
+        select(sa.func.count())
+        .select_from(Youth)
+        .where(Youth.id.in_(youth_ids), youth_visibility(actor))
+    ).one()
+    return visible == len(youth_ids)
+
+
+def youth_ids_of(db: Session, document: GeneratedDocument) -> list[int]:
+    """The young people a stored document concerns (one for a letter, many for a mail-out)."""
+    rows = db.exec(
+        select(GeneratedDocumentYouth.youth_id)
+        .where(GeneratedDocumentYouth.document_id == document.id)
+        .order_by(GeneratedDocumentYouth.youth_id)
+    ).all()
+    return list(rows)
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """A generated document as a young person's page lists it (without its content)."""
+
+    id: int
+    doc_type: str
+    type_name: str
+    file_name: str
+    letter_count: int
+    created_by: str
+    created_at: datetime
+
+
+def list_documents_for_youth(db: Session, *, actor: Actor, youth_id: int) -> list[DocumentSummary]:
+    """The documents generated for a young person, newest first (letters and mail-outs).
+
+    Not logged here: the young person's page that shows the list records the read.
+    """
+    _require(actor, "documents.generate")
+    rows = db.exec(
+        select(
+            GeneratedDocument.id,
+            GeneratedDocument.doc_type,
+            GeneratedDocument.file_name,
+            GeneratedDocument.letter_count,
+            GeneratedDocument.created_by,
+            GeneratedDocument.created_at,
+        )
+        .join(GeneratedDocumentYouth, GeneratedDocumentYouth.document_id == GeneratedDocument.id)
+        .where(GeneratedDocumentYouth.youth_id == youth_id)
+        .order_by(GeneratedDocument.created_at.desc(), GeneratedDocument.id.desc())
+    ).all()
+    return [
+        DocumentSummary(
+            id=r[0],
+            doc_type=r[1],
+            type_name=DOCUMENT_TYPES[r[1]].name if r[1] in DOCUMENT_TYPES else r[1],
+            file_name=r[2],
+            letter_count=r[3],
+            created_by=r[4],
+            created_at=r[5],
+        )
+        for r in rows
+    ]
+
+
+def open_generated_document(db: Session, *, actor: Actor, document_id: int) -> GeneratedDocument:
+    """A stored document for download; the read is logged per young person. LookupError if none."""
+    _require(actor, "documents.generate")
+    document = db.get(GeneratedDocument, document_id)
+    if document is None:
+        raise LookupError(document_id)
+    youth = youth_ids_of(db, document)
+    if youth and not _may_see_all(db, actor, youth):
+        audit.record(
+            db,
+            actor,
+            "denied",
+            object_type="generated_document",
+            object_id=document_id,
+            immediately=True,
+        )
+        raise LookupError(document_id)
+    for youth_id in youth or [None]:
+        audit.record(
+            db,
+            actor,
+            "view",
+            object_type="generated_document",
+            object_id=document.id,
+            youth_id=youth_id,
+        )
+    db.commit()
+    return document

@@ -1,0 +1,166 @@
+"""Document pages: template catalogue and versions, the letterhead, downloading generated files."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+from flask import Blueprint, abort, flash, render_template, send_file, url_for
+
+from kaa_web.db import get_db
+from kaa_web.documents import DOCX_CONTENT_TYPE, MAX_TEMPLATE_BYTES
+from kaa_web.forms.documents import ActivateTemplateForm, LetterheadForm, UploadTemplateForm
+from kaa_web.htmx import redirect
+from kaa_web.permissions import current_actor, require
+from kaa_web.services import documents as service
+
+bp = Blueprint("documents", __name__)
+
+
+def _read(file_storage, limit: int) -> bytes:
+    """At most limit + 1 bytes, so an oversized file is seen as oversized without reading it all."""
+    return file_storage.stream.read(limit + 1)
+
+
+@bp.get("/admin/dokumentmallar")
+@require("templates.manage")
+def catalogue():
+    overviews = service.list_document_types(get_db(), actor=current_actor())
+    return render_template("documents/catalogue.html", overviews=overviews)
+
+
+def _type_page(code: str, form: UploadTemplateForm, problems=None, status: int = 200):
+    try:
+        overview = service.describe_document_type(get_db(), actor=current_actor(), code=code)
+    except KeyError:
+        abort(404)
+    return render_template(
+        "documents/template_type.html",
+        overview=overview,
+        form=form,
+        activate_form=ActivateTemplateForm(),
+        problems=problems or [],
+    ), status
+
+
+@bp.get("/admin/dokumentmallar/<code>")
+@require("templates.manage")
+def template_type(code: str):
+    return _type_page(code, UploadTemplateForm())
+
+
+@bp.post("/admin/dokumentmallar/<code>/ny-version")
+@require("templates.manage")
+def upload(code: str):
+    form = UploadTemplateForm()
+    if not form.validate_on_submit():
+        return _type_page(code, form, status=400)
+    upload_file = form.template.data
+    try:
+        version = service.upload_template(
+            get_db(),
+            actor=current_actor(),
+            code=code,
+            file_name=upload_file.filename or "",
+            data=_read(upload_file, MAX_TEMPLATE_BYTES),
+        )
+    except KeyError:
+        abort(404)
+    except service.TemplateRejected as rejected:
+        return _type_page(code, form, problems=rejected.problems, status=400)
+    flash(f"Version {version.version} är uppladdad och används nu.", "success")
+    return redirect(url_for("documents.template_type", code=code))
+
+
+@bp.post("/admin/dokumentmallar/<code>/anvand-version")
+@require("templates.manage")
+def activate(code: str):
+    form = ActivateTemplateForm()
+    if not form.validate_on_submit():
+        return _type_page(
+            code, UploadTemplateForm(), problems=["Ange en giltig version."], status=400
+        )
+    try:
+        service.activate_template(
+            get_db(), actor=current_actor(), code=code, version=form.version.data
+        )
+    except (KeyError, LookupError):
+        abort(404)
+    label = "standardmallen" if form.version.data == 0 else f"version {form.version.data}"
+    flash(f"Nu används {label}.", "success")
+    return redirect(url_for("documents.template_type", code=code))
+
+
+@bp.get("/admin/dokumentmallar/<code>/versioner/<int:version>")
+@require("templates.manage")
+def download_template(code: str, version: int):
+    try:
+        name, data = service.template_file(
+            get_db(), actor=current_actor(), code=code, version=version
+        )
+    except (KeyError, LookupError):
+        abort(404)
+    return send_file(
+        io.BytesIO(data), mimetype=DOCX_CONTENT_TYPE, as_attachment=True, download_name=name
+    )
+
+
+def _letterhead_page(form: LetterheadForm, problems=None, status: int = 200):
+    row = service.get_letterhead(get_db())
+    logo = base64.b64encode(row.logotyp).decode() if row.logotyp else None
+    mime = "image/png" if row.logotyp and row.logotyp.startswith(b"\x89PNG") else "image/jpeg"
+    return render_template(
+        "documents/letterhead.html",
+        form=form,
+        logo=logo,
+        logo_mime=mime,
+        saved=row.updated_by != "",
+        problems=problems or [],
+    ), status
+
+
+@bp.get("/admin/brevhuvud")
+@require("templates.manage")
+def letterhead():
+    return _letterhead_page(LetterheadForm(obj=service.get_letterhead(get_db())))
+
+
+@bp.post("/admin/brevhuvud")
+@require("templates.manage")
+def save_letterhead():
+    form = LetterheadForm()
+    if not form.validate_on_submit():
+        return _letterhead_page(form, status=400)
+    logo = form.logotyp.data
+    change = service.LetterheadChange(
+        namn=form.namn.data.strip(),
+        adress=(form.adress.data or "").strip(),
+        telefon=(form.telefon.data or "").strip(),
+        webb=(form.webb.data or "").strip(),
+        kaa_kontakt=(form.kaa_kontakt.data or "").strip(),
+        logotyp=_read(logo, service.MAX_LOGO_BYTES) if logo and logo.filename else None,
+        remove_logo=form.ta_bort_logotyp.data,
+    )
+    try:
+        service.save_letterhead(get_db(), actor=current_actor(), change=change)
+    except ValueError as problem:
+        return _letterhead_page(form, problems=[str(problem)], status=400)
+    flash("Brevhuvudet är sparat.", "success")
+    return redirect(url_for("documents.letterhead"))
+
+
+@bp.get("/dokument/<int:document_id>")
+@require("documents.generate")
+def download(document_id: int):
+    try:
+        document = service.open_generated_document(
+            get_db(), actor=current_actor(), document_id=document_id
+        )
+    except LookupError:
+        abort(404)
+    return send_file(
+        io.BytesIO(document.content),
+        mimetype=document.content_type,
+        as_attachment=True,
+        download_name=document.file_name,
+    )

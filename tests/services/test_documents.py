@@ -1,0 +1,280 @@
+"""Document services: uploads are checked, versions switch, documents are kept and logged."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from docx import Document
+from sqlmodel import select
+
+from kaa_web.document_types import EXAMPLE_LOGO, get_type
+from kaa_web.models.audit import AuditEvent
+from kaa_web.models.documents import (
+    ActiveDocumentTemplate,
+    DocumentTemplateVersion,
+    GeneratedDocument,
+    GeneratedDocumentYouth,
+)
+from kaa_web.permissions import Actor
+from kaa_web.services import documents as service
+from tests import docx_samples
+
+ADMIN = Actor(staff_id=None, username="admin", roles=frozenset({"admin"}))
+KAA = Actor(staff_id=None, username="kaa", roles=frozenset({"kaa"}))
+
+
+def letter_context(name: str = "Alex Andersson") -> dict:
+    context = get_type("brev_ungdom").example_context()
+    del context["kommun"]  # the service adds the letterhead itself
+    context["mottagare"]["namn"] = name
+    return context
+
+
+def text_of(docx: bytes) -> str:
+    document = Document(io.BytesIO(docx))
+    parts = [p.text for p in document.paragraphs]
+    parts += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    for section in document.sections:
+        parts += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
+    return "\n".join(parts)
+
+
+def assert_nothing_stored(db) -> None:
+    assert db.exec(select(DocumentTemplateVersion)).all() == []
+    assert db.exec(select(ActiveDocumentTemplate)).all() == []
+
+
+def refusal(db, data: bytes, file_name: str = "mall.docx", code: str = "brev_ungdom") -> str:
+    with pytest.raises(service.TemplateRejected) as refused:
+        service.upload_template(db, actor=ADMIN, code=code, file_name=file_name, data=data)
+    assert_nothing_stored(db)
+    return " ".join(refused.value.problems)
+
+
+def test_a_macro_document_renamed_to_docx_is_refused(db_session):
+    assert "makro" in refusal(db_session, docx_samples.macro_document())
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(db_session):
+    message = refusal(db_session, docx_samples.zip_bomb(200))
+    assert "zip-bomb" in message
+
+
+def test_a_file_that_is_not_a_zip_is_refused(db_session):
+    message = refusal(db_session, b"%PDF-1.7 this is not a Word file")
+    assert "inte ett Word-dokument" in message
+
+
+@pytest.mark.parametrize("name", ["../../etc/cron.d/x", "/absolut.xml", "word\\bakstreck.xml"])
+def test_entries_with_path_tricks_in_their_names_are_refused(db_session, name):
+    message = refusal(db_session, docx_samples.with_entry(name))
+    assert "otillåtna sökvägar" in message
+
+
+def test_a_template_with_an_external_relationship_is_refused(db_session):
+    message = refusal(db_session, docx_samples.with_external_relationship())
+    assert "externa resurser" in message
+
+
+def test_a_template_using_a_variable_its_type_does_not_offer_is_refused(db_session):
+    data = docx_samples.template_with("brev_ungdom", "Personnummer: {{ ungdom.personnummer }}")
+    message = refusal(db_session, data)
+    assert "Variabeln ungdom.personnummer finns inte för dokumenttypen Brev till ungdom" in message
+
+
+@pytest.mark.parametrize(
+    "payload",
+    ["{{ cycler.__init__.__globals__ }}", "{{ ''.__class__.__mro__ }}"],
+)
+def test_template_injection_payloads_are_refused(db_session, payload):
+    message = refusal(db_session, docx_samples.template_with("brev_ungdom", payload))
+    assert "cycler" in message or "inte är tillåtet" in message
+
+
+def test_broken_template_code_is_refused_with_the_line(db_session):
+    message = refusal(db_session, docx_samples.template_with("brev_ungdom", "{% if %}"))
+    assert "syntaxfel" in message
+
+
+def test_filters_and_methods_on_known_variables_are_accepted(db_session):
+    data = docx_samples.template_with(
+        "brev_ungdom", "{{ ungdom.fornamn.upper() }} {{ datum.year }} {{ mottagare.namn|upper }}"
+    )
+    version = service.upload_template(
+        db_session, actor=ADMIN, code="brev_ungdom", file_name="brev.docx", data=data
+    )
+    document = service.generate_document(
+        db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context("Kim Berg")
+    )
+    assert document.template_version == version.version
+    assert "ALEX" in text_of(document.content) and "KIM BERG" in text_of(document.content)
+
+
+def test_unsafe_attributes_of_known_variables_are_refused(db_session):
+    data = docx_samples.template_with("brev_ungdom", "{{ mottagare.namn.__class__.__mro__ }}")
+    assert "inte är tillåtet" in refusal(db_session, data)
+
+
+def test_a_file_not_named_docx_is_refused(db_session):
+    assert ".docx" in refusal(db_session, docx_samples.template_with("brev_ungdom"), "mall.docm")
+
+
+def test_a_good_upload_becomes_the_active_version_and_the_next_document_uses_it(db_session, y):
+    data = docx_samples.template_with("brev_ungdom", "Egen text från kommunen.")
+    version = service.upload_template(
+        db_session, actor=ADMIN, code="brev_ungdom", file_name="C:\\mallar\\brev.docx", data=data
+    )
+    assert (version.version, version.file_name) == (1, "brev.docx")
+    document = service.generate_document(
+        db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context(), youth_id=y(7)
+    )
+    assert document.template_version == 1
+    assert "Egen text från kommunen." in text_of(document.content)
+    logged = db_session.exec(
+        select(AuditEvent).where(AuditEvent.object_type == "document_template")
+    ).all()
+    assert [(e.action, e.username, e.object_id) for e in logged] == [
+        ("update", "admin", str(version.id))
+    ]
+
+
+def test_switching_back_to_the_built_in_template_and_to_an_earlier_version_works(db_session):
+    for marker in ("Första egna versionen.", "Andra egna versionen."):
+        service.upload_template(
+            db_session,
+            actor=ADMIN,
+            code="brev_ungdom",
+            file_name="brev.docx",
+            data=docx_samples.template_with("brev_ungdom", marker),
+        )
+    service.activate_template(db_session, actor=ADMIN, code="brev_ungdom", version=0)
+    built_in = service.generate_document(
+        db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context()
+    )
+    assert built_in.template_version == 0 and "egna versionen" not in text_of(built_in.content)
+    service.activate_template(db_session, actor=ADMIN, code="brev_ungdom", version=1)
+    earlier = service.generate_document(
+        db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context()
+    )
+    assert "Första egna versionen." in text_of(earlier.content)
+    overview = service.describe_document_type(db_session, actor=ADMIN, code="brev_ungdom")
+    assert overview.active_version == 1 and [v.version for v in overview.versions] == [2, 1]
+    switches = db_session.exec(
+        select(AuditEvent).where(AuditEvent.object_type == "document_template")
+    ).all()
+    assert len(switches) == 4
+
+
+def test_switching_to_a_version_that_does_not_exist_is_refused(db_session):
+    with pytest.raises(LookupError):
+        service.activate_template(db_session, actor=ADMIN, code="brev_ungdom", version=5)
+
+
+def test_only_template_managers_may_upload_or_switch(db_session):
+    with pytest.raises(PermissionError):
+        service.upload_template(
+            db_session, actor=KAA, code="brev_ungdom", file_name="a.docx", data=b""
+        )
+    with pytest.raises(PermissionError):
+        service.activate_template(db_session, actor=KAA, code="brev_ungdom", version=0)
+
+
+def test_a_generated_document_is_stored_as_sent_and_logged_with_the_young_person(db_session, y):
+    document = service.generate_document(
+        db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context(), youth_id=y(42)
+    )
+    stored = db_session.get(GeneratedDocument, document.id)
+    assert stored.youth_id == y(42) and stored.created_by == "kaa" and stored.letter_count == 1
+    assert "Alex Andersson" in text_of(stored.content)
+    assert "Exempelkommun" in text_of(stored.content)  # the default letterhead
+    events = db_session.exec(
+        select(AuditEvent).where(AuditEvent.action == "document_generated")
+    ).all()
+    assert [(e.youth_id, e.object_id) for e in events] == [(y(42), str(document.id))]
+
+
+def test_a_mail_out_is_one_document_with_a_letter_per_young_person(db_session, y):
+    names = [f"Person {n}" for n in range(5)]
+    document = service.generate_batch(
+        db_session,
+        actor=KAA,
+        doc_type="brev_ungdom",
+        contexts=[letter_context(name) for name in names],
+        youth_ids=[y(10), y(11), y(12), y(13), y(14)],
+    )
+    assert document.letter_count == 5 and document.youth_id is None
+    text = text_of(document.content)
+    assert all(name in text for name in names)
+    linked = db_session.exec(select(GeneratedDocumentYouth.youth_id)).all()
+    assert sorted(linked) == sorted(y(n) for n in range(10, 15))
+    events = db_session.exec(
+        select(AuditEvent).where(AuditEvent.action == "document_generated")
+    ).all()
+    assert sorted(e.youth_id for e in events) == sorted(y(n) for n in range(10, 15))
+
+
+def test_opening_a_stored_document_is_logged_per_young_person(db_session, y):
+    document = service.generate_batch(
+        db_session,
+        actor=KAA,
+        doc_type="vykort",
+        contexts=[letter_context("A"), letter_context("B")],
+        youth_ids=[y(1), y(2)],
+    )
+    service.open_generated_document(db_session, actor=KAA, document_id=document.id)
+    views = db_session.exec(select(AuditEvent).where(AuditEvent.action == "view")).all()
+    assert sorted(e.youth_id for e in views) == sorted([y(1), y(2)])
+    with pytest.raises(LookupError):
+        service.open_generated_document(db_session, actor=KAA, document_id=document.id + 99)
+
+
+def test_a_young_persons_documents_are_listed_newest_first_without_their_content(db_session, y):
+    letter = service.generate_document(
+        db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context(), youth_id=y(8)
+    )
+    mail_out = service.generate_batch(
+        db_session,
+        actor=KAA,
+        doc_type="vykort",
+        contexts=[letter_context("A"), letter_context("B")],
+        youth_ids=[y(8), y(9)],
+    )
+    listed = service.list_documents_for_youth(db_session, actor=KAA, youth_id=y(8))
+    assert [(d.id, d.type_name, d.letter_count) for d in listed] == [
+        (mail_out.id, "Vykort", 2),
+        (letter.id, "Brev till ungdom", 1),
+    ]
+    assert (
+        service.list_documents_for_youth(db_session, actor=KAA, youth_id=y(9))[0].id == mail_out.id
+    )
+    with pytest.raises(PermissionError):
+        service.list_documents_for_youth(db_session, actor=ADMIN, youth_id=y(8))
+
+
+def test_the_saved_letterhead_and_logo_appear_in_generated_letters(db_session):
+    service.save_letterhead(
+        db_session,
+        actor=ADMIN,
+        change=service.LetterheadChange(
+            namn="Fiktiva kommun",
+            adress="Box 99, 999 99 Fiktiva",
+            telefon="011-99 99 99",
+            webb="fiktiva.example",
+            kaa_kontakt="KAA Fiktiva, 011-99 99 98",
+            logotyp=EXAMPLE_LOGO,
+        ),
+    )
+    document = service.generate_document(
+        db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context()
+    )
+    text = text_of(document.content)
+    assert "Fiktiva kommun" in text and "Box 99, 999 99 Fiktiva" in text
+    assert "KAA Fiktiva, 011-99 99 98" in text
+    assert b"word/media/" in document.content  # the logo went in
+
+
+def test_a_logo_that_is_not_a_png_or_jpeg_is_refused(db_session):
+    change = service.LetterheadChange(namn="X", logotyp=b"GIF89a....")
+    with pytest.raises(ValueError, match="PNG- eller JPEG"):
+        service.save_letterhead(db_session, actor=ADMIN, change=change)
