@@ -69,7 +69,7 @@ def _import_file(path: str) -> None:
 @kaa_cli.command("import-register")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def import_register_command(path):
-    """Import a register extract (CSV, format in the README); a file with any error imports nothing."""
+    """Import a register extract (CSV, format in the README); any error imports nothing."""
     _import_file(path)
 
 
