@@ -19,6 +19,7 @@ from kaa_web.models.register import (
     Youth,
 )
 from kaa_web.models.school_reports import SchoolUnit
+from kaa_web.models.tasks import Task
 
 __all__ = [
     "ActiveDocumentTemplate",
@@ -35,6 +36,7 @@ __all__ = [
     "SavedView",
     "SchoolUnit",
     "StaffUser",
+    "Task",
     "TimelineEntry",
     "WebSession",
     "Youth",

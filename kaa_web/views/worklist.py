@@ -1,13 +1,13 @@
 """The worklist (/att-gora): what is due today, overdue and in the next 14 days."""
 
-from flask import Blueprint, flash, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 
 from kaa_web.db import get_db
-from kaa_web.forms.register import AssignForm
 from kaa_web.htmx import redirect, render
 from kaa_web.models.base import local_today
 from kaa_web.permissions import current_actor, require
-from kaa_web.services import outreach, register
+from kaa_web.services import outreach, tasks
+from kaa_web.services.errors import NotFound
 
 bp = Blueprint("worklist", __name__, url_prefix="/att-gora")
 
@@ -31,19 +31,19 @@ STEP_ACTION = {  # the contact form's preselected kind for each step: one click 
 def index():
     scope = request.args.get("vy", "mina")
     scope = scope if scope in SCOPES else "mina"
-    groups = outreach.worklist(get_db(), actor=current_actor(), scope=scope, today=local_today())
+    actor, today = current_actor(), local_today()
+    groups = outreach.worklist(get_db(), actor=actor, scope=scope, today=today)
+    task_rows = tasks.tasks_due(get_db(), actor=actor, scope=scope, today=today)
     get_db().commit()
-    form = AssignForm()
-    form.set_choices(register.officers(get_db()))
     return render(
         "worklist/index.html",
         "worklist/_groups.html",
         groups=groups,
+        tasks=task_rows,
         scope=scope,
         scopes=SCOPES,
         step_action=STEP_ACTION,
-        assign_form=form,
-        today=local_today(),
+        today=today,
     )
 
 
@@ -62,3 +62,15 @@ def mark_sent():
     get_db().commit()
     flash(f"{count} brev och kort registrerade som skickade.", "success")
     return redirect(url_for("worklist.index", vy=scope))
+
+
+@bp.post("/uppgifter/<int:task_id>/klar")
+@require("worklist.use")
+def complete(task_id: int):
+    try:
+        tasks.complete_task(get_db(), actor=current_actor(), task_id=task_id)
+    except NotFound:
+        abort(404)
+    get_db().commit()
+    flash("Uppgiften är klarmarkerad.", "success")
+    return redirect(url_for("worklist.index", vy=request.form.get("vy", "mina")))
