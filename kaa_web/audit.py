@@ -1,11 +1,13 @@
-"""The one place that writes the audit log: record(), in the caller's transaction or its own."""
+"""The one place that writes the audit log: record() (in the caller's transaction or its own)."""
 
 from __future__ import annotations
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from kaa_web.db import separate_session
 from kaa_web.models.audit import AUDIT_ACTIONS, AuditEvent
+from kaa_web.models.base import utcnow
 from kaa_web.permissions import Actor
 
 
@@ -45,3 +47,29 @@ def record(
             own.add(event)
     else:
         db.add(event)
+
+
+def record_each(
+    db: Session, actor: Actor, action: str, *, object_type: str, youth_ids: list[int]
+) -> None:
+    """The same event for each of many young people (object = the person), in one insert."""
+    if action not in AUDIT_ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    now = utcnow()
+    rows = [
+        dict(
+            at=now,
+            username=actor.username[:100],
+            role=actor.role_text[:200],
+            action=action,
+            object_type=object_type,
+            object_id=str(youth_id),
+            youth_id=youth_id,
+            client_address=actor.client_address[:64],
+            request_id=actor.request_id[:64],
+            outcome="ok",
+        )
+        for youth_id in youth_ids
+    ]
+    for start in range(0, len(rows), 5000):
+        db.connection().execute(insert(AuditEvent), rows[start : start + 5000])

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,11 +82,11 @@ def _pg_bin(name: str) -> str:
     return found
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
-    """A throwaway PostgreSQL cluster (initdb + pg_ctl) on a free port; stopped at the end."""
+@contextmanager
+def running_postgres():
+    """A throwaway PostgreSQL cluster (initdb + pg_ctl) on a free port, yielding its URL."""
     # Not under pytest's temp dir: that is private to root and the postgres user cannot enter it.
-    root = Path(tempfile.mkdtemp(prefix="kaa-test-pg-"))
+    root = Path(tempfile.mkdtemp(prefix="kaa-pg-"))
     data = root / "data"
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
@@ -120,8 +121,16 @@ def postgres_url():
         check=True,
         capture_output=True,
     )
-    yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    subprocess.run(
-        _as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]), capture_output=True
-    )
-    shutil.rmtree(root, ignore_errors=True)
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            _as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]), capture_output=True
+        )
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    with running_postgres() as url:
+        yield url

@@ -88,7 +88,14 @@ class Youth(SQLModel, table=True):
     """A young person in the KAA register; holds only what förordning (2006:39) allows."""
 
     __tablename__ = "youth"
-    __table_args__ = (sa.Index("ix_youth_status_due", "status", "next_step_due"),)
+    # The list sorts by name and the worklist by due date within status (and officer): these
+    # indexes keep every page's work bounded by its page size, not by the register's size.
+    __table_args__ = (
+        sa.Index("ix_youth_status_due", "status", "next_step_due"),
+        sa.Index("ix_youth_status_name", "status", "last_name_key", "first_name_key", "id"),
+        sa.Index("ix_youth_status_step_due", "status", "next_step", "next_step_due"),
+        sa.Index("ix_youth_officer_step_due", "officer_id", "status", "next_step", "next_step_due"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     personnummer: str = Field(max_length=12, unique=True, index=True)

@@ -37,7 +37,7 @@ WORKLIST_GROUPS = (
     ("anmalan", "Anmälningar att göra", ("skatteverket", "orosanmalan")),
     ("avregistrering", "Avregistreringar", ("avregistrering",)),
 )
-WORKLIST_LIMIT = 100
+WORKLIST_LIMIT = 50
 
 
 def configure(rules: ladder.LadderRules) -> None:
@@ -300,7 +300,7 @@ def worklist(db: Session, *, actor: Actor, scope: str, today: date) -> list[Work
         ).all()
         total = db.exec(
             select(sa.func.count()).select_from(
-                select(Youth.id).where(*where).limit(10_000).subquery()
+                select(Youth.id).where(*where).limit(WORKLIST_LIMIT + 1).subquery()
             )
         ).one()
         rows = [

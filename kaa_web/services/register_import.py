@@ -13,8 +13,15 @@ from sqlmodel import Session, select
 
 from kaa_web import audit
 from kaa_web.models.base import local_today, utcnow
-from kaa_web.models.register import REGISTRATION_REASONS, District, ImportBatch, Youth
+from kaa_web.models.register import (
+    REGISTRATION_REASONS,
+    District,
+    ImportBatch,
+    TimelineEntry,
+    Youth,
+)
 from kaa_web.permissions import Actor
+from kaa_web.rules import outreach as ladder
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import outreach, timeline
 from kaa_web.services.errors import Invalid, NotFound
@@ -58,6 +65,14 @@ class ExtractRow:
     reason: str
 
 
+@dataclass(frozen=True)
+class MissingPerson:
+    """Someone active from an earlier extract but not in this one (a person judges what to do)."""
+
+    id: int
+    full_name: str
+
+
 @dataclass
 class Preview:
     """What applying the extract would do; `errors` non-empty means it cannot be applied."""
@@ -65,7 +80,7 @@ class Preview:
     batch_id: int | None = None
     new: list[ExtractRow] = field(default_factory=list)
     changed: list[tuple[Youth, list[str], ExtractRow]] = field(default_factory=list)
-    missing: list[Youth] = field(default_factory=list)
+    missing: list[MissingPerson] = field(default_factory=list)
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -171,9 +186,13 @@ def _diff(db: Session, rows: list[ExtractRow]) -> Preview:
             preview.unchanged += 1
     in_file = {r.personnummer for r in rows}
     imported = db.exec(
-        select(Youth).where(Youth.status == "aktiv", Youth.registration_source == "import")
+        select(Youth.id, Youth.personnummer, Youth.first_name, Youth.last_name).where(
+            Youth.status == "aktiv", Youth.registration_source == "import"
+        )
     ).all()
-    preview.missing = [y for y in imported if y.personnummer not in in_file]
+    preview.missing = [
+        MissingPerson(r[0], f"{r[2]} {r[3]}") for r in imported if r[1] not in in_file
+    ]
     for row in preview.new:
         if not row.reason:
             preview.errors.append(f"Rad {row.line}: ny person i registret behöver en orsak.")
@@ -203,26 +222,68 @@ def preview_import(db: Session, *, actor: Actor, filename: str, content: bytes) 
     return preview
 
 
-def _create(db: Session, actor: Actor, row: ExtractRow, today: date) -> Youth:
-    youth = Youth(
-        personnummer=row.personnummer,
-        birth_date=row.birth_date,
-        gender=row.gender,
-        registration_reason=row.reason,
-        registration_source="import",
-        registered_on=today,
-        first_name_key=name_key(row.values["first_name"]),
-        last_name_key=name_key(row.values["last_name"]),
-        **row.values,
-    )
-    step = outreach.compute_next_step(youth, [], today)
-    youth.next_step, youth.next_step_due = (step.kind, step.due) if step else (None, None)
-    db.add(youth)
-    return youth
+def _new_rows(rows: list[ExtractRow], today: date) -> list[dict]:
+    """Insert values for new people, with their first next step (no history yet)."""
+    now, values = utcnow(), []
+    for row in rows:
+        facts = ladder.PersonFacts(birth_date=row.birth_date, registered_on=today)
+        step = ladder.next_step(facts, [], today, outreach.rules())
+        values.append(
+            dict(
+                personnummer=row.personnummer,
+                birth_date=row.birth_date,
+                gender=row.gender,
+                registration_reason=row.reason,
+                registration_source="import",
+                registered_on=today,
+                first_name_key=name_key(row.values["first_name"]),
+                last_name_key=name_key(row.values["last_name"]),
+                status="aktiv",
+                occupation="okand",
+                next_step=step.kind if step else None,
+                next_step_due=step.due if step else None,
+                version=1,
+                created_at=now,
+                updated_at=now,
+                **row.values,
+            )
+        )
+    return values
+
+
+def _insert_new(db: Session, actor: Actor, rows: list[ExtractRow], today: date) -> None:
+    """New people in bulk (thousands per statement), each with a timeline entry and a log event.
+
+    Bulk inserts, not ORM objects: building 20,000 ORM objects alone takes many seconds.
+    """
+    ids = []
+    values = _new_rows(rows, today)
+    for start in range(0, len(values), 2000):
+        result = db.connection().execute(
+            sa.insert(Youth).returning(Youth.id, sort_by_parameter_order=True),
+            values[start : start + 2000],
+        )
+        ids.extend(result.scalars().all())
+    now = utcnow()
+    entries = [
+        dict(
+            youth_id=youth_id,
+            at=now,
+            staff_id=actor.staff_id,
+            kind="registrerad",
+            title=f"Registrerad i KAA från registerutdrag "
+            f"({REGISTRATION_REASONS[row.reason].lower()})",
+            ref_type="",
+        )
+        for youth_id, row in zip(ids, rows, strict=True)
+    ]
+    for start in range(0, len(entries), 5000):
+        db.connection().execute(sa.insert(TimelineEntry), entries[start : start + 5000])
+    audit.record_each(db, actor, "create", object_type="youth", youth_ids=ids)
 
 
 def _apply_rows(db: Session, actor: Actor, preview: Preview, today: date) -> None:
-    created = [_create(db, actor, row, today) for row in preview.new]
+    _insert_new(db, actor, preview.new, today)
     for youth, changed, row in preview.changed:
         for key in changed:
             setattr(youth, key, row.values[key])
@@ -231,20 +292,6 @@ def _apply_rows(db: Session, actor: Actor, preview: Preview, today: date) -> Non
         youth.version += 1
         youth.updated_at = utcnow()
         db.add(youth)
-    db.flush()
-    for youth in created:
-        reason = REGISTRATION_REASONS[youth.registration_reason].lower()
-        timeline.add_entry(
-            db,
-            actor=actor,
-            youth_id=youth.id,
-            kind="registrerad",
-            title=f"Registrerad i KAA från registerutdrag ({reason})",
-        )
-        audit.record(
-            db, actor, "create", object_type="youth", object_id=youth.id, youth_id=youth.id
-        )
-    for youth, changed, _row in preview.changed:
         labels = ", ".join(FIELD_LABELS[k] for k in changed)
         timeline.add_entry(
             db,
@@ -253,9 +300,14 @@ def _apply_rows(db: Session, actor: Actor, preview: Preview, today: date) -> Non
             kind="andrad",
             title=f"Uppgifter ändrade från registerutdrag: {labels}",
         )
-        audit.record(
-            db, actor, "update", object_type="youth", object_id=youth.id, youth_id=youth.id
-        )
+    audit.record_each(
+        db,
+        actor,
+        "update",
+        object_type="youth",
+        youth_ids=[youth.id for youth, _c, _r in preview.changed],
+    )
+    db.flush()
 
 
 def import_rows(db: Session, *, actor: Actor, content: bytes) -> Preview:

@@ -71,7 +71,7 @@ def test_changed_and_missing_people_are_previewed(db_session, kaa):
         db_session, actor=kaa, filename="u.csv", content=extract([row(1, city="Annanstad")])
     )
     assert [(y.first_name, changed) for y, changed, _ in preview.changed] == [("Elsa", ["city"])]
-    assert [y.last_name for y in preview.missing] == ["Lind2"]
+    assert [y.full_name for y in preview.missing] == ["Elsa Lind2"]
 
 
 def test_one_bad_row_refuses_the_whole_file_with_swedish_row_errors(db_session, kaa):
