@@ -82,11 +82,11 @@ def seed_districts(db: Session) -> None:
 def seed_register(db: Session, *, count: int = 120, seed: int = 2026) -> None:
     """Fictitious young people (Faker sv_SE names, valid made-up numbers) with varied histories."""
     import random
-    from datetime import timedelta
+    from datetime import datetime, time, timedelta
 
     from faker import Faker
 
-    from kaa_web.models.base import local_today
+    from kaa_web.models.base import LOCAL_TZ, local_today
     from kaa_web.models.register import ContactAttempt, District, Guardian, Youth
     from kaa_web.permissions import SYSTEM_ACTOR
     from kaa_web.rules import personnummer as pnr
@@ -139,13 +139,14 @@ def seed_register(db: Session, *, count: int = 120, seed: int = 2026) -> None:
         )
         db.add(youth)
         db.flush()
-        timeline.add_entry(
+        entry = timeline.add_entry(
             db,
             actor=SYSTEM_ACTOR,
             youth_id=youth.id,
             kind="registrerad",
             title="Registrerad i KAA (demodata)",
         )
+        entry.at = datetime.combine(registered, time(9), LOCAL_TZ)
         if pnr.age_on(birth, today) < 18:
             db.add(
                 Guardian(

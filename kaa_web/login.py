@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app, flash, request, session, url_for
+from flask import current_app, flash, render_template, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, logout_user
 
 from kaa_web.db import get_db
+from kaa_web.directory import DirectoryUnavailable
 from kaa_web.htmx import is_htmx
 from kaa_web.htmx import redirect as htmx_redirect
 from kaa_web.models.base import utcnow
@@ -74,7 +75,11 @@ def refresh_roles_if_due():
     checked = datetime.fromisoformat(session.get("roles_checked_at", "1970-01-01T00:00:00+00:00"))
     if utcnow() - checked < timedelta(minutes=settings.role_refresh_minutes):
         return None
-    refreshed = auth_service.refresh_access(get_db(), settings, actor=current_actor())
+    try:
+        refreshed = auth_service.refresh_access(get_db(), settings, actor=current_actor())
+    except DirectoryUnavailable:
+        # Never serve on roles that could not be confirmed; the session stays for a retry.
+        return render_template("errors/login_unavailable.html"), 503
     get_db().commit()
     if refreshed is None:
         end_session()

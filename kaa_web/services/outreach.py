@@ -320,3 +320,27 @@ def worklist(db: Session, *, actor: Actor, scope: str, today: date) -> list[Work
         groups.append(WorkGroup(key, title, rows, total))
     audit.record(db, actor, "view", object_type="worklist")
     return groups
+
+
+@dataclass(frozen=True)
+class DueSummary:
+    overdue: int
+    today: int
+    coming: int
+
+
+def due_summary(db: Session, *, actor: Actor, today: date) -> DueSummary:
+    """The signed-in officer's own next steps: overdue, due today, due within 14 days."""
+    mine = [youth_visibility(actor), Youth.status == "aktiv", Youth.officer_id == actor.staff_id]
+
+    def count(*conditions) -> int:
+        capped = select(Youth.id).where(*mine, *conditions).limit(1000).subquery()
+        return db.exec(select(sa.func.count()).select_from(capped)).one()
+
+    return DueSummary(
+        overdue=count(Youth.next_step_due < today),
+        today=count(Youth.next_step_due == today),
+        coming=count(
+            Youth.next_step_due > today, Youth.next_step_due <= today + timedelta(days=14)
+        ),
+    )

@@ -4,7 +4,9 @@ from flask import Blueprint, render_template
 from sqlalchemy import text
 
 from kaa_web.db import get_db
-from kaa_web.permissions import require
+from kaa_web.models.base import local_today
+from kaa_web.permissions import current_actor, require
+from kaa_web.services import outreach
 
 bp = Blueprint("main", __name__)
 
@@ -12,7 +14,11 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @require("signed_in")
 def start():
-    return render_template("main/start.html")
+    actor = current_actor()
+    summary = None
+    if actor.can("worklist.use"):
+        summary = outreach.due_summary(get_db(), actor=actor, today=local_today())
+    return render_template("main/start.html", summary=summary)
 
 
 @bp.get("/halsa")

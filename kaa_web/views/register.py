@@ -100,9 +100,11 @@ def _list_page(form, filters, search_form, page: int):
     return render("register/index.html", "register/_results.html", **context)
 
 
-def _assign_form() -> AssignForm:
+def _assign_form(selected: int | None = None) -> AssignForm:
     form = AssignForm()
     form.set_choices(register.officers(get_db()))
+    if selected is not None and not form.is_submitted():
+        form.officer_id.data = selected
     return form
 
 
@@ -220,7 +222,7 @@ def _person_context(youth: Youth, deregister_form=None) -> dict:
         can_documents=actor.can("documents.generate"),
         step_label=ladder.STEP_LABELS.get(youth.next_step or "", ""),
         deregister_form=deregister_form or DeregisterForm(),
-        assign_form=_assign_form(),
+        assign_form=_assign_form(selected=youth.officer_id),
         today=local_today(),
     )
 

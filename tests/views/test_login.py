@@ -202,3 +202,13 @@ def test_login_and_logout_are_audited_without_passwords(login_as, db_session):
     assert [e.action for e in events if e.username == "kaa"][-2:] == ["login", "logout"]
     for event in events:
         assert "losen" not in " ".join(str(v) for v in event.model_dump().values())
+
+
+@pytest.mark.settings(role_refresh_minutes=0)
+def test_directory_down_at_the_role_check_answers_503_not_stale_access(app, login_as):
+    c = login_as("kaa")
+    app.config["KAA_SETTINGS"].ldap_url = "ldap://127.0.0.1:1"
+    app.config["KAA_SETTINGS"].ldap_timeout = 1.0
+    response = c.get("/")
+    assert response.status_code == 503
+    assert "Inloggningen är inte tillgänglig just nu" in response.get_data(as_text=True)

@@ -326,3 +326,12 @@ def test_cli_import_and_nightly(app, staff, tmp_path, db_session):
     failed = runner.invoke(args=["kaa", "import-register", str(bad)])
     assert failed.exit_code != 0 and "Rad 2" in failed.output
     assert len(db_session.exec(select(Youth)).all()) == 1
+
+
+def test_an_officers_start_page_counts_their_due_steps(login_as, staff, make_youth):
+    make_youth(
+        "Sen", "Brev", registered_on=local_today() - timedelta(days=40), officer_id=staff["kaa"].id
+    )
+    page = login_as("kaa").get("/").get_data(as_text=True)
+    assert "<strong>1</strong> försenade steg" in page
+    assert "Dina ungdomar" not in login_as("chef").get("/").get_data(as_text=True)
