@@ -151,21 +151,16 @@ def make_person(db, first: str, last: str, n: int, **fields):
     from datetime import timedelta
 
     from kaa_web.models.base import local_today
-    from kaa_web.models.register import Youth
     from kaa_web.rules import personnummer as pnr
     from kaa_web.services import outreach
-    from kaa_web.services.register import name_key
+    from kaa_web.services.register import new_youth
 
     today = local_today()
     number = pnr.parse(pnr.make_valid(today - timedelta(days=6300 + n * 40), 400 + n))
-    youth = Youth(
-        personnummer=number.canonical,
-        first_name=first,
-        last_name=last,
-        first_name_key=name_key(first),
-        last_name_key=name_key(last),
-        birth_date=number.birth_date,
-        gender=number.gender,
+    youth = new_youth(
+        number,
+        first,
+        last,
         registration_reason=fields.pop("registration_reason", "avbrott_nationellt"),
         registration_source="import",
         registered_on=fields.pop("registered_on", today - timedelta(days=40)),

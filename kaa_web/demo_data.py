@@ -91,7 +91,7 @@ def seed_register(db: Session, *, count: int = 120, seed: int = 2026) -> None:
     from kaa_web.permissions import SYSTEM_ACTOR
     from kaa_web.rules import personnummer as pnr
     from kaa_web.services import outreach, timeline
-    from kaa_web.services.register import name_key
+    from kaa_web.services.register import new_youth
 
     if db.exec(select(Youth.id)).first():
         return
@@ -117,14 +117,10 @@ def seed_register(db: Session, *, count: int = 120, seed: int = 2026) -> None:
         first = fake.first_name_female() if number.gender == "kvinna" else fake.first_name_male()
         last = fake.last_name()
         registered = today - timedelta(days=rnd.randint(0, 150))
-        youth = Youth(
-            personnummer=number.canonical,
-            first_name=first,
-            last_name=last,
-            first_name_key=name_key(first),
-            last_name_key=name_key(last),
-            birth_date=number.birth_date,
-            gender=number.gender,
+        youth = new_youth(
+            number,
+            first,
+            last,
             protected_identity=n % 37 == 5,
             street_address=fake.street_address(),
             postal_code=fake.postcode(),

@@ -121,24 +121,20 @@ def make_youth(app, db_session):
     from datetime import date, timedelta
 
     from kaa_web.models.base import local_today
-    from kaa_web.models.register import ContactAttempt, Youth
+    from kaa_web.models.register import ContactAttempt
     from kaa_web.rules import personnummer as pnr
     from kaa_web.services import outreach
-    from kaa_web.services.register import name_key
+    from kaa_web.services.register import new_youth
 
     serials = itertools.count(201)
 
     def _make(first_name="Test", last_name="Testsson", birth_date=None, contacts=(), **fields):
         birth = birth_date or local_today() - timedelta(days=17 * 365)
         number = pnr.parse(pnr.make_valid(birth, next(serials)))
-        youth = Youth(
-            personnummer=number.canonical,
-            first_name=first_name,
-            last_name=last_name,
-            first_name_key=name_key(first_name),
-            last_name_key=name_key(last_name),
-            birth_date=number.birth_date,
-            gender=number.gender,
+        youth = new_youth(
+            number,
+            first_name,
+            last_name,
             registration_reason=fields.pop("registration_reason", "avbrott_nationellt"),
             registration_source=fields.pop("registration_source", "import"),
             registered_on=fields.pop("registered_on", local_today() - timedelta(days=10)),

@@ -176,6 +176,20 @@ def _replace_guardians(db: Session, youth: Youth, guardians: list[GuardianData])
     return True
 
 
+def new_youth(number: pnr.Personnummer, first_name: str, last_name: str, **fields) -> Youth:
+    """A Youth row for a parsed number: birth date, gender and the search keys filled in."""
+    return Youth(
+        personnummer=number.canonical,
+        birth_date=number.birth_date,
+        gender=fields.pop("gender", None) or number.gender,
+        first_name=first_name,
+        last_name=last_name,
+        first_name_key=name_key(first_name),
+        last_name_key=name_key(last_name),
+        **fields,
+    )
+
+
 def register_youth(db: Session, *, actor: Actor, personnummer: str, data: YouthData) -> Youth:
     """Add a person to the register (or refuse a duplicate personnummer)."""
     number = pnr.parse(personnummer)
@@ -185,19 +199,16 @@ def register_youth(db: Session, *, actor: Actor, personnummer: str, data: YouthD
             field_errors={"personnummer": "Personen finns redan i registret."},
         )
     _check_choices(db, data)
-    youth = Youth(
-        personnummer=number.canonical,
-        birth_date=number.birth_date,
-        gender=data.gender or number.gender,
-        first_name="",
-        last_name="",
-        first_name_key="",
-        last_name_key="",
+    youth = new_youth(
+        number,
+        data.first_name,
+        data.last_name,
+        gender=data.gender,
         registration_reason=data.registration_reason,
         registration_source=data.registration_source,
         registered_on=data.registered_on or local_today(),
     )
-    _apply(youth, replace(data, registered_on=data.registered_on or local_today()))
+    _apply(youth, replace(data, registered_on=youth.registered_on))
     db.add(youth)
     db.flush()
     _replace_guardians(db, youth, data.guardians)
@@ -434,6 +445,15 @@ SORTS = {
 _SEPARATORS = re.compile(r"[\s\-+\u2010-\u2015\u2212]")
 
 
+def _with_names(*columns):
+    """A select of Youth columns plus the district's and the officer's names (two outer joins)."""
+    return (
+        select(*columns, District.name, StaffUser.display_name)
+        .outerjoin(District, District.id == Youth.district_id)
+        .outerjoin(StaffUser, StaffUser.id == Youth.officer_id)
+    )
+
+
 def _like_prefix(column, word: str):
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return column.like(escaped + "%", escape="\\")
@@ -511,24 +531,22 @@ def list_youth(db: Session, *, actor: Actor, filters: ListFilter, page: int = 1)
             conditions.append(_search_condition(filters.search.strip(), today))
         except pnr.InvalidPersonnummer as exc:
             return ListPage([], 1, False, 0, False, search_error=str(exc))
-        audit.record(db, actor, "search", object_type="youth_list")
+    # The list shows names: every viewing is logged, a search as such (its text never).
+    audit.record(db, actor, "search" if filters.search.strip() else "view",
+                 object_type="youth_list")
     page = max(page, 1)
     query = (
-        select(
+        _with_names(
             Youth.id,
             Youth.first_name,
             Youth.last_name,
             Youth.personnummer,
             Youth.birth_date,
-            District.name,
-            StaffUser.display_name,
             Youth.status,
             Youth.registration_reason,
             Youth.next_step,
             Youth.next_step_due,
         )
-        .outerjoin(District, District.id == Youth.district_id)
-        .outerjoin(StaffUser, StaffUser.id == Youth.officer_id)
         .where(*conditions)
         .order_by(*SORTS.get(filters.sort, SORTS["namn"]))
         .offset((page - 1) * PAGE_SIZE)
@@ -539,16 +557,16 @@ def list_youth(db: Session, *, actor: Actor, filters: ListFilter, page: int = 1)
     count = db.exec(select(sa.func.count()).select_from(capped)).one()
     rows = [
         ListRow(
-            r[0],
-            f"{r[1]} {r[2]}",
-            pnr.mask(r[3]),
-            pnr.age_on(r[4], today),
-            r[5] or "",
-            r[6] or "",
-            r[7],
-            r[8],
-            r[9],
-            r[10],
+            r.id,
+            f"{r.first_name} {r.last_name}",
+            pnr.mask(r.personnummer),
+            pnr.age_on(r.birth_date, today),
+            r.name or "",
+            r.display_name or "",
+            r.status,
+            r.registration_reason,
+            r.next_step,
+            r.next_step_due,
         )
         for r in raw[:PAGE_SIZE]
     ]
@@ -588,13 +606,11 @@ def _export_batches(db: Session, conditions: list, batch: int):
     last_id = 0
     while True:
         raw = db.exec(
-            select(
+            _with_names(
                 Youth.id,
                 Youth.personnummer,
                 Youth.first_name,
                 Youth.last_name,
-                District.name,
-                StaffUser.display_name,
                 Youth.status,
                 Youth.registration_reason,
                 Youth.registered_on,
@@ -602,8 +618,6 @@ def _export_batches(db: Session, conditions: list, batch: int):
                 Youth.next_step,
                 Youth.next_step_due,
             )
-            .outerjoin(District, District.id == Youth.district_id)
-            .outerjoin(StaffUser, StaffUser.id == Youth.officer_id)
             .where(*conditions, Youth.id > last_id)
             .order_by(Youth.id)
             .limit(batch)
@@ -611,18 +625,19 @@ def _export_batches(db: Session, conditions: list, batch: int):
         if not raw:
             return
         for r in raw:
+            due = r.next_step_due.isoformat() if r.next_step_due else ""
             yield (
-                pnr.display(r[1]),
-                r[2],
-                r[3],
-                r[4] or "",
-                r[5] or "",
-                r[6],
-                r[7],
-                r[8].isoformat(),
-                r[9],
-                r[10] or "",
-                r[11].isoformat() if r[11] else "",
+                pnr.display(r.personnummer),
+                r.first_name,
+                r.last_name,
+                r.name or "",
+                r.display_name or "",
+                r.status,
+                r.registration_reason,
+                r.registered_on.isoformat(),
+                r.occupation,
+                r.next_step or "",
+                due,
             )
         last_id = raw[-1][0]
 
