@@ -7,10 +7,7 @@ Create Date: 2026-11-23 05:36:34.016019
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-import sqlmodel
 from alembic import op
-
 
 revision: str = "f81626f556dd"
 down_revision: str | None = "32ef38148e95"
