@@ -693,3 +693,18 @@ def save_help_text(db: Session, *, actor: Actor, form: str, field_name: str, tex
     audit.record(
         db, actor, "update", object_type="form_help_text", object_id=f"{form}.{field_name}"
     )
+
+
+def report_id_of(db: Session, student_id: int) -> int | None:
+    row = db.get(SchoolReportStudent, student_id)
+    return row.report_id if row else None
+
+
+def report_students(db: Session, report_id: int) -> list[SchoolReportStudent]:
+    return list(
+        db.exec(
+            select(SchoolReportStudent)
+            .where(SchoolReportStudent.report_id == report_id)
+            .order_by(SchoolReportStudent.id)
+        ).all()
+    )
