@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -288,29 +289,41 @@ class ReportRow:
     other_municipality: bool
 
 
+def _student_summary(db: Session, report_ids: list[int]) -> dict[int, tuple[int, bool]]:
+    """Per report: how many students, and whether any has another home municipality."""
+    if not report_ids:
+        return {}
+    other = sa.case((SchoolReportStudent.home_municipality != "", 1), else_=0)
+    rows = db.exec(
+        select(
+            SchoolReportStudent.report_id,
+            sa.func.count(SchoolReportStudent.id),
+            sa.func.max(other),
+        )
+        .where(SchoolReportStudent.report_id.in_(report_ids))
+        .group_by(SchoolReportStudent.report_id)
+    ).all()
+    return {report_id: (count, bool(flag)) for report_id, count, flag in rows}
+
+
 def _rows(db: Session, query) -> list[ReportRow]:
     today = local_today()
-    result = []
-    for report, unit_name in db.exec(query).all():
-        students = db.exec(
-            select(SchoolReportStudent).where(SchoolReportStudent.report_id == report.id)
-        ).all()
-        submitted = report.submitted_at
-        result.append(
-            ReportRow(
-                report.id,
-                report.reference,
-                report.kind,
-                unit_name,
-                submitted,
-                (today - _local_date(submitted)).days,
-                report.status,
-                bool(report.answer),
-                len(students),
-                any(s.home_municipality for s in students),
-            )
+    found = db.exec(query).all()
+    summary = _student_summary(db, [report.id for report, _name in found])
+    return [
+        ReportRow(
+            report.id,
+            report.reference,
+            report.kind,
+            unit_name,
+            report.submitted_at,
+            (today - _local_date(report.submitted_at)).days,
+            report.status,
+            bool(report.answer),
+            *summary.get(report.id, (0, False)),
         )
-    return result
+        for report, unit_name in found
+    ]
 
 
 def _local_date(value: datetime) -> date:
@@ -421,13 +434,12 @@ def receipt_context(view: ReportView) -> dict:
 
 def receipt_document(db: Session, *, actor: Actor, report_id: int) -> tuple[str, bytes]:
     """The printable Word receipt for the school's own report (rendered, not stored)."""
-    from kaa_web.services.documents import _full_context, active_template, letterhead_context
+    from kaa_web.services.documents import active_template, letterhead_context
 
     view = get_own_report(db, actor=actor, report_id=report_id, log=False)
     _version, template = active_template(db, "kvitto_skolanmalan")
-    content = documents.render_document(
-        template, _full_context(receipt_context(view), letterhead_context(db))
-    )
+    context = {"datum": local_today(), **receipt_context(view), "kommun": letterhead_context(db)}
+    content = documents.render_document(template, context)
     youth_ids = [s.youth_id for s in view.students if s.youth_id] or [None]
     for youth_id in youth_ids:
         audit.record(
