@@ -84,9 +84,29 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from kaa_web.views import admin, auth, documents, main, register, worklist
+    from kaa_web.views import (
+        admin,
+        auth,
+        documents,
+        inbox,
+        main,
+        register,
+        school_admin,
+        school_reports,
+        worklist,
+    )
 
-    for module in (auth, main, admin, register, worklist, documents):
+    for module in (
+        auth,
+        main,
+        admin,
+        register,
+        worklist,
+        documents,
+        school_reports,
+        inbox,
+        school_admin,
+    ):
         app.register_blueprint(module.bp)
 
 

@@ -31,6 +31,7 @@ class Settings:
         default="sqlite:///instance/kaa.db", metadata={"env": "KAA_DATABASE_URL"}
     )
     municipality: str = field(default="Exempelkommun", metadata={"env": "KAA_MUNICIPALITY"})
+    municipality_code: str = field(default="", metadata={"env": "KAA_MUNICIPALITY_CODE"})
     support_contact: str = field(
         default="KAA-samordnaren, kaa@exempelkommun.se",
         metadata={"env": "KAA_SUPPORT_CONTACT"},

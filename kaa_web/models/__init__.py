@@ -18,13 +18,20 @@ from kaa_web.models.register import (
     TimelineEntry,
     Youth,
 )
-from kaa_web.models.school_reports import SchoolUnit
+from kaa_web.models.school_reports import (
+    FormHelpText,
+    ReportDraft,
+    SchoolReport,
+    SchoolReportStudent,
+    SchoolUnit,
+)
 from kaa_web.models.tasks import Task
 
 __all__ = [
     "ActiveDocumentTemplate",
     "AuditEvent",
     "ContactAttempt",
+    "FormHelpText",
     "District",
     "DocumentTemplateVersion",
     "GeneratedDocument",
@@ -32,8 +39,11 @@ __all__ = [
     "Guardian",
     "ImportBatch",
     "Letterhead",
+    "ReportDraft",
     "LoginFailure",
     "SavedView",
+    "SchoolReport",
+    "SchoolReportStudent",
     "SchoolUnit",
     "StaffUser",
     "Task",

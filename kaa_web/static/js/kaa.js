@@ -26,6 +26,12 @@
     window.setTimeout(function () { form.dataset.submitted = ""; }, 5000);
   });
 
+  // A print button (receipts): no inline handlers under the CSP.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) { window.print(); }
+  });
+
   // Move focus to an error summary so keyboard and screen-reader users hear it first.
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.querySelector("[data-autofocus]");

@@ -1,0 +1,722 @@
+"""School reports: submitting once, the school's own list, the KAA inbox, drafts, help texts."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from kaa_web import audit, documents
+from kaa_web.models.base import LOCAL_TZ, local_today, utcnow
+from kaa_web.models.register import Youth
+from kaa_web.models.school_reports import (
+    REFERENCE_PREFIXES,
+    REGISTRATION_REASON_FOR_KIND,
+    REPORT_KINDS,
+    REPORT_STATUSES,
+    FormHelpText,
+    ReportDraft,
+    SchoolReport,
+    SchoolReportStudent,
+    SchoolUnit,
+)
+from kaa_web.permissions import Actor
+from kaa_web.rules import municipalities
+from kaa_web.rules import personnummer as pnr
+from kaa_web.services import register, tasks, timeline
+from kaa_web.services.errors import Invalid, NotFound
+
+MAX_DRAFT_CHARS = 50_000
+MEETING_TASK_DAYS = 14
+KAA_AGE_LIMIT = 20
+
+
+def _need(actor: Actor, permission: str) -> None:
+    if not actor.can(permission):
+        raise PermissionError(permission)
+
+
+# --- school units ---------------------------------------------------------------------------
+
+
+def my_units(db: Session, *, actor: Actor) -> list[SchoolUnit]:
+    """The active school units the school user is bound to (none: they cannot report)."""
+    if not actor.school_unit_ids:
+        return []
+    return list(
+        db.exec(
+            select(SchoolUnit)
+            .where(SchoolUnit.id.in_(actor.school_unit_ids), SchoolUnit.active)
+            .order_by(SchoolUnit.name)
+        ).all()
+    )
+
+
+def all_units(db: Session) -> list[SchoolUnit]:
+    return list(db.exec(select(SchoolUnit).order_by(SchoolUnit.name)).all())
+
+
+@dataclass
+class SchoolUnitData:
+    code: str
+    name: str
+    huvudman: str = ""
+    own_huvudman: bool = False
+    municipality_code: str = ""
+    directory_group: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    street_address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    active: bool = True
+
+
+def save_school_unit(
+    db: Session, *, actor: Actor, data: SchoolUnitData, unit_id: int | None = None
+) -> SchoolUnit:
+    """Add or change a school unit; the skolenhetskod is unique."""
+    _need(actor, "admin.manage")
+    clash = db.exec(select(SchoolUnit).where(SchoolUnit.code == data.code)).first()
+    if clash is not None and clash.id != unit_id:
+        raise Invalid(
+            "Skolenhetskoden används redan.", field_errors={"code": "Koden används redan."}
+        )
+    if data.municipality_code and data.municipality_code not in municipalities.municipalities():
+        raise Invalid(
+            "Välj en kommun i listan.", field_errors={"municipality_code": "Okänd kommun."}
+        )
+    unit = db.get(SchoolUnit, unit_id) if unit_id else SchoolUnit(code=data.code, name=data.name)
+    if unit is None:
+        raise NotFound
+    for name, value in asdict(data).items():
+        setattr(unit, name, value)
+    db.add(unit)
+    db.flush()
+    action = "update" if unit_id else "create"
+    audit.record(db, actor, action, object_type="school_unit", object_id=unit.id)
+    return unit
+
+
+def get_school_unit(db: Session, *, actor: Actor, unit_id: int) -> SchoolUnit:
+    _need(actor, "admin.manage")
+    unit = db.get(SchoolUnit, unit_id)
+    if unit is None:
+        raise NotFound
+    return unit
+
+
+# --- submitting -----------------------------------------------------------------------------
+
+
+@dataclass
+class StudentData:
+    personnummer: str
+    first_name: str
+    last_name: str
+    programme: str = ""
+    contact: dict = field(default_factory=dict)
+
+
+@dataclass
+class ReportData:
+    kind: str
+    token: str
+    school_unit_id: int | None
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+    details: dict = field(default_factory=dict)
+    students: list[StudentData] = field(default_factory=list)
+
+
+def _by_token(db: Session, token: str) -> SchoolReport | None:
+    return db.exec(select(SchoolReport).where(SchoolReport.token == token)).first()
+
+
+def _check_submission(db: Session, actor: Actor, data: ReportData) -> SchoolUnit:
+    if data.kind not in REPORT_KINDS:
+        raise Invalid("Okänd typ av anmälan.")
+    if not data.token or len(data.token) > 64:
+        raise Invalid("Formuläret saknar sin engångskod. Ladda om sidan och försök igen.")
+    unit = db.get(SchoolUnit, data.school_unit_id) if data.school_unit_id else None
+    if unit is None or not unit.active or unit.id not in actor.school_unit_ids:
+        raise Invalid(
+            "Välj en av dina skolenheter.",
+            field_errors={"school_unit_id": "Välj en av de skolenheter du är knuten till."},
+        )
+    if not data.students:
+        raise Invalid("Ange minst en elev.")
+    return unit
+
+
+def _student_rows(data: ReportData) -> list[SchoolReportStudent]:
+    rows, seen = [], set()
+    for student in data.students:
+        try:
+            number = pnr.parse(student.personnummer)
+        except pnr.InvalidPersonnummer as exc:
+            raise Invalid(
+                f"{student.first_name} {student.last_name}: {exc}".strip(),
+                field_errors={"personnummer": str(exc)},
+            ) from exc
+        if number.canonical in seen:
+            raise Invalid(f"Personnumret för {student.first_name} finns två gånger i listan.")
+        seen.add(number.canonical)
+        rows.append(
+            SchoolReportStudent(
+                report_id=0,
+                personnummer=number.canonical,
+                first_name=student.first_name.strip()[:100],
+                last_name=student.last_name.strip()[:100],
+                birth_date=number.birth_date,
+                programme=student.programme.strip()[:200],
+                contact=json.dumps(student.contact, ensure_ascii=False),
+            )
+        )
+    return rows
+
+
+def submit_report(db: Session, *, actor: Actor, data: ReportData) -> tuple[SchoolReport, bool]:
+    """Store a report once: the same form token again returns the first report (created=False).
+
+    The school learns nothing about the register: matching happens silently, for KAA's eyes.
+    """
+    _need(actor, "school_reports.submit")
+    existing = _by_token(db, data.token)
+    if existing is not None:
+        if existing.submitted_by != actor.staff_id:
+            raise NotFound
+        return existing, False
+    unit = _check_submission(db, actor, data)
+    students = _student_rows(data)
+    report = SchoolReport(
+        reference=data.token,
+        token=data.token,
+        kind=data.kind,
+        school_unit_id=unit.id,
+        submitted_by=actor.staff_id,
+        submitted_by_name=actor.username,
+        contact_name=data.contact_name.strip()[:200],
+        contact_phone=data.contact_phone.strip()[:40],
+        contact_email=data.contact_email.strip()[:200],
+        details=json.dumps(data.details, ensure_ascii=False, default=str),
+    )
+    try:
+        with db.begin_nested():
+            db.add(report)
+            db.flush()
+    except IntegrityError:
+        # A double click that raced the first request past the token check.
+        existing = _by_token(db, data.token)
+        if existing is None or existing.submitted_by != actor.staff_id:
+            raise
+        return existing, False
+    report.reference = f"{REFERENCE_PREFIXES[data.kind]}-{local_today().year}-{report.id:05d}"
+    db.add(report)
+    for row in students:
+        row.report_id = report.id
+        db.add(row)
+    db.flush()
+    for row in students:
+        _link_if_registered(db, actor, report, unit, row)
+    if data.kind == "risk":
+        _meeting_task(db, actor, report, unit, students[0])
+    audit.record(db, actor, "create", object_type="school_report", object_id=report.id)
+    delete_draft(db, actor=actor, form=data.kind)
+    return report, True
+
+
+def _under_age_limit(row: SchoolReportStudent) -> bool:
+    return pnr.age_on(row.birth_date, local_today()) < KAA_AGE_LIMIT
+
+
+def _link_if_registered(db, actor, report, unit, row: SchoolReportStudent) -> None:
+    """A report on a registered young person (under 20) goes on their timeline."""
+    if not _under_age_limit(row):
+        return
+    youth = db.exec(select(Youth).where(Youth.personnummer == row.personnummer)).first()
+    if youth is None:
+        return
+    row.youth_id = youth.id
+    db.add(row)
+    _timeline(db, actor, report, unit, youth.id)
+
+
+def _timeline(db, actor, report: SchoolReport, unit: SchoolUnit, youth_id: int) -> None:
+    timeline.add_entry(
+        db,
+        actor=actor,
+        youth_id=youth_id,
+        kind="skolanmalan",
+        title=f"{REPORT_KINDS[report.kind]} från {unit.name} ({report.reference})",
+        ref_type="school_report",
+        ref_id=report.id,
+    )
+
+
+def _meeting_task(db, actor, report, unit, row: SchoolReportStudent) -> None:
+    tasks.create_task(
+        db,
+        actor=actor,
+        kind="mote_skola",
+        title=f"Gemensamt möte med {unit.name} om risk för studieavbrott ({report.reference})",
+        due=local_today() + timedelta(days=MEETING_TASK_DAYS),
+        youth_id=row.youth_id,
+        source=("school_report", report.id),
+    )
+
+
+# --- what the school sees -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    id: int
+    reference: str
+    kind: str
+    unit_name: str
+    submitted_at: object
+    age_days: int
+    status: str
+    answered: bool
+    students: int
+    other_municipality: bool
+
+
+def _student_summary(db: Session, report_ids: list[int]) -> dict[int, tuple[int, bool]]:
+    """Per report: how many students, and whether any has another home municipality."""
+    if not report_ids:
+        return {}
+    other = sa.case((SchoolReportStudent.home_municipality != "", 1), else_=0)
+    rows = db.exec(
+        select(
+            SchoolReportStudent.report_id,
+            sa.func.count(SchoolReportStudent.id),
+            sa.func.max(other),
+        )
+        .where(SchoolReportStudent.report_id.in_(report_ids))
+        .group_by(SchoolReportStudent.report_id)
+    ).all()
+    return {report_id: (count, bool(flag)) for report_id, count, flag in rows}
+
+
+def _rows(db: Session, query) -> list[ReportRow]:
+    today = local_today()
+    found = db.exec(query).all()
+    summary = _student_summary(db, [report.id for report, _name in found])
+    return [
+        ReportRow(
+            report.id,
+            report.reference,
+            report.kind,
+            unit_name,
+            report.submitted_at,
+            (today - _local_date(report.submitted_at)).days,
+            report.status,
+            bool(report.answer),
+            *summary.get(report.id, (0, False)),
+        )
+        for report, unit_name in found
+    ]
+
+
+def _local_date(value: datetime) -> date:
+    if value.tzinfo is None:  # SQLite hands back naive UTC
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(LOCAL_TZ).date()
+
+
+def list_school_reports(db: Session, *, actor: Actor, limit: int = 200) -> list[ReportRow]:
+    """The school's own units' reports, newest first (nothing when bound to no unit)."""
+    _need(actor, "school_reports.submit")
+    if not actor.school_unit_ids:
+        return []
+    query = (
+        select(SchoolReport, SchoolUnit.name)
+        .join(SchoolUnit, SchoolUnit.id == SchoolReport.school_unit_id)
+        .where(SchoolReport.school_unit_id.in_(actor.school_unit_ids))
+        .order_by(SchoolReport.submitted_at.desc(), SchoolReport.id.desc())
+        .limit(limit)
+    )
+    return _rows(db, query)
+
+
+@dataclass
+class ReportView:
+    report: SchoolReport
+    unit: SchoolUnit
+    students: list[SchoolReportStudent]
+    details: dict
+
+
+def _view(db: Session, report: SchoolReport) -> ReportView:
+    students = db.exec(
+        select(SchoolReportStudent)
+        .where(SchoolReportStudent.report_id == report.id)
+        .order_by(SchoolReportStudent.id)
+    ).all()
+    return ReportView(
+        report,
+        db.get(SchoolUnit, report.school_unit_id),
+        list(students),
+        json.loads(report.details),
+    )
+
+
+def _denied(db: Session, actor: Actor, report_id: object) -> NotFound:
+    audit.record(
+        db,
+        actor,
+        "denied",
+        object_type="school_report",
+        object_id=report_id,
+        outcome="not_found_or_denied",
+        immediately=True,
+    )
+    return NotFound()
+
+
+def _log_view(db: Session, actor: Actor, view: ReportView) -> None:
+    youth_ids = [s.youth_id for s in view.students if s.youth_id] or [None]
+    for youth_id in youth_ids:
+        audit.record(
+            db,
+            actor,
+            "view",
+            object_type="school_report",
+            object_id=view.report.id,
+            youth_id=youth_id,
+        )
+
+
+def get_own_report(db: Session, *, actor: Actor, report_id: int, log: bool = True) -> ReportView:
+    """A report of one of the school user's own units; any other answers NotFound (logged)."""
+    _need(actor, "school_reports.submit")
+    report = db.get(SchoolReport, report_id)
+    if report is None or report.school_unit_id not in actor.school_unit_ids:
+        raise _denied(db, actor, report_id)
+    view = _view(db, report)
+    if log:
+        _log_view(db, actor, view)
+    return view
+
+
+def receipt_context(view: ReportView) -> dict:
+    first = view.students[0]
+    names = (
+        (first.first_name, first.last_name)
+        if len(view.students) == 1
+        else (f"{len(view.students)} elever", "")
+    )
+    return {
+        "mottagare": {
+            "namn": f"{view.unit.name}, {view.report.contact_name}".strip(", "),
+            "utdelningsadress": view.unit.street_address,
+            "postnummer": view.unit.postal_code,
+            "postort": view.unit.city,
+        },
+        "handlaggare": {"namn": "KAA-teamet", "telefon": "", "epost": ""},
+        "ungdom": {"fornamn": names[0], "efternamn": names[1]},
+        "anmalan": {
+            "typ": REPORT_KINDS[view.report.kind],
+            "skola": view.unit.name,
+            "inkom": _local_date(view.report.submitted_at),
+            "referens": view.report.reference,
+        },
+    }
+
+
+def receipt_document(db: Session, *, actor: Actor, report_id: int) -> tuple[str, bytes]:
+    """The printable Word receipt for the school's own report (rendered, not stored)."""
+    from kaa_web.services.documents import active_template, letterhead_context
+
+    view = get_own_report(db, actor=actor, report_id=report_id, log=False)
+    _version, template = active_template(db, "kvitto_skolanmalan")
+    context = {"datum": local_today(), **receipt_context(view), "kommun": letterhead_context(db)}
+    content = documents.render_document(template, context)
+    youth_ids = [s.youth_id for s in view.students if s.youth_id] or [None]
+    for youth_id in youth_ids:
+        audit.record(
+            db,
+            actor,
+            "document_generated",
+            object_type="school_report",
+            object_id=report_id,
+            youth_id=youth_id,
+        )
+    return f"kvitto_{view.report.reference}.docx", content
+
+
+# --- the KAA inbox --------------------------------------------------------------------------
+
+
+def list_inbox(db: Session, *, actor: Actor, kind: str = "", status: str = "oppna") -> list:
+    """Reports by type and age (oldest first); `status` "oppna" means not yet avslutad."""
+    _need(actor, "inbox.handle")
+    query = select(SchoolReport, SchoolUnit.name).join(
+        SchoolUnit, SchoolUnit.id == SchoolReport.school_unit_id
+    )
+    if kind in REPORT_KINDS:
+        query = query.where(SchoolReport.kind == kind)
+    if status == "oppna":
+        query = query.where(SchoolReport.status != "avslutad")
+    elif status in REPORT_STATUSES:
+        query = query.where(SchoolReport.status == status)
+    query = query.order_by(SchoolReport.submitted_at, SchoolReport.id).limit(500)
+    return _rows(db, query)
+
+
+def inbox_counts(db: Session, *, actor: Actor) -> dict[str, int]:
+    """Open reports per kind, for the inbox's headings."""
+    _need(actor, "inbox.handle")
+    counts = dict.fromkeys(REPORT_KINDS, 0)
+    for kind in db.exec(select(SchoolReport.kind).where(SchoolReport.status != "avslutad")):
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def get_report(db: Session, *, actor: Actor, report_id: int, log: bool = True) -> ReportView:
+    """A report for KAA's handling; each read is logged with the matched youth_ids."""
+    _need(actor, "inbox.handle")
+    report = db.get(SchoolReport, report_id)
+    if report is None:
+        raise _denied(db, actor, report_id)
+    view = _view(db, report)
+    if log:
+        _log_view(db, actor, view)
+    return view
+
+
+def _student(
+    db: Session, actor: Actor, student_id: int
+) -> tuple[SchoolReportStudent, SchoolReport]:
+    _need(actor, "inbox.handle")
+    row = db.get(SchoolReportStudent, student_id)
+    if row is None:
+        raise _denied(db, actor, f"student:{student_id}")
+    return row, db.get(SchoolReport, row.report_id)
+
+
+def _start_handling(report: SchoolReport, actor: Actor) -> None:
+    if report.status == "mottagen":
+        report.status, report.status_changed_at = "under_handlaggning", utcnow()
+    report.handled_by = report.handled_by or actor.staff_id
+
+
+def link_student(db: Session, *, actor: Actor, student_id: int) -> int | None:
+    """Match the student to the register by personnummer; returns the youth id or None."""
+    row, report = _student(db, actor, student_id)
+    if row.youth_id:
+        return row.youth_id
+    youth = db.exec(select(Youth).where(Youth.personnummer == row.personnummer)).first()
+    if youth is None:
+        return None
+    row.youth_id = youth.id
+    db.add(row)
+    _timeline(db, actor, report, db.get(SchoolUnit, report.school_unit_id), youth.id)
+    _start_handling(report, actor)
+    db.add(report)
+    audit.record(
+        db, actor, "update", object_type="school_report", object_id=report.id, youth_id=youth.id
+    )
+    return youth.id
+
+
+def register_student(db: Session, *, actor: Actor, student_id: int) -> Youth:
+    """Create the register entry from the report (source skolanmalan, reason from the report)."""
+    _need(actor, "register.write")
+    row, report = _student(db, actor, student_id)
+    if row.home_municipality:
+        raise Invalid("Eleven har en annan hemkommun och ska inte finnas i kommunens register.")
+    if row.youth_id or link_student(db, actor=actor, student_id=student_id):
+        raise Invalid("Eleven finns redan i registret och är nu kopplad till anmälan.")
+    if not _under_age_limit(row):
+        raise Invalid("Eleven har fyllt 20 år och omfattas inte av aktivitetsansvaret.")
+    contact = json.loads(row.contact or "{}")
+    details = json.loads(report.details or "{}")
+    reason = details.get("registration_reason") or REGISTRATION_REASON_FOR_KIND[report.kind]
+    guardians = [
+        register.GuardianData(
+            name=contact[f"guardian{n}_name"], phone=contact.get(f"guardian{n}_phone", "")
+        )
+        for n in (1, 2)
+        if contact.get(f"guardian{n}_name")
+    ]
+    youth = register.register_youth(
+        db,
+        actor=actor,
+        personnummer=row.personnummer,
+        data=register.YouthData(
+            first_name=row.first_name,
+            last_name=row.last_name,
+            street_address=contact.get("street_address", ""),
+            postal_code=contact.get("postal_code", ""),
+            city=contact.get("city", ""),
+            phone=contact.get("phone", ""),
+            email=contact.get("email", ""),
+            registration_reason=reason,
+            registration_source="skolanmalan",
+            guardians=guardians,
+        ),
+    )
+    row.youth_id = youth.id
+    db.add(row)
+    _timeline(db, actor, report, db.get(SchoolUnit, report.school_unit_id), youth.id)
+    _start_handling(report, actor)
+    db.add(report)
+    return youth
+
+
+def mark_other_municipality(
+    db: Session, *, actor: Actor, student_id: int, code: str, note: str, own_code: str = ""
+) -> SchoolReportStudent:
+    """Mark the student as belonging to another home municipality (or clear it with "")."""
+    row, report = _student(db, actor, student_id)
+    if code and (code not in municipalities.municipalities() or code == own_code):
+        raise Invalid(
+            "Välj en annan kommun i listan.",
+            field_errors={"municipality": "Välj en annan kommun i listan."},
+        )
+    if code and row.youth_id:
+        raise Invalid(
+            "Eleven är kopplad till kommunens register. Avregistrera eleven (flyttat) i registret "
+            "i stället."
+        )
+    row.home_municipality, row.forward_note = code, note.strip()[:500] if code else ""
+    db.add(row)
+    _start_handling(report, actor)
+    db.add(report)
+    audit.record(db, actor, "update", object_type="school_report", object_id=report.id)
+    return row
+
+
+def set_status(db: Session, *, actor: Actor, report_id: int, status: str, answer: str) -> None:
+    """Change the status and the short answer the school sees."""
+    _need(actor, "inbox.handle")
+    if status not in REPORT_STATUSES:
+        raise Invalid("Välj en status.", field_errors={"status": "Välj en status."})
+    report = db.get(SchoolReport, report_id)
+    if report is None:
+        raise _denied(db, actor, report_id)
+    answer = answer.strip()[:1000]
+    if report.status != status:
+        report.status, report.status_changed_at = status, utcnow()
+    if answer != report.answer:
+        report.answer, report.answered_at = answer, utcnow() if answer else None
+    report.handled_by = report.handled_by or actor.staff_id
+    db.add(report)
+    audit.record(db, actor, "update", object_type="school_report", object_id=report.id)
+
+
+def register_candidate(db: Session, row: SchoolReportStudent) -> Youth | None:
+    """The register entry with the student's personnummer (KAA's eyes only)."""
+    return db.exec(select(Youth).where(Youth.personnummer == row.personnummer)).first()
+
+
+# --- drafts ---------------------------------------------------------------------------------
+
+
+def save_draft(db: Session, *, actor: Actor, form: str, data: dict) -> None:
+    """Keep what the user has typed (never the CSRF token) until the report is sent."""
+    if actor.staff_id is None or form not in REPORT_KINDS:
+        return
+    clean = {k: v for k, v in data.items() if k not in ("csrf_token", "file")}
+    text = json.dumps(clean, ensure_ascii=False)
+    if len(text) > MAX_DRAFT_CHARS:
+        raise Invalid("Utkastet är för stort för att sparas.")
+    draft = db.exec(
+        select(ReportDraft).where(ReportDraft.staff_id == actor.staff_id, ReportDraft.form == form)
+    ).first() or ReportDraft(staff_id=actor.staff_id, form=form)
+    draft.data, draft.updated_at = text, utcnow()
+    db.add(draft)
+
+
+def get_draft(db: Session, *, actor: Actor, form: str) -> dict | None:
+    draft = db.exec(
+        select(ReportDraft).where(ReportDraft.staff_id == actor.staff_id, ReportDraft.form == form)
+    ).first()
+    return json.loads(draft.data) if draft else None
+
+
+def delete_draft(db: Session, *, actor: Actor, form: str) -> None:
+    for draft in db.exec(
+        select(ReportDraft).where(ReportDraft.staff_id == actor.staff_id, ReportDraft.form == form)
+    ).all():
+        db.delete(draft)
+
+
+# --- help texts -----------------------------------------------------------------------------
+
+DEFAULT_HELP_TEXTS: dict[tuple[str, str], str] = {
+    (
+        "studieavbrott",
+        "personnummer",
+    ): "Tolv siffror, t.ex. 20090315-1234. Samordningsnummer går också.",
+    ("studieavbrott", "dropout_date"): "Sista dagen eleven var inskriven, ÅÅÅÅ-MM-DD.",
+    ("studieavbrott", "support_given"): "Vilket stöd och vilken vägledning skolan har gett eleven.",
+    ("studieavbrott", "informed_kaa"): "Eleven ska få veta att hemkommunen kommer att höra av sig.",
+    ("franvaro", "absence_extent"): "T.ex. 40 % av lektionerna, eller antal hela dagar.",
+    ("franvaro", "investigation_started"): "Datum då rektorn startade utredningen av frånvaron.",
+    (
+        "franvaro",
+        "support_given",
+    ): "Stöd och åtgärder, t.ex. att ett åtgärdsprogram har upprättats.",
+    ("risk", "situation"): "Det som bäst beskriver läget. Skriv inga känsliga uppgifter.",
+    ("risk", "meeting_proposal"): "Förslag på tider för ett gemensamt möte med eleven och KAA.",
+    ("studiebevis", "rows"): (
+        "En elev per rad: personnummer;förnamn;efternamn;program. Samma format som CSV-filen."
+    ),
+    ("studiebevis", "file"): (
+        "CSV-fil med semikolon, UTF-8, rubrikraden personnummer;fornamn;efternamn;program."
+    ),
+}
+
+
+def help_texts(db: Session, form: str) -> dict[str, str]:
+    """The field -> help text map for a form: admin's wording over the defaults in code."""
+    texts = {f: t for (k, f), t in DEFAULT_HELP_TEXTS.items() if k == form}
+    for row in db.exec(select(FormHelpText).where(FormHelpText.form == form)).all():
+        texts[row.field] = row.text
+    return texts
+
+
+def save_help_text(db: Session, *, actor: Actor, form: str, field_name: str, text: str) -> None:
+    """Change a help text; an empty text restores the default."""
+    _need(actor, "admin.manage")
+    if (form, field_name) not in DEFAULT_HELP_TEXTS:
+        raise NotFound
+    row = db.exec(
+        select(FormHelpText).where(FormHelpText.form == form, FormHelpText.field == field_name)
+    ).first()
+    text = text.strip()[:1000]
+    if not text:
+        if row is not None:
+            db.delete(row)
+    else:
+        row = row or FormHelpText(form=form, field=field_name, text=text)
+        row.text, row.updated_at = text, utcnow()
+        db.add(row)
+    audit.record(
+        db, actor, "update", object_type="form_help_text", object_id=f"{form}.{field_name}"
+    )
+
+
+def report_id_of(db: Session, student_id: int) -> int | None:
+    row = db.get(SchoolReportStudent, student_id)
+    return row.report_id if row else None
+
+
+def report_students(db: Session, report_id: int) -> list[SchoolReportStudent]:
+    return list(
+        db.exec(
+            select(SchoolReportStudent)
+            .where(SchoolReportStudent.report_id == report_id)
+            .order_by(SchoolReportStudent.id)
+        ).all()
+    )

@@ -1,0 +1,158 @@
+"""The KAA inbox: school reports by type and age, matching to the register, status and answer."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
+
+from kaa_web.db import get_db
+from kaa_web.forms.school_reports import InboxFilterForm, OtherMunicipalityForm, StatusForm
+from kaa_web.htmx import redirect
+from kaa_web.models.school_reports import REPORT_KINDS, REPORT_STATUSES
+from kaa_web.permissions import current_actor, require
+from kaa_web.rules import municipalities
+from kaa_web.rules import personnummer as pnr
+from kaa_web.services import school_reports as service
+from kaa_web.services.errors import Invalid, NotFound
+
+bp = Blueprint("inbox", __name__, url_prefix="/inkorg")
+
+
+def _own_code() -> str:
+    return current_app.config["KAA_SETTINGS"].municipality_code
+
+
+@bp.get("/")
+@require("inbox.handle")
+def index():
+    form = InboxFilterForm(request.args)
+    form.validate()
+    kind = form.typ.data if not form.typ.errors else ""
+    status = form.status.data if "status" in request.args and not form.status.errors else "oppna"
+    db, actor = get_db(), current_actor()
+    rows = service.list_inbox(db, actor=actor, kind=kind or "", status=status or "")
+    return render_template(
+        "inbox/index.html",
+        form=form,
+        rows=rows,
+        counts=service.inbox_counts(db, actor=actor),
+        kinds=REPORT_KINDS,
+        statuses=REPORT_STATUSES,
+    )
+
+
+def _report_page(report_id: int, status_form=None, municipality_form=None, errors=(), code=200):
+    db, actor = get_db(), current_actor()
+    try:
+        view = service.get_report(db, actor=actor, report_id=report_id)
+    except NotFound:
+        abort(404)
+    if status_form is None:
+        status_form = StatusForm(
+            formdata=None, status=view.report.status, answer=view.report.answer
+        )
+    if municipality_form is None:
+        municipality_form = OtherMunicipalityForm(formdata=None)
+    municipality_form.set_choices(municipalities.municipalities(), _own_code())
+    candidates = {s.id: service.register_candidate(db, s) for s in view.students if not s.youth_id}
+    db.commit()
+    return render_template(
+        "inbox/report.html",
+        view=view,
+        kinds=REPORT_KINDS,
+        statuses=REPORT_STATUSES,
+        status_form=status_form,
+        municipality_form=municipality_form,
+        candidates=candidates,
+        municipality_names=municipalities.municipalities(),
+        display_pnr=pnr.display,
+        can_register=actor.can("register.write"),
+        errors=list(errors),
+    ), code
+
+
+@bp.get("/<int:report_id>")
+@require("inbox.handle")
+def report(report_id: int):
+    return _report_page(report_id)
+
+
+@bp.post("/<int:report_id>/status")
+@require("inbox.handle")
+def change_status(report_id: int):
+    form = StatusForm()
+    if not form.validate():
+        return _report_page(report_id, status_form=form, code=400)
+    try:
+        service.set_status(
+            get_db(),
+            actor=current_actor(),
+            report_id=report_id,
+            status=form.status.data,
+            answer=form.answer.data or "",
+        )
+    except NotFound:
+        abort(404)
+    get_db().commit()
+    flash("Status och svar till skolan är sparade.", "success")
+    return redirect(url_for("inbox.report", report_id=report_id))
+
+
+def _student_action(action, student_id: int, done: str):
+    db = get_db()
+    try:
+        result = action(db, actor=current_actor(), student_id=student_id)
+    except NotFound:
+        abort(404)
+    except Invalid as error:
+        db.rollback()
+        flash(" ".join(error.messages), "error")
+        result = None
+    else:
+        db.commit()
+        flash(done if result else "Det finns ingen i registret med det personnumret.", "success")
+    report_id = service.report_id_of(db, student_id)
+    return redirect(url_for("inbox.report", report_id=report_id))
+
+
+@bp.post("/elev/<int:student_id>/koppla")
+@require("inbox.handle")
+def link(student_id: int):
+    return _student_action(service.link_student, student_id, "Eleven är kopplad till registret.")
+
+
+@bp.post("/elev/<int:student_id>/registrera")
+@require("inbox.handle")
+def register_student(student_id: int):
+    if not current_actor().can("register.write"):
+        abort(403)
+    return _student_action(
+        service.register_student, student_id, "Eleven är registrerad i KAA från anmälan."
+    )
+
+
+@bp.post("/elev/<int:student_id>/hemkommun")
+@require("inbox.handle")
+def other_municipality(student_id: int):
+    form = OtherMunicipalityForm()
+    form.set_choices(municipalities.municipalities(), _own_code())
+    db = get_db()
+    report_id = service.report_id_of(db, student_id)
+    if report_id is None:
+        abort(404)
+    if form.validate():
+        try:
+            service.mark_other_municipality(
+                db,
+                actor=current_actor(),
+                student_id=student_id,
+                code=form.municipality.data or "",
+                note=form.forward_note.data or "",
+                own_code=_own_code(),
+            )
+            db.commit()
+            flash("Elevens hemkommun är sparad.", "success")
+            return redirect(url_for("inbox.report", report_id=report_id))
+        except Invalid as error:
+            db.rollback()
+            return _report_page(report_id, municipality_form=form, errors=error.messages, code=400)
+    return _report_page(report_id, municipality_form=form, code=400)

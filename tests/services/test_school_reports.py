@@ -1,0 +1,117 @@
+"""School report services against the real database: idempotency, matching, demo data."""
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from kaa_web.demo_data import seed_demo, seed_schools
+from kaa_web.models.base import local_today
+from kaa_web.models.register import Youth
+from kaa_web.models.school_reports import SchoolReport, SchoolReportStudent, SchoolUnit
+from kaa_web.permissions import Actor
+from kaa_web.rules import personnummer as pnr
+from kaa_web.services import school_reports as service
+from kaa_web.services.errors import Invalid, NotFound
+
+
+@pytest.fixture
+def unit(db_session, staff):
+    seed_schools(db_session)
+    db_session.commit()
+    return db_session.exec(select(SchoolUnit).where(SchoolUnit.code == "90000001")).one()
+
+
+def _school(staff, unit, username="skola") -> Actor:
+    return Actor(
+        staff_id=staff[username].id,
+        username=username,
+        roles=frozenset({"skola"}),
+        school_unit_ids=frozenset({unit.id}),
+    )
+
+
+def _kaa(staff) -> Actor:
+    return Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+
+
+def _data(unit, token="t1", kind="studiebevis", years=17, serials=(501,)) -> service.ReportData:
+    today = local_today()
+    return service.ReportData(
+        kind=kind,
+        token=token,
+        school_unit_id=unit.id,
+        contact_name="Sara",
+        contact_phone="010",
+        details={"fields": []},
+        students=[
+            service.StudentData(
+                pnr.make_valid(today - timedelta(days=years * 365 + s), s), f"Elev{s}", "Prov"
+            )
+            for s in serials
+        ],
+    )
+
+
+def test_the_same_form_token_twice_returns_the_first_report(db_session, staff, unit):
+    actor = _school(staff, unit)
+    first, created = service.submit_report(db_session, actor=actor, data=_data(unit))
+    again, created_again = service.submit_report(db_session, actor=actor, data=_data(unit))
+    assert (created, created_again) == (True, False)
+    assert first.id == again.id
+    assert len(db_session.exec(select(SchoolReport)).all()) == 1
+
+
+def test_another_users_token_reveals_nothing(db_session, staff, unit):
+    service.submit_report(db_session, actor=_school(staff, unit), data=_data(unit))
+    db_session.commit()
+    with pytest.raises(NotFound):
+        service.submit_report(db_session, actor=_school(staff, unit, "skola2"), data=_data(unit))
+
+
+def test_only_school_staff_may_submit_and_only_for_their_units(db_session, staff, unit):
+    with pytest.raises(PermissionError):
+        service.submit_report(db_session, actor=_kaa(staff), data=_data(unit))
+    stranger = Actor(staff_id=staff["skola2"].id, username="skola2", roles=frozenset({"skola"}))
+    with pytest.raises(Invalid):
+        service.submit_report(db_session, actor=stranger, data=_data(unit))
+
+
+def test_a_student_of_20_or_more_is_not_linked_or_registered(db_session, staff, unit, make_youth):
+    older = make_youth("Äldre", "Prov", birth_date=local_today() - timedelta(days=20 * 365 + 30))
+    data = _data(unit, kind="franvaro")
+    data.students[0].personnummer = older.personnummer
+    service.submit_report(db_session, actor=_school(staff, unit), data=data)
+    assert db_session.exec(select(SchoolReportStudent)).one().youth_id is None
+    report, _ = service.submit_report(
+        db_session, actor=_school(staff, unit), data=_data(unit, token="t2", years=21)
+    )
+    [row] = service.report_students(db_session, report.id)
+    with pytest.raises(Invalid, match="fyllt 20"):
+        service.register_student(db_session, actor=_kaa(staff), student_id=row.id)
+
+
+def test_students_on_a_studiebevis_list_are_registered_with_reason_studiebevis(
+    db_session, staff, unit
+):
+    report, _ = service.submit_report(
+        db_session, actor=_school(staff, unit), data=_data(unit, serials=(511, 512))
+    )
+    rows = service.report_students(db_session, report.id)
+    youth = service.register_student(db_session, actor=_kaa(staff), student_id=rows[0].id)
+    assert (youth.registration_reason, youth.registration_source) == ("studiebevis", "skolanmalan")
+    with pytest.raises(Invalid, match="redan"):
+        service.register_student(db_session, actor=_kaa(staff), student_id=rows[0].id)
+
+
+def test_seeding_the_demo_adds_reports_from_both_schools_once(db_session, staff):
+    seed_demo(db_session)
+    seed_demo(db_session)
+    reports = db_session.exec(select(SchoolReport)).all()
+    assert {r.kind for r in reports} == {"studieavbrott", "franvaro", "risk", "studiebevis"}
+    assert len({r.school_unit_id for r in reports}) == 2
+    assert len(reports) == 5
+    assert db_session.exec(
+        select(SchoolReportStudent).where(SchoolReportStudent.youth_id.is_not(None))
+    ).first()
+    assert db_session.exec(select(Youth.id)).first()

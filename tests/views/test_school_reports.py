@@ -1,0 +1,543 @@
+"""School reports at request level: submitting, drafts, receipts, isolation, the inbox, admin."""
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from kaa_web.demo_data import seed_schools
+from kaa_web.models.audit import AuditEvent
+from kaa_web.models.base import local_today
+from kaa_web.models.register import TimelineEntry, Youth
+from kaa_web.models.school_reports import (
+    FormHelpText,
+    ReportDraft,
+    SchoolReport,
+    SchoolReportStudent,
+    SchoolUnit,
+)
+from kaa_web.models.tasks import Task
+from kaa_web.rules import personnummer as pnr
+
+
+@pytest.fixture
+def schools(db_session, staff):
+    """The two demo schools (Exempelgymnasiet for "skola", Fiktiva Friskolan for "skola2")."""
+    seed_schools(db_session)
+    db_session.commit()
+    return {u.code: u for u in db_session.exec(select(SchoolUnit)).all()}
+
+
+def _number(years: int = 17, serial: int = 311) -> str:
+    return pnr.make_valid(local_today() - timedelta(days=years * 365 + 40), serial)
+
+
+def dropout(unit: SchoolUnit, token: str = "tok-1", **overrides) -> dict:
+    data = {
+        "token": token,
+        "school_unit_id": str(unit.id),
+        "contact_name": "Sara Lund",
+        "contact_phone": "010-123 40 01",
+        "personnummer": _number(),
+        "first_name": "Ella",
+        "last_name": "Exempelsson",
+        "programme": "Ekonomiprogrammet",
+        "school_year": "2",
+        "programme_kind": "nationellt",
+        "phone": "070-111 22 33",
+        "guardian1_name": "Vera Exempelsson",
+        "guardian1_phone": "070-222 33 44",
+        "dropout_date": (local_today() - timedelta(days=2)).isoformat(),
+        "reason": "motivation",
+        "leaves_with_studiebevis": "ja",
+        "support_given": "Samtal med mentor och studie- och yrkesvägledare.",
+        "informed_consequences": "y",
+        "informed_kaa": "y",
+    }
+    return {**data, **overrides}
+
+
+def _reports(db_session):
+    db_session.expire_all()
+    return db_session.exec(select(SchoolReport).order_by(SchoolReport.id)).all()
+
+
+def _submit(client, unit, kind="studieavbrott", **overrides):
+    data = dropout(unit, **overrides) if kind == "studieavbrott" else overrides
+    return client.post_form(f"/skola/anmalan/{kind}", data)
+
+
+# --- submitting -----------------------------------------------------------------------------
+
+
+def test_school_submits_a_dropout_report_and_gets_a_receipt_with_a_reference(
+    login_as, schools, db_session
+):
+    school = login_as("skola")
+    response = _submit(school, schools["90000001"])
+    assert response.status_code == 303
+    [report] = _reports(db_session)
+    assert re.fullmatch(rf"SA-{local_today().year}-\d{{5}}", report.reference)
+    assert report.status == "mottagen"
+    receipt = school.get(response.headers["Location"]).get_data(as_text=True)
+    assert report.reference in receipt
+    assert "Kvitto på anmälan" in receipt
+    assert "Låg motivation / trivs inte" in receipt
+    docx = school.get(f"/skola/anmalningar/{report.id}/kvitto.docx")
+    assert docx.status_code == 200
+    assert docx.data[:2] == b"PK"
+
+
+def test_a_double_submit_creates_one_report_and_shows_the_same_receipt(
+    login_as, schools, db_session
+):
+    school = login_as("skola")
+    first = _submit(school, schools["90000001"], token="samma")
+    second = _submit(school, schools["90000001"], token="samma")
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(_reports(db_session)) == 1
+
+
+def test_errors_are_in_swedish_and_keep_what_was_typed(login_as, schools, db_session):
+    school = login_as("skola")
+    response = _submit(
+        school,
+        schools["90000001"],
+        personnummer="20090101-0000",
+        dropout_date="",
+        guardian1_name="",
+        first_name="Ebba Skrivenfel",
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Det finns fel i formuläret" in page
+    assert "Ange datum för avbrottet som ÅÅÅÅ-MM-DD." in page
+    assert "Ebba Skrivenfel" in page
+    assert "20090101-0000" in page
+    assert _reports(db_session) == []
+
+
+def test_guardians_are_required_under_18_only(login_as, schools, db_session):
+    school = login_as("skola")
+    young = _submit(school, schools["90000001"], guardian1_name="")
+    assert "ange minst en vårdnadshavare" in young.get_data(as_text=True)
+    adult = _submit(
+        school, schools["90000001"], token="t2", guardian1_name="", personnummer=_number(19)
+    )
+    assert adult.status_code == 303
+
+
+def test_a_draft_survives_a_session_timeout_and_is_restored_after_logging_in(
+    login_as, schools, db_session
+):
+    school = login_as("skola")
+    typed = dropout(schools["90000001"], token="utkast-1", first_name="Maja Utkast")
+    response = school.post_form("/skola/anmalan/studieavbrott/utkast", typed)
+    assert response.status_code == 204
+    again = login_as("skola")  # a new session, as after a timeout
+    page = again.get("/skola/anmalan/studieavbrott").get_data(as_text=True)
+    assert "Maja Utkast" in page
+    assert "Vi har återställt det du skrev senast" in page
+    assert 'value="utkast-1"' in page
+    assert (
+        login_as("skola2")
+        .get("/skola/anmalan/studieavbrott")
+        .get_data(as_text=True)
+        .count("Maja Utkast")
+        == 0
+    )
+    again.post_form("/skola/anmalan/studieavbrott", typed)
+    db_session.expire_all()
+    assert db_session.exec(select(ReportDraft)).all() == []
+
+
+def test_a_failed_submit_is_kept_as_a_draft(login_as, schools, db_session):
+    school = login_as("skola")
+    _submit(school, schools["90000001"], reason="", first_name="Kvar Efterfel")
+    page = login_as("skola").get("/skola/anmalan/studieavbrott").get_data(as_text=True)
+    assert "Kvar Efterfel" in page
+
+
+def test_the_form_autosaves_with_htmx_and_warns_about_sensitive_data(login_as, schools):
+    page = login_as("skola").get("/skola/anmalan/studieavbrott").get_data(as_text=True)
+    assert 'hx-post="/skola/anmalan/studieavbrott/utkast"' in page
+    assert 'hx-trigger="change delay:1s"' in page
+    assert "Skriv inte känsliga personuppgifter" in page
+    assert "<script>" not in page
+
+
+def test_every_report_kind_can_be_submitted(login_as, schools, db_session):
+    school = login_as("skola")
+    unit = schools["90000001"]
+    common = {
+        "school_unit_id": str(unit.id),
+        "contact_name": "Sara Lund",
+        "contact_phone": "010-1",
+        "personnummer": _number(17, 321),
+        "first_name": "Alva",
+        "last_name": "Prov",
+        "programme": "Bygg",
+        "school_year": "1",
+        "guardian1_name": "Förälder Prov",
+        "support_given": "Extra anpassningar.",
+    }
+    absence = {
+        **common,
+        "token": "bf",
+        "absence_extent": "40 %",
+        "period_from": "2026-09-01",
+        "period_to": "2026-10-31",
+        "investigation_started": "2026-10-01",
+        "atgardsprogram": "y",
+    }
+    risk = {**common, "token": "ra", "situation": "motivation", "meeting_requested": "y"}
+    assert _submit(school, unit, "franvaro", **absence).status_code == 303
+    assert _submit(school, unit, "risk", **risk).status_code == 303
+    assert [r.reference[:2] for r in _reports(db_session)] == ["BF", "RA"]
+
+
+def test_studiebevis_list_from_rows_and_a_csv_file(login_as, schools, db_session):
+    school = login_as("skola")
+    rows = f"{_number(19, 331)};Ada;Listsson;Samhäll\n{_number(19, 332)};Bo;Listsson;Teknik"
+    csv = f"personnummer;fornamn;efternamn;program\n{_number(19, 333)};Cia;Filsson;El\n"
+    response = school.post_form(
+        "/skola/anmalan/studiebevis",
+        {
+            "token": "sb",
+            "school_unit_id": str(schools["90000001"].id),
+            "contact_name": "Sara",
+            "contact_phone": "010-1",
+            "school_year": "2025/26",
+            "rows": rows,
+            "file": (io.BytesIO(csv.encode()), "elever.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    [report] = _reports(db_session)
+    students = db_session.exec(
+        select(SchoolReportStudent).where(SchoolReportStudent.report_id == report.id)
+    ).all()
+    assert sorted(s.first_name for s in students) == ["Ada", "Bo", "Cia"]
+
+
+def test_a_bad_studiebevis_row_is_named_in_swedish(login_as, schools, db_session):
+    response = login_as("skola").post_form(
+        "/skola/anmalan/studiebevis",
+        {
+            "token": "sb2",
+            "school_unit_id": str(schools["90000001"].id),
+            "contact_name": "Sara",
+            "contact_phone": "010-1",
+            "school_year": "2025/26",
+            "rows": f"{_number(19, 334)};Ada;Listsson\n12345;Bo;Fel",
+        },
+    )
+    assert response.status_code == 400
+    assert "Rad 2:" in response.get_data(as_text=True)
+    assert _reports(db_session) == []
+
+
+# --- what the school may see and do ---------------------------------------------------------
+
+
+def test_school_cannot_read_another_schools_report_and_the_attempt_is_logged(
+    login_as, schools, db_session
+):
+    _submit(login_as("skola"), schools["90000001"])
+    [report] = _reports(db_session)
+    other = login_as("skola2")
+    assert other.get(f"/skola/anmalningar/{report.id}").status_code == 404
+    assert other.get(f"/skola/anmalningar/{report.id}/kvitto.docx").status_code == 404
+    assert report.reference not in other.get("/skola/anmalan").get_data(as_text=True)
+    denied = db_session.exec(
+        select(AuditEvent).where(
+            AuditEvent.action == "denied", AuditEvent.object_type == "school_report"
+        )
+    ).all()
+    assert {(d.username, d.object_id) for d in denied} == {("skola2", str(report.id))}
+
+
+def test_school_list_shows_its_own_units_reports_with_status(login_as, schools, db_session):
+    _submit(login_as("skola"), schools["90000001"], token="a")
+    _submit(login_as("skola2"), schools["90000002"], token="b")
+    own, other = _reports(db_session)
+    page = login_as("skola").get("/skola/anmalan").get_data(as_text=True)
+    assert own.reference in page and other.reference not in page
+    assert "Mottagen" in page
+
+
+def test_school_without_a_unit_sees_nothing_and_cannot_submit(login_as, schools, db_session):
+    _submit(login_as("skola"), schools["90000001"])
+    nobody = login_as("nyskola")
+    page = nobody.get("/skola/anmalan").get_data(as_text=True)
+    assert "inte knuten till någon skolenhet" in page
+    assert _reports(db_session)[0].reference not in page
+    assert nobody.get("/skola/anmalan/studieavbrott").status_code == 403
+    response = _submit(nobody, schools["90000001"], token="x")
+    assert response.status_code == 403
+    assert len(_reports(db_session)) == 1
+
+
+def test_posted_unit_status_id_and_reference_the_school_may_not_set_are_refused_or_ignored(
+    login_as, schools, db_session
+):
+    school = login_as("skola")
+    foreign = _submit(school, schools["90000001"], school_unit_id=str(schools["90000002"].id))
+    assert foreign.status_code == 400
+    assert _reports(db_session) == []
+    _submit(
+        school,
+        schools["90000001"],
+        status="avslutad",
+        id="4711",
+        reference="SA-1999-00001",
+        answer="hackat",
+        youth_id="1",
+    )
+    [report] = _reports(db_session)
+    assert report.status == "mottagen"
+    assert report.id != 4711
+    assert report.reference != "SA-1999-00001"
+    assert report.answer == ""
+
+
+def test_a_personnummer_reveals_nothing_about_the_register_to_the_school(
+    login_as, schools, make_youth, db_session
+):
+    known = make_youth("Känd", "Registrerad")
+    school = login_as("skola")
+    response = _submit(
+        school, schools["90000001"], personnummer=known.personnummer, first_name="Känd"
+    )
+    receipt = school.get(response.headers["Location"]).get_data(as_text=True)
+    unknown = school.get(
+        _submit(school, schools["90000001"], token="t-2").headers["Location"]
+    ).get_data(as_text=True)
+    for page in (receipt, unknown):
+        assert "registret" not in page and "Registrerad" not in page
+        assert "/ungdomar/" not in page
+
+
+def test_staff_outside_schools_cannot_use_the_school_pages(login_as, schools):
+    assert login_as("kaa").get("/skola/anmalan").status_code == 403
+    assert login_as("skola").get("/inkorg/").status_code == 403
+
+
+# --- the KAA inbox --------------------------------------------------------------------------
+
+
+def test_inbox_lists_reports_by_type_and_age_and_filters(login_as, schools, db_session):
+    _submit(login_as("skola"), schools["90000001"])
+    [report] = _reports(db_session)
+    kaa = login_as("kaa")
+    page = kaa.get("/inkorg/").get_data(as_text=True)
+    assert report.reference in page and "0 dagar" in page and "Studieavbrott: 1" in page
+    assert report.reference not in kaa.get("/inkorg/?typ=risk").get_data(as_text=True)
+    assert report.reference not in kaa.get("/inkorg/?status=avslutad").get_data(as_text=True)
+
+
+def test_kaa_creates_the_register_entry_from_a_dropout_report(login_as, schools, db_session):
+    _submit(login_as("skola"), schools["90000001"])
+    [report] = _reports(db_session)
+    student = db_session.exec(select(SchoolReportStudent)).one()
+    kaa = login_as("kaa")
+    response = kaa.post_form(f"/inkorg/elev/{student.id}/registrera")
+    assert response.status_code == 303
+    db_session.expire_all()
+    youth = db_session.exec(select(Youth)).one()
+    assert (youth.registration_source, youth.registration_reason) == (
+        "skolanmalan",
+        "avbrott_nationellt",
+    )
+    assert youth.phone == "070-111 22 33"
+    assert db_session.get(SchoolReportStudent, student.id).youth_id == youth.id
+    assert db_session.get(SchoolReport, report.id).status == "under_handlaggning"
+    entries = db_session.exec(select(TimelineEntry).where(TimelineEntry.youth_id == youth.id)).all()
+    assert any(report.reference in e.title for e in entries)
+    page = kaa.get(f"/inkorg/{report.id}").get_data(as_text=True)
+    assert f"/ungdomar/{youth.id}" in page
+
+
+def test_a_report_on_a_registered_person_goes_on_their_timeline(
+    login_as, schools, make_youth, db_session
+):
+    youth = make_youth("Frida", "Frånvaro")
+    school = login_as("skola")
+    _submit(
+        school,
+        schools["90000001"],
+        "franvaro",
+        token="bf",
+        school_unit_id=str(schools["90000001"].id),
+        contact_name="Sara",
+        contact_phone="010",
+        personnummer=youth.personnummer,
+        first_name="Frida",
+        last_name="Frånvaro",
+        programme="IM",
+        school_year="1",
+        guardian1_name="Förälder",
+        absence_extent="50 %",
+        period_from="2026-09-01",
+        period_to="2026-10-01",
+        investigation_started="2026-09-15",
+        support_given="Åtgärdsprogram.",
+    )
+    [report] = _reports(db_session)
+    student = db_session.exec(select(SchoolReportStudent)).one()
+    assert student.youth_id == youth.id
+    entries = db_session.exec(select(TimelineEntry).where(TimelineEntry.youth_id == youth.id)).all()
+    assert [e.title for e in entries] == [
+        f"Betydande frånvaro från Exempelgymnasiet ({report.reference})"
+    ]
+    person = login_as("kaa").get(f"/ungdomar/{youth.id}").get_data(as_text=True)
+    assert report.reference in person
+
+
+def test_a_risk_report_creates_a_meeting_task_in_the_worklist(login_as, schools, db_session):
+    _submit(
+        login_as("skola2"),
+        schools["90000002"],
+        "risk",
+        token="ra",
+        school_unit_id=str(schools["90000002"].id),
+        contact_name="Erik",
+        contact_phone="010",
+        personnummer=_number(),
+        first_name="Rut",
+        last_name="Risk",
+        programme="Teknik",
+        school_year="1",
+        guardian1_name="Förälder",
+        situation="franvaro",
+        support_given="Samtal.",
+        meeting_requested="y",
+    )
+    [report] = _reports(db_session)
+    task = db_session.exec(select(Task)).one()
+    assert (task.kind, task.source_type, task.source_id) == (
+        "mote_skola",
+        "school_report",
+        report.id,
+    )
+    worklist = login_as("kaa").get("/att-gora/?vy=ofordelade").get_data(as_text=True)
+    assert report.reference in worklist
+
+
+def test_another_home_municipality_keeps_the_student_out_of_the_register(
+    login_as, schools, db_session
+):
+    _submit(login_as("skola"), schools["90000001"])
+    [report] = _reports(db_session)
+    student = db_session.exec(select(SchoolReportStudent)).one()
+    kaa = login_as("kaa")
+    response = kaa.post_form(
+        f"/inkorg/elev/{student.id}/hemkommun",
+        {"municipality": "0182", "forward_note": "Skickad till Nacka per e-post."},
+    )
+    assert response.status_code == 303
+    kaa.post_form(f"/inkorg/elev/{student.id}/registrera")
+    db_session.expire_all()
+    assert db_session.exec(select(Youth)).all() == []
+    assert db_session.get(SchoolReportStudent, student.id).home_municipality == "0182"
+    page = kaa.get(f"/inkorg/{report.id}").get_data(as_text=True)
+    assert "Annan hemkommun: Nacka" in page
+    assert "Skickad till Nacka per e-post." in page
+    bad = kaa.post_form(f"/inkorg/elev/{student.id}/hemkommun", {"municipality": "9999"})
+    assert bad.status_code == 400
+
+
+def test_status_and_a_short_answer_reach_the_school(login_as, schools, db_session):
+    school = login_as("skola")
+    _submit(school, schools["90000001"])
+    [report] = _reports(db_session)
+    kaa = login_as("kaa")
+    page = kaa.get(f"/inkorg/{report.id}").get_data(as_text=True)
+    assert "Skriv inte känsliga personuppgifter" in page
+    response = kaa.post_form(
+        f"/inkorg/{report.id}/status",
+        {"status": "avslutad", "answer": "KAA har kontaktat eleven.", "school_unit_id": "999"},
+    )
+    assert response.status_code == 303
+    school_page = school.get(f"/skola/anmalningar/{report.id}").get_data(as_text=True)
+    assert "Avslutad" in school_page and "KAA har kontaktat eleven." in school_page
+    db_session.expire_all()
+    assert db_session.get(SchoolReport, report.id).school_unit_id == schools["90000001"].id
+    assert kaa.post_form(f"/inkorg/{report.id}/status", {"status": "hemlig"}).status_code == 400
+
+
+def test_every_read_of_a_report_is_logged_with_the_matched_youth(
+    login_as, schools, make_youth, db_session
+):
+    youth = make_youth()
+    school = login_as("skola")
+    _submit(school, schools["90000001"], personnummer=youth.personnummer)
+    [report] = _reports(db_session)
+    login_as("kaa").get(f"/inkorg/{report.id}")
+    school.get(f"/skola/anmalningar/{report.id}")
+    views = db_session.exec(
+        select(AuditEvent).where(
+            AuditEvent.action == "view", AuditEvent.object_type == "school_report"
+        )
+    ).all()
+    assert {(v.username, v.youth_id) for v in views} == {("kaa", youth.id), ("skola", youth.id)}
+    assert login_as("kaa").get("/inkorg/999999").status_code == 404
+
+
+# --- administration -------------------------------------------------------------------------
+
+
+def test_admin_adds_and_edits_a_school_unit_of_another_huvudman(login_as, schools, db_session):
+    admin = login_as("admin")
+    assert admin.get("/admin/skolenheter").status_code == 200
+    response = admin.post_form(
+        "/admin/skolenheter/ny",
+        {
+            "code": "90000003",
+            "name": "Påhittade Tekniska",
+            "huvudman": "Påhittad Utbildning AB",
+            "municipality_code": "0180",
+            "directory_group": "cn=skola-90000003,ou=grupper,dc=kommun,dc=se",
+            "contact_name": "Rektor Exempel",
+            "contact_email": "rektor@example.se",
+            "active": "y",
+        },
+    )
+    assert response.status_code == 303
+    unit = db_session.exec(select(SchoolUnit).where(SchoolUnit.code == "90000003")).one()
+    assert (unit.huvudman, unit.own_huvudman, unit.municipality_code) == (
+        "Påhittad Utbildning AB",
+        False,
+        "0180",
+    )
+    clash = admin.post_form(
+        f"/admin/skolenheter/{unit.id}", {"code": "90000001", "name": "X", "huvudman": "Y"}
+    )
+    assert clash.status_code == 400
+    assert "Koden används redan." in clash.get_data(as_text=True)
+    assert login_as("kaa").get("/admin/skolenheter").status_code == 403
+
+
+def test_admin_changes_a_help_text_without_a_deploy(login_as, schools, db_session):
+    admin = login_as("admin")
+    assert admin.get("/admin/hjalptexter").status_code == 200
+    admin.post_form(
+        "/admin/hjalptexter/spara",
+        {"form": "studieavbrott", "field_name": "dropout_date", "text": "Sista skoldagen."},
+    )
+    page = login_as("skola").get("/skola/anmalan/studieavbrott").get_data(as_text=True)
+    assert "Sista skoldagen." in page
+    admin.post_form(
+        "/admin/hjalptexter/spara",
+        {"form": "studieavbrott", "field_name": "dropout_date", "text": ""},
+    )
+    db_session.expire_all()
+    assert db_session.exec(select(FormHelpText)).all() == []
+    unknown = admin.post_form(
+        "/admin/hjalptexter/spara", {"form": "studieavbrott", "field_name": "x", "text": "y"}
+    )
+    assert unknown.status_code == 404
