@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "94c9555dd889"
-down_revision: str | None = "32ef38148e95"
+down_revision: str | None = "f81626f556dd"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
