@@ -9,6 +9,7 @@ from kaa_web.models.documents import (
     GeneratedDocumentYouth,
     Letterhead,
 )
+from kaa_web.models.mailout import MailoutJob
 from kaa_web.models.register import (
     ContactAttempt,
     District,
@@ -32,6 +33,7 @@ __all__ = [
     "ImportBatch",
     "Letterhead",
     "LoginFailure",
+    "MailoutJob",
     "SavedView",
     "SchoolUnit",
     "StaffUser",
