@@ -393,7 +393,6 @@ def _store(db, actor, kind, version, content, count, youth_ids, file_name) -> Ge
             object_id=document.id,
             youth_id=youth_id,
         )
-    db.commit()
     return document
 
 

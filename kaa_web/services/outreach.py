@@ -245,6 +245,64 @@ def mark_letters_sent(db: Session, *, actor: Actor, youth_ids: list[int], on: da
     return recorded
 
 
+def record_letters_sent(
+    db: Session, *, actor: Actor, people: list[Youth], on: date, today: date | None = None
+) -> list[ContactAttempt]:
+    """Record "brev skickat" (each person's due letter kind) for many people at once.
+
+    The batch path of record_contact for a mail-out: the people's contacts are loaded in one
+    query per thousand and their next steps computed in memory, never a query per person.
+    People who already have a letter recorded on `on` are skipped (a second click records
+    nothing). The caller commits, together with the documents sent.
+    """
+    today = today or local_today()
+    if on > today:
+        raise Invalid("Datumet kan inte ligga i framtiden.")
+    history: dict[int, list[ContactAttempt]] = {p.id: [] for p in people}
+    ids = list(history)
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        for contact in db.exec(select(ContactAttempt).where(ContactAttempt.youth_id.in_(chunk))):
+            history[contact.youth_id].append(contact)
+    made: list[tuple[Youth, ContactAttempt]] = []
+    for youth in people:
+        sent_today = any(c.on == on and c.kind in LETTER_KINDS for c in history[youth.id])
+        if sent_today or youth.next_step not in LETTER_KINDS or youth.next_step == "besoksvykort":
+            continue
+        facts = ladder.PersonFacts(youth.birth_date, youth.registered_on)
+        contact = ContactAttempt(
+            youth_id=youth.id,
+            kind=youth.next_step,
+            on=on,
+            to_guardians=ladder.letter_to_guardians(facts, on),
+            staff_id=actor.staff_id,
+        )
+        made.append((youth, contact))
+    db.add_all([contact for _, contact in made])
+    db.flush()
+    for youth, contact in made:
+        _update_latest(youth, contact)
+        step = compute_next_step(youth, [*history[youth.id], contact], today)
+        youth.next_step = step.kind if step else None
+        youth.next_step_due = step.due if step else None
+        audit.record(
+            db,
+            actor,
+            "create",
+            object_type="contact_attempt",
+            object_id=contact.id,
+            youth_id=youth.id,
+        )
+    db.add_all([youth for youth, _ in made])
+    return [contact for _, contact in made]
+
+
+def due_letter_ids(db: Session, *, actor: Actor, scope: str, today: date) -> list[int]:
+    """Every letter due in a worklist view, not only the rows shown (a mail-out's "select all")."""
+    where = [*_worklist_conditions(actor, scope, today), Youth.next_step.in_(LETTER_KINDS)]
+    return list(db.exec(select(Youth.id).where(*where).order_by(Youth.next_step_due, Youth.id)))
+
+
 # --- the worklist -----------------------------------------------------------------------------
 
 
@@ -269,8 +327,7 @@ class WorkGroup:
     total: int
 
 
-def worklist(db: Session, *, actor: Actor, scope: str, today: date) -> list[WorkGroup]:
-    """What is due: overdue, today and the next 14 days, grouped by step (bounded queries)."""
+def _worklist_conditions(actor: Actor, scope: str, today: date) -> list:
     conditions = [
         youth_visibility(actor),
         Youth.status == "aktiv",
@@ -280,6 +337,12 @@ def worklist(db: Session, *, actor: Actor, scope: str, today: date) -> list[Work
         conditions.append(Youth.officer_id == actor.staff_id)
     elif scope == "ofordelade":
         conditions.append(Youth.officer_id.is_(None))
+    return conditions
+
+
+def worklist(db: Session, *, actor: Actor, scope: str, today: date) -> list[WorkGroup]:
+    """What is due: overdue, today and the next 14 days, grouped by step (bounded queries)."""
+    conditions = _worklist_conditions(actor, scope, today)
     groups = []
     for key, title, steps in WORKLIST_GROUPS:
         where = [*conditions, Youth.next_step.in_(steps)]
