@@ -224,7 +224,7 @@ def preview_mailout(db: Session, *, actor: Actor, youth_ids: list[int], on: date
 class MailoutResult:
     documents: list[GeneratedDocument]
     protected: list[Person]
-    contacts: list[ContactAttempt]
+    contacts: list[outreach.SentLetter]
     letter_count: int
 
 
@@ -423,15 +423,13 @@ def _store_pdf(db: Session, actor: Actor, docx: GeneratedDocument, content: byte
     db.add(pdf)
     db.flush()
     db.add_all([GeneratedDocumentYouth(document_id=pdf.id, youth_id=y) for y in youth_ids])
-    for youth_id in youth_ids:
-        audit.record(
-            db,
-            actor,
-            "document_generated",
-            object_type="generated_document",
-            object_id=pdf.id,
-            youth_id=youth_id,
-        )
+    audit.record_many(
+        db,
+        actor,
+        "document_generated",
+        object_type="generated_document",
+        items=[(pdf.id, youth_id) for youth_id in youth_ids],
+    )
     return pdf.id
 
 
