@@ -502,6 +502,22 @@ def _filter_conditions(f: ListFilter, actor: Actor, today: date) -> list:
     return conditions
 
 
+def filtered_ids(
+    db: Session,
+    *,
+    actor: Actor,
+    filters: ListFilter,
+    next_steps: tuple[str, ...] = (),
+    limit: int = 10_000,
+) -> list[int]:
+    """The ids the list's filters select (never the search text), e.g. for a mail-out."""
+    conditions = _filter_conditions(filters, actor, local_today())
+    if next_steps:
+        conditions.append(Youth.next_step.in_(next_steps))
+    query = select(Youth.id).where(*conditions).order_by(Youth.next_step_due, Youth.id)
+    return list(db.exec(query.limit(limit)))
+
+
 def list_youth(db: Session, *, actor: Actor, filters: ListFilter, page: int = 1) -> ListPage:
     """One page of the register: one query for the rows, one bounded count; the search is logged."""
     today = local_today()

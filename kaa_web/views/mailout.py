@@ -9,10 +9,11 @@ from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from kaa_web.db import engine, get_db
 from kaa_web.forms.mailout import StartMailoutForm
+from kaa_web.forms.register import ListFilterForm
 from kaa_web.htmx import redirect, render
 from kaa_web.models.base import local_today
 from kaa_web.permissions import current_actor, require
-from kaa_web.services import mailout, outreach
+from kaa_web.services import mailout, outreach, register
 from kaa_web.services.errors import NotFound
 
 bp = Blueprint("mailout", __name__, url_prefix="/utskick")
@@ -20,8 +21,31 @@ bp = Blueprint("mailout", __name__, url_prefix="/utskick")
 SHOWN_RECIPIENTS = 200
 
 
+def _register_filter() -> register.ListFilter:
+    """The register list's filters as its page posts them (invalid values are left out)."""
+    db = get_db()
+    form = ListFilterForm(request.form)
+    form.set_choices(register.districts(db), register.officers(db))
+    form.validate()
+    values = {
+        name: getattr(form, name).data
+        for name in ("status", "district_id", "reason", "officer", "due", "step")
+        if not getattr(form, name).errors and getattr(form, name).data not in (None, "")
+    }
+    return register.ListFilter(**values)
+
+
 def _selection() -> list[int]:
-    """The checked rows, or every letter due in the worklist view when "select all" is ticked."""
+    """The checked rows, every letter due in the worklist view ("select all"), or the letters
+    due among the people a register filter selects."""
+    if request.form.get("urval") == "register":
+        return register.filtered_ids(
+            get_db(),
+            actor=current_actor(),
+            filters=_register_filter(),
+            next_steps=outreach.LETTER_KINDS,
+            limit=mailout.MAX_PEOPLE,
+        )
     if request.form.get("alla") == "ja":
         return outreach.due_letter_ids(
             get_db(),

@@ -133,3 +133,16 @@ def test_a_start_without_a_selection_shows_a_swedish_error(login_as, staff):
     response = login_as("kaa").post_form("/utskick/", {"token": "x", "youth_ids": ""})
     assert response.status_code == 400
     assert "Det finns fel i formuläret" in response.get_data(as_text=True)
+
+
+def test_a_register_filter_selects_the_letters_due_among_the_people_it_lists(
+    login_as, due, make_youth, staff
+):
+    make_youth("Annans", "Brevsson", registered_on=local_today() - timedelta(days=40))
+    kaa = login_as("kaa")
+    assert "Förhandsgranska utskick av brev och kort i urvalet" in kaa.get(
+        "/ungdomar/?officer=mig"
+    ).get_data(as_text=True)
+    page = kaa.post_form("/utskick/forhandsgranska", {"urval": "register", "officer": "mig"})
+    text = page.get_data(as_text=True)
+    assert "Alva Brevsson" in text and "Bruno Brevsson" in text and "Annans" not in text
