@@ -253,3 +253,28 @@ def test_a_mail_out_of_someone_the_actor_cannot_see_is_refused(db_session, kaa, 
             db_session, actor=kaa, youth_ids=[person.id, person.id + 999], on=local_today()
         )
     assert db_session.exec(select(MailoutJob)).all() == []
+
+
+def test_a_pdf_copy_of_each_file_is_made_after_the_letters_are_recorded(
+    db_session, kaa, make_youth
+):
+    person = make_youth("Pdf", "Persson", birth_date=years_ago(19))
+    job, _ = mailout.start_mailout(
+        db_session,
+        actor=kaa,
+        token=uuid.uuid4().hex,
+        youth_ids=[person.id],
+        on=local_today(),
+        make_pdf=True,
+    )
+    mailout.run_mailout_job(db_session.get_bind(), actor=kaa, job_id=job.id)
+    db_session.expire_all()
+
+    view = mailout.get_mailout_job(db_session, actor=kaa, job_id=job.id)
+    assert view.job.status == "done" and view.job.error == ""
+    assert [(d.type_name, d.is_pdf) for d in view.documents] == [
+        ("Brev till ungdom", False),
+        ("Brev till ungdom", True),
+    ]
+    pdf = db_session.get(GeneratedDocument, view.documents[1].id)
+    assert pdf.content.startswith(b"%PDF") and pdf.content_type == "application/pdf"

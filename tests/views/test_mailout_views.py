@@ -146,3 +146,10 @@ def test_a_register_filter_selects_the_letters_due_among_the_people_it_lists(
     page = kaa.post_form("/utskick/forhandsgranska", {"urval": "register", "officer": "mig"})
     text = page.get_data(as_text=True)
     assert "Alva Brevsson" in text and "Bruno Brevsson" in text and "Annans" not in text
+
+
+def test_the_preview_says_so_when_pdf_cannot_be_made(login_as, due, monkeypatch):
+    monkeypatch.setattr(mailout, "pdf_available", lambda: False)
+    page = login_as("kaa").post_form("/utskick/forhandsgranska", {"youth_ids": str(due[0].id)})
+    text = page.get_data(as_text=True)
+    assert "LibreOffice är inte installerat" in text and 'name="pdf"' not in text
