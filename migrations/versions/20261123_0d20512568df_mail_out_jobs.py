@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = "0d20512568df"
 down_revision: str | None = "06fa2406bef0"
 branch_labels: str | Sequence[str] | None = None
