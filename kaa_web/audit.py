@@ -82,4 +82,4 @@ def record_many(
         for object_id, youth_id in items
     ]
     if rows:
-        db.execute(sa.insert(AuditEvent.__table__), rows)
+        db.exec(sa.insert(AuditEvent.__table__), params=rows)

@@ -374,9 +374,9 @@ def _store(db, actor, kind, version, content, count, youth_ids, file_name) -> Ge
     db.add(document)
     db.flush()
     if youth:
-        db.execute(
+        db.exec(
             sa.insert(GeneratedDocumentYouth.__table__),
-            [{"document_id": document.id, "youth_id": youth_id} for youth_id in youth],
+            params=[{"document_id": document.id, "youth_id": youth_id} for youth_id in youth],
         )
         timeline.add_entries(
             db,

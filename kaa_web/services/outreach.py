@@ -304,16 +304,16 @@ def record_letters_sent(
     if not rows:
         return []
     table = ContactAttempt.__table__
-    ids = db.execute(
-        sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+    ids = db.exec(
+        sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), params=rows
     ).scalars()
     contacts = [
         SentLetter(i, row["youth_id"], row["kind"], on, row["to_guardians"])
         for i, row in zip(ids, rows, strict=True)
     ]
-    db.execute(
+    db.exec(
         sa.update(Youth.__table__).where(Youth.__table__.c.id == sa.bindparam("b_id")),
-        [
+        params=[
             _after_letter(youth, contact, history[youth.id], today)
             for youth, contact in zip(due, contacts, strict=True)
         ],

@@ -60,4 +60,4 @@ def add_entries(
         for youth_id in youth_ids
     ]
     if rows:
-        db.execute(sa.insert(TimelineEntry.__table__), rows)
+        db.exec(sa.insert(TimelineEntry.__table__), params=rows)
