@@ -278,3 +278,36 @@ def test_a_pdf_copy_of_each_file_is_made_after_the_letters_are_recorded(
     ]
     pdf = db_session.get(GeneratedDocument, view.documents[1].id)
     assert pdf.content.startswith(b"%PDF") and pdf.content_type == "application/pdf"
+
+
+def test_recording_letters_in_bulk_leaves_each_person_as_recording_one_by_one_would(
+    db_session, kaa, make_youth
+):
+    from kaa_web.services import outreach
+
+    history = [("brev", local_today() - timedelta(days=40), None)]
+    one = make_youth("Ett", "Ensam", birth_date=years_ago(16), contacts=history)
+    bulk = make_youth("Två", "Ihop", birth_date=years_ago(16), contacts=history)
+    assert one.next_step == bulk.next_step == "vykort"
+
+    single = outreach.record_contact(
+        db_session,
+        actor=kaa,
+        youth=one,
+        data=outreach.ContactData(kind="vykort", on=local_today()),
+    )
+    (batch,) = outreach.record_letters_sent(db_session, actor=kaa, people=[bulk], on=local_today())
+    db_session.commit()
+    db_session.expire_all()
+
+    stored = db_session.get(ContactAttempt, batch.id)
+    assert (stored.kind, stored.to_guardians) == (single.kind, single.to_guardians)
+    one, bulk = db_session.get(Youth, one.id), db_session.get(Youth, bulk.id)
+    assert (bulk.next_step, bulk.next_step_due, bulk.last_contact_on) == (
+        one.next_step,
+        one.next_step_due,
+        one.last_contact_on,
+    )
+    assert (
+        outreach.record_letters_sent(db_session, actor=kaa, people=[bulk], on=local_today()) == []
+    )
