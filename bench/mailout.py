@@ -96,7 +96,7 @@ def fictitious_register(db_url: str, letters: list[dict]) -> tuple[Actor, list[i
         db.add(staff)
         for n, letter in enumerate(letters):
             first, last = letter["ungdom"]["fornamn"], letter["ungdom"]["efternamn"]
-            number = pnr.parse(pnr.make_valid(birth - timedelta(days=n % 300), 200 + n % 700))
+            number = pnr.parse(pnr.make_valid(birth - timedelta(days=n % 300), 200 + n // 300))
             address = letter["mottagare"]
             db.add(
                 Youth(
