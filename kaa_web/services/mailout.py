@@ -386,6 +386,16 @@ def _fail(db: Session, job_id: int, message: str) -> None:
     db.commit()
 
 
+def _give_up(db: Session, job: MailoutJob) -> None:
+    """A job its server stopped running: failed before its commit, or only its PDFs missing."""
+    if json.loads(job.document_ids):  # the letters and contacts were committed
+        job.status, job.phase, job.error, job.finished_at = "done", "", PDF_FAILED, utcnow()
+        db.add(job)
+        db.commit()
+    else:
+        _fail(db, job.id, STALE_MESSAGE)
+
+
 def _add_pdfs(db: Session, actor: Actor, job: MailoutJob, made: list[GeneratedDocument]) -> None:
     """PDF copies of the committed .docx files, after the fact: LibreOffice may be slow."""
     try:
@@ -488,7 +498,7 @@ def get_mailout_job(db: Session, *, actor: Actor, job_id: int) -> JobView:
     _require(actor)
     job = _owned(actor, db.get(MailoutJob, job_id))
     if job.status in ("queued", "running") and job.created_at < utcnow() - STALE_AFTER:
-        _fail(db, job.id, STALE_MESSAGE)
+        _give_up(db, job)
     if job.status != "done":
         return JobView(job, [], [])
     protected_ids = json.loads(job.protected_ids)

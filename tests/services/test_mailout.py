@@ -311,3 +311,21 @@ def test_recording_letters_in_bulk_leaves_each_person_as_recording_one_by_one_wo
     assert (
         outreach.record_letters_sent(db_session, actor=kaa, people=[bulk], on=local_today()) == []
     )
+
+
+def test_a_job_its_server_stopped_running_is_shown_as_failed_with_nothing_recorded(
+    db_session, kaa, make_youth
+):
+    person = make_youth("Vuxen", "Svensson", birth_date=years_ago(19))
+    job, _ = mailout.start_mailout(
+        db_session, actor=kaa, token="gammal", youth_ids=[person.id], on=local_today()
+    )
+    job.created_at = job.created_at - mailout.STALE_AFTER - timedelta(minutes=1)
+    db_session.add(job)
+    db_session.commit()
+
+    view = mailout.get_mailout_job(db_session, actor=kaa, job_id=job.id)
+
+    assert view.job.status == "failed" and "inget har registrerats" in view.job.error
+    mailout.run_mailout_job(db_session.get_bind(), actor=kaa, job_id=job.id)  # too late: no-op
+    assert db_session.exec(select(ContactAttempt)).all() == []
