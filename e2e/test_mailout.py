@@ -45,3 +45,6 @@ def test_officer_selects_due_letters_previews_starts_and_downloads_the_mail_out(
 
     page.goto(server_url + "/att-gora/?vy=alla")
     expect(page.get_by_label("Markera brev till Alva Öberg")).to_have_count(0)
+    page.get_by_role("link", name="Tidigare utskick").click()
+    expect(page.get_by_role("row", name="Klart")).to_have_count(1)
+    assert_accessible(page)

@@ -508,3 +508,34 @@ def get_mailout_job(db: Session, *, actor: Actor, job_id: int) -> JobView:
     audit.record(db, actor, "view", object_type="mailout_job", object_id=job.id)
     db.commit()
     return JobView(job, _job_documents(db, json.loads(job.document_ids)), protected)
+
+
+@dataclass(frozen=True)
+class JobSummary:
+    id: int
+    status_label: str
+    created_by: str
+    sending_date: date
+    person_count: int
+    letter_count: int
+    contact_count: int
+
+
+def list_mailout_jobs(db: Session, *, actor: Actor, limit: int = 50) -> list[JobSummary]:
+    """The latest mail-outs: the actor's own, or everyone's for a KAA officer (no names)."""
+    _require(actor)
+    query = select(
+        MailoutJob.id,
+        MailoutJob.status,
+        MailoutJob.created_by,
+        MailoutJob.sending_date,
+        MailoutJob.person_count,
+        MailoutJob.letter_count,
+        MailoutJob.contact_count,
+    ).order_by(MailoutJob.id.desc())
+    if not actor.has_role("kaa"):
+        query = query.where(MailoutJob.created_by == actor.username)
+    return [
+        JobSummary(r[0], MAILOUT_STATUSES[r[1]], r[2], r[3], r[4], r[5], r[6])
+        for r in db.exec(query.limit(limit))
+    ]

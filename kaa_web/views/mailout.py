@@ -112,6 +112,13 @@ def start():
     return redirect(url_for("mailout.job", job_id=job.id))
 
 
+@bp.get("/")
+@require("documents.generate")
+def index():
+    jobs = mailout.list_mailout_jobs(get_db(), actor=current_actor())
+    return render_template("mailout/index.html", jobs=jobs)
+
+
 @bp.get("/<int:job_id>")
 @require("documents.generate")
 def job(job_id: int):

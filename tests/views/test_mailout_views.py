@@ -116,8 +116,12 @@ def test_another_users_mail_out_is_not_found(login_as, due, db_session, staff):
     job, _ = mailout.start_mailout(
         db_session, actor=actor, token="t2", youth_ids=[due[0].id], on=local_today()
     )
-    assert login_as("arbetsmarknad").get(f"/utskick/{job.id}").status_code == 404
-    assert login_as("kaa").get(f"/utskick/{job.id + 1}").status_code == 404
+    other = login_as("arbetsmarknad")
+    assert other.get(f"/utskick/{job.id}").status_code == 404
+    assert f"Utskick {job.id}" not in other.get("/utskick/").get_data(as_text=True)
+    kaa = login_as("kaa")
+    assert kaa.get(f"/utskick/{job.id + 1}").status_code == 404
+    assert f"Utskick {job.id}" in kaa.get("/utskick/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("role", ["chef", "ifo", "skola", "admin"])
