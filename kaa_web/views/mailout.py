@@ -61,8 +61,9 @@ def _selection() -> list[int]:
 def preview():
     """Not a change: a POST only because a selection of thousands does not fit in a URL."""
     ids = _selection()
-    if not ids:
-        flash("Markera minst ett brev.", "error")
+    if not ids or len(ids) > mailout.MAX_PEOPLE:
+        message = "Markera minst ett brev." if not ids else "Högst 10 000 ungdomar per utskick."
+        flash(message, "error")
         return redirect(url_for("worklist.index", vy=request.form.get("vy", "mina")))
     try:
         result = mailout.preview_mailout(
