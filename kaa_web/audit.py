@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert
+from collections.abc import Iterable
+
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from kaa_web.db import separate_session
@@ -49,27 +51,35 @@ def record(
         db.add(event)
 
 
-def record_each(
-    db: Session, actor: Actor, action: str, *, object_type: str, youth_ids: list[int]
+def record_many(
+    db: Session,
+    actor: Actor,
+    action: str,
+    *,
+    object_type: str,
+    items: Iterable[tuple[object, int | None]],
 ) -> None:
-    """The same event for each of many young people (object = the person), in one insert."""
+    """Record one event per (object id, youth id) in the caller's transaction, in one statement.
+
+    For a mail-out, which logs thousands of people at once: the same rows record() would write.
+    """
     if action not in AUDIT_ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     now = utcnow()
     rows = [
-        dict(
-            at=now,
-            username=actor.username[:100],
-            role=actor.role_text[:200],
-            action=action,
-            object_type=object_type,
-            object_id=str(youth_id),
-            youth_id=youth_id,
-            client_address=actor.client_address[:64],
-            request_id=actor.request_id[:64],
-            outcome="ok",
-        )
-        for youth_id in youth_ids
+        {
+            "at": now,
+            "username": actor.username[:100],
+            "role": actor.role_text[:200],
+            "action": action,
+            "object_type": object_type,
+            "object_id": str(object_id)[:64],
+            "youth_id": youth_id,
+            "client_address": actor.client_address[:64],
+            "request_id": actor.request_id[:64],
+            "outcome": "ok",
+        }
+        for object_id, youth_id in items
     ]
-    for start in range(0, len(rows), 5000):
-        db.connection().execute(insert(AuditEvent), rows[start : start + 5000])
+    if rows:
+        db.exec(sa.insert(AuditEvent.__table__), params=rows)

@@ -49,7 +49,55 @@ def seed_demo(db: Session) -> None:
     seed_register(db)
     seed_school_reports(db)
     ensure_letterhead(db)
+    db.flush()
+    seed_mailout(db)
     db.commit()
+
+
+DEMO_MAILOUT_TOKEN = "demo-terminsstart"
+
+
+def seed_mailout(db: Session) -> None:
+    """A finished term-start mail-out by the demo KAA officer, protected identities included."""
+    import json
+
+    from kaa_web.models.base import local_today, utcnow
+    from kaa_web.models.mailout import MailoutJob
+    from kaa_web.models.register import Youth
+    from kaa_web.permissions import Actor
+    from kaa_web.services import mailout
+
+    if db.exec(select(MailoutJob).where(MailoutJob.token == DEMO_MAILOUT_TOKEN)).first():
+        return
+    officer = db.exec(select(StaffUser).where(StaffUser.username == "kaa")).first()
+    due = db.exec(
+        select(Youth.id)
+        .where(Youth.status == "aktiv", Youth.next_step.in_(("brev", "vykort", "brev_20")))
+        .order_by(Youth.protected_identity.desc(), Youth.next_step_due, Youth.id)
+        .limit(15)
+    ).all()
+    if officer is None or not due:
+        return
+    actor = Actor(staff_id=officer.id, username=officer.username, roles=frozenset({"kaa"}))
+    today = local_today()
+    result = mailout.generate_mailout(db, actor=actor, youth_ids=list(due), on=today)
+    db.add(
+        MailoutJob(
+            token=DEMO_MAILOUT_TOKEN,
+            status="done",
+            created_by=actor.username,
+            created_by_id=officer.id,
+            sending_date=today,
+            youth_ids=json.dumps(list(due)),
+            protected_ids=json.dumps([p.id for p in result.protected]),
+            document_ids=json.dumps([d.id for d in result.documents]),
+            person_count=len(due),
+            letter_count=result.letter_count,
+            contact_count=len(result.contacts),
+            started_at=utcnow(),
+            finished_at=utcnow(),
+        )
+    )
 
 
 DEMO_DISTRICTS = (

@@ -9,6 +9,7 @@ from kaa_web.models.documents import (
     GeneratedDocumentYouth,
     Letterhead,
 )
+from kaa_web.models.mailout import MailoutJob
 from kaa_web.models.register import (
     ContactAttempt,
     District,
@@ -41,6 +42,7 @@ __all__ = [
     "Letterhead",
     "ReportDraft",
     "LoginFailure",
+    "MailoutJob",
     "SavedView",
     "SchoolReport",
     "SchoolReportStudent",

@@ -373,27 +373,27 @@ def _store(db, actor, kind, version, content, count, youth_ids, file_name) -> Ge
     )
     db.add(document)
     db.flush()
-    for youth_id in youth or [None]:
-        if youth_id is not None:
-            db.add(GeneratedDocumentYouth(document_id=document.id, youth_id=youth_id))
-            timeline.add_entry(
-                db,
-                actor=actor,
-                youth_id=youth_id,
-                kind="dokument",
-                title=f"{kind.name} skapat",
-                ref_type="generated_document",
-                ref_id=document.id,
-            )
-        audit.record(
-            db,
-            actor,
-            "document_generated",
-            object_type="generated_document",
-            object_id=document.id,
-            youth_id=youth_id,
+    if youth:
+        db.exec(
+            sa.insert(GeneratedDocumentYouth.__table__),
+            params=[{"document_id": document.id, "youth_id": youth_id} for youth_id in youth],
         )
-    db.commit()
+        timeline.add_entries(
+            db,
+            actor=actor,
+            youth_ids=youth,
+            kind="dokument",
+            title=f"{kind.name} skapat",
+            ref_type="generated_document",
+            ref_id=document.id,
+        )
+    audit.record_many(
+        db,
+        actor,
+        "document_generated",
+        object_type="generated_document",
+        items=[(document.id, youth_id) for youth_id in youth or [None]],
+    )
     return document
 
 

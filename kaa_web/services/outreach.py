@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from kaa_web import audit
 from kaa_web.models.auth import StaffUser
-from kaa_web.models.base import local_today
+from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.register import (
     ACTIONS,
     CHANNELS,
@@ -245,6 +246,108 @@ def mark_letters_sent(db: Session, *, actor: Actor, youth_ids: list[int], on: da
     return recorded
 
 
+@dataclass(frozen=True)
+class SentLetter:
+    """A letter contact recorded in bulk (the fields the ladder reads, without an ORM object)."""
+
+    id: int
+    youth_id: int
+    kind: str
+    on: date
+    to_guardians: bool
+    outcome: str | None = None
+    occupation: str | None = None
+    study_end: date | None = None
+    planned_visit: date | None = None
+
+
+def record_letters_sent(
+    db: Session, *, actor: Actor, people: list[Youth], on: date, today: date | None = None
+) -> list[SentLetter]:
+    """Record "brev skickat" (each person's due letter kind) for many people at once.
+
+    The batch path of record_contact for a mail-out: the people's contacts are loaded in one
+    query per thousand and their next steps computed in memory, never a query per person.
+    People who already have a letter recorded on `on` are skipped (a second click records
+    nothing). The caller commits, together with the documents sent.
+    """
+    today = today or local_today()
+    if on > today:
+        raise Invalid("Datumet kan inte ligga i framtiden.")
+    history: dict[int, list[ContactAttempt]] = {p.id: [] for p in people}
+    ids = list(history)
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        for contact in db.exec(select(ContactAttempt).where(ContactAttempt.youth_id.in_(chunk))):
+            history[contact.youth_id].append(contact)
+    due = [
+        youth
+        for youth in people
+        if youth.next_step in LETTER_KINDS
+        and youth.next_step != "besoksvykort"  # needs a planned visit: one at a time
+        and not any(c.on == on and c.kind in LETTER_KINDS for c in history[youth.id])
+    ]
+    rows = [
+        {
+            "youth_id": youth.id,
+            "kind": youth.next_step,
+            "on": on,
+            "to_guardians": ladder.letter_to_guardians(
+                ladder.PersonFacts(youth.birth_date, youth.registered_on), on
+            ),
+            "note": "",
+            "staff_id": actor.staff_id,
+            "created_at": utcnow(),
+        }
+        for youth in due
+    ]
+    if not rows:
+        return []
+    table = ContactAttempt.__table__
+    ids = db.exec(
+        sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), params=rows
+    ).scalars()
+    contacts = [
+        SentLetter(i, row["youth_id"], row["kind"], on, row["to_guardians"])
+        for i, row in zip(ids, rows, strict=True)
+    ]
+    db.exec(
+        sa.update(Youth.__table__).where(Youth.__table__.c.id == sa.bindparam("b_id")),
+        params=[
+            _after_letter(youth, contact, history[youth.id], today)
+            for youth, contact in zip(due, contacts, strict=True)
+        ],
+    )
+    audit.record_many(
+        db,
+        actor,
+        "create",
+        object_type="contact_attempt",
+        items=[(c.id, c.youth_id) for c in contacts],
+    )
+    return contacts
+
+
+def _after_letter(youth: Youth, contact: SentLetter, history: list, today: date) -> dict:
+    """The person's new stored state after a letter (kept in step in the session, too)."""
+    step = compute_next_step(youth, [*history, contact], today)
+    values = {
+        "last_contact_on": max(youth.last_contact_on or date.min, contact.on),
+        "next_step": step.kind if step else None,
+        "next_step_due": step.due if step else None,
+        "updated_at": utcnow(),
+    }
+    for name, value in values.items():
+        set_committed_value(youth, name, value)
+    return {"b_id": youth.id, **values}
+
+
+def due_letter_ids(db: Session, *, actor: Actor, scope: str, today: date) -> list[int]:
+    """Every letter due in a worklist view, not only the rows shown (a mail-out's "select all")."""
+    where = [*_worklist_conditions(actor, scope, today), Youth.next_step.in_(LETTER_KINDS)]
+    return list(db.exec(select(Youth.id).where(*where).order_by(Youth.next_step_due, Youth.id)))
+
+
 # --- the worklist -----------------------------------------------------------------------------
 
 
@@ -269,8 +372,7 @@ class WorkGroup:
     total: int
 
 
-def worklist(db: Session, *, actor: Actor, scope: str, today: date) -> list[WorkGroup]:
-    """What is due: overdue, today and the next 14 days, grouped by step (bounded queries)."""
+def _worklist_conditions(actor: Actor, scope: str, today: date) -> list:
     conditions = [
         youth_visibility(actor),
         Youth.status == "aktiv",
@@ -280,6 +382,12 @@ def worklist(db: Session, *, actor: Actor, scope: str, today: date) -> list[Work
         conditions.append(Youth.officer_id == actor.staff_id)
     elif scope == "ofordelade":
         conditions.append(Youth.officer_id.is_(None))
+    return conditions
+
+
+def worklist(db: Session, *, actor: Actor, scope: str, today: date) -> list[WorkGroup]:
+    """What is due: overdue, today and the next 14 days, grouped by step (bounded queries)."""
+    conditions = _worklist_conditions(actor, scope, today)
     groups = []
     for key, title, steps in WORKLIST_GROUPS:
         where = [*conditions, Youth.next_step.in_(steps)]

@@ -522,6 +522,22 @@ def _filter_conditions(f: ListFilter, actor: Actor, today: date) -> list:
     return conditions
 
 
+def filtered_ids(
+    db: Session,
+    *,
+    actor: Actor,
+    filters: ListFilter,
+    next_steps: tuple[str, ...] = (),
+    limit: int = 10_000,
+) -> list[int]:
+    """The ids the list's filters select (never the search text), e.g. for a mail-out."""
+    conditions = _filter_conditions(filters, actor, local_today())
+    if next_steps:
+        conditions.append(Youth.next_step.in_(next_steps))
+    query = select(Youth.id).where(*conditions).order_by(Youth.next_step_due, Youth.id)
+    return list(db.exec(query.limit(limit)))
+
+
 def list_youth(db: Session, *, actor: Actor, filters: ListFilter, page: int = 1) -> ListPage:
     """One page of the register: one query for the rows, one bounded count; the search is logged."""
     today = local_today()
@@ -532,8 +548,9 @@ def list_youth(db: Session, *, actor: Actor, filters: ListFilter, page: int = 1)
         except pnr.InvalidPersonnummer as exc:
             return ListPage([], 1, False, 0, False, search_error=str(exc))
     # The list shows names: every viewing is logged, a search as such (its text never).
-    audit.record(db, actor, "search" if filters.search.strip() else "view",
-                 object_type="youth_list")
+    audit.record(
+        db, actor, "search" if filters.search.strip() else "view", object_type="youth_list"
+    )
     page = max(page, 1)
     query = (
         _with_names(

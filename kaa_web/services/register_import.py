@@ -279,7 +279,7 @@ def _insert_new(db: Session, actor: Actor, rows: list[ExtractRow], today: date) 
     ]
     for start in range(0, len(entries), 5000):
         db.connection().execute(sa.insert(TimelineEntry), entries[start : start + 5000])
-    audit.record_each(db, actor, "create", object_type="youth", youth_ids=ids)
+    audit.record_many(db, actor, "create", object_type="youth", items=((i, i) for i in ids))
 
 
 def _apply_rows(db: Session, actor: Actor, preview: Preview, today: date) -> None:
@@ -300,13 +300,8 @@ def _apply_rows(db: Session, actor: Actor, preview: Preview, today: date) -> Non
             kind="andrad",
             title=f"Uppgifter ändrade från registerutdrag: {labels}",
         )
-    audit.record_each(
-        db,
-        actor,
-        "update",
-        object_type="youth",
-        youth_ids=[youth.id for youth, _c, _r in preview.changed],
-    )
+    changed_ids = [youth.id for youth, _c, _r in preview.changed]
+    audit.record_many(db, actor, "update", object_type="youth", items=((i, i) for i in changed_ids))
     db.flush()
 
 

@@ -96,6 +96,8 @@ def _list_page(form, filters, search_form, page: int):
         step_labels=ladder.STEP_LABELS,
         assign_form=_assign_form(),
         can_write=actor.can("register.write"),
+        can_mailout=actor.can("documents.generate"),
+        can_export=actor.can("register.export"),
     )
     return render("register/index.html", "register/_results.html", **context)
 

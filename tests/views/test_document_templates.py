@@ -107,6 +107,7 @@ def test_a_good_upload_is_used_for_the_next_letter_and_an_admin_can_switch_back(
     letter = service.generate_document(
         db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context()
     )
+    db_session.commit()  # the service leaves committing to its caller
     assert "Kommunens egen version." in text_of(letter.content)
 
     response = admin.post_form("/admin/dokumentmallar/brev_ungdom/anvand-version", {"version": 0})
@@ -114,6 +115,7 @@ def test_a_good_upload_is_used_for_the_next_letter_and_an_admin_can_switch_back(
     letter = service.generate_document(
         db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context()
     )
+    db_session.commit()  # the service leaves committing to its caller
     assert "Kommunens egen version." not in text_of(letter.content)
     assert letter.template_version == 0
 
@@ -156,6 +158,7 @@ def test_the_letterhead_page_shows_the_default_then_saves_and_shows_up_in_a_lett
     letter = service.generate_document(
         db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context()
     )
+    db_session.commit()  # the service leaves committing to its caller
     text = text_of(letter.content)
     assert "Sjöstads kommun" in text and "KAA Sjöstad, 08-111 11 12" in text
     saved = db_session.get(Letterhead, 1)
@@ -187,6 +190,7 @@ def test_downloading_a_generated_document_returns_the_stored_file_and_is_logged(
     document = service.generate_document(
         db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context(), youth_id=y(314)
     )
+    db_session.commit()  # the service leaves committing to its caller
     client = login_as("arbetsmarknad")
     response = client.get(f"/dokument/{document.id}")
     assert response.status_code == 200
@@ -214,4 +218,5 @@ def test_roles_that_do_not_generate_documents_cannot_download_them(login_as, db_
     document = service.generate_document(
         db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context(), youth_id=y(1)
     )
+    db_session.commit()  # the service leaves committing to its caller
     assert login_as(role).get(f"/dokument/{document.id}").status_code == 403

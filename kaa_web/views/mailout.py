@@ -1,0 +1,130 @@
+"""The term-start mail-out (/utskick): preview the selection, start a job, follow its progress."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+from flask import Blueprint, abort, flash, render_template, request, url_for
+
+from kaa_web.db import engine, get_db
+from kaa_web.forms.mailout import StartMailoutForm
+from kaa_web.forms.register import ListFilterForm
+from kaa_web.htmx import redirect, render
+from kaa_web.models.base import local_today
+from kaa_web.permissions import current_actor, require
+from kaa_web.services import mailout, outreach, register
+from kaa_web.services.errors import NotFound
+
+bp = Blueprint("mailout", __name__, url_prefix="/utskick")
+
+SHOWN_RECIPIENTS = 200
+
+
+def _register_filter() -> register.ListFilter:
+    """The register list's filters as its page posts them (invalid values are left out)."""
+    db = get_db()
+    form = ListFilterForm(request.form)
+    form.set_choices(register.districts(db), register.officers(db))
+    form.validate()
+    values = {
+        name: getattr(form, name).data
+        for name in ("status", "district_id", "reason", "officer", "due", "step")
+        if not getattr(form, name).errors and getattr(form, name).data not in (None, "")
+    }
+    return register.ListFilter(**values)
+
+
+def _selection() -> list[int]:
+    """The checked rows, every letter due in the worklist view ("select all"), or the letters
+    due among the people a register filter selects."""
+    if request.form.get("urval") == "register":
+        return register.filtered_ids(
+            get_db(),
+            actor=current_actor(),
+            filters=_register_filter(),
+            next_steps=outreach.LETTER_KINDS,
+            limit=mailout.MAX_PEOPLE,
+        )
+    if request.form.get("alla") == "ja":
+        return outreach.due_letter_ids(
+            get_db(),
+            actor=current_actor(),
+            scope=request.form.get("vy", "mina"),
+            today=local_today(),
+        )
+    return [int(i) for i in request.form.getlist("youth_ids") if i.isdigit()]
+
+
+@bp.post("/forhandsgranska")
+@require("documents.generate")
+def preview():
+    """Not a change: a POST only because a selection of thousands does not fit in a URL."""
+    ids = _selection()
+    if not ids or len(ids) > mailout.MAX_PEOPLE:
+        message = "Markera minst ett brev." if not ids else "Högst 10 000 ungdomar per utskick."
+        flash(message, "error")
+        return redirect(url_for("worklist.index", vy=request.form.get("vy", "mina")))
+    try:
+        result = mailout.preview_mailout(
+            get_db(), actor=current_actor(), youth_ids=ids, on=local_today()
+        )
+    except NotFound:
+        abort(404)
+    form = StartMailoutForm(
+        formdata=None,
+        token=uuid.uuid4().hex,
+        youth_ids=",".join(map(str, ids)),
+    )
+    return render_template(
+        "mailout/preview.html",
+        preview=result,
+        form=form,
+        shown=SHOWN_RECIPIENTS,
+        pdf_available=mailout.pdf_available(),
+    )
+
+
+@bp.post("/")
+@require("documents.generate")
+def start():
+    form = StartMailoutForm()
+    if not form.validate_on_submit():
+        return render_template("mailout/invalid.html", form=form), 400
+    actor = current_actor()
+    try:
+        job, created = mailout.start_mailout(
+            get_db(),
+            actor=actor,
+            token=form.token.data,
+            youth_ids=form.selected_ids(),
+            on=local_today(),
+            make_pdf=form.pdf.data and mailout.pdf_available(),
+        )
+    except NotFound:
+        abort(404)
+    if created:
+        threading.Thread(
+            target=mailout.run_mailout_job,
+            kwargs={"engine": engine(), "actor": actor, "job_id": job.id},
+            name=f"mailout-{job.id}",
+            daemon=True,
+        ).start()
+    return redirect(url_for("mailout.job", job_id=job.id))
+
+
+@bp.get("/")
+@require("documents.generate")
+def index():
+    jobs = mailout.list_mailout_jobs(get_db(), actor=current_actor())
+    return render_template("mailout/index.html", jobs=jobs)
+
+
+@bp.get("/<int:job_id>")
+@require("documents.generate")
+def job(job_id: int):
+    try:
+        view = mailout.get_mailout_job(get_db(), actor=current_actor(), job_id=job_id)
+    except NotFound:
+        abort(404)
+    return render("mailout/job.html", "mailout/_status.html", view=view)
