@@ -270,3 +270,23 @@ class ImportForm(FlaskForm):
         name = (field.data.filename or "").lower() if field.data else ""
         if not re.search(r"\.(csv|txt)\Z", name):
             raise ValidationError("Filen ska vara en CSV-fil (.csv).")
+
+
+LETTER_CHOICES = {
+    "brev": "Brev om KAA (till vårdnadshavarna om under 18 år)",
+    "vykort": "Vykort",
+    "besoksvykort": "Besöksvykort / knackakort",
+    "brev_20": "Brev inför 20 år",
+}
+
+
+class LetterForm(FlaskForm):
+    step = SelectField("Dokument", choices=choices(LETTER_CHOICES.items(), blank="Välj"),
+                       validators=[DataRequired("Välj vilket dokument som ska skapas.")])
+    visit_on = _optional_date("Hembesök, datum (för besöksvykort)")
+    visit_time = StringField("Hembesök, tid (för besöksvykort)", validators=[
+        Optional(), Regexp(r"^([01]\d|2[0-3]):[0-5]\d\Z", message="Ange tiden som TT:MM.")])
+
+    def validate_visit_time(self, field):
+        if self.step.data == "besoksvykort" and not (field.data and self.visit_on.data):
+            raise ValidationError("Ett besöksvykort behöver datum och tid för hembesöket.")

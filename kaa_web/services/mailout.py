@@ -37,15 +37,17 @@ from kaa_web.rules import personnummer as pnr
 from kaa_web.services import documents as document_service
 from kaa_web.services import outreach
 from kaa_web.services.access import youth_visibility
-from kaa_web.services.errors import NotFound
+from kaa_web.services.errors import Invalid, NotFound
 
 log = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=15)
 MAX_PEOPLE = 10_000
 # The document type each due letter kind is printed with (to the young person / the guardians).
-YOUTH_TYPES = {"brev": "brev_ungdom", "vykort": "vykort", "brev_20": "brev_fore_20"}
-GUARDIAN_TYPES = {"brev": "brev_vardnadshavare", "vykort": "vykort", "brev_20": "brev_fore_20"}
+YOUTH_TYPES = {"brev": "brev_ungdom", "vykort": "vykort", "brev_20": "brev_fore_20",
+               "besoksvykort": "besoksvykort"}
+GUARDIAN_TYPES = {"brev": "brev_vardnadshavare", "vykort": "vykort", "brev_20": "brev_fore_20",
+                  "besoksvykort": "besoksvykort"}
 TYPE_ORDER = ("brev_ungdom", "brev_vardnadshavare", "vykort", "brev_fore_20")
 FAILED_MESSAGE = (
     "Utskicket kunde inte skapas, och inget har registrerats. Försök igen, och kontakta "
@@ -154,14 +156,18 @@ def _sent_on(db: Session, youth_ids: list[int], on: date) -> set[int]:
     return sent
 
 
-def _recipients(youth: Youth, guardians: list[Guardian], on: date) -> list[Recipient]:
+def _recipients(
+    youth: Youth, guardians: list[Guardian], on: date, step: str | None = None
+) -> list[Recipient]:
+    """The letters for a person's step (default: their due one): to them, or their guardians."""
+    step = step or youth.next_step
     person = _person(youth)
     facts = ladder.PersonFacts(youth.birth_date, youth.registered_on)
     if not ladder.letter_to_guardians(facts, on):
         return [
             Recipient(
                 person,
-                YOUTH_TYPES[youth.next_step],
+                YOUTH_TYPES[step],
                 youth.full_name,
                 youth.street_address,
                 youth.postal_code,
@@ -169,7 +175,7 @@ def _recipients(youth: Youth, guardians: list[Guardian], on: date) -> list[Recip
                 False,
             )
         ]
-    doc_type = GUARDIAN_TYPES[youth.next_step]
+    doc_type = GUARDIAN_TYPES[step]
     if not guardians:  # one letter to the young person's address, to whoever has custody
         return [
             Recipient(
@@ -287,6 +293,52 @@ def generate_mailout(
         db, actor=actor, people=[by_id[i] for i in preview.youth_ids], on=on, today=today
     )
     return MailoutResult(made, preview.protected, contacts, len(preview.recipients))
+
+
+# --- one person's letter ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Visit:
+    """The announced home visit a visit card (besöksvykort) names."""
+
+    on: date
+    time: str
+
+
+def generate_letter(
+    db: Session, *, actor: Actor, youth_id: int, step: str, on: date,
+    visit: Visit | None = None,
+) -> GeneratedDocument:
+    """One person's letter, postcard, visit card or letter before 20, printed and recorded.
+
+    To the guardians when under 18 (one letter each); never for a protected identity, whose
+    address must not be printed. Records the contact attempt; the caller commits.
+    """
+    _require(actor)
+    if step not in YOUTH_TYPES:
+        raise Invalid("Välj vilket brev som ska skapas.")
+    if step == "besoksvykort" and visit is None:
+        raise Invalid("Ange datum och tid för hembesöket.",
+                      field_errors={"visit_on": "Ange datum och tid för hembesöket."})
+    youth = _load_people(db, actor, [youth_id])[0]
+    if youth.protected_identity:
+        raise Invalid("Ungdomen har skyddade personuppgifter. Adressen får inte skrivas ut: "
+                      "skicka brevet manuellt enligt kommunens rutin.")
+    recipients = _recipients(youth, _guardians(db, [youth.id])[youth.id], on, step)
+    sender = _sender(db, actor)
+    contexts = [_context(r, youth, sender, on) for r in recipients]
+    if visit is not None:
+        for context in contexts:
+            context["besok"] = {"datum": visit.on, "tid": visit.time}
+    document = document_service.generate_batch(
+        db, actor=actor, doc_type=recipients[0].doc_type, contexts=contexts,
+        youth_ids=[youth.id] * len(contexts),
+    )
+    outreach.record_contact(db, actor=actor, youth=youth, data=outreach.ContactData(
+        kind=step, on=on, planned_visit=visit.on if visit else None,
+        planned_time=visit.time if visit else None))
+    return document
 
 
 # --- jobs ---------------------------------------------------------------------------------

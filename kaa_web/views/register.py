@@ -18,11 +18,13 @@ from flask import (
 
 from kaa_web.db import get_db
 from kaa_web.forms.register import (
+    LETTER_CHOICES,
     AssignForm,
     ContactForm,
     DeregisterForm,
     EditYouthForm,
     ImportForm,
+    LetterForm,
     ListFilterForm,
     SaveViewForm,
     SearchForm,
@@ -34,7 +36,7 @@ from kaa_web.models.register import District, Youth
 from kaa_web.permissions import current_actor, require
 from kaa_web.rules import outreach as ladder
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import outreach, register, register_import
+from kaa_web.services import mailout, outreach, register, register_import
 from kaa_web.services.access import can_see_address
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
 from kaa_web.views.auth import safe_next
@@ -207,7 +209,7 @@ def assign():
 # --- one person -------------------------------------------------------------------------------
 
 
-def _person_context(youth: Youth, deregister_form=None) -> dict:
+def _person_context(youth: Youth, deregister_form=None, letter_form=None) -> dict:
     db = get_db()
     actor = current_actor()
     officer = next((o for o in register.officers(db) if o.id == youth.officer_id), None)
@@ -224,6 +226,7 @@ def _person_context(youth: Youth, deregister_form=None) -> dict:
         can_documents=actor.can("documents.generate"),
         step_label=ladder.STEP_LABELS.get(youth.next_step or "", ""),
         deregister_form=deregister_form or DeregisterForm(),
+        letter_form=letter_form or LetterForm(formdata=None, step=_default_letter(youth)),
         assign_form=_assign_form(selected=youth.officer_id),
         today=local_today(),
     )
@@ -240,6 +243,10 @@ def person(youth_id: int):
 
 def _text(field) -> str:
     return (field.data or "").strip()
+
+
+def _default_letter(youth: Youth) -> str:
+    return youth.next_step if youth.next_step in LETTER_CHOICES else ""
 
 
 def _youth_data(form) -> register.YouthData:
@@ -406,6 +413,32 @@ def contact(youth_id: int):
             ladder.PersonFacts(youth.birth_date, youth.registered_on), local_today()
         ),
     ), status
+
+
+@bp.post("/<int:youth_id>/dokument")
+@require("documents.generate")
+def create_letter(youth_id: int):
+    """Print one person's letter, postcard, visit card or letter before 20 and record it."""
+    youth = _youth_or_404(youth_id, log=None)
+    form = LetterForm()
+    if form.validate():
+        visit = None
+        if form.step.data == "besoksvykort":
+            visit = mailout.Visit(form.visit_on.data, f"kl. {form.visit_time.data}")
+        try:
+            mailout.generate_letter(get_db(), actor=current_actor(), youth_id=youth_id,
+                                    step=form.step.data, on=local_today(), visit=visit)
+            get_db().commit()
+            flash("Dokumentet är skapat och kontakten registrerad. Det ligger överst i "
+                  "tidslinjen.", "success")
+            return redirect(url_for("register.person", youth_id=youth_id))
+        except NotFound:
+            abort(404)
+        except Invalid as error:
+            get_db().rollback()
+            form.step.errors = [*form.step.errors, *error.messages]
+    context = _person_context(youth, letter_form=form)
+    return render_template("register/person.html", **context), 400
 
 
 # --- import -----------------------------------------------------------------------------------
