@@ -84,9 +84,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from kaa_web.views import admin, auth, documents, main, register, worklist
+    from kaa_web.views import admin, auth, documents, main, plans, register, worklist
 
-    for module in (auth, main, admin, register, worklist, documents):
+    for module in (auth, main, admin, register, worklist, documents, plans):
         app.register_blueprint(module.bp)
 
 

@@ -189,6 +189,11 @@ class DeregisterForm(FlaskForm):
         choices=choices(DEREGISTRATION_REASONS.items(), blank="Välj orsak"),
         validators=[DataRequired("Välj orsak till avregistreringen.")],
     )
+    result = SelectField(
+        "Resultat: vad gör ungdomen nu?",
+        choices=choices(OCCUPATIONS.items(), blank="Välj resultat"),
+        validators=[DataRequired("Välj vad ungdomen gör när ärendet avslutas.")],
+    )
     on = DateField("Datum", validators=[Optional()], format="%Y-%m-%d")
 
 

@@ -9,6 +9,19 @@ from kaa_web.models.documents import (
     GeneratedDocumentYouth,
     Letterhead,
 )
+from kaa_web.models.plans import (
+    ConcernReport,
+    Consent,
+    DeclinedOffer,
+    Mapping,
+    MappingRevision,
+    Measure,
+    MonthlyReport,
+    Plan,
+    PlanMeasure,
+    PlanRevision,
+    Referral,
+)
 from kaa_web.models.register import (
     ContactAttempt,
     District,
@@ -22,6 +35,17 @@ from kaa_web.models.school_reports import SchoolUnit
 from kaa_web.models.tasks import Task
 
 __all__ = [
+    "ConcernReport",
+    "Consent",
+    "DeclinedOffer",
+    "Mapping",
+    "MappingRevision",
+    "Measure",
+    "MonthlyReport",
+    "Plan",
+    "PlanMeasure",
+    "PlanRevision",
+    "Referral",
     "ActiveDocumentTemplate",
     "AuditEvent",
     "ContactAttempt",

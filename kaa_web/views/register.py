@@ -34,7 +34,7 @@ from kaa_web.models.register import District, Youth
 from kaa_web.permissions import current_actor, require
 from kaa_web.rules import outreach as ladder
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import outreach, register, register_import
+from kaa_web.services import consents, outreach, register, register_import
 from kaa_web.services.access import can_see_address
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
 from kaa_web.views.auth import safe_next
@@ -222,6 +222,7 @@ def _person_context(youth: Youth, deregister_form=None) -> dict:
         deregister_form=deregister_form or DeregisterForm(),
         assign_form=_assign_form(),
         today=local_today(),
+        case=consents.person_summary(db, youth.id),
     )
 
 
@@ -349,6 +350,7 @@ def deregister(youth_id: int):
                 youth_id=youth_id,
                 reason=form.reason.data,
                 on=form.on.data,
+                result=form.result.data,
             )
             get_db().commit()
             flash("Ungdomen är avregistrerad.", "success")

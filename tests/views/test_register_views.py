@@ -227,7 +227,10 @@ def test_deregistering_shows_on_the_person_page(login_as, staff, make_youth, db_
     youth = make_youth()
     kaa = login_as("kaa")
     assert (
-        kaa.post_form(f"/ungdomar/{youth.id}/avregistrera", {"reason": "examen"}).status_code == 303
+        kaa.post_form(
+            f"/ungdomar/{youth.id}/avregistrera", {"reason": "examen", "result": "studier"}
+        ).status_code
+        == 303
     )
     assert "Avregistrerad" in kaa.get(f"/ungdomar/{youth.id}").get_data(as_text=True)
     db_session.expire_all()
