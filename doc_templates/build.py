@@ -401,9 +401,8 @@ def orosanmalan():
 def individuell_plan():
     """The individual plan: the seven points of förordning 2006:39 on one or two pages."""
     doc = new_document("Individuell plan")
-    section = doc.sections[0]
-    section.top_margin = Mm(32)  # no address window: the plan is handed over, not posted
     letterhead(doc)
+    address_block(doc)  # the plan is handed over or posted to the young person
     title = para(doc, "Individuell plan", bold=True, size=20, color=BLUE, after=2)
     title.paragraph_format.keep_with_next = True
     para(

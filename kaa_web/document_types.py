@@ -200,9 +200,7 @@ DOCUMENT_TYPES: dict[str, DocumentType] = {
             "Individuell plan",
             "Ungdomens individuella plan: mål, insatser med ansvar och datum, uppföljning.",
             "individuell_plan.docx",
-            LETTERHEAD
-            + SENDER
-            + YOUTH_NAME
+            LETTER
             + YOUTH_CONTACT
             + (
                 Variable(

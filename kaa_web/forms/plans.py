@@ -80,7 +80,7 @@ class MappingForm(FlaskForm):
     )
     agencies = CheckboxesField(
         "Kontakt med andra myndigheter (bara ja/nej, aldrig varför)",
-        choices=list(AGENCIES.items()),
+        choices=choices(AGENCIES.items()),
         validators=[Optional()],
     )
     version = HiddenField()
@@ -158,7 +158,9 @@ class ConsentForm(FlaskForm):
     )
     guardian_name = StringField("Vårdnadshavarens namn", validators=[Length(max=200)])
     parties = CheckboxesField(
-        "Uppgifter får lämnas till", choices=list(CONSENT_PARTIES.items()), validators=[Optional()]
+        "Uppgifter får lämnas till",
+        choices=choices(CONSENT_PARTIES.items()),
+        validators=[Optional()],
     )
     school_name = StringField("Skolans namn (om en skola)", validators=[Length(max=200)])
     purpose = TextAreaField(

@@ -274,18 +274,19 @@ def save_mapping(
     else:
         if version is not None and mapping.version != version:
             raise EditConflict(mapping)
+        current = mapping.version
         _copy_mapping(mapping, data)
         mapping.staff_id, mapping.updated_at = actor.staff_id, utcnow()
         db.flush()
         result = db.exec(
             sa.update(Mapping)
-            .where(Mapping.id == mapping.id, Mapping.version == mapping.version)
-            .values(version=mapping.version + 1)
+            .where(Mapping.id == mapping.id, Mapping.version == current)
+            .values(version=current + 1)
         )
         if result.rowcount != 1:
             db.rollback()
             raise EditConflict(get_mapping(db, youth.id))
-        mapping.version += 1
+        mapping.version = current + 1
         title, action = "Kartläggningen ändrad", "update"
     db.add(
         MappingRevision(
@@ -946,7 +947,14 @@ def plan_document_context(db: Session, *, actor: Actor, youth: Youth) -> dict:
                 "orsak": MEASURE_END_REASONS.get(m.end_reason or "", ""),
             }
         )
+    hidden = youth.protected_identity  # a protected address is never printed on documents
     return {
+        "mottagare": {
+            "namn": youth.full_name,
+            "utdelningsadress": "" if hidden else youth.street_address,
+            "postnummer": "" if hidden else youth.postal_code,
+            "postort": "" if hidden else youth.city,
+        },
         "handlaggare": _officer_context(db, actor),
         "ungdom": _youth_context(youth),
         "plan": {
