@@ -36,11 +36,11 @@ def test_officer_maps_plans_refers_and_downloads_the_plan(page, server_url, db):
     youth = _reached_person(db)
     login(page, server_url, "kaa")
     page.goto(f"{server_url}/ungdomar/{youth.id}")
-    expect(page.get_by_text("Gör kartläggning")).to_be_visible()
+    expect(page.locator("section[aria-labelledby=nasta-steg]")).to_contain_text("Gör kartläggning")
     assert_accessible(page)
 
-    # the mapping
-    page.get_by_role("link", name="Kartläggning", exact=True).first.click()
+    # the mapping, one click from the next step
+    page.get_by_role("link", name="Gör kartläggningen").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kartläggning")
     assert_accessible(page)
     page.get_by_label("Sysselsättning nu").select_option("ingen")
@@ -51,6 +51,8 @@ def test_officer_maps_plans_refers_and_downloads_the_plan(page, server_url, db):
     page.get_by_role("button", name="Spara kartläggningen").click()
     expect(page.get_by_text("Kartläggningen är sparad.")).to_be_visible()
     assert_accessible(page)
+    page.get_by_role("link", name="Tillbaka till Noa Exempelsson").click()
+    expect(page.locator("section[aria-labelledby=nasta-steg]")).to_contain_text("Följ upp")
 
     # the plan with two measures
     page.get_by_role("link", name="Individuell plan").click()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session, select
@@ -43,7 +43,6 @@ class ConsentData:
     guardian_name: str = ""
     school_name: str = ""
     expires_on: date | None = None
-    parties_extra: list[str] = field(default_factory=list)
 
 
 def is_active(consent: Consent, today: date) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -739,7 +739,7 @@ def make_referral(
         plan_measure_id=row.id,
         provider=provider[:200],
         sent_on=sent_on,
-        first_contact_due=sent_on + _days(days),
+        first_contact_due=sent_on + timedelta(days=days),
         monthly_reports=bool(measure and measure.monthly_reports),
         staff_id=actor.staff_id,
     )
@@ -789,12 +789,6 @@ def make_referral(
     referral.document_id = document.id
     db.add(referral)
     return referral
-
-
-def _days(n: int):
-    from datetime import timedelta
-
-    return timedelta(days=n)
 
 
 def _referral(db: Session, youth: Youth, referral_id: int) -> Referral:
