@@ -308,3 +308,15 @@ def test_the_plan_document_opens_and_contains_the_measures(db_session, kaa, make
     assert "Läsa in gymnasiet på Komvux & prova yrken." in text
     assert "Söka till Komvux" in cells and "MIA VärNa" in cells
     assert "Alva Öberg" in cells
+
+
+def test_the_demo_seeds_plans_referrals_and_consents_once(db_session, staff):
+    from kaa_web.demo_data import seed_demo
+    from kaa_web.models.plans import Consent, Mapping, Plan, Referral
+
+    seed_demo(db_session)
+    counts = [len(db_session.exec(select(t)).all()) for t in (Mapping, Plan, Referral, Consent)]
+    assert all(counts) and counts[1] == counts[2]
+    seed_demo(db_session)
+    again = [len(db_session.exec(select(t)).all()) for t in (Mapping, Plan, Referral, Consent)]
+    assert again == counts

@@ -263,3 +263,108 @@ def test_admin_manages_the_measures_catalogue(login_as, staff, db_session):
     assert "Sommarjobb" in admin.get("/admin/insatser").get_data(as_text=True)
     bad = admin.post_form("/admin/insatser", {"name": "", "category": ""})
     assert bad.status_code == 400 and "Det finns fel i formuläret" in bad.get_data(as_text=True)
+
+
+def test_an_orosanmalan_is_recorded_without_its_content_and_its_draft_opens(
+    login_as, staff, make_youth, db_session
+):
+    from kaa_web.models.plans import ConcernReport
+
+    youth = make_youth("Kim", "Exempel")
+    kaa = login_as("kaa")
+    form = {"on": local_today().isoformat(), "recipient": "Socialtjänsten, mottagningen"}
+    assert kaa.post_form(f"/ungdomar/{youth.id}/orosanmalan", form).status_code == 303
+    report = db_session.exec(select(ConcernReport)).one()
+    assert report.recipient == "Socialtjänsten, mottagningen"
+    assert set(ConcernReport.model_fields) == {
+        "id",
+        "youth_id",
+        "on",
+        "recipient",
+        "staff_id",
+        "contact_attempt_id",
+        "created_at",
+    }
+    draft = kaa.post_form(f"/ungdomar/{youth.id}/orosanmalan/utkast", form)
+    assert draft.status_code == 303
+    text = "\n".join(
+        c.text
+        for t in Document(io.BytesIO(kaa.get(draft.headers["Location"]).data)).tables
+        for r in t.rows
+        for c in r.cells
+    )
+    assert "Kim Exempel" in text
+    assert login_as("ifo").get(f"/ungdomar/{youth.id}").status_code == 200
+
+
+def test_an_officer_ends_a_measure_and_approves_a_monthly_report(
+    login_as, staff, make_youth, db_session
+):
+    from kaa_web.models.plans import MonthlyReport, Referral
+
+    plans.seed_measures(db_session)
+    db_session.commit()
+    mia = db_session.exec(select(plans.Measure).where(plans.Measure.name == "MIA VärNa")).one()
+    youth = make_youth()
+    kaa = login_as("kaa")
+    today = local_today().isoformat()
+    kaa.post_form(f"/ungdomar/{youth.id}/plan", {"goal": "Jobba.", "agreed_on": today})
+    kaa.post_form(
+        f"/ungdomar/{youth.id}/plan/insatser",
+        {"measure_id": str(mia.id), "responsible": "annan", "start_on": today, "agreed_on": today},
+    )
+    measure = db_session.exec(select(PlanMeasure)).one()
+    kaa.post_form(f"/ungdomar/{youth.id}/plan/insatser/{measure.id}/uppdrag", {"sent_on": today})
+    referral = db_session.exec(select(Referral)).one()
+    report = db_session.exec(select(MonthlyReport)).one()
+    assert (
+        kaa.post_form(
+            f"/ungdomar/{youth.id}/uppdrag/{referral.id}/forsta-kontakt", {"on": today}
+        ).status_code
+        == 303
+    )
+    assert (
+        kaa.post_form(
+            f"/ungdomar/{youth.id}/uppdrag/rapporter/{report.id}/godkann", {"on": today}
+        ).status_code
+        == 303
+    )
+    missing = kaa.post_form(
+        f"/ungdomar/{youth.id}/plan/insatser/{measure.id}/avsluta", {"ended_on": today}
+    )
+    assert missing.status_code == 400 and "Välj orsak" in missing.get_data(as_text=True)
+    ended = kaa.post_form(
+        f"/ungdomar/{youth.id}/plan/insatser/{measure.id}/avsluta",
+        {"ended_on": today, "reason": "genomford", "occupation_after": "arbete"},
+    )
+    assert ended.status_code == 303
+    page = kaa.get(f"/ungdomar/{youth.id}/plan").get_data(as_text=True)
+    assert "Genomförd enligt plan" in page and "godkänd" in page
+    db_session.expire_all()
+    assert db_session.get(PlanMeasure, measure.id).occupation_after == "arbete"
+    open_tasks = db_session.exec(select(Task).where(Task.done_at.is_(None))).all()
+    assert [t.kind for t in open_tasks] == []
+
+
+def test_another_youths_referral_is_404(login_as, staff, make_youth, db_session):
+    plans.seed_measures(db_session)
+    db_session.commit()
+    one, other = make_youth(), make_youth()
+    kaa = login_as("kaa")
+    today = local_today().isoformat()
+    kaa.post_form(f"/ungdomar/{one.id}/plan", {"goal": "Mål.", "agreed_on": today})
+    kaa.post_form(
+        f"/ungdomar/{one.id}/plan/insatser",
+        {
+            "title": "Praktik",
+            "responsible": "annan",
+            "responsible_actor": "Exempel AB",
+            "start_on": today,
+            "agreed_on": today,
+        },
+    )
+    measure = db_session.exec(select(PlanMeasure)).one()
+    response = kaa.post_form(
+        f"/ungdomar/{other.id}/plan/insatser/{measure.id}/uppdrag", {"sent_on": today}
+    )
+    assert response.status_code == 404
