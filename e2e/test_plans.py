@@ -101,3 +101,48 @@ def test_officer_maps_plans_refers_and_downloads_the_plan(page, server_url, db):
     assert "Söka till Komvux" in cells and "Hälsoträdgården" in cells
     assert "Börja på Komvux till hösten." in paragraphs
     assert_accessible(page)
+
+
+def test_officer_records_a_consent_and_sees_the_sip_suggestion(page, server_url, db):
+    youth = _reached_person(db)
+    officer = db.exec(select(StaffUser).where(StaffUser.username == "kaa")).one()
+    actor = Actor(staff_id=officer.id, username="kaa", roles=frozenset({"kaa"}))
+    plans.save_mapping(
+        db,
+        actor=actor,
+        youth=youth,
+        data=plans.MappingData(
+            on=local_today(),
+            occupation="ingen",
+            agencies=frozenset({"arbetsformedlingen", "forsakringskassan"}),
+        ),
+    )
+    db.commit()
+    login(page, server_url, "kaa", check_accessibility=False)
+    page.goto(f"{server_url}/ungdomar/{youth.id}/samtycken")
+    assert_accessible(page)
+    page.get_by_text("Registrera samtycke", exact=True).click()
+    page.get_by_label("Vem gav samtycket").select_option("ungdomen")
+    page.get_by_label("Socialtjänsten").check()
+    page.get_by_label("Syfte").fill("Samordna stödet inför studiestart.")
+    page.get_by_label("Form").select_option("skriftligt")
+    page.get_by_role("button", name="Registrera samtycket").click()
+    expect(page.get_by_text("Samtycket är registrerat.")).to_be_visible()
+    expect(page.get_by_text("Föreslå en SIP")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name=re.compile("Återkalla")).click()
+    expect(page.get_by_text("Samtycket är återkallat.")).to_be_visible()
+    expect(page.get_by_text("Föreslå en SIP")).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_admin_adds_a_measure_to_the_catalogue(page, server_url):
+    login(page, server_url, "admin", check_accessibility=False)
+    page.goto(server_url + "/admin/")
+    page.get_by_role("link", name="Insatser").click()
+    assert_accessible(page)
+    page.get_by_label("Namn", exact=True).fill("Sommarjobb för unga")
+    page.get_by_label("Kategori i statistiken").select_option("arbetsinriktad")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("cell", name="Sommarjobb för unga", exact=True)).to_be_visible()
+    assert_accessible(page)
