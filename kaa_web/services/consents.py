@@ -21,7 +21,7 @@ from kaa_web.models.plans import (
 from kaa_web.models.register import Youth
 from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import outreach, plans, timeline
+from kaa_web.services import documents, outreach, plans, timeline
 from kaa_web.services.errors import Invalid, NotFound
 
 # Which consent column covers which party.
@@ -283,8 +283,6 @@ def person_summary(db: Session, youth_id: int, today: date | None = None) -> Per
 
 def generate_concern_draft(db: Session, *, actor: Actor, youth: Youth, recipient: str):
     """The orosanmälan draft (the documents issue's type); the concern is written outside."""
-    from kaa_web.services import documents
-
     staff = db.get(StaffUser, actor.staff_id) if actor.staff_id else None
     address = youth.street_address if not youth.protected_identity else ""
     context = {

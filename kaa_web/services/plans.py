@@ -32,7 +32,7 @@ from kaa_web.models.register import OCCUPATIONS, STUDY_KINDS, Youth
 from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
 from kaa_web.rules.outreach import _add_months as add_months
-from kaa_web.services import outreach, tasks, timeline
+from kaa_web.services import documents, outreach, tasks, timeline
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
 
 # Examples from DOMAIN.md section 3 (Nacka): name, provider, min age, max age, category,
@@ -724,8 +724,6 @@ def make_referral(
     goal: str = "",
 ) -> Referral:
     """Send an uppdrag for a measure: the document, the first-contact deadline and report tasks."""
-    from kaa_web.services import documents
-
     row = _plan_measure(db, youth, plan_measure_id)
     if row.ended_on:
         raise Invalid("Insatsen är avslutad.")
@@ -964,8 +962,6 @@ def plan_document_context(db: Session, *, actor: Actor, youth: Youth) -> dict:
 
 def generate_plan_document(db: Session, *, actor: Actor, youth: Youth):
     """The current plan as a Word document, stored and linked to the young person."""
-    from kaa_web.services import documents
-
     context = plan_document_context(db, actor=actor, youth=youth)
     return documents.generate_document(
         db, actor=actor, doc_type="individuell_plan", context=context, youth_id=youth.id

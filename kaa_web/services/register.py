@@ -27,7 +27,7 @@ from kaa_web.models.register import (
 )
 from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import outreach, timeline
+from kaa_web.services import outreach, plans, timeline
 from kaa_web.services.access import youth_visibility
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
 
@@ -277,8 +277,6 @@ def deregister_youth(
 def _close(
     db: Session, actor: Actor, youth: Youth, reason: str, on: date, result: str | None = None
 ) -> None:
-    from kaa_web.services import plans
-
     result = result or youth.occupation
     plans.end_open_measures(db, actor=actor, youth=youth, on=on, occupation=result)
     youth.status = "avregistrerad"
