@@ -398,6 +398,113 @@ def orosanmalan():
     save(doc, "orosanmalan.docx")
 
 
+def individuell_plan():
+    """The individual plan: the seven points of förordning 2006:39 on one or two pages."""
+    doc = new_document("Individuell plan")
+    letterhead(doc)
+    address_block(doc)  # the plan is handed over or posted to the young person
+    title = para(doc, "Individuell plan", bold=True, size=20, color=BLUE, after=2)
+    title.paragraph_format.keep_with_next = True
+    para(
+        doc,
+        "Kommunala aktivitetsansvaret · revision {{ plan.revision }}, "
+        "överenskommen {{ plan.overenskommen }}",
+        size=10,
+        color=GREY,
+        after=10,
+    )
+    plan_facts(
+        doc,
+        [
+            ("Ungdom", "{{ ungdom.fornamn }} {{ ungdom.efternamn }}"),
+            ("Personnummer", "{{ ungdom.personnummer }}"),
+            ("Telefon / e-post", "{{ ungdom.telefon }} / {{ ungdom.epost }}"),
+            ("Handläggare", "{{ handlaggare.namn }}, KAA, {{ kommun.namn }}"),
+        ],
+    )
+    heading(doc, "1. Planering och mål", size=12)
+    para(doc, "{{ plan.mal }}", after=8)
+    heading(doc, "2–6. Insatser", size=12)
+    para(
+        doc,
+        "Vem som ansvarar (ungdomen, kommunen eller en annan aktör), när insatsen börjar och "
+        "slutar, och varför en avslutad insats avslutades.",
+        size=9,
+        color=GREY,
+    )
+    widths = (52, 46, 21, 21, 28)
+    t = table(doc, widths, rows=3)
+    t.style = doc.styles["Table Grid"]
+    grid(t, widths)
+    head = ("Insats", "Ansvarig", "Start", "Slut", "Avslutad / orsak")
+    for cell, text in zip(t.rows[0].cells, head, strict=True):
+        fill(cell, (text,), bold=True, size=9.5, color=RGBColor(0xFF, 0xFF, 0xFF))
+        shade(cell, "005293")
+    fill(t.rows[1].cells[0], ("{%tr for m in plan.insatser %}",), size=1)
+    values = (
+        "{{ m.namn }}",
+        "{{ m.ansvarig }}",
+        "{{ m.start }}",
+        "{{ m.slut }}",
+        "{% if m.avslutad %}{{ m.avslutad }}: {{ m.orsak }}{% else %}Pågår{% endif %}",
+    )
+    rows = list(t.rows)
+    for cell, text in zip(rows[2].cells, values, strict=True):
+        fill(cell, (text,), size=9.5)
+    end = t.add_row()
+    fill(end.cells[0], ("{%tr endfor %}",), size=1)
+    para(doc, "", after=4)
+    heading(doc, "7. Uppföljning och utvärdering", size=12)
+    plan_facts(
+        doc,
+        [
+            ("Uppföljning", "{{ plan.uppfoljning }}"),
+            ("Utvärdering", "{{ plan.utvardering }}"),
+        ],
+    )
+    para(
+        doc,
+        "Planen revideras när insatserna ändras. Deltagandet är frivilligt. Planen innehåller "
+        "bara de uppgifter som förordningen (2006:39) tillåter.",
+        size=8,
+        color=GREY,
+    )
+    t = table(doc, (84, 84))
+    row = t.rows[0]
+    row.height, row.height_rule = Mm(22), WD_ROW_HEIGHT_RULE.AT_LEAST
+    fill(row.cells[0], ("", "", "_______________________________", "Ungdom"), size=9)
+    fill(
+        row.cells[1], ("", "", "_______________________________", "{{ handlaggare.namn }}"), size=9
+    )
+    save(doc, "individuell_plan.docx")
+
+
+def grid(t, widths_mm) -> None:
+    """Column widths that LibreOffice honours too (it reads the grid, not the cell widths)."""
+    for column, width in zip(t.columns, widths_mm, strict=True):
+        column.width = Mm(width)
+
+
+def plan_facts(doc, rows) -> None:
+    t = table(doc, (40, 128), rows=len(rows))
+    t.style = doc.styles["Table Grid"]
+    grid(t, (40, 128))
+    for row, (label, value) in zip(t.rows, rows, strict=True):
+        fill(row.cells[0], (label,), bold=True, size=10)
+        shade(row.cells[0], "E8EEF5")
+        fill(row.cells[1], (value,), size=10)
+    para(doc, "", after=4)
+
+
+def shade(cell, color: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), color)
+    tc_pr.append(shading)
+
+
 # --- the cards ------------------------------------------------------------------------------
 
 
@@ -470,6 +577,7 @@ def main() -> None:
         kvitto_skolanmalan,
         uppdrag,
         orosanmalan,
+        individuell_plan,
     ):
         build()
 

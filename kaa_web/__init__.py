@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
         inbox,
         mailout,
         main,
+        plans,
         register,
         school_admin,
         school_reports,
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
         school_reports,
         inbox,
         school_admin,
+        plans,
     ):
         app.register_blueprint(module.bp)
 

@@ -195,6 +195,49 @@ DOCUMENT_TYPES: dict[str, DocumentType] = {
             + YOUTH_CONTACT
             + YOUTH_ADDRESS,
         ),
+        DocumentType(
+            "individuell_plan",
+            "Individuell plan",
+            "Ungdomens individuella plan: mål, insatser med ansvar och datum, uppföljning.",
+            "individuell_plan.docx",
+            LETTER
+            + YOUTH_CONTACT
+            + (
+                Variable(
+                    "plan.mal",
+                    "Planeringen och målet med insatserna",
+                    "Börja studera på Komvux till hösten och prova ett yrke under våren.",
+                ),
+                Variable("plan.overenskommen", "Datum då planen kom överens", date(2026, 11, 23)),
+                Variable("plan.revision", "Planens revision (nummer)", 2),
+                Variable("plan.uppfoljning", "Datum för uppföljning", date(2027, 1, 15)),
+                Variable("plan.utvardering", "Datum för utvärdering", date(2027, 5, 31)),
+                Variable(
+                    "plan.insatser",
+                    "Insatserna: namn, ansvarig, start, slut, avslutad och orsak",
+                    [
+                        {
+                            "namn": "Studieförberedande praktik",
+                            "insats_i_katalogen": "Studieförberedande praktik",
+                            "ansvarig": "Annan aktör (Kommunens arbetsmarknadsenhet)",
+                            "start": date(2026, 12, 1),
+                            "slut": date(2027, 5, 31),
+                            "avslutad": None,
+                            "orsak": "",
+                        },
+                        {
+                            "namn": "Söka till Komvux",
+                            "insats_i_katalogen": "",
+                            "ansvarig": "Ungdomen",
+                            "start": date(2026, 12, 1),
+                            "slut": date(2027, 3, 15),
+                            "avslutad": None,
+                            "orsak": "",
+                        },
+                    ],
+                ),
+            ),
+        ),
     )
 }
 

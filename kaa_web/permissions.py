@@ -36,6 +36,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "meetings.use": frozenset({"kaa", "arbetsmarknad", "ifo", "chef", "admin"}),
     "meetings.manage": frozenset({"kaa", "chef", "admin"}),
     "statistics.read": frozenset({"kaa", "chef"}),
+    "plans.write": frozenset({"kaa", "arbetsmarknad"}),
+    "measures.manage": frozenset({"admin"}),
 }
 
 # Endpoints anyone may reach without logging in. Everything else needs @require.

@@ -189,6 +189,11 @@ class DeregisterForm(FlaskForm):
         choices=choices(DEREGISTRATION_REASONS.items(), blank="Välj orsak"),
         validators=[DataRequired("Välj orsak till avregistreringen.")],
     )
+    result = SelectField(
+        "Resultat: vad gör ungdomen nu?",
+        choices=choices(OCCUPATIONS.items(), blank="Välj resultat"),
+        validators=[DataRequired("Välj vad ungdomen gör när ärendet avslutas.")],
+    )
     on = DateField("Datum", validators=[Optional()], format="%Y-%m-%d")
 
 
@@ -281,11 +286,19 @@ LETTER_CHOICES = {
 
 
 class LetterForm(FlaskForm):
-    step = SelectField("Dokument", choices=choices(LETTER_CHOICES.items(), blank="Välj"),
-                       validators=[DataRequired("Välj vilket dokument som ska skapas.")])
+    step = SelectField(
+        "Dokument",
+        choices=choices(LETTER_CHOICES.items(), blank="Välj"),
+        validators=[DataRequired("Välj vilket dokument som ska skapas.")],
+    )
     visit_on = _optional_date("Hembesök, datum (för besöksvykort)")
-    visit_time = StringField("Hembesök, tid (för besöksvykort)", validators=[
-        Optional(), Regexp(r"^([01]\d|2[0-3]):[0-5]\d\Z", message="Ange tiden som TT:MM.")])
+    visit_time = StringField(
+        "Hembesök, tid (för besöksvykort)",
+        validators=[
+            Optional(),
+            Regexp(r"^([01]\d|2[0-3]):[0-5]\d\Z", message="Ange tiden som TT:MM."),
+        ],
+    )
 
     def validate_visit_time(self, field):
         if self.step.data == "besoksvykort" and not (field.data and self.visit_on.data):

@@ -119,6 +119,7 @@ class Youth(SQLModel, table=True):
     registered_on: date
     deregistered_on: date | None = None
     deregistration_reason: str | None = Field(default=None, max_length=30)
+    deregistration_result: str | None = Field(default=None, max_length=20)  # OCCUPATIONS
     occupation: str = Field(default="okand", max_length=20)
     study_kind: str | None = Field(default=None, max_length=20)
     last_contact_on: date | None = None

@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from sqlmodel import select
 
+from kaa_web.models.base import local_today
+from kaa_web.models.plans import Consent
 from kaa_web.models.register import ContactAttempt, Youth
 from kaa_web.permissions import Actor
 
 
-def youth_visibility(actor: Actor):
+def active_social_consent(today: date):
+    """A SQL condition on Consent: covers social services and is in force on `today`."""
+    return sa.and_(
+        Consent.social_services,
+        Consent.given_on <= today,
+        Consent.withdrawn_on.is_(None),
+        sa.or_(Consent.expires_on.is_(None), Consent.expires_on >= today),
+    )
+
+
+def youth_visibility(actor: Actor, today: date | None = None):
     """A SQL condition on Youth: the rows this actor may see at all."""
     if actor.has_role("kaa", "arbetsmarknad", "chef"):
         return sa.true()
     if actor.has_role("ifo"):
-        # Social services see a person only through an orosanmälan (consent comes with plans).
+        # Social services see a person only through an orosanmälan or while a consent covering
+        # them is in force: checked on every request, so a withdrawal ends access at once.
         reported = select(ContactAttempt.youth_id).where(ContactAttempt.kind == "orosanmalan")
-        return Youth.id.in_(reported)
+        consented = select(Consent.youth_id).where(active_social_consent(today or local_today()))
+        return sa.or_(Youth.id.in_(reported), Youth.id.in_(consented))
     return sa.false()
 
 

@@ -44,10 +44,18 @@ log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=15)
 MAX_PEOPLE = 10_000
 # The document type each due letter kind is printed with (to the young person / the guardians).
-YOUTH_TYPES = {"brev": "brev_ungdom", "vykort": "vykort", "brev_20": "brev_fore_20",
-               "besoksvykort": "besoksvykort"}
-GUARDIAN_TYPES = {"brev": "brev_vardnadshavare", "vykort": "vykort", "brev_20": "brev_fore_20",
-                  "besoksvykort": "besoksvykort"}
+YOUTH_TYPES = {
+    "brev": "brev_ungdom",
+    "vykort": "vykort",
+    "brev_20": "brev_fore_20",
+    "besoksvykort": "besoksvykort",
+}
+GUARDIAN_TYPES = {
+    "brev": "brev_vardnadshavare",
+    "vykort": "vykort",
+    "brev_20": "brev_fore_20",
+    "besoksvykort": "besoksvykort",
+}
 TYPE_ORDER = ("brev_ungdom", "brev_vardnadshavare", "vykort", "brev_fore_20")
 FAILED_MESSAGE = (
     "Utskicket kunde inte skapas, och inget har registrerats. Försök igen, och kontakta "
@@ -303,11 +311,16 @@ class Visit:
     """The announced home visit a visit card (besöksvykort) names."""
 
     on: date
-    time: str
+    time: str  # TT:MM
 
 
 def generate_letter(
-    db: Session, *, actor: Actor, youth_id: int, step: str, on: date,
+    db: Session,
+    *,
+    actor: Actor,
+    youth_id: int,
+    step: str,
+    on: date,
     visit: Visit | None = None,
 ) -> GeneratedDocument:
     """One person's letter, postcard, visit card or letter before 20, printed and recorded.
@@ -319,25 +332,40 @@ def generate_letter(
     if step not in YOUTH_TYPES:
         raise Invalid("Välj vilket brev som ska skapas.")
     if step == "besoksvykort" and visit is None:
-        raise Invalid("Ange datum och tid för hembesöket.",
-                      field_errors={"visit_on": "Ange datum och tid för hembesöket."})
+        raise Invalid(
+            "Ange datum och tid för hembesöket.",
+            field_errors={"visit_on": "Ange datum och tid för hembesöket."},
+        )
     youth = _load_people(db, actor, [youth_id])[0]
     if youth.protected_identity:
-        raise Invalid("Ungdomen har skyddade personuppgifter. Adressen får inte skrivas ut: "
-                      "skicka brevet manuellt enligt kommunens rutin.")
+        raise Invalid(
+            "Ungdomen har skyddade personuppgifter. Adressen får inte skrivas ut: "
+            "skicka brevet manuellt enligt kommunens rutin."
+        )
     recipients = _recipients(youth, _guardians(db, [youth.id])[youth.id], on, step)
     sender = _sender(db, actor)
     contexts = [_context(r, youth, sender, on) for r in recipients]
     if visit is not None:
         for context in contexts:
-            context["besok"] = {"datum": visit.on, "tid": visit.time}
+            context["besok"] = {"datum": visit.on, "tid": f"kl. {visit.time}"}
     document = document_service.generate_batch(
-        db, actor=actor, doc_type=recipients[0].doc_type, contexts=contexts,
+        db,
+        actor=actor,
+        doc_type=recipients[0].doc_type,
+        contexts=contexts,
         youth_ids=[youth.id] * len(contexts),
     )
-    outreach.record_contact(db, actor=actor, youth=youth, data=outreach.ContactData(
-        kind=step, on=on, planned_visit=visit.on if visit else None,
-        planned_time=visit.time if visit else None))
+    outreach.record_contact(
+        db,
+        actor=actor,
+        youth=youth,
+        data=outreach.ContactData(
+            kind=step,
+            on=on,
+            planned_visit=visit.on if visit else None,
+            planned_time=visit.time if visit else None,
+        ),
+    )
     return document
 
 

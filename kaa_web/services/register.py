@@ -15,6 +15,7 @@ from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import LOCAL_TZ, local_today, utcnow
 from kaa_web.models.register import (
     DEREGISTRATION_REASONS,
+    OCCUPATIONS,
     REGISTRATION_REASONS,
     REGISTRATION_SOURCES,
     ContactAttempt,
@@ -26,7 +27,7 @@ from kaa_web.models.register import (
 )
 from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import outreach, timeline
+from kaa_web.services import outreach, plans, timeline
 from kaa_web.services.access import youth_visibility
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
 
@@ -261,21 +262,38 @@ def update_youth(
 
 
 def deregister_youth(
-    db: Session, *, actor: Actor, youth_id: int, reason: str, on: date | None = None
+    db: Session,
+    *,
+    actor: Actor,
+    youth_id: int,
+    reason: str,
+    on: date | None = None,
+    result: str | None = None,
 ) -> Youth:
+    """Close the case with its reason and result (occupation at closure, SCB's concepts).
+
+    Open measures in the plan end with the reason "left KAA" and the same occupation.
+    """
     youth = get_youth(db, actor=actor, youth_id=youth_id, log=None)
     if reason not in DEREGISTRATION_REASONS:
         raise Invalid("Välj en orsak till avregistreringen.")
+    if result is not None and result not in OCCUPATIONS:
+        raise Invalid("Välj vad ungdomen gör när ärendet avslutas.")
     if youth.status != "aktiv":
         raise Invalid("Personen är redan avregistrerad.")
-    _close(db, actor, youth, reason, on or local_today())
+    _close(db, actor, youth, reason, on or local_today(), result)
     return youth
 
 
-def _close(db: Session, actor: Actor, youth: Youth, reason: str, on: date) -> None:
+def _close(
+    db: Session, actor: Actor, youth: Youth, reason: str, on: date, result: str | None = None
+) -> None:
+    result = result or youth.occupation
+    plans.end_open_measures(db, actor=actor, youth=youth, on=on, occupation=result)
     youth.status = "avregistrerad"
     youth.deregistered_on = on
     youth.deregistration_reason = reason
+    youth.deregistration_result = result
     youth.next_step = None
     youth.next_step_due = None
     youth.version += 1
@@ -286,7 +304,8 @@ def _close(db: Session, actor: Actor, youth: Youth, reason: str, on: date) -> No
         actor=actor,
         youth_id=youth.id,
         kind="avregistrerad",
-        title=f"Avregistrerad: {DEREGISTRATION_REASONS[reason].lower()}",
+        title=f"Avregistrerad: {DEREGISTRATION_REASONS[reason].lower()}; "
+        f"resultat: {OCCUPATIONS[result].lower()}",
     )
     audit.record(db, actor, "update", object_type="youth", object_id=youth.id, youth_id=youth.id)
 

@@ -36,7 +36,7 @@ from kaa_web.models.register import District, Youth
 from kaa_web.permissions import current_actor, require
 from kaa_web.rules import outreach as ladder
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import mailout, outreach, register, register_import
+from kaa_web.services import consents, mailout, outreach, register, register_import
 from kaa_web.services.access import can_see_address
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
 from kaa_web.views.auth import safe_next
@@ -229,6 +229,7 @@ def _person_context(youth: Youth, deregister_form=None, letter_form=None) -> dic
         letter_form=letter_form or LetterForm(formdata=None, step=_default_letter(youth)),
         assign_form=_assign_form(selected=youth.officer_id),
         today=local_today(),
+        case=consents.person_summary(db, youth.id),
     )
 
 
@@ -360,6 +361,7 @@ def deregister(youth_id: int):
                 youth_id=youth_id,
                 reason=form.reason.data,
                 on=form.on.data,
+                result=form.result.data,
             )
             get_db().commit()
             flash("Ungdomen är avregistrerad.", "success")
@@ -424,13 +426,21 @@ def create_letter(youth_id: int):
     if form.validate():
         visit = None
         if form.step.data == "besoksvykort":
-            visit = mailout.Visit(form.visit_on.data, f"kl. {form.visit_time.data}")
+            visit = mailout.Visit(form.visit_on.data, form.visit_time.data)
         try:
-            mailout.generate_letter(get_db(), actor=current_actor(), youth_id=youth_id,
-                                    step=form.step.data, on=local_today(), visit=visit)
+            mailout.generate_letter(
+                get_db(),
+                actor=current_actor(),
+                youth_id=youth_id,
+                step=form.step.data,
+                on=local_today(),
+                visit=visit,
+            )
             get_db().commit()
-            flash("Dokumentet är skapat och kontakten registrerad. Det ligger överst i "
-                  "tidslinjen.", "success")
+            flash(
+                "Dokumentet är skapat och kontakten registrerad. Det ligger överst i tidslinjen.",
+                "success",
+            )
             return redirect(url_for("register.person", youth_id=youth_id))
         except NotFound:
             abort(404)

@@ -227,7 +227,10 @@ def test_deregistering_shows_on_the_person_page(login_as, staff, make_youth, db_
     youth = make_youth()
     kaa = login_as("kaa")
     assert (
-        kaa.post_form(f"/ungdomar/{youth.id}/avregistrera", {"reason": "examen"}).status_code == 303
+        kaa.post_form(
+            f"/ungdomar/{youth.id}/avregistrera", {"reason": "examen", "result": "studier"}
+        ).status_code
+        == 303
     )
     assert "Avregistrerad" in kaa.get(f"/ungdomar/{youth.id}").get_data(as_text=True)
     db_session.expire_all()
@@ -337,3 +340,39 @@ def test_an_officers_start_page_counts_their_due_steps(login_as, staff, make_you
     page = login_as("kaa").get("/").get_data(as_text=True)
     assert "<strong>1</strong> försenade steg" in page
     assert "Dina ungdomar" not in login_as("chef").get("/").get_data(as_text=True)
+
+
+def test_a_visit_card_for_one_person_is_stored_and_recorded(
+    login_as, staff, make_youth, db_session
+):
+    from docx import Document
+
+    from kaa_web.models.documents import GeneratedDocument
+
+    youth = make_youth("Vera", "Besök", birth_date=local_today() - timedelta(days=19 * 365))
+    kaa = login_as("kaa")
+    missing_time = kaa.post_form(f"/ungdomar/{youth.id}/dokument", {"step": "besoksvykort"})
+    assert missing_time.status_code == 400
+    assert "datum och tid" in missing_time.get_data(as_text=True)
+    visit = (local_today() + timedelta(days=14)).isoformat()
+    response = kaa.post_form(
+        f"/ungdomar/{youth.id}/dokument",
+        {"step": "besoksvykort", "visit_on": visit, "visit_time": "16:00"},
+    )
+    assert response.status_code == 303
+    document = db_session.exec(select(GeneratedDocument)).one()
+    body = Document(io.BytesIO(document.content)).element.body  # python-docx opens it
+    text = "".join(t.text or "" for t in body.iter() if t.tag.endswith("}t"))
+    assert "Vera" in text and "kl. 16:00" in text
+    contact = db_session.exec(select(ContactAttempt)).one()
+    assert (contact.kind, contact.planned_visit.isoformat()) == ("besoksvykort", visit)
+    page = kaa.get(f"/ungdomar/{youth.id}").get_data(as_text=True)
+    assert f"/dokument/{document.id}" in page
+
+
+def test_no_letter_is_printed_for_a_protected_identity(login_as, staff, make_youth, db_session):
+    youth = make_youth(protected_identity=True, street_address="Hemliga vägen 1")
+    response = login_as("kaa").post_form(f"/ungdomar/{youth.id}/dokument", {"step": "brev"})
+    assert response.status_code == 400
+    assert "skyddade personuppgifter" in response.get_data(as_text=True)
+    assert db_session.exec(select(ContactAttempt)).all() == []

@@ -1,0 +1,308 @@
+"""Consents (samtycke) per young person, orosanmälan records and the SIP suggestion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, select
+
+from kaa_web import audit
+from kaa_web.models.auth import StaffUser
+from kaa_web.models.base import local_today
+from kaa_web.models.plans import (
+    AGENCIES,
+    CONSENT_FORMS,
+    CONSENT_GIVERS,
+    CONSENT_PARTIES,
+    ConcernReport,
+    Consent,
+)
+from kaa_web.models.register import Youth
+from kaa_web.permissions import Actor
+from kaa_web.rules import personnummer as pnr
+from kaa_web.services import documents, outreach, plans, timeline
+from kaa_web.services.errors import Invalid, NotFound
+
+# Which consent column covers which party.
+PARTY_COLUMNS = {
+    "socialtjansten": "social_services",
+    "arbetsformedlingen": "arbetsformedlingen",
+    "forsakringskassan": "forsakringskassan",
+    "regionen": "regionen",
+}
+
+
+@dataclass
+class ConsentData:
+    given_by: str
+    parties: frozenset[str]
+    purpose: str
+    given_on: date
+    form: str
+    guardian_name: str = ""
+    school_name: str = ""
+    expires_on: date | None = None
+
+
+def is_active(consent: Consent, today: date) -> bool:
+    """In force: given, not withdrawn and not expired."""
+    return (
+        consent.given_on <= today
+        and consent.withdrawn_on is None
+        and (consent.expires_on is None or consent.expires_on >= today)
+    )
+
+
+def parties_of(consent: Consent) -> list[str]:
+    """The parties (Swedish labels) a consent allows sharing with."""
+    labels = [CONSENT_PARTIES[p] for p, col in PARTY_COLUMNS.items() if getattr(consent, col)]
+    if consent.school_name:
+        labels.append(consent.school_name)
+    return labels
+
+
+def _giver_errors(youth: Youth, data: ConsentData) -> dict[str, str]:
+    """The young person consents from 18; below that a named guardian does."""
+    adult = pnr.age_on(youth.birth_date, data.given_on) >= 18
+    if data.given_by not in CONSENT_GIVERS:
+        return {"given_by": "Ange vem som gav samtycket."}
+    if adult and data.given_by != "ungdomen":
+        return {"given_by": "Ungdomen är 18 år eller äldre och ger själv sitt samtycke."}
+    if not adult and data.given_by != "vardnadshavare":
+        return {"given_by": "Ungdomen är under 18 år: samtycket ges av vårdnadshavare."}
+    if data.given_by == "vardnadshavare" and not data.guardian_name.strip():
+        return {"guardian_name": "Ange vilken vårdnadshavare som gav samtycket."}
+    return {}
+
+
+def _validate(youth: Youth, data: ConsentData, today: date) -> None:
+    errors = _giver_errors(youth, data)
+    if not data.parties or not set(data.parties) <= set(CONSENT_PARTIES):
+        errors["parties"] = "Välj vem uppgifterna får lämnas till."
+    if "skola" in data.parties and not data.school_name.strip():
+        errors["school_name"] = "Ange vilken skola."
+    if not data.purpose.strip():
+        errors["purpose"] = "Ange syftet med samtycket."
+    if data.form not in CONSENT_FORMS:
+        errors["form"] = "Ange om samtycket är skriftligt eller muntligt."
+    if data.given_on > today:
+        errors["given_on"] = "Datumet kan inte ligga i framtiden."
+    if data.expires_on and data.expires_on <= data.given_on:
+        errors["expires_on"] = "Samtycket måste gälla efter det datum det gavs."
+    if errors:
+        raise Invalid(*errors.values(), field_errors=errors)
+
+
+def record_consent(
+    db: Session, *, actor: Actor, youth: Youth, data: ConsentData, today: date | None = None
+) -> Consent:
+    """Record a consent with its scope, purpose, form and expiry."""
+    _validate(youth, data, today or local_today())
+    consent = Consent(
+        youth_id=youth.id,
+        given_by=data.given_by,
+        guardian_name=data.guardian_name.strip()[:200] if data.given_by != "ungdomen" else "",
+        school_name=data.school_name.strip()[:200] if "skola" in data.parties else "",
+        purpose=data.purpose.strip()[:500],
+        given_on=data.given_on,
+        form=data.form,
+        recorded_by=actor.staff_id,
+        expires_on=data.expires_on,
+        **{col: party in data.parties for party, col in PARTY_COLUMNS.items()},
+    )
+    db.add(consent)
+    db.flush()
+    until = f", gäller till {data.expires_on.isoformat()}" if data.expires_on else ""
+    timeline.add_entry(
+        db,
+        actor=actor,
+        youth_id=youth.id,
+        kind="samtycke",
+        title=f"Samtycke ({CONSENT_FORMS[data.form].lower()}) att lämna uppgifter till "
+        f"{', '.join(parties_of(consent))}{until}",
+        ref_type="consent",
+        ref_id=consent.id,
+    )
+    audit.record(
+        db, actor, "create", object_type="consent", object_id=consent.id, youth_id=youth.id
+    )
+    return consent
+
+
+def withdraw_consent(
+    db: Session, *, actor: Actor, youth: Youth, consent_id: int, on: date | None = None
+) -> Consent:
+    """The consent is withdrawn: access that depended on it ends on the next request."""
+    consent = db.get(Consent, consent_id)
+    if consent is None or consent.youth_id != youth.id:
+        raise NotFound
+    if consent.withdrawn_on:
+        raise Invalid("Samtycket är redan återkallat.")
+    consent.withdrawn_on, consent.withdrawn_by = on or local_today(), actor.staff_id
+    db.add(consent)
+    timeline.add_entry(
+        db,
+        actor=actor,
+        youth_id=youth.id,
+        kind="samtycke",
+        title=f"Samtycke återkallat ({', '.join(parties_of(consent))})",
+        ref_type="consent",
+        ref_id=consent.id,
+    )
+    audit.record(
+        db, actor, "update", object_type="consent", object_id=consent.id, youth_id=youth.id
+    )
+    return consent
+
+
+@dataclass(frozen=True)
+class ConsentRow:
+    consent: Consent
+    parties: list[str]
+    active: bool
+    recorded_by: str
+
+
+def consents_of(db: Session, youth_id: int, today: date | None = None) -> list[ConsentRow]:
+    today = today or local_today()
+    names = dict(db.exec(select(StaffUser.id, StaffUser.display_name)).all())
+    rows = db.exec(
+        select(Consent).where(Consent.youth_id == youth_id).order_by(Consent.given_on.desc())
+    ).all()
+    return [
+        ConsentRow(c, parties_of(c), is_active(c, today), names.get(c.recorded_by, ""))
+        for c in rows
+    ]
+
+
+# --- orosanmälan ------------------------------------------------------------------------------
+
+
+def record_orosanmalan(
+    db: Session, *, actor: Actor, youth: Youth, on: date, recipient: str
+) -> ConcernReport:
+    """That an orosanmälan was made: date, recipient and officer, never what it said."""
+    if not recipient.strip():
+        raise Invalid("Ange mottagaren.", field_errors={"recipient": "Ange mottagaren."})
+    contact = outreach.record_contact(
+        db, actor=actor, youth=youth, data=outreach.ContactData(kind="orosanmalan", on=on)
+    )
+    report = ConcernReport(
+        youth_id=youth.id,
+        on=on,
+        recipient=recipient.strip()[:200],
+        staff_id=actor.staff_id,
+        contact_attempt_id=contact.id,
+    )
+    db.add(report)
+    db.flush()
+    timeline.add_entry(
+        db,
+        actor=actor,
+        youth_id=youth.id,
+        kind="orosanmalan",
+        title=f"Orosanmälan gjord till {report.recipient}",
+        ref_type="concern_report",
+        ref_id=report.id,
+    )
+    audit.record(
+        db, actor, "create", object_type="concern_report", object_id=report.id, youth_id=youth.id
+    )
+    return report
+
+
+def concern_reports(db: Session, youth_id: int) -> list[tuple[ConcernReport, str]]:
+    names = dict(db.exec(select(StaffUser.id, StaffUser.display_name)).all())
+    rows = db.exec(
+        select(ConcernReport)
+        .where(ConcernReport.youth_id == youth_id)
+        .order_by(ConcernReport.on.desc())
+    ).all()
+    return [(r, names.get(r.staff_id, "")) for r in rows]
+
+
+# --- SIP --------------------------------------------------------------------------------------
+
+
+def agencies_involved(db: Session, youth_id: int) -> list[str]:
+    """The agencies involved according to the mapping, plus other actors in open measures."""
+    involved = [AGENCIES[code] for code in plans.mapping_agencies(plans.get_mapping(db, youth_id))]
+    for measure in plans.plan_measures(db, plans.get_plan(db, youth_id)):
+        if (
+            measure.responsible == "annan"
+            and measure.ended_on is None
+            and measure.responsible_actor
+        ):
+            if measure.responsible_actor not in involved:
+                involved.append(measure.responsible_actor)
+    return involved
+
+
+def sip_suggestion(db: Session, youth_id: int, today: date | None = None) -> list[str] | None:
+    """The agencies to name when suggesting a SIP: two or more involved and a consent in force."""
+    involved = agencies_involved(db, youth_id)
+    if len(involved) < 2:
+        return None
+    today = today or local_today()
+    consents = db.exec(select(Consent).where(Consent.youth_id == youth_id)).all()
+    if not any(is_active(c, today) for c in consents):
+        return None
+    return involved
+
+
+# --- the person page's summary ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonSummary:
+    """What the person page shows about mapping, plan, referrals and consents (a few queries)."""
+
+    mapping: object
+    plan: object
+    open_measures: int
+    referrals: int
+    active_consents: list[ConsentRow]
+    concern_reports: int
+    sip_agencies: list[str] | None
+
+
+def person_summary(db: Session, youth_id: int, today: date | None = None) -> PersonSummary:
+    today = today or local_today()
+    plan = plans.get_plan(db, youth_id)
+    return PersonSummary(
+        mapping=plans.get_mapping(db, youth_id),
+        plan=plan,
+        open_measures=sum(1 for m in plans.plan_measures(db, plan) if m.ended_on is None),
+        referrals=len(plans.referrals_of(db, youth_id)),
+        active_consents=[c for c in consents_of(db, youth_id, today) if c.active],
+        concern_reports=len(concern_reports(db, youth_id)),
+        sip_agencies=sip_suggestion(db, youth_id, today),
+    )
+
+
+def generate_concern_draft(db: Session, *, actor: Actor, youth: Youth, recipient: str):
+    """The orosanmälan draft (the documents issue's type); the concern is written outside."""
+    staff = db.get(StaffUser, actor.staff_id) if actor.staff_id else None
+    address = youth.street_address if not youth.protected_identity else ""
+    context = {
+        "mottagare": {"namn": recipient, "utdelningsadress": "", "postnummer": "", "postort": ""},
+        "handlaggare": {
+            "namn": staff.display_name if staff else actor.username,
+            "telefon": "",
+            "epost": staff.email if staff else "",
+        },
+        "ungdom": {
+            "fornamn": youth.first_name,
+            "efternamn": youth.last_name,
+            "personnummer": pnr.display(youth.personnummer),
+            "telefon": youth.phone,
+            "epost": youth.email,
+            "utdelningsadress": address,
+            "postnummer": youth.postal_code if address else "",
+            "postort": youth.city if address else "",
+        },
+    }
+    return documents.generate_document(
+        db, actor=actor, doc_type="orosanmalan", context=context, youth_id=youth.id
+    )

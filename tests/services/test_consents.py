@@ -1,0 +1,147 @@
+"""Consent services against the real database: scope, who consents, expiry, withdrawal, SIP."""
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from kaa_web.models.base import local_today
+from kaa_web.models.plans import ConcernReport
+from kaa_web.models.register import ContactAttempt, TimelineEntry, Youth
+from kaa_web.permissions import Actor
+from kaa_web.services import consents, plans
+from kaa_web.services.access import youth_visibility
+from kaa_web.services.errors import Invalid
+
+IFO = Actor(staff_id=None, username="ifo", roles=frozenset({"ifo"}))
+
+
+@pytest.fixture
+def kaa(staff):
+    return Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+
+
+def _adult(make_youth):
+    return make_youth(birth_date=local_today() - timedelta(days=19 * 365))
+
+
+def _consent(**overrides) -> consents.ConsentData:
+    values = dict(
+        given_by="ungdomen",
+        parties=frozenset({"socialtjansten"}),
+        purpose="Samordna stödet.",
+        given_on=local_today(),
+        form="skriftligt",
+    )
+    return consents.ConsentData(**{**values, **overrides})
+
+
+def _ifo_sees(db, youth_id, today=None) -> bool:
+    query = select(Youth.id).where(Youth.id == youth_id, youth_visibility(IFO, today))
+    return db.exec(query).first() is not None
+
+
+def test_ifo_sees_a_person_only_while_a_social_services_consent_is_in_force(
+    db_session, kaa, make_youth
+):
+    youth = _adult(make_youth)
+    assert not _ifo_sees(db_session, youth.id)
+    expires = local_today() + timedelta(days=30)
+    consent = consents.record_consent(
+        db_session, actor=kaa, youth=youth, data=_consent(expires_on=expires)
+    )
+    db_session.commit()
+    assert _ifo_sees(db_session, youth.id)
+    assert not _ifo_sees(db_session, youth.id, today=expires + timedelta(days=1))
+    consents.withdraw_consent(db_session, actor=kaa, youth=youth, consent_id=consent.id)
+    db_session.commit()
+    assert not _ifo_sees(db_session, youth.id)
+
+
+def test_a_consent_not_covering_social_services_gives_ifo_nothing(db_session, kaa, make_youth):
+    youth = _adult(make_youth)
+    consents.record_consent(
+        db_session, actor=kaa, youth=youth, data=_consent(parties=frozenset({"regionen"}))
+    )
+    db_session.commit()
+    assert not _ifo_sees(db_session, youth.id)
+
+
+def test_an_orosanmalan_records_date_recipient_and_officer_and_lets_ifo_see(
+    db_session, kaa, make_youth
+):
+    youth = make_youth()
+    report = consents.record_orosanmalan(
+        db_session, actor=kaa, youth=youth, on=local_today(), recipient="Socialtjänsten"
+    )
+    db_session.commit()
+    row = db_session.get(ConcernReport, report.id)
+    assert (row.on, row.recipient, row.staff_id) == (local_today(), "Socialtjänsten", kaa.staff_id)
+    assert db_session.exec(
+        select(ContactAttempt.kind).where(ContactAttempt.youth_id == youth.id)
+    ).all() == ["orosanmalan"]
+    assert _ifo_sees(db_session, youth.id)
+
+
+def test_a_guardian_consents_for_someone_under_18_and_the_young_person_from_18(
+    db_session, kaa, make_youth
+):
+    minor = make_youth(birth_date=local_today() - timedelta(days=16 * 365))
+    with pytest.raises(Invalid, match="vårdnadshavare"):
+        consents.record_consent(db_session, actor=kaa, youth=minor, data=_consent())
+    with pytest.raises(Invalid, match="vårdnadshavare"):
+        consents.record_consent(
+            db_session, actor=kaa, youth=minor, data=_consent(given_by="vardnadshavare")
+        )
+    consent = consents.record_consent(
+        db_session,
+        actor=kaa,
+        youth=minor,
+        data=_consent(given_by="vardnadshavare", guardian_name="Anna Exempel"),
+    )
+    assert consent.guardian_name == "Anna Exempel"
+    adult = _adult(make_youth)
+    with pytest.raises(Invalid, match="själv"):
+        consents.record_consent(
+            db_session,
+            actor=kaa,
+            youth=adult,
+            data=_consent(given_by="vardnadshavare", guardian_name="X"),
+        )
+
+
+def test_a_consent_to_a_school_names_the_school(db_session, kaa, make_youth):
+    youth = _adult(make_youth)
+    with pytest.raises(Invalid, match="skola"):
+        consents.record_consent(
+            db_session, actor=kaa, youth=youth, data=_consent(parties=frozenset({"skola"}))
+        )
+    consent = consents.record_consent(
+        db_session,
+        actor=kaa,
+        youth=youth,
+        data=_consent(parties=frozenset({"skola"}), school_name="Exempelgymnasiet"),
+    )
+    db_session.commit()
+    assert consents.parties_of(consent) == ["Exempelgymnasiet"]
+    titles = db_session.exec(select(TimelineEntry.title)).all()
+    assert any("Samtycke (skriftligt)" in t and "Exempelgymnasiet" in t for t in titles)
+
+
+def test_a_sip_is_suggested_with_two_agencies_and_a_consent(db_session, kaa, make_youth):
+    youth = _adult(make_youth)
+    plans.save_mapping(
+        db_session,
+        actor=kaa,
+        youth=youth,
+        data=plans.MappingData(
+            on=local_today(),
+            occupation="ingen",
+            agencies=frozenset({"arbetsformedlingen", "varden"}),
+        ),
+    )
+    assert consents.sip_suggestion(db_session, youth.id) is None
+    consent = consents.record_consent(db_session, actor=kaa, youth=youth, data=_consent())
+    assert consents.sip_suggestion(db_session, youth.id) == ["Arbetsförmedlingen", "BUP/vården"]
+    consents.withdraw_consent(db_session, actor=kaa, youth=youth, consent_id=consent.id)
+    assert consents.sip_suggestion(db_session, youth.id) is None
