@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import sqlalchemy as sa
 from sqlmodel import Session
 
-from kaa_web.db import separate_session
+from kaa_web.db import insert_rows, separate_session
 from kaa_web.models.audit import AUDIT_ACTIONS, AuditEvent
 from kaa_web.models.base import utcnow
 from kaa_web.permissions import Actor
@@ -81,5 +80,4 @@ def record_many(
         }
         for object_id, youth_id in items
     ]
-    if rows:
-        db.exec(sa.insert(AuditEvent.__table__), params=rows)
+    insert_rows(db, AuditEvent.__table__, rows)

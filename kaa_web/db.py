@@ -15,7 +15,9 @@ from sqlmodel import Session
 def create_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
     if not url.startswith("sqlite"):
-        return sa_create_engine(url, pool_pre_ping=True)
+        # Small multi-row INSERT pages keep each statement under psycopg's 4 KB parse cache;
+        # one huge statement per thousand rows is re-parsed every time (seconds for an import).
+        return sa_create_engine(url, pool_pre_ping=True, insertmanyvalues_page_size=8)
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -56,3 +58,36 @@ def separate_session(bind: Engine):
     with Session(bind, expire_on_commit=False) as session:
         yield session
         session.commit()
+
+
+def insert_rows(db: Session, table, rows: list[dict], *, return_ids: bool = False) -> list[int]:
+    """Insert many rows in the session's transaction; the new ids in order when asked.
+
+    On PostgreSQL through psycopg's pipelined executemany: SQLAlchemy's multi-row statements
+    are re-parsed by psycopg for every page, which made a 20,000-row import take many seconds.
+    """
+    if not rows:
+        return []
+    connection = db.connection()
+    if connection.dialect.name != "postgresql":
+        statement = table.insert()
+        if return_ids:
+            result = connection.execute(
+                statement.returning(table.c.id, sort_by_parameter_order=True), rows
+            )
+            return list(result.scalars().all())
+        connection.execute(statement, rows)
+        return []
+    columns = list(rows[0])
+    names = ", ".join(f'"{c}"' for c in columns)
+    values = ", ".join(["%s"] * len(columns))
+    returning = " RETURNING id" if return_ids else ""
+    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({values}){returning}'
+    cursor = connection.connection.driver_connection.cursor()
+    cursor.executemany(sql, [tuple(r[c] for c in columns) for r in rows], returning=return_ids)
+    ids = []
+    while return_ids:
+        ids.append(cursor.fetchone()[0])
+        if not cursor.nextset():
+            break
+    return ids

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from kaa_web import audit
+from kaa_web.db import insert_rows
 from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.register import (
     REGISTRATION_REASONS,
@@ -256,14 +257,7 @@ def _insert_new(db: Session, actor: Actor, rows: list[ExtractRow], today: date) 
 
     Bulk inserts, not ORM objects: building 20,000 ORM objects alone takes many seconds.
     """
-    ids = []
-    values = _new_rows(rows, today)
-    for start in range(0, len(values), 2000):
-        result = db.connection().execute(
-            sa.insert(Youth).returning(Youth.id, sort_by_parameter_order=True),
-            values[start : start + 2000],
-        )
-        ids.extend(result.scalars().all())
+    ids = insert_rows(db, Youth.__table__, _new_rows(rows, today), return_ids=True)
     now = utcnow()
     entries = [
         dict(
@@ -277,8 +271,7 @@ def _insert_new(db: Session, actor: Actor, rows: list[ExtractRow], today: date) 
         )
         for youth_id, row in zip(ids, rows, strict=True)
     ]
-    for start in range(0, len(entries), 5000):
-        db.connection().execute(sa.insert(TimelineEntry), entries[start : start + 5000])
+    insert_rows(db, TimelineEntry.__table__, entries)
     audit.record_many(db, actor, "create", object_type="youth", items=((i, i) for i in ids))
 
 

@@ -73,14 +73,22 @@ def close_tasks_for(
 
 
 def _visible_tasks(actor: Actor):
-    """Tasks about a person the actor may see; others only if theirs or unassigned."""
-    about_visible = Task.youth_id.in_(select(Youth.id).where(youth_visibility(actor)))
+    """Tasks about a person the actor may see; others only if theirs or unassigned.
+
+    Applies to a query that outer-joins Youth on Task.youth_id, so the check is made per task
+    row, never by listing every visible person (the register may hold 150,000).
+    """
+    about_visible = sa.and_(Task.youth_id.is_not(None), youth_visibility(actor))
     mine_or_open = sa.or_(Task.assigned_to == actor.staff_id, Task.assigned_to.is_(None))
     return sa.or_(about_visible, sa.and_(Task.youth_id.is_(None), mine_or_open))
 
 
 def complete_task(db: Session, *, actor: Actor, task_id: int) -> Task:
-    task = db.exec(select(Task).where(Task.id == task_id, _visible_tasks(actor))).first()
+    task = db.exec(
+        select(Task)
+        .outerjoin(Youth, Youth.id == Task.youth_id)
+        .where(Task.id == task_id, _visible_tasks(actor))
+    ).first()
     if task is None:
         raise NotFound
     if task.done_at is None:
