@@ -385,43 +385,54 @@ def _worklist_conditions(actor: Actor, scope: str, today: date) -> list:
     return conditions
 
 
+def _due_rows(db: Session, conditions: list, step: str) -> tuple[list, int]:
+    """One step's earliest due rows and a capped count.
+
+    One query per step (not an IN over the group's steps) so the (officer, status, step, due)
+    index hands rows over in due order: the work stays page-sized at any register size.
+    """
+    where = [*conditions, Youth.next_step == step]
+    rows = db.exec(
+        select(
+            Youth.id,
+            Youth.first_name,
+            Youth.last_name,
+            Youth.personnummer,
+            Youth.next_step,
+            Youth.next_step_due,
+            StaffUser.display_name,
+        )
+        .outerjoin(StaffUser, StaffUser.id == Youth.officer_id)
+        .where(*where)
+        .order_by(Youth.next_step_due, Youth.id)
+        .limit(WORKLIST_LIMIT)
+    ).all()
+    capped = select(Youth.id).where(*where).limit(WORKLIST_LIMIT + 1).subquery()
+    return list(rows), db.exec(select(sa.func.count()).select_from(capped)).one()
+
+
 def worklist(db: Session, *, actor: Actor, scope: str, today: date) -> list[WorkGroup]:
     """What is due: overdue, today and the next 14 days, grouped by step (bounded queries)."""
     conditions = _worklist_conditions(actor, scope, today)
     groups = []
     for key, title, steps in WORKLIST_GROUPS:
-        where = [*conditions, Youth.next_step.in_(steps)]
-        raw = db.exec(
-            select(
-                Youth.id,
-                Youth.first_name,
-                Youth.last_name,
-                Youth.personnummer,
-                Youth.next_step,
-                Youth.next_step_due,
-                StaffUser.display_name,
-            )
-            .outerjoin(StaffUser, StaffUser.id == Youth.officer_id)
-            .where(*where)
-            .order_by(Youth.next_step_due, Youth.id)
-            .limit(WORKLIST_LIMIT)
-        ).all()
-        total = db.exec(
-            select(sa.func.count()).select_from(
-                select(Youth.id).where(*where).limit(WORKLIST_LIMIT + 1).subquery()
-            )
-        ).one()
+        raw, total = [], 0
+        for step in steps:
+            rows, count = _due_rows(db, conditions, step)
+            raw.extend(rows)
+            total += count
+        raw = sorted(raw, key=lambda r: (r.next_step_due, r.id))[:WORKLIST_LIMIT]
         rows = [
             WorkRow(
-                r[0],
-                f"{r[1]} {r[2]}",
-                pnr.mask(r[3]),
-                r[4],
-                ladder.STEP_LABELS[r[4]],
-                r[5],
-                r[5] < today,
-                r[5] == today,
-                r[6] or "",
+                r.id,
+                f"{r.first_name} {r.last_name}",
+                pnr.mask(r.personnummer),
+                r.next_step,
+                ladder.STEP_LABELS[r.next_step],
+                r.next_step_due,
+                r.next_step_due < today,
+                r.next_step_due == today,
+                r.display_name or "",
             )
             for r in raw
         ]
