@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 
 from kaa_web import audit
 from kaa_web.models.auth import StaffUser
-from kaa_web.models.base import local_today, utcnow
+from kaa_web.models.base import LOCAL_TZ, local_today, utcnow
 from kaa_web.models.meetings import (
     ATTENDANCE,
     FREQUENCIES,
@@ -31,7 +31,7 @@ from kaa_web.models.plans import Consent
 from kaa_web.models.register import OCCUPATIONS, District, Youth
 from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import tasks, timeline
+from kaa_web.services import documents, tasks, timeline
 from kaa_web.services.consents import PARTY_COLUMNS, is_active
 from kaa_web.services.errors import Invalid, NotFound
 
@@ -684,3 +684,92 @@ def addenda_of(db: Session, meeting_id: int) -> list[MinutesAddendum]:
             .order_by(MinutesAddendum.created_at)
         )
     )
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+def _meeting_context(db: Session, actor: Actor, meeting: Meeting, group: MeetingGroup) -> dict:
+    staff = db.get(StaffUser, actor.staff_id) if actor.staff_id else None
+    convener = db.get(StaffUser, meeting.convener_id) if meeting.convener_id else None
+    members = members_of(db, group.id)
+    return {
+        "mottagare": {
+            "namn": f"Ledamöterna i {group.name}",
+            "utdelningsadress": "",
+            "postnummer": "",
+            "postort": "",
+        },
+        "handlaggare": {
+            "namn": staff.display_name if staff else actor.username,
+            "telefon": "",
+            "epost": staff.email if staff else "",
+        },
+        "motet": {
+            "grupp": group.name,
+            "datum": meeting.on,
+            "tid": meeting.starts_at.strftime("%H.%M"),
+            "plats": meeting.place,
+            "sammankallande": convener.display_name if convener else "",
+            "deltagare": [{"namn": m.name, "organisation": organisation_label(m)} for m in members],
+            "dagordning": [
+                {"nr": i.position, "rubrik": i.title, "ansvarig": i.owner, "minuter": i.minutes}
+                for i in agenda_of(db, meeting.id)
+            ],
+        },
+    }
+
+
+def generate_notice(db: Session, *, actor: Actor, meeting_id: int):
+    """The notice with the agenda (kallelse) as a Word document; the caller commits."""
+    meeting, group = _runnable_meeting(db, actor, meeting_id, unlocked=False)
+    context = _meeting_context(db, actor, meeting, group)
+    return documents.generate_document(db, actor=actor, doc_type="kallelse", context=context)
+
+
+def _minutes_items(db: Session, meeting: Meeting) -> list[dict]:
+    decisions: dict[int, list[Decision]] = {}
+    for decision in db.exec(
+        select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.number)
+    ):
+        decisions.setdefault(decision.agenda_item_id, []).append(decision)
+    return [
+        {
+            "nr": item.position,
+            "rubrik": item.title,
+            "anteckningar": item.notes,
+            "beslut": [{"nr": d.number, "text": d.text} for d in decisions.get(item.id, [])],
+        }
+        for item in agenda_of(db, meeting.id)
+    ]
+
+
+def generate_minutes(db: Session, *, actor: Actor, meeting_id: int):
+    """The minutes (protokoll) at a button press; the caller commits."""
+    meeting, group = _runnable_meeting(db, actor, meeting_id, unlocked=False)
+    context = _meeting_context(db, actor, meeting, group)
+    attendance = attendance_of(db, meeting.id)
+    context["motet"] |= {
+        "narvaro": [
+            {"namn": m.name, "organisation": organisation_label(m), "status": ATTENDANCE[s]}
+            for m in members_of(db, group.id)
+            if (s := attendance.get(m.id))
+        ],
+        "punkter": _minutes_items(db, meeting),
+        "atgarder": [
+            {
+                "vad": row.point.what,
+                "vem": row.who,
+                "senast": row.point.due,
+                "klar": "Klar" if row.point.done_at else "",
+            }
+            for row in action_points(db, group.id, meeting_id=meeting.id)
+        ],
+        "justerare": meeting.adjusted_by,
+        "justerat": meeting.adjusted_at.astimezone(LOCAL_TZ).date() if meeting.adjusted_at else "",
+        "tillagg": [
+            {"datum": a.created_at.astimezone(LOCAL_TZ).date(), "text": a.text}
+            for a in addenda_of(db, meeting.id)
+        ],
+    }
+    return documents.generate_document(db, actor=actor, doc_type="protokoll", context=context)

@@ -336,3 +336,59 @@ def test_a_member_who_is_not_the_convener_cannot_plan_or_record(db_session, peop
             place="Rum 1",
             standing_item_ids=[],
         )
+
+
+def test_the_minutes_hold_attendance_notes_numbered_decisions_actions_and_the_adjuster(
+    db_session, people, group, staff
+):
+    import io
+
+    from docx import Document
+
+    meeting = _plan(db_session, people["kaa"], group)
+    first, second = meetings.agenda_of(db_session, meeting.id)[:2]
+    members = meetings.members_of(db_session, group.id)
+    meetings.record_attendance(
+        db_session,
+        actor=people["kaa"],
+        meeting_id=meeting.id,
+        statuses={m.id: "narvarande" for m in members},
+    )
+    meetings.record_notes(
+        db_session,
+        actor=people["kaa"],
+        meeting_id=meeting.id,
+        item_id=second.id,
+        notes="Andelen nåda ökade.",
+    )
+    for item, text in ((first, "KAA bjuder in."), (second, "Statistiken godkänns.")):
+        meetings.record_decision(
+            db_session, actor=people["kaa"], meeting_id=meeting.id, item_id=item.id, text=text
+        )
+    meetings.add_action_point(
+        db_session,
+        actor=people["kaa"],
+        meeting_id=meeting.id,
+        what="Skicka statistiken",
+        member_id=members[0].id,
+        due=TODAY + timedelta(days=14),
+    )
+    meetings.adjust_minutes(
+        db_session, actor=people["kaa"], meeting_id=meeting.id, adjuster="Ingrid Sjöberg"
+    )
+    notice = meetings.generate_notice(db_session, actor=people["kaa"], meeting_id=meeting.id)
+    minutes = meetings.generate_minutes(db_session, actor=people["kaa"], meeting_id=meeting.id)
+    db_session.commit()
+
+    def text(document):
+        doc = Document(io.BytesIO(document.content))
+        cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+        return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+    assert "Genomgång av aktuella ungdomar" in text(notice)
+    body = text(minutes)
+    assert "Petra Af, Arbetsförmedlingen: Närvarande" in body
+    assert "Andelen nåda ökade." in body
+    assert "Beslut 1: KAA bjuder in." in body and "Beslut 2: Statistiken godkänns." in body
+    assert "Skicka statistiken" in body
+    assert "Ingrid Sjöberg" in body
