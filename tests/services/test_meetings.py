@@ -392,3 +392,24 @@ def test_the_minutes_hold_attendance_notes_numbered_decisions_actions_and_the_ad
     assert "Beslut 1: KAA bjuder in." in body and "Beslut 2: Statistiken godkänns." in body
     assert "Skicka statistiken" in body
     assert "Ingrid Sjöberg" in body
+
+
+def test_the_demo_shows_groups_adjusted_minutes_and_a_carried_action_point_once(db_session):
+    from kaa_web.demo_data import seed_demo
+    from kaa_web.models.meetings import Meeting, MeetingGroup
+
+    seed_demo(db_session)
+    seed_demo(db_session)
+
+    groups = db_session.exec(select(MeetingGroup).order_by(MeetingGroup.id)).all()
+    assert [g.name for g in groups][0] == "Samverkansgruppen KAA" and len(groups) == 3
+    past, upcoming = db_session.exec(
+        select(Meeting).where(Meeting.group_id == groups[0].id).order_by(Meeting.on)
+    ).all()
+    assert past.adjusted_at is not None and upcoming.adjusted_at is None
+    carried = [i.title for i in meetings.agenda_of(db_session, upcoming.id) if i.action_point_id]
+    assert carried == [
+        "Åtgärdspunkt: Ta fram en gemensam rutin för överlämning till Arbetsförmedlingen"
+    ]
+    (open_point,) = meetings.action_points(db_session, groups[0].id)
+    assert open_point.overdue
