@@ -617,7 +617,13 @@ def complete_action_point(db: Session, *, actor: Actor, action_point_id: int) ->
     mine = member is not None and member.staff_id == actor.staff_id
     if not (mine or can_run(db, actor, group)):
         raise _denied(db, actor, "action_point", action_point_id)
-    if point.done_at is None:
+    return action_point_done(db, actor=actor, action_point_id=point.id)
+
+
+def action_point_done(db: Session, *, actor: Actor, action_point_id: int) -> ActionPoint:
+    """Mark done and close its worklist task (also called when the assignee ticks the task)."""
+    point = db.get(ActionPoint, action_point_id)
+    if point is not None and point.done_at is None:
         point.done_at = utcnow()
         db.add(point)
         tasks.close_tasks_for(
@@ -632,14 +638,20 @@ class ActionRow:
     point: ActionPoint
     who: str
     overdue: bool
+    mine: bool = False
 
 
 def action_points(
-    db: Session, group_id: int, *, meeting_id: int | None = None, today: date | None = None
+    db: Session,
+    group_id: int,
+    *,
+    meeting_id: int | None = None,
+    today: date | None = None,
+    staff_id: int | None = None,
 ) -> list[ActionRow]:
     """A group's open action points, or all those decided at one meeting."""
     today = today or local_today()
-    query = select(ActionPoint, GroupMember.name).join(
+    query = select(ActionPoint, GroupMember.name, GroupMember.staff_id).join(
         GroupMember, GroupMember.id == ActionPoint.member_id
     )
     if meeting_id is None:
@@ -647,7 +659,12 @@ def action_points(
     else:
         query = query.where(ActionPoint.meeting_id == meeting_id)
     rows = db.exec(query.order_by(ActionPoint.due, ActionPoint.id)).all()
-    return [ActionRow(p, name, p.done_at is None and p.due < today) for p, name in rows]
+    return [
+        ActionRow(
+            p, name, p.done_at is None and p.due < today, staff_id is not None and sid == staff_id
+        )
+        for p, name, sid in rows
+    ]
 
 
 def adjust_minutes(db: Session, *, actor: Actor, meeting_id: int, adjuster: str) -> Meeting:

@@ -160,7 +160,7 @@ def _group_page(group, member_form=None, errors=(), status=200):
         standing=meetings.standing_items_of(db, group.id),
         upcoming=upcoming,
         past=past,
-        actions=meetings.action_points(db, group.id, today=today),
+        actions=meetings.action_points(db, group.id, today=today, staff_id=actor.staff_id),
         can_run=meetings.can_run(db, actor, group),
         can_manage=actor.has_role(*meetings.MANAGERS),
         member_form=member_form or _member_form(),
@@ -323,7 +323,9 @@ def _meeting_page(meeting_id: int, *, recording: bool, forms=None, errors=(), st
         agenda=items,
         members=members,
         attendance=meetings.attendance_of(db, meeting.id),
-        actions=meetings.action_points(db, group.id, meeting_id=meeting.id),
+        actions=meetings.action_points(
+            db, group.id, meeting_id=meeting.id, staff_id=actor.staff_id
+        ),
         addenda=meetings.addenda_of(db, meeting.id),
         recording=recording,
         can_run=can_run,

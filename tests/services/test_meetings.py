@@ -413,3 +413,29 @@ def test_the_demo_shows_groups_adjusted_minutes_and_a_carried_action_point_once(
     ]
     (open_point,) = meetings.action_points(db_session, groups[0].id)
     assert open_point.overdue
+
+
+def test_ticking_the_task_in_the_worklist_marks_the_action_point_done(
+    db_session, people, group, staff
+):
+    meeting = _plan(db_session, people["kaa"], group)
+    ifo_member = next(
+        m for m in meetings.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
+    )
+    point = meetings.add_action_point(
+        db_session,
+        actor=people["kaa"],
+        meeting_id=meeting.id,
+        what="Kontakta skolan",
+        member_id=ifo_member.id,
+        due=TODAY + timedelta(days=3),
+    )
+    db_session.commit()
+    task = db_session.exec(select(Task).where(Task.source_id == point.id)).one()
+
+    tasks.complete_task(db_session, actor=people["ifo"], task_id=task.id)
+    db_session.commit()
+
+    db_session.refresh(point)
+    assert point.done_at is not None
+    assert meetings.action_points(db_session, group.id) == []
