@@ -75,6 +75,9 @@ class PlanMeetingForm(FlaskForm):
     place = StringField(
         "Plats eller länk", validators=[DataRequired("Ange plats eller länk."), Length(max=300)]
     )
+    convener_id = SelectField(
+        "Sammankallande", coerce=_int_or_none, validate_choice=False, validators=[Optional()]
+    )
     standing_item_ids = CheckboxesField("Stående punkter", coerce=int, validators=[Optional()])
     extra_title = StringField("Extra punkt", validators=[Optional(), Length(max=300)])
     extra_owner = StringField("Ansvarig för den extra punkten", validators=[Optional()])

@@ -274,17 +274,27 @@ def plan_meeting(
     place: str,
     standing_item_ids: list[int],
     extra_items: list[ExtraItem] = (),
+    convener_id: int | None = None,
 ) -> Meeting:
-    """A meeting whose agenda is the chosen standing items, extra items and open action points."""
+    """A meeting whose agenda is the chosen standing items, extra items and open action points.
+
+    The convener is the group's unless another staff member of the group is named.
+    """
     group = _runnable_group(db, actor, group_id)
+    errors = {}
     if not place.strip():
-        raise Invalid("Ange plats eller länk.", field_errors={"place": "Ange plats eller länk."})
+        errors["place"] = "Ange plats eller länk."
+    staff_members = {m.staff_id for m in members_of(db, group.id) if m.staff_id}
+    if convener_id is not None and convener_id not in staff_members:
+        errors["convener_id"] = "Välj en sammankallande bland gruppens deltagare."
+    if errors:
+        raise Invalid(*errors.values(), field_errors=errors)
     meeting = Meeting(
         group_id=group.id,
         on=on,
         starts_at=starts_at,
         place=place.strip()[:300],
-        convener_id=group.convener_id,
+        convener_id=convener_id or group.convener_id,
         created_by=actor.staff_id,
     )
     db.add(meeting)

@@ -227,8 +227,11 @@ def _plan_form(group) -> PlanMeetingForm:
     standing = meetings.standing_items_of(get_db(), group.id)
     form = PlanMeetingForm()
     form.standing_item_ids.choices = choices([(s.id, s.title) for s in standing])
+    staff_members = [(m.staff_id, m.name) for m in meetings.members_of(get_db(), group.id)]
+    form.convener_id.choices = choices([(sid, name) for sid, name in staff_members if sid])
     if request.method == "GET":
         form.standing_item_ids.data = [s.id for s in standing]
+        form.convener_id.data = group.convener_id
     return form
 
 
@@ -272,6 +275,7 @@ def create_meeting(group_id: int):
                 place=_text(form.place),
                 standing_item_ids=form.standing_item_ids.data or [],
                 extra_items=extra,
+                convener_id=form.convener_id.data,
             )
             return _done("Mötet är planerat.", url_for("meetings.meeting", meeting_id=meeting.id))
         except Invalid as error:

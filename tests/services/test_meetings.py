@@ -439,3 +439,23 @@ def test_ticking_the_task_in_the_worklist_marks_the_action_point_done(
     db_session.refresh(point)
     assert point.done_at is not None
     assert meetings.action_points(db_session, group.id) == []
+
+
+def test_a_meeting_may_be_convened_by_another_staff_member_of_the_group(
+    db_session, people, group, staff
+):
+    def plan(convener):
+        return meetings.plan_meeting(
+            db_session,
+            actor=people["kaa"],
+            group_id=group.id,
+            on=TODAY,
+            starts_at=time(9, 0),
+            place="Rum 1",
+            standing_item_ids=[],
+            convener_id=staff[convener].id,
+        )
+
+    assert plan("ifo").convener_id == staff["ifo"].id
+    with pytest.raises(Invalid, match="bland gruppens deltagare"):
+        plan("kaa2")
