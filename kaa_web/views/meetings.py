@@ -215,7 +215,7 @@ def complete_action(action_point_id: int):
     except NotFound:
         abort(404)
     back = request.form.get("tillbaka") or url_for("meetings.group", group_id=point.group_id)
-    if not back.startswith("/"):
+    if not back.startswith("/") or back.startswith("//"):  # only back to a page of ours
         back = url_for("meetings.group", group_id=point.group_id)
     return _done("Åtgärdspunkten är klar.", back)
 

@@ -180,3 +180,22 @@ def test_the_notice_and_minutes_download_as_word_documents(login_as, setup):
         assert response.status_code == 303
         document = client.get(response.headers["Location"])
         assert document.status_code == 200 and document.data[:2] == b"PK"
+
+
+def test_ticking_an_action_point_never_redirects_to_another_site(login_as, setup, db_session):
+    group, meeting, kaa = setup
+    member = meetings.members_of(db_session, group.id)[0]
+    point = meetings.add_action_point(
+        db_session,
+        actor=kaa,
+        meeting_id=meeting.id,
+        what="Boka lokal",
+        member_id=member.id,
+        due=TODAY,
+    )
+    db_session.commit()
+    response = login_as("kaa").post_form(
+        f"/samverkan/atgardspunkter/{point.id}/klar", {"tillbaka": "//example.com/"}
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/samverkan/grupper/{group.id}")
