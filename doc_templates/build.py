@@ -567,6 +567,105 @@ def besoksvykort():
     )
 
 
+MEETING_FACTS = [
+    ("Grupp", "{{ motet.grupp }}"),
+    ("Tid", "{{ motet.datum }} kl. {{ motet.tid }}"),
+    ("Plats", "{{ motet.plats }}"),
+    ("Sammankallande", "{{ motet.sammankallande }}"),
+]
+
+
+def kallelse():
+    """The notice with the agenda (kallelse och dagordning) to the group's members."""
+    doc = new_document("Kallelse")
+    letterhead(doc)
+    address_block(doc)
+    heading(doc, "Kallelse till möte i {{ motet.grupp }}")
+    facts(doc, MEETING_FACTS)
+    heading(doc, "Dagordning", size=12)
+    widths = (12, 110, 46)
+    t = table(doc, widths, rows=3)
+    t.style = doc.styles["Table Grid"]
+    grid(t, widths)
+    for cell, text in zip(t.rows[0].cells, ("Nr", "Punkt", "Ansvarig / tid"), strict=True):
+        fill(cell, (text,), bold=True, size=10)
+        shade(cell, "E8EEF5")
+    fill(t.rows[1].cells[0], ("{%tr for p in motet.dagordning %}",), size=1)
+    values = ("{{ p.nr }}", "{{ p.rubrik }}", "{{ p.ansvarig }} ({{ p.minuter }} min)")
+    for cell, text in zip(t.rows[2].cells, values, strict=True):
+        fill(cell, (text,), size=10)
+    end = t.add_row()
+    fill(end.cells[0], ("{%tr endfor %}",), size=1)
+    para(doc, "", after=4)
+    heading(doc, "Kallade", size=12)
+    para(doc, "{%p for d in motet.deltagare %}", after=0)
+    para(doc, "{{ d.namn }}, {{ d.organisation }}", after=0)
+    para(doc, "{%p endfor %}", after=0)
+    para(
+        doc,
+        "Enskilda ungdomar tas upp med namn bara om samtycke finns för alla organisationer "
+        "som deltar; annars avidentifierat.",
+        size=9,
+        color=GREY,
+    )
+    signature(doc)
+    save(doc, "kallelse.docx")
+
+
+def protokoll():
+    """The minutes: attendance, notes and numbered decisions per item, actions, adjustment."""
+    doc = new_document("Protokoll")
+    letterhead(doc)
+    address_block(doc)
+    heading(doc, "Protokoll från möte i {{ motet.grupp }}")
+    facts(doc, MEETING_FACTS)
+    heading(doc, "Närvaro", size=12)
+    para(doc, "{%p for n in motet.narvaro %}", after=0)
+    para(doc, "{{ n.namn }}, {{ n.organisation }}: {{ n.status }}", after=0)
+    para(doc, "{%p endfor %}", after=0)
+    heading(doc, "Punkter och beslut", size=12)
+    para(doc, "{%p for p in motet.punkter %}", after=0)
+    para(doc, "§ {{ p.nr }} {{ p.rubrik }}", bold=True, after=2)
+    para(doc, "{{ p.anteckningar }}", after=2)
+    para(doc, "{%p for b in p.beslut %}", after=0)
+    para(doc, "Beslut {{ b.nr }}: {{ b.text }}", after=2)
+    para(doc, "{%p endfor %}", after=0)
+    para(doc, "{%p endfor %}", after=0)
+    heading(doc, "Åtgärdslista", size=12)
+    widths = (84, 44, 24, 16)
+    t = table(doc, widths, rows=3)
+    t.style = doc.styles["Table Grid"]
+    grid(t, widths)
+    for cell, text in zip(t.rows[0].cells, ("Vad", "Vem", "Senast", "Klar"), strict=True):
+        fill(cell, (text,), bold=True, size=10)
+        shade(cell, "E8EEF5")
+    fill(t.rows[1].cells[0], ("{%tr for a in motet.atgarder %}",), size=1)
+    values = ("{{ a.vad }}", "{{ a.vem }}", "{{ a.senast }}", "{{ a.klar }}")
+    for cell, text in zip(t.rows[2].cells, values, strict=True):
+        fill(cell, (text,), size=10)
+    end = t.add_row()
+    fill(end.cells[0], ("{%tr endfor %}",), size=1)
+    para(doc, "", after=6)
+    heading(doc, "Justering", size=12)
+    lines(
+        doc,
+        (
+            "Justerat {{ motet.justerat }}",
+            "",
+            "_______________________________________",
+            "{% if motet.justerare %}{{ motet.justerare }}{% else %}Justerare{% endif %}",
+        ),
+    )
+    para(doc, "{%p if motet.tillagg %}", after=0)
+    heading(doc, "Tillägg efter justering", size=12)
+    para(doc, "{%p for t in motet.tillagg %}", after=0)
+    para(doc, "{{ t.datum }}: {{ t.text }}", after=2)
+    para(doc, "{%p endfor %}", after=0)
+    para(doc, "{%p endif %}", after=0)
+    para(doc, "Antecknat av {{ handlaggare.namn }}", size=9, color=GREY)
+    save(doc, "protokoll.docx")
+
+
 def main() -> None:
     for build in (
         brev_ungdom,
@@ -578,6 +677,8 @@ def main() -> None:
         uppdrag,
         orosanmalan,
         individuell_plan,
+        kallelse,
+        protokoll,
     ):
         build()
 

@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
         inbox,
         mailout,
         main,
+        meetings,
         plans,
         register,
         school_admin,
@@ -110,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
         inbox,
         school_admin,
         plans,
+        meetings,
     ):
         app.register_blueprint(module.bp)
 

@@ -52,6 +52,7 @@ def seed_demo(db: Session) -> None:
     db.flush()
     seed_mailout(db)
     seed_plans(db)
+    seed_meetings(db)
     db.commit()
 
 
@@ -490,3 +491,141 @@ def seed_plans(db: Session) -> None:
                     expires_on=today + timedelta(days=180),
                 ),
             )
+
+
+DEMO_GROUPS = (
+    (
+        "Samverkansgruppen KAA",
+        "samverkansgrupp",
+        "terminsstart",
+        "kaa",
+        ("arbetsmarknad", "ifo"),
+        (
+            ("Genomgång av aktuella ungdomar", "ingen_sysselsattning"),
+            ("Nya sedan förra mötet", "nya"),
+            ("Uppföljning av handlingsplanen", ""),
+            ("Statistik", ""),
+        ),
+    ),
+    (
+        "Arbetsgruppen för unga utan sysselsättning",
+        "arbetsgrupp",
+        "manadsvis",
+        "kaa2",
+        ("kaa", "arbetsmarknad", "ifo"),
+        (("Försenade uppföljningar", "forsenad_uppfoljning"), ("Insatser och platser", "")),
+    ),
+    (
+        "Ledningsgruppen för KAA",
+        "ledningsgrupp",
+        "en_gang_per_termin",
+        "chef",
+        ("kaa",),
+        (("Uppföljning av handlingsplanen", ""), ("Årsrapporten", "")),
+    ),
+)
+
+
+def seed_meetings(db: Session) -> None:
+    """Three groups; the samverkansgrupp has adjusted minutes and a meeting coming up."""
+    from datetime import time, timedelta
+
+    from kaa_web.models.base import local_today
+    from kaa_web.models.meetings import MeetingGroup
+    from kaa_web.permissions import Actor
+    from kaa_web.services import meetings
+
+    if db.exec(select(MeetingGroup.id)).first():
+        return
+    staff = {s.username: s for s in db.exec(select(StaffUser)).all()}
+    if not {"chef", "kaa", "kaa2", "arbetsmarknad", "ifo"} <= set(staff):
+        return
+    chef = Actor(staff_id=staff["chef"].id, username="chef", roles=frozenset({"chef"}))
+    groups = []
+    for name, kind, frequency, convener, others, items in DEMO_GROUPS:
+        group = meetings.create_group(
+            db,
+            actor=chef,
+            name=name,
+            kind=kind,
+            frequency=frequency,
+            convener_id=staff[convener].id,
+            standing_items=list(items),
+        )
+        for username in others:
+            data = meetings.MemberData(staff_id=staff[username].id)
+            meetings.add_member(db, actor=chef, group_id=group.id, data=data)
+        groups.append(group)
+    main = groups[0]
+    for data in (
+        meetings.MemberData(name="Petra Exempelsdotter", organisation="arbetsformedlingen"),
+        meetings.MemberData(
+            name="Sam Fiktivsson", organisation="skola", organisation_name="Exempelgymnasiet"
+        ),
+    ):
+        meetings.add_member(db, actor=chef, group_id=main.id, data=data)
+    kaa = Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+    today = local_today()
+    standing = [s.id for s in meetings.standing_items_of(db, main.id)]
+    past = meetings.plan_meeting(
+        db,
+        actor=kaa,
+        group_id=main.id,
+        on=today - timedelta(days=60),
+        starts_at=time(13, 0),
+        place="Stadshuset, rum Ekbacken",
+        standing_item_ids=standing,
+    )
+    members = meetings.members_of(db, main.id)
+    meetings.record_attendance(
+        db,
+        actor=kaa,
+        meeting_id=past.id,
+        statuses={
+            m.id: "anmalt_forhinder" if m.organisation == "skola" else "narvarande" for m in members
+        },
+    )
+    agenda = meetings.agenda_of(db, past.id)
+    meetings.record_notes(
+        db,
+        actor=kaa,
+        meeting_id=past.id,
+        item_id=agenda[2].id,
+        notes="Handlingsplanen följdes upp. Uppsökande arbete under sommaren behöver förstärkas.",
+    )
+    meetings.record_decision(
+        db,
+        actor=kaa,
+        meeting_id=past.id,
+        item_id=agenda[2].id,
+        text="Handlingsplanen revideras inför vårterminen.",
+    )
+    by_name = {m.name: m for m in members}
+    done = meetings.add_action_point(
+        db,
+        actor=kaa,
+        meeting_id=past.id,
+        what="Sammanställa statistik per område",
+        member_id=by_name[staff["kaa"].display_name].id,
+        due=today - timedelta(days=30),
+    )
+    meetings.add_action_point(
+        db,
+        actor=kaa,
+        meeting_id=past.id,
+        what="Ta fram en gemensam rutin för överlämning till Arbetsförmedlingen",
+        member_id=by_name[staff["arbetsmarknad"].display_name].id,
+        due=today - timedelta(days=5),
+    )
+    meetings.complete_action_point(db, actor=kaa, action_point_id=done.id)
+    meetings.adjust_minutes(db, actor=kaa, meeting_id=past.id, adjuster="Petra Exempelsdotter")
+    meetings.plan_meeting(
+        db,
+        actor=kaa,
+        group_id=main.id,
+        on=today + timedelta(days=10),
+        starts_at=time(9, 30),
+        place="Teams-länk skickas med kallelsen",
+        standing_item_ids=standing,
+        extra_items=[meetings.ExtraItem("Sommarens uppsökande arbete", "Karin Berg", 15)],
+    )

@@ -107,6 +107,72 @@ def letter_to(name: str, street: str) -> tuple:
     return LETTERHEAD + SENDER + recipient(name, street) + YOUTH_NAME
 
 
+MEETING = (
+    Variable("motet.grupp", "Gruppens namn", "Samverkansgruppen KAA"),
+    Variable("motet.datum", "Mötets datum", date(2027, 1, 14)),
+    Variable("motet.tid", "Mötets starttid", "13.00"),
+    Variable("motet.plats", "Plats eller länk", "Rum Ekbacken, Stadshuset"),
+    Variable("motet.sammankallande", "Sammankallande", "Karin Berg"),
+    Variable(
+        "motet.deltagare",
+        "Gruppens deltagare: namn och organisation",
+        [
+            {"namn": "Karin Berg", "organisation": "Kommunen (KAA/utbildning)"},
+            {"namn": "Petra Exempel", "organisation": "Arbetsförmedlingen"},
+        ],
+    ),
+    Variable(
+        "motet.dagordning",
+        "Dagordningen: nummer, rubrik, ansvarig och beräknad tid i minuter",
+        [
+            {"nr": 1, "rubrik": "Genomgång av aktuella ungdomar", "ansvarig": "", "minuter": 30},
+            {"nr": 2, "rubrik": "Statistik", "ansvarig": "Karin Berg", "minuter": 10},
+        ],
+    ),
+)
+MINUTES = (
+    Variable(
+        "motet.narvaro",
+        "Närvaro: namn, organisation och om personen var närvarande eller hade förhinder",
+        [
+            {"namn": "Karin Berg", "organisation": "Kommunen", "status": "Närvarande"},
+            {
+                "namn": "Petra Exempel",
+                "organisation": "Arbetsförmedlingen",
+                "status": "Anmält förhinder",
+            },
+        ],
+    ),
+    Variable(
+        "motet.punkter",
+        "Varje punkt: nummer, rubrik, anteckningar och beslut (nummer, text)",
+        [
+            {
+                "nr": 1,
+                "rubrik": "Genomgång av aktuella ungdomar",
+                "anteckningar": "Fyra ungdomar utan sysselsättning gicks igenom.",
+                "beslut": [{"nr": 1, "text": "KAA bjuder in till gemensamt möte."}],
+            }
+        ],
+    ),
+    Variable(
+        "motet.atgarder",
+        "Åtgärdslistan: vad, vem, senast och om den är klar",
+        [{"vad": "Ta fram rutin", "vem": "Karin Berg", "senast": date(2027, 2, 1), "klar": ""}],
+    ),
+    Variable("motet.justerare", "Justerarens namn (tomt tills protokollet justerats)", ""),
+    Variable("motet.justerat", "Datum då protokollet justerades (tomt innan)", ""),
+    Variable(
+        "motet.tillagg",
+        "Tillägg efter justeringen: datum och text",
+        [],
+    ),
+)
+MEETING_LETTER = (
+    LETTERHEAD + SENDER + recipient("Ledamöterna i Samverkansgruppen KAA", "") + MEETING
+)
+
+
 DOCUMENT_TYPES: dict[str, DocumentType] = {
     t.code: t
     for t in (
@@ -237,6 +303,20 @@ DOCUMENT_TYPES: dict[str, DocumentType] = {
                     ],
                 ),
             ),
+        ),
+        DocumentType(
+            "kallelse",
+            "Kallelse med dagordning",
+            "Kallelse till ett möte i en samverkansgrupp, med dagordning och deltagare.",
+            "kallelse.docx",
+            MEETING_LETTER,
+        ),
+        DocumentType(
+            "protokoll",
+            "Mötesprotokoll",
+            "Protokoll: närvaro, anteckningar och beslut per punkt, åtgärdslista och justering.",
+            "protokoll.docx",
+            MEETING_LETTER + MINUTES,
         ),
     )
 }

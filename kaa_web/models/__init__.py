@@ -10,6 +10,17 @@ from kaa_web.models.documents import (
     Letterhead,
 )
 from kaa_web.models.mailout import MailoutJob
+from kaa_web.models.meetings import (
+    ActionPoint,
+    AgendaItem,
+    Attendance,
+    Decision,
+    GroupMember,
+    Meeting,
+    MeetingGroup,
+    MinutesAddendum,
+    StandingItem,
+)
 from kaa_web.models.plans import (
     ConcernReport,
     Consent,
@@ -42,6 +53,15 @@ from kaa_web.models.school_reports import (
 from kaa_web.models.tasks import Task
 
 __all__ = [
+    "StandingItem",
+    "MinutesAddendum",
+    "MeetingGroup",
+    "Meeting",
+    "GroupMember",
+    "Decision",
+    "Attendance",
+    "AgendaItem",
+    "ActionPoint",
     "ActiveDocumentTemplate",
     "AuditEvent",
     "ConcernReport",

@@ -97,6 +97,10 @@ def complete_task(db: Session, *, actor: Actor, task_id: int) -> Task:
         audit.record(
             db, actor, "update", object_type="task", object_id=task.id, youth_id=task.youth_id
         )
+        if task.source_type == "action_point" and task.source_id is not None:
+            from kaa_web.services import meetings  # imported late: meetings creates tasks
+
+            meetings.action_point_done(db, actor=actor, action_point_id=task.source_id)
     return task
 
 

@@ -28,7 +28,7 @@ def hostile_context(doc_type) -> dict:
     context = doc_type.example_context()
     for dotted, value in HOSTILE.items():
         group, key = dotted.split(".")
-        context[group][key] = value
+        context.setdefault(group, {})[key] = value  # meeting documents have no ungdom
     return context
 
 

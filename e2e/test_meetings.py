@@ -1,0 +1,152 @@
+"""A convener plans a term-start meeting, records it, produces the minutes; the assignee acts."""
+
+import io
+from datetime import timedelta
+
+from docx import Document
+from playwright.sync_api import expect
+from sqlmodel import select
+
+from e2e.conftest import assert_accessible, login, make_person
+from kaa_web.models.auth import StaffUser
+from kaa_web.models.base import local_today
+from kaa_web.permissions import Actor
+from kaa_web.services import consents, meetings
+
+TODAY = local_today()
+
+
+def _group(db):
+    """The samverkansgrupp with its standing items, convened by KAA; two young people."""
+    staff = {s.username: s for s in db.exec(select(StaffUser)).all()}
+    chef = Actor(staff_id=staff["chef"].id, username="chef", roles=frozenset({"chef"}))
+    group = meetings.create_group(
+        db,
+        actor=chef,
+        name="Samverkansgruppen KAA",
+        kind="samverkansgrupp",
+        frequency="terminsstart",
+        convener_id=staff["kaa"].id,
+        standing_items=[
+            ("Genomgång av aktuella ungdomar", "ingen_sysselsattning"),
+            ("Uppföljning av handlingsplanen", ""),
+            ("Statistik", ""),
+        ],
+    )
+    for data in (
+        meetings.MemberData(staff_id=staff["arbetsmarknad"].id),
+        meetings.MemberData(staff_id=staff["ifo"].id),
+    ):
+        meetings.add_member(db, actor=chef, group_id=group.id, data=data)
+    kaa = Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+    named = make_person(db, "Noa", "Samtyckesson", 3, occupation="ingen")
+    make_person(db, "Mio", "Hemligsson", 4, occupation="ingen")
+    consents.record_consent(
+        db,
+        actor=kaa,
+        youth=named,
+        data=consents.ConsentData(
+            given_by="vardnadshavare",
+            guardian_name="Förälder Samtyckesson",
+            parties=frozenset({"socialtjansten"}),
+            purpose="Samverkansgruppens genomgång.",
+            given_on=TODAY,
+            form="skriftligt",
+        ),
+    )
+    db.commit()
+    return group
+
+
+def _text(path) -> str:
+    document = Document(io.BytesIO(open(path, "rb").read()))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def _decide(page, item_title: str, text: str):
+    article = page.locator("article", has_text=item_title)
+    article.get_by_text("Nytt beslut").click()
+    article.get_by_role("textbox", name="Beslut").fill(text)
+    article.get_by_role("button", name="Spara beslutet").click()
+    expect(page.get_by_text("Beslutet är sparat.")).to_be_visible()
+
+
+def _action(page, what: str, who: str, due):
+    page.get_by_text("Ny åtgärdspunkt").click()
+    page.get_by_label("Vad ska göras").fill(what)
+    page.get_by_label("Vem", exact=True).select_option(label=who)
+    page.get_by_label("Senast").fill(due.isoformat())
+    page.get_by_role("button", name="Spara åtgärdspunkten").click()
+    expect(page.get_by_text("Åtgärdspunkten är sparad.")).to_be_visible()
+
+
+def test_convener_plans_records_and_adjusts_a_term_start_meeting(page, server_url, db):
+    _group(db)
+    login(page, server_url, "kaa")
+    page.goto(f"{server_url}/samverkan")
+    assert_accessible(page)
+    page.get_by_role("link", name="Samverkansgruppen KAA").click()
+    assert_accessible(page)
+
+    # plan the meeting from the group's standing items
+    page.get_by_role("link", name="Planera möte").click()
+    assert_accessible(page)
+    page.get_by_label("Datum", exact=True).fill((TODAY + timedelta(days=2)).isoformat())
+    page.get_by_label("Tid", exact=True).fill("13:00")
+    page.get_by_label("Plats eller länk").fill("Rum Ekbacken, stadshuset")
+    expect(page.get_by_label("Uppföljning av handlingsplanen")).to_be_checked()
+    page.get_by_role("button", name="Planera mötet").click()
+    expect(page.get_by_text("Mötet är planerat.")).to_be_visible()
+    assert_accessible(page)
+
+    # the consent rule: only the one whose consent covers every organisation is named
+    review = page.locator("article", has_text="Genomgång av aktuella ungdomar")
+    expect(review).to_contain_text("Noa Samtyckesson")
+    expect(review).not_to_contain_text("Hemligsson")
+    expect(review).to_contain_text("Avidentifierad – samtycke saknas")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Kallelse med dagordning (Word)").click()
+    notice = _text(download.value.path())
+    assert "Kallelse till möte i Samverkansgruppen KAA" in notice
+    assert "Uppföljning av handlingsplanen" in notice and "Statistik" in notice
+
+    # during the meeting
+    page.get_by_role("link", name="Protokollför mötet").click()
+    assert_accessible(page)
+    for name in ("Karin Berg", "Amir Haddad"):
+        page.get_by_role("group", name=name).get_by_label("Närvarande").check()
+    page.get_by_role("group", name="Ingrid Sjöberg").get_by_label("Anmält förhinder").check()
+    page.get_by_role("button", name="Spara närvaron").click()
+    expect(page.get_by_text("Närvaron är sparad.")).to_be_visible()
+
+    _decide(page, "Uppföljning av handlingsplanen", "Handlingsplanen revideras till våren.")
+    _decide(page, "Statistik", "Statistiken för hösten godkänns.")
+    _action(page, "Skicka ut reviderad handlingsplan", "Amir Haddad", TODAY + timedelta(days=14))
+    _action(page, "Boka lokal till nästa möte", "Karin Berg", TODAY + timedelta(days=30))
+    _action(page, "Ta fram statistik per område", "Amir Haddad", TODAY + timedelta(days=21))
+    assert_accessible(page)
+
+    page.get_by_label("Justerare").fill("Amir Haddad")
+    page.get_by_role("button", name="Markera protokollet som justerat").click()
+    expect(page.get_by_text("Protokollet är justerat och låst.")).to_be_visible()
+    expect(page.get_by_role("button", name="Spara beslutet")).to_have_count(0)
+    assert_accessible(page)
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Protokoll (Word)").click()
+    minutes = _text(download.value.path())
+    assert "Amir Haddad, Kommunen (KAA/utbildning): Närvarande" in minutes
+    assert "Ingrid Sjöberg, Socialtjänsten: Anmält förhinder" in minutes
+    assert "Beslut 1: Handlingsplanen revideras till våren." in minutes
+    assert "Beslut 2: Statistiken för hösten godkänns." in minutes
+    assert "Ta fram statistik per område" in minutes and "Boka lokal till nästa möte" in minutes
+
+    # the assignee sees their action point in the worklist
+    page.context.clear_cookies()
+    login(page, server_url, "arbetsmarknad", check_accessibility=False)
+    page.goto(f"{server_url}/att-gora/?vy=mina")
+    expect(page.get_by_text("Åtgärdspunkt").first).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Åtgärdspunkt från Samverkansgruppen KAA")
+    assert_accessible(page)

@@ -1,0 +1,130 @@
+"""Forms of collaboration groups and meetings: group, member, plan, attendance, minutes."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from kaa_web.forms import choices
+from kaa_web.models.meetings import FREQUENCIES, GROUP_KINDS, ORGANISATIONS, YOUTH_FILTERS
+
+DATE_MESSAGE = "Ange ett datum som ÅÅÅÅ-MM-DD."
+
+
+def _int_or_none(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class CheckboxesField(SelectMultipleField):
+    """A group of checkboxes (a fieldset in the template)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class GroupForm(FlaskForm):
+    name = StringField(
+        "Gruppens namn", validators=[DataRequired("Ange gruppens namn."), Length(max=200)]
+    )
+    kind = SelectField(
+        "Typ av grupp",
+        choices=choices(GROUP_KINDS.items(), blank="Välj"),
+        validators=[DataRequired("Välj typ av grupp.")],
+    )
+    frequency = SelectField(
+        "Brukar träffas",
+        choices=choices(FREQUENCIES.items(), blank="Välj"),
+        validators=[DataRequired("Välj hur ofta gruppen brukar träffas.")],
+    )
+    convener_id = SelectField(
+        "Sammankallande",
+        coerce=_int_or_none,
+        validators=[DataRequired("Välj vem som kallar till mötena.")],
+    )
+    standing_items = TextAreaField("Stående punkter (en per rad)", validators=[Optional()])
+    review_filter = SelectField(
+        "Genomgång av aktuella ungdomar",
+        choices=choices(YOUTH_FILTERS.items()),
+        validators=[Optional()],
+    )
+
+
+class MemberForm(FlaskForm):
+    staff_id = SelectField("Användare i kommunen", coerce=_int_or_none, validators=[Optional()])
+    name = StringField("Extern deltagares namn", validators=[Optional(), Length(max=200)])
+    organisation = SelectField(
+        "Organisation", choices=choices(ORGANISATIONS.items()), validators=[Optional()]
+    )
+    organisation_name = StringField("Skolans namn", validators=[Optional(), Length(max=200)])
+    email = StringField("E-post", validators=[Optional(), Length(max=200)])
+
+
+class PlanMeetingForm(FlaskForm):
+    on = DateField("Datum", format="%Y-%m-%d", validators=[DataRequired(DATE_MESSAGE)])
+    starts_at = TimeField("Tid", validators=[DataRequired("Ange en tid som TT:MM.")])
+    place = StringField(
+        "Plats eller länk", validators=[DataRequired("Ange plats eller länk."), Length(max=300)]
+    )
+    convener_id = SelectField(
+        "Sammankallande", coerce=_int_or_none, validate_choice=False, validators=[Optional()]
+    )
+    standing_item_ids = CheckboxesField("Stående punkter", coerce=int, validators=[Optional()])
+    extra_title = StringField("Extra punkt", validators=[Optional(), Length(max=300)])
+    extra_owner = StringField("Ansvarig för den extra punkten", validators=[Optional()])
+    extra_minutes = IntegerField(
+        "Beräknad tid (minuter)",
+        default=10,
+        validators=[Optional(), NumberRange(1, 240, "Ange 1–240 minuter.")],
+    )
+
+
+class NotesForm(FlaskForm):
+    notes = TextAreaField("Anteckningar", validators=[Optional()])
+
+
+class DecisionForm(FlaskForm):
+    text = TextAreaField("Beslut", validators=[DataRequired("Skriv beslutet.")])
+    # the service checks that the person is named at this meeting
+    youth_id = SelectField(
+        "Gäller ungdom (valfritt)",
+        coerce=_int_or_none,
+        validate_choice=False,
+        validators=[Optional()],
+    )
+
+
+class ActionPointForm(FlaskForm):
+    what = StringField(
+        "Vad ska göras", validators=[DataRequired("Ange vad som ska göras."), Length(max=500)]
+    )
+    member_id = SelectField(
+        "Vem",
+        coerce=_int_or_none,
+        validate_choice=False,  # the service checks the member belongs to the group
+        validators=[DataRequired("Välj vem som ansvarar.")],
+    )
+    due = DateField("Senast", format="%Y-%m-%d", validators=[DataRequired(DATE_MESSAGE)])
+
+
+class AdjustForm(FlaskForm):
+    adjuster = StringField(
+        "Justerare", validators=[DataRequired("Ange justerarens namn."), Length(max=200)]
+    )
+
+
+class AddendumForm(FlaskForm):
+    text = TextAreaField("Tillägg", validators=[DataRequired("Skriv tillägget.")])
+
+
+class EmptyForm(FlaskForm):
+    """Only the CSRF token: buttons that post."""

@@ -1,0 +1,802 @@
+"""Collaboration groups and meetings: agendas, the consent rule, decisions, action points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from kaa_web import audit
+from kaa_web.models.auth import StaffUser
+from kaa_web.models.base import LOCAL_TZ, local_today, utcnow
+from kaa_web.models.meetings import (
+    ATTENDANCE,
+    FREQUENCIES,
+    GROUP_KINDS,
+    ORGANISATIONS,
+    YOUTH_FILTERS,
+    ActionPoint,
+    AgendaItem,
+    Attendance,
+    Decision,
+    GroupMember,
+    Meeting,
+    MeetingGroup,
+    MinutesAddendum,
+    StandingItem,
+)
+from kaa_web.models.plans import Consent
+from kaa_web.models.register import OCCUPATIONS, District, Youth
+from kaa_web.permissions import Actor
+from kaa_web.rules import personnummer as pnr
+from kaa_web.services import documents, tasks, timeline
+from kaa_web.services.consents import PARTY_COLUMNS, is_active
+from kaa_web.services.errors import Invalid, NotFound
+
+LOCKED = "Protokollet är justerat och kan inte ändras. Lägg till ett tillägg i stället."
+MANAGERS = ("chef", "admin")
+
+
+# --- access -----------------------------------------------------------------------------------
+
+
+def _is_member(db: Session, actor: Actor, group_id: int) -> bool:
+    if actor.staff_id is None:
+        return False
+    return (
+        db.exec(
+            select(GroupMember.id).where(
+                GroupMember.group_id == group_id, GroupMember.staff_id == actor.staff_id
+            )
+        ).first()
+        is not None
+    )
+
+
+def _denied(db: Session, actor: Actor, object_type: str, object_id: int):
+    audit.record(
+        db,
+        actor,
+        "denied",
+        object_type=object_type,
+        object_id=object_id,
+        outcome="not_found_or_denied",
+        immediately=True,
+    )
+    return NotFound()
+
+
+def visible_groups(actor: Actor):
+    """A SQL condition on MeetingGroup: chef and admin see all groups, others their own."""
+    if actor.has_role(*MANAGERS):
+        return sa.true()
+    mine = select(GroupMember.group_id).where(GroupMember.staff_id == actor.staff_id)
+    return MeetingGroup.id.in_(mine)
+
+
+def get_group(db: Session, *, actor: Actor, group_id: int) -> MeetingGroup:
+    group = db.exec(
+        select(MeetingGroup).where(MeetingGroup.id == group_id, visible_groups(actor))
+    ).first()
+    if group is None:
+        raise _denied(db, actor, "meeting_group", group_id)
+    return group
+
+
+def can_run(db: Session, actor: Actor, group: MeetingGroup) -> bool:
+    """Plans meetings and records them: the convener, or chef/admin."""
+    if actor.has_role(*MANAGERS):
+        return True
+    return actor.can("meetings.manage") and (
+        group.convener_id == actor.staff_id and actor.staff_id is not None
+    )
+
+
+def _runnable_group(db: Session, actor: Actor, group_id: int) -> MeetingGroup:
+    group = get_group(db, actor=actor, group_id=group_id)
+    if not can_run(db, actor, group):
+        raise _denied(db, actor, "meeting_group", group_id)
+    return group
+
+
+def get_meeting(db: Session, *, actor: Actor, meeting_id: int) -> tuple[Meeting, MeetingGroup]:
+    meeting = db.get(Meeting, meeting_id)
+    if meeting is None:
+        raise _denied(db, actor, "meeting", meeting_id)
+    try:
+        group = get_group(db, actor=actor, group_id=meeting.group_id)
+    except NotFound:
+        raise _denied(db, actor, "meeting", meeting_id) from None
+    return meeting, group
+
+
+def _runnable_meeting(db: Session, actor: Actor, meeting_id: int, *, unlocked=True):
+    meeting, group = get_meeting(db, actor=actor, meeting_id=meeting_id)
+    if not can_run(db, actor, group):
+        raise _denied(db, actor, "meeting", meeting_id)
+    if unlocked and meeting.adjusted_at is not None:
+        raise Invalid(LOCKED)
+    return meeting, group
+
+
+def list_groups(db: Session, *, actor: Actor) -> list[MeetingGroup]:
+    return list(
+        db.exec(select(MeetingGroup).where(visible_groups(actor)).order_by(MeetingGroup.name))
+    )
+
+
+# --- groups -----------------------------------------------------------------------------------
+
+
+@dataclass
+class MemberData:
+    name: str = ""
+    organisation: str = "kommunen"
+    organisation_name: str = ""
+    staff_id: int | None = None
+    email: str = ""
+
+
+def _organisation_of(staff: StaffUser) -> str:
+    return "socialtjansten" if "ifo" in (staff.roles or "") else "kommunen"
+
+
+def create_group(
+    db: Session,
+    *,
+    actor: Actor,
+    name: str,
+    kind: str,
+    frequency: str,
+    convener_id: int | None,
+    standing_items: list[tuple[str, str]] = (),
+) -> MeetingGroup:
+    """A new group (chef/admin); the convener becomes a member; standing items (title, filter)."""
+    if not actor.has_role(*MANAGERS):
+        raise _denied(db, actor, "meeting_group", "new")
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Ange gruppens namn."
+    if kind not in GROUP_KINDS:
+        errors["kind"] = "Välj typ av grupp."
+    if frequency not in FREQUENCIES:
+        errors["frequency"] = "Välj hur ofta gruppen brukar träffas."
+    if errors:
+        raise Invalid(*errors.values(), field_errors=errors)
+    group = MeetingGroup(
+        name=name.strip()[:200], kind=kind, frequency=frequency, convener_id=convener_id
+    )
+    db.add(group)
+    db.flush()
+    for position, (title, youth_filter) in enumerate(standing_items, start=1):
+        db.add(
+            StandingItem(
+                group_id=group.id, position=position, title=title[:200], youth_filter=youth_filter
+            )
+        )
+    if convener_id:
+        add_member(db, actor=actor, group_id=group.id, data=MemberData(staff_id=convener_id))
+    audit.record(db, actor, "create", object_type="meeting_group", object_id=group.id)
+    return group
+
+
+def add_member(db: Session, *, actor: Actor, group_id: int, data: MemberData) -> GroupMember:
+    """A directory user (organisation from their role) or a named external participant."""
+    group = get_group(db, actor=actor, group_id=group_id)
+    if not actor.has_role(*MANAGERS):
+        raise _denied(db, actor, "meeting_group", group_id)
+    if data.staff_id is not None:
+        staff = db.get(StaffUser, data.staff_id)
+        if staff is None:
+            raise Invalid("Välj en användare.", field_errors={"staff_id": "Välj en användare."})
+        data = MemberData(
+            name=staff.display_name,
+            organisation=_organisation_of(staff),
+            staff_id=staff.id,
+            email=staff.email or "",
+        )
+    errors = {}
+    if not data.name.strip():
+        errors["name"] = "Ange deltagarens namn."
+    if data.organisation not in ORGANISATIONS:
+        errors["organisation"] = "Välj vilken organisation deltagaren företräder."
+    if data.organisation == "skola" and not data.organisation_name.strip():
+        errors["organisation_name"] = "Ange vilken skola."
+    if errors:
+        raise Invalid(*errors.values(), field_errors=errors)
+    member = GroupMember(
+        group_id=group.id,
+        staff_id=data.staff_id,
+        name=data.name.strip()[:200],
+        organisation=data.organisation,
+        organisation_name=data.organisation_name.strip()[:200],
+        email=data.email.strip()[:200],
+    )
+    db.add(member)
+    db.flush()
+    audit.record(db, actor, "update", object_type="meeting_group", object_id=group.id)
+    return member
+
+
+def members_of(db: Session, group_id: int) -> list[GroupMember]:
+    return list(
+        db.exec(
+            select(GroupMember).where(GroupMember.group_id == group_id).order_by(GroupMember.name)
+        )
+    )
+
+
+def standing_items_of(db: Session, group_id: int) -> list[StandingItem]:
+    return list(
+        db.exec(
+            select(StandingItem)
+            .where(StandingItem.group_id == group_id)
+            .order_by(StandingItem.position)
+        )
+    )
+
+
+def organisation_label(member: GroupMember) -> str:
+    if member.organisation == "skola":
+        return member.organisation_name or ORGANISATIONS["skola"]
+    return ORGANISATIONS.get(member.organisation, member.organisation)
+
+
+# --- planning ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ExtraItem:
+    title: str
+    owner: str = ""
+    minutes: int = 10
+
+
+def open_action_points(db: Session, group_id: int) -> list[ActionPoint]:
+    return list(
+        db.exec(
+            select(ActionPoint)
+            .where(ActionPoint.group_id == group_id, ActionPoint.done_at.is_(None))
+            .order_by(ActionPoint.due, ActionPoint.id)
+        )
+    )
+
+
+def plan_meeting(
+    db: Session,
+    *,
+    actor: Actor,
+    group_id: int,
+    on: date,
+    starts_at: time,
+    place: str,
+    standing_item_ids: list[int],
+    extra_items: list[ExtraItem] = (),
+    convener_id: int | None = None,
+) -> Meeting:
+    """A meeting whose agenda is the chosen standing items, extra items and open action points.
+
+    The convener is the group's unless another staff member of the group is named.
+    """
+    group = _runnable_group(db, actor, group_id)
+    errors = {}
+    if not place.strip():
+        errors["place"] = "Ange plats eller länk."
+    staff_members = {m.staff_id for m in members_of(db, group.id) if m.staff_id}
+    if convener_id is not None and convener_id not in staff_members:
+        errors["convener_id"] = "Välj en sammankallande bland gruppens deltagare."
+    if errors:
+        raise Invalid(*errors.values(), field_errors=errors)
+    meeting = Meeting(
+        group_id=group.id,
+        on=on,
+        starts_at=starts_at,
+        place=place.strip()[:300],
+        convener_id=convener_id or group.convener_id,
+        created_by=actor.staff_id,
+    )
+    db.add(meeting)
+    db.flush()
+    items = [
+        AgendaItem(kind="staende", title=s.title, youth_filter=s.youth_filter, minutes=s.minutes)
+        for s in standing_items_of(db, group.id)
+        if s.id in set(standing_item_ids)
+    ]
+    items += [
+        AgendaItem(kind="extra", title=e.title[:300], owner=e.owner[:200], minutes=e.minutes)
+        for e in extra_items
+        if e.title.strip()
+    ]
+    items += [
+        AgendaItem(kind="atgardspunkt", title=f"Åtgärdspunkt: {p.what}"[:300], action_point_id=p.id)
+        for p in open_action_points(db, group.id)
+    ]
+    for position, item in enumerate(items, start=1):
+        item.meeting_id, item.position = meeting.id, position
+        db.add(item)
+    db.flush()
+    audit.record(db, actor, "create", object_type="meeting", object_id=meeting.id)
+    return meeting
+
+
+def agenda_of(db: Session, meeting_id: int) -> list[AgendaItem]:
+    return list(
+        db.exec(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting_id)
+            .order_by(AgendaItem.position, AgendaItem.id)
+        )
+    )
+
+
+def meetings_of(db: Session, group_id: int, today: date) -> tuple[list[Meeting], list[Meeting]]:
+    """(upcoming, past) meetings of a group."""
+    rows = list(db.exec(select(Meeting).where(Meeting.group_id == group_id).order_by(Meeting.on)))
+    return [m for m in rows if m.on >= today], [m for m in reversed(rows) if m.on < today]
+
+
+# --- the consent rule -------------------------------------------------------------------------
+
+
+def represented_organisations(db: Session, meeting: Meeting) -> set[tuple[str, str]]:
+    """(organisation, school name) of the members present, or of all members before the meeting."""
+    members = members_of(db, meeting.group_id)
+    present = set(
+        db.exec(
+            select(Attendance.member_id).where(
+                Attendance.meeting_id == meeting.id, Attendance.status == "narvarande"
+            )
+        )
+    )
+    if present:
+        members = [m for m in members if m.id in present]
+    return {(m.organisation, m.organisation_name.strip().casefold()) for m in members}
+
+
+def covers(consent: Consent, organisation: tuple[str, str], today: date) -> bool:
+    """A consent in force that allows sharing with this organisation."""
+    code, school = organisation
+    if not is_active(consent, today):
+        return False
+    if code == "skola":
+        return bool(school) and consent.school_name.strip().casefold() == school
+    return bool(getattr(consent, PARTY_COLUMNS[code], False))
+
+
+def may_name(consents: list[Consent], organisations: set[tuple[str, str]], today: date) -> bool:
+    """By name only if every organisation outside the municipality is covered by a consent."""
+    outside = [o for o in organisations if o[0] != "kommunen"]
+    return all(any(covers(c, o, today) for c in consents) for o in outside)
+
+
+@dataclass(frozen=True)
+class YouthLine:
+    """A young person on an agenda item: by name, or anonymised (age, district, situation)."""
+
+    youth_id: int | None
+    name: str
+    age: int
+    district: str
+    situation: str
+    overdue: bool
+
+    @property
+    def named(self) -> bool:
+        return self.youth_id is not None
+
+
+def _previous_meeting_on(db: Session, meeting: Meeting) -> date | None:
+    return db.exec(
+        select(sa.func.max(Meeting.on)).where(
+            Meeting.group_id == meeting.group_id, Meeting.on < meeting.on
+        )
+    ).first()
+
+
+def _filter_condition(db: Session, meeting: Meeting, youth_filter: str, today: date):
+    if youth_filter == "nya":
+        since = _previous_meeting_on(db, meeting)
+        return Youth.registered_on > since if since else sa.true()
+    if youth_filter == "ingen_sysselsattning":
+        return Youth.occupation.in_(("ingen", "okand"))
+    return Youth.next_step_due < today
+
+
+def youth_for_item(
+    db: Session, meeting: Meeting, item: AgendaItem, today: date | None = None, limit: int = 200
+) -> list[YouthLine]:
+    """The young people currently covered that the item's filter selects, under the consent rule.
+
+    Evaluated on every view: a consent withdrawn after planning makes the name disappear.
+    """
+    if item.youth_filter not in YOUTH_FILTERS or not item.youth_filter:
+        return []
+    today = today or local_today()
+    rows = db.exec(
+        select(Youth, District.name)
+        .outerjoin(District, District.id == Youth.district_id)
+        .where(Youth.status == "aktiv", _filter_condition(db, meeting, item.youth_filter, today))
+        .order_by(Youth.last_name_key, Youth.first_name_key, Youth.id)
+        .limit(limit)
+    ).all()
+    ids = [youth.id for youth, _ in rows]
+    consents: dict[int, list[Consent]] = {}
+    for consent in db.exec(select(Consent).where(Consent.youth_id.in_(ids))):
+        consents.setdefault(consent.youth_id, []).append(consent)
+    organisations = represented_organisations(db, meeting)
+    lines = []
+    for youth, district in rows:
+        named = may_name(consents.get(youth.id, []), organisations, today)
+        overdue = youth.next_step_due is not None and youth.next_step_due < today
+        situation = OCCUPATIONS.get(youth.occupation, youth.occupation)
+        lines.append(
+            YouthLine(
+                youth.id if named else None,
+                youth.full_name if named else "",
+                pnr.age_on(youth.birth_date, today),
+                district or "Okänt område",
+                situation + (", uppföljning försenad" if overdue else ""),
+                overdue,
+            )
+        )
+    return lines
+
+
+@dataclass
+class ItemView:
+    item: AgendaItem
+    youth: list[YouthLine] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+
+    @property
+    def missing_consent(self) -> int:
+        return sum(1 for line in self.youth if not line.named)
+
+
+def view_agenda(
+    db: Session, *, actor: Actor, meeting_id: int, today: date | None = None
+) -> tuple[Meeting, MeetingGroup, list[ItemView]]:
+    """The agenda with its lists and decisions; every named person shown is audit-logged."""
+    meeting, group = get_meeting(db, actor=actor, meeting_id=meeting_id)
+    decisions: dict[int, list[Decision]] = {}
+    for decision in db.exec(
+        select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.number)
+    ):
+        decisions.setdefault(decision.agenda_item_id, []).append(decision)
+    views = [
+        ItemView(item, youth_for_item(db, meeting, item, today), decisions.get(item.id, []))
+        for item in agenda_of(db, meeting.id)
+    ]
+    named = {line.youth_id for v in views for line in v.youth if line.named}
+    named |= {d.youth_id for ds in decisions.values() for d in ds if d.youth_id}
+    audit.record_many(
+        db, actor, "view", object_type="meeting", items=[(meeting.id, yid) for yid in sorted(named)]
+    )
+    audit.record(db, actor, "view", object_type="meeting", object_id=meeting.id)
+    return meeting, group, views
+
+
+# --- during and after the meeting -------------------------------------------------------------
+
+
+def record_attendance(
+    db: Session, *, actor: Actor, meeting_id: int, statuses: dict[int, str]
+) -> None:
+    """Present or excused per member; members not listed are removed from the record."""
+    meeting, group = _runnable_meeting(db, actor, meeting_id)
+    member_ids = {m.id for m in members_of(db, group.id)}
+    for row in db.exec(select(Attendance).where(Attendance.meeting_id == meeting.id)):
+        db.delete(row)
+    db.flush()
+    for member_id, status in statuses.items():
+        if member_id in member_ids and status in ATTENDANCE:
+            db.add(Attendance(meeting_id=meeting.id, member_id=member_id, status=status))
+    audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
+
+
+def attendance_of(db: Session, meeting_id: int) -> dict[int, str]:
+    return dict(
+        db.exec(
+            select(Attendance.member_id, Attendance.status).where(
+                Attendance.meeting_id == meeting_id
+            )
+        ).all()
+    )
+
+
+def _item(db: Session, meeting: Meeting, item_id: int) -> AgendaItem:
+    item = db.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting.id:
+        raise NotFound
+    return item
+
+
+def record_notes(db: Session, *, actor: Actor, meeting_id: int, item_id: int, notes: str) -> None:
+    meeting, _ = _runnable_meeting(db, actor, meeting_id)
+    item = _item(db, meeting, item_id)
+    item.notes = notes.strip()
+    db.add(item)
+    audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
+
+
+def record_decision(
+    db: Session,
+    *,
+    actor: Actor,
+    meeting_id: int,
+    item_id: int,
+    text: str,
+    youth_id: int | None = None,
+    today: date | None = None,
+) -> Decision:
+    """A numbered decision; about a named person it goes to their timeline."""
+    meeting, group = _runnable_meeting(db, actor, meeting_id)
+    item = _item(db, meeting, item_id)
+    if not text.strip():
+        raise Invalid("Skriv beslutet.", field_errors={"text": "Skriv beslutet."})
+    if youth_id is not None:
+        named = {line.youth_id for line in youth_for_item(db, meeting, item, today)}
+        if youth_id not in named:
+            message = "Beslut om en namngiven ungdom kräver samtycke för alla organisationer."
+            raise Invalid(message, field_errors={"youth_id": message})
+    number = (
+        db.exec(
+            select(sa.func.max(Decision.number)).where(Decision.meeting_id == meeting.id)
+        ).first()
+        or 0
+    ) + 1
+    decision = Decision(
+        meeting_id=meeting.id,
+        agenda_item_id=item.id,
+        number=number,
+        text=text.strip(),
+        youth_id=youth_id,
+        created_by=actor.staff_id,
+    )
+    db.add(decision)
+    db.flush()
+    if youth_id is not None:
+        timeline.add_entry(
+            db,
+            actor=actor,
+            youth_id=youth_id,
+            kind="mote",
+            title=f"Beslut § {number} i {group.name} {meeting.on.isoformat()}",
+            ref_type="decision",
+            ref_id=decision.id,
+        )
+    audit.record(
+        db, actor, "create", object_type="decision", object_id=decision.id, youth_id=youth_id
+    )
+    return decision
+
+
+def add_action_point(
+    db: Session,
+    *,
+    actor: Actor,
+    meeting_id: int,
+    what: str,
+    member_id: int | None,
+    due: date | None,
+) -> ActionPoint:
+    """Who does what by when; a staff assignee gets a task on their worklist."""
+    meeting, group = _runnable_meeting(db, actor, meeting_id)
+    member = db.get(GroupMember, member_id) if member_id else None
+    errors = {}
+    if not what.strip():
+        errors["what"] = "Ange vad som ska göras."
+    if member is None or member.group_id != group.id:
+        errors["member_id"] = "Välj vem som ansvarar."
+    if due is None:
+        errors["due"] = "Ange när det ska vara klart."
+    if errors:
+        raise Invalid(*errors.values(), field_errors=errors)
+    point = ActionPoint(
+        group_id=group.id,
+        meeting_id=meeting.id,
+        what=what.strip()[:500],
+        member_id=member.id,
+        due=due,
+    )
+    db.add(point)
+    db.flush()
+    if member.staff_id is not None:
+        tasks.create_task(
+            db,
+            actor=actor,
+            kind="atgardspunkt",
+            title=f"Åtgärdspunkt från {group.name} {meeting.on.isoformat()}",
+            due=due,
+            assigned_to=member.staff_id,
+            source=("action_point", point.id),
+        )
+    audit.record(db, actor, "create", object_type="action_point", object_id=point.id)
+    return point
+
+
+def complete_action_point(db: Session, *, actor: Actor, action_point_id: int) -> ActionPoint:
+    """Done: it leaves later agendas and the assignee's worklist."""
+    point = db.get(ActionPoint, action_point_id)
+    if point is None:
+        raise NotFound
+    group = get_group(db, actor=actor, group_id=point.group_id)
+    member = db.get(GroupMember, point.member_id)
+    mine = member is not None and member.staff_id == actor.staff_id
+    if not (mine or can_run(db, actor, group)):
+        raise _denied(db, actor, "action_point", action_point_id)
+    return action_point_done(db, actor=actor, action_point_id=point.id)
+
+
+def action_point_done(db: Session, *, actor: Actor, action_point_id: int) -> ActionPoint:
+    """Mark done and close its worklist task (also called when the assignee ticks the task)."""
+    point = db.get(ActionPoint, action_point_id)
+    if point is not None and point.done_at is None:
+        point.done_at = utcnow()
+        db.add(point)
+        tasks.close_tasks_for(
+            db, actor=actor, source_type="action_point", source_id=point.id, kind="atgardspunkt"
+        )
+        audit.record(db, actor, "update", object_type="action_point", object_id=point.id)
+    return point
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    point: ActionPoint
+    who: str
+    overdue: bool
+    mine: bool = False
+
+
+def action_points(
+    db: Session,
+    group_id: int,
+    *,
+    meeting_id: int | None = None,
+    today: date | None = None,
+    staff_id: int | None = None,
+) -> list[ActionRow]:
+    """A group's open action points, or all those decided at one meeting."""
+    today = today or local_today()
+    query = select(ActionPoint, GroupMember.name, GroupMember.staff_id).join(
+        GroupMember, GroupMember.id == ActionPoint.member_id
+    )
+    if meeting_id is None:
+        query = query.where(ActionPoint.group_id == group_id, ActionPoint.done_at.is_(None))
+    else:
+        query = query.where(ActionPoint.meeting_id == meeting_id)
+    rows = db.exec(query.order_by(ActionPoint.due, ActionPoint.id)).all()
+    return [
+        ActionRow(
+            p, name, p.done_at is None and p.due < today, staff_id is not None and sid == staff_id
+        )
+        for p, name, sid in rows
+    ]
+
+
+def adjust_minutes(db: Session, *, actor: Actor, meeting_id: int, adjuster: str) -> Meeting:
+    """Mark the minutes adjusted (justerade): from now on they are locked."""
+    meeting, _ = _runnable_meeting(db, actor, meeting_id)
+    if not adjuster.strip():
+        message = "Ange justerarens namn."
+        raise Invalid(message, field_errors={"adjuster": message})
+    meeting.adjusted_by, meeting.adjusted_at = adjuster.strip()[:200], utcnow()
+    db.add(meeting)
+    audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
+    return meeting
+
+
+def add_addendum(db: Session, *, actor: Actor, meeting_id: int, text: str) -> MinutesAddendum:
+    """A later correction to adjusted minutes, kept beside them."""
+    meeting, _ = _runnable_meeting(db, actor, meeting_id, unlocked=False)
+    if meeting.adjusted_at is None:
+        raise Invalid("Protokollet är inte justerat ännu: ändra direkt i mötet.")
+    if not text.strip():
+        raise Invalid("Skriv tillägget.", field_errors={"text": "Skriv tillägget."})
+    addendum = MinutesAddendum(meeting_id=meeting.id, text=text.strip(), created_by=actor.staff_id)
+    db.add(addendum)
+    db.flush()
+    audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
+    return addendum
+
+
+def addenda_of(db: Session, meeting_id: int) -> list[MinutesAddendum]:
+    return list(
+        db.exec(
+            select(MinutesAddendum)
+            .where(MinutesAddendum.meeting_id == meeting_id)
+            .order_by(MinutesAddendum.created_at)
+        )
+    )
+
+
+# --- documents --------------------------------------------------------------------------------
+
+
+def _meeting_context(db: Session, actor: Actor, meeting: Meeting, group: MeetingGroup) -> dict:
+    staff = db.get(StaffUser, actor.staff_id) if actor.staff_id else None
+    convener = db.get(StaffUser, meeting.convener_id) if meeting.convener_id else None
+    members = members_of(db, group.id)
+    return {
+        "mottagare": {
+            "namn": f"Ledamöterna i {group.name}",
+            "utdelningsadress": "",
+            "postnummer": "",
+            "postort": "",
+        },
+        "handlaggare": {
+            "namn": staff.display_name if staff else actor.username,
+            "telefon": "",
+            "epost": staff.email if staff else "",
+        },
+        "motet": {
+            "grupp": group.name,
+            "datum": meeting.on,
+            "tid": meeting.starts_at.strftime("%H.%M"),
+            "plats": meeting.place,
+            "sammankallande": convener.display_name if convener else "",
+            "deltagare": [{"namn": m.name, "organisation": organisation_label(m)} for m in members],
+            "dagordning": [
+                {"nr": i.position, "rubrik": i.title, "ansvarig": i.owner, "minuter": i.minutes}
+                for i in agenda_of(db, meeting.id)
+            ],
+        },
+    }
+
+
+def generate_notice(db: Session, *, actor: Actor, meeting_id: int):
+    """The notice with the agenda (kallelse) as a Word document; the caller commits."""
+    meeting, group = _runnable_meeting(db, actor, meeting_id, unlocked=False)
+    context = _meeting_context(db, actor, meeting, group)
+    return documents.generate_document(db, actor=actor, doc_type="kallelse", context=context)
+
+
+def _minutes_items(db: Session, meeting: Meeting) -> list[dict]:
+    decisions: dict[int, list[Decision]] = {}
+    for decision in db.exec(
+        select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.number)
+    ):
+        decisions.setdefault(decision.agenda_item_id, []).append(decision)
+    return [
+        {
+            "nr": item.position,
+            "rubrik": item.title,
+            "anteckningar": item.notes,
+            "beslut": [{"nr": d.number, "text": d.text} for d in decisions.get(item.id, [])],
+        }
+        for item in agenda_of(db, meeting.id)
+    ]
+
+
+def generate_minutes(db: Session, *, actor: Actor, meeting_id: int):
+    """The minutes (protokoll) at a button press; the caller commits."""
+    meeting, group = _runnable_meeting(db, actor, meeting_id, unlocked=False)
+    context = _meeting_context(db, actor, meeting, group)
+    attendance = attendance_of(db, meeting.id)
+    context["motet"] |= {
+        "narvaro": [
+            {"namn": m.name, "organisation": organisation_label(m), "status": ATTENDANCE[s]}
+            for m in members_of(db, group.id)
+            if (s := attendance.get(m.id))
+        ],
+        "punkter": _minutes_items(db, meeting),
+        "atgarder": [
+            {
+                "vad": row.point.what,
+                "vem": row.who,
+                "senast": row.point.due,
+                "klar": "Klar" if row.point.done_at else "",
+            }
+            for row in action_points(db, group.id, meeting_id=meeting.id)
+        ],
+        "justerare": meeting.adjusted_by,
+        "justerat": meeting.adjusted_at.astimezone(LOCAL_TZ).date() if meeting.adjusted_at else "",
+        "tillagg": [
+            {"datum": a.created_at.astimezone(LOCAL_TZ).date(), "text": a.text}
+            for a in addenda_of(db, meeting.id)
+        ],
+    }
+    return documents.generate_document(db, actor=actor, doc_type="protokoll", context=context)

@@ -1,0 +1,502 @@
+"""Collaboration groups and their meetings: group page, planning, agenda, recording, minutes."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, render_template, request, url_for
+from sqlmodel import select
+
+from kaa_web.db import get_db
+from kaa_web.forms import choices
+from kaa_web.forms.meetings import (
+    ActionPointForm,
+    AddendumForm,
+    AdjustForm,
+    DecisionForm,
+    EmptyForm,
+    GroupForm,
+    MemberForm,
+    NotesForm,
+    PlanMeetingForm,
+)
+from kaa_web.htmx import redirect
+from kaa_web.models.auth import StaffUser
+from kaa_web.models.base import local_today
+from kaa_web.models.meetings import (
+    ATTENDANCE,
+    FREQUENCIES,
+    GROUP_KINDS,
+    ITEM_KINDS,
+    ORGANISATIONS,
+    YOUTH_FILTERS,
+)
+from kaa_web.permissions import current_actor, require
+from kaa_web.services import meetings
+from kaa_web.services.errors import Invalid, NotFound
+
+bp = Blueprint("meetings", __name__)
+
+
+@bp.context_processor
+def _labels() -> dict:
+    return {
+        "ATTENDANCE": ATTENDANCE,
+        "FREQUENCIES": FREQUENCIES,
+        "GROUP_KINDS": GROUP_KINDS,
+        "ITEM_KINDS": ITEM_KINDS,
+        "ORGANISATIONS": ORGANISATIONS,
+        "YOUTH_FILTERS": YOUTH_FILTERS,
+        "organisation_label": meetings.organisation_label,
+    }
+
+
+def _add_errors(form, error: Invalid) -> list[str]:
+    """Attach a service's field errors to the form; return the messages that fit no field."""
+    loose = []
+    for name, message in error.field_errors.items():
+        if getattr(form, name, None) is not None:
+            getattr(form, name).errors = [*getattr(form, name).errors, message]
+        else:
+            loose.append(message)
+    return loose if error.field_errors else error.messages
+
+
+def _text(form_field) -> str:
+    return (form_field.data or "").strip()
+
+
+def _staff_choices(blank: str):
+    db = get_db()
+    staff = db.exec(select(StaffUser).order_by(StaffUser.display_name)).all()
+    return choices([(s.id, s.display_name) for s in staff], blank=blank)
+
+
+def _done(message: str, location: str):
+    get_db().commit()
+    flash(message, "success")
+    return redirect(location)
+
+
+# --- groups -----------------------------------------------------------------------------------
+
+
+@bp.get("/samverkan")
+@require("meetings.use")
+def index():
+    actor = current_actor()
+    groups = meetings.list_groups(get_db(), actor=actor)
+    return render_template(
+        "meetings/index.html", groups=groups, can_create=actor.has_role(*meetings.MANAGERS)
+    )
+
+
+def _group_form() -> GroupForm:
+    form = GroupForm()
+    form.convener_id.choices = _staff_choices("Välj")
+    return form
+
+
+def _new_group_page(form, errors=(), status=200):
+    return render_template("meetings/new_group.html", form=form, errors=errors), status
+
+
+@bp.get("/samverkan/ny-grupp")
+@require("meetings.manage")
+def new_group():
+    if not current_actor().has_role(*meetings.MANAGERS):
+        abort(404)
+    return _new_group_page(_group_form())
+
+
+@bp.post("/samverkan/ny-grupp")
+@require("meetings.manage")
+def create_group():
+    db, actor = get_db(), current_actor()
+    form = _group_form()
+    errors = []
+    if form.validate_on_submit():
+        titles = [t.strip() for t in (form.standing_items.data or "").splitlines() if t.strip()]
+        items = [(t, "") for t in titles]
+        if form.review_filter.data:
+            items.insert(0, ("Genomgång av aktuella ungdomar", form.review_filter.data))
+        try:
+            group = meetings.create_group(
+                db,
+                actor=actor,
+                name=_text(form.name),
+                kind=form.kind.data,
+                frequency=form.frequency.data,
+                convener_id=form.convener_id.data,
+                standing_items=items,
+            )
+            return _done("Gruppen är skapad.", url_for("meetings.group", group_id=group.id))
+        except NotFound:
+            abort(404)
+        except Invalid as error:
+            db.rollback()
+            errors = _add_errors(form, error)
+    return _new_group_page(form, errors, 400)
+
+
+def _member_form() -> MemberForm:
+    form = MemberForm()
+    form.staff_id.choices = _staff_choices("Ingen – en extern deltagare")
+    return form
+
+
+def _group_or_404(group_id: int):
+    try:
+        return meetings.get_group(get_db(), actor=current_actor(), group_id=group_id)
+    except NotFound:
+        abort(404)
+
+
+def _group_page(group, member_form=None, errors=(), status=200):
+    db, actor = get_db(), current_actor()
+    today = local_today()
+    upcoming, past = meetings.meetings_of(db, group.id, today)
+    context = dict(
+        group=group,
+        members=meetings.members_of(db, group.id),
+        standing=meetings.standing_items_of(db, group.id),
+        upcoming=upcoming,
+        past=past,
+        actions=meetings.action_points(db, group.id, today=today, staff_id=actor.staff_id),
+        can_run=meetings.can_run(db, actor, group),
+        can_manage=actor.has_role(*meetings.MANAGERS),
+        member_form=member_form or _member_form(),
+        done_form=EmptyForm(),
+        errors=errors,
+    )
+    return render_template("meetings/group.html", **context), status
+
+
+@bp.get("/samverkan/grupper/<int:group_id>")
+@require("meetings.use")
+def group(group_id: int):
+    return _group_page(_group_or_404(group_id))
+
+
+@bp.post("/samverkan/grupper/<int:group_id>/deltagare")
+@require("meetings.manage")
+def add_member(group_id: int):
+    db, actor = get_db(), current_actor()
+    group = _group_or_404(group_id)
+    form = _member_form()
+    errors = []
+    if form.validate_on_submit():
+        data = meetings.MemberData(
+            name=_text(form.name),
+            organisation=form.organisation.data or "kommunen",
+            organisation_name=_text(form.organisation_name),
+            staff_id=form.staff_id.data,
+            email=_text(form.email),
+        )
+        try:
+            meetings.add_member(db, actor=actor, group_id=group.id, data=data)
+            return _done("Deltagaren är tillagd.", url_for("meetings.group", group_id=group.id))
+        except NotFound:
+            abort(404)
+        except Invalid as error:
+            db.rollback()
+            errors = _add_errors(form, error)
+    return _group_page(group, form, errors, 400)
+
+
+@bp.post("/samverkan/atgardspunkter/<int:action_point_id>/klar")
+@require("meetings.use")
+def complete_action(action_point_id: int):
+    db = get_db()
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        point = meetings.complete_action_point(
+            db, actor=current_actor(), action_point_id=action_point_id
+        )
+    except NotFound:
+        abort(404)
+    back = request.form.get("tillbaka") or url_for("meetings.group", group_id=point.group_id)
+    if not back.startswith("/") or back.startswith("//"):  # only back to a page of ours
+        back = url_for("meetings.group", group_id=point.group_id)
+    return _done("Åtgärdspunkten är klar.", back)
+
+
+# --- planning ---------------------------------------------------------------------------------
+
+
+def _plan_form(group) -> PlanMeetingForm:
+    standing = meetings.standing_items_of(get_db(), group.id)
+    form = PlanMeetingForm()
+    form.standing_item_ids.choices = choices([(s.id, s.title) for s in standing])
+    staff_members = [(m.staff_id, m.name) for m in meetings.members_of(get_db(), group.id)]
+    form.convener_id.choices = choices([(sid, name) for sid, name in staff_members if sid])
+    if request.method == "GET":
+        form.standing_item_ids.data = [s.id for s in standing]
+        form.convener_id.data = group.convener_id
+    return form
+
+
+def _runnable_group_or_404(group_id: int):
+    group = _group_or_404(group_id)
+    if not meetings.can_run(get_db(), current_actor(), group):
+        abort(404)
+    return group
+
+
+@bp.get("/samverkan/grupper/<int:group_id>/planera")
+@require("meetings.manage")
+def plan(group_id: int):
+    group = _runnable_group_or_404(group_id)
+    open_points = meetings.action_points(get_db(), group.id)
+    return render_template(
+        "meetings/plan.html", group=group, form=_plan_form(group), open_points=open_points
+    )
+
+
+@bp.post("/samverkan/grupper/<int:group_id>/planera")
+@require("meetings.manage")
+def create_meeting(group_id: int):
+    db, actor = get_db(), current_actor()
+    group = _runnable_group_or_404(group_id)
+    form = _plan_form(group)
+    errors = []
+    if form.validate_on_submit():
+        extra = [
+            meetings.ExtraItem(
+                _text(form.extra_title), _text(form.extra_owner), form.extra_minutes.data or 10
+            )
+        ]
+        try:
+            meeting = meetings.plan_meeting(
+                db,
+                actor=actor,
+                group_id=group.id,
+                on=form.on.data,
+                starts_at=form.starts_at.data,
+                place=_text(form.place),
+                standing_item_ids=form.standing_item_ids.data or [],
+                extra_items=extra,
+                convener_id=form.convener_id.data,
+            )
+            return _done("Mötet är planerat.", url_for("meetings.meeting", meeting_id=meeting.id))
+        except Invalid as error:
+            db.rollback()
+            errors = _add_errors(form, error)
+    open_points = meetings.action_points(db, group.id)
+    page = render_template(
+        "meetings/plan.html", group=group, form=form, open_points=open_points, errors=errors
+    )
+    return page, 400
+
+
+# --- the meeting ------------------------------------------------------------------------------
+
+
+def _item_forms(items, failed: dict) -> dict:
+    """Per agenda item: its notes form and decision form (the failed one keeps its input)."""
+    forms = {}
+    for view in items:
+        item_id = view.item.id
+        notes = failed.get(f"notes-{item_id}") or NotesForm(
+            prefix=f"punkt{item_id}", formdata=None, notes=view.item.notes
+        )
+        decision = failed.get(f"decision-{item_id}") or DecisionForm(
+            prefix=f"beslut{item_id}", formdata=None
+        )
+        named = [(line.youth_id, line.name) for line in view.youth if line.named]
+        decision.youth_id.choices = choices(named, blank="Ingen namngiven ungdom")
+        forms[item_id] = (notes, decision)
+    return forms
+
+
+def _meeting_page(meeting_id: int, *, recording: bool, forms=None, errors=(), status=200):
+    db, actor = get_db(), current_actor()
+    try:
+        meeting, group, items = meetings.view_agenda(db, actor=actor, meeting_id=meeting_id)
+    except NotFound:
+        abort(404)
+    can_run = meetings.can_run(db, actor, group)
+    if recording and not can_run:
+        abort(404)
+    members = meetings.members_of(db, group.id)
+    forms = forms or {}
+    action_form = forms.get("action") or ActionPointForm(formdata=None)
+    action_form.member_id.choices = choices([(m.id, m.name) for m in members], blank="Välj")
+    context = dict(
+        meeting=meeting,
+        group=group,
+        agenda=items,
+        members=members,
+        attendance=meetings.attendance_of(db, meeting.id),
+        actions=meetings.action_points(
+            db, group.id, meeting_id=meeting.id, staff_id=actor.staff_id
+        ),
+        addenda=meetings.addenda_of(db, meeting.id),
+        recording=recording,
+        can_run=can_run,
+        can_documents=actor.can("documents.generate") and can_run,
+        item_forms=_item_forms(items, forms),
+        action_form=action_form,
+        adjust_form=forms.get("adjust") or AdjustForm(formdata=None),
+        addendum_form=forms.get("addendum") or AddendumForm(formdata=None),
+        empty_form=EmptyForm(formdata=None),
+        errors=errors,
+    )
+    db.commit()  # the audit events of the named people shown
+    return render_template("meetings/meeting.html", **context), status
+
+
+@bp.get("/samverkan/moten/<int:meeting_id>")
+@require("meetings.use")
+def meeting(meeting_id: int):
+    return _meeting_page(meeting_id, recording=False)
+
+
+@bp.get("/samverkan/moten/<int:meeting_id>/protokollfor")
+@require("meetings.manage")
+def record(meeting_id: int):
+    return _meeting_page(meeting_id, recording=True)
+
+
+def _recorded(meeting_id: int, message: str, anchor: str | None = None):
+    return _done(message, url_for("meetings.record", meeting_id=meeting_id, _anchor=anchor))
+
+
+def _failed(meeting_id: int, key: str, form, error: Invalid):
+    get_db().rollback()
+    errors = _add_errors(form, error)
+    return _meeting_page(meeting_id, recording=True, forms={key: form}, errors=errors, status=400)
+
+
+def _call(meeting_id: int, key: str, form, action, message: str, anchor: str | None = None):
+    """Validate the form, run the service call, then redirect or show the errors."""
+    if not form.validate_on_submit():
+        return _meeting_page(meeting_id, recording=True, forms={key: form}, status=400)
+    try:
+        action()
+    except NotFound:
+        abort(404)
+    except Invalid as error:
+        return _failed(meeting_id, key, form, error)
+    return _recorded(meeting_id, message, anchor)
+
+
+@bp.post("/samverkan/moten/<int:meeting_id>/narvaro")
+@require("meetings.manage")
+def attendance(meeting_id: int):
+    db, actor = get_db(), current_actor()
+    statuses = {
+        int(key.removeprefix("narvaro-")): value
+        for key, value in request.form.items()
+        if key.startswith("narvaro-") and key.removeprefix("narvaro-").isdigit()
+    }
+
+    def action():
+        meetings.record_attendance(db, actor=actor, meeting_id=meeting_id, statuses=statuses)
+
+    return _call(meeting_id, "attendance", EmptyForm(), action, "Närvaron är sparad.", "narvaro")
+
+
+@bp.post("/samverkan/moten/<int:meeting_id>/punkter/<int:item_id>/anteckningar")
+@require("meetings.manage")
+def notes(meeting_id: int, item_id: int):
+    db, actor = get_db(), current_actor()
+    form = NotesForm(prefix=f"punkt{item_id}")
+
+    def action():
+        meetings.record_notes(
+            db, actor=actor, meeting_id=meeting_id, item_id=item_id, notes=form.notes.data or ""
+        )
+
+    key = f"notes-{item_id}"
+    return _call(meeting_id, key, form, action, "Anteckningarna är sparade.", f"punkt-{item_id}")
+
+
+@bp.post("/samverkan/moten/<int:meeting_id>/punkter/<int:item_id>/beslut")
+@require("meetings.manage")
+def decision(meeting_id: int, item_id: int):
+    db, actor = get_db(), current_actor()
+    form = DecisionForm(prefix=f"beslut{item_id}")
+
+    def action():
+        meetings.record_decision(
+            db,
+            actor=actor,
+            meeting_id=meeting_id,
+            item_id=item_id,
+            text=form.text.data or "",
+            youth_id=form.youth_id.data,
+        )
+
+    key = f"decision-{item_id}"
+    return _call(meeting_id, key, form, action, "Beslutet är sparat.", f"punkt-{item_id}")
+
+
+@bp.post("/samverkan/moten/<int:meeting_id>/atgardspunkter")
+@require("meetings.manage")
+def add_action(meeting_id: int):
+    db, actor = get_db(), current_actor()
+    form = ActionPointForm()
+
+    def action():
+        meetings.add_action_point(
+            db,
+            actor=actor,
+            meeting_id=meeting_id,
+            what=_text(form.what),
+            member_id=form.member_id.data,
+            due=form.due.data,
+        )
+
+    return _call(meeting_id, "action", form, action, "Åtgärdspunkten är sparad.", "atgarder")
+
+
+@bp.post("/samverkan/moten/<int:meeting_id>/justera")
+@require("meetings.manage")
+def adjust(meeting_id: int):
+    db, actor = get_db(), current_actor()
+    form = AdjustForm()
+
+    def action():
+        meetings.adjust_minutes(
+            db, actor=actor, meeting_id=meeting_id, adjuster=_text(form.adjuster)
+        )
+
+    return _call(
+        meeting_id, "adjust", form, action, "Protokollet är justerat och låst.", "protokoll"
+    )
+
+
+@bp.post("/samverkan/moten/<int:meeting_id>/tillagg")
+@require("meetings.manage")
+def addendum(meeting_id: int):
+    db, actor = get_db(), current_actor()
+    form = AddendumForm()
+
+    def action():
+        meetings.add_addendum(db, actor=actor, meeting_id=meeting_id, text=form.text.data or "")
+
+    return _call(meeting_id, "addendum", form, action, "Tillägget är sparat.", "protokoll")
+
+
+def _document(meeting_id: int, generate):
+    db = get_db()
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        document = generate(db, actor=current_actor(), meeting_id=meeting_id)
+    except NotFound:
+        abort(404)
+    db.commit()
+    return redirect(url_for("documents.download", document_id=document.id))
+
+
+@bp.post("/samverkan/moten/<int:meeting_id>/kallelse")
+@require("documents.generate")
+def notice(meeting_id: int):
+    return _document(meeting_id, meetings.generate_notice)
+
+
+@bp.post("/samverkan/moten/<int:meeting_id>/protokoll")
+@require("documents.generate")
+def minutes(meeting_id: int):
+    return _document(meeting_id, meetings.generate_minutes)

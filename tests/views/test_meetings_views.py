@@ -1,0 +1,201 @@
+"""Meeting pages at request level: who sees what, the consent rule on screen, forms and locks."""
+
+from datetime import time, timedelta
+
+import pytest
+from sqlmodel import select
+
+from kaa_web.models.audit import AuditEvent
+from kaa_web.models.base import local_today
+from kaa_web.models.meetings import ActionPoint, Decision
+from kaa_web.permissions import Actor
+from kaa_web.services import consents, meetings
+
+TODAY = local_today()
+
+
+@pytest.fixture
+def chef(staff):
+    return Actor(staff_id=staff["chef"].id, username="chef", roles=frozenset({"chef"}))
+
+
+@pytest.fixture
+def setup(db_session, staff, chef):
+    """A group convened by kaa with ifo and Arbetsförmedlingen, and one planned meeting."""
+    group = meetings.create_group(
+        db_session,
+        actor=chef,
+        name="Samverkansgruppen KAA",
+        kind="samverkansgrupp",
+        frequency="terminsstart",
+        convener_id=staff["kaa"].id,
+        standing_items=[("Genomgång av aktuella ungdomar", "ingen_sysselsattning")],
+    )
+    for data in (
+        meetings.MemberData(staff_id=staff["ifo"].id),
+        meetings.MemberData(name="Petra Af", organisation="arbetsformedlingen"),
+        meetings.MemberData(staff_id=staff["kaa2"].id),
+    ):
+        meetings.add_member(db_session, actor=chef, group_id=group.id, data=data)
+    kaa = Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+    meeting = meetings.plan_meeting(
+        db_session,
+        actor=kaa,
+        group_id=group.id,
+        on=TODAY + timedelta(days=3),
+        starts_at=time(13, 0),
+        place="Rum Ekbacken",
+        standing_item_ids=[s.id for s in meetings.standing_items_of(db_session, group.id)],
+    )
+    db_session.commit()
+    return group, meeting, kaa
+
+
+def test_a_member_sees_the_group_and_an_outsider_gets_404(login_as, setup):
+    group, meeting, _ = setup
+    page = login_as("ifo").get(f"/samverkan/grupper/{group.id}")
+    assert page.status_code == 200 and "Samverkansgruppen KAA" in page.get_data(as_text=True)
+    assert login_as("arbetsmarknad").get(f"/samverkan/moten/{meeting.id}").status_code == 404
+    assert login_as("chef").get(f"/samverkan/moten/{meeting.id}").status_code == 200
+
+
+def test_the_agenda_shows_a_person_without_full_consent_anonymised_with_a_note(
+    login_as, setup, make_youth, db_session
+):
+    _, meeting, kaa = setup
+    named = make_youth("Alva", "Namnsson", occupation="ingen")
+    make_youth("Bo", "Doldsson", occupation="ingen")
+    consents.record_consent(
+        db_session,
+        actor=kaa,
+        youth=named,
+        data=consents.ConsentData(
+            given_by="vardnadshavare",
+            guardian_name="Förälder Namnsson",
+            parties=frozenset({"socialtjansten", "arbetsformedlingen"}),
+            purpose="Samverkansgruppen.",
+            given_on=TODAY,
+            form="skriftligt",
+        ),
+    )
+    db_session.commit()
+
+    page = login_as("ifo").get(f"/samverkan/moten/{meeting.id}").get_data(as_text=True)
+
+    assert "Alva Namnsson" in page
+    assert "Doldsson" not in page
+    assert "Avidentifierad – samtycke saknas" in page
+    logged = db_session.exec(
+        select(AuditEvent.youth_id).where(
+            AuditEvent.object_type == "meeting", AuditEvent.youth_id.is_not(None)
+        )
+    ).all()
+    assert logged == [named.id]
+
+
+def test_the_convener_records_a_decision_and_an_action_point(login_as, setup, staff, db_session):
+    _, meeting, _ = setup
+    item = meetings.agenda_of(db_session, meeting.id)[0]
+    kaa2 = next(
+        m for m in meetings.members_of(db_session, meeting.group_id) if m.name == "Johan Wikström"
+    )
+    client = login_as("kaa")
+
+    response = client.post_form(
+        f"/samverkan/moten/{meeting.id}/punkter/{item.id}/beslut",
+        {f"beslut{item.id}-text": "KAA kallar till SIP.", f"beslut{item.id}-youth_id": ""},
+    )
+    assert response.status_code == 303
+    response = client.post_form(
+        f"/samverkan/moten/{meeting.id}/atgardspunkter",
+        {
+            "what": "Boka lokal",
+            "member_id": str(kaa2.id),
+            "due": (TODAY + timedelta(days=7)).isoformat(),
+        },
+    )
+    assert response.status_code == 303
+    assert [d.text for d in db_session.exec(select(Decision)).all()] == ["KAA kallar till SIP."]
+    assert [p.what for p in db_session.exec(select(ActionPoint)).all()] == ["Boka lokal"]
+    worklist = login_as("kaa2").get("/att-gora/?vy=mina").get_data(as_text=True)
+    assert "Åtgärdspunkt" in worklist
+
+
+def test_an_action_point_without_a_date_keeps_what_was_typed_with_a_swedish_error(login_as, setup):
+    _, meeting, _ = setup
+    response = login_as("kaa").post_form(
+        f"/samverkan/moten/{meeting.id}/atgardspunkter", {"what": "Boka lokal", "member_id": ""}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Det finns fel i formuläret" in page and 'value="Boka lokal"' in page
+
+
+def test_a_member_who_is_not_the_convener_cannot_record(login_as, setup):
+    _, meeting, _ = setup
+    assert login_as("kaa2").get(f"/samverkan/moten/{meeting.id}/protokollfor").status_code == 404
+
+
+def test_adjusted_minutes_refuse_a_new_decision(login_as, setup, db_session):
+    _, meeting, kaa = setup
+    item = meetings.agenda_of(db_session, meeting.id)[0]
+    client = login_as("kaa")
+    assert (
+        client.post_form(
+            f"/samverkan/moten/{meeting.id}/justera", {"adjuster": "Ingrid"}
+        ).status_code
+        == 303
+    )
+    response = client.post_form(
+        f"/samverkan/moten/{meeting.id}/punkter/{item.id}/beslut",
+        {f"beslut{item.id}-text": "Sent beslut."},
+    )
+    assert response.status_code == 400
+    assert "Protokollet är justerat" in response.get_data(as_text=True)
+    assert db_session.exec(select(Decision)).all() == []
+
+
+def test_chef_creates_a_group_with_standing_items(login_as, staff, db_session):
+    response = login_as("chef").post_form(
+        "/samverkan/ny-grupp",
+        {
+            "name": "Ledningsgruppen",
+            "kind": "ledningsgrupp",
+            "frequency": "en_gang_per_termin",
+            "convener_id": str(staff["kaa"].id),
+            "review_filter": "",
+            "standing_items": "Uppföljning av handlingsplanen\nStatistik",
+        },
+    )
+    assert response.status_code == 303
+    page = login_as("kaa").get(response.headers["Location"]).get_data(as_text=True)
+    assert "Uppföljning av handlingsplanen" in page and "Planera möte" in page
+
+
+def test_the_notice_and_minutes_download_as_word_documents(login_as, setup):
+    _, meeting, _ = setup
+    client = login_as("kaa")
+    for path in ("kallelse", "protokoll"):
+        response = client.post_form(f"/samverkan/moten/{meeting.id}/{path}")
+        assert response.status_code == 303
+        document = client.get(response.headers["Location"])
+        assert document.status_code == 200 and document.data[:2] == b"PK"
+
+
+def test_ticking_an_action_point_never_redirects_to_another_site(login_as, setup, db_session):
+    group, meeting, kaa = setup
+    member = meetings.members_of(db_session, group.id)[0]
+    point = meetings.add_action_point(
+        db_session,
+        actor=kaa,
+        meeting_id=meeting.id,
+        what="Boka lokal",
+        member_id=member.id,
+        due=TODAY,
+    )
+    db_session.commit()
+    response = login_as("kaa").post_form(
+        f"/samverkan/atgardspunkter/{point.id}/klar", {"tillbaka": "//example.com/"}
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/samverkan/grupper/{group.id}")
