@@ -89,6 +89,8 @@ class SchoolReport(SQLModel, table=True):
     answer: str = Field(default="", max_length=1000)
     answered_at: datetime | None = None
     handled_by: int | None = Field(default=None, foreign_key="staff_user.id")
+    # The receipt as first issued: later downloads return exactly these bytes.
+    receipt_document_id: int | None = Field(default=None, foreign_key="generated_document.id")
 
 
 class SchoolReportStudent(SQLModel, table=True):

@@ -358,6 +358,21 @@ def generate_batch(
     return _store(db, actor, kind, version, content, len(letters), youth_ids, name)
 
 
+def store_receipt(
+    db: Session, *, actor: Actor, context: dict, youth_ids: Sequence[int | None], file_name: str
+) -> GeneratedDocument:
+    """A school report's receipt, rendered with the active template and stored as sent.
+
+    Schools may have their own receipts (the report service checks whose report it is).
+    """
+    if not (actor.can("school_reports.submit") or actor.can("inbox.handle")):
+        raise PermissionError("school_reports.submit")
+    kind = get_type("kvitto_skolanmalan")
+    version, template = active_template(db, kind.code)
+    content = documents.render_document(template, _full_context(context, letterhead_context(db)))
+    return _store(db, actor, kind, version, content, 1, list(youth_ids), file_name)
+
+
 def _store(db, actor, kind, version, content, count, youth_ids, file_name) -> GeneratedDocument:
     """Keep the document as generated, link it to each young person and log it for each."""
     youth = list(dict.fromkeys(y for y in youth_ids if y is not None))

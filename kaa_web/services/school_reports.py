@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from kaa_web import audit, documents
+from kaa_web import audit
 from kaa_web.models.base import LOCAL_TZ, local_today, utcnow
 from kaa_web.models.register import Youth
 from kaa_web.models.school_reports import (
@@ -433,24 +433,27 @@ def receipt_context(view: ReportView) -> dict:
 
 
 def receipt_document(db: Session, *, actor: Actor, report_id: int) -> tuple[str, bytes]:
-    """The printable Word receipt for the school's own report (rendered, not stored)."""
-    from kaa_web.services.documents import active_template, letterhead_context
+    """The Word receipt for the school's own report: stored when first issued, then re-sent."""
+    from kaa_web.models.documents import GeneratedDocument
+    from kaa_web.services.documents import store_receipt
 
     view = get_own_report(db, actor=actor, report_id=report_id, log=False)
-    _version, template = active_template(db, "kvitto_skolanmalan")
-    context = {"datum": local_today(), **receipt_context(view), "kommun": letterhead_context(db)}
-    content = documents.render_document(template, context)
+    report = view.report
+    if report.receipt_document_id is not None:
+        document = db.get(GeneratedDocument, report.receipt_document_id)
+        audit.record(db, actor, "view", object_type="generated_document", object_id=document.id)
+        return document.file_name, document.content
     youth_ids = [s.youth_id for s in view.students if s.youth_id] or [None]
-    for youth_id in youth_ids:
-        audit.record(
-            db,
-            actor,
-            "document_generated",
-            object_type="school_report",
-            object_id=report_id,
-            youth_id=youth_id,
-        )
-    return f"kvitto_{view.report.reference}.docx", content
+    document = store_receipt(
+        db,
+        actor=actor,
+        context=receipt_context(view),
+        youth_ids=youth_ids,
+        file_name=f"kvitto_{report.reference}.docx",
+    )
+    report.receipt_document_id = document.id
+    db.add(report)
+    return document.file_name, document.content
 
 
 # --- the KAA inbox --------------------------------------------------------------------------

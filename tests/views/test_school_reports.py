@@ -541,3 +541,21 @@ def test_admin_changes_a_help_text_without_a_deploy(login_as, schools, db_sessio
         "/admin/hjalptexter/spara", {"form": "studieavbrott", "field_name": "x", "text": "y"}
     )
     assert unknown.status_code == 404
+
+
+def test_a_receipt_is_stored_when_first_issued_and_sent_again_unchanged(
+    login_as, schools, db_session
+):
+    from kaa_web.models.documents import GeneratedDocument
+
+    school = login_as("skola")
+    assert _submit(school, schools["90000001"]).status_code == 303
+    [report] = _reports(db_session)
+    first = school.get(f"/skola/anmalningar/{report.id}/kvitto.docx")
+    second = school.get(f"/skola/anmalningar/{report.id}/kvitto.docx")
+    assert first.status_code == second.status_code == 200
+    assert first.data == second.data
+    db_session.expire_all()
+    stored = db_session.get(SchoolReport, report.id).receipt_document_id
+    assert db_session.get(GeneratedDocument, stored).content == first.data
+    assert len(db_session.exec(select(GeneratedDocument)).all()) == 1
