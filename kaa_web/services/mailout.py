@@ -225,10 +225,13 @@ def _classify(db: Session, people: list[Youth], on: date) -> Preview:
 def preview_mailout(db: Session, *, actor: Actor, youth_ids: list[int], on: date) -> Preview:
     """What a mail-out of these people on `on` prints, and who is left for manual handling.
 
-    NotFound when any selected person does not exist or is not visible to the actor.
+    NotFound when any selected person does not exist or is not visible to the actor. The preview
+    shows names and addresses, so it is logged as a view of each person; the caller commits.
     """
     _require(actor)
-    return _classify(db, _load_people(db, actor, youth_ids), on)
+    people = _load_people(db, actor, youth_ids)
+    audit.record_many(db, actor, "view", object_type="youth", items=((y.id, y.id) for y in people))
+    return _classify(db, people, on)
 
 
 # --- generating and recording -------------------------------------------------------------
@@ -586,6 +589,7 @@ def get_mailout_job(db: Session, *, actor: Actor, job_id: int) -> JobView:
         [_person(y) for y in _load_people(db, actor, protected_ids)] if protected_ids else []
     )
     audit.record(db, actor, "view", object_type="mailout_job", object_id=job.id)
+    audit.record_many(db, actor, "view", object_type="youth", items=((i, i) for i in protected_ids))
     db.commit()
     return JobView(job, _job_documents(db, json.loads(job.document_ids)), protected)
 

@@ -63,6 +63,11 @@ def get_youth(db: Session, *, actor: Actor, youth_id: int, log: str | None = "vi
     return youth
 
 
+def record_view(db: Session, *, actor: Actor, youth: Youth) -> None:
+    """Log that a page showing this person's data was rendered (the caller commits)."""
+    audit.record(db, actor, "view", object_type="youth", object_id=youth.id, youth_id=youth.id)
+
+
 # --- registering and editing ------------------------------------------------------------------
 
 

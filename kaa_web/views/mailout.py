@@ -71,6 +71,7 @@ def preview():
         )
     except NotFound:
         abort(404)
+    get_db().commit()  # the read of the selected people is logged
     form = StartMailoutForm(
         formdata=None,
         token=uuid.uuid4().hex,

@@ -209,6 +209,7 @@ def _plan_forms(youth: Youth, plan, **given) -> dict:
 
 def _plan_page(youth: Youth, errors=(), conflict=None, status=200, **given):
     db = get_db()
+    register.record_view(db, actor=current_actor(), youth=youth)  # the page shows the person
     plan = plans.get_plan(db, youth.id)
     referrals = plans.referrals_of(db, youth.id)
     context = dict(
@@ -234,7 +235,7 @@ def _plan_page(youth: Youth, errors=(), conflict=None, status=200, **given):
 @bp.get("/ungdomar/<int:youth_id>/plan")
 @require("register.read")
 def plan(youth_id: int):
-    return _plan_page(_youth_or_404(youth_id))
+    return _plan_page(_youth_or_404(youth_id, log=None))
 
 
 @bp.post("/ungdomar/<int:youth_id>/plan")
@@ -436,6 +437,7 @@ def plan_document(youth_id: int):
 
 def _consents_page(youth: Youth, errors=(), status=200, consent_form=None, concern_form=None):
     db = get_db()
+    register.record_view(db, actor=current_actor(), youth=youth)  # the page shows the person
     today = local_today()
     context = dict(
         youth=youth,
@@ -456,7 +458,7 @@ def _consents_page(youth: Youth, errors=(), status=200, consent_form=None, conce
 @bp.get("/ungdomar/<int:youth_id>/samtycken")
 @require("register.read")
 def consent_list(youth_id: int):
-    return _consents_page(_youth_or_404(youth_id))
+    return _consents_page(_youth_or_404(youth_id, log=None))
 
 
 @bp.post("/ungdomar/<int:youth_id>/samtycken")

@@ -210,8 +210,10 @@ def assign():
 
 
 def _person_context(youth: Youth, deregister_form=None, letter_form=None) -> dict:
+    """Everything the person page shows; rendering it is logged as a view of the person."""
     db = get_db()
     actor = current_actor()
+    register.record_view(db, actor=actor, youth=youth)
     officer = next((o for o in register.officers(db) if o.id == youth.officer_id), None)
     return dict(
         youth=youth,
@@ -236,7 +238,7 @@ def _person_context(youth: Youth, deregister_form=None, letter_form=None) -> dic
 @bp.get("/<int:youth_id>")
 @require("register.read")
 def person(youth_id: int):
-    youth = _youth_or_404(youth_id)
+    youth = _youth_or_404(youth_id, log=None)  # _person_context logs the view
     context = _person_context(youth)
     get_db().commit()
     return render_template("register/person.html", **context)
@@ -370,6 +372,7 @@ def deregister(youth_id: int):
             get_db().rollback()
             form.reason.errors = [*form.reason.errors, *error.messages]
     context = _person_context(youth, deregister_form=form)
+    get_db().commit()  # the logged view
     return render_template("register/person.html", **context), 400
 
 
@@ -448,6 +451,7 @@ def create_letter(youth_id: int):
             get_db().rollback()
             form.step.errors = [*form.step.errors, *error.messages]
     context = _person_context(youth, letter_form=form)
+    get_db().commit()  # the logged view
     return render_template("register/person.html", **context), 400
 
 

@@ -157,3 +157,28 @@ def test_the_preview_says_so_when_pdf_cannot_be_made(login_as, due, monkeypatch)
     page = login_as("kaa").post_form("/utskick/forhandsgranska", {"youth_ids": str(due[0].id)})
     text = page.get_data(as_text=True)
     assert "LibreOffice är inte installerat" in text and 'name="pdf"' not in text
+
+
+def test_the_preview_names_people_so_it_is_logged_per_person(
+    login_as, staff, make_youth, db_session
+):
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from kaa_web.models.audit import AuditEvent
+    from kaa_web.models.base import local_today
+
+    people = [
+        make_youth(f"P{n}", "Logg", registered_on=local_today() - timedelta(days=40))
+        for n in range(2)
+    ]
+    client = login_as("kaa")
+    response = client.post_form(
+        "/utskick/forhandsgranska", {"youth_ids": [str(p.id) for p in people]}
+    )
+    assert response.status_code == 200
+    views = db_session.exec(
+        select(AuditEvent).where(AuditEvent.action == "view", AuditEvent.object_type == "youth")
+    ).all()
+    assert sorted(v.youth_id for v in views) == sorted(p.id for p in people)

@@ -376,3 +376,15 @@ def test_no_letter_is_printed_for_a_protected_identity(login_as, staff, make_you
     assert response.status_code == 400
     assert "skyddade personuppgifter" in response.get_data(as_text=True)
     assert db_session.exec(select(ContactAttempt)).all() == []
+
+
+def test_a_form_error_that_shows_the_person_again_is_logged_as_a_read(
+    login_as, staff, make_youth, db_session
+):
+    youth = make_youth()
+    response = login_as("kaa").post_form(f"/ungdomar/{youth.id}/avregistrera", {"reason": ""})
+    assert response.status_code == 400 and youth.full_name in response.get_data(as_text=True)
+    views = db_session.exec(
+        select(AuditEvent).where(AuditEvent.action == "view", AuditEvent.youth_id == youth.id)
+    ).all()
+    assert len(views) == 1
