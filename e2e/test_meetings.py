@@ -1,7 +1,8 @@
 """A convener plans a term-start meeting, records it, produces the minutes; the assignee acts."""
 
 import io
-from datetime import timedelta
+import re
+from datetime import time, timedelta
 
 from docx import Document
 from playwright.sync_api import expect
@@ -107,7 +108,7 @@ def test_convener_plans_records_and_adjusts_a_term_start_meeting(page, server_ur
     expect(review).to_contain_text("Avidentifierad – samtycke saknas")
 
     with page.expect_download() as download:
-        page.get_by_role("button", name="Kallelse med dagordning (Word)").click()
+        page.get_by_role("button", name="Skapa kallelse med dagordning (Word)").click()
     notice = _text(download.value.path())
     assert "Kallelse till möte i Samverkansgruppen KAA" in notice
     assert "Uppföljning av handlingsplanen" in notice and "Statistik" in notice
@@ -135,7 +136,7 @@ def test_convener_plans_records_and_adjusts_a_term_start_meeting(page, server_ur
     assert_accessible(page)
 
     with page.expect_download() as download:
-        page.get_by_role("button", name="Protokoll (Word)").click()
+        page.get_by_role("button", name="Skapa protokoll (Word)").click()
     minutes = _text(download.value.path())
     assert "Amir Haddad, Kommunen (KAA/utbildning): Närvarande" in minutes
     assert "Ingrid Sjöberg, Socialtjänsten: Anmält förhinder" in minutes
@@ -150,3 +151,55 @@ def test_convener_plans_records_and_adjusts_a_term_start_meeting(page, server_ur
     expect(page.get_by_text("Åtgärdspunkt").first).to_be_visible()
     expect(page.locator("main")).to_contain_text("Åtgärdspunkt från Samverkansgruppen KAA")
     assert_accessible(page)
+
+
+def test_convener_reshapes_the_agenda_and_a_member_downloads_the_notice(page, server_url, db):
+    group = _group(db)
+    kaa = Actor(staff_id=group.convener_id, username="kaa", roles=frozenset({"kaa"}))
+    meeting = meetings.plan_meeting(
+        db,
+        actor=kaa,
+        group_id=group.id,
+        on=TODAY + timedelta(days=7),
+        starts_at=time(9, 0),
+        place="Rum Ekbacken",
+        standing_item_ids=[s.id for s in meetings.standing_items_of(db, group.id)],
+    )
+    db.commit()
+    login(page, server_url, "kaa")
+    page.goto(f"{server_url}/samverkan/moten/{meeting.id}")
+    page.get_by_role("link", name="Ändra tid, plats eller dagordning").click()
+    assert_accessible(page)
+
+    page.get_by_label("Rubrik").last.fill("Sommarjobb 2027")
+    page.get_by_label("Ansvarig").last.fill("Amir Haddad")
+    page.get_by_role("button", name="Lägg till punkten").click()
+    expect(page.get_by_text("Punkten är tillagd.")).to_be_visible()
+    page.get_by_role("button", name=re.compile("Flytta upp.*§ 4 Sommarjobb 2027")).click()
+    expect(page.get_by_text("Dagordningen är ändrad.")).to_be_visible()
+    page.get_by_role(
+        "button", name=re.compile("Ta bort.*§ 2 Uppföljning av handlingsplanen")
+    ).click()
+    expect(page.get_by_text("Punkten är borttagen.")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="← Mötet").click()
+    headings = page.locator("article h3").all_inner_texts()
+    assert headings == [
+        "§ 1 Genomgång av aktuella ungdomar",
+        "§ 2 Sommarjobb 2027",
+        "§ 3 Statistik",
+    ]
+    with page.expect_download():
+        page.get_by_role("button", name="Skapa kallelse med dagordning (Word)").click()
+
+    # a social services member, who produces no documents, downloads the notice sent out
+    page.context.clear_cookies()
+    login(page, server_url, "ifo", check_accessibility=False)
+    page.goto(f"{server_url}/samverkan/moten/{meeting.id}")
+    expect(page.get_by_role("button", name="Skapa kallelse med dagordning (Word)")).to_have_count(0)
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Kallelse skapad").click()
+    notice = _text(download.value.path())
+    assert "Sommarjobb 2027" in notice and "Uppföljning av handlingsplanen" not in notice

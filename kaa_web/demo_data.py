@@ -619,7 +619,8 @@ def seed_meetings(db: Session) -> None:
     )
     meetings.complete_action_point(db, actor=kaa, action_point_id=done.id)
     meetings.adjust_minutes(db, actor=kaa, meeting_id=past.id, adjuster="Petra Exempelsdotter")
-    meetings.plan_meeting(
+    meetings.generate_minutes(db, actor=kaa, meeting_id=past.id)
+    upcoming = meetings.plan_meeting(
         db,
         actor=kaa,
         group_id=main.id,
@@ -629,3 +630,4 @@ def seed_meetings(db: Session) -> None:
         standing_item_ids=standing,
         extra_items=[meetings.ExtraItem("Sommarens uppsökande arbete", "Karin Berg", 15)],
     )
+    meetings.generate_notice(db, actor=kaa, meeting_id=upcoming.id)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    FieldList,
+    Form,
+    FormField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -69,7 +72,7 @@ class MemberForm(FlaskForm):
     email = StringField("E-post", validators=[Optional(), Length(max=200)])
 
 
-class PlanMeetingForm(FlaskForm):
+class MeetingDetailsForm(FlaskForm):
     on = DateField("Datum", format="%Y-%m-%d", validators=[DataRequired(DATE_MESSAGE)])
     starts_at = TimeField("Tid", validators=[DataRequired("Ange en tid som TT:MM.")])
     place = StringField(
@@ -78,13 +81,37 @@ class PlanMeetingForm(FlaskForm):
     convener_id = SelectField(
         "Sammankallande", coerce=_int_or_none, validate_choice=False, validators=[Optional()]
     )
-    standing_item_ids = CheckboxesField("Stående punkter", coerce=int, validators=[Optional()])
-    extra_title = StringField("Extra punkt", validators=[Optional(), Length(max=300)])
-    extra_owner = StringField("Ansvarig för den extra punkten", validators=[Optional()])
-    extra_minutes = IntegerField(
+
+
+def _minutes_field():
+    return IntegerField(
         "Beräknad tid (minuter)",
         default=10,
         validators=[Optional(), NumberRange(1, 240, "Ange 1–240 minuter.")],
+    )
+
+
+class ExtraItemForm(Form):
+    """One ad-hoc row of the planning form (the outer form carries the CSRF token)."""
+
+    title = StringField("Rubrik", validators=[Optional(), Length(max=300)])
+    owner = StringField("Ansvarig", validators=[Optional(), Length(max=200)])
+    minutes = _minutes_field()
+
+
+class PlanMeetingForm(MeetingDetailsForm):
+    standing_item_ids = CheckboxesField("Stående punkter", coerce=int, validators=[Optional()])
+    extra_items = FieldList(FormField(ExtraItemForm), min_entries=3, max_entries=3)
+
+
+class AgendaItemForm(FlaskForm):
+    title = StringField(
+        "Rubrik", validators=[DataRequired("Ange punktens rubrik."), Length(max=300)]
+    )
+    owner = StringField("Ansvarig", validators=[Optional(), Length(max=200)])
+    minutes = _minutes_field()
+    youth_filter = SelectField(
+        "Lista över ungdomar", choices=choices(YOUTH_FILTERS.items()), validators=[Optional()]
     )
 
 
@@ -101,6 +128,7 @@ class DecisionForm(FlaskForm):
         validate_choice=False,
         validators=[Optional()],
     )
+    personnummer = StringField("Eller personnummer", validators=[Optional(), Length(max=20)])
 
 
 class ActionPointForm(FlaskForm):

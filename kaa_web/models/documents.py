@@ -69,6 +69,8 @@ class GeneratedDocument(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
     # The young person of a single letter (None for a mail-out; see GeneratedDocumentYouth).
     youth_id: int | None = Field(default=None, foreign_key="youth.id", index=True)
+    # The meeting of a notice (kallelse) or minutes (protokoll); its members may download it.
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
 
 
 class GeneratedDocumentYouth(SQLModel, table=True):

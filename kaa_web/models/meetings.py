@@ -96,6 +96,7 @@ class Meeting(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     adjusted_by: str = Field(default="", max_length=200)  # the adjuster's name (justerare)
     adjusted_at: datetime | None = None
+    cancelled_at: datetime | None = None  # inställt: kept, so a sent notice stays explained
 
 
 class AgendaItem(SQLModel, table=True):

@@ -316,6 +316,13 @@ def _file_name(doc_type: DocumentType, suffix: str) -> str:
     return f"{doc_type.code}_{local_today().isoformat()}{suffix}.docx"
 
 
+def _render_one(db: Session, doc_type: str, context: dict) -> tuple[DocumentType, int, bytes]:
+    """(type, template version, .docx bytes) of one document with the type's active template."""
+    version, template = active_template(db, doc_type)
+    content = documents.render_document(template, _full_context(context, letterhead_context(db)))
+    return get_type(doc_type), version, content
+
+
 def generate_document(
     db: Session, *, actor: Actor, doc_type: str, context: dict, youth_id: int | None = None
 ) -> GeneratedDocument:
@@ -325,11 +332,25 @@ def generate_document(
     comes from the saved letterhead and `datum` defaults to today. The caller commits.
     """
     _require(actor, "documents.generate")
-    kind = get_type(doc_type)
-    version, template = active_template(db, doc_type)
-    content = documents.render_document(template, _full_context(context, letterhead_context(db)))
+    kind, version, content = _render_one(db, doc_type, context)
     suffix = f"_{youth_id}" if youth_id is not None else ""
     return _store(db, actor, kind, version, content, 1, [youth_id], _file_name(kind, suffix))
+
+
+def generate_meeting_document(
+    db: Session, *, actor: Actor, doc_type: str, context: dict, meeting_id: int
+) -> GeneratedDocument:
+    """A meeting's notice or minutes, stored with the meeting; the caller commits.
+
+    The meetings service has checked that the actor runs the meeting (a chef without
+    `documents.generate` may convene); the document names no young person.
+    """
+    kind, version, content = _render_one(db, doc_type, context)
+    name = _file_name(kind, f"_mote_{meeting_id}")
+    document = _store(db, actor, kind, version, content, 1, [], name)
+    document.meeting_id = meeting_id
+    db.add(document)
+    return document
 
 
 def generate_batch(
@@ -367,9 +388,7 @@ def store_receipt(
     """
     if not (actor.can("school_reports.submit") or actor.can("inbox.handle")):
         raise PermissionError("school_reports.submit")
-    kind = get_type("kvitto_skolanmalan")
-    version, template = active_template(db, kind.code)
-    content = documents.render_document(template, _full_context(context, letterhead_context(db)))
+    kind, version, content = _render_one(db, "kvitto_skolanmalan", context)
     return _store(db, actor, kind, version, content, 1, list(youth_ids), file_name)
 
 

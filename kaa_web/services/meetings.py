@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from kaa_web import audit
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import LOCAL_TZ, local_today, utcnow
+from kaa_web.models.documents import GeneratedDocument
 from kaa_web.models.meetings import (
     ATTENDANCE,
     FREQUENCIES,
@@ -32,10 +33,12 @@ from kaa_web.models.register import OCCUPATIONS, District, Youth
 from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import documents, tasks, timeline
+from kaa_web.services.access import youth_visibility
 from kaa_web.services.consents import PARTY_COLUMNS, is_active
 from kaa_web.services.errors import Invalid, NotFound
 
 LOCKED = "Protokollet är justerat och kan inte ändras. Lägg till ett tillägg i stället."
+CANCELLED = "Mötet är inställt och kan inte ändras."
 MANAGERS = ("chef", "admin")
 
 
@@ -118,6 +121,8 @@ def _runnable_meeting(db: Session, actor: Actor, meeting_id: int, *, unlocked=Tr
         raise _denied(db, actor, "meeting", meeting_id)
     if unlocked and meeting.adjusted_at is not None:
         raise Invalid(LOCKED)
+    if unlocked and meeting.cancelled_at is not None:
+        raise Invalid(CANCELLED)
     return meeting, group
 
 
@@ -249,19 +254,44 @@ def organisation_label(member: GroupMember) -> str:
 
 @dataclass
 class ExtraItem:
+    """An ad-hoc agenda item (or the new values of any item when the agenda is edited)."""
+
     title: str
     owner: str = ""
     minutes: int = 10
+    youth_filter: str = ""
 
 
-def open_action_points(db: Session, group_id: int) -> list[ActionPoint]:
-    return list(
-        db.exec(
-            select(ActionPoint)
-            .where(ActionPoint.group_id == group_id, ActionPoint.done_at.is_(None))
-            .order_by(ActionPoint.due, ActionPoint.id)
-        )
+def _item_errors(item: ExtraItem) -> dict[str, str]:
+    """Swedish errors per field of an agenda item's values (an empty dict when all is well)."""
+    errors = {}
+    if not item.title.strip():
+        errors["title"] = "Ange punktens rubrik."
+    if not 1 <= (item.minutes or 0) <= 240:
+        errors["minutes"] = "Ange 1–240 minuter för punkten."
+    if item.youth_filter not in YOUTH_FILTERS:
+        errors["youth_filter"] = "Välj ett urval av ungdomar i listan."
+    return errors
+
+
+def _extra(item: ExtraItem) -> AgendaItem:
+    return AgendaItem(
+        kind="extra",
+        title=item.title.strip()[:300],
+        owner=item.owner.strip()[:200],
+        minutes=item.minutes,
+        youth_filter=item.youth_filter,
     )
+
+
+def _details_errors(db: Session, group: MeetingGroup, place: str, convener_id: int | None):
+    errors = {}
+    if not place.strip():
+        errors["place"] = "Ange plats eller länk."
+    staff_members = {m.staff_id for m in members_of(db, group.id) if m.staff_id}
+    if convener_id is not None and convener_id not in staff_members:
+        errors["convener_id"] = "Välj en sammankallande bland gruppens deltagare."
+    return errors
 
 
 def plan_meeting(
@@ -281,12 +311,10 @@ def plan_meeting(
     The convener is the group's unless another staff member of the group is named.
     """
     group = _runnable_group(db, actor, group_id)
-    errors = {}
-    if not place.strip():
-        errors["place"] = "Ange plats eller länk."
-    staff_members = {m.staff_id for m in members_of(db, group.id) if m.staff_id}
-    if convener_id is not None and convener_id not in staff_members:
-        errors["convener_id"] = "Välj en sammankallande bland gruppens deltagare."
+    errors = _details_errors(db, group, place, convener_id)
+    for i, extra in enumerate(extra_items):
+        if extra.title.strip():
+            errors |= {f"extra_items-{i}-{k}": v for k, v in _item_errors(extra).items()}
     if errors:
         raise Invalid(*errors.values(), field_errors=errors)
     meeting = Meeting(
@@ -304,14 +332,16 @@ def plan_meeting(
         for s in standing_items_of(db, group.id)
         if s.id in set(standing_item_ids)
     ]
+    items += [_extra(e) for e in extra_items if e.title.strip()]
     items += [
-        AgendaItem(kind="extra", title=e.title[:300], owner=e.owner[:200], minutes=e.minutes)
-        for e in extra_items
-        if e.title.strip()
-    ]
-    items += [
-        AgendaItem(kind="atgardspunkt", title=f"Åtgärdspunkt: {p.what}"[:300], action_point_id=p.id)
-        for p in open_action_points(db, group.id)
+        AgendaItem(
+            kind="atgardspunkt",
+            title=f"Åtgärdspunkt: {row.point.what}"[:300],
+            owner=row.who[:200],
+            minutes=5,
+            action_point_id=row.point.id,
+        )
+        for row in action_points(db, group.id)
     ]
     for position, item in enumerate(items, start=1):
         item.meeting_id, item.position = meeting.id, position
@@ -319,6 +349,116 @@ def plan_meeting(
     db.flush()
     audit.record(db, actor, "create", object_type="meeting", object_id=meeting.id)
     return meeting
+
+
+def update_meeting(
+    db: Session,
+    *,
+    actor: Actor,
+    meeting_id: int,
+    on: date,
+    starts_at: time,
+    place: str,
+    convener_id: int | None,
+) -> Meeting:
+    """Move a meeting or change its place or convener (not once the minutes are adjusted)."""
+    meeting, group = _runnable_meeting(db, actor, meeting_id)
+    errors = _details_errors(db, group, place, convener_id)
+    if errors:
+        raise Invalid(*errors.values(), field_errors=errors)
+    meeting.on, meeting.starts_at, meeting.place = on, starts_at, place.strip()[:300]
+    meeting.convener_id = convener_id or group.convener_id
+    db.add(meeting)
+    audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
+    return meeting
+
+
+def cancel_meeting(db: Session, *, actor: Actor, meeting_id: int) -> Meeting:
+    """Inställt: kept with its agenda; refused once anything has been recorded at it."""
+    meeting, _ = _runnable_meeting(db, actor, meeting_id, unlocked=False)
+    if meeting.cancelled_at is not None:  # a second click
+        return meeting
+    if meeting.adjusted_at is not None:
+        raise Invalid(LOCKED)
+    recorded = (
+        db.exec(select(Attendance.id).where(Attendance.meeting_id == meeting.id)).first()
+        or db.exec(select(Decision.id).where(Decision.meeting_id == meeting.id)).first()
+        or db.exec(select(ActionPoint.id).where(ActionPoint.meeting_id == meeting.id)).first()
+    )
+    if recorded is not None:
+        raise Invalid("Mötet har närvaro, beslut eller åtgärdspunkter och kan inte ställas in.")
+    meeting.cancelled_at = utcnow()
+    db.add(meeting)
+    audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
+    return meeting
+
+
+def _checked_item(item: ExtraItem) -> None:
+    if errors := _item_errors(item):
+        raise Invalid(*errors.values(), field_errors=errors)
+
+
+def _renumber(db: Session, items: list[AgendaItem]) -> None:
+    for position, item in enumerate(items, start=1):
+        item.position = position
+        db.add(item)
+
+
+def add_agenda_item(db: Session, *, actor: Actor, meeting_id: int, data: ExtraItem) -> AgendaItem:
+    """An ad-hoc item at the end of the agenda."""
+    meeting, _ = _runnable_meeting(db, actor, meeting_id)
+    _checked_item(data)
+    item = _extra(data)
+    item.meeting_id, item.position = meeting.id, len(agenda_of(db, meeting.id)) + 1
+    db.add(item)
+    db.flush()
+    audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
+    return item
+
+
+def update_agenda_item(
+    db: Session, *, actor: Actor, meeting_id: int, item_id: int, data: ExtraItem
+) -> AgendaItem:
+    """New title, owner, time or list of young people for an item."""
+    meeting, _ = _runnable_meeting(db, actor, meeting_id)
+    item = _item(db, meeting, item_id)
+    _checked_item(data)
+    item.title, item.owner = data.title.strip()[:300], data.owner.strip()[:200]
+    item.minutes, item.youth_filter = data.minutes, data.youth_filter
+    db.add(item)
+    audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
+    return item
+
+
+def remove_agenda_item(db: Session, *, actor: Actor, meeting_id: int, item_id: int) -> None:
+    """Take an item off the agenda unless decisions were made under it."""
+    meeting, _ = _runnable_meeting(db, actor, meeting_id)
+    if db.get(AgendaItem, item_id) is None:  # removed already: a second click
+        return
+    item = _item(db, meeting, item_id)
+    if db.exec(select(Decision.id).where(Decision.agenda_item_id == item.id)).first():
+        raise Invalid("Punkten har beslut och kan inte tas bort.")
+    db.delete(item)
+    db.flush()
+    _renumber(db, agenda_of(db, meeting.id))
+    audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
+
+
+def move_agenda_item(
+    db: Session, *, actor: Actor, meeting_id: int, item_id: int, up: bool, from_position: int
+) -> None:
+    """One step up or down the agenda; nothing if the item has left `from_position` already."""
+    meeting, _ = _runnable_meeting(db, actor, meeting_id)
+    item = _item(db, meeting, item_id)
+    if item.position != from_position:  # a second click on the same button
+        return
+    items = agenda_of(db, meeting.id)
+    index = items.index(item)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+    _renumber(db, items)
+    audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
 
 
 def agenda_of(db: Session, meeting_id: int) -> list[AgendaItem]:
@@ -366,9 +506,15 @@ def covers(consent: Consent, organisation: tuple[str, str], today: date) -> bool
 
 
 def may_name(consents: list[Consent], organisations: set[tuple[str, str]], today: date) -> bool:
-    """By name only if every organisation outside the municipality is covered by a consent."""
+    """By name only if ONE consent in force covers every organisation outside the municipality.
+
+    Consents given separately (say, one for Arbetsförmedlingen, one for social services) were
+    given for other purposes and do not add up to a consent to discuss the person with both.
+    """
     outside = [o for o in organisations if o[0] != "kommunen"]
-    return all(any(covers(c, o, today) for c in consents) for o in outside)
+    if not outside:
+        return True
+    return any(all(covers(c, o, today) for o in outside) for c in consents)
 
 
 @dataclass(frozen=True)
@@ -449,6 +595,7 @@ class ItemView:
     item: AgendaItem
     youth: list[YouthLine] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
+    action: ActionRow | None = None  # a carried-over action point, with whether it is done
 
     @property
     def missing_consent(self) -> int:
@@ -465,9 +612,18 @@ def view_agenda(
         select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.number)
     ):
         decisions.setdefault(decision.agenda_item_id, []).append(decision)
+    items = agenda_of(db, meeting.id)
+    carried = [i.action_point_id for i in items if i.action_point_id]
+    rows = _action_rows(db, ActionPoint.id.in_(carried), today, actor.staff_id) if carried else []
+    actions = {row.point.id: row for row in rows}
     views = [
-        ItemView(item, youth_for_item(db, meeting, item, today), decisions.get(item.id, []))
-        for item in agenda_of(db, meeting.id)
+        ItemView(
+            item,
+            youth_for_item(db, meeting, item, today),
+            decisions.get(item.id, []),
+            actions.get(item.action_point_id),
+        )
+        for item in items
     ]
     named = {line.youth_id for v in views for line in v.youth if line.named}
     named |= {d.youth_id for ds in decisions.values() for d in ds if d.youth_id}
@@ -521,6 +677,47 @@ def record_notes(db: Session, *, actor: Actor, meeting_id: int, item_id: int, no
     audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
 
 
+def may_name_person(
+    db: Session, actor: Actor, meeting: Meeting, youth_id: int, today: date | None = None
+) -> bool:
+    """The actor sees the person and a consent covers every organisation at the meeting."""
+    today = today or local_today()
+    visible = db.exec(
+        select(Youth.id).where(Youth.id == youth_id, youth_visibility(actor, today))
+    ).first()
+    if visible is None:
+        return False
+    consents = list(db.exec(select(Consent).where(Consent.youth_id == youth_id)))
+    return may_name(consents, represented_organisations(db, meeting), today)
+
+
+def _youth_by_number(
+    db: Session, actor: Actor, text: str, chosen: int | None, today: date | None
+) -> int:
+    """The register id of a personnummer typed into a decision (Swedish errors otherwise)."""
+    try:
+        canonical = pnr.parse(text, today or local_today()).canonical
+    except pnr.InvalidPersonnummer as problem:
+        message = problem.message_sv
+        raise Invalid(message, field_errors={"personnummer": message}) from None
+    found = db.exec(
+        select(Youth.id).where(Youth.personnummer == canonical, youth_visibility(actor))
+    ).first()
+    if found is None:
+        message = "Det finns ingen ungdom med det personnumret i registret."
+        raise Invalid(message, field_errors={"personnummer": message})
+    if chosen is not None and chosen != found:
+        message = "Välj en ungdom i listan eller ange ett personnummer, inte båda."
+        raise Invalid(message, field_errors={"personnummer": message})
+    return found
+
+
+def named_people(views: list[ItemView]) -> list[tuple[int, str]]:
+    """(id, name) of everyone named on the agenda: the people a decision may be about."""
+    named = {line.youth_id: line.name for v in views for line in v.youth if line.named}
+    return sorted(named.items(), key=lambda pair: (pair[1], pair[0]))
+
+
 def record_decision(
     db: Session,
     *,
@@ -529,18 +726,23 @@ def record_decision(
     item_id: int,
     text: str,
     youth_id: int | None = None,
+    personnummer: str = "",
     today: date | None = None,
 ) -> Decision:
-    """A numbered decision; about a named person it goes to their timeline."""
+    """A numbered decision, under any item; about a named person it goes to their timeline.
+
+    The person is chosen from those named at the meeting or given by personnummer; either
+    way the consent rule must allow naming them before everyone represented.
+    """
     meeting, group = _runnable_meeting(db, actor, meeting_id)
     item = _item(db, meeting, item_id)
     if not text.strip():
         raise Invalid("Skriv beslutet.", field_errors={"text": "Skriv beslutet."})
-    if youth_id is not None:
-        named = {line.youth_id for line in youth_for_item(db, meeting, item, today)}
-        if youth_id not in named:
-            message = "Beslut om en namngiven ungdom kräver samtycke för alla organisationer."
-            raise Invalid(message, field_errors={"youth_id": message})
+    if personnummer.strip():
+        youth_id = _youth_by_number(db, actor, personnummer, youth_id, today)
+    if youth_id is not None and not may_name_person(db, actor, meeting, youth_id, today):
+        message = "Beslut om en namngiven ungdom kräver samtycke för alla organisationer."
+        raise Invalid(message, field_errors={"youth_id": message})
     number = (
         db.exec(
             select(sa.func.max(Decision.number)).where(Decision.meeting_id == meeting.id)
@@ -651,6 +853,22 @@ class ActionRow:
     mine: bool = False
 
 
+def _action_rows(db: Session, condition, today: date | None, staff_id: int | None):
+    today = today or local_today()
+    rows = db.exec(
+        select(ActionPoint, GroupMember.name, GroupMember.staff_id)
+        .join(GroupMember, GroupMember.id == ActionPoint.member_id)
+        .where(condition)
+        .order_by(ActionPoint.due, ActionPoint.id)
+    ).all()
+    return [
+        ActionRow(
+            p, name, p.done_at is None and p.due < today, staff_id is not None and sid == staff_id
+        )
+        for p, name, sid in rows
+    ]
+
+
 def action_points(
     db: Session,
     group_id: int,
@@ -660,21 +878,32 @@ def action_points(
     staff_id: int | None = None,
 ) -> list[ActionRow]:
     """A group's open action points, or all those decided at one meeting."""
-    today = today or local_today()
-    query = select(ActionPoint, GroupMember.name, GroupMember.staff_id).join(
-        GroupMember, GroupMember.id == ActionPoint.member_id
-    )
     if meeting_id is None:
-        query = query.where(ActionPoint.group_id == group_id, ActionPoint.done_at.is_(None))
+        condition = sa.and_(ActionPoint.group_id == group_id, ActionPoint.done_at.is_(None))
     else:
-        query = query.where(ActionPoint.meeting_id == meeting_id)
-    rows = db.exec(query.order_by(ActionPoint.due, ActionPoint.id)).all()
-    return [
-        ActionRow(
-            p, name, p.done_at is None and p.due < today, staff_id is not None and sid == staff_id
-        )
-        for p, name, sid in rows
-    ]
+        condition = ActionPoint.meeting_id == meeting_id
+    return _action_rows(db, condition, today, staff_id)
+
+
+@dataclass(frozen=True)
+class MyActionPoint:
+    row: ActionRow
+    group: MeetingGroup
+
+
+def my_action_points(db: Session, *, actor: Actor, today: date | None = None):
+    """The open action points assigned to the actor in any group (the start page lists them)."""
+    if actor.staff_id is None:
+        return []
+    mine = select(GroupMember.id).where(GroupMember.staff_id == actor.staff_id)
+    rows = _action_rows(
+        db,
+        sa.and_(ActionPoint.member_id.in_(mine), ActionPoint.done_at.is_(None)),
+        today,
+        actor.staff_id,
+    )
+    groups = {g.id: g for g in db.exec(select(MeetingGroup).where(visible_groups(actor)))}
+    return [MyActionPoint(r, groups[r.point.group_id]) for r in rows if r.point.group_id in groups]
 
 
 def adjust_minutes(db: Session, *, actor: Actor, meeting_id: int, adjuster: str) -> Meeting:
@@ -751,7 +980,9 @@ def generate_notice(db: Session, *, actor: Actor, meeting_id: int):
     """The notice with the agenda (kallelse) as a Word document; the caller commits."""
     meeting, group = _runnable_meeting(db, actor, meeting_id, unlocked=False)
     context = _meeting_context(db, actor, meeting, group)
-    return documents.generate_document(db, actor=actor, doc_type="kallelse", context=context)
+    return documents.generate_meeting_document(
+        db, actor=actor, doc_type="kallelse", context=context, meeting_id=meeting.id
+    )
 
 
 def _minutes_items(db: Session, meeting: Meeting) -> list[dict]:
@@ -760,14 +991,24 @@ def _minutes_items(db: Session, meeting: Meeting) -> list[dict]:
         select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.number)
     ):
         decisions.setdefault(decision.agenda_item_id, []).append(decision)
+    items = agenda_of(db, meeting.id)
+    ids = [i.action_point_id for i in items if i.action_point_id]
+    carried = {p.id: p for p in db.exec(select(ActionPoint).where(ActionPoint.id.in_(ids)))}
+
+    def title(item: AgendaItem) -> str:
+        point = carried.get(item.action_point_id)
+        if point is None:
+            return item.title
+        return f"{item.title} ({'klar' if point.done_at else 'ej klar'})"
+
     return [
         {
             "nr": item.position,
-            "rubrik": item.title,
+            "rubrik": title(item),
             "anteckningar": item.notes,
             "beslut": [{"nr": d.number, "text": d.text} for d in decisions.get(item.id, [])],
         }
-        for item in agenda_of(db, meeting.id)
+        for item in items
     ]
 
 
@@ -799,4 +1040,30 @@ def generate_minutes(db: Session, *, actor: Actor, meeting_id: int):
             for a in addenda_of(db, meeting.id)
         ],
     }
-    return documents.generate_document(db, actor=actor, doc_type="protokoll", context=context)
+    return documents.generate_meeting_document(
+        db, actor=actor, doc_type="protokoll", context=context, meeting_id=meeting.id
+    )
+
+
+def meeting_documents(db: Session, meeting_id: int) -> list[GeneratedDocument]:
+    """The notices and minutes generated for a meeting, newest first (content not loaded)."""
+    return list(
+        db.exec(
+            select(GeneratedDocument)
+            .options(sa.orm.defer(GeneratedDocument.content))
+            .where(GeneratedDocument.meeting_id == meeting_id)
+            .order_by(GeneratedDocument.created_at.desc(), GeneratedDocument.id.desc())
+        )
+    )
+
+
+def open_meeting_document(
+    db: Session, *, actor: Actor, meeting_id: int, document_id: int
+) -> GeneratedDocument:
+    """A notice or minutes for download by anyone who sees the meeting; the read is logged."""
+    meeting, _ = get_meeting(db, actor=actor, meeting_id=meeting_id)
+    document = db.get(GeneratedDocument, document_id)
+    if document is None or document.meeting_id != meeting.id:
+        raise _denied(db, actor, "generated_document", document_id)
+    audit.record(db, actor, "view", object_type="generated_document", object_id=document.id)
+    return document

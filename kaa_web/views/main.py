@@ -6,7 +6,7 @@ from sqlalchemy import text
 from kaa_web.db import get_db
 from kaa_web.models.base import local_today
 from kaa_web.permissions import current_actor, require
-from kaa_web.services import outreach
+from kaa_web.services import meetings, outreach
 
 bp = Blueprint("main", __name__)
 
@@ -15,10 +15,12 @@ bp = Blueprint("main", __name__)
 @require("signed_in")
 def start():
     actor = current_actor()
-    summary = None
+    summary, actions = None, []
     if actor.can("worklist.use"):
         summary = outreach.due_summary(get_db(), actor=actor, today=local_today())
-    return render_template("main/start.html", summary=summary)
+    if actor.can("meetings.use"):
+        actions = meetings.my_action_points(get_db(), actor=actor)
+    return render_template("main/start.html", summary=summary, actions=actions)
 
 
 @bp.get("/halsa")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+import io
+
+from flask import Blueprint, abort, flash, render_template, request, send_file, url_for
 from sqlmodel import select
 
 from kaa_web.db import get_db
@@ -11,9 +13,11 @@ from kaa_web.forms.meetings import (
     ActionPointForm,
     AddendumForm,
     AdjustForm,
+    AgendaItemForm,
     DecisionForm,
     EmptyForm,
     GroupForm,
+    MeetingDetailsForm,
     MemberForm,
     NotesForm,
     PlanMeetingForm,
@@ -223,12 +227,16 @@ def complete_action(action_point_id: int):
 # --- planning ---------------------------------------------------------------------------------
 
 
+def _convener_choices(form, group) -> None:
+    staff_members = [(m.staff_id, m.name) for m in meetings.members_of(get_db(), group.id)]
+    form.convener_id.choices = choices([(sid, name) for sid, name in staff_members if sid])
+
+
 def _plan_form(group) -> PlanMeetingForm:
     standing = meetings.standing_items_of(get_db(), group.id)
     form = PlanMeetingForm()
     form.standing_item_ids.choices = choices([(s.id, s.title) for s in standing])
-    staff_members = [(m.staff_id, m.name) for m in meetings.members_of(get_db(), group.id)]
-    form.convener_id.choices = choices([(sid, name) for sid, name in staff_members if sid])
+    _convener_choices(form, group)
     if request.method == "GET":
         form.standing_item_ids.data = [s.id for s in standing]
         form.convener_id.data = group.convener_id
@@ -261,9 +269,8 @@ def create_meeting(group_id: int):
     errors = []
     if form.validate_on_submit():
         extra = [
-            meetings.ExtraItem(
-                _text(form.extra_title), _text(form.extra_owner), form.extra_minutes.data or 10
-            )
+            meetings.ExtraItem(_text(row.title), _text(row.owner), row.minutes.data or 10)
+            for row in form.extra_items
         ]
         try:
             meeting = meetings.plan_meeting(
@@ -294,6 +301,7 @@ def create_meeting(group_id: int):
 def _item_forms(items, failed: dict) -> dict:
     """Per agenda item: its notes form and decision form (the failed one keeps its input)."""
     forms = {}
+    named = meetings.named_people(items)
     for view in items:
         item_id = view.item.id
         notes = failed.get(f"notes-{item_id}") or NotesForm(
@@ -302,7 +310,6 @@ def _item_forms(items, failed: dict) -> dict:
         decision = failed.get(f"decision-{item_id}") or DecisionForm(
             prefix=f"beslut{item_id}", formdata=None
         )
-        named = [(line.youth_id, line.name) for line in view.youth if line.named]
         decision.youth_id.choices = choices(named, blank="Ingen namngiven ungdom")
         forms[item_id] = (notes, decision)
     return forms
@@ -333,7 +340,7 @@ def _meeting_page(meeting_id: int, *, recording: bool, forms=None, errors=(), st
         addenda=meetings.addenda_of(db, meeting.id),
         recording=recording,
         can_run=can_run,
-        can_documents=actor.can("documents.generate") and can_run,
+        documents=meetings.meeting_documents(db, meeting.id),
         item_forms=_item_forms(items, forms),
         action_form=action_form,
         adjust_form=forms.get("adjust") or AdjustForm(formdata=None),
@@ -425,6 +432,7 @@ def decision(meeting_id: int, item_id: int):
             item_id=item_id,
             text=form.text.data or "",
             youth_id=form.youth_id.data,
+            personnummer=_text(form.personnummer),
         )
 
     key = f"decision-{item_id}"
@@ -487,16 +495,193 @@ def _document(meeting_id: int, generate):
     except NotFound:
         abort(404)
     db.commit()
-    return redirect(url_for("documents.download", document_id=document.id))
+    return redirect(url_for("meetings.document", meeting_id=meeting_id, document_id=document.id))
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/kallelse")
-@require("documents.generate")
+@require("meetings.manage")
 def notice(meeting_id: int):
     return _document(meeting_id, meetings.generate_notice)
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/protokoll")
-@require("documents.generate")
+@require("meetings.manage")
 def minutes(meeting_id: int):
     return _document(meeting_id, meetings.generate_minutes)
+
+
+@bp.get("/samverkan/moten/<int:meeting_id>/dokument/<int:document_id>")
+@require("meetings.use")
+def document(meeting_id: int, document_id: int):
+    db = get_db()
+    try:
+        found = meetings.open_meeting_document(
+            db, actor=current_actor(), meeting_id=meeting_id, document_id=document_id
+        )
+    except NotFound:
+        abort(404)
+    db.commit()
+    return send_file(
+        io.BytesIO(found.content),
+        mimetype=found.content_type,
+        as_attachment=True,
+        download_name=found.file_name,
+    )
+
+
+# --- changing a planned meeting ---------------------------------------------------------------
+
+
+def _editable_meeting_or_404(meeting_id: int):
+    db, actor = get_db(), current_actor()
+    try:
+        meeting, group = meetings.get_meeting(db, actor=actor, meeting_id=meeting_id)
+    except NotFound:
+        abort(404)
+    if not meetings.can_run(db, actor, group):
+        abort(404)
+    return meeting, group
+
+
+def _edit_page(meeting_id: int, failed: dict | None = None, errors=(), status=200):
+    """The meeting's details and its agenda, each item with its own form."""
+    meeting, group = _editable_meeting_or_404(meeting_id)
+    failed = failed or {}
+    details = failed.get("details") or MeetingDetailsForm(formdata=None, obj=meeting)
+    _convener_choices(details, group)
+    agenda = meetings.agenda_of(get_db(), meeting.id)
+    item_forms = {
+        item.id: failed.get(f"item-{item.id}")
+        or AgendaItemForm(prefix=f"punkt{item.id}", formdata=None, obj=item)
+        for item in agenda
+    }
+    context = dict(
+        meeting=meeting,
+        group=group,
+        agenda=agenda,
+        details=details,
+        item_forms=item_forms,
+        new_item=failed.get("new") or AgendaItemForm(prefix="ny", formdata=None),
+        empty_form=EmptyForm(formdata=None),
+        errors=errors,
+        failed=failed,
+    )
+    return render_template("meetings/edit.html", **context), status
+
+
+def _edited(meeting_id: int, key: str, form, action, message: str, back: str | None = None):
+    """Validate, run the change, then back to the edit page (or the page with the errors)."""
+    _editable_meeting_or_404(meeting_id)
+    if not form.validate_on_submit():
+        return _edit_page(meeting_id, {key: form}, status=400)
+    db = get_db()
+    try:
+        action()
+    except NotFound:
+        abort(404)
+    except Invalid as error:
+        db.rollback()
+        errors = _add_errors(form, error)
+        return _edit_page(meeting_id, {key: form}, errors, 400)
+    return _done(message, back or url_for("meetings.edit", meeting_id=meeting_id))
+
+
+@bp.get("/samverkan/moten/<int:meeting_id>/redigera")
+@require("meetings.manage")
+def edit(meeting_id: int):
+    return _edit_page(meeting_id)
+
+
+@bp.post("/samverkan/moten/<int:meeting_id>/redigera")
+@require("meetings.manage")
+def update(meeting_id: int):
+    db, actor = get_db(), current_actor()
+    form = MeetingDetailsForm()
+
+    def action():
+        meetings.update_meeting(
+            db,
+            actor=actor,
+            meeting_id=meeting_id,
+            on=form.on.data,
+            starts_at=form.starts_at.data,
+            place=_text(form.place),
+            convener_id=form.convener_id.data,
+        )
+
+    return _edited(meeting_id, "details", form, action, "Mötet är ändrat.")
+
+
+def _item_data(form: AgendaItemForm) -> meetings.ExtraItem:
+    return meetings.ExtraItem(
+        _text(form.title), _text(form.owner), form.minutes.data or 10, form.youth_filter.data or ""
+    )
+
+
+@bp.post("/samverkan/moten/<int:meeting_id>/dagordning/ny-punkt")
+@require("meetings.manage")
+def add_item(meeting_id: int):
+    db, actor = get_db(), current_actor()
+    form = AgendaItemForm(prefix="ny")
+
+    def action():
+        meetings.add_agenda_item(db, actor=actor, meeting_id=meeting_id, data=_item_data(form))
+
+    return _edited(meeting_id, "new", form, action, "Punkten är tillagd.")
+
+
+@bp.post("/samverkan/moten/<int:meeting_id>/dagordning/<int:item_id>")
+@require("meetings.manage")
+def update_item(meeting_id: int, item_id: int):
+    db, actor = get_db(), current_actor()
+    form = AgendaItemForm(prefix=f"punkt{item_id}")
+
+    def action():
+        meetings.update_agenda_item(
+            db, actor=actor, meeting_id=meeting_id, item_id=item_id, data=_item_data(form)
+        )
+
+    return _edited(meeting_id, f"item-{item_id}", form, action, "Punkten är ändrad.")
+
+
+@bp.post("/samverkan/moten/<int:meeting_id>/dagordning/<int:item_id>/ta-bort")
+@require("meetings.manage")
+def remove_item(meeting_id: int, item_id: int):
+    db, actor = get_db(), current_actor()
+
+    def action():
+        meetings.remove_agenda_item(db, actor=actor, meeting_id=meeting_id, item_id=item_id)
+
+    return _edited(meeting_id, "remove", EmptyForm(), action, "Punkten är borttagen.")
+
+
+@bp.post("/samverkan/moten/<int:meeting_id>/dagordning/<int:item_id>/flytta")
+@require("meetings.manage")
+def move_item(meeting_id: int, item_id: int):
+    db, actor = get_db(), current_actor()
+    up = request.form.get("riktning") == "upp"
+    position = request.form.get("plats", "")
+
+    def action():
+        meetings.move_agenda_item(
+            db,
+            actor=actor,
+            meeting_id=meeting_id,
+            item_id=item_id,
+            up=up,
+            from_position=int(position) if position.isdigit() else -1,
+        )
+
+    return _edited(meeting_id, "move", EmptyForm(), action, "Dagordningen är ändrad.")
+
+
+@bp.post("/samverkan/moten/<int:meeting_id>/stall-in")
+@require("meetings.manage")
+def cancel(meeting_id: int):
+    db, actor = get_db(), current_actor()
+
+    def action():
+        meetings.cancel_meeting(db, actor=actor, meeting_id=meeting_id)
+
+    back = url_for("meetings.meeting", meeting_id=meeting_id)
+    return _edited(meeting_id, "cancel", EmptyForm(), action, "Mötet är inställt.", back)

@@ -9,56 +9,10 @@ from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.register import TimelineEntry
 from kaa_web.models.tasks import Task
-from kaa_web.permissions import Actor
 from kaa_web.services import consents, meetings, tasks
 from kaa_web.services.errors import Invalid, NotFound
 
 TODAY = local_today()
-
-
-def actor_for(staff, username, roles):
-    return Actor(staff_id=staff[username].id, username=username, roles=frozenset(roles))
-
-
-@pytest.fixture
-def people(staff):
-    return {
-        "chef": actor_for(staff, "chef", {"chef"}),
-        "kaa": actor_for(staff, "kaa", {"kaa"}),
-        "kaa2": actor_for(staff, "kaa2", {"kaa"}),
-        "ifo": actor_for(staff, "ifo", {"ifo"}),
-    }
-
-
-@pytest.fixture
-def group(db_session, staff, people):
-    """A samverkansgrupp convened by KAA with IFO and Arbetsförmedlingen as members."""
-    group = meetings.create_group(
-        db_session,
-        actor=people["chef"],
-        name="Samverkansgruppen KAA",
-        kind="samverkansgrupp",
-        frequency="terminsstart",
-        convener_id=staff["kaa"].id,
-        standing_items=[
-            ("Genomgång av aktuella ungdomar", "ingen_sysselsattning"),
-            ("Statistik", ""),
-        ],
-    )
-    meetings.add_member(
-        db_session,
-        actor=people["chef"],
-        group_id=group.id,
-        data=meetings.MemberData(staff_id=staff["ifo"].id),
-    )
-    meetings.add_member(
-        db_session,
-        actor=people["chef"],
-        group_id=group.id,
-        data=meetings.MemberData(name="Petra Af", organisation="arbetsformedlingen"),
-    )
-    db_session.commit()
-    return group
 
 
 def _plan(db, actor, group, days=7):
@@ -413,6 +367,10 @@ def test_the_demo_shows_groups_adjusted_minutes_and_a_carried_action_point_once(
     ]
     (open_point,) = meetings.action_points(db_session, groups[0].id)
     assert open_point.overdue
+    assert [d.doc_type for d in meetings.meeting_documents(db_session, past.id)] == ["protokoll"]
+    assert [d.doc_type for d in meetings.meeting_documents(db_session, upcoming.id)] == [
+        "kallelse"
+    ]
 
 
 def test_ticking_the_task_in_the_worklist_marks_the_action_point_done(

@@ -1,54 +1,15 @@
 """Meeting pages at request level: who sees what, the consent rule on screen, forms and locks."""
 
-from datetime import time, timedelta
+from datetime import timedelta
 
-import pytest
 from sqlmodel import select
 
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.meetings import ActionPoint, Decision
-from kaa_web.permissions import Actor
 from kaa_web.services import consents, meetings
 
 TODAY = local_today()
-
-
-@pytest.fixture
-def chef(staff):
-    return Actor(staff_id=staff["chef"].id, username="chef", roles=frozenset({"chef"}))
-
-
-@pytest.fixture
-def setup(db_session, staff, chef):
-    """A group convened by kaa with ifo and Arbetsförmedlingen, and one planned meeting."""
-    group = meetings.create_group(
-        db_session,
-        actor=chef,
-        name="Samverkansgruppen KAA",
-        kind="samverkansgrupp",
-        frequency="terminsstart",
-        convener_id=staff["kaa"].id,
-        standing_items=[("Genomgång av aktuella ungdomar", "ingen_sysselsattning")],
-    )
-    for data in (
-        meetings.MemberData(staff_id=staff["ifo"].id),
-        meetings.MemberData(name="Petra Af", organisation="arbetsformedlingen"),
-        meetings.MemberData(staff_id=staff["kaa2"].id),
-    ):
-        meetings.add_member(db_session, actor=chef, group_id=group.id, data=data)
-    kaa = Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
-    meeting = meetings.plan_meeting(
-        db_session,
-        actor=kaa,
-        group_id=group.id,
-        on=TODAY + timedelta(days=3),
-        starts_at=time(13, 0),
-        place="Rum Ekbacken",
-        standing_item_ids=[s.id for s in meetings.standing_items_of(db_session, group.id)],
-    )
-    db_session.commit()
-    return group, meeting, kaa
 
 
 def test_a_member_sees_the_group_and_an_outsider_gets_404(login_as, setup):

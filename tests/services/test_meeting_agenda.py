@@ -1,0 +1,379 @@
+"""A planned meeting changes: agenda editing, moving and cancelling, documents, carried points."""
+
+import io
+from datetime import time, timedelta
+
+import pytest
+from docx import Document
+from sqlmodel import select
+
+from kaa_web.models.audit import AuditEvent
+from kaa_web.models.register import TimelineEntry
+from kaa_web.services import meetings
+from kaa_web.services.errors import Invalid, NotFound
+from tests.services.test_meetings import TODAY, _consent, _plan
+
+
+def _titles(db, meeting):
+    return [(i.position, i.title) for i in meetings.agenda_of(db, meeting.id)]
+
+
+def _docx_text(document) -> str:
+    doc = Document(io.BytesIO(document.content))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_the_convener_adds_edits_moves_and_removes_agenda_items(db_session, people, group):
+    kaa = people["kaa"]
+    meeting = _plan(db_session, kaa, group)
+    assert _titles(db_session, meeting) == [(1, "Genomgång av aktuella ungdomar"), (2, "Statistik")]
+
+    added = meetings.add_agenda_item(
+        db_session,
+        actor=kaa,
+        meeting_id=meeting.id,
+        data=meetings.ExtraItem("Sommarjobb 2027", "Petra Af", 20),
+    )
+    meetings.move_agenda_item(
+        db_session, actor=kaa, meeting_id=meeting.id, item_id=added.id, up=True, from_position=3
+    )
+    # the same button clicked twice: the second request finds the item moved and does nothing
+    meetings.move_agenda_item(
+        db_session, actor=kaa, meeting_id=meeting.id, item_id=added.id, up=True, from_position=3
+    )
+    db_session.commit()
+    assert _titles(db_session, meeting) == [
+        (1, "Genomgång av aktuella ungdomar"),
+        (2, "Sommarjobb 2027"),
+        (3, "Statistik"),
+    ]
+
+    statistics = meetings.agenda_of(db_session, meeting.id)[2]
+    meetings.update_agenda_item(
+        db_session,
+        actor=kaa,
+        meeting_id=meeting.id,
+        item_id=statistics.id,
+        data=meetings.ExtraItem("Statistik HT", "Ingrid", 15, "forsenad_uppfoljning"),
+    )
+    first = meetings.agenda_of(db_session, meeting.id)[0]
+    meetings.remove_agenda_item(db_session, actor=kaa, meeting_id=meeting.id, item_id=first.id)
+    meetings.remove_agenda_item(db_session, actor=kaa, meeting_id=meeting.id, item_id=first.id)
+    db_session.commit()
+
+    items = meetings.agenda_of(db_session, meeting.id)
+    assert [(i.position, i.title) for i in items] == [(1, "Sommarjobb 2027"), (2, "Statistik HT")]
+    assert (items[1].owner, items[1].minutes, items[1].youth_filter) == (
+        "Ingrid",
+        15,
+        "forsenad_uppfoljning",
+    )
+
+
+def test_bad_agenda_values_are_refused_with_swedish_errors(db_session, people, group):
+    meeting = _plan(db_session, people["kaa"], group)
+    with pytest.raises(Invalid) as refused:
+        meetings.add_agenda_item(
+            db_session,
+            actor=people["kaa"],
+            meeting_id=meeting.id,
+            data=meetings.ExtraItem("  ", minutes=0, youth_filter="alla"),
+        )
+    assert set(refused.value.field_errors) == {"title", "minutes", "youth_filter"}
+    assert refused.value.field_errors["minutes"] == "Ange 1–240 minuter för punkten."
+
+
+def test_an_item_with_decisions_stays_on_the_agenda(db_session, people, group):
+    kaa = people["kaa"]
+    meeting = _plan(db_session, kaa, group)
+    item = meetings.agenda_of(db_session, meeting.id)[1]
+    meetings.record_decision(
+        db_session, actor=kaa, meeting_id=meeting.id, item_id=item.id, text="Godkänns."
+    )
+    db_session.commit()
+    with pytest.raises(Invalid, match="har beslut"):
+        meetings.remove_agenda_item(db_session, actor=kaa, meeting_id=meeting.id, item_id=item.id)
+
+
+def test_adjusted_minutes_refuse_agenda_changes(db_session, people, group):
+    kaa = people["kaa"]
+    meeting = _plan(db_session, kaa, group)
+    item = meetings.agenda_of(db_session, meeting.id)[0]
+    meetings.adjust_minutes(db_session, actor=kaa, meeting_id=meeting.id, adjuster="Ingrid")
+    db_session.commit()
+    data = meetings.ExtraItem("Sent tillagd")
+    with pytest.raises(Invalid, match="justerat"):
+        meetings.add_agenda_item(db_session, actor=kaa, meeting_id=meeting.id, data=data)
+    with pytest.raises(Invalid, match="justerat"):
+        meetings.remove_agenda_item(db_session, actor=kaa, meeting_id=meeting.id, item_id=item.id)
+    with pytest.raises(Invalid, match="justerat"):
+        meetings.cancel_meeting(db_session, actor=kaa, meeting_id=meeting.id)
+    assert len(meetings.agenda_of(db_session, meeting.id)) == 2
+
+
+def test_a_member_who_does_not_run_the_group_cannot_change_the_agenda(db_session, people, group):
+    meeting = _plan(db_session, people["kaa"], group)
+    with pytest.raises(NotFound):
+        meetings.add_agenda_item(
+            db_session,
+            actor=people["ifo"],
+            meeting_id=meeting.id,
+            data=meetings.ExtraItem("Från IFO"),
+        )
+    with pytest.raises(NotFound):
+        meetings.cancel_meeting(db_session, actor=people["kaa2"], meeting_id=meeting.id)
+
+
+def test_a_meeting_is_moved_and_a_stranger_cannot_be_its_convener(db_session, people, group, staff):
+    kaa = people["kaa"]
+    meeting = _plan(db_session, kaa, group)
+    new_day = TODAY + timedelta(days=21)
+    meetings.update_meeting(
+        db_session,
+        actor=kaa,
+        meeting_id=meeting.id,
+        on=new_day,
+        starts_at=time(9, 30),
+        place="Teams-länk",
+        convener_id=staff["ifo"].id,
+    )
+    db_session.commit()
+    db_session.refresh(meeting)
+    assert (meeting.on, meeting.starts_at, meeting.place) == (new_day, time(9, 30), "Teams-länk")
+    assert meeting.convener_id == staff["ifo"].id
+
+    with pytest.raises(Invalid) as refused:
+        meetings.update_meeting(
+            db_session,
+            actor=kaa,
+            meeting_id=meeting.id,
+            on=new_day,
+            starts_at=time(9, 30),
+            place=" ",
+            convener_id=staff["skola"].id,
+        )
+    assert set(refused.value.field_errors) == {"place", "convener_id"}
+
+
+def test_a_cancelled_meeting_is_kept_locked_and_its_points_come_back_next_time(
+    db_session, people, group
+):
+    kaa = people["kaa"]
+    earlier = _plan(db_session, kaa, group, days=-30)
+    member = meetings.members_of(db_session, group.id)[0]
+    meetings.add_action_point(
+        db_session,
+        actor=kaa,
+        meeting_id=earlier.id,
+        what="Ta fram statistik",
+        member_id=member.id,
+        due=TODAY,
+    )
+    db_session.commit()
+    cancelled = _plan(db_session, kaa, group, days=3)
+    meetings.cancel_meeting(db_session, actor=kaa, meeting_id=cancelled.id)
+    meetings.cancel_meeting(db_session, actor=kaa, meeting_id=cancelled.id)  # a second click
+    db_session.commit()
+
+    assert cancelled.cancelled_at is not None
+    item = meetings.agenda_of(db_session, cancelled.id)[0]
+    with pytest.raises(Invalid, match="inställt"):
+        meetings.record_notes(
+            db_session, actor=kaa, meeting_id=cancelled.id, item_id=item.id, notes="x"
+        )
+    next_meeting = _plan(db_session, kaa, group, days=10)
+    carried = [t for _, t in _titles(db_session, next_meeting) if t.startswith("Åtgärdspunkt")]
+    assert carried == ["Åtgärdspunkt: Ta fram statistik"]
+
+
+def test_a_meeting_with_recorded_attendance_cannot_be_cancelled(db_session, people, group):
+    kaa = people["kaa"]
+    meeting = _plan(db_session, kaa, group)
+    member = meetings.members_of(db_session, group.id)[0]
+    meetings.record_attendance(
+        db_session, actor=kaa, meeting_id=meeting.id, statuses={member.id: "narvarande"}
+    )
+    db_session.commit()
+    with pytest.raises(Invalid, match="kan inte ställas in"):
+        meetings.cancel_meeting(db_session, actor=kaa, meeting_id=meeting.id)
+
+
+def test_planning_takes_several_ad_hoc_items_and_skips_empty_rows(db_session, people, group):
+    meeting = meetings.plan_meeting(
+        db_session,
+        actor=people["kaa"],
+        group_id=group.id,
+        on=TODAY + timedelta(days=5),
+        starts_at=time(10, 0),
+        place="Rum 2",
+        standing_item_ids=[],
+        extra_items=[
+            meetings.ExtraItem("Sommarjobb", "Petra", 15),
+            meetings.ExtraItem("", "", 10),
+            meetings.ExtraItem("Övrigt", "", 5),
+        ],
+    )
+    db_session.commit()
+    items = meetings.agenda_of(db_session, meeting.id)
+    assert [(i.position, i.title, i.owner, i.minutes) for i in items] == [
+        (1, "Sommarjobb", "Petra", 15),
+        (2, "Övrigt", "", 5),
+    ]
+
+
+def test_a_carried_action_point_shows_on_the_agenda_with_its_owner_and_whether_it_is_done(
+    db_session, people, group, staff
+):
+    kaa = people["kaa"]
+    earlier = _plan(db_session, kaa, group, days=-30)
+    ifo_member = next(
+        m for m in meetings.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
+    )
+    point = meetings.add_action_point(
+        db_session,
+        actor=kaa,
+        meeting_id=earlier.id,
+        what="Kontakta skolan",
+        member_id=ifo_member.id,
+        due=TODAY - timedelta(days=1),
+    )
+    db_session.commit()
+    meeting = _plan(db_session, kaa, group)
+
+    def carried(actor):
+        _, _, views = meetings.view_agenda(db_session, actor=actor, meeting_id=meeting.id)
+        (view,) = [v for v in views if v.action is not None]
+        return view
+
+    before = carried(people["ifo"])
+    assert before.item.owner == ifo_member.name
+    assert before.action.overdue and before.action.mine and before.action.point.done_at is None
+    assert not carried(kaa).action.mine
+
+    meetings.complete_action_point(db_session, actor=people["ifo"], action_point_id=point.id)
+    db_session.commit()
+    after = carried(kaa)
+    assert after.action.point.done_at is not None and not after.action.overdue
+    minutes = meetings.generate_minutes(db_session, actor=kaa, meeting_id=meeting.id)
+    assert "Åtgärdspunkt: Kontakta skolan (klar)" in _docx_text(minutes)
+
+
+def test_the_assignee_finds_open_action_points_of_every_group_on_the_start_page(
+    db_session, people, group, staff
+):
+    kaa = people["kaa"]
+    meeting = _plan(db_session, kaa, group, days=-1)
+    ifo_member = next(
+        m for m in meetings.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
+    )
+    for what in ("Boka SIP", "Återkoppla"):
+        meetings.add_action_point(
+            db_session,
+            actor=kaa,
+            meeting_id=meeting.id,
+            what=what,
+            member_id=ifo_member.id,
+            due=TODAY + timedelta(days=3),
+        )
+    db_session.commit()
+    mine = meetings.my_action_points(db_session, actor=people["ifo"])
+    assert [(a.row.point.what, a.group.name) for a in mine] == [
+        ("Boka SIP", "Samverkansgruppen KAA"),
+        ("Återkoppla", "Samverkansgruppen KAA"),
+    ]
+    meetings.complete_action_point(
+        db_session, actor=people["ifo"], action_point_id=mine[0].row.point.id
+    )
+    db_session.commit()
+    assert [
+        a.row.point.what for a in meetings.my_action_points(db_session, actor=people["ifo"])
+    ] == ["Återkoppla"]
+    assert meetings.my_action_points(db_session, actor=people["kaa2"]) == []
+
+
+def test_chef_produces_the_notice_and_every_member_may_download_it(db_session, people, group):
+    meeting = _plan(db_session, people["kaa"], group)
+    notice = meetings.generate_notice(db_session, actor=people["chef"], meeting_id=meeting.id)
+    minutes = meetings.generate_minutes(db_session, actor=people["chef"], meeting_id=meeting.id)
+    db_session.commit()
+
+    listed = meetings.meeting_documents(db_session, meeting.id)
+    assert {d.id for d in listed} == {notice.id, minutes.id}
+    opened = meetings.open_meeting_document(
+        db_session, actor=people["ifo"], meeting_id=meeting.id, document_id=notice.id
+    )
+    db_session.commit()
+    assert "Statistik" in _docx_text(opened)
+    views = db_session.exec(
+        select(AuditEvent).where(
+            AuditEvent.object_type == "generated_document", AuditEvent.action == "view"
+        )
+    ).all()
+    assert [(e.username, e.object_id) for e in views] == [("ifo", str(notice.id))]
+
+    other = _plan(db_session, people["kaa"], group, days=14)
+    with pytest.raises(NotFound):  # a document of another meeting
+        meetings.open_meeting_document(
+            db_session, actor=people["ifo"], meeting_id=other.id, document_id=notice.id
+        )
+    with pytest.raises(NotFound):  # a member who does not run the group cannot produce one
+        meetings.generate_notice(db_session, actor=people["ifo"], meeting_id=meeting.id)
+
+
+def test_a_decision_under_any_item_may_name_a_person_the_consent_rule_allows(
+    db_session, people, group, make_youth
+):
+    kaa = people["kaa"]
+    named = make_youth("Alva", "Namnsson", occupation="ingen")
+    typed = make_youth("Bea", "Nummersson", occupation="studier")
+    hidden = make_youth("Cid", "Doldsson", occupation="studier")
+    for youth in (named, typed):
+        _consent(db_session, kaa, youth, {"socialtjansten", "arbetsformedlingen"})
+    _consent(db_session, kaa, hidden, {"socialtjansten"})
+    meeting = _plan(db_session, kaa, group)
+    _, _, views = meetings.view_agenda(db_session, actor=kaa, meeting_id=meeting.id)
+    assert meetings.named_people(views) == [(named.id, "Alva Namnsson")]
+    statistics = meetings.agenda_of(db_session, meeting.id)[1]
+
+    def decide(**person):
+        return meetings.record_decision(
+            db_session,
+            actor=kaa,
+            meeting_id=meeting.id,
+            item_id=statistics.id,
+            text="KAA kallar till SIP.",
+            **person,
+        )
+
+    first = decide(youth_id=named.id)
+    second = decide(personnummer=typed.personnummer)
+    db_session.commit()
+    assert (first.youth_id, second.youth_id) == (named.id, typed.id)
+    timeline = db_session.exec(
+        select(TimelineEntry.youth_id).where(TimelineEntry.kind == "mote")
+    ).all()
+    assert sorted(timeline) == sorted([named.id, typed.id])
+
+    with pytest.raises(Invalid, match="samtycke"):  # Arbetsförmedlingen is not covered
+        decide(personnummer=hidden.personnummer)
+    with pytest.raises(Invalid, match="ingen ungdom"):
+        decide(personnummer="19000101-0008")
+    with pytest.raises(Invalid) as refused:
+        decide(personnummer="12345")
+    assert "personnummer" in refused.value.field_errors
+    with pytest.raises(Invalid, match="inte båda"):
+        decide(youth_id=named.id, personnummer=typed.personnummer)
+
+
+def test_two_separate_consents_do_not_add_up_to_naming_before_both(
+    db_session, people, group, make_youth
+):
+    kaa = people["kaa"]
+    youth = make_youth("Dan", "Delsson", occupation="ingen")
+    _consent(db_session, kaa, youth, {"socialtjansten"})
+    _consent(db_session, kaa, youth, {"arbetsformedlingen"})
+    meeting = _plan(db_session, kaa, group)
+    _, _, views = meetings.view_agenda(db_session, actor=kaa, meeting_id=meeting.id)
+    (line,) = views[0].youth
+    assert not line.named and line.name == ""

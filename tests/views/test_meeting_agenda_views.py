@@ -1,0 +1,137 @@
+"""Meeting pages at request level: editing the agenda, documents for members, the start page."""
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from kaa_web.models.documents import GeneratedDocument
+from kaa_web.models.meetings import Decision
+from kaa_web.services import meetings
+from tests.services.test_meetings import _consent
+from tests.views.conftest import TODAY
+
+
+def test_chef_produces_the_notice_and_a_member_without_document_rights_downloads_it(
+    login_as, setup
+):
+    _, meeting, _ = setup
+    response = login_as("chef").post_form(f"/samverkan/moten/{meeting.id}/kallelse")
+    assert response.status_code == 303
+    download = response.headers["Location"]
+    assert download.startswith(f"/samverkan/moten/{meeting.id}/dokument/")
+
+    ifo = login_as("ifo")
+    page = ifo.get(f"/samverkan/moten/{meeting.id}").get_data(as_text=True)
+    assert download in page and "Kallelse skapad" in page
+    assert "Skapa kallelse" not in page  # only those who run the group produce documents
+    document = ifo.get(download)
+    assert document.status_code == 200 and document.data[:2] == b"PK"
+    assert "attachment" in document.headers["Content-Disposition"]
+    assert login_as("arbetsmarknad").get(download).status_code == 404
+    assert ifo.post_form(f"/samverkan/moten/{meeting.id}/protokoll").status_code == 403
+
+
+def test_the_convener_edits_the_agenda_and_the_order_shows_on_the_agenda(
+    login_as, setup, db_session
+):
+    _, meeting, _ = setup
+    client = login_as("kaa")
+    assert client.get(f"/samverkan/moten/{meeting.id}/redigera").status_code == 200
+    added = client.post_form(
+        f"/samverkan/moten/{meeting.id}/dagordning/ny-punkt",
+        {"ny-title": "Sommarjobb", "ny-owner": "Petra", "ny-minutes": "20", "ny-youth_filter": ""},
+    )
+    assert added.status_code == 303
+    item = meetings.agenda_of(db_session, meeting.id)[-1]
+    moved = client.post_form(
+        f"/samverkan/moten/{meeting.id}/dagordning/{item.id}/flytta",
+        {"riktning": "upp", "plats": "2"},
+    )
+    assert moved.status_code == 303
+    page = client.get(f"/samverkan/moten/{meeting.id}").get_data(as_text=True)
+    assert page.index("§ 1 Sommarjobb") < page.index("§ 2 Genomgång av aktuella ungdomar")
+
+
+def test_bad_values_for_an_item_come_back_with_what_was_typed(login_as, setup):
+    _, meeting, _ = setup
+    response = login_as("kaa").post_form(
+        f"/samverkan/moten/{meeting.id}/dagordning/ny-punkt",
+        {"ny-title": "Sommarjobb för alla", "ny-minutes": "999"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Ange 1–240 minuter." in page and 'value="Sommarjobb för alla"' in page
+
+
+def test_a_member_who_does_not_run_the_group_cannot_open_the_edit_page(login_as, setup):
+    _, meeting, _ = setup
+    assert login_as("ifo").get(f"/samverkan/moten/{meeting.id}/redigera").status_code == 403
+    assert login_as("kaa2").get(f"/samverkan/moten/{meeting.id}/redigera").status_code == 404
+    response = login_as("kaa2").post_form(f"/samverkan/moten/{meeting.id}/stall-in")
+    assert response.status_code == 404
+
+
+def test_a_cancelled_meeting_says_so_and_offers_no_recording(login_as, setup):
+    _, meeting, _ = setup
+    client = login_as("kaa")
+    response = client.post_form(f"/samverkan/moten/{meeting.id}/stall-in")
+    assert response.status_code == 303
+    page = client.get(f"/samverkan/moten/{meeting.id}").get_data(as_text=True)
+    assert "Mötet är inställt" in page and "Protokollför mötet" not in page
+
+
+def test_a_decision_on_a_plain_item_names_a_person_by_personnummer(
+    login_as, setup, make_youth, db_session
+):
+    group, meeting, kaa = setup
+    youth = make_youth("Bea", "Nummersson", occupation="studier")
+    _consent(db_session, kaa, youth, {"socialtjansten", "arbetsformedlingen"})
+    item = meetings.add_agenda_item(
+        db_session, actor=kaa, meeting_id=meeting.id, data=meetings.ExtraItem("Övrigt")
+    )
+    db_session.commit()
+    client = login_as("kaa")
+    page = client.get(f"/samverkan/moten/{meeting.id}/protokollfor").get_data(as_text=True)
+    assert f'name="beslut{item.id}-personnummer"' in page
+
+    response = client.post_form(
+        f"/samverkan/moten/{meeting.id}/punkter/{item.id}/beslut",
+        {f"beslut{item.id}-text": "SIP bokas.", f"beslut{item.id}-personnummer": "121212-1212"},
+    )
+    assert response.status_code == 400
+    assert "SIP bokas." in response.get_data(as_text=True)  # what was typed is kept
+    response = client.post_form(
+        f"/samverkan/moten/{meeting.id}/punkter/{item.id}/beslut",
+        {
+            f"beslut{item.id}-text": "SIP bokas.",
+            f"beslut{item.id}-personnummer": youth.personnummer,
+        },
+    )
+    assert response.status_code == 303
+    assert db_session.exec(select(Decision.youth_id)).all() == [youth.id]
+
+
+def test_an_ifo_member_sees_their_action_point_on_the_start_page(
+    login_as, setup, db_session, staff
+):
+    group, meeting, kaa = setup
+    ifo_member = next(
+        m for m in meetings.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
+    )
+    meetings.add_action_point(
+        db_session,
+        actor=kaa,
+        meeting_id=meeting.id,
+        what="Återkoppla om SIP",
+        member_id=ifo_member.id,
+        due=TODAY + timedelta(days=5),
+    )
+    db_session.commit()
+    page = login_as("ifo").get("/").get_data(as_text=True)
+    assert "Återkoppla om SIP" in page and "Samverkansgruppen KAA" in page
+
+
+def test_no_meeting_document_is_stored_when_the_request_is_refused(login_as, setup, db_session):
+    _, meeting, _ = setup
+    assert login_as("kaa2").post_form(f"/samverkan/moten/{meeting.id}/kallelse").status_code == 404
+    assert db_session.exec(select(GeneratedDocument)).all() == []
