@@ -368,9 +368,7 @@ def test_the_demo_shows_groups_adjusted_minutes_and_a_carried_action_point_once(
     (open_point,) = meetings.action_points(db_session, groups[0].id)
     assert open_point.overdue
     assert [d.doc_type for d in meetings.meeting_documents(db_session, past.id)] == ["protokoll"]
-    assert [d.doc_type for d in meetings.meeting_documents(db_session, upcoming.id)] == [
-        "kallelse"
-    ]
+    assert [d.doc_type for d in meetings.meeting_documents(db_session, upcoming.id)] == ["kallelse"]
 
 
 def test_ticking_the_task_in_the_worklist_marks_the_action_point_done(
