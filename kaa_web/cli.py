@@ -80,12 +80,13 @@ def import_register_command(path):
     help="A register extract to import first (same format as import-register).",
 )
 def nightly_command(extract):
-    """The nightly job: import, age-outs, next steps, and clean-up of sessions and the log."""
+    """The nightly job: import, age-outs, next steps; clean-up of sessions, the log and drafts."""
     from kaa_web.models.base import local_today
     from kaa_web.permissions import SYSTEM_ACTOR
     from kaa_web.services import outreach, register
     from kaa_web.services.admin import purge_audit_log
     from kaa_web.services.auth import purge_expired
+    from kaa_web.services.school_reports import purge_old_drafts
 
     if extract:
         _import_file(extract)
@@ -97,9 +98,11 @@ def nightly_command(extract):
         steps = outreach.refresh_all(db, today=today)
         sessions = purge_expired(db, settings)
         events = purge_audit_log(db, retention_days=settings.audit_retention_days)
+        drafts = purge_old_drafts(db, retention_days=settings.draft_retention_days)
     click.echo(
         f"Nattjobbet klart: {aged_out} avregistrerade (fyllt 20), {steps} nya nästa steg, "
-        f"{sessions} utgångna sessioner, {events} gamla logghändelser borttagna."
+        f"{sessions} utgångna sessioner, {events} gamla logghändelser och "
+        f"{drafts} gamla utkast borttagna."
     )
 
 

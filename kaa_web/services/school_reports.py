@@ -647,6 +647,14 @@ def get_draft(db: Session, *, actor: Actor, form: str) -> dict | None:
     return json.loads(draft.data) if draft else None
 
 
+def purge_old_drafts(db: Session, *, retention_days: int) -> int:
+    """Delete drafts untouched for `retention_days` (the nightly job): they hold personal data."""
+    cutoff = utcnow() - timedelta(days=retention_days)
+    result = db.exec(sa.delete(ReportDraft).where(ReportDraft.updated_at < cutoff))
+    db.commit()
+    return result.rowcount
+
+
 def delete_draft(db: Session, *, actor: Actor, form: str) -> None:
     for draft in db.exec(
         select(ReportDraft).where(ReportDraft.staff_id == actor.staff_id, ReportDraft.form == form)

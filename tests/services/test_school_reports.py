@@ -115,3 +115,26 @@ def test_seeding_the_demo_adds_reports_from_both_schools_once(db_session, staff)
         select(SchoolReportStudent).where(SchoolReportStudent.youth_id.is_not(None))
     ).first()
     assert db_session.exec(select(Youth.id)).first()
+
+
+def test_the_nightly_job_deletes_only_drafts_untouched_for_the_retention_period(
+    db_session, staff, unit
+):
+    from kaa_web.models.base import utcnow
+    from kaa_web.models.school_reports import ReportDraft
+
+    school = _school(staff, unit)
+    service.save_draft(db_session, actor=school, form="studieavbrott", data={"first_name": "Ny"})
+    db_session.add(
+        ReportDraft(
+            staff_id=staff["skola2"].id,
+            form="studieavbrott",
+            data='{"first_name": "Gammal"}',
+            updated_at=utcnow() - timedelta(days=15),
+        )
+    )
+    db_session.commit()
+
+    assert service.purge_old_drafts(db_session, retention_days=14) == 1
+    assert service.get_draft(db_session, actor=school, form="studieavbrott") == {"first_name": "Ny"}
+    assert [d.staff_id for d in db_session.exec(select(ReportDraft)).all()] == [staff["skola"].id]

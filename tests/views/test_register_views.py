@@ -326,6 +326,7 @@ def test_cli_import_and_nightly(app, staff, tmp_path, db_session):
     result = runner.invoke(args=["kaa", "nightly", "--extract", str(extract)])
     assert result.exit_code == 0, result.output
     assert "1 nya" in result.output and "Nattjobbet klart" in result.output
+    assert "0 gamla utkast borttagna" in result.output
     bad = tmp_path / "fel.csv"
     bad.write_text("personnummer;fornamn;efternamn;orsak\n123;Ida;Strand;studiebevis\n")
     failed = runner.invoke(args=["kaa", "import-register", str(bad)])
