@@ -13,10 +13,14 @@ from kaa_web.forms.meetings import (
     AdjustForm,
     DecisionForm,
     EmptyForm,
+    ExternalMemberForm,
     GroupForm,
+    GroupSettingsForm,
     MemberForm,
+    MoveForm,
     NotesForm,
     PlanMeetingForm,
+    StandingItemForm,
 )
 from kaa_web.htmx import redirect
 from kaa_web.models.auth import StaffUser
@@ -202,6 +206,204 @@ def add_member(group_id: int):
     return _group_page(group, form, errors, 400)
 
 
+# --- changing a group: settings and members (chef/admin), standing items (also the convener) ---
+
+
+def _editable_group_or_404(group_id: int):
+    """The group if the actor may use the edit page (chef/admin or the convener); else 404."""
+    try:
+        return meetings.editable_group(get_db(), actor=current_actor(), group_id=group_id)
+    except NotFound:
+        abort(404)
+
+
+def _managed_group_or_404(group_id: int):
+    """The group if the actor may change its settings and members (chef/admin); else 404."""
+    try:
+        return meetings.managed_group(get_db(), actor=current_actor(), group_id=group_id)
+    except NotFound:
+        abort(404)
+
+
+def _settings_form(group=None) -> GroupSettingsForm:
+    """The settings form: filled from the group, or (without one) from the request."""
+    form = GroupSettingsForm(formdata=None, obj=group) if group else GroupSettingsForm()
+    form.convener_id.choices = _staff_choices("Välj")
+    return form
+
+
+def _edit_group_page(group, failed: dict | None = None, errors=(), status=200):
+    """The edit page; `failed` holds the one form that came back with errors, by its key."""
+    db, actor = get_db(), current_actor()
+    failed = failed or {}
+    can_manage = actor.has_role(*meetings.MANAGERS)
+    members = meetings.members_of(db, group.id) if can_manage else []
+    member_forms = {
+        m.id: failed.get(f"member-{m.id}")
+        or ExternalMemberForm(prefix=f"deltagare{m.id}", formdata=None, obj=m)
+        for m in members
+        if m.staff_id is None
+    }
+    standing = meetings.standing_items_of(db, group.id)
+    item_forms = {
+        s.id: failed.get(f"item-{s.id}")
+        or StandingItemForm(prefix=f"punkt{s.id}", formdata=None, obj=s)
+        for s in standing
+    }
+    context = dict(
+        group=group,
+        can_manage=can_manage,
+        settings_form=failed.get("settings") or _settings_form(group),
+        members=members,
+        member_forms=member_forms,
+        standing=standing,
+        item_forms=item_forms,
+        new_item_form=failed.get("new-item") or StandingItemForm(formdata=None),
+        failed_form=next(iter(failed.values()), None),
+        empty_form=EmptyForm(formdata=None),
+        errors=errors,
+    )
+    return render_template("meetings/edit_group.html", **context), status
+
+
+def _edited(group, key: str, form, action, message: str, anchor: str):
+    """Validate the form, run the service call, then redirect or show the page with errors."""
+    db = get_db()
+    if not form.validate_on_submit():
+        return _edit_group_page(group, {key: form}, status=400)
+    try:
+        action()
+    except NotFound:
+        db.rollback()
+        abort(404)
+    except Invalid as error:
+        db.rollback()
+        errors = _add_errors(form, error)
+        return _edit_group_page(group, {key: form}, errors, 400)
+    return _done(message, url_for("meetings.edit_group", group_id=group.id, _anchor=anchor))
+
+
+@bp.get("/samverkan/grupper/<int:group_id>/redigera")
+@require("meetings.use")
+def edit_group(group_id: int):
+    return _edit_group_page(_editable_group_or_404(group_id))
+
+
+@bp.post("/samverkan/grupper/<int:group_id>/andra")
+@require("meetings.use")
+def update_group(group_id: int):
+    db, actor = get_db(), current_actor()
+    group = _managed_group_or_404(group_id)
+    form = _settings_form()
+
+    def action():
+        meetings.update_group(
+            db,
+            actor=actor,
+            group_id=group.id,
+            name=_text(form.name),
+            kind=form.kind.data,
+            frequency=form.frequency.data,
+            convener_id=form.convener_id.data,
+        )
+
+    return _edited(group, "settings", form, action, "Gruppen är ändrad.", "installningar")
+
+
+@bp.post("/samverkan/grupper/<int:group_id>/deltagare/<int:member_id>")
+@require("meetings.use")
+def update_member(group_id: int, member_id: int):
+    db, actor = get_db(), current_actor()
+    group = _managed_group_or_404(group_id)
+    form = ExternalMemberForm(prefix=f"deltagare{member_id}")
+
+    def action():
+        data = meetings.MemberData(
+            name=_text(form.name),
+            organisation=form.organisation.data or "",
+            organisation_name=_text(form.organisation_name),
+            email=_text(form.email),
+        )
+        meetings.update_member(db, actor=actor, group_id=group.id, member_id=member_id, data=data)
+
+    key = f"member-{member_id}"
+    return _edited(group, key, form, action, "Deltagaren är ändrad.", "deltagare")
+
+
+@bp.post("/samverkan/grupper/<int:group_id>/deltagare/<int:member_id>/ta-bort")
+@require("meetings.use")
+def remove_member(group_id: int, member_id: int):
+    db, actor = get_db(), current_actor()
+    group = _managed_group_or_404(group_id)
+
+    def action():
+        meetings.remove_member(db, actor=actor, group_id=group.id, member_id=member_id)
+
+    form = EmptyForm()
+    return _edited(
+        group, "remove", form, action, "Deltagaren är borttagen ur gruppen.", "deltagare"
+    )
+
+
+def _item_action(form, group_id: int, item_id: int | None = None):
+    db, actor = get_db(), current_actor()
+    fields = dict(
+        title=_text(form.title),
+        youth_filter=form.youth_filter.data or "",
+        minutes=form.minutes.data,
+    )
+    if item_id is None:
+        return lambda: meetings.add_standing_item(db, actor=actor, group_id=group_id, **fields)
+    return lambda: meetings.update_standing_item(
+        db, actor=actor, group_id=group_id, item_id=item_id, **fields
+    )
+
+
+@bp.post("/samverkan/grupper/<int:group_id>/staende-punkter")
+@require("meetings.use")
+def add_standing_item(group_id: int):
+    group = _editable_group_or_404(group_id)
+    form = StandingItemForm()
+    action = _item_action(form, group.id)
+    return _edited(group, "new-item", form, action, "Punkten är tillagd.", "staende")
+
+
+@bp.post("/samverkan/grupper/<int:group_id>/staende-punkter/<int:item_id>")
+@require("meetings.use")
+def update_standing_item(group_id: int, item_id: int):
+    group = _editable_group_or_404(group_id)
+    form = StandingItemForm(prefix=f"punkt{item_id}")
+    action = _item_action(form, group.id, item_id)
+    return _edited(group, f"item-{item_id}", form, action, "Punkten är ändrad.", "staende")
+
+
+@bp.post("/samverkan/grupper/<int:group_id>/staende-punkter/<int:item_id>/ta-bort")
+@require("meetings.use")
+def remove_standing_item(group_id: int, item_id: int):
+    db, actor = get_db(), current_actor()
+    group = _editable_group_or_404(group_id)
+
+    def action():
+        meetings.remove_standing_item(db, actor=actor, group_id=group.id, item_id=item_id)
+
+    return _edited(group, "remove", EmptyForm(), action, "Punkten är borttagen.", "staende")
+
+
+@bp.post("/samverkan/grupper/<int:group_id>/staende-punkter/<int:item_id>/flytta")
+@require("meetings.use")
+def move_standing_item(group_id: int, item_id: int):
+    db, actor = get_db(), current_actor()
+    group = _editable_group_or_404(group_id)
+    form = MoveForm()
+
+    def action():
+        meetings.move_standing_item(
+            db, actor=actor, group_id=group.id, item_id=item_id, direction=form.direction.data
+        )
+
+    return _edited(group, "move", form, action, "Punkten är flyttad.", "staende")
+
+
 @bp.post("/samverkan/atgardspunkter/<int:action_point_id>/klar")
 @require("meetings.use")
 def complete_action(action_point_id: int):
@@ -317,10 +519,11 @@ def _meeting_page(meeting_id: int, *, recording: bool, forms=None, errors=(), st
     can_run = meetings.can_run(db, actor, group)
     if recording and not can_run:
         abort(404)
-    members = meetings.members_of(db, group.id)
+    members = meetings.members_for_meeting(db, meeting)
     forms = forms or {}
     action_form = forms.get("action") or ActionPointForm(formdata=None)
-    action_form.member_id.choices = choices([(m.id, m.name) for m in members], blank="Välj")
+    active = [(m.id, m.name) for m in members if m.removed_at is None]
+    action_form.member_id.choices = choices(active, blank="Välj")
     context = dict(
         meeting=meeting,
         group=group,
