@@ -16,6 +16,7 @@ STATE_CHANGING_WORDS = (
     "markera",
     "godkann",
     "las",
+    "flytta",
 )
 
 

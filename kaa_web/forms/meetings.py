@@ -16,7 +16,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from kaa_web.forms import choices
 from kaa_web.models.meetings import FREQUENCIES, GROUP_KINDS, ORGANISATIONS, YOUTH_FILTERS
@@ -35,7 +35,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class GroupForm(FlaskForm):
+class GroupSettingsForm(FlaskForm):
     name = StringField(
         "Gruppens namn", validators=[DataRequired("Ange gruppens namn."), Length(max=200)]
     )
@@ -54,6 +54,9 @@ class GroupForm(FlaskForm):
         coerce=_int_or_none,
         validators=[DataRequired("Välj vem som kallar till mötena.")],
     )
+
+
+class GroupForm(GroupSettingsForm):
     standing_items = TextAreaField("Stående punkter (en per rad)", validators=[Optional()])
     review_filter = SelectField(
         "Genomgång av aktuella ungdomar",
@@ -70,6 +73,46 @@ class MemberForm(FlaskForm):
     )
     organisation_name = StringField("Skolans namn", validators=[Optional(), Length(max=200)])
     email = StringField("E-post", validators=[Optional(), Length(max=200)])
+
+
+class ExternalMemberForm(FlaskForm):
+    name = StringField("Namn", validators=[DataRequired("Ange deltagarens namn."), Length(max=200)])
+    organisation = SelectField(
+        "Organisation",
+        choices=choices(ORGANISATIONS.items()),
+        validators=[DataRequired("Välj vilken organisation deltagaren företräder.")],
+    )
+    organisation_name = StringField("Skolans namn", validators=[Optional(), Length(max=200)])
+    email = StringField("E-post", validators=[Optional(), Length(max=200)])
+
+
+class StandingItemForm(FlaskForm):
+    title = StringField(
+        "Rubrik", validators=[DataRequired("Ange punktens rubrik."), Length(max=200)]
+    )
+    youth_filter = SelectField(
+        "Lista över ungdomar", choices=choices(YOUTH_FILTERS.items()), validators=[Optional()]
+    )
+    minutes = IntegerField(
+        "Beräknad tid (minuter)",
+        default=10,
+        validators=[
+            DataRequired("Ange 1–240 minuter."),
+            NumberRange(1, 240, "Ange 1–240 minuter."),
+        ],
+    )
+
+
+class MoveForm(FlaskForm):
+    # the buttons carry the value; the service refuses anything but "upp" and "ned"
+    direction = SelectField(
+        "Flytta",
+        choices=choices([("upp", "Upp"), ("ned", "Ned")]),
+        validate_choice=False,
+        validators=[DataRequired("Välj om punkten ska flyttas upp eller ned.")],
+    )
+    # where the item stood when the page was drawn: a second click finds it moved already
+    position = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
 
 
 class MeetingDetailsForm(FlaskForm):

@@ -65,6 +65,8 @@ class GroupMember(SQLModel, table=True):
     organisation: str = Field(max_length=30)
     organisation_name: str = Field(default="", max_length=200)  # the school's name
     email: str = Field(default="", max_length=200)
+    # Members leave softly: their attendance and action points keep their name.
+    removed_at: datetime | None = None
 
 
 class StandingItem(SQLModel, table=True):

@@ -51,7 +51,9 @@ def _is_member(db: Session, actor: Actor, group_id: int) -> bool:
     return (
         db.exec(
             select(GroupMember.id).where(
-                GroupMember.group_id == group_id, GroupMember.staff_id == actor.staff_id
+                GroupMember.group_id == group_id,
+                GroupMember.staff_id == actor.staff_id,
+                GroupMember.removed_at.is_(None),
             )
         ).first()
         is not None
@@ -75,7 +77,9 @@ def visible_groups(actor: Actor):
     """A SQL condition on MeetingGroup: chef and admin see all groups, others their own."""
     if actor.has_role(*MANAGERS):
         return sa.true()
-    mine = select(GroupMember.group_id).where(GroupMember.staff_id == actor.staff_id)
+    mine = select(GroupMember.group_id).where(
+        GroupMember.staff_id == actor.staff_id, GroupMember.removed_at.is_(None)
+    )
     return MeetingGroup.id.in_(mine)
 
 
@@ -161,13 +165,7 @@ def create_group(
     """A new group (chef/admin); the convener becomes a member; standing items (title, filter)."""
     if not actor.has_role(*MANAGERS):
         raise _denied(db, actor, "meeting_group", "new")
-    errors = {}
-    if not name.strip():
-        errors["name"] = "Ange gruppens namn."
-    if kind not in GROUP_KINDS:
-        errors["kind"] = "Välj typ av grupp."
-    if frequency not in FREQUENCIES:
-        errors["frequency"] = "Välj hur ofta gruppen brukar träffas."
+    errors = _group_errors(name, kind, frequency)
     if errors:
         raise Invalid(*errors.values(), field_errors=errors)
     group = MeetingGroup(
@@ -211,6 +209,8 @@ def add_member(db: Session, *, actor: Actor, group_id: int, data: MemberData) ->
         errors["organisation_name"] = "Ange vilken skola."
     if errors:
         raise Invalid(*errors.values(), field_errors=errors)
+    if data.staff_id is not None:
+        return _add_staff_member(db, actor, group, data)
     member = GroupMember(
         group_id=group.id,
         staff_id=data.staff_id,
@@ -225,12 +225,34 @@ def add_member(db: Session, *, actor: Actor, group_id: int, data: MemberData) ->
     return member
 
 
-def members_of(db: Session, group_id: int) -> list[GroupMember]:
-    return list(
-        db.exec(
-            select(GroupMember).where(GroupMember.group_id == group_id).order_by(GroupMember.name)
-        )
-    )
+def _add_staff_member(
+    db: Session, actor: Actor, group: MeetingGroup, data: MemberData
+) -> GroupMember:
+    """One active row per user: a user who left the group before is taken back in."""
+    rows = db.exec(
+        select(GroupMember)
+        .where(GroupMember.group_id == group.id, GroupMember.staff_id == data.staff_id)
+        .order_by(GroupMember.id.desc())
+    ).all()
+    if any(row.removed_at is None for row in rows):
+        message = f"{data.name} är redan med i gruppen."
+        raise Invalid(message, field_errors={"staff_id": message})
+    member = rows[0] if rows else GroupMember(group_id=group.id, staff_id=data.staff_id)
+    member.name, member.organisation = data.name.strip()[:200], data.organisation
+    member.organisation_name, member.email = "", data.email.strip()[:200]
+    member.removed_at = None
+    db.add(member)
+    db.flush()
+    audit.record(db, actor, "update", object_type="meeting_group", object_id=group.id)
+    return member
+
+
+def members_of(db: Session, group_id: int, *, include_removed: bool = False) -> list[GroupMember]:
+    """The group's members; those who left only with include_removed (for their history)."""
+    query = select(GroupMember).where(GroupMember.group_id == group_id)
+    if not include_removed:
+        query = query.where(GroupMember.removed_at.is_(None))
+    return list(db.exec(query.order_by(GroupMember.name, GroupMember.id)))
 
 
 def standing_items_of(db: Session, group_id: int) -> list[StandingItem]:
@@ -238,7 +260,7 @@ def standing_items_of(db: Session, group_id: int) -> list[StandingItem]:
         db.exec(
             select(StandingItem)
             .where(StandingItem.group_id == group_id)
-            .order_by(StandingItem.position)
+            .order_by(StandingItem.position, StandingItem.id)
         )
     )
 
@@ -247,6 +269,250 @@ def organisation_label(member: GroupMember) -> str:
     if member.organisation == "skola":
         return member.organisation_name or ORGANISATIONS["skola"]
     return ORGANISATIONS.get(member.organisation, member.organisation)
+
+
+def members_for_meeting(db: Session, meeting: Meeting) -> list[GroupMember]:
+    """The members to list at a meeting: the active ones and those who left but attended it."""
+    recorded = select(Attendance.member_id).where(Attendance.meeting_id == meeting.id)
+    return list(
+        db.exec(
+            select(GroupMember)
+            .where(
+                GroupMember.group_id == meeting.group_id,
+                sa.or_(GroupMember.removed_at.is_(None), GroupMember.id.in_(recorded)),
+            )
+            .order_by(GroupMember.name, GroupMember.id)
+        )
+    )
+
+
+def editable_group(db: Session, *, actor: Actor, group_id: int) -> MeetingGroup:
+    """The group if the actor may change it: chef/admin fully, the convener its standing items."""
+    return _runnable_group(db, actor, group_id)
+
+
+def managed_group(db: Session, *, actor: Actor, group_id: int) -> MeetingGroup:
+    """The group if the actor may change its settings and members (chef/admin)."""
+    group = get_group(db, actor=actor, group_id=group_id)
+    if not actor.has_role(*MANAGERS):
+        raise _denied(db, actor, "meeting_group", group_id)
+    return group
+
+
+def _group_errors(name: str, kind: str, frequency: str) -> dict[str, str]:
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Ange gruppens namn."
+    if kind not in GROUP_KINDS:
+        errors["kind"] = "Välj typ av grupp."
+    if frequency not in FREQUENCIES:
+        errors["frequency"] = "Välj hur ofta gruppen brukar träffas."
+    return errors
+
+
+def update_group(
+    db: Session,
+    *,
+    actor: Actor,
+    group_id: int,
+    name: str,
+    kind: str,
+    frequency: str,
+    convener_id: int | None,
+) -> MeetingGroup:
+    """Name, kind, usual frequency and convener (chef/admin); a new convener becomes a member."""
+    group = managed_group(db, actor=actor, group_id=group_id)
+    errors = _group_errors(name, kind, frequency)
+    if convener_id is not None and db.get(StaffUser, convener_id) is None:
+        errors["convener_id"] = "Välj vem som kallar till mötena."
+    if errors:
+        raise Invalid(*errors.values(), field_errors=errors)
+    group.name, group.kind, group.frequency = name.strip()[:200], kind, frequency
+    group.convener_id = convener_id
+    db.add(group)
+    db.flush()
+    active = {m.staff_id for m in members_of(db, group.id) if m.staff_id}
+    if convener_id and convener_id not in active:
+        add_member(db, actor=actor, group_id=group.id, data=MemberData(staff_id=convener_id))
+    audit.record(db, actor, "update", object_type="meeting_group", object_id=group.id)
+    return group
+
+
+def _active_member(db: Session, actor: Actor, group: MeetingGroup, member_id: int) -> GroupMember:
+    member = db.get(GroupMember, member_id)
+    if member is None or member.group_id != group.id or member.removed_at is not None:
+        raise _denied(db, actor, "group_member", member_id)
+    return member
+
+
+def update_member(
+    db: Session, *, actor: Actor, group_id: int, member_id: int, data: MemberData
+) -> GroupMember:
+    """An external participant's name, organisation, school and e-mail (chef/admin).
+
+    A user's name and organisation come from the directory and are not edited here.
+    """
+    group = managed_group(db, actor=actor, group_id=group_id)
+    member = _active_member(db, actor, group, member_id)
+    if member.staff_id is not None:
+        raise Invalid("Användare i kommunen ändras i katalogen, inte här.")
+    errors = {}
+    if not data.name.strip():
+        errors["name"] = "Ange deltagarens namn."
+    if data.organisation not in ORGANISATIONS:
+        errors["organisation"] = "Välj vilken organisation deltagaren företräder."
+    if data.organisation == "skola" and not data.organisation_name.strip():
+        errors["organisation_name"] = "Ange vilken skola."
+    if errors:
+        raise Invalid(*errors.values(), field_errors=errors)
+    member.name, member.organisation = data.name.strip()[:200], data.organisation
+    member.organisation_name = (
+        data.organisation_name.strip()[:200] if data.organisation == "skola" else ""
+    )
+    member.email = data.email.strip()[:200]
+    db.add(member)
+    db.flush()
+    audit.record(db, actor, "update", object_type="meeting_group", object_id=group.id)
+    return member
+
+
+def remove_member(db: Session, *, actor: Actor, group_id: int, member_id: int) -> GroupMember:
+    """The member leaves (chef/admin); their attendance and action points keep their name."""
+    group = managed_group(db, actor=actor, group_id=group_id)
+    member = _active_member(db, actor, group, member_id)
+    if member.staff_id is not None and member.staff_id == group.convener_id:
+        raise Invalid(
+            f"{member.name} är gruppens sammankallande. Välj en annan sammankallande först."
+        )
+    open_points = select(ActionPoint.id).where(
+        ActionPoint.member_id == member.id, ActionPoint.done_at.is_(None)
+    )
+    if db.exec(open_points).first() is not None:
+        raise Invalid(
+            f"{member.name} har öppna åtgärdspunkter. Ge dem till någon annan i gruppen först "
+            "(på gruppens sida)."
+        )
+    member.removed_at = utcnow()
+    db.add(member)
+    db.flush()
+    audit.record(db, actor, "update", object_type="meeting_group", object_id=group.id)
+    return member
+
+
+def _standing_errors(title: str, youth_filter: str, minutes: int | None) -> dict[str, str]:
+    errors = {}
+    if not title.strip():
+        errors["title"] = "Ange punktens rubrik."
+    if youth_filter not in YOUTH_FILTERS:
+        errors["youth_filter"] = "Välj en lista över ungdomar, eller ingen."
+    if minutes is None or not 1 <= minutes <= 240:
+        errors["minutes"] = "Ange 1–240 minuter."
+    return errors
+
+
+def _standing_item(db: Session, actor: Actor, group: MeetingGroup, item_id: int) -> StandingItem:
+    item = db.get(StandingItem, item_id)
+    if item is None or item.group_id != group.id:
+        raise _denied(db, actor, "standing_item", item_id)
+    return item
+
+
+def _renumber(db: Session, items: list[StandingItem] | list[AgendaItem]) -> None:
+    """Positions 1..n in list order (standing items and agenda items alike)."""
+    for position, item in enumerate(items, start=1):
+        if item.position != position:
+            item.position = position
+            db.add(item)
+    db.flush()
+
+
+def add_standing_item(
+    db: Session,
+    *,
+    actor: Actor,
+    group_id: int,
+    title: str,
+    youth_filter: str = "",
+    minutes: int | None = 10,
+) -> StandingItem:
+    """A new standing item last in the list (the convener or chef/admin)."""
+    group = _runnable_group(db, actor, group_id)
+    errors = _standing_errors(title, youth_filter, minutes)
+    if errors:
+        raise Invalid(*errors.values(), field_errors=errors)
+    items = standing_items_of(db, group.id)
+    _renumber(db, items)
+    item = StandingItem(
+        group_id=group.id,
+        position=len(items) + 1,
+        title=title.strip()[:200],
+        youth_filter=youth_filter,
+        minutes=minutes,
+    )
+    db.add(item)
+    db.flush()
+    audit.record(db, actor, "update", object_type="meeting_group", object_id=group.id)
+    return item
+
+
+def update_standing_item(
+    db: Session,
+    *,
+    actor: Actor,
+    group_id: int,
+    item_id: int,
+    title: str,
+    youth_filter: str = "",
+    minutes: int | None = 10,
+) -> StandingItem:
+    """Change a standing item; agendas already planned keep their own copy."""
+    group = _runnable_group(db, actor, group_id)
+    item = _standing_item(db, actor, group, item_id)
+    errors = _standing_errors(title, youth_filter, minutes)
+    if errors:
+        raise Invalid(*errors.values(), field_errors=errors)
+    item.title, item.youth_filter, item.minutes = title.strip()[:200], youth_filter, minutes
+    db.add(item)
+    db.flush()
+    audit.record(db, actor, "update", object_type="meeting_group", object_id=group.id)
+    return item
+
+
+def remove_standing_item(db: Session, *, actor: Actor, group_id: int, item_id: int) -> None:
+    """Remove a standing item; agendas already planned keep theirs."""
+    group = _runnable_group(db, actor, group_id)
+    item = _standing_item(db, actor, group, item_id)
+    db.delete(item)
+    db.flush()
+    _renumber(db, standing_items_of(db, group.id))
+    audit.record(db, actor, "update", object_type="meeting_group", object_id=group.id)
+
+
+MOVES = {"upp": -1, "ned": 1}
+
+
+def _move(db: Session, items: list, item, direction: str, from_position: int) -> bool:
+    """One step up or down; False when the item has left `from_position` (a second click)."""
+    if direction not in MOVES:
+        raise Invalid("Välj om punkten ska flyttas upp eller ned.")
+    if item.position != from_position:
+        return False
+    index = next(i for i, other in enumerate(items) if other.id == item.id)
+    other = index + MOVES[direction]
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+    _renumber(db, items)
+    return True
+
+
+def move_standing_item(
+    db: Session, *, actor: Actor, group_id: int, item_id: int, direction: str, from_position: int
+) -> None:
+    """One step up ("upp") or down ("ned"); positions become 1..n."""
+    group = _runnable_group(db, actor, group_id)
+    item = _standing_item(db, actor, group, item_id)
+    if _move(db, standing_items_of(db, group.id), item, direction, from_position):
+        audit.record(db, actor, "update", object_type="meeting_group", object_id=group.id)
 
 
 # --- planning ---------------------------------------------------------------------------------
@@ -398,12 +664,6 @@ def _checked_item(item: ExtraItem) -> None:
         raise Invalid(*errors.values(), field_errors=errors)
 
 
-def _renumber(db: Session, items: list[AgendaItem]) -> None:
-    for position, item in enumerate(items, start=1):
-        item.position = position
-        db.add(item)
-
-
 def add_agenda_item(db: Session, *, actor: Actor, meeting_id: int, data: ExtraItem) -> AgendaItem:
     """An ad-hoc item at the end of the agenda."""
     meeting, _ = _runnable_meeting(db, actor, meeting_id)
@@ -445,20 +705,19 @@ def remove_agenda_item(db: Session, *, actor: Actor, meeting_id: int, item_id: i
 
 
 def move_agenda_item(
-    db: Session, *, actor: Actor, meeting_id: int, item_id: int, up: bool, from_position: int
+    db: Session,
+    *,
+    actor: Actor,
+    meeting_id: int,
+    item_id: int,
+    direction: str,
+    from_position: int,
 ) -> None:
-    """One step up or down the agenda; nothing if the item has left `from_position` already."""
+    """One step up ("upp") or down ("ned") the agenda."""
     meeting, _ = _runnable_meeting(db, actor, meeting_id)
     item = _item(db, meeting, item_id)
-    if item.position != from_position:  # a second click on the same button
-        return
-    items = agenda_of(db, meeting.id)
-    index = items.index(item)
-    other = index - 1 if up else index + 1
-    if 0 <= other < len(items):
-        items[index], items[other] = items[other], items[index]
-    _renumber(db, items)
-    audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
+    if _move(db, agenda_of(db, meeting.id), item, direction, from_position):
+        audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
 
 
 def agenda_of(db: Session, meeting_id: int) -> list[AgendaItem]:
@@ -482,7 +741,6 @@ def meetings_of(db: Session, group_id: int, today: date) -> tuple[list[Meeting],
 
 def represented_organisations(db: Session, meeting: Meeting) -> set[tuple[str, str]]:
     """(organisation, school name) of the members present, or of all members before the meeting."""
-    members = members_of(db, meeting.group_id)
     present = set(
         db.exec(
             select(Attendance.member_id).where(
@@ -490,6 +748,7 @@ def represented_organisations(db: Session, meeting: Meeting) -> set[tuple[str, s
             )
         )
     )
+    members = members_of(db, meeting.group_id, include_removed=bool(present))
     if present:
         members = [m for m in members if m.id in present]
     return {(m.organisation, m.organisation_name.strip().casefold()) for m in members}
@@ -642,7 +901,7 @@ def record_attendance(
 ) -> None:
     """Present or excused per member; members not listed are removed from the record."""
     meeting, group = _runnable_meeting(db, actor, meeting_id)
-    member_ids = {m.id for m in members_of(db, group.id)}
+    member_ids = {m.id for m in members_for_meeting(db, meeting)}
     for row in db.exec(select(Attendance).where(Attendance.meeting_id == meeting.id)):
         db.delete(row)
     db.flush()
@@ -790,7 +1049,7 @@ def add_action_point(
     errors = {}
     if not what.strip():
         errors["what"] = "Ange vad som ska göras."
-    if member is None or member.group_id != group.id:
+    if member is None or member.group_id != group.id or member.removed_at is not None:
         errors["member_id"] = "Välj vem som ansvarar."
     if due is None:
         errors["due"] = "Ange när det ska vara klart."
@@ -805,17 +1064,50 @@ def add_action_point(
     )
     db.add(point)
     db.flush()
+    _task_for(db, actor, point, member, group, meeting)
+    audit.record(db, actor, "create", object_type="action_point", object_id=point.id)
+    return point
+
+
+def _task_for(db, actor, point: ActionPoint, member: GroupMember, group, meeting) -> None:
+    """A staff assignee's worklist task for the action point (external members get none)."""
     if member.staff_id is not None:
         tasks.create_task(
             db,
             actor=actor,
             kind="atgardspunkt",
             title=f"Åtgärdspunkt från {group.name} {meeting.on.isoformat()}",
-            due=due,
+            due=point.due,
             assigned_to=member.staff_id,
             source=("action_point", point.id),
         )
-    audit.record(db, actor, "create", object_type="action_point", object_id=point.id)
+
+
+def reassign_action_point(
+    db: Session, *, actor: Actor, action_point_id: int, member_id: int | None
+) -> ActionPoint:
+    """Give an open action point to another member: the task moves to their worklist."""
+    point = db.get(ActionPoint, action_point_id)
+    if point is None:
+        raise _denied(db, actor, "action_point", action_point_id)
+    group = get_group(db, actor=actor, group_id=point.group_id)
+    if not can_run(db, actor, group):
+        raise _denied(db, actor, "action_point", action_point_id)
+    if point.done_at is not None:
+        raise Invalid("Åtgärdspunkten är redan klar.")
+    member = db.get(GroupMember, member_id) if member_id else None
+    if member is None or member.group_id != group.id or member.removed_at is not None:
+        message = "Välj vem i gruppen som ska ta över."
+        raise Invalid(message, field_errors={"member_id": message})
+    if member.id == point.member_id:  # a second click
+        return point
+    tasks.close_tasks_for(
+        db, actor=actor, source_type="action_point", source_id=point.id, kind="atgardspunkt"
+    )
+    point.member_id = member.id
+    db.add(point)
+    _task_for(db, actor, point, member, group, db.get(Meeting, point.meeting_id))
+    audit.record(db, actor, "update", object_type="action_point", object_id=point.id)
     return point
 
 
@@ -948,7 +1240,7 @@ def addenda_of(db: Session, meeting_id: int) -> list[MinutesAddendum]:
 def _meeting_context(db: Session, actor: Actor, meeting: Meeting, group: MeetingGroup) -> dict:
     staff = db.get(StaffUser, actor.staff_id) if actor.staff_id else None
     convener = db.get(StaffUser, meeting.convener_id) if meeting.convener_id else None
-    members = members_of(db, group.id)
+    members = members_for_meeting(db, meeting)
     return {
         "mottagare": {
             "namn": f"Ledamöterna i {group.name}",
@@ -1020,7 +1312,7 @@ def generate_minutes(db: Session, *, actor: Actor, meeting_id: int):
     context["motet"] |= {
         "narvaro": [
             {"namn": m.name, "organisation": organisation_label(m), "status": ATTENDANCE[s]}
-            for m in members_of(db, group.id)
+            for m in members_for_meeting(db, meeting)
             if (s := attendance.get(m.id))
         ],
         "punkter": _minutes_items(db, meeting),

@@ -16,11 +16,15 @@ from kaa_web.forms.meetings import (
     AgendaItemForm,
     DecisionForm,
     EmptyForm,
+    ExternalMemberForm,
     GroupForm,
+    GroupSettingsForm,
     MeetingDetailsForm,
     MemberForm,
+    MoveForm,
     NotesForm,
     PlanMeetingForm,
+    StandingItemForm,
 )
 from kaa_web.htmx import redirect
 from kaa_web.models.auth import StaffUser
@@ -32,6 +36,7 @@ from kaa_web.models.meetings import (
     ITEM_KINDS,
     ORGANISATIONS,
     YOUTH_FILTERS,
+    ActionPoint,
 )
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import meetings
@@ -78,6 +83,23 @@ def _done(message: str, location: str):
     get_db().commit()
     flash(message, "success")
     return redirect(location)
+
+
+def _submit(form, action, message: str, location: str, page):
+    """Validate the form and run the service call: redirect to `location` with the message,
+    or roll back and return `page(form, errors)` (the page with the form as typed, 400)."""
+    if not form.validate_on_submit():
+        return page(form, [])
+    db = get_db()
+    try:
+        action()
+    except NotFound:
+        db.rollback()
+        abort(404)
+    except Invalid as error:
+        db.rollback()
+        return page(form, _add_errors(form, error))
+    return _done(message, location)
 
 
 # --- groups -----------------------------------------------------------------------------------
@@ -165,10 +187,10 @@ def _group_page(group, member_form=None, errors=(), status=200):
         upcoming=upcoming,
         past=past,
         actions=meetings.action_points(db, group.id, today=today, staff_id=actor.staff_id),
+        reassign_to=[(m.id, m.name) for m in meetings.members_of(db, group.id)],
         can_run=meetings.can_run(db, actor, group),
         can_manage=actor.has_role(*meetings.MANAGERS),
         member_form=member_form or _member_form(),
-        done_form=EmptyForm(),
         errors=errors,
     )
     return render_template("meetings/group.html", **context), status
@@ -206,6 +228,201 @@ def add_member(group_id: int):
     return _group_page(group, form, errors, 400)
 
 
+# --- changing a group: settings and members (chef/admin), standing items (also the convener) ---
+
+
+def _editable_group_or_404(group_id: int):
+    """The group if the actor may use the edit page (chef/admin or the convener); else 404."""
+    try:
+        return meetings.editable_group(get_db(), actor=current_actor(), group_id=group_id)
+    except NotFound:
+        abort(404)
+
+
+def _managed_group_or_404(group_id: int):
+    """The group if the actor may change its settings and members (chef/admin); else 404."""
+    try:
+        return meetings.managed_group(get_db(), actor=current_actor(), group_id=group_id)
+    except NotFound:
+        abort(404)
+
+
+def _settings_form(group=None) -> GroupSettingsForm:
+    """The settings form: filled from the group, or (without one) from the request."""
+    form = GroupSettingsForm(formdata=None, obj=group) if group else GroupSettingsForm()
+    form.convener_id.choices = _staff_choices("Välj")
+    return form
+
+
+def _edit_group_page(group, failed: dict | None = None, errors=(), status=200):
+    """The edit page; `failed` holds the one form that came back with errors, by its key."""
+    db, actor = get_db(), current_actor()
+    failed = failed or {}
+    can_manage = actor.has_role(*meetings.MANAGERS)
+    members = meetings.members_of(db, group.id) if can_manage else []
+    member_forms = {
+        m.id: failed.get(f"member-{m.id}")
+        or ExternalMemberForm(prefix=f"deltagare{m.id}", formdata=None, obj=m)
+        for m in members
+        if m.staff_id is None
+    }
+    standing = meetings.standing_items_of(db, group.id)
+    item_forms = {
+        s.id: failed.get(f"item-{s.id}")
+        or StandingItemForm(prefix=f"punkt{s.id}", formdata=None, obj=s)
+        for s in standing
+    }
+    context = dict(
+        group=group,
+        can_manage=can_manage,
+        settings_form=failed.get("settings") or _settings_form(group),
+        members=members,
+        member_forms=member_forms,
+        standing=standing,
+        item_forms=item_forms,
+        new_item_form=failed.get("new-item") or StandingItemForm(formdata=None),
+        failed_form=next(iter(failed.values()), None),
+        empty_form=EmptyForm(formdata=None),
+        errors=errors,
+    )
+    return render_template("meetings/edit_group.html", **context), status
+
+
+def _group_edited(group, key: str, form, action, message: str, anchor: str):
+    location = url_for("meetings.edit_group", group_id=group.id, _anchor=anchor)
+
+    def page(failed, errors):
+        return _edit_group_page(group, {key: failed}, errors, 400)
+
+    return _submit(form, action, message, location, page)
+
+
+@bp.get("/samverkan/grupper/<int:group_id>/redigera")
+@require("meetings.use")
+def edit_group(group_id: int):
+    return _edit_group_page(_editable_group_or_404(group_id))
+
+
+@bp.post("/samverkan/grupper/<int:group_id>/andra")
+@require("meetings.use")
+def update_group(group_id: int):
+    db, actor = get_db(), current_actor()
+    group = _managed_group_or_404(group_id)
+    form = _settings_form()
+
+    def action():
+        meetings.update_group(
+            db,
+            actor=actor,
+            group_id=group.id,
+            name=_text(form.name),
+            kind=form.kind.data,
+            frequency=form.frequency.data,
+            convener_id=form.convener_id.data,
+        )
+
+    return _group_edited(group, "settings", form, action, "Gruppen är ändrad.", "installningar")
+
+
+@bp.post("/samverkan/grupper/<int:group_id>/deltagare/<int:member_id>")
+@require("meetings.use")
+def update_member(group_id: int, member_id: int):
+    db, actor = get_db(), current_actor()
+    group = _managed_group_or_404(group_id)
+    form = ExternalMemberForm(prefix=f"deltagare{member_id}")
+
+    def action():
+        data = meetings.MemberData(
+            name=_text(form.name),
+            organisation=form.organisation.data or "",
+            organisation_name=_text(form.organisation_name),
+            email=_text(form.email),
+        )
+        meetings.update_member(db, actor=actor, group_id=group.id, member_id=member_id, data=data)
+
+    key = f"member-{member_id}"
+    return _group_edited(group, key, form, action, "Deltagaren är ändrad.", "deltagare")
+
+
+@bp.post("/samverkan/grupper/<int:group_id>/deltagare/<int:member_id>/ta-bort")
+@require("meetings.use")
+def remove_member(group_id: int, member_id: int):
+    db, actor = get_db(), current_actor()
+    group = _managed_group_or_404(group_id)
+
+    def action():
+        meetings.remove_member(db, actor=actor, group_id=group.id, member_id=member_id)
+
+    form = EmptyForm()
+    return _group_edited(
+        group, "remove", form, action, "Deltagaren är borttagen ur gruppen.", "deltagare"
+    )
+
+
+def _item_action(form, group_id: int, item_id: int | None = None):
+    db, actor = get_db(), current_actor()
+    fields = dict(
+        title=_text(form.title),
+        youth_filter=form.youth_filter.data or "",
+        minutes=form.minutes.data,
+    )
+    if item_id is None:
+        return lambda: meetings.add_standing_item(db, actor=actor, group_id=group_id, **fields)
+    return lambda: meetings.update_standing_item(
+        db, actor=actor, group_id=group_id, item_id=item_id, **fields
+    )
+
+
+@bp.post("/samverkan/grupper/<int:group_id>/staende-punkter")
+@require("meetings.use")
+def add_standing_item(group_id: int):
+    group = _editable_group_or_404(group_id)
+    form = StandingItemForm()
+    action = _item_action(form, group.id)
+    return _group_edited(group, "new-item", form, action, "Punkten är tillagd.", "staende")
+
+
+@bp.post("/samverkan/grupper/<int:group_id>/staende-punkter/<int:item_id>")
+@require("meetings.use")
+def update_standing_item(group_id: int, item_id: int):
+    group = _editable_group_or_404(group_id)
+    form = StandingItemForm(prefix=f"punkt{item_id}")
+    action = _item_action(form, group.id, item_id)
+    return _group_edited(group, f"item-{item_id}", form, action, "Punkten är ändrad.", "staende")
+
+
+@bp.post("/samverkan/grupper/<int:group_id>/staende-punkter/<int:item_id>/ta-bort")
+@require("meetings.use")
+def remove_standing_item(group_id: int, item_id: int):
+    db, actor = get_db(), current_actor()
+    group = _editable_group_or_404(group_id)
+
+    def action():
+        meetings.remove_standing_item(db, actor=actor, group_id=group.id, item_id=item_id)
+
+    return _group_edited(group, "remove", EmptyForm(), action, "Punkten är borttagen.", "staende")
+
+
+@bp.post("/samverkan/grupper/<int:group_id>/staende-punkter/<int:item_id>/flytta")
+@require("meetings.use")
+def move_standing_item(group_id: int, item_id: int):
+    db, actor = get_db(), current_actor()
+    group = _editable_group_or_404(group_id)
+    form = MoveForm()
+
+    def action():
+        meetings.move_standing_item(
+            db,
+            actor=actor,
+            group_id=group.id,
+            item_id=item_id,
+            direction=form.direction.data,
+            from_position=form.position.data,
+        )
+
+    return _group_edited(group, "move", form, action, "Punkten är flyttad.", "staende")
+
+
 @bp.post("/samverkan/atgardspunkter/<int:action_point_id>/klar")
 @require("meetings.use")
 def complete_action(action_point_id: int):
@@ -222,6 +439,32 @@ def complete_action(action_point_id: int):
     if not back.startswith("/") or back.startswith("//"):  # only back to a page of ours
         back = url_for("meetings.group", group_id=point.group_id)
     return _done("Åtgärdspunkten är klar.", back)
+
+
+@bp.post("/samverkan/atgardspunkter/<int:action_point_id>/ge-till")
+@require("meetings.manage")
+def reassign_action(action_point_id: int):
+    db, actor = get_db(), current_actor()
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    member_id = request.form.get("member_id", "")
+    try:
+        point = meetings.reassign_action_point(
+            db,
+            actor=actor,
+            action_point_id=action_point_id,
+            member_id=int(member_id) if member_id.isdigit() else None,
+        )
+    except NotFound:
+        abort(404)
+    except Invalid as error:
+        db.rollback()
+        group_id = db.exec(
+            select(ActionPoint.group_id).where(ActionPoint.id == action_point_id)
+        ).one()
+        return _group_page(_group_or_404(group_id), errors=error.messages, status=400)
+    location = url_for("meetings.group", group_id=point.group_id, _anchor="atgarder")
+    return _done("Åtgärdspunkten har fått en ny ansvarig.", location)
 
 
 # --- planning ---------------------------------------------------------------------------------
@@ -324,10 +567,11 @@ def _meeting_page(meeting_id: int, *, recording: bool, forms=None, errors=(), st
     can_run = meetings.can_run(db, actor, group)
     if recording and not can_run:
         abort(404)
-    members = meetings.members_of(db, group.id)
+    members = meetings.members_for_meeting(db, meeting)
     forms = forms or {}
     action_form = forms.get("action") or ActionPointForm(formdata=None)
-    action_form.member_id.choices = choices([(m.id, m.name) for m in members], blank="Välj")
+    active = [(m.id, m.name) for m in members if m.removed_at is None]
+    action_form.member_id.choices = choices(active, blank="Välj")
     context = dict(
         meeting=meeting,
         group=group,
@@ -364,27 +608,15 @@ def record(meeting_id: int):
     return _meeting_page(meeting_id, recording=True)
 
 
-def _recorded(meeting_id: int, message: str, anchor: str | None = None):
-    return _done(message, url_for("meetings.record", meeting_id=meeting_id, _anchor=anchor))
-
-
-def _failed(meeting_id: int, key: str, form, error: Invalid):
-    get_db().rollback()
-    errors = _add_errors(form, error)
-    return _meeting_page(meeting_id, recording=True, forms={key: form}, errors=errors, status=400)
-
-
 def _call(meeting_id: int, key: str, form, action, message: str, anchor: str | None = None):
-    """Validate the form, run the service call, then redirect or show the errors."""
-    if not form.validate_on_submit():
-        return _meeting_page(meeting_id, recording=True, forms={key: form}, status=400)
-    try:
-        action()
-    except NotFound:
-        abort(404)
-    except Invalid as error:
-        return _failed(meeting_id, key, form, error)
-    return _recorded(meeting_id, message, anchor)
+    """A change made while recording the meeting: back to the recording page."""
+    location = url_for("meetings.record", meeting_id=meeting_id, _anchor=anchor)
+
+    def page(failed, errors):
+        forms = {key: failed}
+        return _meeting_page(meeting_id, recording=True, forms=forms, errors=errors, status=400)
+
+    return _submit(form, action, message, location, page)
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/narvaro")
@@ -569,21 +801,15 @@ def _edit_page(meeting_id: int, failed: dict | None = None, errors=(), status=20
     return render_template("meetings/edit.html", **context), status
 
 
-def _edited(meeting_id: int, key: str, form, action, message: str, back: str | None = None):
-    """Validate, run the change, then back to the edit page (or the page with the errors)."""
+def _meeting_edited(meeting_id: int, key: str, form, action, message: str, back=None):
+    """A change to a planned meeting: back to its edit page (or `back`)."""
     _editable_meeting_or_404(meeting_id)
-    if not form.validate_on_submit():
-        return _edit_page(meeting_id, {key: form}, status=400)
-    db = get_db()
-    try:
-        action()
-    except NotFound:
-        abort(404)
-    except Invalid as error:
-        db.rollback()
-        errors = _add_errors(form, error)
-        return _edit_page(meeting_id, {key: form}, errors, 400)
-    return _done(message, back or url_for("meetings.edit", meeting_id=meeting_id))
+    location = back or url_for("meetings.edit", meeting_id=meeting_id)
+
+    def page(failed, errors):
+        return _edit_page(meeting_id, {key: failed}, errors, 400)
+
+    return _submit(form, action, message, location, page)
 
 
 @bp.get("/samverkan/moten/<int:meeting_id>/redigera")
@@ -609,7 +835,7 @@ def update(meeting_id: int):
             convener_id=form.convener_id.data,
         )
 
-    return _edited(meeting_id, "details", form, action, "Mötet är ändrat.")
+    return _meeting_edited(meeting_id, "details", form, action, "Mötet är ändrat.")
 
 
 def _item_data(form: AgendaItemForm) -> meetings.ExtraItem:
@@ -627,7 +853,7 @@ def add_item(meeting_id: int):
     def action():
         meetings.add_agenda_item(db, actor=actor, meeting_id=meeting_id, data=_item_data(form))
 
-    return _edited(meeting_id, "new", form, action, "Punkten är tillagd.")
+    return _meeting_edited(meeting_id, "new", form, action, "Punkten är tillagd.")
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/dagordning/<int:item_id>")
@@ -641,7 +867,7 @@ def update_item(meeting_id: int, item_id: int):
             db, actor=actor, meeting_id=meeting_id, item_id=item_id, data=_item_data(form)
         )
 
-    return _edited(meeting_id, f"item-{item_id}", form, action, "Punkten är ändrad.")
+    return _meeting_edited(meeting_id, f"item-{item_id}", form, action, "Punkten är ändrad.")
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/dagordning/<int:item_id>/ta-bort")
@@ -652,15 +878,14 @@ def remove_item(meeting_id: int, item_id: int):
     def action():
         meetings.remove_agenda_item(db, actor=actor, meeting_id=meeting_id, item_id=item_id)
 
-    return _edited(meeting_id, "remove", EmptyForm(), action, "Punkten är borttagen.")
+    return _meeting_edited(meeting_id, "remove", EmptyForm(), action, "Punkten är borttagen.")
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/dagordning/<int:item_id>/flytta")
 @require("meetings.manage")
 def move_item(meeting_id: int, item_id: int):
     db, actor = get_db(), current_actor()
-    up = request.form.get("riktning") == "upp"
-    position = request.form.get("plats", "")
+    form = MoveForm()
 
     def action():
         meetings.move_agenda_item(
@@ -668,11 +893,11 @@ def move_item(meeting_id: int, item_id: int):
             actor=actor,
             meeting_id=meeting_id,
             item_id=item_id,
-            up=up,
-            from_position=int(position) if position.isdigit() else -1,
+            direction=form.direction.data,
+            from_position=form.position.data,
         )
 
-    return _edited(meeting_id, "move", EmptyForm(), action, "Dagordningen är ändrad.")
+    return _meeting_edited(meeting_id, "move", form, action, "Dagordningen är ändrad.")
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/stall-in")
@@ -684,4 +909,4 @@ def cancel(meeting_id: int):
         meetings.cancel_meeting(db, actor=actor, meeting_id=meeting_id)
 
     back = url_for("meetings.meeting", meeting_id=meeting_id)
-    return _edited(meeting_id, "cancel", EmptyForm(), action, "Mötet är inställt.", back)
+    return _meeting_edited(meeting_id, "cancel", EmptyForm(), action, "Mötet är inställt.", back)

@@ -17,6 +17,8 @@ def people(staff):
         "kaa": actor_for(staff, "kaa", {"kaa"}),
         "kaa2": actor_for(staff, "kaa2", {"kaa"}),
         "ifo": actor_for(staff, "ifo", {"ifo"}),
+        "admin": actor_for(staff, "admin", {"admin"}),
+        "arbetsmarknad": actor_for(staff, "arbetsmarknad", {"arbetsmarknad"}),
     }
 
 

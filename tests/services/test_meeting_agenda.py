@@ -36,11 +36,21 @@ def test_the_convener_adds_edits_moves_and_removes_agenda_items(db_session, peop
         data=meetings.ExtraItem("Sommarjobb 2027", "Petra Af", 20),
     )
     meetings.move_agenda_item(
-        db_session, actor=kaa, meeting_id=meeting.id, item_id=added.id, up=True, from_position=3
+        db_session,
+        actor=kaa,
+        meeting_id=meeting.id,
+        item_id=added.id,
+        direction="upp",
+        from_position=3,
     )
     # the same button clicked twice: the second request finds the item moved and does nothing
     meetings.move_agenda_item(
-        db_session, actor=kaa, meeting_id=meeting.id, item_id=added.id, up=True, from_position=3
+        db_session,
+        actor=kaa,
+        meeting_id=meeting.id,
+        item_id=added.id,
+        direction="upp",
+        from_position=3,
     )
     db_session.commit()
     assert _titles(db_session, meeting) == [
@@ -377,3 +387,54 @@ def test_two_separate_consents_do_not_add_up_to_naming_before_both(
     _, _, views = meetings.view_agenda(db_session, actor=kaa, meeting_id=meeting.id)
     (line,) = views[0].youth
     assert not line.named and line.name == ""
+
+
+def test_an_open_action_point_is_handed_over_and_its_task_moves_with_it(
+    db_session, people, group, staff
+):
+    from kaa_web.models.tasks import Task
+
+    kaa = people["kaa"]
+    meeting = _plan(db_session, kaa, group)
+    members = {m.staff_id: m for m in meetings.members_of(db_session, group.id) if m.staff_id}
+    point = meetings.add_action_point(
+        db_session,
+        actor=kaa,
+        meeting_id=meeting.id,
+        what="Boka lokal",
+        member_id=members[staff["ifo"].id].id,
+        due=TODAY + timedelta(days=7),
+    )
+    db_session.commit()
+    with pytest.raises(Invalid, match="öppna åtgärdspunkter"):
+        meetings.remove_member(
+            db_session,
+            actor=people["chef"],
+            group_id=group.id,
+            member_id=members[staff["ifo"].id].id,
+        )
+    db_session.rollback()
+    with pytest.raises(NotFound):  # a member who does not run the group
+        meetings.reassign_action_point(
+            db_session,
+            actor=people["ifo"],
+            action_point_id=point.id,
+            member_id=members[staff["kaa"].id].id,
+        )
+
+    meetings.reassign_action_point(
+        db_session, actor=kaa, action_point_id=point.id, member_id=members[staff["kaa"].id].id
+    )
+    db_session.commit()
+    open_tasks = db_session.exec(
+        select(Task.assigned_to).where(Task.kind == "atgardspunkt", Task.done_at.is_(None))
+    ).all()
+    assert open_tasks == [staff["kaa"].id]
+    assert [a.row.point.what for a in meetings.my_action_points(db_session, actor=kaa)] == [
+        "Boka lokal"
+    ]
+    assert meetings.my_action_points(db_session, actor=people["ifo"]) == []
+    meetings.remove_member(
+        db_session, actor=people["chef"], group_id=group.id, member_id=members[staff["ifo"].id].id
+    )
+    db_session.commit()

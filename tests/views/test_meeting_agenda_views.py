@@ -45,7 +45,7 @@ def test_the_convener_edits_the_agenda_and_the_order_shows_on_the_agenda(
     item = meetings.agenda_of(db_session, meeting.id)[-1]
     moved = client.post_form(
         f"/samverkan/moten/{meeting.id}/dagordning/{item.id}/flytta",
-        {"riktning": "upp", "plats": "2"},
+        {"direction": "upp", "position": "2"},
     )
     assert moved.status_code == 303
     page = client.get(f"/samverkan/moten/{meeting.id}").get_data(as_text=True)
@@ -135,3 +135,37 @@ def test_no_meeting_document_is_stored_when_the_request_is_refused(login_as, set
     _, meeting, _ = setup
     assert login_as("kaa2").post_form(f"/samverkan/moten/{meeting.id}/kallelse").status_code == 404
     assert db_session.exec(select(GeneratedDocument)).all() == []
+
+
+def test_the_convener_hands_an_action_point_over_on_the_group_page(
+    login_as, setup, db_session, staff
+):
+    group, meeting, kaa = setup
+    members = {m.name: m for m in meetings.members_of(db_session, group.id)}
+    point = meetings.add_action_point(
+        db_session,
+        actor=kaa,
+        meeting_id=meeting.id,
+        what="Boka lokal",
+        member_id=members["Petra Af"].id,
+        due=TODAY + timedelta(days=7),
+    )
+    db_session.commit()
+    client = login_as("kaa")
+    page = client.get(f"/samverkan/grupper/{group.id}").get_data(as_text=True)
+    assert f"/samverkan/atgardspunkter/{point.id}/ge-till" in page
+
+    refused = client.post_form(f"/samverkan/atgardspunkter/{point.id}/ge-till", {"member_id": ""})
+    assert refused.status_code == 400 and "Välj vem i gruppen" in refused.get_data(as_text=True)
+    kaa2 = next(m for m in members.values() if m.staff_id == staff["kaa2"].id)
+    response = client.post_form(
+        f"/samverkan/atgardspunkter/{point.id}/ge-till", {"member_id": str(kaa2.id)}
+    )
+    assert response.status_code == 303
+    assert "Boka lokal" in login_as("kaa2").get("/").get_data(as_text=True)
+    assert (
+        login_as("ifo")
+        .post_form(f"/samverkan/atgardspunkter/{point.id}/ge-till", {"member_id": str(kaa2.id)})
+        .status_code
+        == 403
+    )
