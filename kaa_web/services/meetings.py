@@ -599,20 +599,11 @@ def plan_meeting(
         if s.id in set(standing_item_ids)
     ]
     items += [_extra(e) for e in extra_items if e.title.strip()]
-    items += [
-        AgendaItem(
-            kind="atgardspunkt",
-            title=f"Åtgärdspunkt: {row.point.what}"[:300],
-            owner=row.who[:200],
-            minutes=5,
-            action_point_id=row.point.id,
-        )
-        for row in action_points(db, group.id)
-    ]
-    for position, item in enumerate(items, start=1):
-        item.meeting_id, item.position = meeting.id, position
+    items += [_carried_item(row.point, row.who) for row in action_points(db, group.id)]
+    for item in items:
+        item.meeting_id = meeting.id
         db.add(item)
-    db.flush()
+    _renumber(db, items)
     audit.record(db, actor, "create", object_type="meeting", object_id=meeting.id)
     return meeting
 
@@ -1065,8 +1056,36 @@ def add_action_point(
     db.add(point)
     db.flush()
     _task_for(db, actor, point, member, group, meeting)
+    _carry_to_planned(db, point, member, after=meeting)
     audit.record(db, actor, "create", object_type="action_point", object_id=point.id)
     return point
+
+
+def _carry_to_planned(db: Session, point: ActionPoint, member: GroupMember, after: Meeting):
+    """Put a new action point on the agendas of the group's later meetings already planned."""
+    later = db.exec(
+        select(Meeting).where(
+            Meeting.group_id == after.group_id,
+            Meeting.on > after.on,
+            Meeting.adjusted_at.is_(None),
+            Meeting.cancelled_at.is_(None),
+        )
+    )
+    for meeting in later:
+        item = _carried_item(point, member.name)
+        item.meeting_id, item.position = meeting.id, len(agenda_of(db, meeting.id)) + 1
+        db.add(item)
+
+
+def _carried_item(point: ActionPoint, who: str) -> AgendaItem:
+    """An open action point as an agenda item (it comes back until it is done)."""
+    return AgendaItem(
+        kind="atgardspunkt",
+        title=f"Åtgärdspunkt: {point.what}"[:300],
+        owner=who[:200],
+        minutes=5,
+        action_point_id=point.id,
+    )
 
 
 def _task_for(db, actor, point: ActionPoint, member: GroupMember, group, meeting) -> None:

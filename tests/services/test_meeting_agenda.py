@@ -438,3 +438,23 @@ def test_an_open_action_point_is_handed_over_and_its_task_moves_with_it(
         db_session, actor=people["chef"], group_id=group.id, member_id=members[staff["ifo"].id].id
     )
     db_session.commit()
+
+
+def test_an_action_point_joins_the_agenda_of_a_later_meeting_planned_already(
+    db_session, people, group
+):
+    kaa = people["kaa"]
+    now = _plan(db_session, kaa, group, days=1)
+    later = _plan(db_session, kaa, group, days=30)
+    member = meetings.members_of(db_session, group.id)[0]
+    meetings.add_action_point(
+        db_session,
+        actor=kaa,
+        meeting_id=now.id,
+        what="Skicka statistiken",
+        member_id=member.id,
+        due=TODAY + timedelta(days=14),
+    )
+    db_session.commit()
+    assert _titles(db_session, later)[-1] == (3, "Åtgärdspunkt: Skicka statistiken")
+    assert all(not t.startswith("Åtgärdspunkt") for _, t in _titles(db_session, now))

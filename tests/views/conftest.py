@@ -17,8 +17,8 @@ def chef(staff):
 
 
 @pytest.fixture
-def setup(db_session, staff, chef):
-    """A group convened by kaa with ifo and Arbetsförmedlingen, and one planned meeting."""
+def samverkansgrupp(db_session, staff, chef):
+    """Convened by kaa; ifo, Petra from Arbetsförmedlingen and kaa2 are members."""
     group = meetings.create_group(
         db_session,
         actor=chef,
@@ -34,15 +34,23 @@ def setup(db_session, staff, chef):
         meetings.MemberData(staff_id=staff["kaa2"].id),
     ):
         meetings.add_member(db_session, actor=chef, group_id=group.id, data=data)
+    db_session.commit()
+    return group
+
+
+@pytest.fixture
+def setup(db_session, staff, samverkansgrupp):
+    """The group with one planned meeting: (group, meeting, the convener kaa)."""
     kaa = Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+    standing = meetings.standing_items_of(db_session, samverkansgrupp.id)
     meeting = meetings.plan_meeting(
         db_session,
         actor=kaa,
-        group_id=group.id,
+        group_id=samverkansgrupp.id,
         on=TODAY + timedelta(days=3),
         starts_at=time(13, 0),
         place="Rum Ekbacken",
-        standing_item_ids=[s.id for s in meetings.standing_items_of(db_session, group.id)],
+        standing_item_ids=[s.id for s in standing],
     )
     db_session.commit()
-    return group, meeting, kaa
+    return samverkansgrupp, meeting, kaa

@@ -14,27 +14,10 @@ TODAY = local_today()
 
 
 @pytest.fixture
-def setup(db_session, staff):
-    """Convened by kaa; ifo, kaa2 and Petra from Arbetsförmedlingen are members."""
-    chef = Actor(staff_id=staff["chef"].id, username="chef", roles=frozenset({"chef"}))
-    group = meetings.create_group(
-        db_session,
-        actor=chef,
-        name="Samverkansgruppen KAA",
-        kind="samverkansgrupp",
-        frequency="terminsstart",
-        convener_id=staff["kaa"].id,
-        standing_items=[
-            ("Genomgång av aktuella ungdomar", "ingen_sysselsattning"),
-            ("Statistik", ""),
-        ],
-    )
-    for data in (
-        meetings.MemberData(staff_id=staff["ifo"].id),
-        meetings.MemberData(staff_id=staff["kaa2"].id),
-        meetings.MemberData(name="Petra Af", organisation="arbetsformedlingen"),
-    ):
-        meetings.add_member(db_session, actor=chef, group_id=group.id, data=data)
+def setup(db_session, chef, samverkansgrupp):
+    """The shared group with a second standing item: (group, members by name, items)."""
+    group = samverkansgrupp
+    meetings.add_standing_item(db_session, actor=chef, group_id=group.id, title="Statistik")
     db_session.commit()
     members = {m.name: m for m in meetings.members_of(db_session, group.id)}
     items = meetings.standing_items_of(db_session, group.id)
