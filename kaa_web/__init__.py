@@ -59,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=settings.max_upload_mb * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the server-side session
+        WTF_I18N_ENABLED=False,  # WTForms' own Swedish catalogue instead (kaa_web.forms)
     )
     if settings.proxy_count:
         app.wsgi_app = ProxyFix(

@@ -81,6 +81,7 @@ def import_register_command(path):
 )
 def nightly_command(extract):
     """The nightly job: import, age-outs, next steps; clean-up of sessions, the log and drafts."""
+    from kaa_web import once
     from kaa_web.models.base import local_today
     from kaa_web.permissions import SYSTEM_ACTOR
     from kaa_web.services import outreach, register
@@ -99,6 +100,7 @@ def nightly_command(extract):
         sessions = purge_expired(db, settings)
         events = purge_audit_log(db, retention_days=settings.audit_retention_days)
         drafts = purge_old_drafts(db, retention_days=settings.draft_retention_days)
+        once.purge(db)
     click.echo(
         f"Nattjobbet klart: {aged_out} avregistrerade (fyllt 20), {steps} nya nästa steg, "
         f"{sessions} utgångna sessioner, {events} gamla logghändelser och "

@@ -10,15 +10,14 @@ from wtforms import (
     FormField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+from wtforms.widgets import HiddenInput
 
-from kaa_web.forms import choices
+from kaa_web.forms import CheckboxesField, OnceForm, choices
 from kaa_web.models.meetings import FREQUENCIES, GROUP_KINDS, ORGANISATIONS, YOUTH_FILTERS
 
 DATE_MESSAGE = "Ange ett datum som ÅÅÅÅ-MM-DD."
@@ -26,13 +25,6 @@ DATE_MESSAGE = "Ange ett datum som ÅÅÅÅ-MM-DD."
 
 def _int_or_none(value):
     return int(value) if value not in (None, "", "None") else None
-
-
-class CheckboxesField(SelectMultipleField):
-    """A group of checkboxes (a fieldset in the template)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class GroupSettingsForm(FlaskForm):
@@ -56,7 +48,7 @@ class GroupSettingsForm(FlaskForm):
     )
 
 
-class GroupForm(GroupSettingsForm):
+class GroupForm(GroupSettingsForm, OnceForm):
     standing_items = TextAreaField("Stående punkter (en per rad)", validators=[Optional()])
     review_filter = SelectField(
         "Genomgång av aktuella ungdomar",
@@ -65,7 +57,7 @@ class GroupForm(GroupSettingsForm):
     )
 
 
-class MemberForm(FlaskForm):
+class MemberForm(OnceForm):
     staff_id = SelectField("Användare i kommunen", coerce=_int_or_none, validators=[Optional()])
     name = StringField("Extern deltagares namn", validators=[Optional(), Length(max=200)])
     organisation = SelectField(
@@ -86,7 +78,7 @@ class ExternalMemberForm(FlaskForm):
     email = StringField("E-post", validators=[Optional(), Length(max=200)])
 
 
-class StandingItemForm(FlaskForm):
+class StandingItemForm(OnceForm):
     title = StringField(
         "Rubrik", validators=[DataRequired("Ange punktens rubrik."), Length(max=200)]
     )
@@ -142,12 +134,12 @@ class ExtraItemForm(Form):
     minutes = _minutes_field()
 
 
-class PlanMeetingForm(MeetingDetailsForm):
+class PlanMeetingForm(MeetingDetailsForm, OnceForm):
     standing_item_ids = CheckboxesField("Stående punkter", coerce=int, validators=[Optional()])
     extra_items = FieldList(FormField(ExtraItemForm), min_entries=3, max_entries=3)
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(OnceForm):
     title = StringField(
         "Rubrik", validators=[DataRequired("Ange punktens rubrik."), Length(max=300)]
     )
@@ -162,7 +154,7 @@ class NotesForm(FlaskForm):
     notes = TextAreaField("Anteckningar", validators=[Optional()])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(OnceForm):
     text = TextAreaField("Beslut", validators=[DataRequired("Skriv beslutet.")])
     # the service checks that the person is named at this meeting
     youth_id = SelectField(
@@ -174,7 +166,7 @@ class DecisionForm(FlaskForm):
     personnummer = StringField("Eller personnummer", validators=[Optional(), Length(max=20)])
 
 
-class ActionPointForm(FlaskForm):
+class ActionPointForm(OnceForm):
     what = StringField(
         "Vad ska göras", validators=[DataRequired("Ange vad som ska göras."), Length(max=500)]
     )
@@ -193,7 +185,7 @@ class AdjustForm(FlaskForm):
     )
 
 
-class AddendumForm(FlaskForm):
+class AddendumForm(OnceForm):
     text = TextAreaField("Tillägg", validators=[DataRequired("Skriv tillägget.")])
 
 

@@ -9,14 +9,12 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from kaa_web.forms import choices
+from kaa_web.forms import CheckboxesField, choices
 from kaa_web.models.plans import (
     AGENCIES,
     CONSENT_FORMS,
@@ -40,13 +38,6 @@ def _int_or_none(value):
 def _date(label: str, required: bool = False) -> DateField:
     validators = [DataRequired(DATE_MESSAGE)] if required else [Optional()]
     return DateField(label, validators=validators, format="%Y-%m-%d")
-
-
-class CheckboxesField(SelectMultipleField):
-    """A group of checkboxes (a fieldset in the template)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class MappingForm(FlaskForm):

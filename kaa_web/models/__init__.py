@@ -50,6 +50,7 @@ from kaa_web.models.school_reports import (
     SchoolReportStudent,
     SchoolUnit,
 )
+from kaa_web.models.submissions import FormSubmission
 from kaa_web.models.tasks import Task
 
 __all__ = [
@@ -71,6 +72,7 @@ __all__ = [
     "District",
     "DocumentTemplateVersion",
     "FormHelpText",
+    "FormSubmission",
     "GeneratedDocument",
     "GeneratedDocumentYouth",
     "Guardian",

@@ -99,6 +99,8 @@ class Meeting(SQLModel, table=True):
     adjusted_by: str = Field(default="", max_length=200)  # the adjuster's name (justerare)
     adjusted_at: datetime | None = None
     cancelled_at: datetime | None = None  # inställt: kept, so a sent notice stays explained
+    # what the minutes said when adjusted (JSON): later changes elsewhere never alter them
+    minutes_snapshot: str = Field(default="", sa_type=sa.Text)
 
 
 class AgendaItem(SQLModel, table=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -30,7 +31,7 @@ from kaa_web.models.meetings import (
 )
 from kaa_web.models.plans import Consent
 from kaa_web.models.register import OCCUPATIONS, District, Youth
-from kaa_web.permissions import Actor
+from kaa_web.permissions import Actor, has_permission
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import documents, tasks, timeline
 from kaa_web.services.access import youth_visibility
@@ -92,12 +93,16 @@ def get_group(db: Session, *, actor: Actor, group_id: int) -> MeetingGroup:
     return group
 
 
-def can_run(db: Session, actor: Actor, group: MeetingGroup) -> bool:
-    """Plans meetings and records them: the convener, or chef/admin."""
+def can_run(db: Session, actor: Actor, group: MeetingGroup, meeting: Meeting | None = None) -> bool:
+    """Plans and records meetings: the group's convener, chef/admin, or (for one meeting)
+    the staff member named its convener."""
     if actor.has_role(*MANAGERS):
         return True
-    return actor.can("meetings.manage") and (
-        group.convener_id == actor.staff_id and actor.staff_id is not None
+    conveners = {group.convener_id, meeting.convener_id if meeting else None}
+    return (
+        actor.can("meetings.manage")
+        and actor.staff_id is not None
+        and (actor.staff_id in conveners)
     )
 
 
@@ -121,7 +126,7 @@ def get_meeting(db: Session, *, actor: Actor, meeting_id: int) -> tuple[Meeting,
 
 def _runnable_meeting(db: Session, actor: Actor, meeting_id: int, *, unlocked=True):
     meeting, group = get_meeting(db, actor=actor, meeting_id=meeting_id)
-    if not can_run(db, actor, group):
+    if not can_run(db, actor, group, meeting):
         raise _denied(db, actor, "meeting", meeting_id)
     if unlocked and meeting.adjusted_at is not None:
         raise Invalid(LOCKED)
@@ -149,7 +154,36 @@ class MemberData:
 
 
 def _organisation_of(staff: StaffUser) -> str:
-    return "socialtjansten" if "ifo" in (staff.roles or "") else "kommunen"
+    return "socialtjansten" if "ifo" in staff.role_list else "kommunen"
+
+
+def may_take_part(staff: StaffUser) -> bool:
+    """A directory user whose roles open the meetings part (school staff join as externals)."""
+    return has_permission(staff.role_list, "meetings.use")
+
+
+def may_convene(staff: StaffUser) -> bool:
+    """A directory user whose roles may plan and record meetings."""
+    return has_permission(staff.role_list, "meetings.manage")
+
+
+def possible_conveners(db: Session, group_id: int) -> list[StaffUser]:
+    """The group's active staff members who may convene one of its meetings."""
+    staff_ids = [m.staff_id for m in members_of(db, group_id) if m.staff_id]
+    rows = db.exec(
+        select(StaffUser).where(StaffUser.id.in_(staff_ids)).order_by(StaffUser.display_name)
+    )
+    return [s for s in rows if may_convene(s)]
+
+
+def _convener_errors(db: Session, convener_id: int | None) -> dict[str, str]:
+    staff = db.get(StaffUser, convener_id) if convener_id is not None else None
+    if staff is None:
+        return {"convener_id": "Välj vem som kallar till mötena."}
+    if not may_convene(staff):
+        message = "Den sammankallande måste vara KAA-handläggare, chef eller administratör."
+        return {"convener_id": message}
+    return {}
 
 
 def create_group(
@@ -165,7 +199,7 @@ def create_group(
     """A new group (chef/admin); the convener becomes a member; standing items (title, filter)."""
     if not actor.has_role(*MANAGERS):
         raise _denied(db, actor, "meeting_group", "new")
-    errors = _group_errors(name, kind, frequency)
+    errors = _group_errors(name, kind, frequency) | _convener_errors(db, convener_id)
     if errors:
         raise Invalid(*errors.values(), field_errors=errors)
     group = MeetingGroup(
@@ -194,6 +228,12 @@ def add_member(db: Session, *, actor: Actor, group_id: int, data: MemberData) ->
         staff = db.get(StaffUser, data.staff_id)
         if staff is None:
             raise Invalid("Välj en användare.", field_errors={"staff_id": "Välj en användare."})
+        if not may_take_part(staff):
+            message = (
+                f"{staff.display_name} har ingen roll som ger tillgång till samverkansgrupperna. "
+                "Lägg till personen som extern deltagare i stället."
+            )
+            raise Invalid(message, field_errors={"staff_id": message})
         data = MemberData(
             name=staff.display_name,
             organisation=_organisation_of(staff),
@@ -322,9 +362,7 @@ def update_group(
 ) -> MeetingGroup:
     """Name, kind, usual frequency and convener (chef/admin); a new convener becomes a member."""
     group = managed_group(db, actor=actor, group_id=group_id)
-    errors = _group_errors(name, kind, frequency)
-    if convener_id is not None and db.get(StaffUser, convener_id) is None:
-        errors["convener_id"] = "Välj vem som kallar till mötena."
+    errors = _group_errors(name, kind, frequency) | _convener_errors(db, convener_id)
     if errors:
         raise Invalid(*errors.values(), field_errors=errors)
     group.name, group.kind, group.frequency = name.strip()[:200], kind, frequency
@@ -557,6 +595,8 @@ def _details_errors(db: Session, group: MeetingGroup, place: str, convener_id: i
     staff_members = {m.staff_id for m in members_of(db, group.id) if m.staff_id}
     if convener_id is not None and convener_id not in staff_members:
         errors["convener_id"] = "Välj en sammankallande bland gruppens deltagare."
+    elif convener_id is not None:
+        errors |= _convener_errors(db, convener_id)
     return errors
 
 
@@ -786,7 +826,9 @@ class YouthLine:
 def _previous_meeting_on(db: Session, meeting: Meeting) -> date | None:
     return db.exec(
         select(sa.func.max(Meeting.on)).where(
-            Meeting.group_id == meeting.group_id, Meeting.on < meeting.on
+            Meeting.group_id == meeting.group_id,
+            Meeting.on < meeting.on,
+            Meeting.cancelled_at.is_(None),
         )
     ).first()
 
@@ -800,12 +842,23 @@ def _filter_condition(db: Session, meeting: Meeting, youth_filter: str, today: d
     return Youth.next_step_due < today
 
 
+REVIEW_LIMIT = 200
+
+
 def youth_for_item(
-    db: Session, meeting: Meeting, item: AgendaItem, today: date | None = None, limit: int = 200
+    db: Session,
+    actor: Actor,
+    meeting: Meeting,
+    item: AgendaItem,
+    today: date | None = None,
+    limit: int = REVIEW_LIMIT,
 ) -> list[YouthLine]:
     """The young people currently covered that the item's filter selects, under the consent rule.
 
+    A name is shown only if the consent rule allows it AND the viewer may see the person in
+    the register (an absent IFO member, or an administrator, sees the lines anonymised).
     Evaluated on every view: a consent withdrawn after planning makes the name disappear.
+    At most `limit` + 1 lines, so the page can say that the list goes on.
     """
     if item.youth_filter not in YOUTH_FILTERS or not item.youth_filter:
         return []
@@ -815,18 +868,21 @@ def youth_for_item(
         .outerjoin(District, District.id == Youth.district_id)
         .where(Youth.status == "aktiv", _filter_condition(db, meeting, item.youth_filter, today))
         .order_by(Youth.last_name_key, Youth.first_name_key, Youth.id)
-        .limit(limit)
+        .limit(limit + 1)
     ).all()
     ids = [youth.id for youth, _ in rows]
+    visible = set(db.exec(select(Youth.id).where(Youth.id.in_(ids), youth_visibility(actor))))
     consents: dict[int, list[Consent]] = {}
     for consent in db.exec(select(Consent).where(Consent.youth_id.in_(ids))):
         consents.setdefault(consent.youth_id, []).append(consent)
     organisations = represented_organisations(db, meeting)
     lines = []
     for youth, district in rows:
-        named = may_name(consents.get(youth.id, []), organisations, today)
+        named = youth.id in visible and may_name(consents.get(youth.id, []), organisations, today)
         overdue = youth.next_step_due is not None and youth.next_step_due < today
         situation = OCCUPATIONS.get(youth.occupation, youth.occupation)
+        if youth.protected_identity:  # the district could point to where they live
+            district = "Skyddad uppgift"
         lines.append(
             YouthLine(
                 youth.id if named else None,
@@ -849,7 +905,16 @@ class ItemView:
 
     @property
     def missing_consent(self) -> int:
-        return sum(1 for line in self.youth if not line.named)
+        return sum(1 for line in self.youth[:REVIEW_LIMIT] if not line.named)
+
+    @property
+    def listed(self) -> list[YouthLine]:
+        return self.youth[:REVIEW_LIMIT]
+
+    @property
+    def more(self) -> bool:
+        """More people match than the page lists."""
+        return len(self.youth) > REVIEW_LIMIT
 
 
 def view_agenda(
@@ -869,13 +934,13 @@ def view_agenda(
     views = [
         ItemView(
             item,
-            youth_for_item(db, meeting, item, today),
+            youth_for_item(db, actor, meeting, item, today),
             decisions.get(item.id, []),
             actions.get(item.action_point_id),
         )
         for item in items
     ]
-    named = {line.youth_id for v in views for line in v.youth if line.named}
+    named = {line.youth_id for v in views for line in v.listed if line.named}
     named |= {d.youth_id for ds in decisions.values() for d in ds if d.youth_id}
     audit.record_many(
         db, actor, "view", object_type="meeting", items=[(meeting.id, yid) for yid in sorted(named)]
@@ -964,7 +1029,7 @@ def _youth_by_number(
 
 def named_people(views: list[ItemView]) -> list[tuple[int, str]]:
     """(id, name) of everyone named on the agenda: the people a decision may be about."""
-    named = {line.youth_id: line.name for v in views for line in v.youth if line.named}
+    named = {line.youth_id: line.name for v in views for line in v.listed if line.named}
     return sorted(named.items(), key=lambda pair: (pair[1], pair[0]))
 
 
@@ -1015,7 +1080,9 @@ def record_decision(
             actor=actor,
             youth_id=youth_id,
             kind="mote",
-            title=f"Beslut § {number} i {group.name} {meeting.on.isoformat()}",
+            title=f"Beslut § {number} i {group.name} {meeting.on.isoformat()}: {text.strip()}"[
+                :300
+            ],
             ref_type="decision",
             ref_id=decision.id,
         )
@@ -1067,6 +1134,7 @@ def _carry_to_planned(db: Session, point: ActionPoint, member: GroupMember, afte
         select(Meeting).where(
             Meeting.group_id == after.group_id,
             Meeting.on > after.on,
+            Meeting.on >= local_today(),  # not to a meeting already held
             Meeting.adjusted_at.is_(None),
             Meeting.cancelled_at.is_(None),
         )
@@ -1126,12 +1194,21 @@ def reassign_action_point(
     point.member_id = member.id
     db.add(point)
     _task_for(db, actor, point, member, group, db.get(Meeting, point.meeting_id))
+    unadjusted = select(Meeting.id).where(Meeting.adjusted_at.is_(None))
+    for item in db.exec(
+        select(AgendaItem).where(
+            AgendaItem.action_point_id == point.id, AgendaItem.meeting_id.in_(unadjusted)
+        )
+    ):
+        item.owner = member.name[:200]
+        db.add(item)
     audit.record(db, actor, "update", object_type="action_point", object_id=point.id)
     return point
 
 
 def complete_action_point(db: Session, *, actor: Actor, action_point_id: int) -> ActionPoint:
-    """Done: it leaves later agendas and the assignee's worklist."""
+    """Done: it leaves the assignee's worklist and is not carried to agendas planned from now
+    on; an agenda already planned keeps it, marked done, to report at the meeting."""
     point = db.get(ActionPoint, action_point_id)
     if point is None:
         raise NotFound
@@ -1218,12 +1295,22 @@ def my_action_points(db: Session, *, actor: Actor, today: date | None = None):
 
 
 def adjust_minutes(db: Session, *, actor: Actor, meeting_id: int, adjuster: str) -> Meeting:
-    """Mark the minutes adjusted (justerade): from now on they are locked."""
-    meeting, _ = _runnable_meeting(db, actor, meeting_id)
+    """Mark the minutes adjusted (justerade): from now on they are locked, as a snapshot."""
+    meeting, group = _runnable_meeting(db, actor, meeting_id, unlocked=False)
+    if meeting.adjusted_at is not None and meeting.adjusted_by == adjuster.strip()[:200]:
+        return meeting  # a second click
+    if meeting.adjusted_at is not None:
+        raise Invalid(LOCKED)
+    if meeting.cancelled_at is not None:
+        raise Invalid(CANCELLED)
+    if meeting.on > local_today():
+        raise Invalid("Mötet har inte hållits ännu. Protokollet justeras efter mötet.")
     if not adjuster.strip():
         message = "Ange justerarens namn."
         raise Invalid(message, field_errors={"adjuster": message})
     meeting.adjusted_by, meeting.adjusted_at = adjuster.strip()[:200], utcnow()
+    context = _minutes_context(db, actor, meeting, group)
+    meeting.minutes_snapshot = json.dumps(context, default=str, ensure_ascii=False)
     db.add(meeting)
     audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
     return meeting
@@ -1290,6 +1377,8 @@ def _meeting_context(db: Session, actor: Actor, meeting: Meeting, group: Meeting
 def generate_notice(db: Session, *, actor: Actor, meeting_id: int):
     """The notice with the agenda (kallelse) as a Word document; the caller commits."""
     meeting, group = _runnable_meeting(db, actor, meeting_id, unlocked=False)
+    if meeting.cancelled_at is not None:
+        raise Invalid(CANCELLED)
     context = _meeting_context(db, actor, meeting, group)
     return documents.generate_meeting_document(
         db, actor=actor, doc_type="kallelse", context=context, meeting_id=meeting.id
@@ -1323,11 +1412,11 @@ def _minutes_items(db: Session, meeting: Meeting) -> list[dict]:
     ]
 
 
-def generate_minutes(db: Session, *, actor: Actor, meeting_id: int):
-    """The minutes (protokoll) at a button press; the caller commits."""
-    meeting, group = _runnable_meeting(db, actor, meeting_id, unlocked=False)
+def _minutes_context(db: Session, actor: Actor, meeting: Meeting, group: MeetingGroup) -> dict:
+    """Everything the minutes say, except the addenda (added after adjustment)."""
     context = _meeting_context(db, actor, meeting, group)
     attendance = attendance_of(db, meeting.id)
+    context["datum"] = local_today()
     context["motet"] |= {
         "narvaro": [
             {"namn": m.name, "organisation": organisation_label(m), "status": ATTENDANCE[s]}
@@ -1346,11 +1435,25 @@ def generate_minutes(db: Session, *, actor: Actor, meeting_id: int):
         ],
         "justerare": meeting.adjusted_by,
         "justerat": meeting.adjusted_at.astimezone(LOCAL_TZ).date() if meeting.adjusted_at else "",
-        "tillagg": [
-            {"datum": a.created_at.astimezone(LOCAL_TZ).date(), "text": a.text}
-            for a in addenda_of(db, meeting.id)
-        ],
     }
+    return context
+
+
+def generate_minutes(db: Session, *, actor: Actor, meeting_id: int):
+    """The minutes (protokoll) at a button press; the caller commits.
+
+    Once adjusted, the minutes are the snapshot taken then (later renamed members or handed-
+    over action points do not change them), followed by the addenda.
+    """
+    meeting, group = _runnable_meeting(db, actor, meeting_id, unlocked=False)
+    if meeting.minutes_snapshot:
+        context = json.loads(meeting.minutes_snapshot)
+    else:
+        context = _minutes_context(db, actor, meeting, group)
+    context["motet"]["tillagg"] = [
+        {"datum": a.created_at.astimezone(LOCAL_TZ).date(), "text": a.text}
+        for a in addenda_of(db, meeting.id)
+    ]
     return documents.generate_meeting_document(
         db, actor=actor, doc_type="protokoll", context=context, meeting_id=meeting.id
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, render_template, request, send_file, url_for
 from sqlmodel import select
 
+from kaa_web import once
 from kaa_web.db import get_db
 from kaa_web.forms import choices
 from kaa_web.forms.meetings import (
@@ -73,10 +75,11 @@ def _text(form_field) -> str:
     return (form_field.data or "").strip()
 
 
-def _staff_choices(blank: str):
+def _staff_choices(blank: str, allowed=meetings.may_take_part):
+    """Directory users who may take part (or, with `may_convene`, convene)."""
     db = get_db()
     staff = db.exec(select(StaffUser).order_by(StaffUser.display_name)).all()
-    return choices([(s.id, s.display_name) for s in staff], blank=blank)
+    return choices([(s.id, s.display_name) for s in staff if allowed(s)], blank=blank)
 
 
 def _done(message: str, location: str):
@@ -85,21 +88,40 @@ def _done(message: str, location: str):
     return redirect(location)
 
 
+def _saved_once(form, message: str, location: str):
+    """Commit the change with the form's one-time code; a twin that won the race wins."""
+    db = get_db()
+    once.remember(db, form, location)
+    try:
+        db.commit()
+    except sa.exc.IntegrityError:
+        db.rollback()
+        return redirect(once.earlier_result(db, form) or location)
+    flash(message, "success")
+    return redirect(location)
+
+
 def _submit(form, action, message: str, location: str, page):
     """Validate the form and run the service call: redirect to `location` with the message,
-    or roll back and return `page(form, errors)` (the page with the form as typed, 400)."""
+    or roll back and return `page(form, errors)` (the page with the form as typed, 400).
+
+    A form submitted a second time (see kaa_web.once) changes nothing and goes where the
+    first went."""
     if not form.validate_on_submit():
         return page(form, [])
     db = get_db()
+    if earlier := once.earlier_result(db, form):
+        return redirect(earlier)
     try:
-        action()
+        result = action()
     except NotFound:
         db.rollback()
         abort(404)
     except Invalid as error:
         db.rollback()
         return page(form, _add_errors(form, error))
-    return _done(message, location)
+    location = location(result) if callable(location) else location
+    return _saved_once(form, message, location)
 
 
 # --- groups -----------------------------------------------------------------------------------
@@ -117,7 +139,7 @@ def index():
 
 def _group_form() -> GroupForm:
     form = GroupForm()
-    form.convener_id.choices = _staff_choices("Välj")
+    form.convener_id.choices = _staff_choices("Välj", meetings.may_convene)
     return form
 
 
@@ -138,28 +160,29 @@ def new_group():
 def create_group():
     db, actor = get_db(), current_actor()
     form = _group_form()
-    errors = []
-    if form.validate_on_submit():
+
+    def action():
         titles = [t.strip() for t in (form.standing_items.data or "").splitlines() if t.strip()]
         items = [(t, "") for t in titles]
         if form.review_filter.data:
             items.insert(0, ("Genomgång av aktuella ungdomar", form.review_filter.data))
-        try:
-            group = meetings.create_group(
-                db,
-                actor=actor,
-                name=_text(form.name),
-                kind=form.kind.data,
-                frequency=form.frequency.data,
-                convener_id=form.convener_id.data,
-                standing_items=items,
-            )
-            return _done("Gruppen är skapad.", url_for("meetings.group", group_id=group.id))
-        except NotFound:
-            abort(404)
-        except Invalid as error:
-            db.rollback()
-            errors = _add_errors(form, error)
+        return meetings.create_group(
+            db,
+            actor=actor,
+            name=_text(form.name),
+            kind=form.kind.data,
+            frequency=form.frequency.data,
+            convener_id=form.convener_id.data,
+            standing_items=items,
+        )
+
+    def location(group):
+        return url_for("meetings.group", group_id=group.id)
+
+    return _submit(form, action, "Gruppen är skapad.", location, _new_group_failed)
+
+
+def _new_group_failed(form, errors):
     return _new_group_page(form, errors, 400)
 
 
@@ -208,8 +231,8 @@ def add_member(group_id: int):
     db, actor = get_db(), current_actor()
     group = _group_or_404(group_id)
     form = _member_form()
-    errors = []
-    if form.validate_on_submit():
+
+    def action():
         data = meetings.MemberData(
             name=_text(form.name),
             organisation=form.organisation.data or "kommunen",
@@ -217,15 +240,13 @@ def add_member(group_id: int):
             staff_id=form.staff_id.data,
             email=_text(form.email),
         )
-        try:
-            meetings.add_member(db, actor=actor, group_id=group.id, data=data)
-            return _done("Deltagaren är tillagd.", url_for("meetings.group", group_id=group.id))
-        except NotFound:
-            abort(404)
-        except Invalid as error:
-            db.rollback()
-            errors = _add_errors(form, error)
-    return _group_page(group, form, errors, 400)
+        meetings.add_member(db, actor=actor, group_id=group.id, data=data)
+
+    def page(failed, errors):
+        return _group_page(group, failed, errors, 400)
+
+    location = url_for("meetings.group", group_id=group.id)
+    return _submit(form, action, "Deltagaren är tillagd.", location, page)
 
 
 # --- changing a group: settings and members (chef/admin), standing items (also the convener) ---
@@ -250,7 +271,7 @@ def _managed_group_or_404(group_id: int):
 def _settings_form(group=None) -> GroupSettingsForm:
     """The settings form: filled from the group, or (without one) from the request."""
     form = GroupSettingsForm(formdata=None, obj=group) if group else GroupSettingsForm()
-    form.convener_id.choices = _staff_choices("Välj")
+    form.convener_id.choices = _staff_choices("Välj", meetings.may_convene)
     return form
 
 
@@ -471,8 +492,8 @@ def reassign_action(action_point_id: int):
 
 
 def _convener_choices(form, group) -> None:
-    staff_members = [(m.staff_id, m.name) for m in meetings.members_of(get_db(), group.id)]
-    form.convener_id.choices = choices([(sid, name) for sid, name in staff_members if sid])
+    conveners = meetings.possible_conveners(get_db(), group.id)
+    form.convener_id.choices = choices([(s.id, s.display_name) for s in conveners])
 
 
 def _plan_form(group) -> PlanMeetingForm:
@@ -509,33 +530,35 @@ def create_meeting(group_id: int):
     db, actor = get_db(), current_actor()
     group = _runnable_group_or_404(group_id)
     form = _plan_form(group)
-    errors = []
-    if form.validate_on_submit():
+
+    def action():
         extra = [
             meetings.ExtraItem(_text(row.title), _text(row.owner), row.minutes.data or 10)
             for row in form.extra_items
         ]
-        try:
-            meeting = meetings.plan_meeting(
-                db,
-                actor=actor,
-                group_id=group.id,
-                on=form.on.data,
-                starts_at=form.starts_at.data,
-                place=_text(form.place),
-                standing_item_ids=form.standing_item_ids.data or [],
-                extra_items=extra,
-                convener_id=form.convener_id.data,
-            )
-            return _done("Mötet är planerat.", url_for("meetings.meeting", meeting_id=meeting.id))
-        except Invalid as error:
-            db.rollback()
-            errors = _add_errors(form, error)
-    open_points = meetings.action_points(db, group.id)
-    page = render_template(
-        "meetings/plan.html", group=group, form=form, open_points=open_points, errors=errors
-    )
-    return page, 400
+        return meetings.plan_meeting(
+            db,
+            actor=actor,
+            group_id=group.id,
+            on=form.on.data,
+            starts_at=form.starts_at.data,
+            place=_text(form.place),
+            standing_item_ids=form.standing_item_ids.data or [],
+            extra_items=extra,
+            convener_id=form.convener_id.data,
+        )
+
+    def location(meeting):
+        return url_for("meetings.meeting", meeting_id=meeting.id)
+
+    def page(failed, errors):
+        open_points = meetings.action_points(db, group.id)
+        html = render_template(
+            "meetings/plan.html", group=group, form=failed, open_points=open_points, errors=errors
+        )
+        return html, 400
+
+    return _submit(form, action, "Mötet är planerat.", location, page)
 
 
 # --- the meeting ------------------------------------------------------------------------------
@@ -564,7 +587,7 @@ def _meeting_page(meeting_id: int, *, recording: bool, forms=None, errors=(), st
         meeting, group, items = meetings.view_agenda(db, actor=actor, meeting_id=meeting_id)
     except NotFound:
         abort(404)
-    can_run = meetings.can_run(db, actor, group)
+    can_run = meetings.can_run(db, actor, group, meeting)
     if recording and not can_run:
         abort(404)
     members = meetings.members_for_meeting(db, meeting)
@@ -770,7 +793,7 @@ def _editable_meeting_or_404(meeting_id: int):
         meeting, group = meetings.get_meeting(db, actor=actor, meeting_id=meeting_id)
     except NotFound:
         abort(404)
-    if not meetings.can_run(db, actor, group):
+    if not meetings.can_run(db, actor, group, meeting):
         abort(404)
     return meeting, group
 

@@ -1,4 +1,4 @@
-"""meetings: cancelled meetings, notices and minutes belong to their meeting
+"""meetings: cancelled meetings, minutes snapshots; notices and minutes belong to their meeting
 
 Revision ID: ea45ea6f6ebf
 Revises: 8890e8a4bbd6
@@ -24,10 +24,12 @@ def upgrade() -> None:
 
     with op.batch_alter_table('meeting', schema=None) as batch_op:
         batch_op.add_column(sa.Column('cancelled_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
+        batch_op.add_column(sa.Column('minutes_snapshot', sa.Text(), server_default='', nullable=False))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('meeting', schema=None) as batch_op:
+        batch_op.drop_column('minutes_snapshot')
         batch_op.drop_column('cancelled_at')
 
     with op.batch_alter_table('generated_document', schema=None) as batch_op:

@@ -157,7 +157,8 @@ def test_a_decision_about_a_named_person_goes_to_their_timeline_and_is_numbered(
         )
     ).all()
     assert [e.title for e in entries] == [
-        f"Beslut § 2 i Samverkansgruppen KAA {meeting.on.isoformat()}"
+        f"Beslut § 2 i Samverkansgruppen KAA {meeting.on.isoformat()}: "
+        "Erbjuds praktik via Arbetsförmedlingen."
     ]
 
 
@@ -234,7 +235,7 @@ def test_a_staff_assignee_sees_the_action_point_in_their_worklist_until_done(
 
 
 def test_adjusted_minutes_refuse_edits_and_take_an_addendum(db_session, people, group):
-    meeting = _plan(db_session, people["kaa"], group)
+    meeting = _plan(db_session, people["kaa"], group, days=0)
     item = meetings.agenda_of(db_session, meeting.id)[1]
     meetings.record_notes(
         db_session, actor=people["kaa"], meeting_id=meeting.id, item_id=item.id, notes="Före."
@@ -299,7 +300,7 @@ def test_the_minutes_hold_attendance_notes_numbered_decisions_actions_and_the_ad
 
     from docx import Document
 
-    meeting = _plan(db_session, people["kaa"], group)
+    meeting = _plan(db_session, people["kaa"], group, days=-1)
     first, second = meetings.agenda_of(db_session, meeting.id)[:2]
     members = meetings.members_of(db_session, group.id)
     meetings.record_attendance(
@@ -412,6 +413,14 @@ def test_a_meeting_may_be_convened_by_another_staff_member_of_the_group(
             convener_id=staff[convener].id,
         )
 
-    assert plan("ifo").convener_id == staff["ifo"].id
+    meetings.add_member(
+        db_session,
+        actor=people["chef"],
+        group_id=group.id,
+        data=meetings.MemberData(staff_id=staff["kaa2"].id),
+    )
+    assert plan("kaa2").convener_id == staff["kaa2"].id
     with pytest.raises(Invalid, match="bland gruppens deltagare"):
-        plan("kaa2")
+        plan("chef")
+    with pytest.raises(Invalid, match="måste vara KAA-handläggare"):
+        plan("ifo")

@@ -169,3 +169,55 @@ def test_the_convener_hands_an_action_point_over_on_the_group_page(
         .status_code
         == 403
     )
+
+
+def test_a_number_that_is_not_a_number_gets_a_swedish_error(login_as, setup):
+    _, meeting, _ = setup
+    response = login_as("kaa").post_form(
+        f"/samverkan/moten/{meeting.id}/dagordning/ny-punkt",
+        {"ny-title": "Sommarjobb", "ny-minutes": "1,5"},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Inte ett giltigt heltal" in page and "Not a valid" not in page
+
+
+def test_the_same_form_submitted_twice_saves_once(login_as, setup, db_session):
+    from kaa_web.models.meetings import Meeting
+
+    group, meeting, _ = setup
+    client = login_as("kaa")
+    form = {
+        "engangskod": "kod-1",
+        "on": (TODAY + timedelta(days=20)).isoformat(),
+        "starts_at": "10:00",
+        "place": "Rum 3",
+    }
+    first = client.post_form(f"/samverkan/grupper/{group.id}/planera", form)
+    second = client.post_form(f"/samverkan/grupper/{group.id}/planera", form)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(db_session.exec(select(Meeting).where(Meeting.place == "Rum 3")).all()) == 1
+
+    item = meetings.agenda_of(db_session, meeting.id)[0]
+    decision = {f"beslut{item.id}-engangskod": "kod-2", f"beslut{item.id}-text": "Bifalls."}
+    url = f"/samverkan/moten/{meeting.id}/punkter/{item.id}/beslut"
+    assert client.post_form(url, decision).status_code == 303
+    assert client.post_form(url, decision).status_code == 303
+    assert db_session.exec(select(Decision.text)).all() == ["Bifalls."]
+    # a new form (a new code) is a new decision
+    decision[f"beslut{item.id}-engangskod"] = "kod-3"
+    assert client.post_form(url, decision).status_code == 303
+    assert len(db_session.exec(select(Decision)).all()) == 2
+
+
+def test_every_create_form_on_the_meeting_pages_carries_a_one_time_code(login_as, setup):
+    group, meeting, _ = setup
+    client = login_as("kaa")
+    for url in (
+        f"/samverkan/grupper/{group.id}/planera",
+        f"/samverkan/moten/{meeting.id}/protokollfor",
+        f"/samverkan/moten/{meeting.id}/redigera",
+    ):
+        page = client.get(url).get_data(as_text=True)
+        assert 'engangskod" type="hidden" value="' in page, url

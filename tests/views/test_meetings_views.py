@@ -99,6 +99,9 @@ def test_a_member_who_is_not_the_convener_cannot_record(login_as, setup):
 
 def test_adjusted_minutes_refuse_a_new_decision(login_as, setup, db_session):
     _, meeting, kaa = setup
+    meeting.on = TODAY  # the meeting has been held
+    db_session.add(meeting)
+    db_session.commit()
     item = meetings.agenda_of(db_session, meeting.id)[0]
     client = login_as("kaa")
     assert (
