@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -24,7 +26,12 @@ DATE_MESSAGE = "Ange ett datum som ÅÅÅÅ-MM-DD."
 
 
 def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
+    """A database id, or None for the empty choice; anything else is a ValueError (a 400)."""
+    if value in (None, "", "None"):
+        return None
+    if isinstance(value, int) or re.fullmatch(r"[0-9]{1,9}", str(value)):
+        return int(value)
+    raise ValueError(value)
 
 
 class GroupSettingsForm(FlaskForm):
@@ -191,3 +198,7 @@ class AddendumForm(OnceForm):
 
 class EmptyForm(FlaskForm):
     """Only the CSRF token: buttons that post."""
+
+
+class DocumentForm(OnceForm):
+    """The button that produces the notice or the minutes."""

@@ -417,10 +417,25 @@ def update_member(
 def remove_member(db: Session, *, actor: Actor, group_id: int, member_id: int) -> GroupMember:
     """The member leaves (chef/admin); their attendance and action points keep their name."""
     group = managed_group(db, actor=actor, group_id=group_id)
+    gone = db.get(GroupMember, member_id)
+    if gone is not None and gone.group_id == group.id and gone.removed_at is not None:
+        return gone  # a second click
     member = _active_member(db, actor, group, member_id)
     if member.staff_id is not None and member.staff_id == group.convener_id:
         raise Invalid(
             f"{member.name} är gruppens sammankallande. Välj en annan sammankallande först."
+        )
+    convenes = select(Meeting.id).where(
+        Meeting.group_id == group.id,
+        Meeting.convener_id == member.staff_id,
+        Meeting.adjusted_at.is_(None),
+        Meeting.cancelled_at.is_(None),
+        Meeting.on >= local_today(),
+    )
+    if member.staff_id is not None and db.exec(convenes).first() is not None:
+        raise Invalid(
+            f"{member.name} är sammankallande för ett planerat möte. "
+            "Välj en annan sammankallande för mötet först."
         )
     open_points = select(ActionPoint.id).where(
         ActionPoint.member_id == member.id, ActionPoint.done_at.is_(None)
@@ -519,6 +534,8 @@ def update_standing_item(
 def remove_standing_item(db: Session, *, actor: Actor, group_id: int, item_id: int) -> None:
     """Remove a standing item; agendas already planned keep theirs."""
     group = _runnable_group(db, actor, group_id)
+    if db.get(StandingItem, item_id) is None:  # removed already: a second click
+        return
     item = _standing_item(db, actor, group, item_id)
     db.delete(item)
     db.flush()
@@ -1310,7 +1327,7 @@ def adjust_minutes(db: Session, *, actor: Actor, meeting_id: int, adjuster: str)
         raise Invalid(message, field_errors={"adjuster": message})
     meeting.adjusted_by, meeting.adjusted_at = adjuster.strip()[:200], utcnow()
     context = _minutes_context(db, actor, meeting, group)
-    meeting.minutes_snapshot = json.dumps(context, default=str, ensure_ascii=False)
+    meeting.minutes_snapshot = json.dumps(context, default=_date_to_json, ensure_ascii=False)
     db.add(meeting)
     audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
     return meeting
@@ -1412,6 +1429,17 @@ def _minutes_items(db: Session, meeting: Meeting) -> list[dict]:
     ]
 
 
+def _date_to_json(value):
+    if isinstance(value, date):
+        return {"__date__": value.isoformat()}
+    raise TypeError(type(value).__name__)
+
+
+def _date_from_json(obj: dict):
+    """The snapshot's dates come back as dates, so a template may use `.year` and the like."""
+    return date.fromisoformat(obj["__date__"]) if obj.keys() == {"__date__"} else obj
+
+
 def _minutes_context(db: Session, actor: Actor, meeting: Meeting, group: MeetingGroup) -> dict:
     """Everything the minutes say, except the addenda (added after adjustment)."""
     context = _meeting_context(db, actor, meeting, group)
@@ -1446,8 +1474,10 @@ def generate_minutes(db: Session, *, actor: Actor, meeting_id: int):
     over action points do not change them), followed by the addenda.
     """
     meeting, group = _runnable_meeting(db, actor, meeting_id, unlocked=False)
+    if meeting.cancelled_at is not None:
+        raise Invalid(CANCELLED)
     if meeting.minutes_snapshot:
-        context = json.loads(meeting.minutes_snapshot)
+        context = json.loads(meeting.minutes_snapshot, object_hook=_date_from_json)
     else:
         context = _minutes_context(db, actor, meeting, group)
     context["motet"]["tillagg"] = [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, render_template, request, send_file, url_for
@@ -10,6 +12,7 @@ from sqlmodel import select
 
 from kaa_web import once
 from kaa_web.db import get_db
+from kaa_web.documents import TemplateRenderError
 from kaa_web.forms import choices
 from kaa_web.forms.meetings import (
     ActionPointForm,
@@ -17,6 +20,7 @@ from kaa_web.forms.meetings import (
     AdjustForm,
     AgendaItemForm,
     DecisionForm,
+    DocumentForm,
     EmptyForm,
     ExternalMemberForm,
     GroupForm,
@@ -71,6 +75,19 @@ def _add_errors(form, error: Invalid) -> list[str]:
     return loose if error.field_errors else error.messages
 
 
+def _id_or_none(text: str) -> int | None:
+    """A database id typed into a hand-parsed form field, or None."""
+    return int(text) if re.fullmatch(r"[0-9]{1,9}", text or "") else None
+
+
+def _local_path(value: str, fallback: str) -> str:
+    """`value` if it is a path on this site, else `fallback` (never a redirect elsewhere)."""
+    if any(c in value for c in "\t\r\n\\") or not value.startswith("/") or value.startswith("//"):
+        return fallback
+    parts = urlsplit(value)
+    return fallback if parts.scheme or parts.netloc else value
+
+
 def _text(form_field) -> str:
     return (form_field.data or "").strip()
 
@@ -88,7 +105,7 @@ def _done(message: str, location: str):
     return redirect(location)
 
 
-def _saved_once(form, message: str, location: str):
+def _saved_once(form, message: str | None, location: str):
     """Commit the change with the form's one-time code; a twin that won the race wins."""
     db = get_db()
     once.remember(db, form, location)
@@ -96,12 +113,16 @@ def _saved_once(form, message: str, location: str):
         db.commit()
     except sa.exc.IntegrityError:
         db.rollback()
-        return redirect(once.earlier_result(db, form) or location)
-    flash(message, "success")
+        earlier = once.earlier_result(db, form)
+        if earlier is None:  # not a twin: a real fault
+            raise
+        return redirect(earlier)
+    if message:
+        flash(message, "success")
     return redirect(location)
 
 
-def _submit(form, action, message: str, location: str, page):
+def _submit(form, action, message: str | None, location, page):
     """Validate the form and run the service call: redirect to `location` with the message,
     or roll back and return `page(form, errors)` (the page with the form as typed, 400).
 
@@ -456,9 +477,8 @@ def complete_action(action_point_id: int):
         )
     except NotFound:
         abort(404)
-    back = request.form.get("tillbaka") or url_for("meetings.group", group_id=point.group_id)
-    if not back.startswith("/") or back.startswith("//"):  # only back to a page of ours
-        back = url_for("meetings.group", group_id=point.group_id)
+    group_page = url_for("meetings.group", group_id=point.group_id)
+    back = _local_path(request.form.get("tillbaka", ""), group_page)
     return _done("Åtgärdspunkten är klar.", back)
 
 
@@ -474,7 +494,7 @@ def reassign_action(action_point_id: int):
             db,
             actor=actor,
             action_point_id=action_point_id,
-            member_id=int(member_id) if member_id.isdigit() else None,
+            member_id=_id_or_none(member_id),
         )
     except NotFound:
         abort(404)
@@ -608,6 +628,8 @@ def _meeting_page(meeting_id: int, *, recording: bool, forms=None, errors=(), st
         recording=recording,
         can_run=can_run,
         documents=meetings.meeting_documents(db, meeting.id),
+        notice_form=DocumentForm(prefix="kallelse", formdata=None),
+        minutes_form=DocumentForm(prefix="protokoll", formdata=None),
         item_forms=_item_forms(items, forms),
         action_form=action_form,
         adjust_form=forms.get("adjust") or AdjustForm(formdata=None),
@@ -647,9 +669,9 @@ def _call(meeting_id: int, key: str, form, action, message: str, anchor: str | N
 def attendance(meeting_id: int):
     db, actor = get_db(), current_actor()
     statuses = {
-        int(key.removeprefix("narvaro-")): value
+        member_id: value
         for key, value in request.form.items()
-        if key.startswith("narvaro-") and key.removeprefix("narvaro-").isdigit()
+        if key.startswith("narvaro-") and (member_id := _id_or_none(key.removeprefix("narvaro-")))
     }
 
     def action():
@@ -741,28 +763,38 @@ def addendum(meeting_id: int):
     return _call(meeting_id, "addendum", form, action, "Tillägget är sparat.", "protokoll")
 
 
-def _document(meeting_id: int, generate):
-    db = get_db()
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        document = generate(db, actor=current_actor(), meeting_id=meeting_id)
-    except NotFound:
-        abort(404)
-    db.commit()
-    return redirect(url_for("meetings.document", meeting_id=meeting_id, document_id=document.id))
+def _document(meeting_id: int, generate, prefix: str):
+    """Produce the notice or minutes and download it (a second click downloads the same one)."""
+    db, actor = get_db(), current_actor()
+    form = DocumentForm(prefix=prefix)
+
+    def action():
+        try:
+            return generate(db, actor=actor, meeting_id=meeting_id)
+        except TemplateRenderError as problem:
+            raise Invalid(
+                f"Dokumentmallen gick inte att använda ({problem}). Kontakta administratören."
+            ) from None
+
+    def location(document):
+        return url_for("meetings.document", meeting_id=meeting_id, document_id=document.id)
+
+    def page(failed, errors):
+        return _meeting_page(meeting_id, recording=False, errors=errors, status=400)
+
+    return _submit(form, action, None, location, page)
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/kallelse")
 @require("meetings.manage")
 def notice(meeting_id: int):
-    return _document(meeting_id, meetings.generate_notice)
+    return _document(meeting_id, meetings.generate_notice, "kallelse")
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/protokoll")
 @require("meetings.manage")
 def minutes(meeting_id: int):
-    return _document(meeting_id, meetings.generate_minutes)
+    return _document(meeting_id, meetings.generate_minutes, "protokoll")
 
 
 @bp.get("/samverkan/moten/<int:meeting_id>/dokument/<int:document_id>")

@@ -678,3 +678,49 @@ def test_adjusted_minutes_keep_what_they_said_when_members_change_later(
     assert "Omdöpt" not in minutes
     assert "Boka lokal\nPetra Af\n" in minutes  # the action list: what, who (then)
     assert "Rättelse: rum 2." in minutes
+
+
+def test_a_second_click_on_remove_does_nothing_and_a_meeting_convener_stays(
+    db_session, people, group, staff
+):
+    import json
+
+    chef, kaa = people["chef"], people["kaa"]
+    petra = next(m for m in meetings.members_of(db_session, group.id) if m.name == "Petra Af")
+    for _ in range(2):
+        meetings.remove_member(db_session, actor=chef, group_id=group.id, member_id=petra.id)
+    item = meetings.standing_items_of(db_session, group.id)[1]
+    for _ in range(2):
+        meetings.remove_standing_item(db_session, actor=kaa, group_id=group.id, item_id=item.id)
+    db_session.commit()
+    assert [s.title for s in meetings.standing_items_of(db_session, group.id)] == [
+        "Genomgång av aktuella ungdomar"
+    ]
+
+    meetings.add_member(
+        db_session,
+        actor=chef,
+        group_id=group.id,
+        data=meetings.MemberData(staff_id=staff["kaa2"].id),
+    )
+    kaa2 = next(
+        m for m in meetings.members_of(db_session, group.id) if m.staff_id == staff["kaa2"].id
+    )
+    meeting = meetings.plan_meeting(
+        db_session,
+        actor=kaa,
+        group_id=group.id,
+        on=TODAY,
+        starts_at=time(9, 0),
+        place="Rum 1",
+        standing_item_ids=[],
+        convener_id=staff["kaa2"].id,
+    )
+    db_session.commit()
+    with pytest.raises(Invalid, match="sammankallande för ett planerat möte"):
+        meetings.remove_member(db_session, actor=chef, group_id=group.id, member_id=kaa2.id)
+    db_session.rollback()
+
+    meetings.adjust_minutes(db_session, actor=kaa, meeting_id=meeting.id, adjuster="Ingrid")
+    snapshot = json.loads(meeting.minutes_snapshot, object_hook=meetings._date_from_json)
+    assert snapshot["motet"]["datum"] == TODAY  # a date again, as templates expect

@@ -221,3 +221,61 @@ def test_every_create_form_on_the_meeting_pages_carries_a_one_time_code(login_as
     ):
         page = client.get(url).get_data(as_text=True)
         assert 'engangskod" type="hidden" value="' in page, url
+
+
+def test_ticking_an_action_point_done_cannot_send_the_user_to_another_site(
+    login_as, setup, db_session
+):
+    group, meeting, kaa = setup
+    member = meetings.members_of(db_session, group.id)[0]
+    client = login_as("kaa")
+    for back in ("/\t/evil.example/", "//evil.example/", "https://evil.example/", "/\\evil"):
+        point = meetings.add_action_point(
+            db_session, actor=kaa, meeting_id=meeting.id, what="x", member_id=member.id, due=TODAY
+        )
+        db_session.commit()
+        response = client.post_form(
+            f"/samverkan/atgardspunkter/{point.id}/klar", {"tillbaka": back}
+        )
+        assert response.headers["Location"] == f"/samverkan/grupper/{group.id}", back
+
+
+def test_documents_of_a_cancelled_meeting_are_refused_with_a_message(login_as, setup):
+    _, meeting, _ = setup
+    client = login_as("kaa")
+    assert client.post_form(f"/samverkan/moten/{meeting.id}/stall-in").status_code == 303
+    for kind in ("kallelse", "protokoll"):
+        response = client.post_form(f"/samverkan/moten/{meeting.id}/{kind}")
+        assert response.status_code == 400
+        assert "Mötet är inställt" in response.get_data(as_text=True)
+
+
+def test_a_double_click_on_create_notice_stores_one_notice(login_as, setup, db_session):
+    _, meeting, _ = setup
+    client = login_as("kaa")
+    data = {"kallelse-engangskod": "kod-kallelse"}
+    first = client.post_form(f"/samverkan/moten/{meeting.id}/kallelse", data)
+    second = client.post_form(f"/samverkan/moten/{meeting.id}/kallelse", data)
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(db_session.exec(select(GeneratedDocument)).all()) == 1
+
+
+def test_crafted_ids_in_form_fields_get_400_not_a_server_error(login_as, setup, db_session):
+    group, meeting, kaa = setup
+    member = meetings.members_of(db_session, group.id)[0]
+    point = meetings.add_action_point(
+        db_session, actor=kaa, meeting_id=meeting.id, what="x", member_id=member.id, due=TODAY
+    )
+    db_session.commit()
+    client = login_as("kaa")
+    huge = "99999999999999999999"
+    responses = [
+        client.post_form(
+            f"/samverkan/moten/{meeting.id}/atgardspunkter",
+            {"what": "y", "member_id": huge, "due": TODAY.isoformat()},
+        ),
+        client.post_form(f"/samverkan/atgardspunkter/{point.id}/ge-till", {"member_id": "²"}),
+        client.post_form(f"/samverkan/atgardspunkter/{point.id}/ge-till", {"member_id": huge}),
+        client.post_form(f"/samverkan/moten/{meeting.id}/narvaro", {"narvaro-²": "narvarande"}),
+    ]
+    assert [r.status_code for r in responses] == [400, 400, 400, 303]
