@@ -453,14 +453,7 @@ def remove_member(db: Session, *, actor: Actor, group_id: int, member_id: int) -
 
 
 def _standing_errors(title: str, youth_filter: str, minutes: int | None) -> dict[str, str]:
-    errors = {}
-    if not title.strip():
-        errors["title"] = "Ange punktens rubrik."
-    if youth_filter not in YOUTH_FILTERS:
-        errors["youth_filter"] = "Välj en lista över ungdomar, eller ingen."
-    if minutes is None or not 1 <= minutes <= 240:
-        errors["minutes"] = "Ange 1–240 minuter."
-    return errors
+    return _item_errors(ExtraItem(title, minutes=minutes, youth_filter=youth_filter))
 
 
 def _standing_item(db: Session, actor: Actor, group: MeetingGroup, item_id: int) -> StandingItem:
@@ -589,7 +582,7 @@ def _item_errors(item: ExtraItem) -> dict[str, str]:
     if not item.title.strip():
         errors["title"] = "Ange punktens rubrik."
     if not 1 <= (item.minutes or 0) <= 240:
-        errors["minutes"] = "Ange 1–240 minuter för punkten."
+        errors["minutes"] = "Ange 1–240 minuter."
     if item.youth_filter not in YOUTH_FILTERS:
         errors["youth_filter"] = "Välj ett urval av ungdomar i listan."
     return errors

@@ -91,7 +91,7 @@ def test_bad_agenda_values_are_refused_with_swedish_errors(db_session, people, g
             data=meetings.ExtraItem("  ", minutes=0, youth_filter="alla"),
         )
     assert set(refused.value.field_errors) == {"title", "minutes", "youth_filter"}
-    assert refused.value.field_errors["minutes"] == "Ange 1–240 minuter för punkten."
+    assert refused.value.field_errors["minutes"] == "Ange 1–240 minuter."
 
 
 def test_an_item_with_decisions_stays_on_the_agenda(db_session, people, group):
