@@ -107,10 +107,33 @@ def _prepare(value: object, tpl: DocxTemplate) -> object:
 # --- the sandbox ----------------------------------------------------------------------------
 
 
-class _DocumentSandbox(SandboxedEnvironment):
-    """Jinja's sandbox with a cap on `*` and `**`, so a template cannot eat the memory."""
+# Jinja filters a template may use. Those whose arguments can make the output huge or the work
+# endless (center, indent, wordwrap, batch, slice, format, filesizeformat …) are left out.
+SAFE_FILTERS = frozenset(
+    {
+        "abs", "capitalize", "count", "d", "default", "dictsort", "e", "escape", "first",
+        "float", "groupby", "int", "items", "join", "last", "length", "list", "lower", "map",
+        "max", "min", "reject", "rejectattr", "replace", "reverse", "round", "select",
+        "selectattr", "sort", "string", "striptags", "sum", "title", "trim", "truncate",
+        "unique", "upper", "wordcount",
+    }
+)  # fmt: skip
+_FORMAT_WIDTH = re.compile(r"%[-+ #0]*(\*|\d*)(?:\.(\*|\d*))?")
 
-    intercepted_binops = frozenset({"*", "**"})
+
+def _safe_replace(value, old, new, count=None):
+    """`replace`, refusing results past the length cap (an empty `old` multiplies the text)."""
+    text, old, new = str(value), str(old), str(new)
+    times = text.count(old) if count is None else min(count, text.count(old))
+    if len(text) + times * (len(new) - len(old)) > MAX_SEQUENCE_RESULT:
+        raise TemplateRenderError("Mallen bygger för långa texter.")
+    return text.replace(old, new, -1 if count is None else count)
+
+
+class _DocumentSandbox(SandboxedEnvironment):
+    """Jinja's sandbox with caps on `*`, `**` and `%`, so a template cannot eat the memory."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
 
     def is_safe_attribute(self, obj, attr, value):
         # a letter's own values: the common case, checked without the general inspection
@@ -121,6 +144,10 @@ class _DocumentSandbox(SandboxedEnvironment):
     def call_binop(self, context, operator, left, right):
         if operator == "**" and (not isinstance(right, int | float) or abs(right) > 100):
             raise TemplateRenderError("Mallen räknar med för stora tal.")
+        if operator == "%" and isinstance(left, str):
+            for spec in _FORMAT_WIDTH.findall(left):
+                if any(n == "*" or int(n or 0) > 1000 for n in spec):
+                    raise TemplateRenderError("Mallen bygger för långa texter.")
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, str | list | tuple) and isinstance(times, int):
@@ -166,6 +193,8 @@ def make_environment() -> SandboxedEnvironment:
     """The one Jinja environment documents are rendered in: sandboxed, autoescaping, no globals."""
     env = _DocumentSandbox(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
     env.globals.clear()  # no range, cycler, joiner, namespace, lipsum, dict
+    env.filters = {name: f for name, f in env.filters.items() if name in SAFE_FILTERS}
+    env.filters["replace"] = _safe_replace
     return env
 
 
