@@ -416,6 +416,28 @@ def _entry_problems(infos: list[zipfile.ZipInfo]) -> list[str]:
     return problems
 
 
+_RELS_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+
+
+def _fetches_external(rels: bytes) -> bool:
+    """An external relationship Word follows when the file opens (a linked image, an attached
+    template …). Ordinary web and e-mail links, followed only when clicked, are fine."""
+    if not _EXTERNAL.search(rels):
+        return False
+    try:
+        root = etree.fromstring(rels, parser=_RELS_PARSER)
+    except etree.XMLSyntaxError:
+        return True
+    for rel in root:
+        if (rel.get("TargetMode") or "").lower() != "external":
+            continue
+        link = rel.get("Type") == _HYPERLINK
+        if not (link and (rel.get("Target") or "").startswith(("https://", "http://", "mailto:"))):
+            return True
+    return False
+
+
 def _content_problems(archive: zipfile.ZipFile) -> list[str]:
     problems = []
     content_types = archive.read("[Content_Types].xml")
@@ -424,7 +446,7 @@ def _content_problems(archive: zipfile.ZipFile) -> list[str]:
     external = sorted(
         info.filename
         for info in archive.infolist()
-        if info.filename.endswith(".rels") and _EXTERNAL.search(archive.read(info))
+        if info.filename.endswith(".rels") and _fetches_external(archive.read(info))
     )
     if external:
         problems.append(
@@ -439,7 +461,7 @@ def check_docx_package(data: bytes) -> list[str]:
 
     Checks the content, never the file name: a zip holding [Content_Types].xml and
     word/document.xml, within size and compression limits, with no macros, embedded objects,
-    external relationships or path tricks in its entry names.
+    external relationships other than clickable links, or path tricks in its entry names.
     """
     if len(data) > MAX_TEMPLATE_BYTES:
         return [f"Filen är större än {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB."]

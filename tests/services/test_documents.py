@@ -75,6 +75,15 @@ def test_entries_with_path_tricks_in_their_names_are_refused(db_session, name):
 def test_a_template_with_an_external_relationship_is_refused(db_session):
     message = refusal(db_session, docx_samples.with_external_relationship())
     assert "externa resurser" in message
+    linked_image = docx_samples.with_external_relationship("image", "https://x.example/a.png")
+    assert "externa resurser" in refusal(db_session, linked_image)
+    odd_link = docx_samples.with_external_relationship("hyperlink", "file:///etc/passwd")
+    assert "externa resurser" in refusal(db_session, odd_link)
+
+
+def test_a_template_with_a_link_to_the_municipalitys_website_is_accepted():
+    data = docx_samples.with_external_relationship("hyperlink", "https://www.exempelkommun.se/")
+    assert service.template_problems(get_type("brev_ungdom"), data) == []
 
 
 def test_a_template_using_a_variable_its_type_does_not_offer_is_refused(db_session):
