@@ -84,6 +84,14 @@ def visible_groups(actor: Actor):
     return MeetingGroup.id.in_(mine)
 
 
+def check_part(db: Session, actor: Actor, model, object_id: int, **parent: int) -> None:
+    """NotFound (logged) unless row `object_id` of `model` belongs to `parent`, e.g.
+    meeting_id=3: checked before a form is validated, so a foreign id is a 404, not a 400."""
+    row = db.get(model, object_id)
+    if row is None or any(getattr(row, name) != value for name, value in parent.items()):
+        raise _denied(db, actor, model.__tablename__, object_id)
+
+
 def get_group(db: Session, *, actor: Actor, group_id: int) -> MeetingGroup:
     group = db.exec(
         select(MeetingGroup).where(MeetingGroup.id == group_id, visible_groups(actor))

@@ -43,6 +43,9 @@ from kaa_web.models.meetings import (
     ORGANISATIONS,
     YOUTH_FILTERS,
     ActionPoint,
+    AgendaItem,
+    GroupMember,
+    StandingItem,
 )
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import meetings
@@ -86,6 +89,13 @@ def _local_path(value: str, fallback: str) -> str:
         return fallback
     parts = urlsplit(value)
     return fallback if parts.scheme or parts.netloc else value
+
+
+def _part_or_404(model, object_id: int, **parent: int) -> None:
+    try:
+        meetings.check_part(get_db(), current_actor(), model, object_id, **parent)
+    except NotFound:
+        abort(404)
 
 
 def _text(form_field) -> str:
@@ -371,6 +381,7 @@ def update_group(group_id: int):
 def update_member(group_id: int, member_id: int):
     db, actor = get_db(), current_actor()
     group = _managed_group_or_404(group_id)
+    _part_or_404(GroupMember, member_id, group_id=group.id)
     form = ExternalMemberForm(prefix=f"deltagare{member_id}")
 
     def action():
@@ -428,6 +439,7 @@ def add_standing_item(group_id: int):
 @require("meetings.use")
 def update_standing_item(group_id: int, item_id: int):
     group = _editable_group_or_404(group_id)
+    _part_or_404(StandingItem, item_id, group_id=group.id)
     form = StandingItemForm(prefix=f"punkt{item_id}")
     action = _item_action(form, group.id, item_id)
     return _group_edited(group, f"item-{item_id}", form, action, "Punkten är ändrad.", "staende")
@@ -684,6 +696,7 @@ def attendance(meeting_id: int):
 @require("meetings.manage")
 def notes(meeting_id: int, item_id: int):
     db, actor = get_db(), current_actor()
+    _part_or_404(AgendaItem, item_id, meeting_id=meeting_id)
     form = NotesForm(prefix=f"punkt{item_id}")
 
     def action():
@@ -699,6 +712,7 @@ def notes(meeting_id: int, item_id: int):
 @require("meetings.manage")
 def decision(meeting_id: int, item_id: int):
     db, actor = get_db(), current_actor()
+    _part_or_404(AgendaItem, item_id, meeting_id=meeting_id)
     form = DecisionForm(prefix=f"beslut{item_id}")
 
     def action():
@@ -915,6 +929,7 @@ def add_item(meeting_id: int):
 @require("meetings.manage")
 def update_item(meeting_id: int, item_id: int):
     db, actor = get_db(), current_actor()
+    _part_or_404(AgendaItem, item_id, meeting_id=meeting_id)
     form = AgendaItemForm(prefix=f"punkt{item_id}")
 
     def action():

@@ -279,3 +279,27 @@ def test_crafted_ids_in_form_fields_get_400_not_a_server_error(login_as, setup, 
         client.post_form(f"/samverkan/moten/{meeting.id}/narvaro", {"narvaro-²": "narvarande"}),
     ]
     assert [r.status_code for r in responses] == [400, 400, 400, 303]
+
+
+def test_an_item_of_another_meeting_is_404_even_with_bad_input(login_as, setup, db_session):
+    group, meeting, kaa = setup
+    other = meetings.plan_meeting(
+        db_session,
+        actor=kaa,
+        group_id=group.id,
+        on=TODAY + timedelta(days=30),
+        starts_at=meeting.starts_at,
+        place="Rum 9",
+        standing_item_ids=[],
+        extra_items=[meetings.ExtraItem("Annan punkt")],
+    )
+    db_session.commit()
+    foreign = meetings.agenda_of(db_session, other.id)[0]
+    client = login_as("kaa")
+    for path, data in (
+        (f"dagordning/{foreign.id}", {f"punkt{foreign.id}-title": ""}),
+        (f"punkter/{foreign.id}/beslut", {f"beslut{foreign.id}-text": ""}),
+        (f"punkter/{foreign.id}/anteckningar", {}),
+    ):
+        response = client.post_form(f"/samverkan/moten/{meeting.id}/{path}", data)
+        assert response.status_code == 404, path
