@@ -33,6 +33,7 @@ def _group(db):
 
 
 def test_chef_renames_a_group_removes_a_member_and_adds_a_standing_item(page, server_url, db):
+    page.on("dialog", lambda dialog: dialog.accept())  # "Ta bort … ur gruppen?"
     _group(db)
     login(page, server_url, "chef", check_accessibility=False)
     page.goto(f"{server_url}/samverkan")

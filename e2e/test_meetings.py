@@ -84,6 +84,8 @@ def _action(page, what: str, who: str, due):
 
 def test_convener_plans_records_and_adjusts_a_term_start_meeting(page, server_url, db):
     _group(db)
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     login(page, server_url, "kaa")
     page.goto(f"{server_url}/samverkan")
     assert_accessible(page)
@@ -105,7 +107,7 @@ def test_convener_plans_records_and_adjusts_a_term_start_meeting(page, server_ur
     review = page.locator("article", has_text="Genomgång av aktuella ungdomar")
     expect(review).to_contain_text("Noa Samtyckesson")
     expect(review).not_to_contain_text("Hemligsson")
-    expect(review).to_contain_text("Avidentifierad – samtycke saknas")
+    expect(review).to_contain_text("Utan namn – samtycke saknas")
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Skapa kallelse med dagordning (Word)").click()
@@ -132,13 +134,16 @@ def test_convener_plans_records_and_adjusts_a_term_start_meeting(page, server_ur
     page.get_by_label("Justerare").fill("Amir Haddad")
     page.get_by_role("button", name="Markera protokollet som justerat").click()
     expect(page.get_by_text("Protokollet är justerat och låst.")).to_be_visible()
+    assert questions == [
+        "Markera protokollet som justerat? Därefter kan det bara kompletteras med tillägg."
+    ]
     expect(page.get_by_role("button", name="Spara beslutet")).to_have_count(0)
     assert_accessible(page)
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Skapa protokoll (Word)").click()
     minutes = _text(download.value.path())
-    assert "Amir Haddad, Kommunen (KAA/utbildning): Närvarande" in minutes
+    assert "Amir Haddad, Kommunen (KAA, utbildning, arbetsmarknad): Närvarande" in minutes
     assert "Ingrid Sjöberg, Socialtjänsten: Anmält förhinder" in minutes
     assert "Beslut 1: Handlingsplanen revideras till våren." in minutes
     assert "Beslut 2: Statistiken för hösten godkänns." in minutes
@@ -154,6 +159,7 @@ def test_convener_plans_records_and_adjusts_a_term_start_meeting(page, server_ur
 
 
 def test_convener_reshapes_the_agenda_and_a_member_downloads_the_notice(page, server_url, db):
+    page.on("dialog", lambda dialog: dialog.accept())  # "Ta bort punkten …?"
     group = _group(db)
     kaa = Actor(staff_id=group.convener_id, username="kaa", roles=frozenset({"kaa"}))
     meeting = meetings.plan_meeting(

@@ -117,7 +117,7 @@ MEETING = (
         "motet.deltagare",
         "Gruppens deltagare: namn och organisation",
         [
-            {"namn": "Karin Berg", "organisation": "Kommunen (KAA/utbildning)"},
+            {"namn": "Karin Berg", "organisation": "Kommunen (KAA, utbildning, arbetsmarknad)"},
             {"namn": "Petra Exempel", "organisation": "Arbetsförmedlingen"},
         ],
     ),

@@ -85,6 +85,14 @@ class ExternalMemberForm(FlaskForm):
     email = StringField("E-post", validators=[Optional(), Length(max=200)])
 
 
+def _minutes_field():
+    return IntegerField(
+        "Beräknad tid (minuter)",
+        default=10,
+        validators=[Optional(), NumberRange(1, 240, "Ange 1–240 minuter.")],
+    )
+
+
 class StandingItemForm(OnceForm):
     title = StringField(
         "Rubrik", validators=[DataRequired("Ange punktens rubrik."), Length(max=200)]
@@ -92,14 +100,7 @@ class StandingItemForm(OnceForm):
     youth_filter = SelectField(
         "Lista över ungdomar", choices=choices(YOUTH_FILTERS.items()), validators=[Optional()]
     )
-    minutes = IntegerField(
-        "Beräknad tid (minuter)",
-        default=10,
-        validators=[
-            DataRequired("Ange 1–240 minuter."),
-            NumberRange(1, 240, "Ange 1–240 minuter."),
-        ],
-    )
+    minutes = _minutes_field()
 
 
 class MoveForm(FlaskForm):
@@ -122,14 +123,6 @@ class MeetingDetailsForm(FlaskForm):
     )
     convener_id = SelectField(
         "Sammankallande", coerce=_int_or_none, validate_choice=False, validators=[Optional()]
-    )
-
-
-def _minutes_field():
-    return IntegerField(
-        "Beräknad tid (minuter)",
-        default=10,
-        validators=[Optional(), NumberRange(1, 240, "Ange 1–240 minuter.")],
     )
 
 

@@ -23,7 +23,7 @@ FREQUENCIES = {
 # Who a member represents. "kommunen" is the municipality itself (KAA, education): sharing
 # within it needs no consent; every other organisation must be covered by a consent.
 ORGANISATIONS = {
-    "kommunen": "Kommunen (KAA/utbildning)",
+    "kommunen": "Kommunen (KAA, utbildning, arbetsmarknad)",
     "socialtjansten": "Socialtjänsten",
     "arbetsformedlingen": "Arbetsförmedlingen",
     "forsakringskassan": "Försäkringskassan",

@@ -338,7 +338,7 @@ def generate_document(
 
 
 def generate_meeting_document(
-    db: Session, *, actor: Actor, doc_type: str, context: dict, meeting_id: int
+    db: Session, *, actor: Actor, doc_type: str, context: dict, meeting_id: int, file_name: str
 ) -> GeneratedDocument:
     """A meeting's notice or minutes, stored with the meeting; the caller commits.
 
@@ -346,8 +346,7 @@ def generate_meeting_document(
     `documents.generate` may convene); the document names no young person.
     """
     kind, version, content = _render_one(db, doc_type, context)
-    name = _file_name(kind, f"_mote_{meeting_id}")
-    document = _store(db, actor, kind, version, content, 1, [], name)
+    document = _store(db, actor, kind, version, content, 1, [], file_name)
     document.meeting_id = meeting_id
     db.add(document)
     return document

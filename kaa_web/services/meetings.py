@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -907,7 +908,7 @@ def youth_for_item(
                 youth.full_name if named else "",
                 pnr.age_on(youth.birth_date, today),
                 district or "Okänt område",
-                situation + (", uppföljning försenad" if overdue else ""),
+                situation,
                 overdue,
             )
         )
@@ -1291,6 +1292,30 @@ def action_points(
     return _action_rows(db, condition, today, staff_id)
 
 
+def my_upcoming_meetings(
+    db: Session, *, actor: Actor, today: date | None = None, days: int = 60
+) -> list[tuple[Meeting, MeetingGroup]]:
+    """The meetings of the actor's groups in the coming `days` (the start page lists them)."""
+    if actor.staff_id is None:
+        return []
+    today = today or local_today()
+    mine = select(GroupMember.group_id).where(
+        GroupMember.staff_id == actor.staff_id, GroupMember.removed_at.is_(None)
+    )
+    rows = db.exec(
+        select(Meeting, MeetingGroup)
+        .join(MeetingGroup, MeetingGroup.id == Meeting.group_id)
+        .where(
+            Meeting.group_id.in_(mine),
+            Meeting.on >= today,
+            Meeting.on <= today + timedelta(days=days),
+            Meeting.cancelled_at.is_(None),
+        )
+        .order_by(Meeting.on, Meeting.starts_at)
+    ).all()
+    return [(meeting, group) for meeting, group in rows]
+
+
 @dataclass(frozen=True)
 class MyActionPoint:
     row: ActionRow
@@ -1392,6 +1417,12 @@ def _meeting_context(db: Session, actor: Actor, meeting: Meeting, group: Meeting
     }
 
 
+def _document_name(kind: str, group: MeetingGroup, meeting: Meeting) -> str:
+    """E.g. kallelse_Samverkansgruppen-KAA_2026-12-03.docx: the group and the meeting's date."""
+    group_name = re.sub(r"[^\w]+", "-", group.name).strip("-")[:80] or "grupp"
+    return f"{kind}_{group_name}_{meeting.on.isoformat()}.docx"
+
+
 def generate_notice(db: Session, *, actor: Actor, meeting_id: int):
     """The notice with the agenda (kallelse) as a Word document; the caller commits."""
     meeting, group = _runnable_meeting(db, actor, meeting_id, unlocked=False)
@@ -1399,7 +1430,12 @@ def generate_notice(db: Session, *, actor: Actor, meeting_id: int):
         raise Invalid(CANCELLED)
     context = _meeting_context(db, actor, meeting, group)
     return documents.generate_meeting_document(
-        db, actor=actor, doc_type="kallelse", context=context, meeting_id=meeting.id
+        db,
+        actor=actor,
+        doc_type="kallelse",
+        context=context,
+        meeting_id=meeting.id,
+        file_name=_document_name("kallelse", group, meeting),
     )
 
 
@@ -1486,7 +1522,12 @@ def generate_minutes(db: Session, *, actor: Actor, meeting_id: int):
         for a in addenda_of(db, meeting.id)
     ]
     return documents.generate_meeting_document(
-        db, actor=actor, doc_type="protokoll", context=context, meeting_id=meeting.id
+        db,
+        actor=actor,
+        doc_type="protokoll",
+        context=context,
+        meeting_id=meeting.id,
+        file_name=_document_name("protokoll", group, meeting),
     )
 
 

@@ -15,12 +15,14 @@ bp = Blueprint("main", __name__)
 @require("signed_in")
 def start():
     actor = current_actor()
-    summary, actions = None, []
+    summary, actions, upcoming = None, [], []
     if actor.can("worklist.use"):
         summary = outreach.due_summary(get_db(), actor=actor, today=local_today())
     if actor.can("meetings.use"):
         actions = meetings.my_action_points(get_db(), actor=actor)
-    return render_template("main/start.html", summary=summary, actions=actions)
+        upcoming = meetings.my_upcoming_meetings(get_db(), actor=actor)
+    context = dict(summary=summary, actions=actions, upcoming=upcoming)
+    return render_template("main/start.html", **context)
 
 
 @bp.get("/halsa")

@@ -32,7 +32,7 @@ from kaa_web.forms.meetings import (
     PlanMeetingForm,
     StandingItemForm,
 )
-from kaa_web.htmx import redirect
+from kaa_web.htmx import is_partial, redirect
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
 from kaa_web.models.meetings import (
@@ -640,6 +640,7 @@ def _meeting_page(meeting_id: int, *, recording: bool, forms=None, errors=(), st
         recording=recording,
         can_run=can_run,
         documents=meetings.meeting_documents(db, meeting.id),
+        today=local_today(),
         notice_form=DocumentForm(prefix="kallelse", formdata=None),
         minutes_form=DocumentForm(prefix="protokoll", formdata=None),
         item_forms=_item_forms(items, forms),
@@ -689,7 +690,40 @@ def attendance(meeting_id: int):
     def action():
         meetings.record_attendance(db, actor=actor, meeting_id=meeting_id, statuses=statuses)
 
-    return _call(meeting_id, "attendance", EmptyForm(), action, "Närvaron är sparad.", "narvaro")
+    form = EmptyForm()
+    if is_partial():
+
+        def context():
+            meeting, _ = meetings.get_meeting(db, actor=actor, meeting_id=meeting_id)
+            return dict(
+                meeting=meeting,
+                members=meetings.members_for_meeting(db, meeting),
+                attendance=meetings.attendance_of(db, meeting_id),
+            )
+
+        return _saved_in_place(form, action, "meetings/_attendance_form.html", context)
+    return _call(meeting_id, "attendance", form, action, "Närvaron är sparad.", "narvaro")
+
+
+def _saved_in_place(form, action, template: str, context):
+    """An htmx save that swaps only its own form, so what is typed elsewhere on the page stays.
+
+    Problems are shown in the form (status 200, so htmx swaps it in)."""
+    db = get_db()
+    problem = None
+    if not form.validate_on_submit():
+        problem = "Det gick inte att spara. Ladda om sidan och försök igen."
+    else:
+        try:
+            action()
+            db.commit()
+        except NotFound:
+            db.rollback()
+            abort(404)
+        except Invalid as error:
+            db.rollback()
+            problem = " ".join(error.messages)
+    return render_template(template, saved=problem is None, problem=problem, **context())
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/punkter/<int:item_id>/anteckningar")
@@ -704,6 +738,13 @@ def notes(meeting_id: int, item_id: int):
             db, actor=actor, meeting_id=meeting_id, item_id=item_id, notes=form.notes.data or ""
         )
 
+    if is_partial():
+
+        def context():
+            meeting, _ = meetings.get_meeting(db, actor=actor, meeting_id=meeting_id)
+            return dict(meeting=meeting, item=db.get(AgendaItem, item_id), notes_form=form)
+
+        return _saved_in_place(form, action, "meetings/_notes_form.html", context)
     key = f"notes-{item_id}"
     return _call(meeting_id, key, form, action, "Anteckningarna är sparade.", f"punkt-{item_id}")
 
@@ -922,7 +963,8 @@ def add_item(meeting_id: int):
     def action():
         meetings.add_agenda_item(db, actor=actor, meeting_id=meeting_id, data=_item_data(form))
 
-    return _meeting_edited(meeting_id, "new", form, action, "Punkten är tillagd.")
+    back = url_for("meetings.edit", meeting_id=meeting_id, _anchor="dagordning")
+    return _meeting_edited(meeting_id, "new", form, action, "Punkten är tillagd.", back)
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/dagordning/<int:item_id>")
@@ -937,7 +979,8 @@ def update_item(meeting_id: int, item_id: int):
             db, actor=actor, meeting_id=meeting_id, item_id=item_id, data=_item_data(form)
         )
 
-    return _meeting_edited(meeting_id, f"item-{item_id}", form, action, "Punkten är ändrad.")
+    back = url_for("meetings.edit", meeting_id=meeting_id, _anchor=f"punkt-{item_id}")
+    return _meeting_edited(meeting_id, f"item-{item_id}", form, action, "Punkten är ändrad.", back)
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/dagordning/<int:item_id>/ta-bort")
@@ -948,7 +991,8 @@ def remove_item(meeting_id: int, item_id: int):
     def action():
         meetings.remove_agenda_item(db, actor=actor, meeting_id=meeting_id, item_id=item_id)
 
-    return _meeting_edited(meeting_id, "remove", EmptyForm(), action, "Punkten är borttagen.")
+    back = url_for("meetings.edit", meeting_id=meeting_id, _anchor="dagordning")
+    return _meeting_edited(meeting_id, "remove", EmptyForm(), action, "Punkten är borttagen.", back)
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/dagordning/<int:item_id>/flytta")
@@ -967,7 +1011,8 @@ def move_item(meeting_id: int, item_id: int):
             from_position=form.position.data,
         )
 
-    return _meeting_edited(meeting_id, "move", form, action, "Dagordningen är ändrad.")
+    back = url_for("meetings.edit", meeting_id=meeting_id, _anchor=f"punkt-{item_id}")
+    return _meeting_edited(meeting_id, "move", form, action, "Dagordningen är ändrad.", back)
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/stall-in")

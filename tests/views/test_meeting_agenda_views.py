@@ -303,3 +303,36 @@ def test_an_item_of_another_meeting_is_404_even_with_bad_input(login_as, setup, 
     ):
         response = client.post_form(f"/samverkan/moten/{meeting.id}/{path}", data)
         assert response.status_code == 404, path
+
+
+def test_notes_and_attendance_are_saved_in_place_for_htmx(login_as, setup, db_session):
+    group, meeting, _ = setup
+    item = meetings.agenda_of(db_session, meeting.id)[0]
+    client = login_as("kaa")
+    htmx = {"HX-Request": "true"}
+    response = client.post_form(
+        f"/samverkan/moten/{meeting.id}/punkter/{item.id}/anteckningar",
+        {f"punkt{item.id}-notes": "Gruppen går igenom listan."},
+        headers=htmx,
+    )
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in fragment
+    assert "Anteckningarna är sparade." in fragment and "Gruppen går igenom listan." in fragment
+    db_session.refresh(item)
+    assert item.notes == "Gruppen går igenom listan."
+
+    petra = next(m for m in meetings.members_of(db_session, group.id) if m.name == "Petra Af")
+    response = client.post_form(
+        f"/samverkan/moten/{meeting.id}/narvaro",
+        {f"narvaro-{petra.id}": "narvarande"},
+        headers=htmx,
+    )
+    fragment = response.get_data(as_text=True)
+    assert "Närvaron är sparad." in fragment and "<html" not in fragment
+    assert meetings.attendance_of(db_session, meeting.id) == {petra.id: "narvarande"}
+
+
+def test_the_start_page_lists_the_members_coming_meetings(login_as, setup):
+    _, meeting, _ = setup
+    page = login_as("ifo").get("/").get_data(as_text=True)
+    assert "Dina kommande möten" in page and f"/samverkan/moten/{meeting.id}" in page

@@ -45,7 +45,7 @@ def test_the_agenda_shows_a_person_without_full_consent_anonymised_with_a_note(
 
     assert "Alva Namnsson" in page
     assert "Doldsson" not in page
-    assert "Avidentifierad – samtycke saknas" in page
+    assert "Utan namn – samtycke saknas" in page
     logged = db_session.exec(
         select(AuditEvent.youth_id).where(
             AuditEvent.object_type == "meeting", AuditEvent.youth_id.is_not(None)

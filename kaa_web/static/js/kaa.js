@@ -17,6 +17,29 @@
     if (box) { box.textContent = "Servern svarar inte. Kontrollera anslutningen och försök igen."; box.hidden = false; }
   });
 
+  // A form marked data-bekrafta asks before it does something that cannot be undone.
+  document.addEventListener("submit", function (event) {
+    var question = event.target.getAttribute && event.target.getAttribute("data-bekrafta");
+    if (question && !window.confirm(question)) { event.preventDefault(); event.stopImmediatePropagation(); }
+  }, true);
+
+  // Forms marked data-varna-osparat: warn before the page is left with text typed but unsaved
+  // (the record page has one form per item; saving one must not silently drop the others).
+  var unsaved = [];
+  function forget(form) { unsaved = unsaved.filter(function (f) { return f !== form; }); }
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.hasAttribute("data-varna-osparat") && unsaved.indexOf(form) < 0) { unsaved.push(form); }
+  });
+  document.addEventListener("submit", function (event) { forget(event.target); }, true);
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful) { forget(event.detail.elt); }
+  });
+  window.addEventListener("beforeunload", function (event) {
+    unsaved = unsaved.filter(function (f) { return document.body.contains(f); });
+    if (unsaved.length) { event.preventDefault(); event.returnValue = ""; }
+  });
+
   // A second click on a submit button does nothing while the first submission is on its way.
   document.addEventListener("submit", function (event) {
     var form = event.target;
