@@ -26,7 +26,9 @@ def test_chef_produces_the_notice_and_a_member_without_document_rights_downloads
     assert "Skapa kallelse" not in page  # only those who run the group produce documents
     document = ifo.get(download)
     assert document.status_code == 200 and document.data[:2] == b"PK"
-    assert "attachment" in document.headers["Content-Disposition"]
+    disposition = document.headers["Content-Disposition"]
+    assert "attachment" in disposition
+    assert f"kallelse_Samverkansgruppen-KAA_{meeting.on.isoformat()}.docx" in disposition
     assert login_as("arbetsmarknad").get(download).status_code == 404
     assert ifo.post_form(f"/samverkan/moten/{meeting.id}/protokoll").status_code == 403
 
