@@ -461,10 +461,6 @@ def remove_member(db: Session, *, actor: Actor, group_id: int, member_id: int) -
     return member
 
 
-def _standing_errors(title: str, youth_filter: str, minutes: int | None) -> dict[str, str]:
-    return _item_errors(ExtraItem(title, minutes=minutes, youth_filter=youth_filter))
-
-
 def _standing_item(db: Session, actor: Actor, group: MeetingGroup, item_id: int) -> StandingItem:
     item = db.get(StandingItem, item_id)
     if item is None or item.group_id != group.id:
@@ -492,9 +488,7 @@ def add_standing_item(
 ) -> StandingItem:
     """A new standing item last in the list (the convener or chef/admin)."""
     group = _runnable_group(db, actor, group_id)
-    errors = _standing_errors(title, youth_filter, minutes)
-    if errors:
-        raise Invalid(*errors.values(), field_errors=errors)
+    _checked_item(ExtraItem(title, minutes=minutes, youth_filter=youth_filter))
     items = standing_items_of(db, group.id)
     _renumber(db, items)
     item = StandingItem(
@@ -523,9 +517,7 @@ def update_standing_item(
     """Change a standing item; agendas already planned keep their own copy."""
     group = _runnable_group(db, actor, group_id)
     item = _standing_item(db, actor, group, item_id)
-    errors = _standing_errors(title, youth_filter, minutes)
-    if errors:
-        raise Invalid(*errors.values(), field_errors=errors)
+    _checked_item(ExtraItem(title, minutes=minutes, youth_filter=youth_filter))
     item.title, item.youth_filter, item.minutes = title.strip()[:200], youth_filter, minutes
     db.add(item)
     db.flush()
