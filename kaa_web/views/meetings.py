@@ -900,6 +900,7 @@ def _edit_page(meeting_id: int, failed: dict | None = None, errors=(), status=20
     context = dict(
         meeting=meeting,
         group=group,
+        member_names=[m.name for m in meetings.members_of(get_db(), group.id)],
         agenda=agenda,
         details=details,
         item_forms=item_forms,

@@ -38,7 +38,9 @@ def test_the_convener_edits_the_agenda_and_the_order_shows_on_the_agenda(
 ):
     _, meeting, _ = setup
     client = login_as("kaa")
-    assert client.get(f"/samverkan/moten/{meeting.id}/redigera").status_code == 200
+    edit_page = client.get(f"/samverkan/moten/{meeting.id}/redigera").get_data(as_text=True)
+    assert 'list="deltagarnamn"' in edit_page and '<option value="Petra Af">' in edit_page
+    assert 'list="False"' not in edit_page
     added = client.post_form(
         f"/samverkan/moten/{meeting.id}/dagordning/ny-punkt",
         {"ny-title": "Sommarjobb", "ny-owner": "Petra", "ny-minutes": "20", "ny-youth_filter": ""},
