@@ -10,6 +10,24 @@ from wtforms.widgets import CheckboxInput, ListWidget
 FlaskForm.Meta.locales = ("sv",)
 
 
+def text_of(field) -> str:
+    """A text field's value without surrounding spaces ("" when empty)."""
+    return (field.data or "").strip()
+
+
+def add_service_errors(form, error) -> list[str]:
+    """Put a service's `Invalid` field errors on the form's fields; return the messages that
+    fit no field (or all of them when the service named no field), for the error summary."""
+    loose = []
+    for name, message in error.field_errors.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            loose.append(message)
+    return loose if error.field_errors else error.messages
+
+
 def choices(pairs, blank: str | None = None) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices, optionally led by an empty choice."""
     options = [SelectChoice("", blank)] if blank is not None else []

@@ -1091,9 +1091,8 @@ def record_decision(
             actor=actor,
             youth_id=youth_id,
             kind="mote",
-            title=f"Beslut § {number} i {group.name} {meeting.on.isoformat()}: {text.strip()}"[
-                :300
-            ],
+            # system text only (timeline rule): the decision itself is in the minutes
+            title=f"Beslut § {number} i {group.name} {meeting.on.isoformat()}",
             ref_type="decision",
             ref_id=decision.id,
         )

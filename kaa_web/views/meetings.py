@@ -13,7 +13,7 @@ from sqlmodel import select
 from kaa_web import once
 from kaa_web.db import get_db
 from kaa_web.documents import TemplateRenderError
-from kaa_web.forms import choices
+from kaa_web.forms import add_service_errors, choices, text_of
 from kaa_web.forms.meetings import (
     ActionPointForm,
     AddendumForm,
@@ -67,17 +67,6 @@ def _labels() -> dict:
     }
 
 
-def _add_errors(form, error: Invalid) -> list[str]:
-    """Attach a service's field errors to the form; return the messages that fit no field."""
-    loose = []
-    for name, message in error.field_errors.items():
-        if getattr(form, name, None) is not None:
-            getattr(form, name).errors = [*getattr(form, name).errors, message]
-        else:
-            loose.append(message)
-    return loose if error.field_errors else error.messages
-
-
 def _id_or_none(text: str) -> int | None:
     """A database id typed into a hand-parsed form field, or None."""
     return int(text) if re.fullmatch(r"[0-9]{1,9}", text or "") else None
@@ -96,10 +85,6 @@ def _part_or_404(model, object_id: int, **parent: int) -> None:
         meetings.check_part(get_db(), current_actor(), model, object_id, **parent)
     except NotFound:
         abort(404)
-
-
-def _text(form_field) -> str:
-    return (form_field.data or "").strip()
 
 
 def _staff_choices(blank: str, allowed=meetings.may_take_part):
@@ -150,7 +135,7 @@ def _submit(form, action, message: str | None, location, page):
         abort(404)
     except Invalid as error:
         db.rollback()
-        return page(form, _add_errors(form, error))
+        return page(form, add_service_errors(form, error))
     location = location(result) if callable(location) else location
     return _saved_once(form, message, location)
 
@@ -200,7 +185,7 @@ def create_group():
         return meetings.create_group(
             db,
             actor=actor,
-            name=_text(form.name),
+            name=text_of(form.name),
             kind=form.kind.data,
             frequency=form.frequency.data,
             convener_id=form.convener_id.data,
@@ -265,11 +250,11 @@ def add_member(group_id: int):
 
     def action():
         data = meetings.MemberData(
-            name=_text(form.name),
+            name=text_of(form.name),
             organisation=form.organisation.data or "kommunen",
-            organisation_name=_text(form.organisation_name),
+            organisation_name=text_of(form.organisation_name),
             staff_id=form.staff_id.data,
-            email=_text(form.email),
+            email=text_of(form.email),
         )
         meetings.add_member(db, actor=actor, group_id=group.id, data=data)
 
@@ -367,7 +352,7 @@ def update_group(group_id: int):
             db,
             actor=actor,
             group_id=group.id,
-            name=_text(form.name),
+            name=text_of(form.name),
             kind=form.kind.data,
             frequency=form.frequency.data,
             convener_id=form.convener_id.data,
@@ -386,10 +371,10 @@ def update_member(group_id: int, member_id: int):
 
     def action():
         data = meetings.MemberData(
-            name=_text(form.name),
+            name=text_of(form.name),
             organisation=form.organisation.data or "",
-            organisation_name=_text(form.organisation_name),
-            email=_text(form.email),
+            organisation_name=text_of(form.organisation_name),
+            email=text_of(form.email),
         )
         meetings.update_member(db, actor=actor, group_id=group.id, member_id=member_id, data=data)
 
@@ -415,7 +400,7 @@ def remove_member(group_id: int, member_id: int):
 def _item_action(form, group_id: int, item_id: int | None = None):
     db, actor = get_db(), current_actor()
     fields = dict(
-        title=_text(form.title),
+        title=text_of(form.title),
         youth_filter=form.youth_filter.data or "",
         minutes=form.minutes.data,
     )
@@ -565,7 +550,7 @@ def create_meeting(group_id: int):
 
     def action():
         extra = [
-            meetings.ExtraItem(_text(row.title), _text(row.owner), row.minutes.data or 10)
+            meetings.ExtraItem(text_of(row.title), text_of(row.owner), row.minutes.data or 10)
             for row in form.extra_items
         ]
         return meetings.plan_meeting(
@@ -574,7 +559,7 @@ def create_meeting(group_id: int):
             group_id=group.id,
             on=form.on.data,
             starts_at=form.starts_at.data,
-            place=_text(form.place),
+            place=text_of(form.place),
             standing_item_ids=form.standing_item_ids.data or [],
             extra_items=extra,
             convener_id=form.convener_id.data,
@@ -764,7 +749,7 @@ def decision(meeting_id: int, item_id: int):
             item_id=item_id,
             text=form.text.data or "",
             youth_id=form.youth_id.data,
-            personnummer=_text(form.personnummer),
+            personnummer=text_of(form.personnummer),
         )
 
     key = f"decision-{item_id}"
@@ -782,7 +767,7 @@ def add_action(meeting_id: int):
             db,
             actor=actor,
             meeting_id=meeting_id,
-            what=_text(form.what),
+            what=text_of(form.what),
             member_id=form.member_id.data,
             due=form.due.data,
         )
@@ -798,7 +783,7 @@ def adjust(meeting_id: int):
 
     def action():
         meetings.adjust_minutes(
-            db, actor=actor, meeting_id=meeting_id, adjuster=_text(form.adjuster)
+            db, actor=actor, meeting_id=meeting_id, adjuster=text_of(form.adjuster)
         )
 
     return _call(
@@ -942,7 +927,7 @@ def update(meeting_id: int):
             meeting_id=meeting_id,
             on=form.on.data,
             starts_at=form.starts_at.data,
-            place=_text(form.place),
+            place=text_of(form.place),
             convener_id=form.convener_id.data,
         )
 
@@ -951,7 +936,10 @@ def update(meeting_id: int):
 
 def _item_data(form: AgendaItemForm) -> meetings.ExtraItem:
     return meetings.ExtraItem(
-        _text(form.title), _text(form.owner), form.minutes.data or 10, form.youth_filter.data or ""
+        text_of(form.title),
+        text_of(form.owner),
+        form.minutes.data or 10,
+        form.youth_filter.data or "",
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from kaa_web.db import get_db
+from kaa_web.forms import add_service_errors, text_of
 from kaa_web.forms.plans import (
     ConcernForm,
     ConsentForm,
@@ -33,6 +34,7 @@ from kaa_web.models.register import Youth
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import consents, plans, register
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
+from kaa_web.views import youth_or_404
 
 bp = Blueprint("plans", __name__)
 
@@ -54,28 +56,6 @@ CONFLICT = (
     "Någon annan har sparat ändringar medan du redigerade. Det du skrev finns kvar i "
     "formuläret men är inte sparat ännu: jämför med det som gäller nu och spara igen."
 )
-
-
-def _youth_or_404(youth_id: int, log: str | None = "view") -> Youth:
-    try:
-        return register.get_youth(get_db(), actor=current_actor(), youth_id=youth_id, log=log)
-    except NotFound:
-        abort(404)
-
-
-def _add_errors(form, error: Invalid) -> list[str]:
-    """Attach a service's field errors to the form; return the messages that fit no field."""
-    loose = []
-    for name, message in error.field_errors.items():
-        if getattr(form, name, None) is not None:
-            getattr(form, name).errors = [*getattr(form, name).errors, message]
-        else:
-            loose.append(message)
-    return loose if error.field_errors else error.messages
-
-
-def _text(form_field) -> str:
-    return (form_field.data or "").strip()
 
 
 def _done(message: str, endpoint: str, youth_id: int, anchor: str | None = None):
@@ -113,8 +93,8 @@ def _mapping_data(form: MappingForm) -> plans.MappingData:
         occupation=form.occupation.data,
         declined=form.declined.data,
         study_kind=form.study_kind.data or None,
-        last_school=_text(form.last_school),
-        programme=_text(form.programme),
+        last_school=text_of(form.last_school),
+        programme=text_of(form.programme),
         school_ending=form.school_ending.data or None,
         eligible={"ja": True, "nej": False}.get(form.eligible.data or ""),
         goals=form.goals.data or "",
@@ -126,7 +106,7 @@ def _mapping_data(form: MappingForm) -> plans.MappingData:
 @require("register.read")
 def mapping(youth_id: int):
     db, actor = get_db(), current_actor()
-    youth = _youth_or_404(youth_id, log="view" if request.method == "GET" else None)
+    youth = youth_or_404(youth_id, log="view" if request.method == "GET" else None)
     current = plans.get_mapping(db, youth.id)
     if request.method == "GET":
         form = MappingForm(data=_mapping_initial(current) if current else {"on": local_today()})
@@ -149,7 +129,7 @@ def mapping(youth_id: int):
             errors = [CONFLICT]
         except Invalid as error:
             db.rollback()
-            errors = _add_errors(form, error)
+            errors = add_service_errors(form, error)
     status = 409 if conflict else 400
     return _mapping_page(youth, form, plans.get_mapping(db, youth.id), errors, conflict, status)
 
@@ -235,14 +215,14 @@ def _plan_page(youth: Youth, errors=(), conflict=None, status=200, **given):
 @bp.get("/ungdomar/<int:youth_id>/plan")
 @require("register.read")
 def plan(youth_id: int):
-    return _plan_page(_youth_or_404(youth_id, log=None))
+    return _plan_page(youth_or_404(youth_id, log=None))
 
 
 @bp.post("/ungdomar/<int:youth_id>/plan")
 @require("plans.write")
 def save_plan(youth_id: int):
     db, actor = get_db(), current_actor()
-    youth = _youth_or_404(youth_id, log=None)
+    youth = youth_or_404(youth_id, log=None)
     form = PlanForm()
     errors, conflict = [], None
     if form.validate_on_submit():
@@ -263,7 +243,7 @@ def save_plan(youth_id: int):
             errors = [CONFLICT]
         except Invalid as error:
             db.rollback()
-            errors = _add_errors(form, error)
+            errors = add_service_errors(form, error)
     return _plan_page(youth, errors, conflict, 409 if conflict else 400, plan_form=form)
 
 
@@ -271,18 +251,18 @@ def save_plan(youth_id: int):
 @require("plans.write")
 def add_measure(youth_id: int):
     db, actor = get_db(), current_actor()
-    youth = _youth_or_404(youth_id, log=None)
+    youth = youth_or_404(youth_id, log=None)
     form = PlanMeasureForm()
     form.set_measures(plans.list_measures(db))
     errors = []
     if form.validate_on_submit():
         data = plans.PlanMeasureData(
-            title=_text(form.title),
+            title=text_of(form.title),
             responsible=form.responsible.data,
             start_on=form.start_on.data,
             agreed_on=form.agreed_on.data,
             measure_id=form.measure_id.data,
-            responsible_actor=_text(form.responsible_actor),
+            responsible_actor=text_of(form.responsible_actor),
             end_on=form.end_on.data,
         )
         try:
@@ -295,7 +275,7 @@ def add_measure(youth_id: int):
             errors = [CONFLICT]
         except Invalid as error:
             db.rollback()
-            errors = _add_errors(form, error)
+            errors = add_service_errors(form, error)
     return _plan_page(youth, errors, status=400, measure_form=form)
 
 
@@ -303,7 +283,7 @@ def add_measure(youth_id: int):
 @require("plans.write")
 def end_measure(youth_id: int, measure_id: int):
     db, actor = get_db(), current_actor()
-    youth = _youth_or_404(youth_id, log=None)
+    youth = youth_or_404(youth_id, log=None)
     form = EndMeasureForm()
     errors = []
     if form.validate_on_submit():
@@ -324,7 +304,7 @@ def end_measure(youth_id: int, measure_id: int):
             abort(404)
         except Invalid as error:
             db.rollback()
-            errors = _add_errors(form, error)
+            errors = add_service_errors(form, error)
     return _plan_page(youth, errors, status=400, end_form=form, end_for=measure_id)
 
 
@@ -332,7 +312,7 @@ def end_measure(youth_id: int, measure_id: int):
 @require("plans.write")
 def make_referral(youth_id: int, measure_id: int):
     db, actor = get_db(), current_actor()
-    youth = _youth_or_404(youth_id, log=None)
+    youth = youth_or_404(youth_id, log=None)
     if not actor.can("documents.generate"):
         abort(403)
     form = ReferralForm()
@@ -360,7 +340,7 @@ def make_referral(youth_id: int, measure_id: int):
 @require("plans.write")
 def first_contact(youth_id: int, referral_id: int):
     db, actor = get_db(), current_actor()
-    youth = _youth_or_404(youth_id, log=None)
+    youth = youth_or_404(youth_id, log=None)
     form = DateOnlyForm()
     if not form.validate_on_submit():
         return _plan_page(youth, ["Ange datumet för första kontakten (ÅÅÅÅ-MM-DD)."], status=400)
@@ -380,7 +360,7 @@ def first_contact(youth_id: int, referral_id: int):
 @require("plans.write")
 def approve_report(youth_id: int, report_id: int):
     db, actor = get_db(), current_actor()
-    youth = _youth_or_404(youth_id, log=None)
+    youth = youth_or_404(youth_id, log=None)
     form = DateOnlyForm()
     if not form.validate_on_submit():
         return _plan_page(youth, ["Ange när rapporten kom in (ÅÅÅÅ-MM-DD)."], status=400)
@@ -400,7 +380,7 @@ def approve_report(youth_id: int, report_id: int):
 @require("plans.write")
 def declined(youth_id: int):
     db, actor = get_db(), current_actor()
-    youth = _youth_or_404(youth_id, log=None)
+    youth = youth_or_404(youth_id, log=None)
     form = DeclinedForm()
     form.set_measures(plans.list_measures(db))
     errors = []
@@ -414,7 +394,7 @@ def declined(youth_id: int):
             )
         except Invalid as error:
             db.rollback()
-            errors = _add_errors(form, error)
+            errors = add_service_errors(form, error)
     return _plan_page(youth, errors, status=400, declined_form=form)
 
 
@@ -422,7 +402,7 @@ def declined(youth_id: int):
 @require("documents.generate")
 def plan_document(youth_id: int):
     db, actor = get_db(), current_actor()
-    youth = _youth_or_404(youth_id, log=None)
+    youth = youth_or_404(youth_id, log=None)
     try:
         document = plans.generate_plan_document(db, actor=actor, youth=youth)
     except Invalid as error:
@@ -458,14 +438,14 @@ def _consents_page(youth: Youth, errors=(), status=200, consent_form=None, conce
 @bp.get("/ungdomar/<int:youth_id>/samtycken")
 @require("register.read")
 def consent_list(youth_id: int):
-    return _consents_page(_youth_or_404(youth_id, log=None))
+    return _consents_page(youth_or_404(youth_id, log=None))
 
 
 @bp.post("/ungdomar/<int:youth_id>/samtycken")
 @require("plans.write")
 def add_consent(youth_id: int):
     db, actor = get_db(), current_actor()
-    youth = _youth_or_404(youth_id, log=None)
+    youth = youth_or_404(youth_id, log=None)
     form = ConsentForm()
     errors = []
     if form.validate_on_submit():
@@ -475,8 +455,8 @@ def add_consent(youth_id: int):
             purpose=form.purpose.data,
             given_on=form.given_on.data,
             form=form.form.data,
-            guardian_name=_text(form.guardian_name),
-            school_name=_text(form.school_name),
+            guardian_name=text_of(form.guardian_name),
+            school_name=text_of(form.school_name),
             expires_on=form.expires_on.data,
         )
         try:
@@ -484,7 +464,7 @@ def add_consent(youth_id: int):
             return _done("Samtycket är registrerat.", "plans.consent_list", youth_id)
         except Invalid as error:
             db.rollback()
-            errors = _add_errors(form, error)
+            errors = add_service_errors(form, error)
     return _consents_page(youth, errors, 400, consent_form=form)
 
 
@@ -492,7 +472,7 @@ def add_consent(youth_id: int):
 @require("plans.write")
 def withdraw_consent(youth_id: int, consent_id: int):
     db, actor = get_db(), current_actor()
-    youth = _youth_or_404(youth_id, log=None)
+    youth = youth_or_404(youth_id, log=None)
     try:
         consents.withdraw_consent(db, actor=actor, youth=youth, consent_id=consent_id)
     except NotFound:
@@ -507,20 +487,20 @@ def withdraw_consent(youth_id: int, consent_id: int):
 @require("plans.write")
 def add_concern(youth_id: int):
     db, actor = get_db(), current_actor()
-    youth = _youth_or_404(youth_id, log=None)
+    youth = youth_or_404(youth_id, log=None)
     form = ConcernForm()
     errors = []
     if form.validate_on_submit():
         try:
             consents.record_orosanmalan(
-                db, actor=actor, youth=youth, on=form.on.data, recipient=_text(form.recipient)
+                db, actor=actor, youth=youth, on=form.on.data, recipient=text_of(form.recipient)
             )
             return _done(
                 "Orosanmälan är registrerad.", "plans.consent_list", youth_id, "orosanmalan"
             )
         except Invalid as error:
             db.rollback()
-            errors = _add_errors(form, error)
+            errors = add_service_errors(form, error)
     return _consents_page(youth, errors, 400, concern_form=form)
 
 
@@ -528,12 +508,12 @@ def add_concern(youth_id: int):
 @require("documents.generate")
 def concern_draft(youth_id: int):
     db, actor = get_db(), current_actor()
-    youth = _youth_or_404(youth_id, log=None)
+    youth = youth_or_404(youth_id, log=None)
     form = ConcernForm()
     if not form.validate_on_submit():
         return _consents_page(youth, ["Ange mottagaren."], 400, concern_form=form)
     document = consents.generate_concern_draft(
-        db, actor=actor, youth=youth, recipient=_text(form.recipient)
+        db, actor=actor, youth=youth, recipient=text_of(form.recipient)
     )
     db.commit()
     return redirect(url_for("documents.download", document_id=document.id))
@@ -544,8 +524,8 @@ def concern_draft(youth_id: int):
 
 def _catalogue_data(form: MeasureCatalogueForm) -> plans.MeasureCatalogueData:
     return plans.MeasureCatalogueData(
-        name=_text(form.name),
-        provider=_text(form.provider),
+        name=text_of(form.name),
+        provider=text_of(form.provider),
         min_age=form.min_age.data,
         max_age=form.max_age.data,
         category=form.category.data,
@@ -598,5 +578,5 @@ def save_measure():
             abort(404)
         except Invalid as error:
             db.rollback()
-            errors = _add_errors(form, error)
+            errors = add_service_errors(form, error)
     return _catalogue_page(form, errors, 400, edit_id)

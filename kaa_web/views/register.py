@@ -17,6 +17,7 @@ from flask import (
 )
 
 from kaa_web.db import get_db
+from kaa_web.forms import add_service_errors, text_of
 from kaa_web.forms.register import (
     LETTER_CHOICES,
     AssignForm,
@@ -39,30 +40,10 @@ from kaa_web.rules import personnummer as pnr
 from kaa_web.services import consents, mailout, outreach, register, register_import
 from kaa_web.services.access import can_see_address
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
+from kaa_web.views import youth_or_404
 from kaa_web.views.auth import safe_next
 
 bp = Blueprint("register", __name__, url_prefix="/ungdomar")
-
-
-def _youth_or_404(youth_id: int, log: str | None = "view") -> Youth:
-    try:
-        return register.get_youth(get_db(), actor=current_actor(), youth_id=youth_id, log=log)
-    except NotFound:
-        abort(404)
-
-
-def _add_errors(form, error: Invalid) -> list[str]:
-    """Attach a service's field errors to the form; return the messages that fit no field."""
-    loose = []
-    for name, message in error.field_errors.items():
-        if hasattr(form, name) and getattr(form, name) is not None:
-            getattr(form, name).errors = [*getattr(form, name).errors, message]
-        else:
-            loose.append(message)
-    return loose if error.field_errors else error.messages
-
-
-# --- the list ---------------------------------------------------------------------------------
 
 
 def _filter_form(source) -> tuple[ListFilterForm, register.ListFilter]:
@@ -167,7 +148,7 @@ def save_view():
         return redirect(url_for("register.index", **filters.query_args()))
     register.save_view(get_db(), actor=current_actor(), name=form.name.data, filters=filters)
     get_db().commit()
-    flash(f"Vyn \u201d{_text(form.name)}\u201d är sparad.", "success")
+    flash(f"Vyn \u201d{text_of(form.name)}\u201d är sparad.", "success")
     return redirect(url_for("register.index", **filters.query_args()))
 
 
@@ -238,14 +219,10 @@ def _person_context(youth: Youth, deregister_form=None, letter_form=None) -> dic
 @bp.get("/<int:youth_id>")
 @require("register.read")
 def person(youth_id: int):
-    youth = _youth_or_404(youth_id, log=None)  # _person_context logs the view
+    youth = youth_or_404(youth_id, log=None)  # _person_context logs the view
     context = _person_context(youth)
     get_db().commit()
     return render_template("register/person.html", **context)
-
-
-def _text(field) -> str:
-    return (field.data or "").strip()
 
 
 def _default_letter(youth: Youth) -> str:
@@ -254,15 +231,15 @@ def _default_letter(youth: Youth) -> str:
 
 def _youth_data(form) -> register.YouthData:
     return register.YouthData(
-        first_name=_text(form.first_name),
-        last_name=_text(form.last_name),
+        first_name=text_of(form.first_name),
+        last_name=text_of(form.last_name),
         gender=form.gender.data or None,
         protected_identity=form.protected_identity.data,
-        street_address=_text(form.street_address),
-        postal_code=_text(form.postal_code),
-        city=_text(form.city),
-        phone=_text(form.phone),
-        email=_text(form.email),
+        street_address=text_of(form.street_address),
+        postal_code=text_of(form.postal_code),
+        city=text_of(form.city),
+        phone=text_of(form.phone),
+        email=text_of(form.email),
         district_id=form.district_id.data,
         officer_id=form.officer_id.data,
         registration_reason=form.registration_reason.data,
@@ -296,7 +273,7 @@ def new():
             return redirect(url_for("register.person", youth_id=youth.id))
         except Invalid as error:
             get_db().rollback()
-            errors = _add_errors(form, error)
+            errors = add_service_errors(form, error)
     status = 400 if request.method == "POST" else 200
     return render_template("register/form.html", form=form, errors=errors, youth=None), status
 
@@ -313,7 +290,7 @@ def _edit_initial(youth: Youth) -> dict:
 @bp.route("/<int:youth_id>/redigera", methods=["GET", "POST"])
 @require("register.write")
 def edit(youth_id: int):
-    youth = _youth_or_404(youth_id, log="view" if request.method == "GET" else None)
+    youth = youth_or_404(youth_id, log="view" if request.method == "GET" else None)
     if request.method == "GET":
         form = _prepare(EditYouthForm(data=_edit_initial(youth)))
         get_db().commit()
@@ -344,7 +321,7 @@ def edit(youth_id: int):
             ]
         except Invalid as error:
             get_db().rollback()
-            errors = _add_errors(form, error)
+            errors = add_service_errors(form, error)
     return render_template(
         "register/form.html", form=form, errors=errors, youth=youth, conflict=conflict
     ), 409 if conflict else 400
@@ -353,7 +330,7 @@ def edit(youth_id: int):
 @bp.post("/<int:youth_id>/avregistrera")
 @require("register.write")
 def deregister(youth_id: int):
-    youth = _youth_or_404(youth_id, log=None)
+    youth = youth_or_404(youth_id, log=None)
     form = DeregisterForm()
     if form.validate():
         try:
@@ -379,7 +356,7 @@ def deregister(youth_id: int):
 @bp.route("/<int:youth_id>/kontakt", methods=["GET", "POST"])
 @require("register.write")
 def contact(youth_id: int):
-    youth = _youth_or_404(youth_id, log="view" if request.method == "GET" else None)
+    youth = youth_or_404(youth_id, log="view" if request.method == "GET" else None)
     form = ContactForm()
     form.set_staff(register.officers(get_db()))
     if request.method == "GET":
@@ -406,7 +383,7 @@ def contact(youth_id: int):
             return redirect(url_for("register.person", youth_id=youth_id))
         except Invalid as error:
             get_db().rollback()
-            errors = _add_errors(form, error)
+            errors = add_service_errors(form, error)
     get_db().commit()
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -424,7 +401,7 @@ def contact(youth_id: int):
 @require("documents.generate")
 def create_letter(youth_id: int):
     """Print one person's letter, postcard, visit card or letter before 20 and record it."""
-    youth = _youth_or_404(youth_id, log=None)
+    youth = youth_or_404(youth_id, log=None)
     form = LetterForm()
     if form.validate():
         visit = None

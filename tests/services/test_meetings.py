@@ -157,8 +157,7 @@ def test_a_decision_about_a_named_person_goes_to_their_timeline_and_is_numbered(
         )
     ).all()
     assert [e.title for e in entries] == [
-        f"Beslut § 2 i Samverkansgruppen KAA {meeting.on.isoformat()}: "
-        "Erbjuds praktik via Arbetsförmedlingen."
+        f"Beslut § 2 i Samverkansgruppen KAA {meeting.on.isoformat()}"
     ]
 
 
