@@ -166,6 +166,10 @@ def _register_error_handlers(app: Flask) -> None:
             "Ladda om sidan och skicka igen.",
         )
 
+    @app.errorhandler(PermissionError)
+    def _refused(_error):  # a service's Actor.need: the view's @require was not enough
+        return _error_page(403)
+
     @app.errorhandler(500)
     def _server_error(error):
         db = g.pop("db", None)

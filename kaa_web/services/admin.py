@@ -39,8 +39,7 @@ def list_audit_events(
     db: Session, *, actor: Actor, filters: AuditFilter, page: int = 1
 ) -> AuditPage:
     """Newest first, filtered; reading the log is itself logged."""
-    if not actor.can("audit.read"):
-        raise PermissionError("audit.read")
+    actor.need("audit.read")
     query = select(AuditEvent)
     if filters.username:
         query = query.where(AuditEvent.username == filters.username.strip().lower())
@@ -86,8 +85,7 @@ def save_district(
     district_id: int | None = None,
 ) -> District:
     """Add a district or rename/deactivate one; codes are unique (import files use them)."""
-    if not actor.can("admin.manage"):
-        raise PermissionError("admin.manage")
+    actor.need("admin.manage")
     code, name = code.strip().lower(), name.strip()
     clash = db.exec(select(District).where(District.code == code)).first()
     if clash is not None and clash.id != district_id:

@@ -48,11 +48,6 @@ class TemplateRejected(Exception):
         self.problems = problems
 
 
-def _require(actor: Actor, permission: str) -> None:
-    if not actor.can(permission):
-        raise PermissionError(permission)
-
-
 # --- letterhead -----------------------------------------------------------------------------
 
 
@@ -96,7 +91,7 @@ class LetterheadChange:
 
 def save_letterhead(db: Session, *, actor: Actor, change: LetterheadChange) -> Letterhead:
     """Save the letterhead (creating the row the first time); raises ValueError for a bad logo."""
-    _require(actor, "templates.manage")
+    actor.need("templates.manage")
     if change.logotyp is not None and (problem := logo_problem(change.logotyp)):
         raise ValueError(problem)
     row = db.get(Letterhead, LETTERHEAD_ID) or Letterhead(id=LETTERHEAD_ID, namn=change.namn)
@@ -140,7 +135,7 @@ def _active_row(db: Session, code: str) -> DocumentTemplateVersion | None:
 
 def list_document_types(db: Session, *, actor: Actor) -> list[TypeOverview]:
     """Every type with its versions (newest first) and which one is active."""
-    _require(actor, "templates.manage")
+    actor.need("templates.manage")
     versions = db.exec(
         select(DocumentTemplateVersion).order_by(DocumentTemplateVersion.version.desc())
     ).all()
@@ -218,7 +213,7 @@ def upload_template(
 
     Raises TemplateRejected with every problem found; nothing is stored then.
     """
-    _require(actor, "templates.manage")
+    actor.need("templates.manage")
     doc_type = get_type(code)
     if not file_name.lower().endswith(".docx"):
         raise TemplateRejected(["Mallen måste vara en Word-fil som slutar på .docx."])
@@ -256,7 +251,7 @@ def _set_active(db: Session, actor: Actor, code: str, version_id: int | None) ->
 
 def activate_template(db: Session, *, actor: Actor, code: str, version: int) -> None:
     """Make an earlier version (or the built-in one, version 0) the type's active template."""
-    _require(actor, "templates.manage")
+    actor.need("templates.manage")
     get_type(code)
     row = None
     if version != BUILTIN_VERSION:
@@ -281,7 +276,7 @@ def activate_template(db: Session, *, actor: Actor, code: str, version: int) -> 
 
 def template_file(db: Session, *, actor: Actor, code: str, version: int) -> tuple[str, bytes]:
     """(file name, bytes) of one version of a type's template; LookupError when there is none."""
-    _require(actor, "templates.manage")
+    actor.need("templates.manage")
     doc_type = get_type(code)
     if version == BUILTIN_VERSION:
         return doc_type.template_file, doc_type.builtin_path.read_bytes()
@@ -331,7 +326,7 @@ def generate_document(
     `context` is plain data (see kaa_web.document_types for each type's variables); `kommun`
     comes from the saved letterhead and `datum` defaults to today. The caller commits.
     """
-    _require(actor, "documents.generate")
+    actor.need("documents.generate")
     kind, version, content = _render_one(db, doc_type, context)
     suffix = f"_{youth_id}" if youth_id is not None else ""
     return _store(db, actor, kind, version, content, 1, [youth_id], _file_name(kind, suffix))
@@ -366,7 +361,7 @@ def generate_batch(
     recorded per young person. The caller commits, so a mail-out can record its contact
     attempts in the same transaction.
     """
-    _require(actor, "documents.generate")
+    actor.need("documents.generate")
     if len(contexts) != len(youth_ids):
         raise ValueError("one youth id per letter")
     kind = get_type(doc_type)
@@ -385,8 +380,7 @@ def store_receipt(
 
     Schools may have their own receipts (the report service checks whose report it is).
     """
-    if not (actor.can("school_reports.submit") or actor.can("inbox.handle")):
-        raise PermissionError("school_reports.submit")
+    actor.need("school_reports.submit", "inbox.handle")
     kind, version, content = _render_one(db, "kvitto_skolanmalan", context)
     return _store(db, actor, kind, version, content, 1, list(youth_ids), file_name)
 
@@ -467,7 +461,7 @@ def list_documents_for_youth(db: Session, *, actor: Actor, youth_id: int) -> lis
 
     Not logged here: the young person's page that shows the list records the read.
     """
-    _require(actor, "documents.generate")
+    actor.need("documents.generate")
     rows = db.exec(
         select(
             GeneratedDocument.id,
@@ -497,7 +491,7 @@ def list_documents_for_youth(db: Session, *, actor: Actor, youth_id: int) -> lis
 
 def open_generated_document(db: Session, *, actor: Actor, document_id: int) -> GeneratedDocument:
     """A stored document for download; the read is logged per young person. LookupError if none."""
-    _require(actor, "documents.generate")
+    actor.need("documents.generate")
     document = db.get(GeneratedDocument, document_id)
     if document is None:
         raise LookupError(document_id)

@@ -68,11 +68,6 @@ STALE_MESSAGE = (
 PDF_FAILED = "PDF-filerna kunde inte skapas. Word-filerna och registreringarna är sparade."
 
 
-def _require(actor: Actor) -> None:
-    if not actor.can("documents.generate"):
-        raise PermissionError("documents.generate")
-
-
 @dataclass(frozen=True)
 class Person:
     id: int
@@ -228,7 +223,7 @@ def preview_mailout(db: Session, *, actor: Actor, youth_ids: list[int], on: date
     NotFound when any selected person does not exist or is not visible to the actor. The preview
     shows names and addresses, so it is logged as a view of each person; the caller commits.
     """
-    _require(actor)
+    actor.need("documents.generate")
     people = _load_people(db, actor, youth_ids)
     audit.record_many(db, actor, "view", object_type="youth", items=((y.id, y.id) for y in people))
     return _classify(db, people, on)
@@ -281,7 +276,7 @@ def generate_mailout(
     (they need a date and time each) or people whose letter is no longer due. The caller
     commits: documents, timeline entries, audit events and contacts go in one transaction.
     """
-    _require(actor)
+    actor.need("documents.generate")
     people = _load_people(db, actor, youth_ids)
     preview = _classify(db, people, on)
     by_id = {p.id: p for p in people}
@@ -331,7 +326,7 @@ def generate_letter(
     To the guardians when under 18 (one letter each); never for a protected identity, whose
     address must not be printed. Records the contact attempt; the caller commits.
     """
-    _require(actor)
+    actor.need("documents.generate")
     if step not in YOUTH_TYPES:
         raise Invalid("Välj vilket brev som ska skapas.")
     if step == "besoksvykort" and visit is None:
@@ -386,7 +381,7 @@ def start_mailout(
 ) -> tuple[MailoutJob, bool]:
     """Store a queued job for these people; (job, True) when new, (the same job, False) when
     the token was used already (a double click). Commits. NotFound for people not visible."""
-    _require(actor)
+    actor.need("documents.generate")
     existing = _by_token(db, token)
     if existing is not None:
         return _owned(actor, existing), False
@@ -578,7 +573,7 @@ def get_mailout_job(db: Session, *, actor: Actor, job_id: int) -> JobView:
 
     Once the job is done its page names people, so that read is logged (not every poll).
     """
-    _require(actor)
+    actor.need("documents.generate")
     job = _owned(actor, db.get(MailoutJob, job_id))
     if job.status in ("queued", "running") and job.created_at < utcnow() - STALE_AFTER:
         _give_up(db, job)
@@ -607,7 +602,7 @@ class JobSummary:
 
 def list_mailout_jobs(db: Session, *, actor: Actor, limit: int = 50) -> list[JobSummary]:
     """The latest mail-outs: the actor's own, or everyone's for a KAA officer (no names)."""
-    _require(actor)
+    actor.need("documents.generate")
     query = select(
         MailoutJob.id,
         MailoutJob.status,

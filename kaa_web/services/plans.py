@@ -70,11 +70,6 @@ DEFAULT_MEASURES = (
 # --- the measures catalogue -------------------------------------------------------------------
 
 
-def _require(actor: Actor, permission: str) -> None:
-    if not actor.can(permission):
-        raise PermissionError(permission)
-
-
 def list_measures(db: Session, *, include_inactive: bool = False) -> list[Measure]:
     query = select(Measure).order_by(Measure.name)
     if not include_inactive:
@@ -98,7 +93,7 @@ def save_measure(
     db: Session, *, actor: Actor, data: MeasureCatalogueData, measure_id: int | None = None
 ) -> Measure:
     """Add a measure to the catalogue, or change one (admin)."""
-    _require(actor, "measures.manage")
+    actor.need("measures.manage")
     errors = {}
     if data.category not in MEASURE_CATEGORIES:
         errors["category"] = "Välj en kategori."

@@ -35,11 +35,6 @@ MEETING_TASK_DAYS = 14
 KAA_AGE_LIMIT = 20
 
 
-def _need(actor: Actor, permission: str) -> None:
-    if not actor.can(permission):
-        raise PermissionError(permission)
-
-
 # --- school units ---------------------------------------------------------------------------
 
 
@@ -81,7 +76,7 @@ def save_school_unit(
     db: Session, *, actor: Actor, data: SchoolUnitData, unit_id: int | None = None
 ) -> SchoolUnit:
     """Add or change a school unit; the skolenhetskod is unique."""
-    _need(actor, "admin.manage")
+    actor.need("admin.manage")
     clash = db.exec(select(SchoolUnit).where(SchoolUnit.code == data.code)).first()
     if clash is not None and clash.id != unit_id:
         raise Invalid(
@@ -104,7 +99,7 @@ def save_school_unit(
 
 
 def get_school_unit(db: Session, *, actor: Actor, unit_id: int) -> SchoolUnit:
-    _need(actor, "admin.manage")
+    actor.need("admin.manage")
     unit = db.get(SchoolUnit, unit_id)
     if unit is None:
         raise NotFound
@@ -187,7 +182,7 @@ def submit_report(db: Session, *, actor: Actor, data: ReportData) -> tuple[Schoo
 
     The school learns nothing about the register: matching happens silently, for KAA's eyes.
     """
-    _need(actor, "school_reports.submit")
+    actor.need("school_reports.submit")
     existing = _by_token(db, data.token)
     if existing is not None:
         if existing.submitted_by != actor.staff_id:
@@ -334,7 +329,7 @@ def _local_date(value: datetime) -> date:
 
 def list_school_reports(db: Session, *, actor: Actor, limit: int = 200) -> list[ReportRow]:
     """The school's own units' reports, newest first (nothing when bound to no unit)."""
-    _need(actor, "school_reports.submit")
+    actor.need("school_reports.submit")
     if not actor.school_unit_ids:
         return []
     query = (
@@ -397,7 +392,7 @@ def _log_view(db: Session, actor: Actor, view: ReportView) -> None:
 
 def get_own_report(db: Session, *, actor: Actor, report_id: int, log: bool = True) -> ReportView:
     """A report of one of the school user's own units; any other answers NotFound (logged)."""
-    _need(actor, "school_reports.submit")
+    actor.need("school_reports.submit")
     report = db.get(SchoolReport, report_id)
     if report is None or report.school_unit_id not in actor.school_unit_ids:
         raise _denied(db, actor, report_id)
@@ -461,7 +456,7 @@ def receipt_document(db: Session, *, actor: Actor, report_id: int) -> tuple[str,
 
 def list_inbox(db: Session, *, actor: Actor, kind: str = "", status: str = "oppna") -> list:
     """Reports by type and age (oldest first); `status` "oppna" means not yet avslutad."""
-    _need(actor, "inbox.handle")
+    actor.need("inbox.handle")
     query = select(SchoolReport, SchoolUnit.name).join(
         SchoolUnit, SchoolUnit.id == SchoolReport.school_unit_id
     )
@@ -477,7 +472,7 @@ def list_inbox(db: Session, *, actor: Actor, kind: str = "", status: str = "oppn
 
 def inbox_counts(db: Session, *, actor: Actor) -> dict[str, int]:
     """Open reports per kind, for the inbox's headings."""
-    _need(actor, "inbox.handle")
+    actor.need("inbox.handle")
     counts = dict.fromkeys(REPORT_KINDS, 0)
     for kind in db.exec(select(SchoolReport.kind).where(SchoolReport.status != "avslutad")):
         counts[kind] = counts.get(kind, 0) + 1
@@ -486,7 +481,7 @@ def inbox_counts(db: Session, *, actor: Actor) -> dict[str, int]:
 
 def get_report(db: Session, *, actor: Actor, report_id: int, log: bool = True) -> ReportView:
     """A report for KAA's handling; each read is logged with the matched youth_ids."""
-    _need(actor, "inbox.handle")
+    actor.need("inbox.handle")
     report = db.get(SchoolReport, report_id)
     if report is None:
         raise _denied(db, actor, report_id)
@@ -499,7 +494,7 @@ def get_report(db: Session, *, actor: Actor, report_id: int, log: bool = True) -
 def _student(
     db: Session, actor: Actor, student_id: int
 ) -> tuple[SchoolReportStudent, SchoolReport]:
-    _need(actor, "inbox.handle")
+    actor.need("inbox.handle")
     row = db.get(SchoolReportStudent, student_id)
     if row is None:
         raise _denied(db, actor, f"student:{student_id}")
@@ -533,7 +528,7 @@ def link_student(db: Session, *, actor: Actor, student_id: int) -> int | None:
 
 def register_student(db: Session, *, actor: Actor, student_id: int) -> Youth:
     """Create the register entry from the report (source skolanmalan, reason from the report)."""
-    _need(actor, "register.write")
+    actor.need("register.write")
     row, report = _student(db, actor, student_id)
     if row.home_municipality:
         raise Invalid("Eleven har en annan hemkommun och ska inte finnas i kommunens register.")
@@ -601,7 +596,7 @@ def mark_other_municipality(
 
 def set_status(db: Session, *, actor: Actor, report_id: int, status: str, answer: str) -> None:
     """Change the status and the short answer the school sees."""
-    _need(actor, "inbox.handle")
+    actor.need("inbox.handle")
     if status not in REPORT_STATUSES:
         raise Invalid("Välj en status.", field_errors={"status": "Välj en status."})
     report = db.get(SchoolReport, report_id)
@@ -699,7 +694,7 @@ def help_texts(db: Session, form: str) -> dict[str, str]:
 
 def save_help_text(db: Session, *, actor: Actor, form: str, field_name: str, text: str) -> None:
     """Change a help text; an empty text restores the default."""
-    _need(actor, "admin.manage")
+    actor.need("admin.manage")
     if (form, field_name) not in DEFAULT_HELP_TEXTS:
         raise NotFound
     row = db.exec(

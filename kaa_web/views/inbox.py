@@ -122,9 +122,8 @@ def link(student_id: int):
 
 @bp.post("/elev/<int:student_id>/registrera")
 @require("inbox.handle")
+@require("register.write")
 def register_student(student_id: int):
-    if not current_actor().can("register.write"):
-        abort(403)
     return _student_action(
         service.register_student, student_id, "Eleven är registrerad i KAA från anmälan."
     )

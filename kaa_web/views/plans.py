@@ -102,17 +102,20 @@ def _mapping_data(form: MappingForm) -> plans.MappingData:
     )
 
 
-@bp.route("/ungdomar/<int:youth_id>/kartlaggning", methods=["GET", "POST"])
+@bp.get("/ungdomar/<int:youth_id>/kartlaggning")
 @require("register.read")
 def mapping(youth_id: int):
+    youth = youth_or_404(youth_id, log=None)  # the page records the read
+    current = plans.get_mapping(get_db(), youth.id)
+    form = MappingForm(data=_mapping_initial(current) if current else {"on": local_today()})
+    return _mapping_page(youth, form, current, [], None, 200)
+
+
+@bp.post("/ungdomar/<int:youth_id>/kartlaggning")
+@require("plans.write")
+def save_mapping(youth_id: int):
     db, actor = get_db(), current_actor()
-    youth = youth_or_404(youth_id, log="view" if request.method == "GET" else None)
-    current = plans.get_mapping(db, youth.id)
-    if request.method == "GET":
-        form = MappingForm(data=_mapping_initial(current) if current else {"on": local_today()})
-        return _mapping_page(youth, form, current, [], None, 200)
-    if not actor.can("plans.write"):
-        abort(403)
+    youth = youth_or_404(youth_id, log=None)
     form = MappingForm()
     errors, conflict = [], None
     if form.validate_on_submit():
@@ -135,7 +138,9 @@ def mapping(youth_id: int):
 
 
 def _mapping_page(youth, form, current, errors, conflict, status):
+    """The mapping with its history; showing it is a read of the person's data, logged here."""
     db = get_db()
+    register.record_view(db, actor=current_actor(), youth=youth)
     context = dict(
         youth=youth,
         form=form,
@@ -310,11 +315,10 @@ def end_measure(youth_id: int, measure_id: int):
 
 @bp.post("/ungdomar/<int:youth_id>/plan/insatser/<int:measure_id>/uppdrag")
 @require("plans.write")
+@require("documents.generate")
 def make_referral(youth_id: int, measure_id: int):
     db, actor = get_db(), current_actor()
     youth = youth_or_404(youth_id, log=None)
-    if not actor.can("documents.generate"):
-        abort(403)
     form = ReferralForm()
     if not form.validate_on_submit():
         return _plan_page(youth, ["Ange när uppdraget skickas (ÅÅÅÅ-MM-DD)."], status=400)

@@ -368,3 +368,20 @@ def test_another_youths_referral_is_404(login_as, staff, make_youth, db_session)
         f"/ungdomar/{other.id}/plan/insatser/{measure.id}/uppdrag", {"sent_on": today}
     )
     assert response.status_code == 404
+
+
+def test_a_mapping_returned_with_errors_logs_the_read_and_chef_may_not_save(
+    login_as, staff, make_youth, db_session
+):
+    youth = make_youth()
+    response = login_as("kaa").post_form(
+        f"/ungdomar/{youth.id}/kartlaggning", {"on": "inte ett datum", "occupation": "ingen"}
+    )
+    assert response.status_code == 400 and youth.full_name in response.get_data(as_text=True)
+    views = db_session.exec(
+        select(AuditEvent).where(AuditEvent.action == "view", AuditEvent.youth_id == youth.id)
+    ).all()
+    assert len(views) == 1
+    chef = login_as("chef")
+    assert chef.get(f"/ungdomar/{youth.id}/kartlaggning").status_code == 200
+    assert chef.post_form(f"/ungdomar/{youth.id}/kartlaggning", {}).status_code == 403
