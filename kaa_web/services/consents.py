@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from kaa_web import audit
@@ -17,6 +18,7 @@ from kaa_web.models.plans import (
     CONSENT_PARTIES,
     ConcernReport,
     Consent,
+    Referral,
 )
 from kaa_web.models.register import Youth
 from kaa_web.permissions import Actor
@@ -166,7 +168,7 @@ class ConsentRow:
 
 def consents_of(db: Session, youth_id: int, today: date | None = None) -> list[ConsentRow]:
     today = today or local_today()
-    names = dict(db.exec(select(StaffUser.id, StaffUser.display_name)).all())
+    names = plans.staff_names(db)
     rows = db.exec(
         select(Consent).where(Consent.youth_id == youth_id).order_by(Consent.given_on.desc())
     ).all()
@@ -213,7 +215,7 @@ def record_orosanmalan(
 
 
 def concern_reports(db: Session, youth_id: int) -> list[tuple[ConcernReport, str]]:
-    names = dict(db.exec(select(StaffUser.id, StaffUser.display_name)).all())
+    names = plans.staff_names(db)
     rows = db.exec(
         select(ConcernReport)
         .where(ConcernReport.youth_id == youth_id)
@@ -225,30 +227,28 @@ def concern_reports(db: Session, youth_id: int) -> list[tuple[ConcernReport, str
 # --- SIP --------------------------------------------------------------------------------------
 
 
-def agencies_involved(db: Session, youth_id: int) -> list[str]:
+def agencies_involved(mapping, measures) -> list[str]:
     """The agencies involved according to the mapping, plus other actors in open measures."""
-    involved = [AGENCIES[code] for code in plans.mapping_agencies(plans.get_mapping(db, youth_id))]
-    for measure in plans.plan_measures(db, plans.get_plan(db, youth_id)):
-        if (
-            measure.responsible == "annan"
-            and measure.ended_on is None
-            and measure.responsible_actor
-        ):
-            if measure.responsible_actor not in involved:
-                involved.append(measure.responsible_actor)
+    involved = [AGENCIES[code] for code in plans.mapping_agencies(mapping)]
+    for measure in measures:
+        actor_name = measure.responsible_actor
+        open_elsewhere = measure.responsible == "annan" and measure.ended_on is None
+        if open_elsewhere and actor_name and actor_name not in involved:
+            involved.append(actor_name)
     return involved
 
 
-def sip_suggestion(db: Session, youth_id: int, today: date | None = None) -> list[str] | None:
+def sip_suggestion(involved: list[str], consents: list[ConsentRow]) -> list[str] | None:
     """The agencies to name when suggesting a SIP: two or more involved and a consent in force."""
-    involved = agencies_involved(db, youth_id)
-    if len(involved) < 2:
-        return None
-    today = today or local_today()
-    consents = db.exec(select(Consent).where(Consent.youth_id == youth_id)).all()
-    if not any(is_active(c, today) for c in consents):
+    if len(involved) < 2 or not any(row.active for row in consents):
         return None
     return involved
+
+
+def sip_for(db: Session, youth_id: int, consents: list[ConsentRow]) -> list[str] | None:
+    """`sip_suggestion` for a person whose consents are loaded already."""
+    measures = plans.plan_measures(db, plans.get_plan(db, youth_id))
+    return sip_suggestion(agencies_involved(plans.get_mapping(db, youth_id), measures), consents)
 
 
 # --- the person page's summary ----------------------------------------------------------------
@@ -269,15 +269,21 @@ class PersonSummary:
 
 def person_summary(db: Session, youth_id: int, today: date | None = None) -> PersonSummary:
     today = today or local_today()
-    plan = plans.get_plan(db, youth_id)
+    mapping, plan = plans.get_mapping(db, youth_id), plans.get_plan(db, youth_id)
+    measures = plans.plan_measures(db, plan)
+    consents = consents_of(db, youth_id, today)
+
+    def count(model) -> int:
+        return db.exec(select(sa.func.count()).where(model.youth_id == youth_id)).one()
+
     return PersonSummary(
-        mapping=plans.get_mapping(db, youth_id),
+        mapping=mapping,
         plan=plan,
-        open_measures=sum(1 for m in plans.plan_measures(db, plan) if m.ended_on is None),
-        referrals=len(plans.referrals_of(db, youth_id)),
-        active_consents=[c for c in consents_of(db, youth_id, today) if c.active],
-        concern_reports=len(concern_reports(db, youth_id)),
-        sip_agencies=sip_suggestion(db, youth_id, today),
+        open_measures=sum(1 for m in measures if m.ended_on is None),
+        referrals=count(Referral),
+        active_consents=[c for c in consents if c.active],
+        concern_reports=count(ConcernReport),
+        sip_agencies=sip_suggestion(agencies_involved(mapping, measures), consents),
     )
 
 

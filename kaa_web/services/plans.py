@@ -306,7 +306,7 @@ def save_mapping(
 
 def mapping_history(db: Session, mapping: Mapping) -> list[dict]:
     """Every saved state, newest first, with who saved it."""
-    names = _staff_names(db)
+    names = staff_names(db)
     rows = db.exec(
         select(MappingRevision)
         .where(MappingRevision.mapping_id == mapping.id)
@@ -323,7 +323,8 @@ def mapping_history(db: Session, mapping: Mapping) -> list[dict]:
     ]
 
 
-def _staff_names(db: Session) -> dict[int, str]:
+def staff_names(db: Session) -> dict[int, str]:
+    """Display names of staff by id (who recorded what, on the person pages)."""
     return dict(db.exec(select(StaffUser.id, StaffUser.display_name)).all())
 
 
@@ -368,7 +369,7 @@ def plan_measures(db: Session, plan: Plan | None) -> list[PlanMeasure]:
 def plan_revisions(db: Session, plan: Plan | None) -> list[dict]:
     if plan is None:
         return []
-    names = _staff_names(db)
+    names = staff_names(db)
     rows = db.exec(
         select(PlanRevision)
         .where(PlanRevision.plan_id == plan.id)

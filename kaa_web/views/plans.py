@@ -423,12 +423,12 @@ def _consents_page(youth: Youth, errors=(), status=200, consent_form=None, conce
     db = get_db()
     register.record_view(db, actor=current_actor(), youth=youth)  # the page shows the person
     today = local_today()
+    rows = consents.consents_of(db, youth.id, today)
     context = dict(
         youth=youth,
-        consents=consents.consents_of(db, youth.id, today),
+        consents=rows,
         reports=consents.concern_reports(db, youth.id),
-        sip_agencies=consents.sip_suggestion(db, youth.id, today),
-        involved=consents.agencies_involved(db, youth.id),
+        sip_agencies=consents.sip_for(db, youth.id, rows),
         consent_form=consent_form or ConsentForm(formdata=None, data={"given_on": today}),
         concern_form=concern_form or ConcernForm(formdata=None, data={"on": today}),
         errors=list(errors),

@@ -140,8 +140,13 @@ def test_a_sip_is_suggested_with_two_agencies_and_a_consent(db_session, kaa, mak
             agencies=frozenset({"arbetsformedlingen", "varden"}),
         ),
     )
-    assert consents.sip_suggestion(db_session, youth.id) is None
+
+    def suggestion():
+        return consents.sip_for(db_session, youth.id, consents.consents_of(db_session, youth.id))
+
+    assert suggestion() is None
     consent = consents.record_consent(db_session, actor=kaa, youth=youth, data=_consent())
-    assert consents.sip_suggestion(db_session, youth.id) == ["Arbetsförmedlingen", "BUP/vården"]
+    assert suggestion() == ["Arbetsförmedlingen", "BUP/vården"]
+    assert consents.person_summary(db_session, youth.id).sip_agencies == suggestion()
     consents.withdraw_consent(db_session, actor=kaa, youth=youth, consent_id=consent.id)
-    assert consents.sip_suggestion(db_session, youth.id) is None
+    assert suggestion() is None
