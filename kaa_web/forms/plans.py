@@ -6,13 +6,13 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     IntegerField,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from kaa_web.forms import CheckboxesField, choices
 from kaa_web.models.plans import (
@@ -29,6 +29,11 @@ from kaa_web.models.register import OCCUPATIONS, STUDY_KINDS
 
 DATE_MESSAGE = "Ange ett datum som ÅÅÅÅ-MM-DD."
 YES_NO = {"ja": "Ja", "nej": "Nej"}
+
+
+def _version_field():
+    """The version the page was drawn from (optimistic locking); None on a first save."""
+    return IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 def _int_or_none(value):
@@ -74,7 +79,7 @@ class MappingForm(FlaskForm):
         choices=choices(AGENCIES.items()),
         validators=[Optional()],
     )
-    version = HiddenField()
+    version = _version_field()
 
 
 class PlanForm(FlaskForm):
@@ -85,7 +90,7 @@ class PlanForm(FlaskForm):
     agreed_on = _date("Överenskommen datum", required=True)
     follow_up_on = _date("Datum för uppföljning")
     evaluation_on = _date("Datum för utvärdering")
-    version = HiddenField()
+    version = _version_field()
 
 
 class PlanMeasureForm(FlaskForm):
@@ -100,7 +105,7 @@ class PlanMeasureForm(FlaskForm):
     start_on = _date("Startdatum", required=True)
     end_on = _date("Planerat slutdatum")
     agreed_on = _date("Överenskommen datum (ny revision)", required=True)
-    version = HiddenField()
+    version = _version_field()
 
     def set_measures(self, measures) -> None:
         self.measure_id.choices = choices(

@@ -119,7 +119,7 @@ def save_mapping(youth_id: int):
     form = MappingForm()
     errors, conflict = [], None
     if form.validate_on_submit():
-        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        version = form.version.data
         try:
             plans.save_mapping(
                 db, actor=actor, youth=youth, data=_mapping_data(form), version=version
@@ -176,7 +176,8 @@ def _plan_forms(youth: Youth, plan, **given) -> dict:
         ),
     )
     measure_form = given.get("measure_form") or PlanMeasureForm(
-        formdata=None, data={"start_on": today, "agreed_on": today}
+        formdata=None,
+        data={"start_on": today, "agreed_on": today, "version": plan.version if plan else None},
     )
     measure_form.set_measures(measures)
     declined_form = given.get("declined_form") or DeclinedForm(formdata=None, data={"on": today})
@@ -231,7 +232,7 @@ def save_plan(youth_id: int):
     form = PlanForm()
     errors, conflict = [], None
     if form.validate_on_submit():
-        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        version = form.version.data
         data = plans.PlanData(
             goal=form.goal.data,
             agreed_on=form.agreed_on.data,
@@ -271,7 +272,9 @@ def add_measure(youth_id: int):
             end_on=form.end_on.data,
         )
         try:
-            plans.add_plan_measure(db, actor=actor, youth=youth, data=data)
+            plans.add_plan_measure(
+                db, actor=actor, youth=youth, data=data, version=form.version.data
+            )
             return _done(
                 "Insatsen är tillagd och planen reviderad.", "plans.plan", youth_id, "insatser"
             )

@@ -385,3 +385,31 @@ def test_a_mapping_returned_with_errors_logs_the_read_and_chef_may_not_save(
     chef = login_as("chef")
     assert chef.get(f"/ungdomar/{youth.id}/kartlaggning").status_code == 200
     assert chef.post_form(f"/ungdomar/{youth.id}/kartlaggning", {}).status_code == 403
+
+
+def test_a_measure_added_from_a_stale_plan_page_is_refused_and_kept(
+    login_as, staff, make_youth, db_session
+):
+    youth = make_youth()
+    kaa = login_as("kaa")
+    today = local_today().isoformat()
+    kaa.post_form(f"/ungdomar/{youth.id}/plan", {"goal": "Jobba.", "agreed_on": today})
+    stale = db_session.exec(select(Plan).where(Plan.youth_id == youth.id)).one().version
+    kaa.post_form(
+        f"/ungdomar/{youth.id}/plan",
+        {"goal": "Jobba mer.", "agreed_on": today, "version": str(stale)},
+    )
+    response = kaa.post_form(
+        f"/ungdomar/{youth.id}/plan/insatser",
+        {
+            "title": "Praktik på förskola",
+            "responsible": "ungdomen",
+            "start_on": today,
+            "agreed_on": today,
+            "version": str(stale),
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Någon annan har sparat ändringar" in page
+    assert 'value="Praktik på förskola"' in page
+    assert db_session.exec(select(PlanMeasure).where(PlanMeasure.youth_id == youth.id)).all() == []
