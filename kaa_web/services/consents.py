@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from kaa_web import audit
-from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
 from kaa_web.models.plans import (
     AGENCIES,
@@ -289,21 +288,12 @@ def person_summary(db: Session, youth_id: int, today: date | None = None) -> Per
 
 def generate_concern_draft(db: Session, *, actor: Actor, youth: Youth, recipient: str):
     """The orosanmälan draft (the documents issue's type); the concern is written outside."""
-    staff = db.get(StaffUser, actor.staff_id) if actor.staff_id else None
     address = youth.street_address if not youth.protected_identity else ""
     context = {
         "mottagare": {"namn": recipient, "utdelningsadress": "", "postnummer": "", "postort": ""},
-        "handlaggare": {
-            "namn": staff.display_name if staff else actor.username,
-            "telefon": "",
-            "epost": staff.email if staff else "",
-        },
-        "ungdom": {
-            "fornamn": youth.first_name,
-            "efternamn": youth.last_name,
-            "personnummer": pnr.display(youth.personnummer),
-            "telefon": youth.phone,
-            "epost": youth.email,
+        "handlaggare": plans.officer_context(db, actor),
+        "ungdom": plans.youth_context(youth)
+        | {
             "utdelningsadress": address,
             "postnummer": youth.postal_code if address else "",
             "postort": youth.city if address else "",

@@ -34,7 +34,7 @@ from kaa_web.models.plans import Consent
 from kaa_web.models.register import OCCUPATIONS, District, Youth
 from kaa_web.permissions import Actor, has_permission
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import documents, tasks, timeline
+from kaa_web.services import documents, plans, tasks, timeline
 from kaa_web.services.access import youth_visibility
 from kaa_web.services.consents import PARTY_COLUMNS, is_active
 from kaa_web.services.errors import Invalid, NotFound
@@ -1378,7 +1378,6 @@ def addenda_of(db: Session, meeting_id: int) -> list[MinutesAddendum]:
 
 
 def _meeting_context(db: Session, actor: Actor, meeting: Meeting, group: MeetingGroup) -> dict:
-    staff = db.get(StaffUser, actor.staff_id) if actor.staff_id else None
     convener = db.get(StaffUser, meeting.convener_id) if meeting.convener_id else None
     members = members_for_meeting(db, meeting)
     return {
@@ -1388,11 +1387,7 @@ def _meeting_context(db: Session, actor: Actor, meeting: Meeting, group: Meeting
             "postnummer": "",
             "postort": "",
         },
-        "handlaggare": {
-            "namn": staff.display_name if staff else actor.username,
-            "telefon": "",
-            "epost": staff.email if staff else "",
-        },
+        "handlaggare": plans.officer_context(db, actor),
         "motet": {
             "grupp": group.name,
             "datum": meeting.on,

@@ -691,7 +691,8 @@ def _expect_report(db: Session, actor: Actor, referral: Referral, due: date, you
     return report
 
 
-def _officer_context(db: Session, actor: Actor) -> dict:
+def officer_context(db: Session, actor: Actor) -> dict:
+    """The `handlaggare` of a document: the staff member producing it."""
     staff = db.get(StaffUser, actor.staff_id) if actor.staff_id else None
     return {
         "namn": staff.display_name if staff else actor.username,
@@ -700,7 +701,8 @@ def _officer_context(db: Session, actor: Actor) -> dict:
     }
 
 
-def _youth_context(youth: Youth) -> dict:
+def youth_context(youth: Youth) -> dict:
+    """The `ungdom` of a document, without address (add it where the type has one)."""
     return {
         "fornamn": youth.first_name,
         "efternamn": youth.last_name,
@@ -754,8 +756,8 @@ def make_referral(
     plan = db.get(Plan, row.plan_id)
     context = {
         "mottagare": {"namn": provider, "utdelningsadress": "", "postnummer": "", "postort": ""},
-        "handlaggare": _officer_context(db, actor),
-        "ungdom": _youth_context(youth),
+        "handlaggare": officer_context(db, actor),
+        "ungdom": youth_context(youth),
         "uppdrag": {
             "insats": row.title,
             "mal": goal.strip() or plan.goal,
@@ -943,8 +945,8 @@ def plan_document_context(db: Session, *, actor: Actor, youth: Youth) -> dict:
             "postnummer": "" if hidden else youth.postal_code,
             "postort": "" if hidden else youth.city,
         },
-        "handlaggare": _officer_context(db, actor),
-        "ungdom": _youth_context(youth),
+        "handlaggare": officer_context(db, actor),
+        "ungdom": youth_context(youth),
         "plan": {
             "mal": plan.goal,
             "overenskommen": plan.agreed_on,
