@@ -1,13 +1,35 @@
 """WTForms (Flask-WTF) forms: field parsing and validation, never database writes."""
 
+import re
 import secrets
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, SelectMultipleField
+from wtforms import DateField, HiddenField, SelectChoice, SelectMultipleField
+from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 # WTForms' built-in messages (e.g. "Inte ett giltigt heltal") in Swedish, for every form.
 FlaskForm.Meta.locales = ("sv",)
+
+
+DATE_MESSAGE = "Ange ett datum som ÅÅÅÅ-MM-DD."
+YES_NO = {"ja": "Ja", "nej": "Nej"}
+
+
+def int_or_none(value):
+    """A select's database id, or None for the empty choice; anything else is a ValueError,
+    which WTForms shows as a field error (a crafted value is a 400, never a 500)."""
+    if value in (None, "", "None"):
+        return None
+    if isinstance(value, int) or re.fullmatch(r"[0-9]{1,9}", str(value)):
+        return int(value)
+    raise ValueError(value)
+
+
+def date_field(label: str, required: bool = False, message: str = DATE_MESSAGE) -> DateField:
+    """An ÅÅÅÅ-MM-DD date, required (with `message`) or optional."""
+    validators = [DataRequired(message)] if required else [Optional()]
+    return DateField(label, validators=validators, format="%Y-%m-%d")
 
 
 def text_of(field) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -19,19 +17,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from kaa_web.forms import CheckboxesField, OnceForm, choices
+from kaa_web.forms import DATE_MESSAGE, CheckboxesField, OnceForm, choices, int_or_none
 from kaa_web.models.meetings import FREQUENCIES, GROUP_KINDS, ORGANISATIONS, YOUTH_FILTERS
-
-DATE_MESSAGE = "Ange ett datum som ÅÅÅÅ-MM-DD."
-
-
-def _int_or_none(value):
-    """A database id, or None for the empty choice; anything else is a ValueError (a 400)."""
-    if value in (None, "", "None"):
-        return None
-    if isinstance(value, int) or re.fullmatch(r"[0-9]{1,9}", str(value)):
-        return int(value)
-    raise ValueError(value)
 
 
 class GroupSettingsForm(FlaskForm):
@@ -50,7 +37,7 @@ class GroupSettingsForm(FlaskForm):
     )
     convener_id = SelectField(
         "Sammankallande",
-        coerce=_int_or_none,
+        coerce=int_or_none,
         validators=[DataRequired("Välj vem som kallar till mötena.")],
     )
 
@@ -65,7 +52,7 @@ class GroupForm(GroupSettingsForm, OnceForm):
 
 
 class MemberForm(OnceForm):
-    staff_id = SelectField("Användare i kommunen", coerce=_int_or_none, validators=[Optional()])
+    staff_id = SelectField("Användare i kommunen", coerce=int_or_none, validators=[Optional()])
     name = StringField("Extern deltagares namn", validators=[Optional(), Length(max=200)])
     organisation = SelectField(
         "Organisation", choices=choices(ORGANISATIONS.items()), validators=[Optional()]
@@ -122,7 +109,7 @@ class MeetingDetailsForm(FlaskForm):
         "Plats eller länk", validators=[DataRequired("Ange plats eller länk."), Length(max=300)]
     )
     convener_id = SelectField(
-        "Sammankallande", coerce=_int_or_none, validate_choice=False, validators=[Optional()]
+        "Sammankallande", coerce=int_or_none, validate_choice=False, validators=[Optional()]
     )
 
 
@@ -159,7 +146,7 @@ class DecisionForm(OnceForm):
     # the service checks that the person is named at this meeting
     youth_id = SelectField(
         "Gäller ungdom (valfritt)",
-        coerce=_int_or_none,
+        coerce=int_or_none,
         validate_choice=False,
         validators=[Optional()],
     )
@@ -172,7 +159,7 @@ class ActionPointForm(OnceForm):
     )
     member_id = SelectField(
         "Vem",
-        coerce=_int_or_none,
+        coerce=int_or_none,
         validate_choice=False,  # the service checks the member belongs to the group
         validators=[DataRequired("Välj vem som ansvarar.")],
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     SelectField,
     StringField,
@@ -14,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from kaa_web.forms import CheckboxesField, choices
+from kaa_web.forms import YES_NO, CheckboxesField, choices, date_field, int_or_none
 from kaa_web.models.plans import (
     AGENCIES,
     CONSENT_FORMS,
@@ -27,26 +26,14 @@ from kaa_web.models.plans import (
 )
 from kaa_web.models.register import OCCUPATIONS, STUDY_KINDS
 
-DATE_MESSAGE = "Ange ett datum som ÅÅÅÅ-MM-DD."
-YES_NO = {"ja": "Ja", "nej": "Nej"}
-
 
 def _version_field():
     """The version the page was drawn from (optimistic locking); None on a first save."""
     return IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
-def _date(label: str, required: bool = False) -> DateField:
-    validators = [DataRequired(DATE_MESSAGE)] if required else [Optional()]
-    return DateField(label, validators=validators, format="%Y-%m-%d")
-
-
 class MappingForm(FlaskForm):
-    on = _date("Datum för kartläggningen", required=True)
+    on = date_field("Datum för kartläggningen", required=True)
     declined = BooleanField("Ungdomen avböjer fortsatt kontakt")
     occupation = SelectField(
         "Sysselsättning nu",
@@ -87,14 +74,14 @@ class PlanForm(FlaskForm):
         "Planering och mål",
         validators=[DataRequired("Beskriv målet."), Length(max=2000, message="Högst 2000 tecken.")],
     )
-    agreed_on = _date("Överenskommen datum", required=True)
-    follow_up_on = _date("Datum för uppföljning")
-    evaluation_on = _date("Datum för utvärdering")
+    agreed_on = date_field("Överenskommen datum", required=True)
+    follow_up_on = date_field("Datum för uppföljning")
+    evaluation_on = date_field("Datum för utvärdering")
     version = _version_field()
 
 
 class PlanMeasureForm(FlaskForm):
-    measure_id = SelectField("Insats ur katalogen", coerce=_int_or_none, validators=[Optional()])
+    measure_id = SelectField("Insats ur katalogen", coerce=int_or_none, validators=[Optional()])
     title = StringField("Eller beskriv insatsen", validators=[Length(max=200)])
     responsible = SelectField(
         "Vem ansvarar",
@@ -102,9 +89,9 @@ class PlanMeasureForm(FlaskForm):
         validators=[DataRequired("Ange vem som ansvarar.")],
     )
     responsible_actor = StringField("Aktör (om annan aktör)", validators=[Length(max=200)])
-    start_on = _date("Startdatum", required=True)
-    end_on = _date("Planerat slutdatum")
-    agreed_on = _date("Överenskommen datum (ny revision)", required=True)
+    start_on = date_field("Startdatum", required=True)
+    end_on = date_field("Planerat slutdatum")
+    agreed_on = date_field("Överenskommen datum (ny revision)", required=True)
     version = _version_field()
 
     def set_measures(self, measures) -> None:
@@ -115,7 +102,7 @@ class PlanMeasureForm(FlaskForm):
 
 
 class EndMeasureForm(FlaskForm):
-    ended_on = _date("Avslutad datum", required=True)
+    ended_on = date_field("Avslutad datum", required=True)
     reason = SelectField(
         "Orsak",
         choices=choices(MEASURE_END_REASONS.items(), blank="Välj"),
@@ -129,18 +116,18 @@ class EndMeasureForm(FlaskForm):
 
 
 class ReferralForm(FlaskForm):
-    sent_on = _date("Uppdraget skickas", required=True)
+    sent_on = date_field("Uppdraget skickas", required=True)
 
 
 class DateOnlyForm(FlaskForm):
-    on = _date("Datum", required=True)
+    on = date_field("Datum", required=True)
 
 
 class DeclinedForm(FlaskForm):
     measure_id = SelectField(
-        "Insats som erbjöds", coerce=_int_or_none, validators=[DataRequired("Välj insats.")]
+        "Insats som erbjöds", coerce=int_or_none, validators=[DataRequired("Välj insats.")]
     )
-    on = _date("Datum", required=True)
+    on = date_field("Datum", required=True)
 
     def set_measures(self, measures) -> None:
         self.measure_id.choices = choices(((m.id, m.name) for m in measures), blank="Välj")
@@ -162,17 +149,17 @@ class ConsentForm(FlaskForm):
     purpose = TextAreaField(
         "Syfte", validators=[DataRequired("Ange syftet."), Length(max=500, message="Högst 500.")]
     )
-    given_on = _date("Datum", required=True)
+    given_on = date_field("Datum", required=True)
     form = SelectField(
         "Form",
         choices=choices(CONSENT_FORMS.items(), blank="Välj"),
         validators=[DataRequired("Ange formen.")],
     )
-    expires_on = _date("Gäller till och med")
+    expires_on = date_field("Gäller till och med")
 
 
 class ConcernForm(FlaskForm):
-    on = _date("Datum för orosanmälan", required=True)
+    on = date_field("Datum för orosanmälan", required=True)
     recipient = StringField(
         "Mottagare",
         default="Socialtjänsten, mottagningsenheten",
