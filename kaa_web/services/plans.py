@@ -613,8 +613,7 @@ def end_plan_measure(
         raise Invalid(*errors.values(), field_errors=errors)
     row.ended_on, row.end_reason, row.occupation_after = ended_on, reason, occupation_after
     db.add(row)
-    for referral in db.exec(select(Referral).where(Referral.plan_measure_id == row.id)).all():
-        _close_referral_tasks(db, actor, referral)
+    _close_referral_tasks(db, actor, select(Referral.id).where(Referral.plan_measure_id == row.id))
     if revise:
         plan = db.get(Plan, row.plan_id)
         _bump(db, plan, None)
@@ -794,12 +793,11 @@ def _referral(db: Session, youth: Youth, referral_id: int) -> Referral:
     return referral
 
 
-def _close_referral_tasks(db: Session, actor: Actor, referral: Referral) -> None:
-    tasks.close_tasks_for(db, actor=actor, source_type="referral", source_id=referral.id)
-    for report in db.exec(
-        select(MonthlyReport).where(MonthlyReport.referral_id == referral.id)
-    ).all():
-        tasks.close_tasks_for(db, actor=actor, source_type="monthly_report", source_id=report.id)
+def _close_referral_tasks(db: Session, actor: Actor, referral_ids) -> None:
+    """Close the first-contact and monthly-report tasks of the referrals (a subquery of ids)."""
+    tasks.close_tasks_for(db, actor=actor, source_type="referral", source_id=referral_ids)
+    reports = select(MonthlyReport.id).where(MonthlyReport.referral_id.in_(referral_ids))
+    tasks.close_tasks_for(db, actor=actor, source_type="monthly_report", source_id=reports)
 
 
 def record_first_contact(

@@ -57,11 +57,19 @@ def create_task(
 
 
 def close_tasks_for(
-    db: Session, *, actor: Actor, source_type: str, source_id: int, kind: str | None = None
+    db: Session,
+    *,
+    actor: Actor,
+    source_type: str,
+    source_id=None,
+    kind: str | None = None,
 ) -> int:
-    """Mark a source's open tasks done (e.g. when the report they ask for arrives)."""
+    """Mark a source's open tasks done (e.g. when the report they ask for arrives).
+
+    `source_id` is one id, or a subquery/list of ids to close many sources at once."""
+    ids = source_id if isinstance(source_id, list | sa.Select) else [source_id]
     query = select(Task).where(
-        Task.source_type == source_type, Task.source_id == source_id, Task.done_at.is_(None)
+        Task.source_type == source_type, Task.source_id.in_(ids), Task.done_at.is_(None)
     )
     if kind:
         query = query.where(Task.kind == kind)
