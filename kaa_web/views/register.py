@@ -81,6 +81,7 @@ def _list_page(form, filters, search_form, page: int):
         step_labels=ladder.STEP_LABELS,
         assign_form=_assign_form(),
         can_write=actor.can("register.write"),
+        can_import=actor.can("register.import"),
         can_mailout=actor.can("documents.generate"),
         can_export=actor.can("register.export"),
     )

@@ -451,3 +451,16 @@ def test_the_person_page_names_a_deactivated_officer(login_as, staff, make_youth
     db_session.commit()
     page = login_as("kaa").get(f"/ungdomar/{youth.id}").get_data(as_text=True)
     assert officer.display_name in page
+
+
+def test_the_import_button_follows_the_import_permission(login_as, staff, monkeypatch):
+    from kaa_web import permissions
+
+    assert "Importera registerutdrag" in login_as("kaa").get("/ungdomar/").get_data(as_text=True)
+    assert "Importera registerutdrag" not in login_as("chef").get("/ungdomar/").get_data(
+        as_text=True
+    )
+    widened = {**permissions.PERMISSIONS, "register.import": frozenset({"kaa", "arbetsmarknad"})}
+    monkeypatch.setattr(permissions, "PERMISSIONS", widened)
+    page = login_as("arbetsmarknad").get("/ungdomar/").get_data(as_text=True)
+    assert "Importera registerutdrag" in page
