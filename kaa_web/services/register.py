@@ -707,7 +707,3 @@ def delete_saved_view(db: Session, *, actor: Actor, view_id: int) -> None:
     if view is None or view.staff_id != actor.staff_id:
         raise NotFound
     db.delete(view)
-
-
-def saved_view_args(view: SavedView) -> dict:
-    return json.loads(view.query)
