@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from kaa_web.forms import choices
+from kaa_web.forms import choices, text_of
 from kaa_web.models.register import (
     ACTIONS,
     CHANNELS,
@@ -38,6 +38,7 @@ PHONE = Regexp(
 )
 POSTAL = Regexp(r"^(\d{3} ?\d{2})?\Z", message="Ange postnumret med fem siffror.")
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z", message="Ange en giltig e-postadress.")
+TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d\Z", message="Ange tiden som TT:MM.")
 DATE_MESSAGE = "Ange ett datum som ÅÅÅÅ-MM-DD."
 
 
@@ -90,7 +91,7 @@ class YouthForm(FlaskForm):
         choices=choices(REGISTRATION_SOURCES.items(), blank="Välj källa"),
         validators=[DataRequired("Välj källa.")],
     )
-    registered_on = DateField("Registreringsdatum", validators=[Optional()], format="%Y-%m-%d")
+    registered_on = _optional_date("Registreringsdatum")
     guardian1_name = StringField("Namn", validators=[Length(max=200)])
     guardian1_street_address = StringField("Adress", validators=[Length(max=200)])
     guardian1_postal_code = StringField("Postnummer", validators=[POSTAL])
@@ -113,7 +114,7 @@ class YouthForm(FlaskForm):
         result = []
         for n in (1, 2):
             values = {
-                k: (getattr(self, f"guardian{n}_{k}").data or "").strip()
+                k: text_of(getattr(self, f"guardian{n}_{k}"))
                 for k in ("name", "street_address", "postal_code", "city", "phone")
             }
             if any(values.values()):
@@ -131,7 +132,7 @@ class YouthForm(FlaskForm):
             getattr(self, f"guardian{n}_{k}").data
             for k in ("street_address", "postal_code", "city", "phone")
         ]
-        if any(others) and not (getattr(self, f"guardian{n}_name").data or "").strip():
+        if any(others) and not text_of(getattr(self, f"guardian{n}_name")):
             raise ValidationError("Ange vårdnadshavarens namn.")
 
 
@@ -167,10 +168,7 @@ class ContactForm(FlaskForm):
     planned_visit = _optional_date("Aviserat hembesök, datum")
     planned_time = StringField(
         "Aviserat hembesök, tid",
-        validators=[
-            Optional(),
-            Regexp(r"^([01]\d|2[0-3]):[0-5]\d\Z", message="Ange tiden som TT:MM."),
-        ],
+        validators=[Optional(), TIME],
     )
     second_staff_id = SelectField(
         "Andra personen vid hembesöket", coerce=_int_or_none, validators=[Optional()]
@@ -194,7 +192,7 @@ class DeregisterForm(FlaskForm):
         choices=choices(OCCUPATIONS.items(), blank="Välj resultat"),
         validators=[DataRequired("Välj vad ungdomen gör när ärendet avslutas.")],
     )
-    on = DateField("Datum", validators=[Optional()], format="%Y-%m-%d")
+    on = _optional_date("Datum")
 
 
 class AssignForm(FlaskForm):
@@ -265,7 +263,6 @@ class SaveViewForm(FlaskForm):
     name = StringField(
         "Namn på vyn", validators=[DataRequired("Ge vyn ett namn."), Length(max=100)]
     )
-    query = HiddenField()
 
 
 class ImportForm(FlaskForm):
@@ -294,10 +291,7 @@ class LetterForm(FlaskForm):
     visit_on = _optional_date("Hembesök, datum (för besöksvykort)")
     visit_time = StringField(
         "Hembesök, tid (för besöksvykort)",
-        validators=[
-            Optional(),
-            Regexp(r"^([01]\d|2[0-3]):[0-5]\d\Z", message="Ange tiden som TT:MM."),
-        ],
+        validators=[Optional(), TIME],
     )
 
     def validate_visit_time(self, field):

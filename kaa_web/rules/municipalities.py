@@ -15,7 +15,3 @@ def municipalities() -> dict[str, str]:
     with DATA_FILE.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter=";"))
     return {row["kommunkod"]: row["namn"] for row in sorted(rows, key=lambda r: r["kommunkod"])}
-
-
-def name_of(code: str) -> str:
-    return municipalities().get(code, "")

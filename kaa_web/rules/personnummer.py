@@ -32,11 +32,11 @@ class Personnummer:
     @property
     def masked(self) -> str:
         """The date digits as written in the number, e.g. "060115-XXXX"."""
-        return f"{self.canonical[2:8]}-XXXX"
+        return mask(self.canonical)
 
     @property
     def display(self) -> str:
-        return f"{self.canonical[:8]}-{self.canonical[8:]}"
+        return display(self.canonical)
 
     def __repr__(self) -> str:
         # Keep full numbers out of logs and tracebacks.

@@ -219,31 +219,13 @@ def _update_latest(youth: Youth, contact: ContactAttempt) -> None:
 
 
 def mark_letters_sent(db: Session, *, actor: Actor, youth_ids: list[int], on: date) -> int:
-    """Record 'brev skickat' for each person whose next step is a letter; once per person and day.
+    """Record 'brev skickat' for the selected people the caller may see; once per person and day.
 
-    Pressing the button twice records nothing the second time.
+    The batch path (record_letters_sent): a visit card needs a planned visit and is left out,
+    and pressing the button twice records nothing the second time.
     """
-    people = db.exec(
-        select(Youth).where(
-            Youth.id.in_(youth_ids), youth_visibility(actor), Youth.next_step.in_(LETTER_KINDS)
-        )
-    ).all()
-    already = set(
-        db.exec(
-            select(ContactAttempt.youth_id).where(
-                ContactAttempt.youth_id.in_([p.id for p in people]),
-                ContactAttempt.on == on,
-                ContactAttempt.kind.in_(LETTER_KINDS),
-            )
-        ).all()
-    )
-    recorded = 0
-    for youth in people:
-        if youth.id in already:
-            continue
-        record_contact(db, actor=actor, youth=youth, data=ContactData(kind=youth.next_step, on=on))
-        recorded += 1
-    return recorded
+    people = db.exec(select(Youth).where(Youth.id.in_(youth_ids), youth_visibility(actor))).all()
+    return len(record_letters_sent(db, actor=actor, people=list(people), on=on))
 
 
 @dataclass(frozen=True)

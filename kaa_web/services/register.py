@@ -336,17 +336,15 @@ def assign_officer(
     people = db.exec(select(Youth).where(Youth.id.in_(youth_ids), youth_visibility(actor))).all()
     if len(people) != len(set(youth_ids)):
         raise NotFound
-    for youth in people:
-        if youth.officer_id == officer_id:
-            continue
+    changed = [youth for youth in people if youth.officer_id != officer_id]
+    for youth in changed:
         youth.officer_id = officer_id
         youth.version += 1
         db.add(youth)
-        title = f"Ny handläggare: {officer.display_name}" if officer else "Handläggare borttagen"
-        timeline.add_entry(db, actor=actor, youth_id=youth.id, kind="handlaggare", title=title)
-        audit.record(
-            db, actor, "update", object_type="youth", object_id=youth.id, youth_id=youth.id
-        )
+    ids = [youth.id for youth in changed]
+    title = f"Ny handläggare: {officer.display_name}" if officer else "Handläggare borttagen"
+    timeline.add_entries(db, actor=actor, youth_ids=ids, kind="handlaggare", title=title)
+    audit.record_many(db, actor, "update", object_type="youth", items=[(i, i) for i in ids])
     return len(people)
 
 
@@ -709,7 +707,3 @@ def delete_saved_view(db: Session, *, actor: Actor, view_id: int) -> None:
     if view is None or view.staff_id != actor.staff_id:
         raise NotFound
     db.delete(view)
-
-
-def saved_view_args(view: SavedView) -> dict:
-    return json.loads(view.query)

@@ -74,6 +74,9 @@ class MissingPerson:
     full_name: str
 
 
+PREVIEW_SHOWN = 50  # people named per list on the preview page
+
+
 @dataclass
 class Preview:
     """What applying the extract would do; `errors` non-empty means it cannot be applied."""
@@ -84,6 +87,16 @@ class Preview:
     missing: list[MissingPerson] = field(default_factory=list)
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def changed_shown(self) -> list[tuple[Youth, list[str], ExtractRow]]:
+        """The changed people the preview page names (the first PREVIEW_SHOWN)."""
+        return self.changed[:PREVIEW_SHOWN]
+
+    @property
+    def missing_shown(self) -> list[MissingPerson]:
+        """The missing people the preview page names (the first PREVIEW_SHOWN)."""
+        return self.missing[:PREVIEW_SHOWN]
 
 
 def _decode(content: bytes) -> str:
@@ -220,6 +233,11 @@ def preview_import(db: Session, *, actor: Actor, filename: str, content: bytes) 
     db.flush()
     preview.batch_id = batch.id
     audit.record(db, actor, "create", object_type="import_batch", object_id=batch.id)
+    shown = [youth.id for youth, _changed, _row in preview.changed_shown]
+    shown += [person.id for person in preview.missing_shown]
+    audit.record_many(
+        db, actor, "view", object_type="youth", items=[(i, i) for i in dict.fromkeys(shown)]
+    )
     return preview
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 
 from flask import (
@@ -32,6 +33,7 @@ from kaa_web.forms.register import (
     YouthForm,
 )
 from kaa_web.htmx import redirect, render
+from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
 from kaa_web.models.register import District, Youth
 from kaa_web.permissions import current_actor, require
@@ -79,6 +81,7 @@ def _list_page(form, filters, search_form, page: int):
         step_labels=ladder.STEP_LABELS,
         assign_form=_assign_form(),
         can_write=actor.can("register.write"),
+        can_import=actor.can("register.import"),
         can_mailout=actor.can("documents.generate"),
         can_export=actor.can("register.export"),
     )
@@ -110,7 +113,7 @@ def search():
     search_form = SearchForm()
     if not search_form.validate():
         search_form.search.data = (search_form.search.data or "")[:100]
-    filters = register.ListFilter(**{**filters.__dict__, "search": search_form.search.data or ""})
+    filters = dataclasses.replace(filters, search=search_form.search.data or "")
     return _list_page(form, filters, search_form, max(search_form.sida.data or 1, 1))
 
 
@@ -195,7 +198,7 @@ def _person_context(youth: Youth, deregister_form=None, letter_form=None) -> dic
     db = get_db()
     actor = current_actor()
     register.record_view(db, actor=actor, youth=youth)
-    officer = next((o for o in register.officers(db) if o.id == youth.officer_id), None)
+    officer = db.get(StaffUser, youth.officer_id) if youth.officer_id else None
     return dict(
         youth=youth,
         display_pnr=pnr.display(youth.personnummer),
@@ -322,6 +325,8 @@ def edit(youth_id: int):
         except Invalid as error:
             get_db().rollback()
             errors = add_service_errors(form, error)
+    register.record_view(get_db(), actor=current_actor(), youth=youth)  # shown again
+    get_db().commit()
     return render_template(
         "register/form.html", form=form, errors=errors, youth=youth, conflict=conflict
     ), 409 if conflict else 400
@@ -384,7 +389,9 @@ def contact(youth_id: int):
         except Invalid as error:
             get_db().rollback()
             errors = add_service_errors(form, error)
-    get_db().commit()
+    if request.method == "POST":  # the person is shown again (a GET logged it on the way in)
+        register.record_view(get_db(), actor=current_actor(), youth=youth)
+    get_db().commit()  # the logged view
     status = 400 if request.method == "POST" else 200
     return render_template(
         "register/contact.html",

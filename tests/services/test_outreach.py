@@ -156,3 +156,17 @@ def test_nightly_refresh_recomputes_the_stored_steps(db_session, make_youth):
     db_session.commit()
     assert outreach.refresh_all(db_session, today=local_today()) == 1
     assert db_session.get(Youth, youth.id).next_step == "brev"
+
+
+def test_marking_letters_sent_leaves_out_a_visit_card(db_session, kaa, make_youth):
+    card = make_youth("Kort", "Besok")
+    letter = make_youth("Vanligt", "Brev")
+    card.next_step = "besoksvykort"  # a visit card needs a planned visit: one at a time
+    db_session.add(card)
+    db_session.commit()
+    ids = [card.id, letter.id]
+    assert outreach.mark_letters_sent(db_session, actor=kaa, youth_ids=ids, on=local_today()) == 1
+    db_session.commit()
+    sent = db_session.exec(select(ContactAttempt.youth_id)).all()
+    assert sent == [letter.id]
+    assert db_session.get(Youth, card.id).next_step == "besoksvykort"

@@ -196,3 +196,25 @@ def test_reassigning_to_someone_who_is_not_an_officer_is_refused(db_session, sta
         register.assign_officer(
             db_session, actor=actor(staff), youth_ids=[youth.id], officer_id=staff["skola"].id
         )
+
+
+def test_reassigning_logs_and_notes_only_the_people_whose_officer_changed(
+    db_session, staff, make_youth
+):
+    moved = make_youth("Flyttad", "Ungdom")
+    stays = make_youth("Kvar", "Ungdom", officer_id=staff["kaa2"].id)
+    count = register.assign_officer(
+        db_session, actor=actor(staff), youth_ids=[moved.id, stays.id], officer_id=staff["kaa2"].id
+    )
+    db_session.commit()
+    assert count == 2
+    noted = db_session.exec(
+        select(TimelineEntry.youth_id).where(TimelineEntry.kind == "handlaggare")
+    ).all()
+    assert noted == [moved.id]
+    updates = db_session.exec(
+        select(AuditEvent.object_id, AuditEvent.youth_id).where(
+            AuditEvent.action == "update", AuditEvent.object_type == "youth"
+        )
+    ).all()
+    assert [tuple(u) for u in updates] == [(str(moved.id), moved.id)]

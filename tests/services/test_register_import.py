@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import func, select
 
+from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.register import ImportBatch, Youth
 from kaa_web.permissions import Actor
@@ -116,3 +117,20 @@ def test_a_new_person_without_a_reason_is_an_error(db_session, kaa):
         db_session, actor=kaa, filename="u.csv", content=extract([row(1, reason="")])
     )
     assert preview.errors == ["Rad 2: ny person i registret behöver en orsak."]
+
+
+def test_the_people_a_preview_names_are_logged_as_read(db_session, kaa):
+    register_import.import_rows(db_session, actor=kaa, content=extract([row(1), row(2), row(3)]))
+    db_session.commit()
+    preview = register_import.preview_import(
+        db_session, actor=kaa, filename="u.csv", content=extract([row(1, city="Annanstad"), row(3)])
+    )
+    db_session.commit()
+    named = {y.id for y, _changed, _row in preview.changed} | {y.id for y in preview.missing}
+    assert len(named) == 2
+    views = db_session.exec(
+        select(AuditEvent.youth_id).where(
+            AuditEvent.action == "view", AuditEvent.object_type == "youth"
+        )
+    ).all()
+    assert sorted(views) == sorted(named)

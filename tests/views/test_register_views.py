@@ -389,3 +389,78 @@ def test_a_form_error_that_shows_the_person_again_is_logged_as_a_read(
         select(AuditEvent).where(AuditEvent.action == "view", AuditEvent.youth_id == youth.id)
     ).all()
     assert len(views) == 1
+
+
+def test_a_visit_card_on_the_worklist_has_no_checkbox_and_marking_it_is_no_error(
+    login_as, staff, make_youth, db_session
+):
+    late = local_today() - timedelta(days=40)
+    card = make_youth("Kort", "Besok", registered_on=late, officer_id=staff["kaa"].id)
+    card.next_step = "besoksvykort"
+    db_session.add(card)
+    db_session.commit()
+    kaa = login_as("kaa")
+    page = kaa.get("/att-gora/").get_data(as_text=True)
+    assert "Kort Besok" in page
+    assert f'name="youth_ids" value="{card.id}"' not in page
+    marked = {"youth_ids": str(card.id), "vy": "mina"}
+    response = kaa.post_form("/att-gora/markera-skickade", marked)
+    assert response.status_code == 303
+    assert db_session.exec(select(ContactAttempt)).all() == []
+
+
+def _views_of(db_session, youth) -> int:
+    db_session.expire_all()
+    query = select(AuditEvent).where(AuditEvent.action == "view", AuditEvent.youth_id == youth.id)
+    return len(db_session.exec(query).all())
+
+
+def test_an_edit_shown_again_with_errors_is_logged_as_a_read(
+    login_as, staff, make_youth, db_session
+):
+    youth = make_youth()
+    kaa = login_as("kaa")
+    form = _edit_form(kaa.get(f"/ungdomar/{youth.id}/redigera").get_data(as_text=True))
+    before = _views_of(db_session, youth)
+    response = kaa.post(f"/ungdomar/{youth.id}/redigera", data={**form, "first_name": ""})
+    assert response.status_code == 400 and youth.last_name in response.get_data(as_text=True)
+    assert _views_of(db_session, youth) == before + 1
+    stale = {**form, "version": str(int(form["version"]) - 1), "phone": "070-333 33 33"}
+    assert kaa.post(f"/ungdomar/{youth.id}/redigera", data=stale).status_code == 409
+    assert _views_of(db_session, youth) == before + 2
+
+
+def test_a_contact_shown_again_with_errors_is_logged_as_a_read(
+    login_as, staff, make_youth, db_session
+):
+    youth = make_youth()
+    kaa = login_as("kaa")
+    before = _views_of(db_session, youth)
+    response = kaa.post_form(
+        f"/ungdomar/{youth.id}/kontakt", {"kind": "telefon", "on": str(local_today())}
+    )
+    assert response.status_code == 400
+    assert _views_of(db_session, youth) == before + 1
+
+
+def test_the_person_page_names_a_deactivated_officer(login_as, staff, make_youth, db_session):
+    officer = staff["kaa2"]
+    youth = make_youth(officer_id=officer.id)
+    officer.active = False
+    db_session.add(officer)
+    db_session.commit()
+    page = login_as("kaa").get(f"/ungdomar/{youth.id}").get_data(as_text=True)
+    assert officer.display_name in page
+
+
+def test_the_import_button_follows_the_import_permission(login_as, staff, monkeypatch):
+    from kaa_web import permissions
+
+    assert "Importera registerutdrag" in login_as("kaa").get("/ungdomar/").get_data(as_text=True)
+    assert "Importera registerutdrag" not in login_as("chef").get("/ungdomar/").get_data(
+        as_text=True
+    )
+    widened = {**permissions.PERMISSIONS, "register.import": frozenset({"kaa", "arbetsmarknad"})}
+    monkeypatch.setattr(permissions, "PERMISSIONS", widened)
+    page = login_as("arbetsmarknad").get("/ungdomar/").get_data(as_text=True)
+    assert "Importera registerutdrag" in page
