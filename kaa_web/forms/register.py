@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -17,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from kaa_web.forms import choices, text_of
+from kaa_web.forms import choices, date_field, int_or_none, text_of
 from kaa_web.models.register import (
     ACTIONS,
     CHANNELS,
@@ -39,17 +38,6 @@ PHONE = Regexp(
 POSTAL = Regexp(r"^(\d{3} ?\d{2})?\Z", message="Ange postnumret med fem siffror.")
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z", message="Ange en giltig e-postadress.")
 TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d\Z", message="Ange tiden som TT:MM.")
-DATE_MESSAGE = "Ange ett datum som ÅÅÅÅ-MM-DD."
-
-
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
-def _optional_date(label: str) -> DateField:
-    return DateField(label, validators=[Optional()], format="%Y-%m-%d")
-
-
 class PersonnummerField(StringField):
     """Validates with the Luhn check and a real date; keeps what the user typed on errors."""
 
@@ -79,8 +67,8 @@ class YouthForm(FlaskForm):
     city = StringField("Postort", validators=[Length(max=100)])
     phone = StringField("Telefon", validators=[PHONE, Length(max=40)])
     email = StringField("E-post", validators=[Optional(), EMAIL, Length(max=200)])
-    district_id = SelectField("Kommundel", coerce=_int_or_none, validators=[Optional()])
-    officer_id = SelectField("Ansvarig handläggare", coerce=_int_or_none, validators=[Optional()])
+    district_id = SelectField("Kommundel", coerce=int_or_none, validators=[Optional()])
+    officer_id = SelectField("Ansvarig handläggare", coerce=int_or_none, validators=[Optional()])
     registration_reason = SelectField(
         "Orsak till att ungdomen omfattas",
         choices=choices(REGISTRATION_REASONS.items(), blank="Välj orsak"),
@@ -91,7 +79,7 @@ class YouthForm(FlaskForm):
         choices=choices(REGISTRATION_SOURCES.items(), blank="Välj källa"),
         validators=[DataRequired("Välj källa.")],
     )
-    registered_on = _optional_date("Registreringsdatum")
+    registered_on = date_field("Registreringsdatum")
     guardian1_name = StringField("Namn", validators=[Length(max=200)])
     guardian1_street_address = StringField("Adress", validators=[Length(max=200)])
     guardian1_postal_code = StringField("Postnummer", validators=[POSTAL])
@@ -148,7 +136,7 @@ class ContactForm(FlaskForm):
         choices=choices(list(CHANNELS.items()) + list(ACTIONS.items()), blank="Välj"),
         validators=[DataRequired("Välj typ av kontakt.")],
     )
-    on = DateField("Datum", validators=[DataRequired(DATE_MESSAGE)], format="%Y-%m-%d")
+    on = date_field("Datum", required=True)
     outcome = SelectField(
         "Utfall",
         choices=choices(OUTCOMES.items(), blank="Inget utfall (brev, kort)"),
@@ -164,14 +152,14 @@ class ContactForm(FlaskForm):
         choices=choices(STUDY_KINDS.items(), blank="Välj vid studier"),
         validators=[Optional()],
     )
-    study_end = _optional_date("Studierna slutar (terminens eller kursens slut)")
-    planned_visit = _optional_date("Aviserat hembesök, datum")
+    study_end = date_field("Studierna slutar (terminens eller kursens slut)")
+    planned_visit = date_field("Aviserat hembesök, datum")
     planned_time = StringField(
         "Aviserat hembesök, tid",
         validators=[Optional(), TIME],
     )
     second_staff_id = SelectField(
-        "Andra personen vid hembesöket", coerce=_int_or_none, validators=[Optional()]
+        "Andra personen vid hembesöket", coerce=int_or_none, validators=[Optional()]
     )
     note = TextAreaField("Anteckning", validators=[Length(max=500, message="Högst 500 tecken.")])
 
@@ -192,11 +180,11 @@ class DeregisterForm(FlaskForm):
         choices=choices(OCCUPATIONS.items(), blank="Välj resultat"),
         validators=[DataRequired("Välj vad ungdomen gör när ärendet avslutas.")],
     )
-    on = _optional_date("Datum")
+    on = date_field("Datum")
 
 
 class AssignForm(FlaskForm):
-    officer_id = SelectField("Ny handläggare", coerce=_int_or_none, validators=[Optional()])
+    officer_id = SelectField("Ny handläggare", coerce=int_or_none, validators=[Optional()])
 
     def set_choices(self, officers) -> None:
         self.officer_id.choices = choices(
@@ -224,7 +212,7 @@ class ListFilterForm(FlaskForm):
         validators=[Optional()],
         default="aktiv",
     )
-    district_id = SelectField("Kommundel", coerce=_int_or_none, validators=[Optional()])
+    district_id = SelectField("Kommundel", coerce=int_or_none, validators=[Optional()])
     reason = SelectField(
         "Orsak",
         choices=choices(REGISTRATION_REASONS.items(), blank="Alla"),
@@ -288,7 +276,7 @@ class LetterForm(FlaskForm):
         choices=choices(LETTER_CHOICES.items(), blank="Välj"),
         validators=[DataRequired("Välj vilket dokument som ska skapas.")],
     )
-    visit_on = _optional_date("Hembesök, datum (för besöksvykort)")
+    visit_on = date_field("Hembesök, datum (för besöksvykort)")
     visit_time = StringField(
         "Hembesök, tid (för besöksvykort)",
         validators=[Optional(), TIME],

@@ -19,8 +19,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from kaa_web.forms import choices
-from kaa_web.forms.register import DATE_MESSAGE, EMAIL, PHONE, POSTAL, PersonnummerField
+from kaa_web.forms import DATE_MESSAGE, choices
+from kaa_web.forms.register import EMAIL, PHONE, POSTAL, PersonnummerField
 from kaa_web.models.base import local_today
 from kaa_web.models.school_reports import (
     DROPOUT_REASONS,
