@@ -488,6 +488,23 @@ def test_every_read_of_a_report_is_logged_with_the_matched_youth(
     assert login_as("kaa").get("/inkorg/999999").status_code == 404
 
 
+def test_the_register_match_shown_on_a_report_is_logged_as_a_read_of_that_person(
+    login_as, schools, make_youth, db_session
+):
+    older = make_youth("Vuxen", "Matchsson", birth_date=local_today() - timedelta(days=21 * 365))
+    _submit(login_as("skola"), schools["90000001"], personnummer=older.personnummer)
+    [report] = _reports(db_session)
+    assert db_session.exec(select(SchoolReportStudent)).one().youth_id is None
+    page = login_as("kaa").get(f"/inkorg/{report.id}").get_data(as_text=True)
+    assert "Koppla anmälan till Vuxen Matchsson" in page
+    views = db_session.exec(
+        select(AuditEvent).where(AuditEvent.action == "view", AuditEvent.object_type == "youth")
+    ).all()
+    assert [(v.username, v.object_id, v.youth_id) for v in views] == [
+        ("kaa", str(older.id), older.id)
+    ]
+
+
 # --- administration -------------------------------------------------------------------------
 
 
