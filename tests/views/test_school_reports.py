@@ -20,6 +20,8 @@ from kaa_web.models.school_reports import (
 )
 from kaa_web.models.tasks import Task
 from kaa_web.rules import personnummer as pnr
+from kaa_web.services import school_reports as service
+from kaa_web.services.errors import Invalid
 
 
 @pytest.fixture
@@ -537,6 +539,28 @@ def test_admin_adds_and_edits_a_school_unit_of_another_huvudman(login_as, school
     assert clash.status_code == 400
     assert "Koden används redan." in clash.get_data(as_text=True)
     assert login_as("kaa").get("/admin/skolenheter").status_code == 403
+
+
+def test_a_service_error_on_a_school_unit_goes_on_its_field_or_in_the_summary(
+    login_as, schools, monkeypatch
+):
+    def refuse(db, *, actor, data, unit_id=None):
+        raise Invalid(field_errors={"name": "Namnet krockar.", "ingen_ruta": "Något annat fel."})
+
+    monkeypatch.setattr(service, "save_school_unit", refuse)
+    response = login_as("admin").post_form(
+        "/admin/skolenheter/ny",
+        {
+            "code": "90000004",
+            "name": "Påhittade Skolan",
+            "huvudman": "Påhittad AB",
+            "municipality_code": "0180",
+            "directory_group": "cn=skola-90000004,ou=grupper,dc=kommun,dc=se",
+        },
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Namnet krockar." in page and "Något annat fel." in page
 
 
 def test_admin_changes_a_help_text_without_a_deploy(login_as, schools, db_session):
