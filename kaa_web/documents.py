@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 import shutil
 import subprocess
@@ -17,7 +18,8 @@ from pathlib import Path, PurePosixPath
 from docx.oxml import parse_xml
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
-from jinja2 import StrictUndefined, nodes
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
@@ -45,8 +47,27 @@ LETTERS_NAME = "_brev_lista"
 LETTER_NAME = "_brev"
 
 
+log = logging.getLogger(__name__)
+
+
 class TemplateRenderError(Exception):
-    """A template could not be rendered with the data given."""
+    """A template could not be rendered with the data given; the message is Swedish."""
+
+
+def _render_failure(exc: Exception) -> TemplateRenderError:
+    """A Swedish TemplateRenderError for a Jinja/XML failure (the raw exception is logged).
+
+    No line number: Jinja counts lines of the Word XML, which the user never sees."""
+    log.warning("document template failed: %s: %s", type(exc).__name__, exc)
+    if isinstance(exc, SecurityError):
+        message = "Mallen försöker använda något som inte är tillåtet i en dokumentmall."
+    elif isinstance(exc, TemplateSyntaxError):
+        message = "Mallkoden har ett syntaxfel."
+    elif isinstance(exc, UndefinedError):
+        message = "Mallen använder något som inte finns."
+    else:
+        message = "Mallen gick inte att fylla i med uppgifterna."
+    return TemplateRenderError(message)
 
 
 class ConversionError(Exception):
@@ -215,7 +236,7 @@ def _render(tpl: DocxTemplate, context: dict) -> None:
     except TemplateRenderError:
         raise
     except Exception as exc:  # jinja errors, SecurityError, XML errors: all mean "cannot render"
-        raise TemplateRenderError(f"{type(exc).__name__}: {exc}") from exc
+        raise _render_failure(exc) from exc
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -368,7 +389,7 @@ def list_template_variables(template: bytes | Path | str) -> set[str]:
             roots = meta.find_undeclared_variables(tree)
             found |= _longest_paths(tree, roots)
     except Exception as exc:
-        raise TemplateRenderError(f"{type(exc).__name__}: {exc}") from exc
+        raise _render_failure(exc) from exc
     return found
 
 

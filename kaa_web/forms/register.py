@@ -38,6 +38,8 @@ PHONE = Regexp(
 POSTAL = Regexp(r"^(\d{3} ?\d{2})?\Z", message="Ange postnumret med fem siffror.")
 EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z", message="Ange en giltig e-postadress.")
 TIME = Regexp(r"^([01]\d|2[0-3]):[0-5]\d\Z", message="Ange tiden som TT:MM.")
+
+
 class PersonnummerField(StringField):
     """Validates with the Luhn check and a real date; keeps what the user typed on errors."""
 

@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from kaa_web.forms import DATE_MESSAGE, choices
+from kaa_web.forms import DATE_MESSAGE, choices, text_of
 from kaa_web.forms.register import EMAIL, PHONE, POSTAL, PersonnummerField
 from kaa_web.models.base import local_today
 from kaa_web.models.school_reports import (
@@ -101,7 +101,7 @@ def _shown(f) -> str:
         return dict((str(v), str(lbl)) for v, lbl, *_ in f.iter_choices()).get(str(f.data), "")
     if f.type == "DateField":
         return f.data.isoformat() if f.data else ""
-    return (f.data or "").strip()
+    return text_of(f)
 
 
 class StudentReportForm(ReportForm):
@@ -152,11 +152,11 @@ class StudentReportForm(ReportForm):
             number = pnr.parse(self.personnummer.data or "")
         except pnr.InvalidPersonnummer:
             return
-        if pnr.age_on(number.birth_date, local_today()) < 18 and not (field.data or "").strip():
+        if pnr.age_on(number.birth_date, local_today()) < 18 and not text_of(field):
             raise ValidationError("Eleven är under 18 år: ange minst en vårdnadshavare.")
 
     def contact(self) -> dict:
-        return {name: (getattr(self, name).data or "").strip() for name in self.CONTACT}
+        return {name: text_of(getattr(self, name)) for name in self.CONTACT}
 
     def programme_text(self) -> str:
         return f"{(self.programme.data or '').strip()}, åk {self.school_year.data}"

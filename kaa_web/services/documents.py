@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import PurePath
 
 import sqlalchemy as sa
-from jinja2 import TemplateSyntaxError, UndefinedError
-from jinja2.exceptions import SecurityError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from kaa_web import audit, documents
@@ -28,6 +27,8 @@ from kaa_web.models.register import Youth
 from kaa_web.permissions import Actor
 from kaa_web.services import timeline
 from kaa_web.services.access import youth_visibility
+
+log = logging.getLogger(__name__)
 
 LETTERHEAD_ID = 1
 MAX_LOGO_BYTES = 1024 * 1024
@@ -133,15 +134,23 @@ def _active_row(db: Session, code: str) -> DocumentTemplateVersion | None:
     return db.get(DocumentTemplateVersion, choice.version_id)
 
 
-def list_document_types(db: Session, *, actor: Actor) -> list[TypeOverview]:
-    """Every type with its versions (newest first) and which one is active."""
-    actor.need("templates.manage")
+def _overviews(db: Session, doc_types: list[DocumentType]) -> list[TypeOverview]:
+    """The types' versions (newest first, without the template files) and the active ones."""
+    codes = [t.code for t in doc_types]
     versions = db.exec(
-        select(DocumentTemplateVersion).order_by(DocumentTemplateVersion.version.desc())
+        select(DocumentTemplateVersion)
+        .options(defer(DocumentTemplateVersion.content))
+        .where(DocumentTemplateVersion.doc_type.in_(codes))
+        .order_by(DocumentTemplateVersion.version.desc())
     ).all()
-    actives = {c.doc_type: c.version_id for c in db.exec(select(ActiveDocumentTemplate)).all()}
+    actives = {
+        c.doc_type: c.version_id
+        for c in db.exec(
+            select(ActiveDocumentTemplate).where(ActiveDocumentTemplate.doc_type.in_(codes))
+        ).all()
+    }
     overviews = []
-    for doc_type in DOCUMENT_TYPES.values():
+    for doc_type in doc_types:
         mine = [v for v in versions if v.doc_type == doc_type.code]
         active_id = actives.get(doc_type.code)
         active = next((v.version for v in mine if v.id == active_id), BUILTIN_VERSION)
@@ -149,25 +158,17 @@ def list_document_types(db: Session, *, actor: Actor) -> list[TypeOverview]:
     return overviews
 
 
+def list_document_types(db: Session, *, actor: Actor) -> list[TypeOverview]:
+    """Every type with its versions (newest first) and which one is active."""
+    actor.need("templates.manage")
+    return _overviews(db, list(DOCUMENT_TYPES.values()))
+
+
 def describe_document_type(db: Session, *, actor: Actor, code: str) -> TypeOverview:
     """One type's overview; KeyError for an unknown code."""
-    get_type(code)
-    return next(o for o in list_document_types(db, actor=actor) if o.doc_type.code == code)
-
-
-def _explain(exc: Exception) -> str:
-    """A Swedish sentence for why a template could not be read or rendered."""
-    cause = exc.__cause__ or exc
-    detail = str(cause)
-    if isinstance(cause, SecurityError):
-        return f"Mallen försöker använda något som inte är tillåtet i en dokumentmall ({detail})."
-    if isinstance(cause, TemplateSyntaxError):
-        return f"Mallkoden har ett syntaxfel: {detail}."
-    if isinstance(cause, UndefinedError):
-        return f"Mallen använder något som inte finns ({detail})."
-    if isinstance(cause, documents.TemplateRenderError):
-        return detail  # already a Swedish sentence from the sandbox's limits
-    return f"Mallen gick inte att använda med exempeldata ({detail})."
+    actor.need("templates.manage")
+    [overview] = _overviews(db, [get_type(code)])
+    return overview
 
 
 def template_problems(doc_type: DocumentType, data: bytes) -> list[str]:
@@ -182,7 +183,7 @@ def template_problems(doc_type: DocumentType, data: bytes) -> list[str]:
     try:
         used = documents.list_template_variables(data)
     except documents.TemplateRenderError as exc:
-        return [_explain(exc)]
+        return [str(exc)]  # a Swedish sentence; the raw error is logged
     except Exception:  # python-docx could not read the package as a document
         return ["Filen går inte att läsa som ett Word-dokument."]
     unknown = unknown_variables(doc_type, used)
@@ -195,9 +196,10 @@ def template_problems(doc_type: DocumentType, data: bytes) -> list[str]:
         documents.render_document(data, example)
         documents.render_letters(data, [example, example])
     except documents.TemplateRenderError as exc:
-        return [_explain(exc)]
-    except Exception as exc:
-        return [f"Mallen gick inte att använda med exempeldata ({type(exc).__name__})."]
+        return [str(exc)]
+    except Exception:
+        log.warning("document template failed with the example data", exc_info=True)
+        return ["Mallen gick inte att använda med exempeldata."]
     return []
 
 
@@ -443,52 +445,6 @@ def youth_ids_of(db: Session, document: GeneratedDocument) -> list[int]:
     return list(rows)
 
 
-@dataclass(frozen=True)
-class DocumentSummary:
-    """A generated document as a young person's page lists it (without its content)."""
-
-    id: int
-    doc_type: str
-    type_name: str
-    file_name: str
-    letter_count: int
-    created_by: str
-    created_at: datetime
-
-
-def list_documents_for_youth(db: Session, *, actor: Actor, youth_id: int) -> list[DocumentSummary]:
-    """The documents generated for a young person, newest first (letters and mail-outs).
-
-    Not logged here: the young person's page that shows the list records the read.
-    """
-    actor.need("documents.generate")
-    rows = db.exec(
-        select(
-            GeneratedDocument.id,
-            GeneratedDocument.doc_type,
-            GeneratedDocument.file_name,
-            GeneratedDocument.letter_count,
-            GeneratedDocument.created_by,
-            GeneratedDocument.created_at,
-        )
-        .join(GeneratedDocumentYouth, GeneratedDocumentYouth.document_id == GeneratedDocument.id)
-        .where(GeneratedDocumentYouth.youth_id == youth_id)
-        .order_by(GeneratedDocument.created_at.desc(), GeneratedDocument.id.desc())
-    ).all()
-    return [
-        DocumentSummary(
-            id=r[0],
-            doc_type=r[1],
-            type_name=DOCUMENT_TYPES[r[1]].name if r[1] in DOCUMENT_TYPES else r[1],
-            file_name=r[2],
-            letter_count=r[3],
-            created_by=r[4],
-            created_at=r[5],
-        )
-        for r in rows
-    ]
-
-
 def open_generated_document(db: Session, *, actor: Actor, document_id: int) -> GeneratedDocument:
     """A stored document for download; the read is logged per young person. LookupError if none."""
     actor.need("documents.generate")
@@ -506,14 +462,12 @@ def open_generated_document(db: Session, *, actor: Actor, document_id: int) -> G
             immediately=True,
         )
         raise LookupError(document_id)
-    for youth_id in youth or [None]:
-        audit.record(
-            db,
-            actor,
-            "view",
-            object_type="generated_document",
-            object_id=document.id,
-            youth_id=youth_id,
-        )
+    audit.record_many(
+        db,
+        actor,
+        "view",
+        object_type="generated_document",
+        items=[(document.id, youth_id) for youth_id in youth or [None]],
+    )
     db.commit()
     return document

@@ -503,7 +503,7 @@ def _store_pdf(db: Session, actor: Actor, docx: GeneratedDocument, content: byte
         doc_type=docx.doc_type,
         template_version=docx.template_version,
         file_name=docx.file_name.removesuffix(".docx") + ".pdf",
-        content_type="application/pdf",
+        content_type=documents.PDF_CONTENT_TYPE,
         content=content,
         letter_count=docx.letter_count,
         created_by=actor.username,
@@ -564,7 +564,8 @@ def _job_documents(db: Session, ids: list[int]) -> list[JobDocument]:
         .order_by(GeneratedDocument.id)
     ).all()
     return [
-        JobDocument(r[0], r[1], get_type(r[2]).name, r[3], r[4] == "application/pdf") for r in rows
+        JobDocument(r[0], r[1], get_type(r[2]).name, r[3], r[4] == documents.PDF_CONTENT_TYPE)
+        for r in rows
     ]
 
 

@@ -218,8 +218,9 @@ def submit_report(db: Session, *, actor: Actor, data: ReportData) -> tuple[Schoo
         row.report_id = report.id
         db.add(row)
     db.flush()
+    registered = _youths_by_personnummer(db, [row.personnummer for row in students])
     for row in students:
-        _link_if_registered(db, actor, report, unit, row)
+        _link_if_registered(db, actor, report, unit, row, registered.get(row.personnummer))
     if data.kind == "risk":
         _meeting_task(db, actor, report, unit, students[0])
     audit.record(db, actor, "create", object_type="school_report", object_id=report.id)
@@ -231,12 +232,11 @@ def _under_age_limit(row: SchoolReportStudent) -> bool:
     return pnr.age_on(row.birth_date, local_today()) < KAA_AGE_LIMIT
 
 
-def _link_if_registered(db, actor, report, unit, row: SchoolReportStudent) -> None:
+def _link_if_registered(
+    db, actor, report, unit, row: SchoolReportStudent, youth: Youth | None
+) -> None:
     """A report on a registered young person (under 20) goes on their timeline."""
-    if not _under_age_limit(row):
-        return
-    youth = db.exec(select(Youth).where(Youth.personnummer == row.personnummer)).first()
-    if youth is None:
+    if youth is None or not _under_age_limit(row):
         return
     row.youth_id = youth.id
     db.add(row)
@@ -379,15 +379,13 @@ def _denied(db: Session, actor: Actor, report_id: object) -> NotFound:
 
 def _log_view(db: Session, actor: Actor, view: ReportView) -> None:
     youth_ids = [s.youth_id for s in view.students if s.youth_id] or [None]
-    for youth_id in youth_ids:
-        audit.record(
-            db,
-            actor,
-            "view",
-            object_type="school_report",
-            object_id=view.report.id,
-            youth_id=youth_id,
-        )
+    audit.record_many(
+        db,
+        actor,
+        "view",
+        object_type="school_report",
+        items=[(view.report.id, youth_id) for youth_id in youth_ids],
+    )
 
 
 def get_own_report(db: Session, *, actor: Actor, report_id: int, log: bool = True) -> ReportView:
@@ -474,8 +472,13 @@ def inbox_counts(db: Session, *, actor: Actor) -> dict[str, int]:
     """Open reports per kind, for the inbox's headings."""
     actor.need("inbox.handle")
     counts = dict.fromkeys(REPORT_KINDS, 0)
-    for kind in db.exec(select(SchoolReport.kind).where(SchoolReport.status != "avslutad")):
-        counts[kind] = counts.get(kind, 0) + 1
+    query = (
+        select(SchoolReport.kind, sa.func.count())
+        .where(SchoolReport.status != "avslutad")
+        .group_by(SchoolReport.kind)
+    )
+    for kind, count in db.exec(query):
+        counts[kind] = count
     return counts
 
 
@@ -512,7 +515,7 @@ def link_student(db: Session, *, actor: Actor, student_id: int) -> int | None:
     row, report = _student(db, actor, student_id)
     if row.youth_id:
         return row.youth_id
-    youth = db.exec(select(Youth).where(Youth.personnummer == row.personnummer)).first()
+    youth = _youths_by_personnummer(db, [row.personnummer]).get(row.personnummer)
     if youth is None:
         return None
     row.youth_id = youth.id
@@ -612,9 +615,33 @@ def set_status(db: Session, *, actor: Actor, report_id: int, status: str, answer
     audit.record(db, actor, "update", object_type="school_report", object_id=report.id)
 
 
-def register_candidate(db: Session, row: SchoolReportStudent) -> Youth | None:
-    """The register entry with the student's personnummer (KAA's eyes only)."""
-    return db.exec(select(Youth).where(Youth.personnummer == row.personnummer)).first()
+def _youths_by_personnummer(db: Session, personnummers) -> dict[str, Youth]:
+    """The register entries with these personnummer, in one query (not logged)."""
+    wanted = sorted(set(personnummers))
+    if not wanted:
+        return {}
+    found = db.exec(select(Youth).where(Youth.personnummer.in_(wanted))).all()
+    return {youth.personnummer: youth for youth in found}
+
+
+def register_candidates(
+    db: Session, actor: Actor, students: list[SchoolReportStudent]
+) -> dict[int, Youth]:
+    """Student id -> the register entry with the student's personnummer (KAA's eyes only).
+
+    One query for all the students; each match is logged as a read of that person, since the
+    caller shows the name."""
+    actor.need("inbox.handle")
+    registered = _youths_by_personnummer(db, [s.personnummer for s in students])
+    matches = {s.id: registered[s.personnummer] for s in students if s.personnummer in registered}
+    audit.record_many(
+        db,
+        actor,
+        "view",
+        object_type="youth",
+        items=[(youth.id, youth.id) for youth in {y.id: y for y in matches.values()}.values()],
+    )
+    return matches
 
 
 # --- drafts ---------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from kaa_web.db import get_db
+from kaa_web.forms import add_service_errors
 from kaa_web.forms.admin import ACTION_LABELS, AuditFilterForm, DistrictForm
 from kaa_web.htmx import redirect, render
 from kaa_web.permissions import current_actor, require
@@ -52,6 +53,7 @@ def audit_log():
 def districts():
     """The configurable list of districts; a new one is added from the form below the list."""
     form = DistrictForm(prefix="ny")
+    errors: list[str] = []
     if form.validate_on_submit():
         try:
             admin_service.save_district(
@@ -66,10 +68,10 @@ def districts():
             return redirect(url_for("admin.districts"))
         except Invalid as error:
             get_db().rollback()
-            form.code.errors = [*form.code.errors, *error.field_errors.values()]
-    status = 400 if form.errors else 200
+            errors = add_service_errors(form, error)
+    status = 400 if form.errors or errors else 200
     rows = register.districts(get_db(), include_inactive=True)
-    return render_template("admin/districts.html", form=form, rows=rows), status
+    return render_template("admin/districts.html", form=form, rows=rows, errors=errors), status
 
 
 @bp.post("/kommundelar/<int:district_id>/spara")

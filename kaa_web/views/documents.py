@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, render_template, send_file, url_for
 
 from kaa_web.db import get_db
 from kaa_web.documents import DOCX_CONTENT_TYPE, MAX_TEMPLATE_BYTES
+from kaa_web.forms import text_of
 from kaa_web.forms.documents import ActivateTemplateForm, LetterheadForm, UploadTemplateForm
 from kaa_web.htmx import redirect
 from kaa_web.permissions import current_actor, require
@@ -133,11 +134,11 @@ def save_letterhead():
         return _letterhead_page(form, status=400)
     logo = form.logotyp.data
     change = service.LetterheadChange(
-        namn=form.namn.data.strip(),
-        adress=(form.adress.data or "").strip(),
-        telefon=(form.telefon.data or "").strip(),
-        webb=(form.webb.data or "").strip(),
-        kaa_kontakt=(form.kaa_kontakt.data or "").strip(),
+        namn=text_of(form.namn),
+        adress=text_of(form.adress),
+        telefon=text_of(form.telefon),
+        webb=text_of(form.webb),
+        kaa_kontakt=text_of(form.kaa_kontakt),
         logotyp=_read(logo, service.MAX_LOGO_BYTES) if logo and logo.filename else None,
         remove_logo=form.ta_bort_logotyp.data,
     )

@@ -53,7 +53,8 @@ def _report_page(report_id: int, status_form=None, municipality_form=None, error
     if municipality_form is None:
         municipality_form = OtherMunicipalityForm(formdata=None)
     municipality_form.set_choices(municipalities.municipalities(), _own_code())
-    candidates = {s.id: service.register_candidate(db, s) for s in view.students if not s.youth_id}
+    unlinked = [s for s in view.students if not s.youth_id and not s.home_municipality]
+    candidates = service.register_candidates(db, actor, unlinked)
     db.commit()
     return render_template(
         "inbox/report.html",

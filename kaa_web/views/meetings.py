@@ -813,7 +813,7 @@ def _document(meeting_id: int, generate, prefix: str):
             return generate(db, actor=actor, meeting_id=meeting_id)
         except TemplateRenderError as problem:
             raise Invalid(
-                f"Dokumentmallen gick inte att använda ({problem}). Kontakta administratören."
+                f"Dokumentmallen gick inte att använda: {problem} Kontakta administratören."
             ) from None
 
     def location(document):

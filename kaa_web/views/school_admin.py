@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, render_template, url_for
 
 from kaa_web.db import get_db
+from kaa_web.forms import add_service_errors, text_of
 from kaa_web.forms.school_reports import FORMS, HelpTextForm, SchoolUnitForm
 from kaa_web.htmx import redirect
 from kaa_web.models.school_reports import REPORT_KINDS
@@ -29,9 +30,9 @@ def units():
 def _unit_data(form) -> service.SchoolUnitData:
     return service.SchoolUnitData(
         **{
-            name: (value.strip() if isinstance(value, str) else value)
-            for name, value in form.data.items()
-            if name in service.SchoolUnitData.__dataclass_fields__
+            field.name: text_of(field) if isinstance(field.data, str) else field.data
+            for field in form
+            if field.name in service.SchoolUnitData.__dataclass_fields__
         }
     )
 
@@ -58,9 +59,7 @@ def unit(unit_id: int | None = None):
             return redirect(url_for("school_admin.units"))
         except Invalid as error:
             db.rollback()
-            for name, message in error.field_errors.items():
-                getattr(form, name).errors = [*getattr(form, name).errors, message]
-            errors = [] if error.field_errors else error.messages
+            errors = add_service_errors(form, error)
     status = 400 if form.is_submitted() else 200
     return render_template(
         "admin/school_unit_form.html", form=form, unit=existing, errors=errors
@@ -81,7 +80,7 @@ def help_texts():
             field_label = form_field.args[0] if form_field is not None else name
             fields.append((name, field_label, texts[name], default))
         sections.append((kind, label, fields))
-    return render_template("admin/help_texts.html", sections=sections, form=HelpTextForm())
+    return render_template("admin/help_texts.html", sections=sections)
 
 
 @bp.post("/hjalptexter/spara")

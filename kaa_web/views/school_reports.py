@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, render_template, request, send_file, 
 from werkzeug.datastructures import MultiDict
 
 from kaa_web.db import get_db
+from kaa_web.forms import add_service_errors
 from kaa_web.forms.school_reports import FORMS, new_token
 from kaa_web.htmx import redirect
 from kaa_web.models.school_reports import REPORT_KINDS, REPORT_STATUSES
@@ -125,21 +126,10 @@ def form(kind: str):
             return _submit(kind, form)
         except Invalid as error:
             db.rollback()
-            errors = _field_errors(form, error)
+            errors = add_service_errors(form, error)
     service.save_draft(db, actor=actor, form=kind, data=_draft_data())
     db.commit()
     return _page(kind, form, units, errors=errors, status=400)
-
-
-def _field_errors(form, error: Invalid) -> list[str]:
-    loose = []
-    for name, message in error.field_errors.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            loose.append(message)
-    return loose if error.field_errors else error.messages
 
 
 @bp.post("/anmalan/<kind>/utkast")

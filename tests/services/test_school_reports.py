@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
 from kaa_web.demo_data import seed_demo, seed_schools
+from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.register import Youth
 from kaa_web.models.school_reports import SchoolReport, SchoolReportStudent, SchoolUnit
@@ -138,3 +140,41 @@ def test_the_nightly_job_deletes_only_drafts_untouched_for_the_retention_period(
     assert service.purge_old_drafts(db_session, retention_days=14) == 1
     assert service.get_draft(db_session, actor=school, form="studieavbrott") == {"first_name": "Ny"}
     assert [d.staff_id for d in db_session.exec(select(ReportDraft)).all()] == [staff["skola"].id]
+
+
+def test_register_candidates_finds_all_students_in_one_query_and_logs_each_match_shown(
+    db_session, staff, unit, make_youth
+):
+    older = timedelta(days=20 * 365 + 30)
+    first = make_youth("Första", "Prov", birth_date=local_today() - older)
+    second = make_youth("Andra", "Prov", birth_date=local_today() - older)
+    data = _data(unit, kind="studiebevis", years=21, serials=(531, 532, 533))
+    data.students[0].personnummer = first.personnummer
+    data.students[1].personnummer = second.personnummer
+    report, _ = service.submit_report(db_session, actor=_school(staff, unit), data=data)
+    db_session.commit()
+    rows = service.report_students(db_session, report.id)
+    assert all(row.youth_id is None for row in rows)
+
+    youth_selects = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and " youth" in statement:
+            youth_selects.append(statement)
+
+    engine = db_session.get_bind()
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        found = service.register_candidates(db_session, _kaa(staff), rows)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert len(youth_selects) == 1
+    assert {sid: y.id for sid, y in found.items()} == {rows[0].id: first.id, rows[1].id: second.id}
+    views = db_session.exec(
+        select(AuditEvent).where(AuditEvent.action == "view", AuditEvent.object_type == "youth")
+    ).all()
+    assert sorted((v.object_id, v.youth_id, v.username) for v in views) == sorted(
+        [(str(first.id), first.id, "kaa"), (str(second.id), second.id, "kaa")]
+    )
+    with pytest.raises(PermissionError):
+        service.register_candidates(db_session, _school(staff, unit), rows)

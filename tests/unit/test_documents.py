@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from datetime import date
 from decimal import Decimal
@@ -202,6 +203,35 @@ def test_the_sandbox_refuses_template_injection(payload):
     template = docx_with("{{ mottagare.namn }}", payload)
     with pytest.raises(documents.TemplateRenderError):
         documents.render_document(template, {"mottagare": {"namn": "Alex"}})
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{% if %}", r"Mallkoden har ett syntaxfel\."),
+        ("{{ mottagare.namn.__class__.__mro__ }}", r"Mallen .*(inte är tillåtet|inte finns).*\."),
+        ("{{ saknas.namn }}", r"Mallen använder något som inte finns\."),
+    ],
+)
+def test_a_failing_template_is_explained_in_swedish_and_the_raw_error_logged(
+    source, expected, caplog
+):
+    template = docx_with(source)
+    with caplog.at_level("WARNING", logger="kaa_web.documents"):
+        with pytest.raises(documents.TemplateRenderError) as failed:
+            documents.render_document(template, {"mottagare": {"namn": "Alex"}})
+    message = str(failed.value)
+    assert re.fullmatch(expected, message), message
+    assert "Error" not in message and "attribute" not in message and "xpected" not in message
+    assert any("Error" in r.getMessage() for r in caplog.records)
+
+
+def test_broken_template_code_is_explained_in_swedish_when_variables_are_listed(caplog):
+    with caplog.at_level("WARNING", logger="kaa_web.documents"):
+        with pytest.raises(documents.TemplateRenderError) as failed:
+            documents.list_template_variables(docx_with("{{ a b }}"))
+    assert re.fullmatch(r"Mallkoden har ett syntaxfel\.", str(failed.value))
+    assert any("TemplateSyntaxError" in r.getMessage() for r in caplog.records)
 
 
 def test_template_variables_are_listed_as_attribute_paths():

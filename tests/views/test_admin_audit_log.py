@@ -6,7 +6,9 @@ from sqlmodel import select
 
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import utcnow
+from kaa_web.services import admin as admin_service
 from kaa_web.services.admin import purge_audit_log
+from kaa_web.services.errors import Invalid
 
 
 def test_admin_sees_logins_and_reading_the_log_is_logged(login_as, db_session):
@@ -50,3 +52,15 @@ def test_nightly_retention_deletes_only_events_older_than_the_period(db_session)
     db_session.commit()
     assert purge_audit_log(db_session, retention_days=365) == 1
     assert len(db_session.exec(select(AuditEvent)).all()) == 1
+
+
+def test_a_district_refused_by_the_service_without_a_field_shows_why(login_as, monkeypatch):
+    def refuse(db, **kwargs):
+        raise Invalid("Kommundelen kunde inte sparas just nu.")
+
+    monkeypatch.setattr(admin_service, "save_district", refuse)
+    response = login_as("admin").post_form(
+        "/admin/kommundelar", {"ny-code": "norra", "ny-name": "Norra"}
+    )
+    assert response.status_code == 400
+    assert "Kommundelen kunde inte sparas just nu." in response.get_data(as_text=True)

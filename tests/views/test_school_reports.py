@@ -20,6 +20,8 @@ from kaa_web.models.school_reports import (
 )
 from kaa_web.models.tasks import Task
 from kaa_web.rules import personnummer as pnr
+from kaa_web.services import school_reports as service
+from kaa_web.services.errors import Invalid
 
 
 @pytest.fixture
@@ -488,6 +490,23 @@ def test_every_read_of_a_report_is_logged_with_the_matched_youth(
     assert login_as("kaa").get("/inkorg/999999").status_code == 404
 
 
+def test_the_register_match_shown_on_a_report_is_logged_as_a_read_of_that_person(
+    login_as, schools, make_youth, db_session
+):
+    older = make_youth("Vuxen", "Matchsson", birth_date=local_today() - timedelta(days=21 * 365))
+    _submit(login_as("skola"), schools["90000001"], personnummer=older.personnummer)
+    [report] = _reports(db_session)
+    assert db_session.exec(select(SchoolReportStudent)).one().youth_id is None
+    page = login_as("kaa").get(f"/inkorg/{report.id}").get_data(as_text=True)
+    assert "Koppla anmälan till Vuxen Matchsson" in page
+    views = db_session.exec(
+        select(AuditEvent).where(AuditEvent.action == "view", AuditEvent.object_type == "youth")
+    ).all()
+    assert [(v.username, v.object_id, v.youth_id) for v in views] == [
+        ("kaa", str(older.id), older.id)
+    ]
+
+
 # --- administration -------------------------------------------------------------------------
 
 
@@ -520,6 +539,28 @@ def test_admin_adds_and_edits_a_school_unit_of_another_huvudman(login_as, school
     assert clash.status_code == 400
     assert "Koden används redan." in clash.get_data(as_text=True)
     assert login_as("kaa").get("/admin/skolenheter").status_code == 403
+
+
+def test_a_service_error_on_a_school_unit_goes_on_its_field_or_in_the_summary(
+    login_as, schools, monkeypatch
+):
+    def refuse(db, *, actor, data, unit_id=None):
+        raise Invalid(field_errors={"name": "Namnet krockar.", "ingen_ruta": "Något annat fel."})
+
+    monkeypatch.setattr(service, "save_school_unit", refuse)
+    response = login_as("admin").post_form(
+        "/admin/skolenheter/ny",
+        {
+            "code": "90000004",
+            "name": "Påhittade Skolan",
+            "huvudman": "Påhittad AB",
+            "municipality_code": "0180",
+            "directory_group": "cn=skola-90000004,ou=grupper,dc=kommun,dc=se",
+        },
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Namnet krockar." in page and "Något annat fel." in page
 
 
 def test_admin_changes_a_help_text_without_a_deploy(login_as, schools, db_session):
