@@ -60,6 +60,15 @@ def separate_session(bind: Engine):
         session.commit()
 
 
+IN_CHUNK = 1000  # ids per IN (...) list: under every database's parameter limit
+
+
+def chunks(ids: list, size: int = IN_CHUNK):
+    """`ids` in slices small enough for one `IN (...)` each."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 def insert_rows(db: Session, table, rows: list[dict], *, return_ids: bool = False) -> list[int]:
     """Insert many rows in the session's transaction; the new ids in order when asked.
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from kaa_web import audit, documents
+from kaa_web.db import insert_rows
 from kaa_web.document_types import DOCUMENT_TYPES, DocumentType, get_type, unknown_variables
 from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.documents import (
@@ -403,10 +404,8 @@ def _store(db, actor, kind, version, content, count, youth_ids, file_name) -> Ge
     db.add(document)
     db.flush()
     if youth:
-        db.exec(
-            sa.insert(GeneratedDocumentYouth.__table__),
-            params=[{"document_id": document.id, "youth_id": youth_id} for youth_id in youth],
-        )
+        links = [{"document_id": document.id, "youth_id": youth_id} for youth_id in youth]
+        insert_rows(db, GeneratedDocumentYouth.__table__, links)
         timeline.add_entries(
             db,
             actor=actor,

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from kaa_web import audit, documents
+from kaa_web.db import chunks, insert_rows
 from kaa_web.document_types import get_type
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import utcnow
@@ -122,8 +123,7 @@ def _load_people(db: Session, actor: Actor, youth_ids: list[int]) -> list[Youth]
     if not wanted or len(wanted) > MAX_PEOPLE:
         raise NotFound("mail-out selection")
     people: dict[int, Youth] = {}
-    for start in range(0, len(wanted), 1000):
-        chunk = wanted[start : start + 1000]
+    for chunk in chunks(wanted):
         for youth in db.exec(select(Youth).where(Youth.id.in_(chunk), youth_visibility(actor))):
             people[youth.id] = youth
     if len(people) != len(wanted):
@@ -133,8 +133,7 @@ def _load_people(db: Session, actor: Actor, youth_ids: list[int]) -> list[Youth]
 
 def _guardians(db: Session, youth_ids: list[int]) -> dict[int, list[Guardian]]:
     found: dict[int, list[Guardian]] = {i: [] for i in youth_ids}
-    for start in range(0, len(youth_ids), 1000):
-        chunk = youth_ids[start : start + 1000]
+    for chunk in chunks(youth_ids):
         for g in db.exec(
             select(Guardian).where(Guardian.youth_id.in_(chunk)).order_by(Guardian.id)
         ):
@@ -145,8 +144,7 @@ def _guardians(db: Session, youth_ids: list[int]) -> dict[int, list[Guardian]]:
 def _sent_on(db: Session, youth_ids: list[int], on: date) -> set[int]:
     """The people who already have a letter recorded on `on` (a second click prints nothing)."""
     sent: set[int] = set()
-    for start in range(0, len(youth_ids), 1000):
-        chunk = youth_ids[start : start + 1000]
+    for chunk in chunks(youth_ids):
         sent.update(
             db.exec(
                 select(ContactAttempt.youth_id).where(
@@ -510,7 +508,8 @@ def _store_pdf(db: Session, actor: Actor, docx: GeneratedDocument, content: byte
     )
     db.add(pdf)
     db.flush()
-    db.add_all([GeneratedDocumentYouth(document_id=pdf.id, youth_id=y) for y in youth_ids])
+    links = [{"document_id": pdf.id, "youth_id": y} for y in youth_ids]
+    insert_rows(db, GeneratedDocumentYouth.__table__, links)
     audit.record_many(
         db,
         actor,

@@ -10,6 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from kaa_web import audit
+from kaa_web.db import chunks
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.register import (
@@ -258,8 +259,7 @@ def record_letters_sent(
         raise Invalid("Datumet kan inte ligga i framtiden.")
     history: dict[int, list[ContactAttempt]] = {p.id: [] for p in people}
     ids = list(history)
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
+    for chunk in chunks(ids):
         for contact in db.exec(select(ContactAttempt).where(ContactAttempt.youth_id.in_(chunk))):
             history[contact.youth_id].append(contact)
     due = [
