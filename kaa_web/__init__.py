@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import traceback
 import uuid
+from pathlib import Path
 
 from flask import Flask, abort, g, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -20,6 +22,7 @@ from kaa_web.templating import register_filters, register_labels
 
 csrf = CSRFProtect()
 log = logging.getLogger(__name__)
+_PACKAGE = Path(__file__).parent
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -45,11 +48,44 @@ ERRORS = {
 }
 
 
+class KaaFlask(Flask):
+    """Flask whose log of an unhandled error carries no personal data."""
+
+    def log_exception(self, exc_info) -> None:
+        log.error(error_summary(exc_info[1]))
+
+
+def error_summary(error: BaseException) -> str:
+    """The request id, the exception types and where they were raised - never a message.
+
+    Messages and tracebacks' arguments carry data (a database error quotes the row's values).
+    """
+    chain, seen = [], error
+    while seen is not None and len(chain) < 5:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    types = " <- ".join(f"{type(e).__module__}.{type(e).__qualname__}" for e in chain)
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [f for f in frames if _PACKAGE in Path(f.filename).parents][-6:]
+    last = [f for f in frames[-1:] if f not in ours]
+    where = " > ".join(_place(f) for f in [*ours, *last])
+    return (
+        f"unhandled error in request {g.get('request_id', '-')} "
+        f"(endpoint {request.endpoint}): {types} at {where}"
+    )
+
+
+def _place(frame: traceback.FrameSummary) -> str:
+    path = Path(frame.filename)
+    shown = path.relative_to(_PACKAGE.parent) if _PACKAGE in path.parents else path.name
+    return f"{shown}:{frame.lineno} {frame.name}"
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; `config` overrides settings by name (tests, the demo)."""
     settings = load_settings(**(config or {}))
     settings.check()
-    app = Flask(__name__)
+    app = KaaFlask(__name__)
     app.config.update(
         KAA_SETTINGS=settings,
         SECRET_KEY=settings.secret_key,
@@ -171,10 +207,9 @@ def _register_error_handlers(app: Flask) -> None:
         return _error_page(403)
 
     @app.errorhandler(500)
-    def _server_error(error):
+    def _server_error(_error):  # KaaFlask.log_exception has logged it
         db = g.pop("db", None)
         if db is not None:
             db.rollback()
             db.close()
-        log.error("unhandled error in request %s", g.get("request_id"), exc_info=error)
         return _error_page(500)

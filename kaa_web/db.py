@@ -13,15 +13,23 @@ from sqlmodel import Session
 
 
 def create_engine(url: str) -> Engine:
-    """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+    """An engine for `url`; SQLite gets WAL, foreign keys and a busy timeout on every connection.
+
+    Statement parameters (names, addresses, personnummer) never appear in an exception's text,
+    so they cannot reach a log through one.
+    """
     if not url.startswith("sqlite"):
         # Small multi-row INSERT pages keep each statement under psycopg's 4 KB parse cache;
         # one huge statement per thousand rows is re-parsed every time (seconds for an import).
-        return sa_create_engine(url, pool_pre_ping=True, insertmanyvalues_page_size=8)
+        return sa_create_engine(
+            url, pool_pre_ping=True, insertmanyvalues_page_size=8, hide_parameters=True
+        )
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa_create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
+    engine = sa_create_engine(
+        url, connect_args={"timeout": 15, "check_same_thread": False}, hide_parameters=True
+    )
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record):

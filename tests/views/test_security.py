@@ -1,7 +1,12 @@
 """Security baseline: headers, CSRF, cookies, error pages in Swedish without tracebacks."""
 
-import pytest
+import logging
 
+import pytest
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import text
+
+from kaa_web.db import get_db
 from kaa_web.sessions import COOKIE_NAME
 
 
@@ -62,16 +67,6 @@ def test_session_cookie_flags(client):
     assert not cookie.secure  # development; production sets Secure (see test_config)
 
 
-@pytest.mark.settings(
-    env="production",
-    secret_key="p" * 40,
-    ldap_url="ldap://127.0.0.1:1",
-    ldap_user_base="ou=personal,dc=kommun,dc=se",
-)
-def test_production_cookie_is_secure(app):
-    assert app.config["SESSION_COOKIE_SECURE"] is True
-
-
 def test_error_pages_are_swedish_without_traceback(app, client, login_as):
     @app.route("/krasch")
     def crash():
@@ -87,6 +82,41 @@ def test_error_pages_are_swedish_without_traceback(app, client, login_as):
     assert 'lang="sv"' in body
     missing = client.get("/finns-inte")
     assert missing.status_code == 404 and "Sidan finns inte" in missing.get_data(as_text=True)
+
+
+INSERT = text(
+    "INSERT INTO staff_user (username, display_name, email, roles, active) "
+    "VALUES (:username, :name, '', '', :active)"
+)
+PERSON = {"username": "stina.hemligsson", "name": "Stina Hemligsson, Storgatan 1", "active": True}
+
+
+def test_a_failing_statement_s_data_never_reaches_the_log(app, login_as, caplog):
+    """PostgreSQL quotes the clashing row in its message, SQLAlchemy the parameters."""
+
+    @app.route("/krasch-sql")
+    def crash():
+        for _ in range(2):  # the second clashes with the first
+            get_db().execute(INSERT, PERSON)
+        return "inte hit"
+
+    crash.required_permissions = ("signed_in",)
+    c = login_as("kaa")
+    caplog.set_level(logging.DEBUG)
+    response = c.get("/krasch-sql")
+    assert response.status_code == 500
+    logged = caplog.text + "".join(str(r.args) for r in caplog.records)
+    assert "hemligsson" not in logged.lower() and "Storgatan" not in logged
+    assert response.headers["X-Request-ID"] in logged
+    assert "IntegrityError" in logged
+
+
+def test_database_errors_never_quote_the_parameters(db_session):
+    with pytest.raises(sa_exc.IntegrityError) as raised:
+        for _ in range(2):
+            db_session.execute(INSERT, PERSON)
+    db_session.rollback()
+    assert "Storgatan" not in str(raised.value)
 
 
 @pytest.mark.settings(max_upload_mb=1)
