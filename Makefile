@@ -8,7 +8,7 @@ DEB_PACKAGES := libldap2-dev libsasl2-dev slapd ldap-utils postgresql chromium \
 .PHONY: run test lint system-packages python-packages bench
 
 run: python-packages
-	KAA_DATABASE_URL=$${KAA_DATABASE_URL:-sqlite:///instance/kaa.db} \
+	KAA_ENV=$${KAA_ENV:-development} KAA_DATABASE_URL=$${KAA_DATABASE_URL:-sqlite:///instance/kaa.db} \
 	$(VENV)/bin/flask --app wsgi kaa demo
 
 test: python-packages

@@ -263,7 +263,9 @@ def _median_ms(action) -> float:
 
 
 def measure(url: str, directory_settings: dict) -> dict[str, float]:
-    app = create_app({**directory_settings, "database_url": url, "secret_key": "b" * 40})
+    app = create_app(
+        {**directory_settings, "env": "development", "database_url": url, "secret_key": "b" * 40}
+    )
     engine = app.extensions["kaa_engine"]
     with Session(engine) as db:
         active = db.exec(select(Youth).where(Youth.status == "aktiv").limit(REPEATS + 1)).all()

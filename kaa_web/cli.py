@@ -125,7 +125,8 @@ def demo_command(host, port):
     ldif = demo_directory.build_ldif(people, service_password, [c for c, _n, _h in DEMO_SCHOOLS])
     server = demo_directory.start_directory(Path("instance/slapd").resolve(), ldif)
     try:
-        app = create_app(demo_directory.settings_for(server.ldap_uri, service_password))
+        settings = demo_directory.settings_for(server.ldap_uri, service_password)
+        app = create_app({**settings, "env": "development"})
         engine = app.extensions["kaa_engine"]
         migrate.upgrade(engine)
         with Session(engine) as db:

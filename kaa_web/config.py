@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, fields
 from kaa_web.rules.outreach import LadderRules
 
 ROLES = ("kaa", "arbetsmarknad", "ifo", "skola", "chef", "admin")
+ENVIRONMENTS = ("production", "development")
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
 
@@ -24,7 +25,7 @@ def _bool(value: str) -> bool:
 class Settings:
     """Typed settings; the field's metadata names its environment variable."""
 
-    env: str = field(default="development", metadata={"env": "KAA_ENV"})
+    env: str = field(default="", metadata={"env": "KAA_ENV"})  # no default: see check()
     secret_key: str = field(default=DEFAULT_SECRET_KEY, metadata={"env": "KAA_SECRET_KEY"})
     debug: bool = field(default=False, metadata={"env": "KAA_DEBUG"})
     database_url: str = field(
@@ -51,6 +52,7 @@ class Settings:
         default="(|(member={user_dn})(uniqueMember={user_dn}))",
         metadata={"env": "KAA_LDAP_GROUP_FILTER"},
     )
+    ldap_enabled_filter: str = field(default="", metadata={"env": "KAA_LDAP_ENABLED_FILTER"})
     ldap_school_attribute: str = field(default="", metadata={"env": "KAA_LDAP_SCHOOL_ATTRIBUTE"})
     ldap_starttls: bool = field(default=False, metadata={"env": "KAA_LDAP_STARTTLS"})
     ldap_ca_file: str = field(default="", metadata={"env": "KAA_LDAP_CA_FILE"})
@@ -131,20 +133,37 @@ class Settings:
         return {role: dn for role, dn in groups.items() if dn}
 
     def check(self) -> None:
-        """Refuse unsafe production settings with a message naming what to fix."""
+        """Refuse a missing KAA_ENV and unsafe production settings, naming what to fix."""
+        if self.env not in ENVIRONMENTS:
+            raise ConfigError(
+                "kaa_web refuses to start: set KAA_ENV to production (a server) or to "
+                "development (a developer's machine or the demo)"
+            )
         if not self.production:
             return
-        problems = []
-        if self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < 32:
-            problems.append("KAA_SECRET_KEY must be set to a random value of at least 32 chars")
-        if self.debug:
-            problems.append("KAA_DEBUG must be off in production")
-        if not self.ldap_url or not self.ldap_user_base:
-            problems.append("KAA_LDAP_URL and KAA_LDAP_USER_BASE must be set in production")
-        if not self.role_groups():
-            problems.append("at least one KAA_ROLE_GROUP_<ROLE> must be set in production")
+        problems = list(self._production_problems())
         if problems:
             raise ConfigError("kaa_web refuses to start: " + "; ".join(problems))
+
+    def _production_problems(self):
+        if self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < 32:
+            yield "KAA_SECRET_KEY must be set to a random value of at least 32 chars"
+        if self.debug:
+            yield "KAA_DEBUG must be off in production"
+        if not self.ldap_url or not self.ldap_user_base:
+            yield "KAA_LDAP_URL and KAA_LDAP_USER_BASE must be set in production"
+        if not self.ldap_starttls and any(
+            url.lower().startswith("ldap://") for url in self.ldap_url.split()
+        ):
+            yield "an ldap:// KAA_LDAP_URL needs KAA_LDAP_STARTTLS=true (or use ldaps://)"
+        if not self.ldap_enabled_filter:
+            yield (
+                "KAA_LDAP_ENABLED_FILTER must be set in production (Active Directory: "
+                "(!(userAccountControl:1.2.840.113556.1.4.803:=2)); (objectClass=*) if "
+                "disabled accounts are removed from the directory)"
+            )
+        if not self.role_groups():
+            yield "at least one KAA_ROLE_GROUP_<ROLE> must be set in production"
 
 
 def env_names() -> dict[str, str]:

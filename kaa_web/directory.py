@@ -24,7 +24,7 @@ class DirectoryUnavailable(RuntimeError):
 @dataclass(frozen=True)
 class DirectoryUser:
     dn: str
-    username: str
+    username: str  # the entry's own uid / sAMAccountName, folded: one identity per person
     display_name: str
     email: str = ""
     groups: frozenset[str] = field(default_factory=frozenset)
@@ -52,9 +52,12 @@ def _connect(settings: Settings):
     conn.set_option(ldap.OPT_REFERRALS, 0)
     conn.set_option(ldap.OPT_NETWORK_TIMEOUT, settings.ldap_timeout)
     conn.set_option(ldap.OPT_TIMEOUT, settings.ldap_timeout)
+    # Certificates are always checked, whatever the host's ldap.conf or LDAPTLS_* say; the
+    # options take effect only in a new TLS context, which must be created last.
+    conn.set_option(ldap.OPT_X_TLS_REQUIRE_CERT, ldap.OPT_X_TLS_DEMAND)
     if settings.ldap_ca_file:
         conn.set_option(ldap.OPT_X_TLS_CACERTFILE, settings.ldap_ca_file)
-        conn.set_option(ldap.OPT_X_TLS_NEWCTX, 0)
+    conn.set_option(ldap.OPT_X_TLS_NEWCTX, 0)
     if settings.ldap_starttls:
         conn.start_tls_s()
     return conn
@@ -76,11 +79,19 @@ def _text(attrs: dict, name: str) -> str:
     return values[0].decode("utf-8", "replace") if values else ""
 
 
-def _find_one(conn, settings: Settings, username: str):
-    """The single entry matching the username, or None when there is none or more than one."""
+def _user_filter(settings: Settings, username: str) -> str:
+    """The configured user filter for `username` (escaped), narrowed to enabled accounts."""
     user_filter = settings.ldap_user_filter.replace(
         "{username}", ldap.filter.escape_filter_chars(username)
     )
+    if settings.ldap_enabled_filter:
+        return f"(&{user_filter}{settings.ldap_enabled_filter})"
+    return user_filter
+
+
+def _find_one(conn, settings: Settings, username: str):
+    """The single enabled entry matching the username, or None (none, more than one, disabled)."""
+    user_filter = _user_filter(settings, username)
     attributes = _USER_ATTRIBUTES + (
         [settings.ldap_school_attribute] if settings.ldap_school_attribute else []
     )
@@ -107,13 +118,21 @@ def _groups(conn, settings: Settings, user_dn: str) -> frozenset[str]:
     return frozenset(normalize_dn(dn) for dn, _attrs in results if dn)
 
 
+def canonical_username(attrs: dict, typed: str) -> str:
+    """The entry's own name (its first uid, else sAMAccountName), case-folded.
+
+    Not what was typed: `KAA` and `kaa` find the same entry and must be the same person.
+    """
+    return (_text(attrs, "uid") or _text(attrs, "sAMAccountName") or typed).strip().lower()
+
+
 def _user(conn, settings: Settings, username: str, dn: str, attrs: dict) -> DirectoryUser:
     school_values = (
         attrs.get(settings.ldap_school_attribute, []) if settings.ldap_school_attribute else []
     )
     return DirectoryUser(
         dn=dn,
-        username=username,
+        username=canonical_username(attrs, username),
         display_name=_text(attrs, "displayName") or _text(attrs, "cn") or username,
         email=_text(attrs, "mail"),
         groups=_groups(conn, settings, dn),
@@ -155,7 +174,7 @@ def authenticate(settings: Settings, username: str, password: str) -> DirectoryU
 
 
 def lookup(settings: Settings, username: str) -> DirectoryUser | None:
-    """Re-read a logged-in user's entry and groups with the service account (no password)."""
+    """Re-read a signed-in user's entry and groups (no password); None once removed or disabled."""
     if not acceptable_username(username):
         return None
     try:

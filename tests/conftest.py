@@ -53,6 +53,7 @@ class KaaClient(FlaskClient):
 def app(request, migrated_database, ldap_server):
     overrides = {
         **ldap_server.settings,
+        "env": "development",
         "database_url": migrated_database,
         "secret_key": TEST_SECRET,
     }

@@ -23,11 +23,13 @@ REQUIRED_NAMES = {
     "KAA_ROLE_GROUP_ADMIN",
 }
 
+AD_ENABLED = "(!(userAccountControl:1.2.840.113556.1.4.803:=2))"
 GOOD_PRODUCTION = {
     "KAA_ENV": "production",
     "KAA_SECRET_KEY": "s" * 40,
     "KAA_LDAP_URL": "ldaps://ad.kommun.se",
     "KAA_LDAP_USER_BASE": "ou=personal,dc=kommun,dc=se",
+    "KAA_LDAP_ENABLED_FILTER": AD_ENABLED,
     "KAA_ROLE_GROUP_KAA": "cn=kaa-handlaggare,ou=grupper,dc=kommun,dc=se",
 }
 
@@ -65,6 +67,10 @@ def test_good_production_settings_pass():
         ({"KAA_DEBUG": "1"}, "KAA_DEBUG"),
         ({"KAA_LDAP_URL": ""}, "KAA_LDAP_URL"),
         ({"KAA_ROLE_GROUP_KAA": ""}, "KAA_ROLE_GROUP"),
+        ({"KAA_LDAP_URL": "ldap://ad.kommun.se"}, "KAA_LDAP_STARTTLS"),
+        ({"KAA_LDAP_URL": "ldaps://ad1.kommun.se LDAP://ad2.kommun.se"}, "KAA_LDAP_STARTTLS"),
+        ({"KAA_LDAP_ENABLED_FILTER": ""}, "KAA_LDAP_ENABLED_FILTER"),
+        ({"KAA_ENV": "Production"}, "KAA_ENV"),
     ],
 )
 def test_production_refuses_to_start_with_unsafe_settings(change, expected):
@@ -73,13 +79,28 @@ def test_production_refuses_to_start_with_unsafe_settings(change, expected):
         load_settings(environ).check()
 
 
+def test_plain_ldap_is_accepted_in_production_only_with_starttls():
+    load_settings(
+        {**GOOD_PRODUCTION, "KAA_LDAP_URL": "ldap://ad.kommun.se", "KAA_LDAP_STARTTLS": "true"}
+    ).check()
+
+
+def test_a_missing_kaa_env_refuses_to_start_rather_than_run_on_the_development_secret():
+    with pytest.raises(ConfigError, match="KAA_ENV"):
+        load_settings({}).check()
+    with pytest.raises(ConfigError, match="KAA_ENV"):
+        load_settings({"KAA_SECRET_KEY": "s" * 40}).check()
+    load_settings({"KAA_ENV": "development"}).check()  # the demo and the tests say so
+
+
 def test_create_app_refuses_default_secret_in_production():
     with pytest.raises(ConfigError, match="KAA_SECRET_KEY"):
         create_app(
             {
                 "env": "production",
-                "ldap_url": "ldap://x",
+                "ldap_url": "ldaps://x",
                 "ldap_user_base": "dc=x",
+                "ldap_enabled_filter": "(objectClass=*)",
                 "role_group_kaa": "cn=x",
                 "database_url": "sqlite://",
             }
