@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from sqlalchemy import text
 from sqlmodel import Session
 
 from kaa_web import migrate
 from kaa_web.db import create_engine
 from kaa_web.demo_data import seed_schools, seed_staff
-from tests.servers import USER_FOR_ROLE, empty_tables, free_port, password_for
+from tests.servers import USER_FOR_ROLE, empty_tables, free_port, own_database, password_for
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = [
@@ -48,16 +47,11 @@ def _env_for(settings: dict) -> dict:
 
 @pytest.fixture(scope="session")
 def e2e_database(postgres_url):
-    admin = create_engine(postgres_url)
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS kaa_e2e"))
-        conn.execute(text("CREATE DATABASE kaa_e2e"))
-    admin.dispose()
-    url = postgres_url.rsplit("/", 1)[0] + "/kaa_e2e"
-    engine = create_engine(url)
-    migrate.upgrade(engine)
-    yield engine
-    engine.dispose()
+    with own_database(postgres_url, "kaa_e2e") as url:
+        engine = create_engine(url)
+        migrate.upgrade(engine)
+        yield engine
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -66,6 +60,7 @@ def server_url(e2e_database, ldap_server, tmp_path_factory):
     port = free_port()
     settings = {
         **ldap_server.settings,
+        "env": "development",
         "database_url": str(e2e_database.url.render_as_string(hide_password=False)),
         "secret_key": "e2e-" + "k" * 40,
     }

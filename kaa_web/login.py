@@ -12,7 +12,7 @@ from kaa_web.directory import DirectoryUnavailable
 from kaa_web.htmx import is_htmx
 from kaa_web.htmx import redirect as htmx_redirect
 from kaa_web.models.base import utcnow
-from kaa_web.permissions import current_actor
+from kaa_web.permissions import PUBLIC_ENDPOINTS, current_actor
 from kaa_web.services import auth as auth_service
 
 login_manager = LoginManager()
@@ -64,12 +64,18 @@ def end_session() -> None:
     session.destroy()
 
 
-def refresh_roles_if_due():
-    """Re-read group membership from the directory when the last check is too old.
+# Logging out must work while the directory is down; public pages and static files show nothing
+# that depends on roles.
+NO_ROLE_CHECK = PUBLIC_ENDPOINTS | {"auth.logout"}
 
-    Runs before every request. A user who lost every role is signed out at once.
+
+def refresh_roles_if_due():
+    """Re-read the account and its groups from the directory when the last check is too old.
+
+    Runs before every request but logout and the public ones. A user whose account was removed
+    or disabled, or who lost every role, is signed out at once.
     """
-    if not current_user.is_authenticated:
+    if request.endpoint in NO_ROLE_CHECK or not current_user.is_authenticated:
         return None
     settings = current_app.config["KAA_SETTINGS"]
     checked = datetime.fromisoformat(session.get("roles_checked_at", "1970-01-01T00:00:00+00:00"))

@@ -1,4 +1,5 @@
-"""Server-side sessions: the cookie carries a random token, the database the data and timestamps."""
+"""Sessions: a signed-in user's live in the database (the cookie carries a random token); an
+anonymous visitor's CSRF token and messages live only in a signed cookie, so no row is stored."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import json
 import secrets
 from datetime import timedelta
 
+from flask import request
 from flask.sessions import SessionInterface, SessionMixin
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlmodel import Session
 from werkzeug.datastructures import CallbackDict
 
@@ -15,6 +18,11 @@ from kaa_web.models.auth import WebSession
 from kaa_web.models.base import utcnow
 
 COOKIE_NAME = "kaa_session"
+# Over HTTPS: the browser only accepts it Secure, for this host, path / - no subdomain can
+# plant or overwrite it (the cookie-tossing attack on the anonymous CSRF token).
+SECURE_COOKIE_NAME = "__Host-kaa_session"
+_ANONYMOUS = "a."  # prefix of a signed anonymous cookie; database tokens never contain a dot
+ANONYMOUS_KEYS = ("csrf_token", "_flashes")  # all an anonymous visitor's session may hold
 _TOUCH_EVERY = timedelta(seconds=60)
 
 
@@ -22,8 +30,21 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def cookie_name(app) -> str:
+    return SECURE_COOKIE_NAME if _secure(app) else COOKIE_NAME
+
+
+def _secure(app) -> bool:
+    """Secure cookies in production, and wherever the request arrived over HTTPS."""
+    return app.config["SESSION_COOKIE_SECURE"] or request.is_secure
+
+
+def signed_in(session) -> bool:
+    return "_user_id" in session and "username" in session
+
+
 class ServerSession(CallbackDict, SessionMixin):
-    """Session data held in the web_session table; regenerate() rotates the token at login."""
+    """Session data; regenerate() rotates the token at login, destroy() ends it at logout."""
 
     def __init__(self, initial=None, token: str | None = None, row_seen=None, expired=False):
         def on_update(_self):
@@ -45,7 +66,7 @@ class ServerSession(CallbackDict, SessionMixin):
     def destroy(self) -> None:
         """Delete the session row: a copied cookie is useless afterwards.
 
-        Anything stored after this (a flash message) goes into a brand-new anonymous session.
+        Anything stored after this (a flash message) goes into an anonymous cookie.
         """
         self.clear()
         self.destroyed = True
@@ -57,14 +78,19 @@ class DatabaseSessionInterface(SessionInterface):
     def _engine(self, app):
         return app.extensions["kaa_engine"]
 
+    def _serializer(self, app) -> URLSafeTimedSerializer:
+        return URLSafeTimedSerializer(app.secret_key, salt="kaa-anonymous-session")
+
     def open_session(self, app, request):
-        token = request.cookies.get(COOKIE_NAME)
-        if not token or len(token) > 200:
+        value = request.cookies.get(cookie_name(app))
+        if not value or len(value) > 4000:
             return ServerSession()
+        if value.startswith(_ANONYMOUS):
+            return self._open_anonymous(app, value.removeprefix(_ANONYMOUS))
         settings = app.config["KAA_SETTINGS"]
         now = utcnow()
         with Session(self._engine(app)) as db:
-            row = db.get(WebSession, token_hash(token))
+            row = db.get(WebSession, token_hash(value))
             if row is None:
                 return ServerSession(expired=True)
             idle = now - row.last_seen_at > timedelta(minutes=settings.session_idle_minutes)
@@ -73,26 +99,56 @@ class DatabaseSessionInterface(SessionInterface):
                 db.delete(row)
                 db.commit()
                 return ServerSession(expired=True)
-            return ServerSession(json.loads(row.data), token=token, row_seen=row.last_seen_at)
+            return ServerSession(json.loads(row.data), token=value, row_seen=row.last_seen_at)
+
+    def _open_anonymous(self, app, signed: str) -> ServerSession:
+        max_age = app.config["KAA_SETTINGS"].session_max_hours * 3600
+        try:
+            data = self._serializer(app).loads(signed, max_age=max_age)
+        except BadSignature:  # forged, altered or too old: start afresh
+            return ServerSession()
+        if not isinstance(data, dict):
+            return ServerSession()
+        return ServerSession({k: data[k] for k in ANONYMOUS_KEYS if k in data})
 
     def save_session(self, app, session: ServerSession, response):
+        if signed_in(session):
+            self._save_signed_in(app, session, response)
+            return
+        if session.token:  # logout, or lost every role: the row goes, whatever else happens
+            self._delete_row(app, session.token)
+        if session.modified or session.token or session.destroyed:
+            self._save_anonymous(app, session, response)
+
+    def _save_anonymous(self, app, session: ServerSession, response) -> None:
+        name = cookie_name(app)
+        data = {k: session[k] for k in ANONYMOUS_KEYS if k in session}
+        if not data:
+            response.delete_cookie(name, path="/", secure=_secure(app), httponly=True)
+            return
+        value = _ANONYMOUS + self._serializer(app).dumps(data)
+        self._set_cookie(app, response, value)
+
+    def _save_signed_in(self, app, session: ServerSession, response) -> None:
         with Session(self._engine(app)) as db:
-            fresh_token = session.destroyed or session.rotate
-            if fresh_token:
-                self._delete(db, session.token)
-            if session and (fresh_token or session.token is None):
-                self._insert(db, app, session, response)  # e.g. a flash message after logout
-            elif session.destroyed:
-                response.delete_cookie(COOKIE_NAME, path="/")
-            elif session.token and (session.modified or self._stale(session)):
+            if session.rotate or session.token is None:
+                if session.token:
+                    self._delete(db, session.token)
+                self._insert(db, app, session, response)
+            elif session.modified or self._stale(session):
                 self._update(db, session)
             db.commit()
 
     def _stale(self, session: ServerSession) -> bool:
         return session.row_seen is None or utcnow() - session.row_seen > _TOUCH_EVERY
 
-    def _delete(self, db: Session, token: str | None) -> None:
-        row = db.get(WebSession, token_hash(token)) if token else None
+    def _delete_row(self, app, token: str) -> None:
+        with Session(self._engine(app)) as db:
+            self._delete(db, token)
+            db.commit()
+
+    def _delete(self, db: Session, token: str) -> None:
+        row = db.get(WebSession, token_hash(token))
         if row is not None:
             db.delete(row)
 
@@ -101,15 +157,18 @@ class DatabaseSessionInterface(SessionInterface):
         db.add(
             WebSession(
                 id=token_hash(session.token),
-                staff_id=session.get("_user_id") and int(session["_user_id"]),
+                staff_id=int(session["_user_id"]),
                 data=json.dumps(dict(session)),
             )
         )
+        self._set_cookie(app, response, session.token)
+
+    def _set_cookie(self, app, response, value: str) -> None:
         response.set_cookie(
-            COOKIE_NAME,
-            session.token,
+            cookie_name(app),
+            value,
             httponly=True,
-            secure=app.config["SESSION_COOKIE_SECURE"],
+            secure=_secure(app),
             samesite="Lax",
             path="/",
         )

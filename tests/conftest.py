@@ -39,10 +39,10 @@ def migrated_database(database_url):
 class KaaClient(FlaskClient):
     """A test client that fetches the CSRF token the way a browser gets it: from a page."""
 
-    def csrf_token(self) -> str:
-        page = self.get("/logga-in").get_data(as_text=True)
+    def csrf_token(self, **kwargs) -> str:
+        page = self.get("/logga-in", **kwargs).get_data(as_text=True)
         if "X-CSRFToken" not in page:
-            page = self.get("/").get_data(as_text=True)
+            page = self.get("/", **kwargs).get_data(as_text=True)
         return _CSRF.search(page).group(1)
 
     def post_form(self, url: str, data: dict | None = None, **kwargs):

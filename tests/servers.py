@@ -12,10 +12,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import SQLModel
 
 import kaa_web.models  # noqa: F401 - every table on the metadata
+from kaa_web.config import Settings
 from kaa_web.demo_directory import settings_for
+
+# The app refuses to start without an explicit KAA_ENV; the tests (and the gunicorn they start)
+# are a developer's machine.
+os.environ["KAA_ENV"] = "development"
 
 LDIF = Path(__file__).parent / "ldif" / "directory.ldif"
 SERVICE_PASSWORD = "tjanst-losen"  # matches tests/ldif/directory.ldif
@@ -128,6 +134,23 @@ def running_postgres():
             _as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]), capture_output=True
         )
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def own_database(postgres_url: str, name: str):
+    """A new, empty database `name` on the test cluster, dropped afterwards; yields its URL."""
+    from kaa_web.db import create_engine
+
+    admin = create_engine(postgres_url)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield postgres_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

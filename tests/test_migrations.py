@@ -5,6 +5,7 @@ from sqlalchemy import inspect, text
 
 from kaa_web import migrate
 from kaa_web.db import create_engine
+from tests.servers import own_database
 
 
 @pytest.fixture
@@ -15,16 +16,10 @@ def fresh_engine(database_url, tmp_path):
         yield engine
         engine.dispose()
         return
-    admin = create_engine(database_url)
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS kaa_fresh"))
-        conn.execute(text("CREATE DATABASE kaa_fresh"))
-    engine = create_engine(database_url.rsplit("/", 1)[0] + "/kaa_fresh")
-    yield engine
-    engine.dispose()
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS kaa_fresh"))
-    admin.dispose()
+    with own_database(database_url, "kaa_fresh") as url:
+        engine = create_engine(url)
+        yield engine
+        engine.dispose()
 
 
 def test_upgrade_on_empty_database_equals_the_models(fresh_engine):
@@ -57,3 +52,81 @@ def test_audit_log_refuses_updates_in_the_database(fresh_engine):
 def test_migration_files_are_date_prefixed():
     names = [p.name for p in migrate.MIGRATIONS.joinpath("versions").glob("*.py")]
     assert names and all(n[:8].isdigit() and n[8] == "_" for n in names)
+
+
+BEFORE_ONE_ROW_PER_PERSON = "fdfffd5ab6d6"
+
+
+def test_staff_rows_that_differ_only_in_case_are_merged_into_one_person(fresh_engine):
+    migrate.upgrade(fresh_engine, BEFORE_ONE_ROW_PER_PERSON)
+    with fresh_engine.begin() as conn:
+        for staff_id, username, last_login in [
+            (1, "kaa", "2026-10-01 08:00:00"),
+            (2, "KAA", "2026-11-20 08:00:00"),
+            (3, "Kaa", None),
+            (4, "chef", None),
+        ]:
+            conn.execute(
+                text(
+                    "INSERT INTO staff_user (id, username, display_name, email, roles, active,"
+                    " last_login_at) VALUES (:id, :u, :name, '', :roles, :active, :at)"
+                ),
+                {
+                    "id": staff_id,
+                    "u": username,
+                    "name": f"Namn {staff_id}",
+                    "roles": "kaa" if staff_id == 2 else "",
+                    "active": staff_id != 1,
+                    "at": last_login,
+                },
+            )
+        for task_id, assigned, created in [(1, 2, 3), (2, 4, 1)]:
+            conn.execute(
+                text(
+                    "INSERT INTO task (id, kind, title, due, assigned_to, source_type, created_by,"
+                    " created_at) VALUES (:id, 'annat', 'Ring', '2026-12-01', :a, '', :c,"
+                    " '2026-11-01 08:00:00')"
+                ),
+                {"id": task_id, "a": assigned, "c": created},
+            )
+        for staff_id, form in [(1, "avbrott"), (2, "avbrott"), (2, "franvaro")]:
+            conn.execute(
+                text(
+                    "INSERT INTO report_draft (staff_id, form, data, updated_at)"
+                    " VALUES (:s, :f, :d, '2026-11-01 08:00:00')"
+                ),
+                {"s": staff_id, "f": form, "d": f'{{"av": {staff_id}}}'},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO web_session (id, staff_id, data, created_at, last_seen_at)"
+                " VALUES ('x', 2, '{}', '2026-11-20 08:00:00', '2026-11-20 08:00:00')"
+            )
+        )
+    migrate.upgrade(fresh_engine)
+    with fresh_engine.connect() as conn:
+        staff = conn.execute(
+            text("SELECT id, username, display_name, roles, active FROM staff_user ORDER BY id")
+        ).all()
+        tasks = conn.execute(text("SELECT assigned_to, created_by FROM task ORDER BY id")).all()
+        drafts = conn.execute(text("SELECT staff_id, form, data FROM report_draft")).all()
+        sessions = conn.execute(text("SELECT count(*) FROM web_session")).scalar_one()
+    # the oldest row survives, with the latest login's name and roles
+    assert [(r[0], r[1], r[2], r[3], bool(r[4])) for r in staff] == [
+        (1, "kaa", "Namn 2", "kaa", True),
+        (4, "chef", "Namn 4", "", True),
+    ]
+    assert [tuple(t) for t in tasks] == [(1, 1), (4, 1)]
+    assert sorted((d[0], d[1], d[2]) for d in drafts) == [
+        (1, "avbrott", '{"av": 1}'),
+        (1, "franvaro", '{"av": 2}'),
+    ]
+    assert sessions == 0
+    with pytest.raises(Exception, match="(?i)unique"), fresh_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO staff_user (username, display_name, email, roles, active)"
+                " VALUES ('KAA', 'x', '', '', :yes)"
+            ),
+            {"yes": True},
+        )

@@ -1,7 +1,7 @@
 """All tables; importing this package registers every model on SQLModel.metadata."""
 
-from kaa_web.models.audit import AuditEvent
-from kaa_web.models.auth import LoginFailure, StaffUser, WebSession
+from kaa_web.models.audit import AuditEvent, AuditPolicy
+from kaa_web.models.auth import LoginThrottle, StaffUser, WebSession
 from kaa_web.models.documents import (
     ActiveDocumentTemplate,
     DocumentTemplateVersion,
@@ -65,6 +65,7 @@ __all__ = [
     "ActionPoint",
     "ActiveDocumentTemplate",
     "AuditEvent",
+    "AuditPolicy",
     "ConcernReport",
     "Consent",
     "ContactAttempt",
@@ -78,7 +79,7 @@ __all__ = [
     "Guardian",
     "ImportBatch",
     "Letterhead",
-    "LoginFailure",
+    "LoginThrottle",
     "MailoutJob",
     "Mapping",
     "MappingRevision",

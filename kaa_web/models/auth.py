@@ -1,14 +1,19 @@
-"""Staff accounts mirrored from the directory, server-side sessions and failed-login records."""
+"""Staff accounts mirrored from the directory, server-side sessions and login attempt counts."""
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from kaa_web.models.base import utcnow
 
 
 class StaffUser(SQLModel, table=True):
-    """A member of staff who has logged in (or was seeded); the directory stays the authority."""
+    """A member of staff who has logged in (or was seeded); the directory stays the authority.
+
+    `username` is the directory entry's own name, folded; the unique index on its lower-case
+    form keeps one row per person even if a spelling ever slips through.
+    """
 
     __tablename__ = "staff_user"
 
@@ -25,6 +30,9 @@ class StaffUser(SQLModel, table=True):
         return [r for r in self.roles.split(",") if r]
 
 
+sa.Index("uq_staff_user_username_folded", sa.func.lower(StaffUser.username), unique=True)
+
+
 class WebSession(SQLModel, table=True):
     """A login session; the cookie holds a random token, the table only its SHA-256."""
 
@@ -37,12 +45,14 @@ class WebSession(SQLModel, table=True):
     last_seen_at: datetime = Field(default_factory=utcnow, index=True)
 
 
-class LoginFailure(SQLModel, table=True):
-    """One failed login attempt, counted per username and per client address for rate limits."""
+class LoginThrottle(SQLModel, table=True):
+    """Login attempts counted in the current window, per username or per client address.
 
-    __tablename__ = "login_failure"
+    One row per key, changed by a single upsert so that simultaneous attempts count exactly.
+    """
 
-    id: int | None = Field(default=None, primary_key=True)
-    username_key: str = Field(max_length=100, index=True)
-    client_address: str = Field(max_length=64, index=True)
-    at: datetime = Field(default_factory=utcnow, index=True)
+    __tablename__ = "login_throttle"
+
+    key: str = Field(primary_key=True, max_length=170)  # "user:<name>" or "address:<ip>"
+    window_start: datetime = Field(default_factory=utcnow, index=True)
+    attempts: int = Field(default=0)

@@ -42,7 +42,7 @@ def list_audit_events(
     actor.need("audit.read")
     query = select(AuditEvent)
     if filters.username:
-        query = query.where(AuditEvent.username == filters.username.strip().lower())
+        query = query.where(func.lower(AuditEvent.username) == filters.username.strip().lower())
     if filters.action:
         query = query.where(AuditEvent.action == filters.action)
     if filters.youth_id is not None:
