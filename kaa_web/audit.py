@@ -1,13 +1,15 @@
-"""The one place that writes the audit log: record() (in the caller's transaction or its own)."""
+"""The one place that writes the audit log: record() (in the caller's transaction or its own),
+and the retention period the database enforces on it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import text
 from sqlmodel import Session
 
 from kaa_web.db import insert_rows, separate_session
-from kaa_web.models.audit import AUDIT_ACTIONS, AuditEvent
+from kaa_web.models.audit import AUDIT_ACTIONS, AuditEvent, AuditPolicy
 from kaa_web.models.base import utcnow
 from kaa_web.permissions import Actor
 
@@ -81,3 +83,42 @@ def record_many(
         for object_id, youth_id in items
     ]
     insert_rows(db, AuditEvent.__table__, rows)
+
+
+def enforced_retention_days(db: Session) -> int | None:
+    """The period the database refuses to delete events within (None: it refuses every delete)."""
+    policy = db.get(AuditPolicy, 1)
+    return policy.retention_days if policy else None
+
+
+def enforce_retention(db: Session, days: int) -> bool:
+    """Make the database keep every event younger than `days`; True when the period changed.
+
+    Run by `flask kaa migrate`, as the role that owns the tables; the database logs the change.
+    """
+    _only_the_owner_may_change_the_period(db)
+    policy = db.get(AuditPolicy, 1)
+    if policy is not None and policy.retention_days == days:
+        db.commit()
+        return False
+    policy = policy or AuditPolicy(id=1)
+    policy.retention_days = days
+    db.add(policy)
+    db.commit()
+    return True
+
+
+def _only_the_owner_may_change_the_period(db: Session) -> None:
+    """PostgreSQL: take back what default privileges granted other roles on the policy row."""
+    if db.get_bind().dialect.name != "postgresql":
+        return
+    grantees = db.exec(
+        text(
+            "SELECT DISTINCT grantee FROM information_schema.table_privileges "
+            "WHERE table_name = 'audit_policy' AND grantee <> current_user "
+            "AND privilege_type IN ('INSERT', 'UPDATE', 'DELETE', 'TRUNCATE')"
+        )
+    ).scalars()
+    for grantee in list(grantees):
+        role = "PUBLIC" if grantee == "PUBLIC" else '"' + grantee.replace('"', '""') + '"'
+        db.exec(text(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON audit_policy FROM {role}"))

@@ -18,11 +18,15 @@ def _engine():
 
 @kaa_cli.command("migrate")
 def migrate_command():
-    """Bring the database to the latest migration."""
-    from kaa_web import migrate
+    """Bring the database to the latest migration and enforce the audit log's retention."""
+    from kaa_web import audit, migrate
 
     migrate.upgrade(_engine())
     click.echo("Databasen är uppdaterad till senaste migreringen.")
+    days = current_app.config["KAA_SETTINGS"].audit_retention_days
+    with Session(_engine()) as db:
+        if audit.enforce_retention(db, days):
+            click.echo(f"Databasen vägrar nu radera logghändelser yngre än {days} dagar.")
 
 
 @kaa_cli.command("make-migration")

@@ -42,10 +42,36 @@ def password_for(username: str) -> str:
 
 
 def empty_tables(engine) -> None:
-    """Delete every row (tests commit for real, so each starts from empty tables)."""
+    """Delete every row (tests commit for real, so each starts from empty tables).
+
+    The audit log refuses to lose recent events, so its triggers are set aside as a database
+    owner would; the retention policy row is reset rather than deleted.
+    """
     with engine.begin() as connection:
+        audit_triggers = _set_aside_audit_triggers(connection)
+        default_days = Settings().audit_retention_days
+        connection.execute(text("UPDATE audit_policy SET retention_days = :d"), {"d": default_days})
         for table in reversed(SQLModel.metadata.sorted_tables):
-            connection.execute(table.delete())
+            if table.name != "audit_policy":
+                connection.execute(table.delete())
+        for create in audit_triggers:
+            connection.execute(text(create))
+
+
+def _set_aside_audit_triggers(connection) -> list[str]:
+    """PostgreSQL: no triggers for this transaction. SQLite: drop them, return their SQL."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
+        return []
+    rows = connection.execute(
+        text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name IN ('audit_event', 'audit_policy')"
+        )
+    ).all()
+    for name, _sql in rows:
+        connection.execute(text(f'DROP TRIGGER "{name}"'))
+    return [sql for _name, sql in rows]
 
 
 @dataclass

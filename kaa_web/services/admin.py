@@ -68,8 +68,16 @@ def list_audit_events(
 
 
 def purge_audit_log(db: Session, *, retention_days: int) -> int:
-    """Delete audit events older than the log's own retention period (its gallring)."""
-    cutoff = utcnow() - timedelta(days=retention_days)
+    """Delete audit events older than the log's own retention period (its gallring).
+
+    Never within the period the database enforces (`flask kaa migrate` sets it from the
+    setting): the database would refuse those rows. The hour's margin absorbs a clock
+    difference between this server and the database's.
+    """
+    enforced = audit.enforced_retention_days(db)
+    if enforced is None:
+        return 0
+    cutoff = utcnow() - timedelta(days=max(retention_days, enforced), hours=1)
     result = db.exec(delete(AuditEvent).where(AuditEvent.at < cutoff))
     db.commit()
     return result.rowcount
