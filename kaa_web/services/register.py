@@ -48,15 +48,7 @@ def get_youth(db: Session, *, actor: Actor, youth_id: int, log: str | None = "vi
     """The person if the actor may see them; otherwise NotFound (and the refusal is logged)."""
     youth = db.exec(select(Youth).where(Youth.id == youth_id, youth_visibility(actor))).first()
     if youth is None:
-        audit.record(
-            db,
-            actor,
-            "denied",
-            object_type="youth",
-            object_id=youth_id,
-            outcome="not_found_or_denied",
-            immediately=True,
-        )
+        audit.record_denied(db, actor, object_type="youth", object_id=youth_id)
         raise NotFound
     if log:
         audit.record(db, actor, log, object_type="youth", object_id=youth.id, youth_id=youth.id)
