@@ -176,5 +176,6 @@ def _register_error_handlers(app: Flask) -> None:
         if db is not None:
             db.rollback()
             db.close()
+        g.without_badges = True  # the page must render even when the database is what failed
         log.error("unhandled error in request %s", g.get("request_id"), exc_info=error)
         return _error_page(500)

@@ -45,6 +45,7 @@ from kaa_web.models.register import (
 )
 from kaa_web.models.school_reports import (
     FormHelpText,
+    InboxAssignment,
     ReportDraft,
     SchoolReport,
     SchoolReportStudent,
@@ -77,6 +78,7 @@ __all__ = [
     "GeneratedDocumentYouth",
     "Guardian",
     "ImportBatch",
+    "InboxAssignment",
     "Letterhead",
     "LoginFailure",
     "MailoutJob",

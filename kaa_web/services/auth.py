@@ -73,6 +73,7 @@ def _upsert_staff(db: Session, user: directory.DirectoryUser, roles: frozenset[s
         staff = StaffUser(username=user.username, display_name=user.display_name)
     staff.display_name = user.display_name
     staff.email = user.email
+    staff.phone = user.phone
     staff.roles = ",".join(sorted(roles))
     staff.active = True
     staff.last_login_at = utcnow()

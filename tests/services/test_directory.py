@@ -49,3 +49,8 @@ def test_school_units_can_come_from_a_configured_attribute(settings):
     with_attribute = load_settings({}, **{**settings.__dict__, "ldap_school_attribute": "mail"})
     user = directory.lookup(with_attribute, "skola")
     assert user.school_codes == {"skola@exempelkommun.se"}
+
+
+def test_the_telephone_number_is_read_when_the_directory_has_one(settings):
+    assert directory.authenticate(settings, "skola", "losen-skola").phone == "010-123 45 67"
+    assert directory.lookup(settings, "skola2").phone == ""
