@@ -20,9 +20,8 @@ def _press_on(page, label: str, key: str) -> None:
 
 
 def _fill_dropout_form_with_the_keyboard(page, number: str, submit: bool = True) -> None:
-    _type_into(page, "Skolans kontaktperson", "Sara Lund")
-    page.keyboard.press("Tab")
-    page.keyboard.type("010-123 40 01")
+    # The school's contact is already filled in from the signed-in person's directory entry.
+    expect(page.get_by_label("Skolans kontaktperson")).to_have_value("Sara Lund")
     _type_into(page, "Elevens personnummer", number)
     page.keyboard.press("Tab")
     page.keyboard.type("Ella")
@@ -146,4 +145,58 @@ def test_admin_pages_for_school_units_and_help_texts_are_accessible(page, server
     page.goto(server_url + "/admin/skolenheter/ny")
     assert_accessible(page)
     page.goto(server_url + "/admin/hjalptexter")
+    assert_accessible(page)
+
+
+def test_the_school_finds_its_contact_prefilled_and_follows_its_students_by_name(
+    browser, page, server_url
+):
+    number = pnr.make_valid(local_today() - timedelta(days=16 * 365), 373)
+    login(page, server_url, "skola")
+    page.goto(server_url + "/skola/anmalan/risk")
+    expect(page.get_by_label("Skolans kontaktperson")).to_have_value("Sara Lund")
+    expect(page.get_by_label("Kontaktpersonens telefon")).to_have_value("010-123 45 67")
+    expect(page.get_by_label("Kontaktpersonens e-post")).to_have_value("skola@exempelkommun.se")
+    assert_accessible(page)
+    page.get_by_label("Elevens personnummer").fill(number)
+    page.get_by_label("Elevens förnamn").fill("Rut")
+    page.get_by_label("Elevens efternamn").fill("Webbsson")
+    page.get_by_label("Program eller studieväg").fill("Bygg- och anläggningsprogrammet")
+    page.get_by_label("Årskurs").select_option("1")
+    page.get_by_label("Elevens utdelningsadress").fill("Elevvägen 3")
+    page.get_by_label("Postnummer", exact=True).fill("123 45")
+    page.get_by_label("Postort", exact=True).fill("Exempelstad")
+    page.get_by_label("Vårdnadshavare 1, namn").fill("Vera Webbsson")
+    page.get_by_label("Vårdnadshavare 1, postnummer").fill("123")  # a typing slip first
+    page.get_by_label("Elevens situation").select_option(label="Ökande frånvaro")
+    page.get_by_label("Stöd skolan redan har gett").fill("Veckovisa samtal med mentor.")
+    page.get_by_role("button", name="Skicka anmälan").click()
+    expect(page.get_by_role("heading", name="Det finns fel i formuläret")).to_be_visible()
+    expect(page.locator(".error-summary")).to_contain_text("Ange postnumret med fem siffror.")
+    expect(page.get_by_label("Elevens förnamn")).to_have_value("Rut")
+    assert_accessible(page)
+    page.get_by_label("Vårdnadshavare 1, postnummer").fill("")
+    page.get_by_label("Vårdnadshavare 1 bor på elevens adress").check()
+    page.get_by_role("button", name="Skicka anmälan").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kvitto på anmälan RA-")
+    reference = page.get_by_role("heading", level=1).inner_text().rsplit(" ", 1)[-1]
+    expect(page.locator(".facts")).to_contain_text("av Sara Lund")
+    assert_accessible(page)
+
+    officer = browser.new_page()
+    login(officer, server_url, "kaa")
+    officer.goto(server_url + "/inkorg/")
+    officer.get_by_role("link", name=reference).click()
+    expect(
+        officer.get_by_text("Vårdnadshavare 1: Vera Webbsson, Elevvägen 3, 123 45 Exempelstad")
+    ).to_be_visible()
+    officer.get_by_label("Kort svar till skolan").fill("Vi bokar ett möte med er och eleven.")
+    officer.get_by_role("button", name="Spara", exact=True).click()
+    expect(officer.get_by_text("Status och svar till skolan är sparade.")).to_be_visible()
+    officer.close()
+
+    page.get_by_role("link", name="← Anmälningar").click()
+    row = page.get_by_role("row", name=reference)
+    expect(row).to_contain_text("Rut Webbsson")
+    expect(row).to_contain_text("Vi bokar ett möte med er och eleven.")
     assert_accessible(page)

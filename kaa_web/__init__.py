@@ -212,4 +212,5 @@ def _register_error_handlers(app: Flask) -> None:
         if db is not None:
             db.rollback()
             db.close()
+        g.without_badges = True  # the page must render even when the database is what failed
         return _error_page(500)

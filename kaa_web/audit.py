@@ -52,6 +52,20 @@ def record(
         db.add(event)
 
 
+def record_denied(db: Session, actor: Actor, *, object_type: str, object_id: object) -> None:
+    """An object that does not exist or that the actor may not see (both answer 404): logged at
+    once, since the request's own transaction is rolled back."""
+    record(
+        db,
+        actor,
+        "denied",
+        object_type=object_type,
+        object_id=object_id,
+        outcome="not_found_or_denied",
+        immediately=True,
+    )
+
+
 def record_many(
     db: Session,
     actor: Actor,

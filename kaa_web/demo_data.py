@@ -24,6 +24,7 @@ def seed_staff(db: Session) -> None:
                 username=person.username,
                 display_name=person.display_name,
                 email=f"{person.username}@exempelkommun.se",
+                phone=person.phone,
                 roles=",".join(person.roles),
             )
         )
@@ -47,6 +48,7 @@ def seed_demo(db: Session) -> None:
     seed_districts(db)
     db.flush()
     seed_register(db)
+    seed_inbox_assignment(db)
     seed_school_reports(db)
     ensure_letterhead(db)
     db.flush()
@@ -225,6 +227,17 @@ def seed_register(db: Session, *, count: int = 120, seed: int = 2026) -> None:
         outreach.refresh_next_step(db, youth, today)
 
 
+def seed_inbox_assignment(db: Session) -> None:
+    """New reports go to the demo's KAA officer until an admin sets another rule."""
+    from kaa_web.models.school_reports import InboxAssignment
+    from kaa_web.services.inbox_assignment import RULE_ID
+
+    officer = db.exec(select(StaffUser).where(StaffUser.username == "kaa")).first()
+    if officer is not None and db.get(InboxAssignment, RULE_ID) is None:
+        db.add(InboxAssignment(id=RULE_ID, rule="inkorg", inbox_officer_id=officer.id))
+        db.flush()
+
+
 DEMO_SCHOOL_CONTACTS = {
     "90000001": ("Sara Lund, SYV", "010-123 40 01", "syv@exempelgymnasiet.example.se", True),
     "90000002": ("Erik Holm, rektor", "010-123 40 02", "rektor@fiktivafriskolan.example.se", False),
@@ -240,6 +253,7 @@ def seed_school_reports(db: Session) -> None:
     from kaa_web.models.school_reports import SchoolReport
     from kaa_web.permissions import Actor
     from kaa_web.rules import personnummer as pnr
+    from kaa_web.services import inbox_assignment
     from kaa_web.services import school_reports as service
 
     if db.exec(select(SchoolReport.id)).first():
@@ -280,7 +294,13 @@ def seed_school_reports(db: Session) -> None:
         return service.submit_report(db, actor=actor, data=data)[0]
 
     first, second = school("skola", "90000001"), school("skola2", "90000002")
-    guardian = {"guardian1_name": "Vårdnadshavare Exempelsson", "guardian1_phone": "070-000 11 22"}
+    guardian = {
+        "guardian1_name": "Vårdnadshavare Exempelsson",
+        "guardian1_phone": "070-000 11 22",
+        "guardian1_street_address": "Påhittade vägen 7",
+        "guardian1_postal_code": "123 45",
+        "guardian1_city": "Exempelstad",
+    }
     registered = db.exec(select(Youth).order_by(Youth.id)).first()
     send(
         first,
@@ -317,6 +337,7 @@ def seed_school_reports(db: Session) -> None:
         username="kaa",
         roles=frozenset({"kaa"}),
     )
+    inbox_assignment.take_report(db, actor=kaa, report_id=risk.id, current_handler=None)
     service.set_status(
         db,
         actor=kaa,

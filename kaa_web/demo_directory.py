@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 SUFFIX = "dc=kommun,dc=se"
@@ -37,6 +37,7 @@ class DirectoryPerson:
     roles: tuple[str, ...]
     school_codes: tuple[str, ...] = ()
     password: str = ""
+    phone: str = ""  # telephoneNumber, when the directory has one
 
 
 DEMO_PEOPLE = (
@@ -44,7 +45,7 @@ DEMO_PEOPLE = (
     DirectoryPerson("kaa2", "Johan Wikström", ("kaa",)),
     DirectoryPerson("arbetsmarknad", "Amir Haddad", ("arbetsmarknad",)),
     DirectoryPerson("ifo", "Ingrid Sjöberg", ("ifo",)),
-    DirectoryPerson("skola", "Sara Lund", ("skola",), ("90000001",)),
+    DirectoryPerson("skola", "Sara Lund", ("skola",), ("90000001",), phone="010-123 40 11"),
     DirectoryPerson("skola2", "Erik Holm", ("skola",), ("90000002",)),
     DirectoryPerson("chef", "Maria Ek", ("chef",)),
     DirectoryPerson("admin", "Adam Nyström", ("admin",)),
@@ -63,11 +64,12 @@ def build_ldif(people, service_password: str, school_codes=()) -> str:
     ]
     for person in people:
         given, _, family = person.display_name.partition(" ")
+        phone = f"\ntelephoneNumber: {person.phone}" if person.phone else ""
         blocks.append(
             f"dn: uid={person.username},{USER_BASE}\nobjectClass: inetOrgPerson\n"
             f"uid: {person.username}\ncn: {person.display_name}\ngivenName: {given}\n"
             f"sn: {family or given}\nmail: {person.username}@exempelkommun.se\n"
-            f"userPassword: {person.password}"
+            f"userPassword: {person.password}{phone}"
         )
     groups: dict[str, list[str]] = {role_group_dn(r): [] for r in ROLE_GROUP_CNS}
     groups.update({school_group_dn(c): [] for c in school_codes})
@@ -119,9 +121,4 @@ def start_directory(workdir: Path, ldif: str):
 
 def demo_people_with_passwords() -> list[DirectoryPerson]:
     """The demo users, each with a fresh random password for this run."""
-    return [
-        DirectoryPerson(
-            p.username, p.display_name, p.roles, p.school_codes, secrets.token_urlsafe(9)
-        )
-        for p in DEMO_PEOPLE
-    ]
+    return [replace(person, password=secrets.token_urlsafe(9)) for person in DEMO_PEOPLE]

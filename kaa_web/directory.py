@@ -14,7 +14,7 @@ from kaa_web.config import Settings
 log = logging.getLogger(__name__)
 
 _UNAVAILABLE = (ldap.SERVER_DOWN, ldap.TIMEOUT, ldap.CONNECT_ERROR, ldap.UNAVAILABLE, ldap.BUSY)
-_USER_ATTRIBUTES = ["cn", "displayName", "mail", "uid", "sAMAccountName"]
+_USER_ATTRIBUTES = ["cn", "displayName", "mail", "telephoneNumber", "uid", "sAMAccountName"]
 
 
 class DirectoryUnavailable(RuntimeError):
@@ -27,6 +27,7 @@ class DirectoryUser:
     username: str  # the entry's own uid / sAMAccountName, folded: one identity per person
     display_name: str
     email: str = ""
+    phone: str = ""
     groups: frozenset[str] = field(default_factory=frozenset)
     school_codes: frozenset[str] = field(default_factory=frozenset)
 
@@ -135,6 +136,7 @@ def _user(conn, settings: Settings, username: str, dn: str, attrs: dict) -> Dire
         username=canonical_username(attrs, username),
         display_name=_text(attrs, "displayName") or _text(attrs, "cn") or username,
         email=_text(attrs, "mail"),
+        phone=_text(attrs, "telephoneNumber")[:40],
         groups=_groups(conn, settings, dn),
         school_codes=frozenset(v.decode("utf-8", "replace").strip() for v in school_values),
     )

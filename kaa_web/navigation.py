@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app, g, url_for
 from flask_login import current_user
 
-from kaa_web.permissions import has_permission
+from kaa_web.db import get_db
+from kaa_web.permissions import current_actor, has_permission
+from kaa_web.services import school_reports
+
+
+def _new_reports() -> int:
+    db = get_db()
+    # A count in the menu must not flush what the request left unsaved (a refused request's
+    # pending rows would hold SQLite's write lock while its error page renders).
+    with db.no_autoflush:
+        return school_reports.count_new_reports(db, actor=current_actor())
 
 
 @dataclass(frozen=True)
@@ -16,13 +27,22 @@ class Section:
     label: str
     permission: str
     description: str
+    badge: Callable[[], int] | None = None  # a count shown beside the label, e.g. new reports
+    badge_words: tuple[str, str] = ("", "")  # what one / many are, read out: "Inkorg, 3 nya"
 
 
 SECTIONS = (
     Section("main.start", "Start", "signed_in", "Din startsida."),
     Section("worklist.index", "Att göra", "worklist.use", "Det som ska göras i dag och framåt."),
     Section("register.index", "Ungdomar", "register.read", "KAA-registret över ungdomar."),
-    Section("inbox.index", "Inkorg", "inbox.handle", "Anmälningar från skolorna."),
+    Section(
+        "inbox.index",
+        "Inkorg",
+        "inbox.handle",
+        "Anmälningar från skolorna.",
+        badge=_new_reports,
+        badge_words=("ny", "nya"),
+    ),
     Section(
         "school_reports.index",
         "Anmälningar",
@@ -42,13 +62,17 @@ def nav_items(include_start: bool = True) -> list[dict]:
     """The sections the signed-in user may open, limited to the features this build has."""
     if not current_user.is_authenticated:
         return []
+    if "nav_items" not in g:  # the page's menu and the start page's cards: counted once
+        g.nav_items = _sections()
+    return [i for i in g.nav_items if include_start or i["endpoint"] != "main.start"]
+
+
+def _sections() -> list[dict]:
     items = []
     for section in SECTIONS:
         if section.endpoint not in current_app.view_functions:
             continue
         if not has_permission(current_user.roles, section.permission):
-            continue
-        if section.endpoint == "main.start" and not include_start:
             continue
         items.append(
             {
@@ -56,6 +80,12 @@ def nav_items(include_start: bool = True) -> list[dict]:
                 "label": section.label,
                 "endpoint": section.endpoint,
                 "description": section.description,
+                **_badge(section),
             }
         )
     return items
+
+
+def _badge(section: Section) -> dict:
+    count = section.badge() if section.badge and not g.get("without_badges") else 0
+    return {"badge": count, "badge_word": section.badge_words[count != 1]}

@@ -130,3 +130,37 @@ def test_staff_rows_that_differ_only_in_case_are_merged_into_one_person(fresh_en
             ),
             {"yes": True},
         )
+
+
+def test_reports_stored_with_the_senders_account_name_get_their_name(fresh_engine):
+    """cc5addbe0b9a: receipts said "av skola"; stored reports now name the person."""
+    migrate.upgrade(fresh_engine, "fdfffd5ab6d6")
+    report = (
+        "INSERT INTO school_report (id, reference, token, kind, school_unit_id, submitted_by, "
+        "submitted_by_name, submitted_at, contact_name, contact_phone, contact_email, details, "
+        "status, status_changed_at, answer) VALUES (:id, :ref, :ref, 'risk', 1, 1, :name, "
+        "CURRENT_TIMESTAMP, '', '', '', '{}', 'mottagen', CURRENT_TIMESTAMP, '')"
+    )
+    with fresh_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO staff_user (id, username, display_name, email, roles, active) "
+                "VALUES (1, 'skola', 'Sara Lund', '', 'skola', :yes)"
+            ),
+            {"yes": True},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO school_unit (id, code, name, huvudman, directory_group, active, "
+                "own_huvudman, municipality_code, contact_name, contact_phone, contact_email, "
+                "street_address, postal_code, city) VALUES (1, '90000001', 'Skolan', '', '', "
+                ":yes, :no, '', '', '', '', '', '', '')"
+            ),
+            {"yes": True, "no": False},
+        )
+        conn.execute(text(report), {"id": 1, "ref": "RA-1", "name": "skola"})
+        conn.execute(text(report), {"id": 2, "ref": "RA-2", "name": "Sara L., SYV"})
+    migrate.upgrade(fresh_engine)
+    with fresh_engine.connect() as conn:
+        names = conn.execute(text("SELECT submitted_by_name FROM school_report ORDER BY id"))
+        assert [n for (n,) in names] == ["Sara Lund", "Sara L., SYV"]

@@ -38,6 +38,7 @@ YES_NO = {"ja": "Ja", "nej": "Nej"}
 TEXT_MAX = Length(max=1000, message="Högst 1000 tecken.")
 CSV_COLUMNS = ("personnummer", "fornamn", "efternamn", "program")
 MAX_ROWS = 500
+ADDRESS_PARTS = ("street_address", "postal_code", "city")
 
 
 def _int_or_none(value):
@@ -94,6 +95,11 @@ class ReportForm(FlaskForm):
         return {"fields": pairs}
 
 
+def _error(field, message: str) -> bool:
+    field.errors = [*field.errors, message]
+    return False
+
+
 def _shown(f) -> str:
     if f.type == "BooleanField":
         return "Ja" if f.data else "Nej"
@@ -131,19 +137,32 @@ class StudentReportForm(ReportForm):
     email = StringField("Elevens e-post", validators=[Optional(), EMAIL, Length(max=200)])
     guardian1_name = StringField("Vårdnadshavare 1, namn", validators=[Length(max=200)])
     guardian1_phone = StringField("Vårdnadshavare 1, telefon", validators=[PHONE, Length(max=40)])
+    guardian1_same_address = BooleanField("Vårdnadshavare 1 bor på elevens adress")
+    guardian1_street_address = StringField(
+        "Vårdnadshavare 1, utdelningsadress", validators=[Length(max=200)]
+    )
+    guardian1_postal_code = StringField("Vårdnadshavare 1, postnummer", validators=[POSTAL])
+    guardian1_city = StringField("Vårdnadshavare 1, postort", validators=[Length(max=100)])
     guardian2_name = StringField("Vårdnadshavare 2, namn", validators=[Length(max=200)])
     guardian2_phone = StringField("Vårdnadshavare 2, telefon", validators=[PHONE, Length(max=40)])
+    guardian2_same_address = BooleanField("Vårdnadshavare 2 bor på elevens adress")
+    guardian2_street_address = StringField(
+        "Vårdnadshavare 2, utdelningsadress", validators=[Length(max=200)]
+    )
+    guardian2_postal_code = StringField("Vårdnadshavare 2, postnummer", validators=[POSTAL])
+    guardian2_city = StringField("Vårdnadshavare 2, postort", validators=[Length(max=100)])
 
+    ADDRESS = ADDRESS_PARTS
+    ADDRESS_MISSING = {
+        "street_address": "Ange utdelningsadressen, eller lämna hela adressen tom.",
+        "postal_code": "Ange postnumret, eller lämna hela adressen tom.",
+        "city": "Ange postorten, eller lämna hela adressen tom.",
+    }
     CONTACT = (
-        "street_address",
-        "postal_code",
-        "city",
+        *ADDRESS,
         "phone",
         "email",
-        "guardian1_name",
-        "guardian1_phone",
-        "guardian2_name",
-        "guardian2_phone",
+        *(f"guardian{n}_{part}" for n in (1, 2) for part in ("name", "phone", *ADDRESS_PARTS)),
     )
 
     def validate_guardian1_name(self, field):
@@ -155,8 +174,35 @@ class StudentReportForm(ReportForm):
         if pnr.age_on(number.birth_date, local_today()) < 18 and not text_of(field):
             raise ValidationError("Eleven är under 18 år: ange minst en vårdnadshavare.")
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        return all([self._guardian_address_ok(n) for n in (1, 2)]) and valid
+
+    def _guardian_address_ok(self, n: int) -> bool:
+        """A guardian's address is optional; given, it is whole (or "the student's address")."""
+        name, same = self[f"guardian{n}_name"], self[f"guardian{n}_same_address"]
+        parts = [self[f"guardian{n}_{part}"] for part in self.ADDRESS]
+        typed = any(text_of(f) for f in parts)
+        if not typed and not same.data:
+            return True
+        if not text_of(name):
+            return _error(name, f"Ange namnet på vårdnadshavare {n}, eller lämna adressen tom.")
+        if same.data and typed:
+            return _error(same, "Välj elevens adress eller skriv en egen adress, inte båda.")
+        if same.data and not all(text_of(self[part]) for part in self.ADDRESS):
+            return _error(same, "Fyll i elevens hela adress ovan, eller skriv vårdnadshavarens.")
+        missing = [f for f in parts if typed and not text_of(f)]
+        for f in missing:
+            _error(f, self.ADDRESS_MISSING[f.short_name.split("_", 1)[1]])
+        return not missing
+
     def contact(self) -> dict:
-        return {name: text_of(getattr(self, name)) for name in self.CONTACT}
+        """The student's and guardians' contact details; "the student's address" is copied."""
+        values = {name: text_of(self[name]) for name in self.CONTACT}
+        for n in (1, 2):
+            if self[f"guardian{n}_same_address"].data:
+                values.update({f"guardian{n}_{part}": values[part] for part in self.ADDRESS})
+        return values
 
     def programme_text(self) -> str:
         return f"{(self.programme.data or '').strip()}, åk {self.school_year.data}"

@@ -45,6 +45,7 @@ from kaa_web.models.register import (
 )
 from kaa_web.models.school_reports import (
     FormHelpText,
+    InboxAssignment,
     ReportDraft,
     SchoolReport,
     SchoolReportStudent,
@@ -78,6 +79,7 @@ __all__ = [
     "GeneratedDocumentYouth",
     "Guardian",
     "ImportBatch",
+    "InboxAssignment",
     "Letterhead",
     "LoginThrottle",
     "MailoutJob",

@@ -21,6 +21,7 @@ class StaffUser(SQLModel, table=True):
     username: str = Field(max_length=100, unique=True, index=True)
     display_name: str = Field(max_length=200)
     email: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=40)  # the directory's telephoneNumber, if any
     roles: str = Field(default="", max_length=200)  # comma-separated, as of the last check
     active: bool = Field(default=True)
     last_login_at: datetime | None = None

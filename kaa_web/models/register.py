@@ -82,6 +82,8 @@ class District(SQLModel, table=True):
     code: str = Field(max_length=30, unique=True, index=True)
     name: str = Field(max_length=100)
     active: bool = Field(default=True)
+    # Who gets young people of this district when the inbox assigns by district.
+    officer_id: int | None = Field(default=None, foreign_key="staff_user.id")
 
 
 class Youth(SQLModel, table=True):

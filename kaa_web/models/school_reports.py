@@ -64,6 +64,8 @@ class SchoolUnit(SQLModel, table=True):
     street_address: str = Field(default="", max_length=200)
     postal_code: str = Field(default="", max_length=10)
     city: str = Field(default="", max_length=100)
+    # Who gets what this unit reports when the inbox assigns by school unit.
+    officer_id: int | None = Field(default=None, foreign_key="staff_user.id")
 
 
 class SchoolReport(SQLModel, table=True):
@@ -121,6 +123,28 @@ class ReportDraft(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff_user.id", index=True)
     form: str = Field(max_length=20)
     data: str = Field(default="{}", sa_type=sa.Text)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+ASSIGNMENT_RULES = {
+    "inkorg": "Allt till handläggaren som har hand om inkorgen",
+    "skolenhet": "Efter skolenhet",
+    "kommundel": "Efter kommundel",
+}
+
+
+class InboxAssignment(SQLModel, table=True):
+    """The admin's rule for who becomes responsible for what arrives in the inbox: one row (id 1).
+
+    "skolenhet" and "kommundel" use the unit's or the district's officer; the inbox officer takes
+    everything the rule leaves without one (and everything under "inkorg")."""
+
+    __tablename__ = "inbox_assignment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    rule: str = Field(default="inkorg", max_length=20)
+    inbox_officer_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    updated_by: int | None = Field(default=None, foreign_key="staff_user.id")
     updated_at: datetime = Field(default_factory=utcnow)
 
 

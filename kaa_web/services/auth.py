@@ -130,6 +130,7 @@ def _upsert_staff(db: Session, user: directory.DirectoryUser, roles: frozenset[s
     staff = _staff_row(db, user)
     staff.display_name = user.display_name
     staff.email = user.email
+    staff.phone = user.phone
     staff.roles = ",".join(sorted(roles))
     staff.active = True
     staff.last_login_at = utcnow()

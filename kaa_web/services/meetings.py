@@ -63,15 +63,7 @@ def _is_member(db: Session, actor: Actor, group_id: int) -> bool:
 
 
 def _denied(db: Session, actor: Actor, object_type: str, object_id: int):
-    audit.record(
-        db,
-        actor,
-        "denied",
-        object_type=object_type,
-        object_id=object_id,
-        outcome="not_found_or_denied",
-        immediately=True,
-    )
+    audit.record_denied(db, actor, object_type=object_type, object_id=object_id)
     return NotFound()
 
 

@@ -48,15 +48,7 @@ def get_youth(db: Session, *, actor: Actor, youth_id: int, log: str | None = "vi
     """The person if the actor may see them; otherwise NotFound (and the refusal is logged)."""
     youth = db.exec(select(Youth).where(Youth.id == youth_id, youth_visibility(actor))).first()
     if youth is None:
-        audit.record(
-            db,
-            actor,
-            "denied",
-            object_type="youth",
-            object_id=youth_id,
-            outcome="not_found_or_denied",
-            immediately=True,
-        )
+        audit.record_denied(db, actor, object_type="youth", object_id=youth_id)
         raise NotFound
     if log:
         audit.record(db, actor, log, object_type="youth", object_id=youth.id, youth_id=youth.id)
@@ -143,11 +135,12 @@ def _check_choices(db: Session, data: YouthData) -> None:
         raise Invalid("Välj hur ungdomen blev känd.")
     if data.district_id is not None and db.get(District, data.district_id) is None:
         raise Invalid("Kommundelen finns inte.")
-    if data.officer_id is not None and not _is_officer(db, data.officer_id):
+    if data.officer_id is not None and not is_officer(db, data.officer_id):
         raise Invalid("Handläggaren finns inte.")
 
 
-def _is_officer(db: Session, staff_id: int) -> bool:
+def is_officer(db: Session, staff_id: int) -> bool:
+    """An active member of staff who can be responsible for young people."""
     staff = db.get(StaffUser, staff_id)
     return bool(staff and staff.active and set(staff.role_list) & set(OFFICER_ROLES))
 
@@ -330,7 +323,7 @@ def assign_officer(
     db: Session, *, actor: Actor, youth_ids: list[int], officer_id: int | None
 ) -> int:
     """Reassign many people in one action; each gets a timeline entry."""
-    if officer_id is not None and not _is_officer(db, officer_id):
+    if officer_id is not None and not is_officer(db, officer_id):
         raise Invalid("Välj en handläggare.")
     officer = db.get(StaffUser, officer_id) if officer_id else None
     people = db.exec(select(Youth).where(Youth.id.in_(youth_ids), youth_visibility(actor))).all()

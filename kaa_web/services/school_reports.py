@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from kaa_web import audit
+from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import LOCAL_TZ, local_today, utcnow
 from kaa_web.models.register import Youth
 from kaa_web.models.school_reports import (
@@ -27,7 +28,7 @@ from kaa_web.models.school_reports import (
 from kaa_web.permissions import Actor
 from kaa_web.rules import municipalities
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import register, tasks, timeline
+from kaa_web.services import inbox_assignment, register, tasks, timeline
 from kaa_web.services.errors import Invalid, NotFound
 
 MAX_DRAFT_CHARS = 50_000
@@ -196,7 +197,7 @@ def submit_report(db: Session, *, actor: Actor, data: ReportData) -> tuple[Schoo
         kind=data.kind,
         school_unit_id=unit.id,
         submitted_by=actor.staff_id,
-        submitted_by_name=actor.username,
+        submitted_by_name=_display_name(db, actor),
         contact_name=data.contact_name.strip()[:200],
         contact_phone=data.contact_phone.strip()[:40],
         contact_email=data.contact_email.strip()[:200],
@@ -222,10 +223,30 @@ def submit_report(db: Session, *, actor: Actor, data: ReportData) -> tuple[Schoo
     for row in students:
         _link_if_registered(db, actor, report, unit, row, registered.get(row.personnummer))
     if data.kind == "risk":
-        _meeting_task(db, actor, report, unit, students[0])
+        first = students[0]
+        youth = registered.get(first.personnummer) if first.youth_id else None
+        _meeting_task(db, actor, report, unit, first, youth)
     audit.record(db, actor, "create", object_type="school_report", object_id=report.id)
     delete_draft(db, actor=actor, form=data.kind)
     return report, True
+
+
+def _display_name(db: Session, actor: Actor) -> str:
+    """The person's name as the directory gives it (the receipt names a person, not an account)."""
+    staff = db.get(StaffUser, actor.staff_id) if actor.staff_id else None
+    return (staff.display_name if staff else "") or actor.username
+
+
+def contact_defaults(db: Session, *, actor: Actor, units: list[SchoolUnit]) -> dict[str, str]:
+    """The school's contact on a new form: the signed-in person, with the unit's phone and
+    e-mail where the directory has none (only when the user reports for one unit)."""
+    staff = db.get(StaffUser, actor.staff_id) if actor.staff_id else None
+    unit = units[0] if len(units) == 1 else None
+    return {
+        "contact_name": _display_name(db, actor),
+        "contact_phone": (staff.phone if staff else "") or (unit.contact_phone if unit else ""),
+        "contact_email": (staff.email if staff else "") or (unit.contact_email if unit else ""),
+    }
 
 
 def _under_age_limit(row: SchoolReportStudent) -> bool:
@@ -255,7 +276,8 @@ def _timeline(db, actor, report: SchoolReport, unit: SchoolUnit, youth_id: int) 
     )
 
 
-def _meeting_task(db, actor, report, unit, row: SchoolReportStudent) -> None:
+def _meeting_task(db, actor, report, unit, row: SchoolReportStudent, youth: Youth | None) -> None:
+    """The joint meeting a risk report asks for, given to an officer by the inbox's rule."""
     tasks.create_task(
         db,
         actor=actor,
@@ -263,7 +285,8 @@ def _meeting_task(db, actor, report, unit, row: SchoolReportStudent) -> None:
         title=f"Gemensamt möte med {unit.name} om risk för studieavbrott ({report.reference})",
         due=local_today() + timedelta(days=MEETING_TASK_DAYS),
         youth_id=row.youth_id,
-        source=("school_report", report.id),
+        assigned_to=inbox_assignment.officer_for_student(db, unit_id=unit.id, youth=youth),
+        source=(inbox_assignment.REPORT_TASKS, report.id),
     )
 
 
@@ -279,9 +302,12 @@ class ReportRow:
     submitted_at: object
     age_days: int
     status: str
-    answered: bool
+    answer: str
     students: int
     other_municipality: bool
+    handler_id: int | None = None
+    handler: str = ""
+    student_name: str = ""  # a one-student report on the school's own list
 
 
 def _student_summary(db: Session, report_ids: list[int]) -> dict[int, tuple[int, bool]]:
@@ -301,10 +327,19 @@ def _student_summary(db: Session, report_ids: list[int]) -> dict[int, tuple[int,
     return {report_id: (count, bool(flag)) for report_id, count, flag in rows}
 
 
+def _report_query():
+    """Reports with their unit's name and the name of the officer handling them."""
+    return (
+        select(SchoolReport, SchoolUnit.name, StaffUser.display_name)
+        .join(SchoolUnit, SchoolUnit.id == SchoolReport.school_unit_id)
+        .outerjoin(StaffUser, StaffUser.id == SchoolReport.handled_by)
+    )
+
+
 def _rows(db: Session, query) -> list[ReportRow]:
     today = local_today()
     found = db.exec(query).all()
-    summary = _student_summary(db, [report.id for report, _name in found])
+    summary = _student_summary(db, [report.id for report, _unit, _handler in found])
     return [
         ReportRow(
             report.id,
@@ -314,10 +349,12 @@ def _rows(db: Session, query) -> list[ReportRow]:
             report.submitted_at,
             (today - _local_date(report.submitted_at)).days,
             report.status,
-            bool(report.answer),
+            report.answer,
             *summary.get(report.id, (0, False)),
+            report.handled_by,
+            handler or "",
         )
-        for report, unit_name in found
+        for report, unit_name, handler in found
     ]
 
 
@@ -328,18 +365,37 @@ def _local_date(value: datetime) -> date:
 
 
 def list_school_reports(db: Session, *, actor: Actor, limit: int = 200) -> list[ReportRow]:
-    """The school's own units' reports, newest first (nothing when bound to no unit)."""
+    """The school's own units' reports, newest first (nothing when bound to no unit), each
+    one-student report with the student's name: the school may see its own students."""
     actor.need("school_reports.submit")
     if not actor.school_unit_ids:
         return []
     query = (
-        select(SchoolReport, SchoolUnit.name)
-        .join(SchoolUnit, SchoolUnit.id == SchoolReport.school_unit_id)
+        _report_query()
         .where(SchoolReport.school_unit_id.in_(actor.school_unit_ids))
         .order_by(SchoolReport.submitted_at.desc(), SchoolReport.id.desc())
         .limit(limit)
     )
-    return _rows(db, query)
+    rows = _rows(db, query)
+    names = _student_names(db, actor, [row.id for row in rows if row.students == 1])
+    return [replace(row, student_name=names.get(row.id, "")) for row in rows]
+
+
+def _student_names(db: Session, actor: Actor, report_ids: list[int]) -> dict[int, str]:
+    """Report id -> its student's name; every name shown is logged as a read of that student."""
+    if not report_ids:
+        return {}
+    students = db.exec(
+        select(SchoolReportStudent).where(SchoolReportStudent.report_id.in_(report_ids))
+    ).all()
+    audit.record_many(
+        db,
+        actor,
+        "view",
+        object_type="school_report_student",
+        items=[(student.id, student.youth_id) for student in students],
+    )
+    return {student.report_id: f"{student.first_name} {student.last_name}" for student in students}
 
 
 @dataclass
@@ -348,32 +404,22 @@ class ReportView:
     unit: SchoolUnit
     students: list[SchoolReportStudent]
     details: dict
+    handler: str = ""  # the name of the officer handling the report
 
 
 def _view(db: Session, report: SchoolReport) -> ReportView:
-    students = db.exec(
-        select(SchoolReportStudent)
-        .where(SchoolReportStudent.report_id == report.id)
-        .order_by(SchoolReportStudent.id)
-    ).all()
+    handler = db.get(StaffUser, report.handled_by) if report.handled_by else None
     return ReportView(
         report,
         db.get(SchoolUnit, report.school_unit_id),
-        list(students),
+        report_students(db, report.id),
         json.loads(report.details),
+        handler.display_name if handler else "",
     )
 
 
 def _denied(db: Session, actor: Actor, report_id: object) -> NotFound:
-    audit.record(
-        db,
-        actor,
-        "denied",
-        object_type="school_report",
-        object_id=report_id,
-        outcome="not_found_or_denied",
-        immediately=True,
-    )
+    audit.record_denied(db, actor, object_type="school_report", object_id=report_id)
     return NotFound()
 
 
@@ -455,9 +501,7 @@ def receipt_document(db: Session, *, actor: Actor, report_id: int) -> tuple[str,
 def list_inbox(db: Session, *, actor: Actor, kind: str = "", status: str = "oppna") -> list:
     """Reports by type and age (oldest first); `status` "oppna" means not yet avslutad."""
     actor.need("inbox.handle")
-    query = select(SchoolReport, SchoolUnit.name).join(
-        SchoolUnit, SchoolUnit.id == SchoolReport.school_unit_id
-    )
+    query = _report_query()
     if kind in REPORT_KINDS:
         query = query.where(SchoolReport.kind == kind)
     if status == "oppna":
@@ -482,6 +526,13 @@ def inbox_counts(db: Session, *, actor: Actor) -> dict[str, int]:
     return counts
 
 
+def count_new_reports(db: Session, *, actor: Actor) -> int:
+    """Reports nobody has started handling yet (the inbox badge and the start page)."""
+    actor.need("inbox.handle")
+    query = select(sa.func.count()).where(SchoolReport.status == "mottagen")
+    return db.exec(query.select_from(SchoolReport)).one()
+
+
 def get_report(db: Session, *, actor: Actor, report_id: int, log: bool = True) -> ReportView:
     """A report for KAA's handling; each read is logged with the matched youth_ids."""
     actor.need("inbox.handle")
@@ -504,10 +555,10 @@ def _student(
     return row, db.get(SchoolReport, row.report_id)
 
 
-def _start_handling(report: SchoolReport, actor: Actor) -> None:
+def _start_handling(report: SchoolReport) -> None:
+    """Acting on a report ends its being new; who handles it is whoever takes it."""
     if report.status == "mottagen":
         report.status, report.status_changed_at = "under_handlaggning", utcnow()
-    report.handled_by = report.handled_by or actor.staff_id
 
 
 def link_student(db: Session, *, actor: Actor, student_id: int) -> int | None:
@@ -521,16 +572,20 @@ def link_student(db: Session, *, actor: Actor, student_id: int) -> int | None:
     row.youth_id = youth.id
     db.add(row)
     _timeline(db, actor, report, db.get(SchoolUnit, report.school_unit_id), youth.id)
-    _start_handling(report, actor)
+    _start_handling(report)
     db.add(report)
+    inbox_assignment.attach_report_tasks(db, report=report, youth=youth)
     audit.record(
         db, actor, "update", object_type="school_report", object_id=report.id, youth_id=youth.id
     )
     return youth.id
 
 
-def register_student(db: Session, *, actor: Actor, student_id: int) -> Youth:
-    """Create the register entry from the report (source skolanmalan, reason from the report)."""
+def register_student(
+    db: Session, *, actor: Actor, student_id: int, district_id: int | None = None
+) -> Youth:
+    """Create the register entry from the report (source skolanmalan, reason from the report),
+    with the officer the inbox's rule gives and the guardians the school named."""
     actor.need("register.write")
     row, report = _student(db, actor, student_id)
     if row.home_municipality:
@@ -542,13 +597,6 @@ def register_student(db: Session, *, actor: Actor, student_id: int) -> Youth:
     contact = json.loads(row.contact or "{}")
     details = json.loads(report.details or "{}")
     reason = details.get("registration_reason") or REGISTRATION_REASON_FOR_KIND[report.kind]
-    guardians = [
-        register.GuardianData(
-            name=contact[f"guardian{n}_name"], phone=contact.get(f"guardian{n}_phone", "")
-        )
-        for n in (1, 2)
-        if contact.get(f"guardian{n}_name")
-    ]
     youth = register.register_youth(
         db,
         actor=actor,
@@ -561,17 +609,37 @@ def register_student(db: Session, *, actor: Actor, student_id: int) -> Youth:
             city=contact.get("city", ""),
             phone=contact.get("phone", ""),
             email=contact.get("email", ""),
+            district_id=district_id,
+            officer_id=inbox_assignment.officer_for_registration(
+                db, report=report, district_id=district_id
+            ),
             registration_reason=reason,
             registration_source="skolanmalan",
-            guardians=guardians,
+            guardians=_guardians(contact),
         ),
     )
     row.youth_id = youth.id
     db.add(row)
     _timeline(db, actor, report, db.get(SchoolUnit, report.school_unit_id), youth.id)
-    _start_handling(report, actor)
+    _start_handling(report)
     db.add(report)
+    inbox_assignment.attach_report_tasks(db, report=report, youth=youth)
     return youth
+
+
+def _guardians(contact: dict) -> list[register.GuardianData]:
+    """The guardians a school named, each with the address it gave (if any)."""
+    return [
+        register.GuardianData(
+            name=contact[f"guardian{n}_name"],
+            street_address=contact.get(f"guardian{n}_street_address", ""),
+            postal_code=contact.get(f"guardian{n}_postal_code", ""),
+            city=contact.get(f"guardian{n}_city", ""),
+            phone=contact.get(f"guardian{n}_phone", ""),
+        )
+        for n in (1, 2)
+        if contact.get(f"guardian{n}_name")
+    ]
 
 
 def mark_other_municipality(
@@ -591,7 +659,7 @@ def mark_other_municipality(
         )
     row.home_municipality, row.forward_note = code, note.strip()[:500] if code else ""
     db.add(row)
-    _start_handling(report, actor)
+    _start_handling(report)
     db.add(report)
     audit.record(db, actor, "update", object_type="school_report", object_id=report.id)
     return row
@@ -610,7 +678,6 @@ def set_status(db: Session, *, actor: Actor, report_id: int, status: str, answer
         report.status, report.status_changed_at = status, utcnow()
     if answer != report.answer:
         report.answer, report.answered_at = answer, utcnow() if answer else None
-    report.handled_by = report.handled_by or actor.staff_id
     db.add(report)
     audit.record(db, actor, "update", object_type="school_report", object_id=report.id)
 

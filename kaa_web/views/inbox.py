@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 
 from kaa_web.db import get_db
+from kaa_web.forms.inbox_assignment import RegisterFromReportForm, TakeReportForm
 from kaa_web.forms.school_reports import InboxFilterForm, OtherMunicipalityForm, StatusForm
 from kaa_web.htmx import redirect
-from kaa_web.models.school_reports import REPORT_KINDS, REPORT_STATUSES
+from kaa_web.models.school_reports import ASSIGNMENT_RULES, REPORT_KINDS, REPORT_STATUSES
 from kaa_web.permissions import current_actor, require
 from kaa_web.rules import municipalities
 from kaa_web.rules import personnummer as pnr
+from kaa_web.services import inbox_assignment, register
 from kaa_web.services import school_reports as service
 from kaa_web.services.errors import Invalid, NotFound
 
@@ -37,6 +39,7 @@ def index():
         counts=service.inbox_counts(db, actor=actor),
         kinds=REPORT_KINDS,
         statuses=REPORT_STATUSES,
+        me=actor.staff_id,
     )
 
 
@@ -67,6 +70,9 @@ def _report_page(report_id: int, status_form=None, municipality_form=None, error
         municipality_names=municipalities.municipalities(),
         display_pnr=pnr.display,
         can_register=actor.can("register.write"),
+        districts=register.districts(db),
+        rule=ASSIGNMENT_RULES[inbox_assignment.current_rule(db).rule],
+        me=actor.staff_id,
         errors=list(errors),
     ), code
 
@@ -98,10 +104,33 @@ def change_status(report_id: int):
     return redirect(url_for("inbox.report", report_id=report_id))
 
 
-def _student_action(action, student_id: int, done: str):
+@bp.post("/<int:report_id>/ta-arendet")
+@require("inbox.handle")
+def take(report_id: int):
+    """One click: the report, its students in the register and its open tasks become mine."""
+    form = TakeReportForm()
+    if not form.validate():
+        abort(400)
     db = get_db()
     try:
-        result = action(db, actor=current_actor(), student_id=student_id)
+        inbox_assignment.take_report(
+            db, actor=current_actor(), report_id=report_id, current_handler=form.shown_handler()
+        )
+    except NotFound:
+        abort(404)
+    except Invalid as error:
+        db.rollback()
+        flash(" ".join(error.messages), "error")
+    else:
+        db.commit()
+        flash("Du har tagit ärendet och är nu handläggare för eleven och uppgifterna.", "success")
+    return redirect(url_for("inbox.report", report_id=report_id))
+
+
+def _student_action(action, student_id: int, done: str, **options):
+    db = get_db()
+    try:
+        result = action(db, actor=current_actor(), student_id=student_id, **options)
     except NotFound:
         abort(404)
     except Invalid as error:
@@ -125,8 +154,15 @@ def link(student_id: int):
 @require("inbox.handle")
 @require("register.write")
 def register_student(student_id: int):
+    form = RegisterFromReportForm()
+    form.set_districts(register.districts(get_db()))
+    if not form.validate():
+        abort(400)
     return _student_action(
-        service.register_student, student_id, "Eleven är registrerad i KAA från anmälan."
+        service.register_student,
+        student_id,
+        "Eleven är registrerad i KAA från anmälan.",
+        district_id=form.district_id.data,
     )
 
 

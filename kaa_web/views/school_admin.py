@@ -1,4 +1,5 @@
-"""Administration of school units (any huvudman) and the school report forms' help texts."""
+"""Administration of school units (any huvudman), the school report forms' help texts and who
+gets new reports (the inbox's assignment rule)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ from flask import Blueprint, abort, flash, render_template, url_for
 
 from kaa_web.db import get_db
 from kaa_web.forms import add_service_errors, text_of
+from kaa_web.forms.inbox_assignment import assignment_form
 from kaa_web.forms.school_reports import FORMS, HelpTextForm, SchoolUnitForm
 from kaa_web.htmx import redirect
 from kaa_web.models.school_reports import REPORT_KINDS
 from kaa_web.permissions import current_actor, require
 from kaa_web.rules import municipalities
+from kaa_web.services import inbox_assignment
 from kaa_web.services import school_reports as service
 from kaa_web.services.errors import Invalid, NotFound
 
@@ -103,3 +106,26 @@ def save_help_text():
     get_db().commit()
     flash("Hjälptexten är sparad.", "success")
     return redirect(url_for("school_admin.help_texts"))
+
+
+@bp.route("/fordelning", methods=["GET", "POST"])
+@require("admin.manage")
+def assignment():
+    """Who becomes responsible for people and tasks that arrive through the inbox."""
+    db, actor = get_db(), current_actor()
+    page = inbox_assignment.rule_page(db, actor=actor)
+    form = assignment_form(page)
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            inbox_assignment.save_rule(db, actor=actor, data=form.rule_data(page))
+            db.commit()
+            flash("Fördelningen av nya ärenden är sparad.", "success")
+            return redirect(url_for("school_admin.assignment"))
+        except NotFound:
+            abort(404)
+        except Invalid as error:
+            db.rollback()
+            errors = add_service_errors(form, error)
+    status = 400 if form.is_submitted() else 200
+    return render_template("admin/assignment.html", form=form, page=page, errors=errors), status

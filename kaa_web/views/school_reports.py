@@ -29,6 +29,7 @@ def index():
         kinds=REPORT_KINDS,
         statuses=REPORT_STATUSES,
     )
+    db.commit()  # the names shown are logged
     return render_template("school_reports/index.html", **context)
 
 
@@ -73,9 +74,14 @@ def _draft_data() -> dict:
 
 
 def _new_form(kind: str, units):
-    """A fresh form, or the user's saved draft when there is one (e.g. after a timeout)."""
-    draft = service.get_draft(get_db(), actor=current_actor(), form=kind)
-    form = FORMS[kind](formdata=MultiDict(draft) if draft else None)
+    """The user's saved draft when there is one (e.g. after a timeout), else a fresh form with
+    the school's contact filled in from the signed-in person and the school unit."""
+    db, actor = get_db(), current_actor()
+    draft = service.get_draft(db, actor=actor, form=kind)
+    if draft:
+        form = FORMS[kind](formdata=MultiDict(draft))
+    else:
+        form = FORMS[kind](formdata=None, **service.contact_defaults(db, actor=actor, units=units))
     if not form.token.data:
         form.token.data = new_token()
     form.set_units(units)

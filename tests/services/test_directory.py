@@ -126,3 +126,8 @@ def test_a_disabled_account_neither_authenticates_nor_is_found(settings, disable
     assert directory.authenticate(checked, "avslutas", "losen-avslutas") is None
     assert directory.lookup(checked, "avslutas") is None
     assert directory.lookup(checked, "kaa").username == "kaa"  # enabled accounts still are
+
+
+def test_the_telephone_number_is_read_when_the_directory_has_one(settings):
+    assert directory.authenticate(settings, "skola", "losen-skola").phone == "010-123 45 67"
+    assert directory.lookup(settings, "skola2").phone == ""

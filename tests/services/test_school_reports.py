@@ -11,6 +11,7 @@ from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.register import Youth
 from kaa_web.models.school_reports import SchoolReport, SchoolReportStudent, SchoolUnit
+from kaa_web.models.tasks import Task
 from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import school_reports as service
@@ -117,6 +118,11 @@ def test_seeding_the_demo_adds_reports_from_both_schools_once(db_session, staff)
         select(SchoolReportStudent).where(SchoolReportStudent.youth_id.is_not(None))
     ).first()
     assert db_session.exec(select(Youth.id)).first()
+    [risk] = [r for r in reports if r.kind == "risk"]
+    meeting = db_session.exec(
+        select(Task).where(Task.source_type == "school_report", Task.source_id == risk.id)
+    ).one()
+    assert risk.handled_by == meeting.assigned_to == staff["kaa"].id
 
 
 def test_the_nightly_job_deletes_only_drafts_untouched_for_the_retention_period(

@@ -71,6 +71,19 @@ def _submit(client, unit, kind="studieavbrott", **overrides):
     return client.post_form(f"/skola/anmalan/{kind}", data)
 
 
+def _studiebevis(client, unit, token: str, rows: str, **extra):
+    data = {
+        "token": token,
+        "school_unit_id": str(unit.id),
+        "contact_name": "Sara",
+        "contact_phone": "010-1",
+        "school_year": "2025/26",
+        "rows": rows,
+        **extra,
+    }
+    return client.post_form("/skola/anmalan/studiebevis", data, content_type="multipart/form-data")
+
+
 # --- submitting -----------------------------------------------------------------------------
 
 
@@ -205,18 +218,8 @@ def test_studiebevis_list_from_rows_and_a_csv_file(login_as, schools, db_session
     school = login_as("skola")
     rows = f"{_number(19, 331)};Ada;Listsson;Samhäll\n{_number(19, 332)};Bo;Listsson;Teknik"
     csv = f"personnummer;fornamn;efternamn;program\n{_number(19, 333)};Cia;Filsson;El\n"
-    response = school.post_form(
-        "/skola/anmalan/studiebevis",
-        {
-            "token": "sb",
-            "school_unit_id": str(schools["90000001"].id),
-            "contact_name": "Sara",
-            "contact_phone": "010-1",
-            "school_year": "2025/26",
-            "rows": rows,
-            "file": (io.BytesIO(csv.encode()), "elever.csv"),
-        },
-        content_type="multipart/form-data",
+    response = _studiebevis(
+        school, schools["90000001"], "sb", rows, file=(io.BytesIO(csv.encode()), "elever.csv")
     )
     assert response.status_code == 303, response.get_data(as_text=True)
     [report] = _reports(db_session)
@@ -227,16 +230,11 @@ def test_studiebevis_list_from_rows_and_a_csv_file(login_as, schools, db_session
 
 
 def test_a_bad_studiebevis_row_is_named_in_swedish(login_as, schools, db_session):
-    response = login_as("skola").post_form(
-        "/skola/anmalan/studiebevis",
-        {
-            "token": "sb2",
-            "school_unit_id": str(schools["90000001"].id),
-            "contact_name": "Sara",
-            "contact_phone": "010-1",
-            "school_year": "2025/26",
-            "rows": f"{_number(19, 334)};Ada;Listsson\n12345;Bo;Fel",
-        },
+    response = _studiebevis(
+        login_as("skola"),
+        schools["90000001"],
+        "sb2",
+        f"{_number(19, 334)};Ada;Listsson\n12345;Bo;Fel",
     )
     assert response.status_code == 400
     assert "Rad 2:" in response.get_data(as_text=True)
@@ -600,3 +598,184 @@ def test_a_receipt_is_stored_when_first_issued_and_sent_again_unchanged(
     stored = db_session.get(SchoolReport, report.id).receipt_document_id
     assert db_session.get(GeneratedDocument, stored).content == first.data
     assert len(db_session.exec(select(GeneratedDocument)).all()) == 1
+
+
+# --- what the school does not have to retype --------------------------------------------------
+
+
+def _contact_values(page: str) -> dict[str, str]:
+    return {
+        name: re.search(rf'name="{name}"[^>]*value="([^"]*)"', page).group(1)
+        if re.search(rf'name="{name}"[^>]*value="([^"]*)"', page)
+        else ""
+        for name in ("contact_name", "contact_phone", "contact_email")
+    }
+
+
+def test_the_form_is_prefilled_with_the_signed_in_persons_name_and_directory_phone(
+    login_as, schools
+):
+    page = login_as("skola").get("/skola/anmalan/risk").get_data(as_text=True)
+    assert _contact_values(page) == {
+        "contact_name": "Sara Lund",
+        "contact_phone": "010-123 45 67",
+        "contact_email": "skola@exempelkommun.se",
+    }
+
+
+def test_without_a_directory_phone_the_school_units_phone_is_prefilled(
+    login_as, schools, db_session
+):
+    unit = db_session.get(SchoolUnit, schools["90000002"].id)
+    unit.contact_phone = "010-999 88 77"
+    db_session.commit()
+    page = login_as("skola2").get("/skola/anmalan/studieavbrott").get_data(as_text=True)
+    assert _contact_values(page)["contact_name"] == "Erik Holm"
+    assert _contact_values(page)["contact_phone"] == "010-999 88 77"
+
+
+def test_a_restored_draft_keeps_what_was_typed_over_the_prefill(login_as, schools):
+    school = login_as("skola")
+    school.post_form(
+        "/skola/anmalan/risk/utkast", {"contact_name": "Annan Kontakt", "contact_phone": ""}
+    )
+    page = school.get("/skola/anmalan/risk").get_data(as_text=True)
+    assert _contact_values(page)["contact_name"] == "Annan Kontakt"
+    assert _contact_values(page)["contact_phone"] == ""
+
+
+def test_the_receipt_names_the_person_who_sent_it_not_the_account(login_as, schools, db_session):
+    school = login_as("skola")
+    receipt = school.get(_submit(school, schools["90000001"]).headers["Location"])
+    page = receipt.get_data(as_text=True)
+    assert " av Sara Lund</dd>" in page and " av skola<" not in page
+    assert _reports(db_session)[0].submitted_by_name == "Sara Lund"
+
+
+def test_the_school_list_names_its_own_students_and_logs_each_name_shown(
+    login_as, schools, make_youth, db_session
+):
+    known = make_youth("Känd", "Elevsson")
+    school = login_as("skola")
+    _submit(school, schools["90000001"], token="a", first_name="Ella", last_name="Listad")
+    _submit(
+        school,
+        schools["90000001"],
+        token="b",
+        personnummer=known.personnummer,
+        first_name="Känd",
+        last_name="Elevsson",
+    )
+    _submit(
+        login_as("skola2"), schools["90000002"], token="c", first_name="Annans", last_name="Elev"
+    )
+    rows = f"{_number(19, 341)};Lista;Ett\n{_number(19, 342)};Lista;Två"
+    assert _studiebevis(school, schools["90000001"], "sb", rows).status_code == 303
+    page = school.get("/skola/anmalan").get_data(as_text=True)
+    assert "<td>Ella Listad</td>" in page and "<td>Känd Elevsson</td>" in page
+    assert "<td>2 elever</td>" in page
+    assert "Annans" not in page and "Lista Ett" not in page
+    students = {
+        s.first_name: s
+        for s in db_session.exec(select(SchoolReportStudent)).all()
+        if s.first_name in ("Ella", "Känd")
+    }
+    logged = db_session.exec(
+        select(AuditEvent).where(AuditEvent.object_type == "school_report_student")
+    ).all()
+    assert sorted((e.username, e.action, e.object_id, e.youth_id) for e in logged) == sorted(
+        [
+            ("skola", "view", str(students["Ella"].id), None),
+            ("skola", "view", str(students["Känd"].id), known.id),
+        ]
+    )
+
+
+def test_kaas_answer_shows_as_its_text_in_the_schools_list(login_as, schools, db_session):
+    school = login_as("skola")
+    _submit(school, schools["90000001"])
+    [report] = _reports(db_session)
+    assert "<td>–</td>" in school.get("/skola/anmalan").get_data(as_text=True)
+    login_as("kaa").post_form(
+        f"/inkorg/{report.id}/status",
+        {"status": "under_handlaggning", "answer": "Vi ringer eleven i veckan."},
+    )
+    page = school.get("/skola/anmalan").get_data(as_text=True)
+    assert "<td>Vi ringer eleven i veckan.</td>" in page
+    assert "<td>Ja</td>" not in page
+
+
+# --- the guardians' addresses ---------------------------------------------------------------
+
+
+def test_a_guardians_address_is_optional_but_whole_and_valid(login_as, schools, db_session):
+    school = login_as("skola")
+    unit = schools["90000001"]
+    partial = _submit(school, unit, guardian1_street_address="Storgatan 1")
+    page = partial.get_data(as_text=True)
+    assert partial.status_code == 400
+    assert "Ange postnumret, eller lämna hela adressen tom." in page
+    assert "Ange postorten, eller lämna hela adressen tom." in page
+    assert 'value="Storgatan 1"' in page
+    bad = _submit(
+        school,
+        unit,
+        guardian1_street_address="Storgatan 1",
+        guardian1_postal_code="1234",
+        guardian1_city="Exempelstad",
+    )
+    assert "Ange postnumret med fem siffror." in bad.get_data(as_text=True)
+    nobody = _submit(school, unit, guardian2_street_address="Lillgatan 2")
+    assert "Ange namnet på vårdnadshavare 2, eller lämna adressen tom." in nobody.get_data(
+        as_text=True
+    )
+    same = _submit(school, unit, guardian1_same_address="y")
+    assert "Fyll i elevens hela adress ovan" in same.get_data(as_text=True)
+    both = _submit(
+        school,
+        unit,
+        street_address="Elevvägen 3",
+        postal_code="123 45",
+        city="Exempelstad",
+        guardian1_same_address="y",
+        guardian1_street_address="Storgatan 1",
+    )
+    assert "inte båda" in both.get_data(as_text=True)
+    assert _reports(db_session) == []
+
+
+def test_guardians_addresses_reach_the_register_when_kaa_registers_the_student(
+    login_as, schools, db_session
+):
+    from kaa_web.models.register import Guardian
+
+    school = login_as("skola")
+    response = _submit(
+        school,
+        schools["90000001"],
+        street_address="Elevvägen 3",
+        postal_code="123 45",
+        city="Exempelstad",
+        guardian1_street_address="Storgatan 1",
+        guardian1_postal_code="111 22",
+        guardian1_city="Annanstad",
+        guardian2_name="Olof Exempelsson",
+        guardian2_same_address="y",
+    )
+    assert response.status_code == 303
+    [report] = _reports(db_session)
+    kaa = login_as("kaa")
+    page = kaa.get(f"/inkorg/{report.id}").get_data(as_text=True)
+    assert (
+        "Vårdnadshavare 1: Vera Exempelsson, tel. 070-222 33 44, Storgatan 1, 111 22 Annanstad"
+        in page
+    )
+    assert "Vårdnadshavare 2: Olof Exempelsson, Elevvägen 3, 123 45 Exempelstad" in page
+    student = db_session.exec(select(SchoolReportStudent)).one()
+    assert kaa.post_form(f"/inkorg/elev/{student.id}/registrera").status_code == 303
+    db_session.expire_all()
+    guardians = db_session.exec(select(Guardian).order_by(Guardian.id)).all()
+    assert [(g.name, g.street_address, g.postal_code, g.city) for g in guardians] == [
+        ("Vera Exempelsson", "Storgatan 1", "111 22", "Annanstad"),
+        ("Olof Exempelsson", "Elevvägen 3", "123 45", "Exempelstad"),
+    ]
