@@ -26,6 +26,7 @@ from kaa_web.models.register import (
     Youth,
 )
 from kaa_web.permissions import Actor
+from kaa_web.rules import eligibility
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import outreach, plans, timeline
 from kaa_web.services.access import youth_visibility
@@ -196,14 +197,27 @@ def new_youth(number: pnr.Personnummer, first_name: str, last_name: str, **field
     )
 
 
+def _check_age(birth_date: date, registered_on: date, field: str) -> None:
+    """Only people under 20 on their registration date may enter the register."""
+    if not eligibility.covered_on(birth_date, registered_on):
+        message = eligibility.too_old_sv(birth_date)
+        if field == "registered_on":
+            message = f"På registreringsdatumet {registered_on.isoformat()}: {message}"
+        raise Invalid(message, field_errors={field: message})
+
+
 def register_youth(db: Session, *, actor: Actor, personnummer: str, data: YouthData) -> Youth:
-    """Add a person to the register (or refuse a duplicate personnummer)."""
+    """Add a person to the register (or refuse a duplicate personnummer or someone 20 or older)."""
     number = pnr.parse(personnummer)
     if db.exec(select(Youth.id).where(Youth.personnummer == number.canonical)).first():
         raise Invalid(
             "Personen finns redan i registret.",
             field_errors={"personnummer": "Personen finns redan i registret."},
         )
+    registered_on = data.registered_on or local_today()
+    # Too old already today: the number is wrong; only on a later typed date: that date is.
+    too_old = not eligibility.covered_on(number.birth_date, min(registered_on, local_today()))
+    _check_age(number.birth_date, registered_on, "personnummer" if too_old else "registered_on")
     _check_choices(db, data)
     youth = new_youth(
         number,
@@ -212,7 +226,7 @@ def register_youth(db: Session, *, actor: Actor, personnummer: str, data: YouthD
         gender=data.gender,
         registration_reason=data.registration_reason,
         registration_source=data.registration_source,
-        registered_on=data.registered_on or local_today(),
+        registered_on=registered_on,
     )
     _apply(youth, replace(data, registered_on=youth.registered_on))
     db.add(youth)
@@ -239,6 +253,8 @@ def update_youth(
     youth = get_youth(db, actor=actor, youth_id=youth_id, log=None)
     if youth.version != version:
         raise EditConflict(youth)
+    if data.registered_on and data.registered_on != youth.registered_on:
+        _check_age(youth.birth_date, data.registered_on, "registered_on")
     _check_choices(db, data)
     changed = _apply(youth, data)
     if _replace_guardians(db, youth, data.guardians):

@@ -476,9 +476,10 @@ def apply_import(batch_id: int):
         flash(" ".join(error.messages[:20]), "error")
         return redirect(url_for("register.import_extract"))
     get_db().commit()
+    too_old = f", {len(preview.too_old)} över 20 år registrerades inte" if preview.too_old else ""
     flash(
         f"Importen är genomförd: {len(preview.new)} nya, {len(preview.changed)} ändrade, "
-        f"{preview.unchanged} oförändrade.",
+        f"{preview.unchanged} oförändrade{too_old}.",
         "success",
     )
     return redirect(url_for("register.index", sort="registrerad"))

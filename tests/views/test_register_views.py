@@ -111,6 +111,20 @@ def test_registering_with_a_bad_number_keeps_what_was_typed(login_as, staff, db_
     assert db_session.exec(select(Youth)).all() == []
 
 
+def test_someone_of_20_or_older_is_refused_in_swedish_and_nothing_typed_is_lost(
+    login_as, staff, db_session
+):
+    older = pnr.make_valid(local_today().replace(year=1999, month=3, day=1), 556)
+    response = login_as("kaa").post_form(
+        "/ungdomar/ny", _new_youth_form(personnummer=older, phone="070-123")
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "fyllde 20 år den" in body and "omfattas inte av det kommunala" in body
+    assert 'value="Sam"' in body and 'value="070-123"' in body
+    assert db_session.exec(select(Youth)).all() == []
+
+
 def test_registering_redirects_to_the_new_person(login_as, staff, db_session):
     response = login_as("kaa").post_form("/ungdomar/ny", _new_youth_form())
     assert response.status_code == 303
@@ -251,7 +265,11 @@ def test_saved_views_belong_to_their_owner(login_as, staff, db_session):
 
 def test_import_page_previews_and_applies(login_as, staff, db_session):
     number = pnr.make_valid(local_today() - timedelta(days=6400), 777)
-    csv = (f"personnummer;fornamn;efternamn;orsak\n{number};Ida;Strand;studiebevis\n").encode()
+    older = pnr.make_valid(local_today() - timedelta(days=27 * 365), 779)
+    csv = (
+        f"personnummer;fornamn;efternamn;orsak\n{number};Ida;Strand;studiebevis\n"
+        f"{older};Åke;Äldre;studiebevis\n"
+    ).encode()
     kaa = login_as("kaa")
     preview = kaa.post_form(
         "/ungdomar/import",
@@ -260,8 +278,11 @@ def test_import_page_previews_and_applies(login_as, staff, db_session):
     )
     body = preview.get_data(as_text=True)
     assert "1</strong> nya ungdomar" in body
+    assert "1</strong> har fyllt 20 år och registreras inte" in body and "(rad 3)" in body
     action = re.search(r'action="(/ungdomar/import/\d+/genomfor)"', body).group(1)
-    assert kaa.post_form(action).status_code == 303
+    applied = kaa.post_form(action)
+    assert applied.status_code == 303
+    assert "1 över 20 år registrerades inte" in kaa.get(applied.location).get_data(as_text=True)
     assert kaa.post_form(action).status_code == 303  # double click: refused with a message
     assert len(db_session.exec(select(Youth)).all()) == 1
     assert login_as("arbetsmarknad").get("/ungdomar/import").status_code == 403
