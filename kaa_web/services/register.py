@@ -28,7 +28,7 @@ from kaa_web.models.register import (
 from kaa_web.permissions import Actor
 from kaa_web.rules import eligibility
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import outreach, plans, timeline
+from kaa_web.services import meetings, outreach, plans, timeline
 from kaa_web.services.access import youth_visibility
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
 
@@ -394,11 +394,17 @@ class TimelineItem:
     kind: str
     ref_type: str = ""
     ref_id: int | None = None
+    text: str = ""  # the note typed with a contact, or the decision's own words
+    text_withheld: bool = False  # a decision whose text this viewer may not read
 
 
-def person_timeline(db: Session, *, youth: Youth) -> list[TimelineItem]:
-    """Contacts and recorded events, newest first, each with who did it (two queries in all)."""
+def person_timeline(db: Session, *, actor: Actor, youth: Youth) -> list[TimelineItem]:
+    """Contacts with their notes and recorded events, newest first, each with who did it; a
+    meeting decision carries its text when the viewer may read it (meetings.decision_texts)."""
     names = dict(db.exec(select(StaffUser.id, StaffUser.display_name)).all())
+    entries = list(db.exec(select(TimelineEntry).where(TimelineEntry.youth_id == youth.id)))
+    decisions = [e.ref_id for e in entries if e.ref_type == "decision" and e.ref_id]
+    texts = meetings.decision_texts(db, actor=actor, youth=youth, decision_ids=decisions)
     items = [
         TimelineItem(
             e.at.astimezone(LOCAL_TZ).date(),
@@ -408,15 +414,19 @@ def person_timeline(db: Session, *, youth: Youth) -> list[TimelineItem]:
             e.kind,
             e.ref_type,
             e.ref_id,
+            text=texts.get(e.ref_id, "") if e.ref_type == "decision" else "",
+            text_withheld=e.ref_type == "decision" and e.ref_id not in texts,
         )
-        for e in db.exec(select(TimelineEntry).where(TimelineEntry.youth_id == youth.id))
+        for e in entries
     ]
     for c in db.exec(select(ContactAttempt).where(ContactAttempt.youth_id == youth.id)):
         by = names.get(c.staff_id, "Systemet")
         if c.second_staff_id:
             by += " och " + names.get(c.second_staff_id, "")
         items.append(
-            TimelineItem(c.on, c.created_at.isoformat(), outreach.describe(c), by, "kontakt")
+            TimelineItem(
+                c.on, c.created_at.isoformat(), outreach.describe(c), by, "kontakt", text=c.note
+            )
         )
     return sorted(items, key=lambda i: (i.on, i.at_text), reverse=True)
 

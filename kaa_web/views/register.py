@@ -204,7 +204,7 @@ def _person_context(youth: Youth, deregister_form=None, letter_form=None) -> dic
         display_pnr=pnr.display(youth.personnummer),
         age=pnr.age_on(youth.birth_date, local_today()),
         guardians=register.guardians_of(db, youth.id),
-        timeline=register.person_timeline(db, youth=youth),
+        timeline=register.person_timeline(db, actor=actor, youth=youth),
         officer=officer,
         district=db.get(District, youth.district_id) if youth.district_id else None,
         show_address=can_see_address(actor, youth),

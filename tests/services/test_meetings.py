@@ -9,7 +9,7 @@ from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.register import TimelineEntry
 from kaa_web.models.tasks import Task
-from kaa_web.services import consents, meetings, tasks
+from kaa_web.services import consents, meetings, register, tasks
 from kaa_web.services.errors import Invalid, NotFound
 
 TODAY = local_today()
@@ -159,6 +159,38 @@ def test_a_decision_about_a_named_person_goes_to_their_timeline_and_is_numbered(
     assert [e.title for e in entries] == [
         f"Beslut § 2 i Samverkansgruppen KAA {meeting.on.isoformat()}"
     ]
+
+
+def test_a_decisions_text_is_on_the_timeline_for_members_and_the_responsible_officer(
+    db_session, people, group, make_youth, staff
+):
+    youth = make_youth("Eli", "Textsson", occupation="ingen")
+    _consent(db_session, people["kaa"], youth, {"socialtjansten", "arbetsformedlingen"})
+    meeting = _plan(db_session, people["kaa"], group)
+    review = meetings.agenda_of(db_session, meeting.id)[0]
+    meetings.record_decision(
+        db_session,
+        actor=people["kaa"],
+        meeting_id=meeting.id,
+        item_id=review.id,
+        text="Erbjuds praktik via Arbetsförmedlingen.",
+        youth_id=youth.id,
+    )
+    db_session.commit()
+
+    def decision(actor):
+        items = register.person_timeline(db_session, actor=actor, youth=youth)
+        [item] = [i for i in items if i.ref_type == "decision"]
+        return item.text, item.text_withheld
+
+    shown = ("Erbjuds praktik via Arbetsförmedlingen.", False)
+    assert decision(people["kaa"]) == shown  # the convener, a member
+    assert decision(people["chef"]) == shown
+    assert decision(people["arbetsmarknad"]) == ("", True)  # not in the group
+    youth.officer_id = staff["arbetsmarknad"].id  # ... unless the young person's officer
+    db_session.add(youth)
+    db_session.commit()
+    assert decision(people["arbetsmarknad"]) == shown
 
 
 def test_a_decision_cannot_name_a_person_without_consent_for_everyone(

@@ -485,3 +485,37 @@ def test_the_import_button_follows_the_import_permission(login_as, staff, monkey
     monkeypatch.setattr(permissions, "PERMISSIONS", widened)
     page = login_as("arbetsmarknad").get("/ungdomar/").get_data(as_text=True)
     assert "Importera registerutdrag" in page
+
+
+WARNING = "Skriv inte känsliga personuppgifter"
+
+
+def test_the_sensitive_data_warning_sits_next_to_free_text_fields_only(
+    login_as, staff, make_youth
+):
+    youth = make_youth()
+    kaa = login_as("kaa")
+    contact = kaa.get(f"/ungdomar/{youth.id}/kontakt").get_data(as_text=True)
+    assert contact.count(WARNING) == 1
+    assert re.search(r'<textarea[^>]*aria-describedby="note-warning"', contact)
+    mapping = kaa.get(f"/ungdomar/{youth.id}/kartlaggning").get_data(as_text=True)
+    assert mapping.count(WARNING) == 1  # the goals in the young person's words, not the school
+    assert re.search(r'<textarea[^>]*aria-describedby="goals-hint goals-warning"', mapping)
+    assert WARNING not in kaa.get("/ungdomar/ny").get_data(as_text=True)
+
+
+def test_the_timeline_shows_the_note_typed_with_a_contact(login_as, staff, make_youth):
+    youth = make_youth()
+    kaa = login_as("kaa")
+    kaa.post_form(
+        f"/ungdomar/{youth.id}/kontakt",
+        {
+            "kind": "telefon",
+            "on": local_today().isoformat(),
+            "outcome": "ej_nadd",
+            "note": "Ringde två gånger, inget svar. Prova efter 16.",
+        },
+    )
+    page = kaa.get(f"/ungdomar/{youth.id}").get_data(as_text=True)
+    assert "Telefon – ej nådd" in page
+    assert '<p class="timeline__text">Ringde två gånger, inget svar. Prova efter 16.</p>' in page
