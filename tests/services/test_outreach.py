@@ -8,7 +8,7 @@ from sqlmodel import select
 from kaa_web.models.base import local_today
 from kaa_web.models.register import ContactAttempt, Youth
 from kaa_web.permissions import Actor
-from kaa_web.services import outreach, register
+from kaa_web.services import outreach
 from kaa_web.services.errors import Invalid
 
 
@@ -171,17 +171,3 @@ def test_marking_letters_sent_leaves_out_a_visit_card(db_session, kaa, make_yout
     assert sent == [letter.id]
     assert db_session.get(Youth, card.id).next_step == "besoksvykort"
 
-
-def test_the_note_typed_with_a_contact_is_shown_on_the_timeline(db_session, kaa, make_youth):
-    youth = make_youth()
-    outreach.record_contact(
-        db_session,
-        actor=kaa,
-        youth=youth,
-        data=outreach.ContactData(
-            kind="telefon", on=local_today(), outcome="ej_nadd", note="  Ring efter 16.\n"
-        ),
-    )
-    db_session.commit()
-    [item] = register.person_timeline(db_session, actor=kaa, youth=youth)
-    assert (item.title, item.text) == ("Telefon – ej nådd", "Ring efter 16.")
