@@ -123,6 +123,29 @@ class _Ladder:
     unanswered_visit: date | None = None
 
 
+def contact_fields(
+    kind: str, outcome: str | None = None, occupation: str | None = None
+) -> frozenset[str]:
+    """The parts of a recorded contact that apply to its kind (the rest are never stored).
+
+    An outcome for every channel and for a mapping; what they do now only when reached;
+    the kind of studies only for studies; a planned visit for a visit card; the second
+    person for a home visit.
+    """
+    fields = {"kind", "on", "note"}
+    if kind in CONTACT_KINDS or kind == "kartlaggning":
+        fields.add("outcome")
+        if outcome == "nadd":
+            fields.add("occupation")
+            if occupation == "studier":
+                fields |= {"study_kind", "study_end"}
+    if kind == "besoksvykort":
+        fields |= {"planned_visit", "planned_time"}
+    if kind == "hembesok":
+        fields.add("second_staff_id")
+    return frozenset(fields)
+
+
 def letter_to_guardians(person: PersonFacts, on: date) -> bool:
     """Letters go to the guardians while the young person is under 18."""
     return _is_minor(person, on, DEFAULT_RULES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -173,6 +173,11 @@ class ContactData:
     note: str = ""
 
 
+def _only_for_kind(data: ContactData) -> ContactData:
+    keep = ladder.contact_fields(data.kind, data.outcome, data.occupation)
+    return replace(data, **{f.name: None for f in fields(data) if f.name not in keep})
+
+
 def _validate_contact(db: Session, actor: Actor, data: ContactData, today: date) -> None:
     errors: dict[str, str] = {}
     if data.kind not in CHANNELS and data.kind not in ACTIONS:
@@ -198,17 +203,22 @@ def _validate_contact(db: Session, actor: Actor, data: ContactData, today: date)
 def record_contact(
     db: Session, *, actor: Actor, youth: Youth, data: ContactData, today: date | None = None
 ) -> ContactAttempt:
-    """Record one contact attempt or action on a person the caller has already fetched."""
+    """Record one contact attempt or action on a person the caller has already fetched.
+
+    Only the parts that apply to its kind are kept (ladder.contact_fields): a visit date
+    typed before the kind was changed to an sms is not stored.
+    """
     today = today or local_today()
+    data = _only_for_kind(data)
     _validate_contact(db, actor, data, today)
     contact = ContactAttempt(
         youth_id=youth.id,
         kind=data.kind,
         on=data.on,
         outcome=data.outcome,
-        occupation=data.occupation if data.outcome == "nadd" else None,
-        study_kind=data.study_kind if data.occupation == "studier" else None,
-        study_end=data.study_end if data.occupation == "studier" else None,
+        occupation=data.occupation,
+        study_kind=data.study_kind,
+        study_end=data.study_end,
         planned_visit=data.planned_visit,
         planned_time=data.planned_time,
         to_guardians=data.kind in LETTER_KINDS
@@ -217,7 +227,7 @@ def record_contact(
         ),
         note=data.note.strip()[:500],
         staff_id=actor.staff_id,
-        second_staff_id=data.second_staff_id if data.kind == "hembesok" else None,
+        second_staff_id=data.second_staff_id,
     )
     db.add(contact)
     _update_latest(youth, contact)

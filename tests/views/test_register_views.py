@@ -231,10 +231,55 @@ def test_a_home_visit_alone_is_refused_in_swedish(login_as, staff, make_youth, d
     assert db_session.exec(select(ContactAttempt)).all() == []
 
 
-def test_free_text_fields_warn_about_sensitive_data(login_as, staff, make_youth):
+def test_each_contact_kind_names_the_fields_it_uses(login_as, staff, make_youth):
     youth = make_youth()
     page = login_as("kaa").get(f"/ungdomar/{youth.id}/kontakt").get_data(as_text=True)
-    assert "Skriv inte känsliga personuppgifter" in page
+    options = re.findall(r'<option data-falt="([^"]*)" value="([^"]+)"', page)
+    fields = {value: set(names.split()) for names, value in options}
+    assert fields["sms"] == {"kind", "note", "on", "outcome"}
+    assert {"planned_visit", "planned_time"} <= fields["besoksvykort"]
+    assert "second_staff_id" in fields["hembesok"] and "planned_visit" not in fields["hembesok"]
+    assert fields["skatteverket"] == {"kind", "note", "on"}
+    assert 'class="kind-part kind-part--planned_visit"' in page
+
+
+def test_an_sms_ignores_visit_fields_typed_before_the_kind_was_changed(
+    login_as, staff, make_youth, db_session
+):
+    youth = make_youth()
+    response = login_as("kaa").post_form(
+        f"/ungdomar/{youth.id}/kontakt",
+        {
+            "kind": "sms",
+            "on": local_today().isoformat(),
+            "outcome": "ej_nadd",
+            "planned_visit": "2026-13-45",  # hidden for an sms: neither an error nor stored
+            "planned_time": "kl 9",
+            "second_staff_id": str(staff["kaa2"].id),
+            "occupation": "arbete",
+        },
+    )
+    assert response.status_code == 303
+    contact = db_session.exec(select(ContactAttempt)).one()
+    assert (contact.kind, contact.outcome) == ("sms", "ej_nadd")
+    assert (contact.planned_visit, contact.planned_time, contact.second_staff_id) == (
+        None,
+        None,
+        None,
+    )
+    assert contact.occupation is None  # not reached: no occupation
+
+
+def test_a_visit_card_still_needs_its_date_and_time(login_as, staff, make_youth, db_session):
+    youth = make_youth()
+    response = login_as("kaa").post_form(
+        f"/ungdomar/{youth.id}/kontakt",
+        {"kind": "besoksvykort", "on": local_today().isoformat(), "planned_time": "kl 9"},
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Ange tiden som TT:MM." in body
+    assert db_session.exec(select(ContactAttempt)).all() == []
 
 
 def test_deregistering_shows_on_the_person_page(login_as, staff, make_youth, db_session):
