@@ -282,8 +282,11 @@ class SearchForm(FlaskForm):
 
 
 class SaveViewForm(FlaskForm):
+    # hx-preserve: a name being typed survives the filters' htmx update of the form around it
     name = StringField(
-        "Namn på vyn", validators=[DataRequired("Ge vyn ett namn."), Length(max=100)]
+        "Namn på vyn",
+        validators=[DataRequired("Ge vyn ett namn."), Length(max=100)],
+        render_kw={"hx-preserve": True},
     )
 
 

@@ -32,7 +32,7 @@ from kaa_web.forms.register import (
     SearchForm,
     YouthForm,
 )
-from kaa_web.htmx import redirect, render
+from kaa_web.htmx import is_htmx, push_url, redirect, render
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
 from kaa_web.models.register import District, Youth
@@ -85,7 +85,7 @@ def _list_page(form, filters, search_form, page: int):
         can_mailout=actor.can("documents.generate"),
         can_export=actor.can("register.export"),
     )
-    return render("register/index.html", "register/_results.html", **context)
+    return render("register/index.html", "register/_list_update.html", **context)
 
 
 def _assign_form(selected: int | None = None) -> AssignForm:
@@ -108,13 +108,21 @@ def index():
 @bp.post("/sok")
 @require("register.read")
 def search():
-    """Searching is a POST so that names and personnummer never end up in a URL or a log."""
+    """Searching is a POST so that names and personnummer never end up in a URL or a log.
+
+    The filters do belong in the address bar: with no search text a plain form post is
+    redirected to the filtered list, and an htmx update pushes that URL.
+    """
     form, filters = _filter_form(request.form)
     search_form = SearchForm()
     if not search_form.validate():
         search_form.search.data = (search_form.search.data or "")[:100]
     filters = dataclasses.replace(filters, search=search_form.search.data or "")
-    return _list_page(form, filters, search_form, max(search_form.sida.data or 1, 1))
+    filtered_url = url_for("register.index", **filters.query_args())
+    if not filters.search and not is_htmx():
+        return redirect(filtered_url)
+    response = _list_page(form, filters, search_form, max(search_form.sida.data or 1, 1))
+    return push_url(response, filtered_url)
 
 
 @bp.get("/export.csv")

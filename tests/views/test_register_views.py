@@ -296,6 +296,42 @@ def test_deregistering_shows_on_the_person_page(login_as, staff, make_youth, db_
     assert db_session.get(Youth, youth.id).next_step is None
 
 
+def test_filtering_with_htmx_pushes_the_filtered_url_and_updates_what_is_saved(
+    login_as, staff, make_youth
+):
+    late = local_today() - timedelta(days=40)
+    make_youth("Mina", "Sena", officer_id=staff["kaa"].id, registered_on=late)
+    kaa = login_as("kaa")
+    response = kaa.post_form(
+        "/ungdomar/sok",
+        {"status": "aktiv", "officer": "mig", "due": "forfallna", "sort": "namn", "search": ""},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://localhost/ungdomar/"},
+    )
+    filtered = "/ungdomar/?status=aktiv&officer=mig&due=forfallna&sort=namn"
+    assert response.headers["HX-Push-Url"] == filtered
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and "Mina Sena" in body
+    selection = body[body.index('<div id="urval" hx-swap-oob="true">') :]
+    for name, value in (("officer", "mig"), ("due", "forfallna")):
+        # the save form, the mail-out form and the export link follow the filters shown
+        assert selection.count(f'name="{name}" value="{value}"') == 2
+    assert "export.csv?status=aktiv&amp;officer=mig&amp;due=forfallna" in selection
+    again = kaa.post_form(
+        "/ungdomar/sok",
+        {"status": "aktiv", "officer": "mig", "due": "forfallna", "sort": "namn", "search": "sen"},
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://localhost{filtered}"},
+    )
+    assert "HX-Push-Url" not in again.headers  # the same filters (the search never goes in)
+
+
+def test_filtering_without_javascript_lands_on_the_bookmarkable_url(login_as, staff):
+    response = login_as("kaa").post_form(
+        "/ungdomar/sok", {"status": "aktiv", "officer": "mig", "due": "forfallna", "search": ""}
+    )
+    assert response.status_code == 303
+    assert response.location == "/ungdomar/?status=aktiv&officer=mig&due=forfallna&sort=namn"
+
+
 def test_saved_views_belong_to_their_owner(login_as, staff, db_session):
     kaa = login_as("kaa")
     kaa.post_form(
