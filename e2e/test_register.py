@@ -205,3 +205,36 @@ def test_the_contact_form_shows_only_the_fields_of_the_kind_chosen_without_javas
     page = kaa_without_javascript
     page.goto(f"{server_url}/ungdomar/{people[1].id}/kontakt")
     _check_contact_form_shows_only_the_kind_chosen(page)
+
+
+def test_social_services_see_what_the_consent_covers_not_the_case_file(page, server_url, db):
+    from kaa_web.permissions import Actor
+    from kaa_web.services import consents
+
+    youth = make_person(db, "Ines", "Delad", 15, phone="070-555 12 34")
+    kaa = db.exec(select(StaffUser).where(StaffUser.username == "kaa")).one()
+    consents.record_consent(
+        db,
+        actor=Actor(staff_id=kaa.id, username="kaa", roles=frozenset({"kaa"})),
+        youth=youth,
+        data=consents.ConsentData(
+            given_by="ungdomen",  # make_person(n=15) is 18
+            parties=frozenset({"socialtjansten"}),
+            purpose="Samordna stödet inför studiestart.",
+            given_on=local_today(),
+            form="skriftligt",
+        ),
+    )
+    db.commit()
+    login(page, server_url, "ifo")
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Ungdomar").click()
+    expect(page.get_by_label("Nästa steg förfaller")).to_have_count(0)
+    expect(page.get_by_role("columnheader", name="Nästa steg")).to_have_count(0)
+    assert_accessible(page)
+    page.locator("#resultat").get_by_role("link", name="Ines Delad").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ines Delad")
+    expect(page.get_by_text("Syfte: Samordna stödet inför studiestart.")).to_be_visible()
+    expect(page.get_by_text("070-555 12 34")).to_be_visible()
+    expect(page.locator("main")).not_to_contain_text(pnr.display(youth.personnummer))
+    expect(page.get_by_role("heading", name="Tidslinje")).to_have_count(0)
+    assert_accessible(page)

@@ -265,6 +265,10 @@ class ListFilterForm(FlaskForm):
         "Sortera på", choices=choices(SORT_CHOICES.items()), default="namn", validators=[Optional()]
     )
 
+    def without_case_work(self) -> None:
+        """For social services: no sorting on KAA's next steps (their filters are not shown)."""
+        self.sort.choices = [c for c in self.sort.choices if c.value != "forfallodatum"]
+
     def set_choices(self, districts, officers) -> None:
         self.district_id.choices = choices(((d.id, d.name) for d in districts), blank="Alla")
         self.officer.choices = choices(

@@ -29,7 +29,7 @@ from kaa_web.permissions import Actor
 from kaa_web.rules import eligibility
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import meetings, outreach, plans, timeline
-from kaa_web.services.access import youth_visibility
+from kaa_web.services.access import sees_case_file, youth_visibility
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
 
 PAGE_SIZE = 50
@@ -45,10 +45,18 @@ def name_key(text: str) -> str:
 # --- reading one person ---------------------------------------------------------------------
 
 
-def get_youth(db: Session, *, actor: Actor, youth_id: int, log: str | None = "view") -> Youth:
-    """The person if the actor may see them; otherwise NotFound (and the refusal is logged)."""
+def get_youth(
+    db: Session,
+    *,
+    actor: Actor,
+    youth_id: int,
+    log: str | None = "view",
+    case_file: bool = False,
+) -> Youth:
+    """The person if the actor may see them (with `case_file`, KAA's case file on them too);
+    otherwise NotFound (and the refusal is logged)."""
     youth = db.exec(select(Youth).where(Youth.id == youth_id, youth_visibility(actor))).first()
-    if youth is None:
+    if youth is None or (case_file and not sees_case_file(actor)):
         audit.record(
             db,
             actor,
@@ -586,8 +594,19 @@ def filtered_ids(
     return list(db.exec(query.limit(limit)))
 
 
+def shown_filters(actor: Actor, filters: ListFilter) -> ListFilter:
+    """The filters this actor may use: social services do not filter or sort on KAA's own
+    case work (reasons, officers, next steps)."""
+    if sees_case_file(actor):
+        return filters
+    sort = "namn" if filters.sort == "forfallodatum" else filters.sort
+    return replace(filters, reason="", officer="", due="", step="", sort=sort)
+
+
 def list_youth(db: Session, *, actor: Actor, filters: ListFilter, page: int = 1) -> ListPage:
     """One page of the register: one query for the rows, one bounded count; the search is logged."""
+    filters = shown_filters(actor, filters)
+    case_file = sees_case_file(actor)
     today = local_today()
     conditions = _filter_conditions(filters, actor, today)
     if filters.search.strip():
@@ -630,8 +649,8 @@ def list_youth(db: Session, *, actor: Actor, filters: ListFilter, page: int = 1)
             r.display_name or "",
             r.status,
             r.registration_reason,
-            r.next_step,
-            r.next_step_due,
+            r.next_step if case_file else None,
+            r.next_step_due if case_file else None,
         )
         for r in raw[:PAGE_SIZE]
     ]

@@ -600,3 +600,90 @@ def test_the_timeline_shows_the_note_typed_with_a_contact(login_as, staff, make_
     page = kaa.get(f"/ungdomar/{youth.id}").get_data(as_text=True)
     assert "Telefon – ej nådd" in page
     assert '<p class="timeline__text">Ringde två gånger, inget svar. Prova efter 16.</p>' in page
+
+
+def _shared_with_ifo(login_as, staff, make_youth, db_session):
+    """An adult with a consent to social services, one to Arbetsförmedlingen only, a letter
+    and an unanswered sms with a note: the case file IFO must not see."""
+    from kaa_web.permissions import Actor
+    from kaa_web.services import consents
+
+    youth = make_youth(
+        "Ines",
+        "Delad",
+        birth_date=local_today() - timedelta(days=19 * 365),
+        phone="070-555 12 34",
+        street_address="Delgatan 4",
+        contacts=[("brev", local_today() - timedelta(days=30), None)],
+    )
+    kaa = login_as("kaa")
+    kaa.post_form(
+        f"/ungdomar/{youth.id}/kontakt",
+        {"kind": "sms", "on": local_today().isoformat(), "outcome": "ej_nadd", "note": "Hemligt"},
+    )
+    actor = Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+    for parties, purpose in (
+        ({"socialtjansten"}, "Samordna stödet inför studiestart."),
+        ({"arbetsformedlingen"}, "Praktik via Arbetsförmedlingen."),
+    ):
+        consents.record_consent(
+            db_session,
+            actor=actor,
+            youth=youth,
+            data=consents.ConsentData(
+                given_by="ungdomen",
+                parties=frozenset(parties),
+                purpose=purpose,
+                given_on=local_today(),
+                form="skriftligt",
+            ),
+        )
+    db_session.commit()
+    return youth
+
+
+def test_ifo_sees_what_the_consent_covers_not_the_kaa_case_file(
+    login_as, staff, make_youth, db_session
+):
+    youth = _shared_with_ifo(login_as, staff, make_youth, db_session)
+    ifo = login_as("ifo")
+    page = ifo.get(f"/ungdomar/{youth.id}").get_data(as_text=True)
+    assert "Samordna stödet inför studiestart." in page  # the purpose it is shared for
+    assert "070-555 12 34" in page and "Delgatan 4" in page  # the contact details it needs
+    assert pnr.mask(youth.personnummer) in page
+    assert pnr.display(youth.personnummer) not in page  # masked: not their case file
+    for case_file in ("Praktik via Arbetsförmedlingen.", "Hemligt", "Sms", "Brev", "Nästa steg"):
+        assert case_file not in page
+    views = db_session.exec(
+        select(AuditEvent).where(AuditEvent.username == "ifo", AuditEvent.action == "view")
+    ).all()
+    assert [v.youth_id for v in views] == [youth.id]
+
+
+def test_ifo_with_only_an_orosanmalan_sees_that_it_was_made_but_no_contact_details(
+    login_as, staff, make_youth
+):
+    youth = make_youth("Oskar", "Anmäld", phone="070-999 00 11")
+    login_as("kaa").post_form(
+        f"/ungdomar/{youth.id}/orosanmalan",
+        {"on": local_today().isoformat(), "recipient": "Socialtjänsten, mottagningen"},
+    )
+    page = login_as("ifo").get(f"/ungdomar/{youth.id}").get_data(as_text=True)
+    assert "till Socialtjänsten, mottagningen" in page
+    assert "070-999 00 11" not in page
+    assert "Kontaktuppgifter visas bara medan ett samtycke" in page
+
+
+def test_ifo_gets_no_kaa_only_filters_or_next_steps_in_the_list(
+    login_as, staff, make_youth, db_session
+):
+    youth = _shared_with_ifo(login_as, staff, make_youth, db_session)
+    ifo = login_as("ifo")
+    page = ifo.get("/ungdomar/?step=vykort&due=forfallna").get_data(as_text=True)
+    assert "Ines Delad" in page  # a crafted KAA filter is ignored, not applied
+    assert "Nästa steg" not in page and "Skicka vykort" not in page
+    assert 'name="officer"' not in page and 'value="forfallodatum"' not in page
+    kaa_page = login_as("kaa").get("/ungdomar/?step=vykort").get_data(as_text=True)
+    db_session.refresh(youth)
+    assert youth.next_step != "vykort"
+    assert "Nästa steg förfaller" in kaa_page and "Ines Delad" not in kaa_page  # KAA's filter
