@@ -209,8 +209,12 @@ def _check_age(birth_date: date, registered_on: date, field: str) -> None:
     """Only people under 20 on their registration date may enter the register."""
     if not eligibility.covered_on(birth_date, registered_on):
         message = eligibility.too_old_sv(birth_date)
-        if field == "registered_on":
-            message = f"På registreringsdatumet {registered_on.isoformat()}: {message}"
+        if field == "registered_on":  # the 20th birthday may still be ahead: no "fyllde"
+            message = (
+                f"Personen har fyllt 20 år på registreringsdatumet {registered_on.isoformat()} "
+                f"(20 år den {eligibility.turns_20(birth_date).isoformat()}). Registret får "
+                "bara innehålla ungdomar under 20 år (skollagen 29 kap. 9 §)."
+            )
         raise Invalid(message, field_errors={field: message})
 
 
