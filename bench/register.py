@@ -142,7 +142,7 @@ def _people(n: int, today: date, rnd: random.Random, districts, officers):
             else rnd.randint(20 * 365 + 10, 30 * 365)
         )
         birth = today - timedelta(days=age_days)
-        serial = serials.get(birth, 0)
+        serial = serials.get(birth, 1)  # birth numbers start at 001
         serials[birth] = serial + 1
         number = pnr.make_valid(birth, serial)
         first, last = rnd.choice(FIRST), rnd.choice(LAST)

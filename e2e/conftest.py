@@ -141,6 +141,17 @@ def login(page, server_url: str, role_or_username: str, check_accessibility=True
     page.wait_for_url(server_url + "/")
 
 
+@pytest.fixture
+def kaa_without_javascript(browser, server_url):
+    """A page of a browser with JavaScript off, logged in as the KAA officer."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    login(page, server_url, "kaa", check_accessibility=False)
+    yield page
+    context.close()
+
+
 def make_person(db, first: str, last: str, n: int, **fields):
     """A registered young person (about 17 years old) with the stored next step computed."""
     from datetime import timedelta

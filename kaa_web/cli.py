@@ -66,7 +66,8 @@ def _import_file(path: str) -> None:
         db.commit()
     click.echo(
         f"Importerat: {len(result.new)} nya, {len(result.changed)} ändrade, "
-        f"{result.unchanged} oförändrade, {len(result.missing)} finns inte i utdraget."
+        f"{result.unchanged} oförändrade, {len(result.missing)} finns inte i utdraget, "
+        f"{len(result.too_old)} nya över 20 år registrerades inte."
     )
 
 

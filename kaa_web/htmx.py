@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import make_response, render_template, request
 from flask import redirect as flask_redirect
 
@@ -33,3 +35,13 @@ def redirect(location: str):
         response.headers["HX-Redirect"] = location
         return response
     return flask_redirect(location, code=303)
+
+
+def push_url(response, url: str):
+    """After an htmx swap, put `url` in the address bar (HX-Push-Url) so the view can be
+    bookmarked and the back button returns to it; nothing when it is there already."""
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    shown = current.path + (f"?{current.query}" if current.query else "")
+    if is_htmx() and shown != url:
+        response.headers["HX-Push-Url"] = url
+    return response

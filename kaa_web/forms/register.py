@@ -10,6 +10,7 @@ from wtforms import (
     BooleanField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -30,7 +31,7 @@ from kaa_web.models.register import (
     STUDY_KINDS,
 )
 from kaa_web.rules import personnummer as pnr
-from kaa_web.rules.outreach import STEP_LABELS
+from kaa_web.rules.outreach import STEP_LABELS, contact_fields
 
 PHONE = Regexp(
     r"^[0-9+()\- ]*\Z", message="Telefonnumret får bara innehålla siffror, +, - och mellanslag."
@@ -132,10 +133,31 @@ class EditYouthForm(YouthForm):
     personnummer = None
 
 
+def _contact_kinds() -> list[SelectChoice]:
+    """Each kind names the fields it uses (data-falt): the page shows only those, by CSS."""
+    kinds = [*CHANNELS.items(), *ACTIONS.items()]
+    return [SelectChoice("", "Välj")] + [
+        SelectChoice(value, label, render_kw={"data-falt": " ".join(sorted(contact_fields(value)))})
+        for value, label in kinds
+    ]
+
+
 class ContactForm(FlaskForm):
+    """One contact or action; only the fields of the chosen kind are checked and saved."""
+
+    KIND_PARTS = (
+        "outcome",
+        "occupation",
+        "study_kind",
+        "study_end",
+        "planned_visit",
+        "planned_time",
+        "second_staff_id",
+    )
+
     kind = SelectField(
         "Typ av kontakt",
-        choices=choices(list(CHANNELS.items()) + list(ACTIONS.items()), blank="Välj"),
+        choices=_contact_kinds(),
         validators=[DataRequired("Välj typ av kontakt.")],
     )
     on = date_field("Datum", required=True)
@@ -169,6 +191,16 @@ class ContactForm(FlaskForm):
         self.second_staff_id.choices = choices(
             ((s.id, s.display_name) for s in staff), blank="Välj vid hembesök"
         )
+
+    def validate(self, extra_validators=None) -> bool:
+        """Fields the chosen kind does not use are not checked (what was typed in them stays
+        on the page if it comes back, but the service never stores it)."""
+        super().validate(extra_validators)
+        used = contact_fields(self.kind.data or "", self.outcome.data, self.occupation.data)
+        for name in self.KIND_PARTS:
+            if name not in used:
+                self[name].errors = []
+        return not self.errors
 
 
 class DeregisterForm(FlaskForm):
@@ -233,6 +265,10 @@ class ListFilterForm(FlaskForm):
         "Sortera på", choices=choices(SORT_CHOICES.items()), default="namn", validators=[Optional()]
     )
 
+    def without_case_work(self) -> None:
+        """For social services: no sorting on KAA's next steps (their filters are not shown)."""
+        self.sort.choices = [c for c in self.sort.choices if c.value != "forfallodatum"]
+
     def set_choices(self, districts, officers) -> None:
         self.district_id.choices = choices(((d.id, d.name) for d in districts), blank="Alla")
         self.officer.choices = choices(
@@ -250,8 +286,11 @@ class SearchForm(FlaskForm):
 
 
 class SaveViewForm(FlaskForm):
+    # hx-preserve: a name being typed survives the filters' htmx update of the form around it
     name = StringField(
-        "Namn på vyn", validators=[DataRequired("Ge vyn ett namn."), Length(max=100)]
+        "Namn på vyn",
+        validators=[DataRequired("Ge vyn ett namn."), Length(max=100)],
+        render_kw={"hx-preserve": True},
     )
 
 

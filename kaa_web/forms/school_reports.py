@@ -28,6 +28,7 @@ from kaa_web.models.school_reports import (
     REPORT_STATUSES,
     RISK_SITUATIONS,
 )
+from kaa_web.rules import eligibility
 from kaa_web.rules import personnummer as pnr
 
 PROGRAMME_KINDS = {
@@ -367,9 +368,11 @@ def _row_problem(cells: list[str]) -> str:
     if len(cells) < 3 or not cells[1] or not cells[2]:
         return "ange personnummer, förnamn och efternamn med semikolon emellan."
     try:
-        pnr.parse(cells[0])
+        number = pnr.parse(cells[0])
     except pnr.InvalidPersonnummer as exc:
         return str(exc)
+    if not eligibility.covered_on(number.birth_date, local_today()):
+        return f"{eligibility.too_old_sv(number.birth_date, 'Eleven')} Ta bort raden."
     return ""
 
 

@@ -15,6 +15,8 @@ DIRECT_KINDS = frozenset(
 )
 CONTACT_KINDS = MAILED_KINDS | DIRECT_KINDS
 REACHED_OUTCOMES = frozenset({"nadd", "avbojer"})
+# Documented work that cannot happen without the young person: each counts as reaching them.
+DOCUMENTED_KINDS = frozenset({"kartlaggning", "plan"})
 
 STEP_LABELS: dict[str, str] = {
     "brev": "Skicka brev",
@@ -113,10 +115,35 @@ class _Ladder:
     reached_on: date = date.min
     last_reach: date = date.min
     mapped: bool = False
+    has_plan: bool = False
+    unanswered: int = 0  # contacts without an answer since the latest reach, once documented
     declined: bool = False
     occupation: str | None = None
     study_end: date | None = None
     unanswered_visit: date | None = None
+
+
+def contact_fields(
+    kind: str, outcome: str | None = None, occupation: str | None = None
+) -> frozenset[str]:
+    """The parts of a recorded contact that apply to its kind (the rest are never stored).
+
+    An outcome for every channel and for a mapping; what they do now only when reached;
+    the kind of studies only for studies; a planned visit for a visit card; the second
+    person for a home visit.
+    """
+    fields = {"kind", "on", "note"}
+    if kind in CONTACT_KINDS or kind == "kartlaggning":
+        fields.add("outcome")
+        if outcome == "nadd":
+            fields.add("occupation")
+            if occupation == "studier":
+                fields |= {"study_kind", "study_end"}
+    if kind == "besoksvykort":
+        fields |= {"planned_visit", "planned_time"}
+    if kind == "hembesok":
+        fields.add("second_staff_id")
+    return frozenset(fields)
 
 
 def letter_to_guardians(person: PersonFacts, on: date) -> bool:
@@ -133,9 +160,14 @@ def next_step(
     """The single next step (earliest due date) for an active young person, else None.
 
     Events are replayed in date order (stable for the same day). The ladder reacts to the
-    latest step taken, so steps taken out of order are not proposed again. A mapping counts
-    as reaching the young person, and follow-up is counted from the latest contact that
-    reached them. After a report to Skatteverket the ladder restarts with a letter
+    latest step taken, so steps taken out of order are not proposed again. A mapping and a
+    plan (the "plan" event: the day it was first agreed) count as reaching the young person,
+    and follow-up is counted from the latest contact that reached them. Once a mapping or a
+    plan is documented the person stays on follow-up: an unanswered contact is recorded and
+    the next attempt falls due a contact interval later, but they are never sent back to
+    outreach. Someone reached but with nothing documented who then stops answering is
+    "lost" after `contact_attempts` tries and the ladder restarts with a letter.
+    After a report to Skatteverket the ladder restarts with a letter
     `after_skatteverket_days` later. An orosanmälan is proposed only while the young person
     is under 18 both on the day of the unanswered home visit and today. Unknown event kinds
     are ignored.
@@ -172,8 +204,7 @@ def _replay(person: PersonFacts, ordered: Sequence[Event], rules: LadderRules) -
 
 
 def _is_reach(event: Event) -> bool:
-    # A mapping cannot be done without contact, so it counts as reaching them.
-    if event.kind == "kartlaggning":
+    if event.kind in DOCUMENTED_KINDS:
         return True
     return event.kind in CONTACT_KINDS and event.outcome in REACHED_OUTCOMES
 
@@ -182,8 +213,11 @@ def _on_reach(state: _Ladder, event: Event) -> None:
     if state.step != "reached":
         state.step, state.reached_on, state.mapped = "reached", event.on, False
     state.last_reach, state.attempts, state.unanswered_visit = event.on, 0, None
+    state.unanswered = 0
     if event.kind == "kartlaggning":
         state.mapped = True
+    if event.kind == "plan":
+        state.has_plan = True
     if event.outcome in REACHED_OUTCOMES:
         state.declined = event.outcome == "avbojer"
     if event.occupation is not None:
@@ -193,8 +227,11 @@ def _on_reach(state: _Ladder, event: Event) -> None:
 def _on_event_while_reached(state: _Ladder, event: Event, rules: LadderRules) -> None:
     if event.kind not in DIRECT_KINDS:
         return
-    state.attempts += 1
     state.due = event.on + timedelta(days=rules.contact_interval_days)
+    if state.mapped or state.has_plan:
+        state.unanswered += 1  # recorded, never a demotion back to outreach
+        return
+    state.attempts += 1
     if state.attempts >= rules.contact_attempts:
         _restart(state, event.on, "lost")
 
@@ -285,10 +322,11 @@ def _reached_step(state: _Ladder, rules: LadderRules) -> NextStep:
         if state.declined:
             return NextStep("kartlaggning", due, "Avböjer: dokumentera kartläggningen ändå")
         return NextStep("kartlaggning", due, "Nådd: gör kartläggningen inom en vecka")
-    if state.attempts:
-        attempt = f"försök {state.attempts + 1} av {rules.contact_attempts}"
-        return NextStep("kontakt", state.due, f"Nådd tidigare: ring, sms:a eller mejla ({attempt})")
-    return _follow_up_step(state, rules)
+    step = _follow_up_step(state, rules)
+    if not state.unanswered:
+        return step
+    note = f"{step.note_sv}; {state.unanswered} försök utan svar sedan senaste kontakten"
+    return NextStep("uppfoljning", max(step.due, state.due), note)
 
 
 def _follow_up_step(state: _Ladder, rules: LadderRules) -> NextStep:

@@ -56,9 +56,9 @@ def luhn_check_digit(nine_digits: str) -> int:
 
 
 def make_valid(birth_date: date, serial3: int, samordning: bool = False) -> str:
-    """A valid 12-digit number (no separator) for a birth date and a three-digit serial."""
-    if not 0 <= serial3 <= 999:
-        raise ValueError("serial3 must be between 0 and 999")
+    """A valid 12-digit number (no separator) for a birth date and a birth number 001–999."""
+    if not 1 <= serial3 <= 999:
+        raise ValueError("serial3 must be between 1 and 999")
     day = birth_date.day + (_SAMORDNING_OFFSET if samordning else 0)
     nine = f"{birth_date:%y%m}{day:02d}{serial3:03d}"
     return f"{birth_date.year:04d}{nine[2:]}{luhn_check_digit(nine)}"
@@ -96,6 +96,11 @@ def parse(text: str, today: date | None = None) -> Personnummer:
     if birth_date > today:
         raise InvalidPersonnummer("Födelsedatumet i personnumret ligger i framtiden.")
     ten = digits[-10:]
+    if ten[6:9] == "000":
+        # Skatteverket never issues birth number 000 (001–999 only).
+        raise InvalidPersonnummer(
+            "Personnumret kan inte ha födelsenumret 000 (de tre siffrorna efter datumet)."
+        )
     if luhn_check_digit(ten[:9]) != int(ten[9]):
         raise InvalidPersonnummer("Personnumret har fel kontrollsiffra.")
     return Personnummer(

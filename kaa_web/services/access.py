@@ -1,4 +1,4 @@
-"""Who may see which young person: the one place every feature asks."""
+"""Who may see which young person, and how much of them: the one place every feature asks."""
 
 from __future__ import annotations
 
@@ -39,3 +39,11 @@ def youth_visibility(actor: Actor, today: date | None = None):
 def can_see_address(actor: Actor, youth: Youth) -> bool:
     """A protected identity's address is shown to KAA case officers only."""
     return not youth.protected_identity or actor.has_role("kaa")
+
+
+def sees_case_file(actor: Actor) -> bool:
+    """KAA's case file on a person — contacts and letters, next steps, mapping, plan, every
+    consent — is for KAA, the labour-market officers and managers. Social services see only
+    what is shared with them: the consents that cover them, with the contact details needed
+    for their purpose, and the orosanmälningar made (consents.shared_with_social_services)."""
+    return actor.has_role("kaa", "arbetsmarknad", "chef")

@@ -1094,6 +1094,28 @@ def record_decision(
     return decision
 
 
+def decision_texts(
+    db: Session, *, actor: Actor, youth: Youth, decision_ids: list[int]
+) -> dict[int, str]:
+    """The text of each decision about `youth` that the actor may read, by decision id.
+
+    Decisions live in the group's minutes: their text is for those who may see the meeting
+    (current members, chef and admin) and for the young person's responsible officer, who
+    acts on it. Anyone else sees on the timeline only that a decision was made.
+    """
+    if not decision_ids:
+        return {}
+    query = (
+        select(Decision.id, Decision.text)
+        .join(Meeting, Meeting.id == Decision.meeting_id)
+        .join(MeetingGroup, MeetingGroup.id == Meeting.group_id)
+        .where(Decision.id.in_(decision_ids), Decision.youth_id == youth.id)
+    )
+    if youth.officer_id is None or youth.officer_id != actor.staff_id:
+        query = query.where(visible_groups(actor))
+    return dict(db.exec(query).all())
+
+
 def add_action_point(
     db: Session,
     *,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -13,6 +13,7 @@ from kaa_web import audit
 from kaa_web.db import chunks
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today, utcnow
+from kaa_web.models.plans import Plan, PlanRevision
 from kaa_web.models.register import (
     ACTIONS,
     CHANNELS,
@@ -78,8 +79,10 @@ def describe(contact: ContactAttempt) -> str:
 # --- the stored next step ---------------------------------------------------------------------
 
 
-def _events(contacts) -> list[ladder.Event]:
-    return [
+def _events(contacts, plan_agreed: date | None) -> list[ladder.Event]:
+    # The plan first: on the day it is agreed, a later unanswered call counts after it.
+    events = [] if plan_agreed is None else [ladder.Event(kind="plan", on=plan_agreed)]
+    return events + [
         ladder.Event(
             kind=c.kind,
             on=c.on,
@@ -92,19 +95,34 @@ def _events(contacts) -> list[ladder.Event]:
     ]
 
 
-def compute_next_step(youth: Youth, contacts, today: date) -> ladder.NextStep | None:
+def plans_agreed(db: Session, youth_ids: list[int]) -> dict[int, date]:
+    """The day each of these people's plan was first agreed (the ladder's "plan" event)."""
+    if not youth_ids:
+        return {}
+    rows = db.exec(
+        select(Plan.youth_id, PlanRevision.agreed_on)
+        .join(PlanRevision, PlanRevision.plan_id == Plan.id)
+        .where(PlanRevision.revision == 1, Plan.youth_id.in_(youth_ids))
+    )
+    return dict(rows.all())
+
+
+def compute_next_step(
+    youth: Youth, contacts, today: date, plan_agreed: date | None = None
+) -> ladder.NextStep | None:
     facts = ladder.PersonFacts(
         birth_date=youth.birth_date,
         registered_on=youth.registered_on,
         active=youth.status == "aktiv",
     )
-    return ladder.next_step(facts, _events(contacts), today, _rules)
+    return ladder.next_step(facts, _events(contacts, plan_agreed), today, _rules)
 
 
 def refresh_next_step(db: Session, youth: Youth, today: date | None = None) -> None:
     """Recompute and store the person's next step (lists filter and sort on the stored value)."""
     contacts = db.exec(select(ContactAttempt).where(ContactAttempt.youth_id == youth.id)).all()
-    step = compute_next_step(youth, contacts, today or local_today())
+    plan_agreed = plans_agreed(db, [youth.id]).get(youth.id)
+    step = compute_next_step(youth, contacts, today or local_today(), plan_agreed)
     youth.next_step = step.kind if step else None
     youth.next_step_due = step.due if step else None
     db.add(youth)
@@ -126,8 +144,9 @@ def refresh_all(db: Session, *, today: date, batch: int = 2000) -> int:
         by_youth: dict[int, list] = {i: [] for i in ids}
         for c in db.exec(select(ContactAttempt).where(ContactAttempt.youth_id.in_(ids))):
             by_youth[c.youth_id].append(c)
+        agreed = plans_agreed(db, ids)
         for youth in people:
-            step = compute_next_step(youth, by_youth[youth.id], today)
+            step = compute_next_step(youth, by_youth[youth.id], today, agreed.get(youth.id))
             kind, due = (step.kind, step.due) if step else (None, None)
             if (youth.next_step, youth.next_step_due) != (kind, due):
                 youth.next_step, youth.next_step_due = kind, due
@@ -152,6 +171,11 @@ class ContactData:
     planned_time: str | None = None
     second_staff_id: int | None = None
     note: str = ""
+
+
+def _only_for_kind(data: ContactData) -> ContactData:
+    keep = ladder.contact_fields(data.kind, data.outcome, data.occupation)
+    return replace(data, **{f.name: None for f in fields(data) if f.name not in keep})
 
 
 def _validate_contact(db: Session, actor: Actor, data: ContactData, today: date) -> None:
@@ -179,17 +203,22 @@ def _validate_contact(db: Session, actor: Actor, data: ContactData, today: date)
 def record_contact(
     db: Session, *, actor: Actor, youth: Youth, data: ContactData, today: date | None = None
 ) -> ContactAttempt:
-    """Record one contact attempt or action on a person the caller has already fetched."""
+    """Record one contact attempt or action on a person the caller has already fetched.
+
+    Only the parts that apply to its kind are kept (ladder.contact_fields): a visit date
+    typed before the kind was changed to an sms is not stored.
+    """
     today = today or local_today()
+    data = _only_for_kind(data)
     _validate_contact(db, actor, data, today)
     contact = ContactAttempt(
         youth_id=youth.id,
         kind=data.kind,
         on=data.on,
         outcome=data.outcome,
-        occupation=data.occupation if data.outcome == "nadd" else None,
-        study_kind=data.study_kind if data.occupation == "studier" else None,
-        study_end=data.study_end if data.occupation == "studier" else None,
+        occupation=data.occupation,
+        study_kind=data.study_kind,
+        study_end=data.study_end,
         planned_visit=data.planned_visit,
         planned_time=data.planned_time,
         to_guardians=data.kind in LETTER_KINDS
@@ -198,7 +227,7 @@ def record_contact(
         ),
         note=data.note.strip()[:500],
         staff_id=actor.staff_id,
-        second_staff_id=data.second_staff_id if data.kind == "hembesok" else None,
+        second_staff_id=data.second_staff_id,
     )
     db.add(contact)
     _update_latest(youth, contact)
@@ -259,9 +288,11 @@ def record_letters_sent(
         raise Invalid("Datumet kan inte ligga i framtiden.")
     history: dict[int, list[ContactAttempt]] = {p.id: [] for p in people}
     ids = list(history)
+    agreed: dict[int, date] = {}
     for chunk in chunks(ids):
         for contact in db.exec(select(ContactAttempt).where(ContactAttempt.youth_id.in_(chunk))):
             history[contact.youth_id].append(contact)
+        agreed |= plans_agreed(db, chunk)
     due = [
         youth
         for youth in people
@@ -296,7 +327,7 @@ def record_letters_sent(
     db.exec(
         sa.update(Youth.__table__).where(Youth.__table__.c.id == sa.bindparam("b_id")),
         params=[
-            _after_letter(youth, contact, history[youth.id], today)
+            _after_letter(youth, contact, history[youth.id], today, agreed.get(youth.id))
             for youth, contact in zip(due, contacts, strict=True)
         ],
     )
@@ -310,9 +341,11 @@ def record_letters_sent(
     return contacts
 
 
-def _after_letter(youth: Youth, contact: SentLetter, history: list, today: date) -> dict:
+def _after_letter(
+    youth: Youth, contact: SentLetter, history: list, today: date, plan_agreed: date | None
+) -> dict:
     """The person's new stored state after a letter (kept in step in the session, too)."""
-    step = compute_next_step(youth, [*history, contact], today)
+    step = compute_next_step(youth, [*history, contact], today, plan_agreed)
     values = {
         "last_contact_on": max(youth.last_contact_on or date.min, contact.on),
         "next_step": step.kind if step else None,

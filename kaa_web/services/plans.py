@@ -507,6 +507,8 @@ def save_plan(
     db.flush()
     _revise(db, actor, plan, data.agreed_on, change)
     _sync_plan_tasks(db, actor, plan, youth)
+    if plan.revision == 1:  # agreeing a plan means the young person was reached
+        outreach.refresh_next_step(db, youth)
     audit.record(
         db,
         actor,

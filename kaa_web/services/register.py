@@ -26,9 +26,10 @@ from kaa_web.models.register import (
     Youth,
 )
 from kaa_web.permissions import Actor
+from kaa_web.rules import eligibility
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import outreach, plans, timeline
-from kaa_web.services.access import youth_visibility
+from kaa_web.services import meetings, outreach, plans, timeline
+from kaa_web.services.access import sees_case_file, youth_visibility
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
 
 PAGE_SIZE = 50
@@ -44,10 +45,18 @@ def name_key(text: str) -> str:
 # --- reading one person ---------------------------------------------------------------------
 
 
-def get_youth(db: Session, *, actor: Actor, youth_id: int, log: str | None = "view") -> Youth:
-    """The person if the actor may see them; otherwise NotFound (and the refusal is logged)."""
+def get_youth(
+    db: Session,
+    *,
+    actor: Actor,
+    youth_id: int,
+    log: str | None = "view",
+    case_file: bool = False,
+) -> Youth:
+    """The person if the actor may see them (with `case_file`, KAA's case file on them too);
+    otherwise NotFound (and the refusal is logged)."""
     youth = db.exec(select(Youth).where(Youth.id == youth_id, youth_visibility(actor))).first()
-    if youth is None:
+    if youth is None or (case_file and not sees_case_file(actor)):
         audit.record_denied(db, actor, object_type="youth", object_id=youth_id)
         raise NotFound
     if log:
@@ -189,14 +198,31 @@ def new_youth(number: pnr.Personnummer, first_name: str, last_name: str, **field
     )
 
 
+def _check_age(birth_date: date, registered_on: date, field: str) -> None:
+    """Only people under 20 on their registration date may enter the register."""
+    if not eligibility.covered_on(birth_date, registered_on):
+        message = eligibility.too_old_sv(birth_date)
+        if field == "registered_on":  # the 20th birthday may still be ahead: no "fyllde"
+            message = (
+                f"Personen har fyllt 20 år på registreringsdatumet {registered_on.isoformat()} "
+                f"(20 år den {eligibility.turns_20(birth_date).isoformat()}). Registret får "
+                "bara innehålla ungdomar under 20 år (skollagen 29 kap. 9 §)."
+            )
+        raise Invalid(message, field_errors={field: message})
+
+
 def register_youth(db: Session, *, actor: Actor, personnummer: str, data: YouthData) -> Youth:
-    """Add a person to the register (or refuse a duplicate personnummer)."""
+    """Add a person to the register (or refuse a duplicate personnummer or someone 20 or older)."""
     number = pnr.parse(personnummer)
     if db.exec(select(Youth.id).where(Youth.personnummer == number.canonical)).first():
         raise Invalid(
             "Personen finns redan i registret.",
             field_errors={"personnummer": "Personen finns redan i registret."},
         )
+    registered_on = data.registered_on or local_today()
+    # Too old already today: the number is wrong; only on a later typed date: that date is.
+    too_old = not eligibility.covered_on(number.birth_date, min(registered_on, local_today()))
+    _check_age(number.birth_date, registered_on, "personnummer" if too_old else "registered_on")
     _check_choices(db, data)
     youth = new_youth(
         number,
@@ -205,7 +231,7 @@ def register_youth(db: Session, *, actor: Actor, personnummer: str, data: YouthD
         gender=data.gender,
         registration_reason=data.registration_reason,
         registration_source=data.registration_source,
-        registered_on=data.registered_on or local_today(),
+        registered_on=registered_on,
     )
     _apply(youth, replace(data, registered_on=youth.registered_on))
     db.add(youth)
@@ -232,6 +258,8 @@ def update_youth(
     youth = get_youth(db, actor=actor, youth_id=youth_id, log=None)
     if youth.version != version:
         raise EditConflict(youth)
+    if data.registered_on and data.registered_on != youth.registered_on:
+        _check_age(youth.birth_date, data.registered_on, "registered_on")
     _check_choices(db, data)
     changed = _apply(youth, data)
     if _replace_guardians(db, youth, data.guardians):
@@ -371,11 +399,17 @@ class TimelineItem:
     kind: str
     ref_type: str = ""
     ref_id: int | None = None
+    text: str = ""  # the note typed with a contact, or the decision's own words
+    text_withheld: bool = False  # a decision whose text this viewer may not read
 
 
-def person_timeline(db: Session, *, youth: Youth) -> list[TimelineItem]:
-    """Contacts and recorded events, newest first, each with who did it (two queries in all)."""
+def person_timeline(db: Session, *, actor: Actor, youth: Youth) -> list[TimelineItem]:
+    """Contacts with their notes and recorded events, newest first, each with who did it; a
+    meeting decision carries its text when the viewer may read it (meetings.decision_texts)."""
     names = dict(db.exec(select(StaffUser.id, StaffUser.display_name)).all())
+    entries = list(db.exec(select(TimelineEntry).where(TimelineEntry.youth_id == youth.id)))
+    decisions = [e.ref_id for e in entries if e.ref_type == "decision" and e.ref_id]
+    texts = meetings.decision_texts(db, actor=actor, youth=youth, decision_ids=decisions)
     items = [
         TimelineItem(
             e.at.astimezone(LOCAL_TZ).date(),
@@ -385,15 +419,19 @@ def person_timeline(db: Session, *, youth: Youth) -> list[TimelineItem]:
             e.kind,
             e.ref_type,
             e.ref_id,
+            text=texts.get(e.ref_id, "") if e.ref_type == "decision" else "",
+            text_withheld=e.ref_type == "decision" and e.ref_id not in texts,
         )
-        for e in db.exec(select(TimelineEntry).where(TimelineEntry.youth_id == youth.id))
+        for e in entries
     ]
     for c in db.exec(select(ContactAttempt).where(ContactAttempt.youth_id == youth.id)):
         by = names.get(c.staff_id, "Systemet")
         if c.second_staff_id:
             by += " och " + names.get(c.second_staff_id, "")
         items.append(
-            TimelineItem(c.on, c.created_at.isoformat(), outreach.describe(c), by, "kontakt")
+            TimelineItem(
+                c.on, c.created_at.isoformat(), outreach.describe(c), by, "kontakt", text=c.note
+            )
         )
     return sorted(items, key=lambda i: (i.on, i.at_text), reverse=True)
 
@@ -553,8 +591,19 @@ def filtered_ids(
     return list(db.exec(query.limit(limit)))
 
 
+def shown_filters(actor: Actor, filters: ListFilter) -> ListFilter:
+    """The filters this actor may use: social services do not filter or sort on KAA's own
+    case work (reasons, officers, next steps)."""
+    if sees_case_file(actor):
+        return filters
+    sort = "namn" if filters.sort == "forfallodatum" else filters.sort
+    return replace(filters, reason="", officer="", due="", step="", sort=sort)
+
+
 def list_youth(db: Session, *, actor: Actor, filters: ListFilter, page: int = 1) -> ListPage:
     """One page of the register: one query for the rows, one bounded count; the search is logged."""
+    filters = shown_filters(actor, filters)
+    case_file = sees_case_file(actor)
     today = local_today()
     conditions = _filter_conditions(filters, actor, today)
     if filters.search.strip():
@@ -597,8 +646,8 @@ def list_youth(db: Session, *, actor: Actor, filters: ListFilter, page: int = 1)
             r.display_name or "",
             r.status,
             r.registration_reason,
-            r.next_step,
-            r.next_step_due,
+            r.next_step if case_file else None,
+            r.next_step_due if case_file else None,
         )
         for r in raw[:PAGE_SIZE]
     ]

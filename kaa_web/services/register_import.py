@@ -22,6 +22,7 @@ from kaa_web.models.register import (
     Youth,
 )
 from kaa_web.permissions import Actor
+from kaa_web.rules import eligibility
 from kaa_web.rules import outreach as ladder
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import outreach, timeline
@@ -85,6 +86,7 @@ class Preview:
     new: list[ExtractRow] = field(default_factory=list)
     changed: list[tuple[Youth, list[str], ExtractRow]] = field(default_factory=list)
     missing: list[MissingPerson] = field(default_factory=list)
+    too_old: list[ExtractRow] = field(default_factory=list)  # new, 20 or older: not registered
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)
 
@@ -185,13 +187,16 @@ def _existing(db: Session, numbers: list[str]) -> dict[str, Youth]:
     return found
 
 
-def _diff(db: Session, rows: list[ExtractRow]) -> Preview:
+def _diff(db: Session, rows: list[ExtractRow], today: date) -> Preview:
     preview = Preview()
     existing = _existing(db, [r.personnummer for r in rows])
     for row in rows:
         youth = existing.get(row.personnummer)
         if youth is None:
-            preview.new.append(row)
+            # The register may hold only people under 20: an older one is left out and
+            # listed, not an error (a nightly extract must not fail on a 20th birthday).
+            covered = eligibility.covered_on(row.birth_date, today)
+            (preview.new if covered else preview.too_old).append(row)
             continue
         changed = [k for k in COMPARED if getattr(youth, k) != row.values[k]]
         if changed:
@@ -217,10 +222,11 @@ def preview_import(db: Session, *, actor: Actor, filename: str, content: bytes) 
     """Parse and compare; a clean file is stored so the user can apply exactly what they saw."""
     if not actor.can("register.import"):
         raise NotFound
-    rows, errors = parse_extract(db, content, local_today())
+    today = local_today()
+    rows, errors = parse_extract(db, content, today)
     if errors:
         return Preview(errors=errors)
-    preview = _diff(db, rows)
+    preview = _diff(db, rows, today)
     if preview.errors:
         return preview
     batch = ImportBatch(
@@ -324,7 +330,7 @@ def import_rows(db: Session, *, actor: Actor, content: bytes) -> Preview:
     rows, errors = parse_extract(db, content, today)
     if errors:
         raise Invalid(*errors)
-    preview = _diff(db, rows)
+    preview = _diff(db, rows, today)
     if preview.errors:
         raise Invalid(*preview.errors)
     _apply_rows(db, actor, preview, today)
@@ -348,7 +354,8 @@ def apply_import(db: Session, *, actor: Actor, batch_id: int) -> Preview:
     preview = import_rows(db, actor=actor, content=batch.content)
     batch.summary = (
         f"{len(preview.new)} nya, {len(preview.changed)} ändrade, "
-        f"{preview.unchanged} oförändrade, {len(preview.missing)} saknas i utdraget"
+        f"{preview.unchanged} oförändrade, {len(preview.missing)} saknas i utdraget, "
+        f"{len(preview.too_old)} nya över 20 år registrerades inte"
     )
     db.add(batch)
     audit.record(db, actor, "update", object_type="import_batch", object_id=batch.id)

@@ -26,14 +26,14 @@ from kaa_web.models.school_reports import (
     SchoolUnit,
 )
 from kaa_web.permissions import Actor
-from kaa_web.rules import municipalities
+from kaa_web.rules import eligibility, municipalities
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import inbox_assignment, register, tasks, timeline
 from kaa_web.services.errors import Invalid, NotFound
 
 MAX_DRAFT_CHARS = 50_000
 MEETING_TASK_DAYS = 14
-KAA_AGE_LIMIT = 20
+NOT_KAA_CASE = "Det är inte ett KAA-ärende."
 
 
 # --- school units ---------------------------------------------------------------------------
@@ -161,6 +161,13 @@ def _student_rows(data: ReportData) -> list[SchoolReportStudent]:
                 f"{student.first_name} {student.last_name}: {exc}".strip(),
                 field_errors={"personnummer": str(exc)},
             ) from exc
+        if not eligibility.covered_on(number.birth_date, local_today()):
+            # Not a KAA case: the home municipality's register may not hold them.
+            message = f"{eligibility.too_old_sv(number.birth_date, 'Eleven')} {NOT_KAA_CASE}"
+            raise Invalid(
+                f"{student.first_name} {student.last_name}: {message}".strip(),
+                field_errors={"personnummer": message},
+            )
         if number.canonical in seen:
             raise Invalid(f"Personnumret för {student.first_name} finns två gånger i listan.")
         seen.add(number.canonical)
@@ -250,7 +257,7 @@ def contact_defaults(db: Session, *, actor: Actor, units: list[SchoolUnit]) -> d
 
 
 def _under_age_limit(row: SchoolReportStudent) -> bool:
-    return pnr.age_on(row.birth_date, local_today()) < KAA_AGE_LIMIT
+    return eligibility.covered_on(row.birth_date, local_today())
 
 
 def _link_if_registered(
@@ -593,7 +600,7 @@ def register_student(
     if row.youth_id or link_student(db, actor=actor, student_id=student_id):
         raise Invalid("Eleven finns redan i registret och är nu kopplad till anmälan.")
     if not _under_age_limit(row):
-        raise Invalid("Eleven har fyllt 20 år och omfattas inte av aktivitetsansvaret.")
+        raise Invalid(f"{eligibility.too_old_sv(row.birth_date, 'Eleven')} {NOT_KAA_CASE}")
     contact = json.loads(row.contact or "{}")
     details = json.loads(report.details or "{}")
     reason = details.get("registration_reason") or REGISTRATION_REASON_FOR_KIND[report.kind]

@@ -12,9 +12,12 @@ from kaa_web.services.errors import NotFound
 from kaa_web.services.register import get_youth
 
 
-def youth_or_404(youth_id: int, log: str | None = "view") -> Youth:
-    """The young person if this user may see them (the read logged as `log`), else 404."""
+def youth_or_404(youth_id: int, log: str | None = "view", case_file: bool = False) -> Youth:
+    """The young person if this user may see them (with `case_file`, KAA's case file on them
+    too; the read logged as `log`), else 404."""
     try:
-        return get_youth(get_db(), actor=current_actor(), youth_id=youth_id, log=log)
+        return get_youth(
+            get_db(), actor=current_actor(), youth_id=youth_id, log=log, case_file=case_file
+        )
     except NotFound:
         abort(404)

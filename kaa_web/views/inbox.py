@@ -8,9 +8,10 @@ from kaa_web.db import get_db
 from kaa_web.forms.inbox_assignment import RegisterFromReportForm, TakeReportForm
 from kaa_web.forms.school_reports import InboxFilterForm, OtherMunicipalityForm, StatusForm
 from kaa_web.htmx import redirect
+from kaa_web.models.base import local_today
 from kaa_web.models.school_reports import ASSIGNMENT_RULES, REPORT_KINDS, REPORT_STATUSES
 from kaa_web.permissions import current_actor, require
-from kaa_web.rules import municipalities
+from kaa_web.rules import eligibility, municipalities
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import inbox_assignment, register
 from kaa_web.services import school_reports as service
@@ -58,6 +59,11 @@ def _report_page(report_id: int, status_form=None, municipality_form=None, error
     municipality_form.set_choices(municipalities.municipalities(), _own_code())
     unlinked = [s for s in view.students if not s.youth_id and not s.home_municipality]
     candidates = service.register_candidates(db, actor, unlinked)
+    too_old = {
+        s.id: eligibility.too_old_sv(s.birth_date, "Eleven")
+        for s in unlinked
+        if not eligibility.covered_on(s.birth_date, local_today())
+    }
     db.commit()
     return render_template(
         "inbox/report.html",
@@ -67,6 +73,7 @@ def _report_page(report_id: int, status_form=None, municipality_form=None, error
         status_form=status_form,
         municipality_form=municipality_form,
         candidates=candidates,
+        too_old=too_old,
         municipality_names=municipalities.municipalities(),
         display_pnr=pnr.display,
         can_register=actor.can("register.write"),

@@ -105,7 +105,7 @@ def _mapping_data(form: MappingForm) -> plans.MappingData:
 @bp.get("/ungdomar/<int:youth_id>/kartlaggning")
 @require("register.read")
 def mapping(youth_id: int):
-    youth = youth_or_404(youth_id, log=None)  # the page records the read
+    youth = youth_or_404(youth_id, log=None, case_file=True)  # the page records the read
     current = plans.get_mapping(get_db(), youth.id)
     form = MappingForm(data=_mapping_initial(current) if current else {"on": local_today()})
     return _mapping_page(youth, form, current, [], None, 200)
@@ -221,7 +221,7 @@ def _plan_page(youth: Youth, errors=(), conflict=None, status=200, **given):
 @bp.get("/ungdomar/<int:youth_id>/plan")
 @require("register.read")
 def plan(youth_id: int):
-    return _plan_page(youth_or_404(youth_id, log=None))
+    return _plan_page(youth_or_404(youth_id, log=None, case_file=True))
 
 
 @bp.post("/ungdomar/<int:youth_id>/plan")
@@ -445,7 +445,7 @@ def _consents_page(youth: Youth, errors=(), status=200, consent_form=None, conce
 @bp.get("/ungdomar/<int:youth_id>/samtycken")
 @require("register.read")
 def consent_list(youth_id: int):
-    return _consents_page(youth_or_404(youth_id, log=None))
+    return _consents_page(youth_or_404(youth_id, log=None, case_file=True))
 
 
 @bp.post("/ungdomar/<int:youth_id>/samtycken")

@@ -32,15 +32,16 @@ from kaa_web.forms.register import (
     SearchForm,
     YouthForm,
 )
-from kaa_web.htmx import redirect, render
+from kaa_web.htmx import is_htmx, push_url, redirect, render
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
+from kaa_web.models.plans import CONSENT_FORMS, CONSENT_GIVERS
 from kaa_web.models.register import District, Youth
 from kaa_web.permissions import current_actor, require
 from kaa_web.rules import outreach as ladder
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import consents, mailout, outreach, register, register_import
-from kaa_web.services.access import can_see_address
+from kaa_web.services.access import can_see_address, sees_case_file
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
 from kaa_web.views import youth_or_404
 from kaa_web.views.auth import safe_next
@@ -52,6 +53,8 @@ def _filter_form(source) -> tuple[ListFilterForm, register.ListFilter]:
     db = get_db()
     form = ListFilterForm(source)
     form.set_choices(register.districts(db), register.officers(db))
+    if not sees_case_file(current_actor()):
+        form.without_case_work()
     form.validate()
     filters = register.ListFilter(
         status=form.status.data if form.status.data is not None else "aktiv",
@@ -62,7 +65,7 @@ def _filter_form(source) -> tuple[ListFilterForm, register.ListFilter]:
         step=form.step.data or "" if not form.step.errors else "",
         sort=form.sort.data if not form.sort.errors and form.sort.data else "namn",
     )
-    return form, filters
+    return form, register.shown_filters(current_actor(), filters)
 
 
 def _list_page(form, filters, search_form, page: int):
@@ -81,11 +84,12 @@ def _list_page(form, filters, search_form, page: int):
         step_labels=ladder.STEP_LABELS,
         assign_form=_assign_form(),
         can_write=actor.can("register.write"),
+        case_file=sees_case_file(actor),
         can_import=actor.can("register.import"),
         can_mailout=actor.can("documents.generate"),
         can_export=actor.can("register.export"),
     )
-    return render("register/index.html", "register/_results.html", **context)
+    return render("register/index.html", "register/_list_update.html", **context)
 
 
 def _assign_form(selected: int | None = None) -> AssignForm:
@@ -108,13 +112,21 @@ def index():
 @bp.post("/sok")
 @require("register.read")
 def search():
-    """Searching is a POST so that names and personnummer never end up in a URL or a log."""
+    """Searching is a POST so that names and personnummer never end up in a URL or a log.
+
+    The filters do belong in the address bar: with no search text a plain form post is
+    redirected to the filtered list, and an htmx update pushes that URL.
+    """
     form, filters = _filter_form(request.form)
     search_form = SearchForm()
     if not search_form.validate():
         search_form.search.data = (search_form.search.data or "")[:100]
     filters = dataclasses.replace(filters, search=search_form.search.data or "")
-    return _list_page(form, filters, search_form, max(search_form.sida.data or 1, 1))
+    filtered_url = url_for("register.index", **filters.query_args())
+    if not filters.search and not is_htmx():
+        return redirect(filtered_url)
+    response = _list_page(form, filters, search_form, max(search_form.sida.data or 1, 1))
+    return push_url(response, filtered_url)
 
 
 @bp.get("/export.csv")
@@ -204,7 +216,7 @@ def _person_context(youth: Youth, deregister_form=None, letter_form=None) -> dic
         display_pnr=pnr.display(youth.personnummer),
         age=pnr.age_on(youth.birth_date, local_today()),
         guardians=register.guardians_of(db, youth.id),
-        timeline=register.person_timeline(db, youth=youth),
+        timeline=register.person_timeline(db, actor=actor, youth=youth),
         officer=officer,
         district=db.get(District, youth.district_id) if youth.district_id else None,
         show_address=can_see_address(actor, youth),
@@ -222,10 +234,29 @@ def _person_context(youth: Youth, deregister_form=None, letter_form=None) -> dic
 @bp.get("/<int:youth_id>")
 @require("register.read")
 def person(youth_id: int):
-    youth = youth_or_404(youth_id, log=None)  # _person_context logs the view
+    youth = youth_or_404(youth_id, log=None)  # the page's context logs the view
+    if not sees_case_file(current_actor()):
+        context = _shared_context(youth)
+        get_db().commit()
+        return render_template("register/shared.html", **context)
     context = _person_context(youth)
     get_db().commit()
     return render_template("register/person.html", **context)
+
+
+def _shared_context(youth: Youth) -> dict:
+    """What social services see instead of the case file; rendering it is logged as a view."""
+    db, actor = get_db(), current_actor()
+    register.record_view(db, actor=actor, youth=youth)
+    return dict(
+        youth=youth,
+        masked_pnr=pnr.mask(youth.personnummer),
+        age=pnr.age_on(youth.birth_date, local_today()),
+        shared=consents.shared_with_social_services(db, youth),
+        show_address=can_see_address(actor, youth),
+        consent_givers=CONSENT_GIVERS,
+        consent_forms=CONSENT_FORMS,
+    )
 
 
 def _default_letter(youth: Youth) -> str:
@@ -476,9 +507,10 @@ def apply_import(batch_id: int):
         flash(" ".join(error.messages[:20]), "error")
         return redirect(url_for("register.import_extract"))
     get_db().commit()
+    too_old = f", {len(preview.too_old)} över 20 år registrerades inte" if preview.too_old else ""
     flash(
         f"Importen är genomförd: {len(preview.new)} nya, {len(preview.changed)} ändrade, "
-        f"{preview.unchanged} oförändrade.",
+        f"{preview.unchanged} oförändrade{too_old}.",
         "success",
     )
     return redirect(url_for("register.index", sort="registrerad"))

@@ -9,7 +9,7 @@ from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.register import TimelineEntry
 from kaa_web.models.tasks import Task
-from kaa_web.services import consents, meetings, tasks
+from kaa_web.services import consents, meetings, register, tasks
 from kaa_web.services.errors import Invalid, NotFound
 
 TODAY = local_today()
@@ -130,7 +130,7 @@ def test_only_organisations_present_count_once_attendance_is_recorded(
 
 
 def test_a_decision_about_a_named_person_goes_to_their_timeline_and_is_numbered(
-    db_session, people, group, make_youth
+    db_session, people, group, make_youth, staff
 ):
     youth = make_youth("Eli", "Beslutsson", occupation="ingen")
     _consent(db_session, people["kaa"], youth, {"socialtjansten", "arbetsformedlingen"})
@@ -159,6 +159,21 @@ def test_a_decision_about_a_named_person_goes_to_their_timeline_and_is_numbered(
     assert [e.title for e in entries] == [
         f"Beslut § 2 i Samverkansgruppen KAA {meeting.on.isoformat()}"
     ]
+
+    def text_on_timeline(actor):
+        items = register.person_timeline(db_session, actor=actor, youth=youth)
+        [item] = [i for i in items if i.ref_type == "decision"]
+        return item.text, item.text_withheld
+
+    # The text is for those who may read the minutes, and for the young person's officer.
+    shown = ("Erbjuds praktik via Arbetsförmedlingen.", False)
+    assert text_on_timeline(people["kaa"]) == shown  # the convener, a member
+    assert text_on_timeline(people["chef"]) == shown
+    assert text_on_timeline(people["arbetsmarknad"]) == ("", True)  # not in the group
+    youth.officer_id = staff["arbetsmarknad"].id
+    db_session.add(youth)
+    db_session.commit()
+    assert text_on_timeline(people["arbetsmarknad"]) == shown
 
 
 def test_a_decision_cannot_name_a_person_without_consent_for_everyone(

@@ -170,3 +170,4 @@ def test_marking_letters_sent_leaves_out_a_visit_card(db_session, kaa, make_yout
     sent = db_session.exec(select(ContactAttempt.youth_id)).all()
     assert sent == [letter.id]
     assert db_session.get(Youth, card.id).next_step == "besoksvykort"
+

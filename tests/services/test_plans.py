@@ -18,7 +18,7 @@ from kaa_web.models.plans import (
 from kaa_web.models.register import ContactAttempt, TimelineEntry, Youth
 from kaa_web.models.tasks import Task
 from kaa_web.permissions import Actor
-from kaa_web.services import plans, register
+from kaa_web.services import outreach, plans, register
 from kaa_web.services.errors import EditConflict, Invalid
 
 
@@ -103,6 +103,50 @@ def test_a_mapping_moves_the_ladder_to_follow_up_and_records_a_kartlaggning_cont
     ).all()
     assert kinds == ["kartlaggning"]
     assert db_session.get(Youth, youth.id).next_step == "uppfoljning"
+
+
+def test_after_mapping_and_a_plan_an_unanswered_sms_keeps_the_person_on_follow_up(
+    db_session, kaa, make_youth
+):
+    """The reported case: 'Sms – ej nådd' after a plan put them back on 'Ring, sms:a …'."""
+    youth = make_youth()
+    plans.save_mapping(db_session, actor=kaa, youth=youth, data=_mapping())
+    _plan(db_session, kaa, youth)
+    outreach.record_contact(
+        db_session,
+        actor=kaa,
+        youth=youth,
+        data=outreach.ContactData(kind="sms", on=local_today(), outcome="ej_nadd"),
+    )
+    db_session.commit()
+    stored = db_session.get(Youth, youth.id)
+    assert (stored.next_step, stored.next_step_due) == (
+        "uppfoljning",
+        plans.add_months(local_today(), 6),
+    )
+    contacts = db_session.exec(
+        select(ContactAttempt.kind).where(ContactAttempt.youth_id == youth.id)
+    )
+    assert sorted(contacts.all()) == ["kartlaggning", "sms"]  # the attempt is recorded
+
+
+def test_agreeing_a_plan_counts_as_reaching_the_young_person(db_session, kaa, make_youth):
+    youth = make_youth(registered_on=local_today() - timedelta(days=60))
+    assert youth.next_step == "brev"
+    _plan(db_session, kaa, youth, agreed_on=local_today() - timedelta(days=30))
+    db_session.commit()
+    assert db_session.get(Youth, youth.id).next_step == "kartlaggning"
+    for days_ago in (22, 15, 8, 1):  # never answers again: still not sent back to outreach
+        outreach.record_contact(
+            db_session,
+            actor=kaa,
+            youth=youth,
+            data=outreach.ContactData(
+                kind="telefon", on=local_today() - timedelta(days=days_ago), outcome="ej_nadd"
+            ),
+        )
+    db_session.commit()
+    assert db_session.get(Youth, youth.id).next_step == "kartlaggning"
 
 
 def test_a_mapping_is_documented_also_for_someone_who_declines(db_session, kaa, make_youth):

@@ -59,6 +59,55 @@ def test_the_same_person_written_differently_is_refused_as_a_duplicate(db_sessio
         )
 
 
+def test_someone_born_in_1999_cannot_enter_the_register(db_session, staff):
+    """The reported case: a 27-year-old was accepted and shown 'brev inför 20 år, försenat'."""
+    number = pnr.make_valid(local_today().replace(year=1999, month=3, day=1), 482)
+    with pytest.raises(Invalid) as refused:
+        register.register_youth(db_session, actor=actor(staff), personnummer=number, data=data())
+    message = refused.value.field_errors["personnummer"]
+    assert message.startswith("Personen fyllde 20 år den 2019-03-01 och omfattas inte")
+    db_session.rollback()
+    assert db_session.exec(select(Youth)).all() == []
+
+
+def test_the_age_is_checked_on_the_registration_date(db_session, staff):
+    turns_20 = local_today() + timedelta(days=30)
+    number = pnr.make_valid(turns_20.replace(year=turns_20.year - 20), 483)
+    with pytest.raises(Invalid) as refused:
+        register.register_youth(
+            db_session,
+            actor=actor(staff),
+            personnummer=number,
+            data=data(registered_on=turns_20),
+        )
+    assert refused.value.field_errors["registered_on"].startswith(
+        f"Personen har fyllt 20 år på registreringsdatumet {turns_20.isoformat()}"
+    )
+    db_session.rollback()
+    youth = register.register_youth(
+        db_session,
+        actor=actor(staff),
+        personnummer=number,
+        data=data(registered_on=turns_20 - timedelta(days=1)),
+    )
+    assert youth.registered_on == turns_20 - timedelta(days=1)
+
+
+def test_an_edit_cannot_move_the_registration_date_past_the_20th_birthday(
+    db_session, staff, make_youth
+):
+    youth = make_youth(birth_date=local_today() - timedelta(days=19 * 365 + 300))
+    with pytest.raises(Invalid) as refused:
+        register.update_youth(
+            db_session,
+            actor=actor(staff),
+            youth_id=youth.id,
+            version=youth.version,
+            data=data(registered_on=local_today() + timedelta(days=400)),
+        )
+    assert "har fyllt 20 år på registreringsdatumet" in refused.value.field_errors["registered_on"]
+
+
 def test_an_edit_on_a_stale_version_is_refused_and_writes_nothing(db_session, staff, make_youth):
     youth = make_youth()
     register.update_youth(

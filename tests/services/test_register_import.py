@@ -75,6 +75,21 @@ def test_changed_and_missing_people_are_previewed(db_session, kaa):
     assert [y.full_name for y in preview.missing] == ["Elsa Lind2"]
 
 
+def test_new_people_of_20_or_older_are_left_out_and_listed_not_registered(db_session, kaa):
+    older = pnr.make_valid(local_today().replace(year=1999, month=5, day=4), 301)
+    preview = register_import.preview_import(
+        db_session, actor=kaa, filename="u.csv", content=extract([row(1), row(2, pn=older)])
+    )
+    assert preview.errors == []
+    assert [r.line for r in preview.new] == [2]
+    assert [r.line for r in preview.too_old] == [3]
+    register_import.apply_import(db_session, actor=kaa, batch_id=preview.batch_id)
+    db_session.commit()
+    assert [y.last_name for y in db_session.exec(select(Youth)).all()] == ["Lind1"]
+    batch = db_session.get(ImportBatch, preview.batch_id)
+    assert "1 nya över 20 år registrerades inte" in batch.summary
+
+
 def test_one_bad_row_refuses_the_whole_file_with_swedish_row_errors(db_session, kaa):
     bad = extract(
         [row(1), row(2, pn="200601152383"), row(3, reason="okand_kod"), row(4, pn=number(1))]

@@ -329,15 +329,73 @@ def test_a_successful_follow_up_sets_the_next_follow_up():
     assert step(events).due == date(2027, 10, 21)
 
 
-def test_a_failed_follow_up_contact_is_retried_after_a_week():
+def test_a_failed_follow_up_contact_keeps_the_follow_up_and_is_retried_after_a_week():
     events = [
         reached(date(2026, 10, 20), occupation="arbete"),
         mapped(date(2026, 10, 22)),
-        Event("sms", date(2027, 4, 20), outcome="ej_nadd"),
+        Event("sms", date(2027, 4, 22), outcome="ej_nadd"),
+    ]
+    assert step(events) == NextStep(
+        "uppfoljning",
+        date(2027, 4, 29),
+        "Följ upp arbetet efter 6 månader; 1 försök utan svar sedan senaste kontakten",
+    )
+
+
+def test_an_unanswered_contact_before_the_follow_up_is_due_does_not_bring_it_forward():
+    events = [
+        reached(date(2026, 10, 20), occupation="arbete"),
+        mapped(date(2026, 10, 22)),
+        Event("telefon", date(2026, 12, 1), outcome="ej_nadd"),
     ]
     result = step(events)
-    assert (result.kind, result.due) == ("kontakt", date(2027, 4, 27))
-    assert "försök 2 av 3" in result.note_sv
+    assert (result.kind, result.due) == ("uppfoljning", date(2027, 4, 22))
+
+
+def test_after_mapping_and_a_plan_an_unanswered_sms_is_recorded_without_demotion():
+    """The reported case: mapping, a plan, then "Sms – ej nådd" put them back on outreach."""
+    events = [
+        reached(date(2026, 10, 20), occupation="ingen"),
+        mapped(date(2026, 10, 22)),
+        Event("plan", date(2026, 10, 29)),
+        Event("sms", date(2027, 5, 3), outcome="ej_nadd"),
+    ]
+    result = step(events, today=date(2027, 5, 3))
+    assert result.kind == "uppfoljning"
+    assert result.due == date(2027, 5, 10)
+    assert result.note_sv.endswith("1 försök utan svar sedan senaste kontakten")
+
+
+def test_a_documented_person_who_never_answers_stays_on_follow_up():
+    silence = [Event("telefon", date(2027, 4, d), outcome="ej_nadd") for d in (22, 29)]
+    silence += [Event("sms", date(2027, 5, 6)), Event("hembesok", date(2027, 5, 20))]
+    events = [reached(date(2026, 10, 20), occupation="arbete"), mapped(date(2026, 10, 22))]
+    result = step([*events, *silence], today=date(2027, 6, 1))
+    assert (result.kind, result.due) == ("uppfoljning", date(2027, 5, 27))
+    assert "4 försök utan svar" in result.note_sv
+
+
+def test_reaching_them_again_clears_the_unanswered_attempts():
+    events = [
+        reached(date(2026, 10, 20), occupation="arbete"),
+        mapped(date(2026, 10, 22)),
+        Event("sms", date(2027, 4, 22), outcome="ej_nadd"),
+        reached(date(2027, 4, 25), occupation="studier"),
+    ]
+    assert step(events) == NextStep(
+        "uppfoljning", date(2027, 10, 25), "Följ upp studierna efter 6 månader"
+    )
+
+
+def test_a_plan_counts_as_reaching_the_young_person():
+    result = step([LETTER, Event("plan", date(2026, 10, 20))])
+    assert (result.kind, result.due) == ("kartlaggning", date(2026, 10, 27))
+
+
+def test_with_a_plan_but_no_mapping_unanswered_contacts_never_restart_the_ladder():
+    events = [reached(date(2026, 10, 20)), Event("plan", date(2026, 10, 21))]
+    events += [Event("telefon", date(2026, 11, d), outcome="ej_nadd") for d in (1, 8, 15, 22)]
+    assert step(events, today=date(2026, 11, 23)).kind == "kartlaggning"
 
 
 def test_letters_sent_while_reached_do_not_count_as_failed_contacts():
@@ -350,20 +408,18 @@ def test_letters_sent_while_reached_do_not_count_as_failed_contacts():
     assert step(events).kind == "uppfoljning"
 
 
-def test_reached_then_lost_restarts_the_ladder_from_a_letter():
-    lost = [Event("telefon", date(2027, 4, d), outcome="ej_nadd") for d in (20, 27)]
-    lost.append(Event("hembesok", date(2027, 5, 4), outcome="ej_nadd"))
-    events = [reached(date(2026, 10, 20), occupation="arbete"), mapped(date(2026, 10, 22))]
-    result = step([*events, *lost])
-    assert (result.kind, result.due) == ("brev", date(2027, 5, 4))
+def test_reached_but_never_mapped_then_lost_restarts_the_ladder_from_a_letter():
+    lost = [Event("telefon", date(2026, 11, d), outcome="ej_nadd") for d in (1, 8)]
+    lost.append(Event("hembesok", date(2026, 11, 15), outcome="ej_nadd"))
+    result = step([reached(date(2026, 10, 20), occupation="arbete"), *lost])
+    assert (result.kind, result.due) == ("brev", date(2026, 11, 15))
     assert result.note_sv.startswith("Nådd tidigare men inte längre")
 
 
-def test_reached_again_after_being_lost_needs_a_new_mapping():
+def test_reached_again_after_being_lost_needs_the_mapping():
     lost = [Event("telefon", date(2027, 4, d), outcome="ej_nadd") for d in (6, 13, 20)]
     events = [
         reached(date(2026, 10, 20)),
-        mapped(date(2026, 10, 22)),
         *lost,
         Event("brev", date(2027, 4, 21)),
         reached(date(2027, 5, 2)),
@@ -521,8 +577,8 @@ def test_same_day_events_keep_their_recorded_order():
     day = date(2027, 4, 20)
     fail_then_reach = [Event("sms", day, outcome="ej_nadd"), reached(day, occupation="arbete")]
     reach_then_fail = list(reversed(fail_then_reach))
-    assert step([*before, *fail_then_reach]).kind == "uppfoljning"
-    assert step([*before, *reach_then_fail]).kind == "kontakt"
+    assert "utan svar" not in step([*before, *fail_then_reach]).note_sv
+    assert "1 försök utan svar" in step([*before, *reach_then_fail]).note_sv
 
 
 def test_events_before_registration_still_count():

@@ -102,7 +102,9 @@ def test_ifo_cannot_record_consents_or_plans(login_as, staff, make_youth):
         {"on": local_today().isoformat(), "recipient": "Socialtjänsten"},
     )
     ifo = login_as("ifo")
-    assert ifo.get(f"/ungdomar/{youth.id}/samtycken").status_code == 200
+    assert ifo.get(f"/ungdomar/{youth.id}").status_code == 200  # what is shared with them
+    for page in ("samtycken", "plan", "kartlaggning"):  # KAA's case file is not
+        assert ifo.get(f"/ungdomar/{youth.id}/{page}").status_code == 404
     assert ifo.post_form(f"/ungdomar/{youth.id}/samtycken", _consent_form()).status_code == 403
     assert ifo.post_form(f"/ungdomar/{youth.id}/plan", {"goal": "x"}).status_code == 403
 

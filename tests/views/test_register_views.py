@@ -111,6 +111,20 @@ def test_registering_with_a_bad_number_keeps_what_was_typed(login_as, staff, db_
     assert db_session.exec(select(Youth)).all() == []
 
 
+def test_someone_of_20_or_older_is_refused_in_swedish_and_nothing_typed_is_lost(
+    login_as, staff, db_session
+):
+    older = pnr.make_valid(local_today().replace(year=1999, month=3, day=1), 556)
+    response = login_as("kaa").post_form(
+        "/ungdomar/ny", _new_youth_form(personnummer=older, phone="070-123")
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "fyllde 20 år den" in body and "omfattas inte av det kommunala" in body
+    assert 'value="Sam"' in body and 'value="070-123"' in body
+    assert db_session.exec(select(Youth)).all() == []
+
+
 def test_registering_redirects_to_the_new_person(login_as, staff, db_session):
     response = login_as("kaa").post_form("/ungdomar/ny", _new_youth_form())
     assert response.status_code == 303
@@ -217,10 +231,55 @@ def test_a_home_visit_alone_is_refused_in_swedish(login_as, staff, make_youth, d
     assert db_session.exec(select(ContactAttempt)).all() == []
 
 
-def test_free_text_fields_warn_about_sensitive_data(login_as, staff, make_youth):
+def test_each_contact_kind_names_the_fields_it_uses(login_as, staff, make_youth):
     youth = make_youth()
     page = login_as("kaa").get(f"/ungdomar/{youth.id}/kontakt").get_data(as_text=True)
-    assert "Skriv inte känsliga personuppgifter" in page
+    options = re.findall(r'<option data-falt="([^"]*)" value="([^"]+)"', page)
+    fields = {value: set(names.split()) for names, value in options}
+    assert fields["sms"] == {"kind", "note", "on", "outcome"}
+    assert {"planned_visit", "planned_time"} <= fields["besoksvykort"]
+    assert "second_staff_id" in fields["hembesok"] and "planned_visit" not in fields["hembesok"]
+    assert fields["skatteverket"] == {"kind", "note", "on"}
+    assert 'class="kind-part kind-part--planned_visit"' in page
+
+
+def test_an_sms_ignores_visit_fields_typed_before_the_kind_was_changed(
+    login_as, staff, make_youth, db_session
+):
+    youth = make_youth()
+    response = login_as("kaa").post_form(
+        f"/ungdomar/{youth.id}/kontakt",
+        {
+            "kind": "sms",
+            "on": local_today().isoformat(),
+            "outcome": "ej_nadd",
+            "planned_visit": "2026-13-45",  # hidden for an sms: neither an error nor stored
+            "planned_time": "kl 9",
+            "second_staff_id": str(staff["kaa2"].id),
+            "occupation": "arbete",
+        },
+    )
+    assert response.status_code == 303
+    contact = db_session.exec(select(ContactAttempt)).one()
+    assert (contact.kind, contact.outcome) == ("sms", "ej_nadd")
+    assert (contact.planned_visit, contact.planned_time, contact.second_staff_id) == (
+        None,
+        None,
+        None,
+    )
+    assert contact.occupation is None  # not reached: no occupation
+
+
+def test_a_visit_card_still_needs_its_date_and_time(login_as, staff, make_youth, db_session):
+    youth = make_youth()
+    response = login_as("kaa").post_form(
+        f"/ungdomar/{youth.id}/kontakt",
+        {"kind": "besoksvykort", "on": local_today().isoformat(), "planned_time": "kl 9"},
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Ange tiden som TT:MM." in body
+    assert db_session.exec(select(ContactAttempt)).all() == []
 
 
 def test_deregistering_shows_on_the_person_page(login_as, staff, make_youth, db_session):
@@ -237,6 +296,42 @@ def test_deregistering_shows_on_the_person_page(login_as, staff, make_youth, db_
     assert db_session.get(Youth, youth.id).next_step is None
 
 
+def test_filtering_with_htmx_pushes_the_filtered_url_and_updates_what_is_saved(
+    login_as, staff, make_youth
+):
+    late = local_today() - timedelta(days=40)
+    make_youth("Mina", "Sena", officer_id=staff["kaa"].id, registered_on=late)
+    kaa = login_as("kaa")
+    response = kaa.post_form(
+        "/ungdomar/sok",
+        {"status": "aktiv", "officer": "mig", "due": "forfallna", "sort": "namn", "search": ""},
+        headers={"HX-Request": "true", "HX-Current-URL": "http://localhost/ungdomar/"},
+    )
+    filtered = "/ungdomar/?status=aktiv&officer=mig&due=forfallna&sort=namn"
+    assert response.headers["HX-Push-Url"] == filtered
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and "Mina Sena" in body
+    selection = body[body.index('<div id="urval" hx-swap-oob="true">') :]
+    for name, value in (("officer", "mig"), ("due", "forfallna")):
+        # the save form, the mail-out form and the export link follow the filters shown
+        assert selection.count(f'name="{name}" value="{value}"') == 2
+    assert "export.csv?status=aktiv&amp;officer=mig&amp;due=forfallna" in selection
+    again = kaa.post_form(
+        "/ungdomar/sok",
+        {"status": "aktiv", "officer": "mig", "due": "forfallna", "sort": "namn", "search": "sen"},
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://localhost{filtered}"},
+    )
+    assert "HX-Push-Url" not in again.headers  # the same filters (the search never goes in)
+
+
+def test_filtering_without_javascript_lands_on_the_bookmarkable_url(login_as, staff):
+    response = login_as("kaa").post_form(
+        "/ungdomar/sok", {"status": "aktiv", "officer": "mig", "due": "forfallna", "search": ""}
+    )
+    assert response.status_code == 303
+    assert response.location == "/ungdomar/?status=aktiv&officer=mig&due=forfallna&sort=namn"
+
+
 def test_saved_views_belong_to_their_owner(login_as, staff, db_session):
     kaa = login_as("kaa")
     kaa.post_form(
@@ -251,7 +346,11 @@ def test_saved_views_belong_to_their_owner(login_as, staff, db_session):
 
 def test_import_page_previews_and_applies(login_as, staff, db_session):
     number = pnr.make_valid(local_today() - timedelta(days=6400), 777)
-    csv = (f"personnummer;fornamn;efternamn;orsak\n{number};Ida;Strand;studiebevis\n").encode()
+    older = pnr.make_valid(local_today() - timedelta(days=27 * 365), 779)
+    csv = (
+        f"personnummer;fornamn;efternamn;orsak\n{number};Ida;Strand;studiebevis\n"
+        f"{older};Åke;Äldre;studiebevis\n"
+    ).encode()
     kaa = login_as("kaa")
     preview = kaa.post_form(
         "/ungdomar/import",
@@ -260,8 +359,11 @@ def test_import_page_previews_and_applies(login_as, staff, db_session):
     )
     body = preview.get_data(as_text=True)
     assert "1</strong> nya ungdomar" in body
+    assert "1</strong> har fyllt 20 år och registreras inte" in body and "(rad 3)" in body
     action = re.search(r'action="(/ungdomar/import/\d+/genomfor)"', body).group(1)
-    assert kaa.post_form(action).status_code == 303
+    applied = kaa.post_form(action)
+    assert applied.status_code == 303
+    assert "1 över 20 år registrerades inte" in kaa.get(applied.location).get_data(as_text=True)
     assert kaa.post_form(action).status_code == 303  # double click: refused with a message
     assert len(db_session.exec(select(Youth)).all()) == 1
     assert login_as("arbetsmarknad").get("/ungdomar/import").status_code == 403
@@ -464,3 +566,124 @@ def test_the_import_button_follows_the_import_permission(login_as, staff, monkey
     monkeypatch.setattr(permissions, "PERMISSIONS", widened)
     page = login_as("arbetsmarknad").get("/ungdomar/").get_data(as_text=True)
     assert "Importera registerutdrag" in page
+
+
+WARNING = "Skriv inte känsliga personuppgifter"
+
+
+def test_the_sensitive_data_warning_sits_next_to_free_text_fields_only(
+    login_as, staff, make_youth
+):
+    youth = make_youth()
+    kaa = login_as("kaa")
+    contact = kaa.get(f"/ungdomar/{youth.id}/kontakt").get_data(as_text=True)
+    assert contact.count(WARNING) == 1
+    assert re.search(r'<textarea[^>]*aria-describedby="note-warning"', contact)
+    mapping = kaa.get(f"/ungdomar/{youth.id}/kartlaggning").get_data(as_text=True)
+    assert mapping.count(WARNING) == 1  # the goals in the young person's words, not the school
+    assert re.search(r'<textarea[^>]*aria-describedby="goals-hint goals-warning"', mapping)
+    assert WARNING not in kaa.get("/ungdomar/ny").get_data(as_text=True)
+
+
+def test_the_timeline_shows_the_note_typed_with_a_contact(login_as, staff, make_youth):
+    youth = make_youth()
+    kaa = login_as("kaa")
+    kaa.post_form(
+        f"/ungdomar/{youth.id}/kontakt",
+        {
+            "kind": "telefon",
+            "on": local_today().isoformat(),
+            "outcome": "ej_nadd",
+            "note": "Ringde två gånger, inget svar. Prova efter 16.",
+        },
+    )
+    page = kaa.get(f"/ungdomar/{youth.id}").get_data(as_text=True)
+    assert "Telefon – ej nådd" in page
+    assert '<p class="timeline__text">Ringde två gånger, inget svar. Prova efter 16.</p>' in page
+
+
+def _shared_with_ifo(login_as, staff, make_youth, db_session):
+    """An adult with a consent to social services, one to Arbetsförmedlingen only, a letter
+    and an unanswered sms with a note: the case file IFO must not see."""
+    from kaa_web.permissions import Actor
+    from kaa_web.services import consents
+
+    youth = make_youth(
+        "Ines",
+        "Delad",
+        birth_date=local_today() - timedelta(days=19 * 365),
+        phone="070-555 12 34",
+        street_address="Delgatan 4",
+        contacts=[("brev", local_today() - timedelta(days=30), None)],
+    )
+    kaa = login_as("kaa")
+    kaa.post_form(
+        f"/ungdomar/{youth.id}/kontakt",
+        {"kind": "sms", "on": local_today().isoformat(), "outcome": "ej_nadd", "note": "Hemligt"},
+    )
+    actor = Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+    for parties, purpose in (
+        ({"socialtjansten"}, "Samordna stödet inför studiestart."),
+        ({"arbetsformedlingen"}, "Praktik via Arbetsförmedlingen."),
+    ):
+        consents.record_consent(
+            db_session,
+            actor=actor,
+            youth=youth,
+            data=consents.ConsentData(
+                given_by="ungdomen",
+                parties=frozenset(parties),
+                purpose=purpose,
+                given_on=local_today(),
+                form="skriftligt",
+            ),
+        )
+    db_session.commit()
+    return youth
+
+
+def test_ifo_sees_what_the_consent_covers_not_the_kaa_case_file(
+    login_as, staff, make_youth, db_session
+):
+    youth = _shared_with_ifo(login_as, staff, make_youth, db_session)
+    ifo = login_as("ifo")
+    page = ifo.get(f"/ungdomar/{youth.id}").get_data(as_text=True)
+    assert "Samordna stödet inför studiestart." in page  # the purpose it is shared for
+    assert "070-555 12 34" in page and "Delgatan 4" in page  # the contact details it needs
+    assert pnr.mask(youth.personnummer) in page
+    assert pnr.display(youth.personnummer) not in page  # masked: not their case file
+    for case_file in ("Praktik via Arbetsförmedlingen.", "Hemligt", "Sms", "Brev", "Nästa steg"):
+        assert case_file not in page
+    views = db_session.exec(
+        select(AuditEvent).where(AuditEvent.username == "ifo", AuditEvent.action == "view")
+    ).all()
+    assert [v.youth_id for v in views] == [youth.id]
+
+
+def test_ifo_with_only_an_orosanmalan_sees_that_it_was_made_but_no_contact_details(
+    login_as, staff, make_youth
+):
+    youth = make_youth("Oskar", "Anmäld", phone="070-999 00 11")
+    login_as("kaa").post_form(
+        f"/ungdomar/{youth.id}/orosanmalan",
+        {"on": local_today().isoformat(), "recipient": "Socialtjänsten, mottagningen"},
+    )
+    page = login_as("ifo").get(f"/ungdomar/{youth.id}").get_data(as_text=True)
+    assert "till Socialtjänsten, mottagningen" in page
+    assert "070-999 00 11" not in page
+    assert "Kontaktuppgifter visas bara medan ett samtycke" in page
+
+
+def test_ifo_gets_no_kaa_only_filters_or_next_steps_in_the_list(
+    login_as, staff, make_youth, db_session
+):
+    youth = _shared_with_ifo(login_as, staff, make_youth, db_session)
+    ifo = login_as("ifo")
+    page = ifo.get("/ungdomar/?step=vykort&due=forfallna").get_data(as_text=True)
+    assert "Ines Delad" in page  # a crafted KAA filter is ignored, not applied
+    assert "Nästa steg" not in page and "Skicka vykort" not in page
+    assert 'name="officer"' not in page and 'value="forfallodatum"' not in page
+    kaa_page = login_as("kaa").get("/ungdomar/?step=vykort").get_data(as_text=True)
+    db_session.refresh(youth)
+    assert youth.next_step != "vykort"
+    assert "Nästa steg förfaller" in kaa_page and "Ines Delad" not in kaa_page  # KAA's filter

@@ -22,6 +22,7 @@ from kaa_web.models.tasks import Task
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import school_reports as service
 from kaa_web.services.errors import Invalid
+from kaa_web.services.register import new_youth
 
 
 @pytest.fixture
@@ -489,20 +490,84 @@ def test_every_read_of_a_report_is_logged_with_the_matched_youth(
 
 
 def test_the_register_match_shown_on_a_report_is_logged_as_a_read_of_that_person(
-    login_as, schools, make_youth, db_session
+    login_as, schools, db_session
 ):
-    older = make_youth("Vuxen", "Matchsson", birth_date=local_today() - timedelta(days=21 * 365))
-    _submit(login_as("skola"), schools["90000001"], personnummer=older.personnummer)
+    _submit(login_as("skola"), schools["90000001"])
     [report] = _reports(db_session)
-    assert db_session.exec(select(SchoolReportStudent)).one().youth_id is None
+    student = db_session.exec(select(SchoolReportStudent)).one()
+    assert student.youth_id is None
+    # Registered after the report came in (e.g. from an extract): a match not yet linked.
+    later = new_youth(
+        pnr.parse(student.personnummer),
+        "Ella",
+        "Matchsson",
+        registration_reason="avbrott_nationellt",
+        registration_source="import",
+        registered_on=local_today(),
+    )
+    db_session.add(later)
+    db_session.commit()
     page = login_as("kaa").get(f"/inkorg/{report.id}").get_data(as_text=True)
-    assert "Koppla anmälan till Vuxen Matchsson" in page
+    assert "Koppla anmälan till Ella Matchsson" in page
     views = db_session.exec(
         select(AuditEvent).where(AuditEvent.action == "view", AuditEvent.object_type == "youth")
     ).all()
     assert [(v.username, v.object_id, v.youth_id) for v in views] == [
-        ("kaa", str(older.id), older.id)
+        ("kaa", str(later.id), later.id)
     ]
+
+
+def test_a_report_about_someone_of_20_or_older_is_refused_as_not_a_kaa_case(
+    login_as, schools, db_session
+):
+    school = login_as("skola")
+    form = school.get("/skola/anmalan/studieavbrott").get_data(as_text=True)
+    assert "Anmäl bara elever som är under 20 år" in form
+    older = _number(years=21, serial=312)
+    response = _submit(school, schools["90000001"], personnummer=older)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "fyllde 20 år den" in page and "inte ett KAA-ärende" in page
+    assert 'value="Ella"' in page  # what was typed comes back
+    assert _reports(db_session) == []
+
+
+def test_a_studiebevis_list_names_the_row_of_someone_of_20_or_older(login_as, schools, db_session):
+    rows = f"{_number(serial=313)};Unga;Elev;Ekonomi\n{_number(years=20, serial=314)};Äldre;Elev;"
+    response = _submit(
+        login_as("skola"),
+        schools["90000001"],
+        kind="studiebevis",
+        token="tok-sb",
+        school_unit_id=str(schools["90000001"].id),
+        contact_name="Sara Lund",
+        contact_phone="010-123 40 01",
+        school_year="2025/26",
+        rows=rows,
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Rad 2: Eleven fyllde 20 år den" in page
+    assert _reports(db_session) == []
+
+
+def test_the_inbox_does_not_offer_to_register_a_student_who_has_turned_20(
+    login_as, schools, db_session
+):
+    _submit(login_as("skola"), schools["90000001"])
+    [report] = _reports(db_session)
+    student = db_session.exec(select(SchoolReportStudent)).one()
+    student.birth_date = local_today() - timedelta(days=20 * 365 + 10)  # since turned 20
+    db_session.add(student)
+    db_session.commit()
+    kaa = login_as("kaa")
+    page = kaa.get(f"/inkorg/{report.id}").get_data(as_text=True)
+    assert "Det är inte ett KAA-ärende" in page
+    assert "Skapa registerpost från anmälan" not in page
+    refused = kaa.post_form(f"/inkorg/elev/{student.id}/registrera")
+    assert refused.status_code == 303
+    assert "inte ett KAA-ärende" in kaa.get(refused.location).get_data(as_text=True)
+    assert db_session.exec(select(Youth)).all() == []
 
 
 # --- administration -------------------------------------------------------------------------
