@@ -8,6 +8,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -118,20 +119,77 @@ def db(e2e_database):
 
 
 _axe = Axe()
+REFLOW_WIDTH = 320  # WCAG 2.1 reflow (1.4.10): 320 CSS px wide without scrolling sideways
+
+_DUPLICATE_IDS = """() => {
+  const seen = {};
+  document.querySelectorAll("[id]").forEach(e => { seen[e.id] = (seen[e.id] || 0) + 1; });
+  return Object.keys(seen).filter(id => seen[id] > 1);
+}"""
+# The page's width, and what sticks out of it (a data table's own scrolling region may be wider).
+_OVERFLOW = """() => {
+  const root = document.documentElement;
+  const out = [...document.body.querySelectorAll("*")]
+    .filter(e => e.getBoundingClientRect().right > root.clientWidth + 0.5)
+    .filter(e => !e.parentElement.closest(".table-scroll"))
+    .map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + " " + e.className);
+  return {scroll: root.scrollWidth, client: root.clientWidth, out: out.slice(0, 5)};
+}"""
+
+
+def assert_reflows(page) -> None:
+    """At 320 CSS px the page does not scroll sideways; a data table scrolls in its own box."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": REFLOW_WIDTH, "height": size["height"]})
+    try:
+        width = page.evaluate(_OVERFLOW)
+    finally:
+        page.set_viewport_size(size)
+    assert width["scroll"] <= width["client"], (
+        f"{page.url} scrolls sideways at {REFLOW_WIDTH} px: "
+        f"{width['scroll']} > {width['client']}, widest: {width['out']}"
+    )
+
+
+_checked: set[str] = set()  # the pages the running journey has checked
+
+
+def _page_address(url: str) -> str:
+    """A page is its path: the query and fragment (filters, htmx's pushed URLs) change its rows."""
+    return urlsplit(url).path
+
+
+@pytest.fixture
+def page(page):
+    """A journey's page: every page it loads must have passed `assert_accessible` by its end."""
+    _checked.clear()
+    loaded: list[str] = []
+    page.on("load", lambda p: loaded.append(_page_address(p.url)))
+    yield page
+    unchecked = sorted({url for url in loaded if url not in _checked})
+    assert not unchecked, f"pages loaded but never checked with assert_accessible: {unchecked}"
 
 
 def assert_accessible(page) -> None:
-    """axe-core finds no violations on the page as it stands now."""
+    """The page as it stands now: axe-core finds no violations, no id is used twice (a label or
+    an aria reference would point at another element), and it reflows at 320 px."""
+    _checked.add(_page_address(page.url))
     results = _axe.run(page)
     assert results.violations_count == 0, results.generate_report()
+    duplicates = page.evaluate(_DUPLICATE_IDS)
+    assert not duplicates, f"{page.url}: ids used more than once: {duplicates}"
+    assert_reflows(page)
 
 
 def login(page, server_url: str, role_or_username: str, check_accessibility=True) -> None:
-    """Log in through the real form, with the keyboard only."""
+    """Log in through the real form, with the keyboard only; check the login and start pages
+    unless told not to (test_foundation checks them for every role)."""
     username = USER_FOR_ROLE.get(role_or_username, role_or_username)
     page.goto(server_url + "/logga-in")
     if check_accessibility:  # axe needs JavaScript in the page
         assert_accessible(page)
+    else:
+        _checked.update({"/logga-in", "/"})
     page.keyboard.press("Tab")  # skip link first
     page.get_by_label("Användarnamn").focus()
     page.keyboard.type(username)
@@ -139,6 +197,8 @@ def login(page, server_url: str, role_or_username: str, check_accessibility=True
     page.keyboard.type(password_for(username))
     page.keyboard.press("Enter")
     page.wait_for_url(server_url + "/")
+    if check_accessibility:
+        assert_accessible(page)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ KAA = Actor(staff_id=None, username="kaa", roles=frozenset({"kaa"}))
 def test_admin_uploads_a_template_sees_a_refusal_and_switches_back(page, server_url, tmp_path):
     login(page, server_url, "admin")
     page.goto(server_url + "/admin/")
+    assert_accessible(page)
     page.get_by_role("link", name="Dokumentmallar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dokumentmallar")
     assert_accessible(page)

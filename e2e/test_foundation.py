@@ -1,9 +1,10 @@
-"""Each role logs in through the real form in Chromium and sees its own navigation."""
+"""Each role logs in through the real form in Chromium and sees its own navigation; the shared
+focus style."""
 
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import assert_accessible, login
+from e2e.conftest import assert_accessible, login, make_person
 from kaa_web.navigation import SECTIONS
 from kaa_web.permissions import has_permission
 from wsgi import app as wsgi_app
@@ -26,7 +27,6 @@ def test_each_role_logs_in_and_sees_its_own_navigation(page, server_url, role):
         expect(nav.get_by_role("link", name="Granskningslogg")).to_be_visible()
     else:
         expect(nav.get_by_role("link", name="Granskningslogg")).to_have_count(0)
-    assert_accessible(page)
     for link in expected_nav(role)[1:]:
         nav.get_by_role("link", name=link).click()
         expect(page.get_by_role("heading", level=1)).to_be_visible()
@@ -50,3 +50,39 @@ def test_logout_ends_the_session(page, server_url):
     page.goto(server_url + "/")
     expect(page).to_have_url(server_url + "/logga-in?next=/")
     assert_accessible(page)
+
+
+_FOCUSED = """() => {
+  const e = document.activeElement, style = getComputedStyle(e);
+  return {
+    control: e.tagName.toLowerCase() + (e.tagName === "INPUT" ? "[" + e.type + "]" : ""),
+    id: e.id,
+    closed: e.tagName === "SUMMARY" && !e.parentElement.open,
+    ring: [style.outlineStyle, style.outlineWidth, style.outlineColor, style.boxShadow].join(" "),
+  };
+}"""
+APP_RING = "solid 3px rgb(255, 191, 71) rgb(27, 31, 35) 0px 0px 0px 5px"
+
+
+def test_every_control_shows_the_apps_focus_ring_even_a_date_fields_calendar_button(
+    page, server_url, db
+):
+    youth = make_person(db, "Fokus", "Exempelsson", 3)
+    login(page, server_url, "kaa")
+    page.goto(f"{server_url}/ungdomar/{youth.id}/plan")
+    assert_accessible(page)
+    stops = []
+    for _ in range(80):  # through the whole page with the keyboard
+        page.keyboard.press("Tab")
+        focused = page.evaluate(_FOCUSED)
+        if focused["control"] == "body":
+            break
+        assert focused["ring"] == APP_RING, focused
+        stops.append(focused)
+        if focused["closed"]:
+            page.keyboard.press("Enter")  # open it and walk its form too
+    controls = {f["control"] for f in stops}
+    assert {"a", "button", "select", "summary", "textarea", "input[date]"} <= controls
+    # a date field is four stops: year, month, day and the calendar button
+    first_date = next(f["id"] for f in stops if f["control"] == "input[date]")
+    assert [f["id"] for f in stops].count(first_date) == 4

@@ -37,7 +37,7 @@ def test_new_reports_are_counted_in_the_menu_and_an_officer_takes_one_in_one_cli
     assert_accessible(page)
     menu.get_by_role("link", name="Att göra").click()
     meeting = f"Gemensamt möte med Exempelgymnasiet om risk för studieavbrott ({first})"
-    expect(page.get_by_role("cell", name=f"Möte med skolan: {meeting}")).to_be_visible()
+    expect(page.get_by_role("rowheader", name=f"Möte med skolan: {meeting}")).to_be_visible()
     assert_accessible(page)
 
     # Without JavaScript a colleague takes the other report from its own page.
@@ -61,6 +61,7 @@ def test_new_reports_are_counted_in_the_menu_and_an_officer_takes_one_in_one_cli
 def test_admin_sends_a_school_units_reports_to_an_officer(browser, page, server_url, db):
     login(page, server_url, "admin")
     page.goto(server_url + "/admin/")
+    assert_accessible(page)
     page.get_by_role("link", name="Fördelning av nya ärenden").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Fördelning av nya ärenden")
     assert_accessible(page)
@@ -84,6 +85,6 @@ def test_admin_sends_a_school_units_reports_to_an_officer(browser, page, server_
     login(officer, server_url, "kaa2")
     officer.goto(server_url + "/att-gora/?vy=mina")
     meeting = "Möte med skolan: Gemensamt möte med Exempelgymnasiet om risk för studieavbrott"
-    expect(officer.get_by_role("cell", name=f"{meeting} ({reference})")).to_be_visible()
+    expect(officer.get_by_role("rowheader", name=f"{meeting} ({reference})")).to_be_visible()
     assert_accessible(officer)
     officer.close()

@@ -37,6 +37,7 @@ def test_chef_renames_a_group_removes_a_member_and_adds_a_standing_item(page, se
     _group(db)
     login(page, server_url, "chef", check_accessibility=False)
     page.goto(f"{server_url}/samverkan")
+    assert_accessible(page)
     page.get_by_role("link", name="Samverkansgruppen KAA").click()
     page.get_by_role("link", name="Ändra gruppen").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ändra gruppen")

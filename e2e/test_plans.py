@@ -139,10 +139,11 @@ def test_officer_records_a_consent_and_sees_the_sip_suggestion(page, server_url,
 def test_admin_adds_a_measure_to_the_catalogue(page, server_url):
     login(page, server_url, "admin", check_accessibility=False)
     page.goto(server_url + "/admin/")
+    assert_accessible(page)
     page.get_by_role("link", name="Insatser").click()
     assert_accessible(page)
     page.get_by_label("Namn", exact=True).fill("Sommarjobb för unga")
     page.get_by_label("Kategori i statistiken").select_option("arbetsinriktad")
     page.get_by_role("button", name="Spara").click()
-    expect(page.get_by_role("cell", name="Sommarjobb för unga", exact=True)).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Sommarjobb för unga", exact=True)).to_be_visible()
     assert_accessible(page)

@@ -128,16 +128,19 @@ def test_a_double_click_sends_one_report_and_a_draft_survives_logging_out(page, 
     page.get_by_role("button", name="Skicka anmälan").dblclick()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kvitto på anmälan SA-")
     db.expire_all()
+    assert_accessible(page)
     assert len(db.exec(select(SchoolReport)).all()) == 1
 
 
 def test_admin_pages_for_school_units_and_help_texts_are_accessible(page, server_url):
     login(page, server_url, "admin")
     page.goto(server_url + "/admin/")
+    assert_accessible(page)
     page.get_by_role("link", name="Skolenheter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Skolenheter")
     assert_accessible(page)
     page.get_by_role("link", name="Fiktiva Friskolan").click()
+    assert_accessible(page)
     page.get_by_label("Kontaktperson").fill("Rektor Påhittad")
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_text("Skolenheten är sparad.")).to_be_visible()

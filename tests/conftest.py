@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from html.parser import HTMLParser
 
 import pytest
 from flask.testing import FlaskClient
@@ -36,8 +38,44 @@ def migrated_database(database_url):
     return database_url
 
 
+class _PageParser(HTMLParser):
+    """Collects what makes a page invalid for us: repeated ids and script the CSP would block."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: Counter[str] = Counter()
+        self.inline_script: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if attributes.get("id"):
+            self.ids[attributes["id"]] += 1
+        if tag == "script" and not attributes.get("src"):
+            self.inline_script.append(f"<script> at line {self.getpos()[0]}")
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                self.inline_script.append(f"<{tag} {name}=…> at line {self.getpos()[0]}")
+
+
+def page_problems(html: str) -> list[str]:
+    """Repeated ids (a label or aria reference then names another element) and inline script."""
+    parser = _PageParser()
+    parser.feed(html)
+    parser.close()
+    duplicates = [f"id {name!r} {n} times" for name, n in parser.ids.items() if n > 1]
+    return duplicates + parser.inline_script
+
+
 class KaaClient(FlaskClient):
-    """A test client that fetches the CSRF token the way a browser gets it: from a page."""
+    """A test client that fetches the CSRF token the way a browser gets it: from a page, and
+    fails the test on any HTML response with a duplicate id or an inline script."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if response.mimetype == "text/html":
+            problems = page_problems(response.get_data(as_text=True))
+            assert not problems, f"{response.request.path}: " + "; ".join(problems)
+        return response
 
     def csrf_token(self, **kwargs) -> str:
         page = self.get("/logga-in", **kwargs).get_data(as_text=True)

@@ -5,11 +5,23 @@ import secrets
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectChoice, SelectMultipleField
+from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 # WTForms' built-in messages (e.g. "Inte ett giltigt heltal") in Swedish, for every form.
 FlaskForm.Meta.locales = ("sv",)
+
+
+def _render_field(meta, field, render_kw):
+    """Hidden inputs carry no id: nothing labels them, and a page with several forms would
+    repeat "csrf_token" (ids are unique on every page)."""
+    if isinstance(field.widget, HiddenInput):
+        render_kw = {"id": False, **render_kw}
+    return DefaultMeta.render_field(meta, field, render_kw)
+
+
+FlaskForm.Meta.render_field = _render_field
 
 
 DATE_MESSAGE = "Ange ett datum som ÅÅÅÅ-MM-DD."

@@ -74,7 +74,7 @@ class PlanForm(FlaskForm):
         "Planering och mål",
         validators=[DataRequired("Beskriv målet."), Length(max=2000, message="Högst 2000 tecken.")],
     )
-    agreed_on = date_field("Överenskommen datum", required=True)
+    agreed_on = date_field("Överenskommet datum", required=True)
     follow_up_on = date_field("Datum för uppföljning")
     evaluation_on = date_field("Datum för utvärdering")
     version = _version_field()
@@ -91,7 +91,7 @@ class PlanMeasureForm(FlaskForm):
     responsible_actor = StringField("Aktör (om annan aktör)", validators=[Length(max=200)])
     start_on = date_field("Startdatum", required=True)
     end_on = date_field("Planerat slutdatum")
-    agreed_on = date_field("Överenskommen datum (ny revision)", required=True)
+    agreed_on = date_field("Överenskommet datum (ny revision)", required=True)
     version = _version_field()
 
     def set_measures(self, measures) -> None:

@@ -175,12 +175,16 @@ def _plan_forms(youth: Youth, plan, **given) -> dict:
             else {"agreed_on": today}
         ),
     )
+    # The plan page holds several forms: each one's own prefix keeps every field id unique.
     measure_form = given.get("measure_form") or PlanMeasureForm(
+        prefix="insats",
         formdata=None,
         data={"start_on": today, "agreed_on": today, "version": plan.version if plan else None},
     )
     measure_form.set_measures(measures)
-    declined_form = given.get("declined_form") or DeclinedForm(formdata=None, data={"on": today})
+    declined_form = given.get("declined_form") or DeclinedForm(
+        prefix="avbojt", formdata=None, data={"on": today}
+    )
     declined_form.set_measures(measures)
     return dict(
         plan_form=plan_form,
@@ -258,7 +262,7 @@ def save_plan(youth_id: int):
 def add_measure(youth_id: int):
     db, actor = get_db(), current_actor()
     youth = youth_or_404(youth_id, log=None)
-    form = PlanMeasureForm()
+    form = PlanMeasureForm(prefix="insats")
     form.set_measures(plans.list_measures(db))
     errors = []
     if form.validate_on_submit():
@@ -388,7 +392,7 @@ def approve_report(youth_id: int, report_id: int):
 def declined(youth_id: int):
     db, actor = get_db(), current_actor()
     youth = youth_or_404(youth_id, log=None)
-    form = DeclinedForm()
+    form = DeclinedForm(prefix="avbojt")
     form.set_measures(plans.list_measures(db))
     errors = []
     if form.validate_on_submit():

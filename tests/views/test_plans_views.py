@@ -1,6 +1,7 @@
 """Plans pages at request level: access per role (ifo and consent), forms, conflicts, documents."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,11 @@ from kaa_web.services import plans
 
 def _adult(make_youth, **fields):
     return make_youth(birth_date=local_today() - timedelta(days=19 * 365), **fields)
+
+
+def _measure_fields(fields: dict) -> dict:
+    """The plan page's measure form, whose fields carry its prefix."""
+    return {f"insats-{name}": value for name, value in fields.items()}
 
 
 def _consent_form(**overrides) -> dict:
@@ -180,7 +186,7 @@ def test_an_officer_makes_a_plan_adds_measures_and_sends_a_referral(
     ):
         response = kaa.post_form(
             f"/ungdomar/{youth.id}/plan/insatser",
-            {**data, "start_on": today, "agreed_on": today},
+            _measure_fields({**data, "start_on": today, "agreed_on": today}),
         )
         assert response.status_code == 303
     measure = db_session.exec(select(PlanMeasure).where(PlanMeasure.measure_id == hälso.id)).one()
@@ -208,16 +214,42 @@ def test_an_officer_makes_a_plan_adds_measures_and_sends_a_referral(
     assert "Söka till Komvux" in text and "Hälsoträdgården" in text
 
 
+def _forms_of(page: str) -> dict[str, str]:
+    """Each form's HTML by its action."""
+    return dict(re.findall(r'<form[^>]*action="([^"]+)"[^>]*>(.*?)</form>', page, re.S))
+
+
+def test_each_form_on_a_plan_page_labels_its_own_fields(login_as, staff, make_youth, db_session):
+    plans.seed_measures(db_session)
+    db_session.commit()
+    youth = make_youth()
+    kaa = login_as("kaa")
+    kaa.post_form(f"/ungdomar/{youth.id}/plan", {"goal": "Jobba.", "agreed_on": local_today()})
+    page = kaa.get(f"/ungdomar/{youth.id}/plan").get_data(as_text=True)
+    forms = _forms_of(page)
+    measure_form = forms[f"/ungdomar/{youth.id}/plan/insatser"]
+    declined_form = forms[f"/ungdomar/{youth.id}/plan/avbojda"]
+    assert re.search(
+        r'<label[^>]*for="([^"]+)"[^>]*>Överenskommet datum \(ny revision\)</label>', measure_form
+    )
+    for html in forms.values():  # a label focuses the field of its own form
+        for target in re.findall(r'<label[^>]*for="([^"]+)"', html):
+            assert f'id="{target}"' in html and page.count(f'id="{target}"') == 1, target
+    assert 'id="insats-measure_id"' in measure_form and 'id="avbojt-measure_id"' in declined_form
+
+
 def test_adding_a_measure_before_the_plan_exists_says_so(login_as, staff, make_youth):
     youth = make_youth()
     response = login_as("kaa").post_form(
         f"/ungdomar/{youth.id}/plan/insatser",
-        {
-            "title": "Praktik",
-            "responsible": "kommunen",
-            "start_on": local_today().isoformat(),
-            "agreed_on": local_today().isoformat(),
-        },
+        _measure_fields(
+            {
+                "title": "Praktik",
+                "responsible": "kommunen",
+                "start_on": local_today().isoformat(),
+                "agreed_on": local_today().isoformat(),
+            }
+        ),
     )
     assert response.status_code == 400
     assert "Upprätta planen" in response.get_data(as_text=True)
@@ -313,7 +345,14 @@ def test_an_officer_ends_a_measure_and_approves_a_monthly_report(
     kaa.post_form(f"/ungdomar/{youth.id}/plan", {"goal": "Jobba.", "agreed_on": today})
     kaa.post_form(
         f"/ungdomar/{youth.id}/plan/insatser",
-        {"measure_id": str(mia.id), "responsible": "annan", "start_on": today, "agreed_on": today},
+        _measure_fields(
+            {
+                "measure_id": str(mia.id),
+                "responsible": "annan",
+                "start_on": today,
+                "agreed_on": today,
+            }
+        ),
     )
     measure = db_session.exec(select(PlanMeasure)).one()
     kaa.post_form(f"/ungdomar/{youth.id}/plan/insatser/{measure.id}/uppdrag", {"sent_on": today})
@@ -357,13 +396,15 @@ def test_another_youths_referral_is_404(login_as, staff, make_youth, db_session)
     kaa.post_form(f"/ungdomar/{one.id}/plan", {"goal": "Mål.", "agreed_on": today})
     kaa.post_form(
         f"/ungdomar/{one.id}/plan/insatser",
-        {
-            "title": "Praktik",
-            "responsible": "annan",
-            "responsible_actor": "Exempel AB",
-            "start_on": today,
-            "agreed_on": today,
-        },
+        _measure_fields(
+            {
+                "title": "Praktik",
+                "responsible": "annan",
+                "responsible_actor": "Exempel AB",
+                "start_on": today,
+                "agreed_on": today,
+            }
+        ),
     )
     measure = db_session.exec(select(PlanMeasure)).one()
     response = kaa.post_form(
@@ -403,13 +444,15 @@ def test_a_measure_added_from_a_stale_plan_page_is_refused_and_kept(
     )
     response = kaa.post_form(
         f"/ungdomar/{youth.id}/plan/insatser",
-        {
-            "title": "Praktik på förskola",
-            "responsible": "ungdomen",
-            "start_on": today,
-            "agreed_on": today,
-            "version": str(stale),
-        },
+        _measure_fields(
+            {
+                "title": "Praktik på förskola",
+                "responsible": "ungdomen",
+                "start_on": today,
+                "agreed_on": today,
+                "version": str(stale),
+            }
+        ),
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "Någon annan har sparat ändringar" in page
