@@ -41,24 +41,20 @@ from kaa_web.services.errors import Invalid, NotFound
 
 LOCKED = "Protokollet är justerat och kan inte ändras. Lägg till ett tillägg i stället."
 CANCELLED = "Mötet är inställt och kan inte ändras."
-MANAGERS = ("chef", "admin")
 
 
 # --- access -----------------------------------------------------------------------------------
+#
+# Who may do what is in the permission table (kaa_web/permissions.py): a group's name, settings
+# and members are seen by its members and by those who manage groups ("see"); its meetings'
+# content by members holding meetings.attend and by meetings.oversee ("read"); meetings are run
+# by their convener (meetings.convene) and by meetings.oversee ("run"); settings and members are
+# changed with meetings.manage_groups ("manage"); standing items by those who run or manage.
 
 
-def _is_member(db: Session, actor: Actor, group_id: int) -> bool:
-    if actor.staff_id is None:
-        return False
-    return (
-        db.exec(
-            select(GroupMember.id).where(
-                GroupMember.group_id == group_id,
-                GroupMember.staff_id == actor.staff_id,
-                GroupMember.removed_at.is_(None),
-            )
-        ).first()
-        is not None
+def _my_groups(actor: Actor):
+    return select(GroupMember.group_id).where(
+        GroupMember.staff_id == actor.staff_id, GroupMember.removed_at.is_(None)
     )
 
 
@@ -76,13 +72,20 @@ def _denied(db: Session, actor: Actor, object_type: str, object_id: int):
 
 
 def visible_groups(actor: Actor):
-    """A SQL condition on MeetingGroup: chef and admin see all groups, others their own."""
-    if actor.has_role(*MANAGERS):
+    """A SQL condition on MeetingGroup: the groups whose name, settings and members the actor
+    sees (those who manage or oversee groups see all, others the groups they are members of)."""
+    if actor.can("meetings.manage_groups") or actor.can("meetings.oversee"):
         return sa.true()
-    mine = select(GroupMember.group_id).where(
-        GroupMember.staff_id == actor.staff_id, GroupMember.removed_at.is_(None)
-    )
-    return MeetingGroup.id.in_(mine)
+    return MeetingGroup.id.in_(_my_groups(actor))
+
+
+def readable_groups(actor: Actor):
+    """A SQL condition on MeetingGroup: the groups whose meetings the actor may read."""
+    if actor.can("meetings.oversee"):
+        return sa.true()
+    if actor.can("meetings.attend") and actor.staff_id is not None:
+        return MeetingGroup.id.in_(_my_groups(actor))
+    return sa.false()
 
 
 def check_part(db: Session, actor: Actor, model, object_id: int, **parent: int) -> None:
@@ -93,50 +96,69 @@ def check_part(db: Session, actor: Actor, model, object_id: int, **parent: int) 
         raise _denied(db, actor, model.__tablename__, object_id)
 
 
-def get_group(db: Session, *, actor: Actor, group_id: int) -> MeetingGroup:
-    group = db.exec(
-        select(MeetingGroup).where(MeetingGroup.id == group_id, visible_groups(actor))
-    ).first()
-    if group is None:
-        raise _denied(db, actor, "meeting_group", group_id)
-    return group
-
-
 def can_run(db: Session, actor: Actor, group: MeetingGroup, meeting: Meeting | None = None) -> bool:
-    """Plans and records meetings: the group's convener, chef/admin, or (for one meeting)
-    the staff member named its convener."""
-    if actor.has_role(*MANAGERS):
+    """Plans and records meetings: the group's convener, meetings.oversee, or (for one
+    meeting) the staff member named its convener."""
+    if actor.can("meetings.oversee"):
         return True
     conveners = {group.convener_id, meeting.convener_id if meeting else None}
     return (
-        actor.can("meetings.manage")
+        actor.can("meetings.convene")
         and actor.staff_id is not None
         and (actor.staff_id in conveners)
     )
 
 
-def _runnable_group(db: Session, actor: Actor, group_id: int) -> MeetingGroup:
-    group = get_group(db, actor=actor, group_id=group_id)
-    if not can_run(db, actor, group):
+def can_read(db: Session, actor: Actor, group: MeetingGroup) -> bool:
+    """Reads the group's meetings: a member holding meetings.attend, or meetings.oversee."""
+    condition = sa.and_(MeetingGroup.id == group.id, readable_groups(actor))
+    return db.exec(select(MeetingGroup.id).where(condition)).first() is not None
+
+
+def can_manage(actor: Actor) -> bool:
+    """Creates groups and changes their settings and members."""
+    return actor.can("meetings.manage_groups")
+
+
+GROUP_ACCESS = ("see", "read", "run", "edit", "manage")
+
+
+def get_group(db: Session, *, actor: Actor, group_id: int, may: str = "see") -> MeetingGroup:
+    """The group if the actor may `may` it (see GROUP_ACCESS); otherwise a logged NotFound."""
+    if may not in GROUP_ACCESS:
+        raise ValueError(may)
+    condition = readable_groups(actor) if may in ("read", "run") else visible_groups(actor)
+    group = db.exec(select(MeetingGroup).where(MeetingGroup.id == group_id, condition)).first()
+    allowed = group is not None and (
+        may in ("see", "read")
+        or (may == "run" and can_run(db, actor, group))
+        or (may == "edit" and (can_manage(actor) or can_run(db, actor, group)))
+        or (may == "manage" and can_manage(actor))
+    )
+    if not allowed:
         raise _denied(db, actor, "meeting_group", group_id)
     return group
 
 
-def get_meeting(db: Session, *, actor: Actor, meeting_id: int) -> tuple[Meeting, MeetingGroup]:
+def get_meeting(
+    db: Session, *, actor: Actor, meeting_id: int, may: str = "read"
+) -> tuple[Meeting, MeetingGroup]:
+    """The meeting and its group if the actor may read it ("read") or run it ("run")."""
+    if may not in ("read", "run"):
+        raise ValueError(may)
     meeting = db.get(Meeting, meeting_id)
-    if meeting is None:
+    group = None
+    if meeting is not None:
+        group = db.exec(
+            select(MeetingGroup).where(MeetingGroup.id == meeting.group_id, readable_groups(actor))
+        ).first()
+    if group is None or (may == "run" and not can_run(db, actor, group, meeting)):
         raise _denied(db, actor, "meeting", meeting_id)
-    try:
-        group = get_group(db, actor=actor, group_id=meeting.group_id)
-    except NotFound:
-        raise _denied(db, actor, "meeting", meeting_id) from None
     return meeting, group
 
 
 def _runnable_meeting(db: Session, actor: Actor, meeting_id: int, *, unlocked=True):
-    meeting, group = get_meeting(db, actor=actor, meeting_id=meeting_id)
-    if not can_run(db, actor, group, meeting):
-        raise _denied(db, actor, "meeting", meeting_id)
+    meeting, group = get_meeting(db, actor=actor, meeting_id=meeting_id, may="run")
     if unlocked and meeting.adjusted_at is not None:
         raise Invalid(LOCKED)
     if unlocked and meeting.cancelled_at is not None:
@@ -167,13 +189,14 @@ def _organisation_of(staff: StaffUser) -> str:
 
 
 def may_take_part(staff: StaffUser) -> bool:
-    """A directory user whose roles open the meetings part (school staff join as externals)."""
-    return has_permission(staff.role_list, "meetings.use")
+    """A directory user whose roles may be a member (school staff join as externals; an
+    administrator, who manages groups but does not read their meetings, cannot)."""
+    return has_permission(staff.role_list, "meetings.attend")
 
 
 def may_convene(staff: StaffUser) -> bool:
     """A directory user whose roles may plan and record meetings."""
-    return has_permission(staff.role_list, "meetings.manage")
+    return has_permission(staff.role_list, "meetings.convene")
 
 
 def possible_conveners(db: Session, group_id: int) -> list[StaffUser]:
@@ -190,7 +213,7 @@ def _convener_errors(db: Session, convener_id: int | None) -> dict[str, str]:
     if staff is None:
         return {"convener_id": "Välj vem som kallar till mötena."}
     if not may_convene(staff):
-        message = "Den sammankallande måste vara KAA-handläggare, chef eller administratör."
+        message = "Den sammankallande måste vara KAA-handläggare eller chef."
         return {"convener_id": message}
     return {}
 
@@ -205,8 +228,9 @@ def create_group(
     convener_id: int | None,
     standing_items: list[tuple[str, str]] = (),
 ) -> MeetingGroup:
-    """A new group (chef/admin); the convener becomes a member; standing items (title, filter)."""
-    if not actor.has_role(*MANAGERS):
+    """A new group (meetings.manage_groups); the convener becomes a member; standing items
+    (title, filter)."""
+    if not can_manage(actor):
         raise _denied(db, actor, "meeting_group", "new")
     errors = _group_errors(name, kind, frequency) | _convener_errors(db, convener_id)
     if errors:
@@ -230,16 +254,14 @@ def create_group(
 
 def add_member(db: Session, *, actor: Actor, group_id: int, data: MemberData) -> GroupMember:
     """A directory user (organisation from their role) or a named external participant."""
-    group = get_group(db, actor=actor, group_id=group_id)
-    if not actor.has_role(*MANAGERS):
-        raise _denied(db, actor, "meeting_group", group_id)
+    group = get_group(db, actor=actor, group_id=group_id, may="manage")
     if data.staff_id is not None:
         staff = db.get(StaffUser, data.staff_id)
         if staff is None:
             raise Invalid("Välj en användare.", field_errors={"staff_id": "Välj en användare."})
         if not may_take_part(staff):
             message = (
-                f"{staff.display_name} har ingen roll som ger tillgång till samverkansgrupperna. "
+                f"{staff.display_name} har ingen roll som kan delta i samverkansgruppernas möten. "
                 "Lägg till personen som extern deltagare i stället."
             )
             raise Invalid(message, field_errors={"staff_id": message})
@@ -335,19 +357,6 @@ def members_for_meeting(db: Session, meeting: Meeting) -> list[GroupMember]:
     )
 
 
-def editable_group(db: Session, *, actor: Actor, group_id: int) -> MeetingGroup:
-    """The group if the actor may change it: chef/admin fully, the convener its standing items."""
-    return _runnable_group(db, actor, group_id)
-
-
-def managed_group(db: Session, *, actor: Actor, group_id: int) -> MeetingGroup:
-    """The group if the actor may change its settings and members (chef/admin)."""
-    group = get_group(db, actor=actor, group_id=group_id)
-    if not actor.has_role(*MANAGERS):
-        raise _denied(db, actor, "meeting_group", group_id)
-    return group
-
-
 def _group_errors(name: str, kind: str, frequency: str) -> dict[str, str]:
     errors = {}
     if not name.strip():
@@ -370,7 +379,7 @@ def update_group(
     convener_id: int | None,
 ) -> MeetingGroup:
     """Name, kind, usual frequency and convener (chef/admin); a new convener becomes a member."""
-    group = managed_group(db, actor=actor, group_id=group_id)
+    group = get_group(db, actor=actor, group_id=group_id, may="manage")
     errors = _group_errors(name, kind, frequency) | _convener_errors(db, convener_id)
     if errors:
         raise Invalid(*errors.values(), field_errors=errors)
@@ -399,7 +408,7 @@ def update_member(
 
     A user's name and organisation come from the directory and are not edited here.
     """
-    group = managed_group(db, actor=actor, group_id=group_id)
+    group = get_group(db, actor=actor, group_id=group_id, may="manage")
     member = _active_member(db, actor, group, member_id)
     if member.staff_id is not None:
         raise Invalid("Användare i kommunen ändras i katalogen, inte här.")
@@ -425,7 +434,7 @@ def update_member(
 
 def remove_member(db: Session, *, actor: Actor, group_id: int, member_id: int) -> GroupMember:
     """The member leaves (chef/admin); their attendance and action points keep their name."""
-    group = managed_group(db, actor=actor, group_id=group_id)
+    group = get_group(db, actor=actor, group_id=group_id, may="manage")
     gone = db.get(GroupMember, member_id)
     if gone is not None and gone.group_id == group.id and gone.removed_at is not None:
         return gone  # a second click
@@ -487,7 +496,7 @@ def add_standing_item(
     minutes: int | None = 10,
 ) -> StandingItem:
     """A new standing item last in the list (the convener or chef/admin)."""
-    group = _runnable_group(db, actor, group_id)
+    group = get_group(db, actor=actor, group_id=group_id, may="edit")
     _checked_item(ExtraItem(title, minutes=minutes, youth_filter=youth_filter))
     items = standing_items_of(db, group.id)
     _renumber(db, items)
@@ -515,7 +524,7 @@ def update_standing_item(
     minutes: int | None = 10,
 ) -> StandingItem:
     """Change a standing item; agendas already planned keep their own copy."""
-    group = _runnable_group(db, actor, group_id)
+    group = get_group(db, actor=actor, group_id=group_id, may="edit")
     item = _standing_item(db, actor, group, item_id)
     _checked_item(ExtraItem(title, minutes=minutes, youth_filter=youth_filter))
     item.title, item.youth_filter, item.minutes = title.strip()[:200], youth_filter, minutes
@@ -527,7 +536,7 @@ def update_standing_item(
 
 def remove_standing_item(db: Session, *, actor: Actor, group_id: int, item_id: int) -> None:
     """Remove a standing item; agendas already planned keep theirs."""
-    group = _runnable_group(db, actor, group_id)
+    group = get_group(db, actor=actor, group_id=group_id, may="edit")
     if db.get(StandingItem, item_id) is None:  # removed already: a second click
         return
     item = _standing_item(db, actor, group, item_id)
@@ -558,7 +567,7 @@ def move_standing_item(
     db: Session, *, actor: Actor, group_id: int, item_id: int, direction: str, from_position: int
 ) -> None:
     """One step up ("upp") or down ("ned"); positions become 1..n."""
-    group = _runnable_group(db, actor, group_id)
+    group = get_group(db, actor=actor, group_id=group_id, may="edit")
     item = _standing_item(db, actor, group, item_id)
     if _move(db, standing_items_of(db, group.id), item, direction, from_position):
         audit.record(db, actor, "update", object_type="meeting_group", object_id=group.id)
@@ -627,7 +636,7 @@ def plan_meeting(
 
     The convener is the group's unless another staff member of the group is named.
     """
-    group = _runnable_group(db, actor, group_id)
+    group = get_group(db, actor=actor, group_id=group_id, may="run")
     errors = _details_errors(db, group, place, convener_id)
     for i, extra in enumerate(extra_items):
         if extra.title.strip():
@@ -1187,9 +1196,10 @@ def reassign_action_point(
     point = db.get(ActionPoint, action_point_id)
     if point is None:
         raise _denied(db, actor, "action_point", action_point_id)
-    group = get_group(db, actor=actor, group_id=point.group_id)
-    if not can_run(db, actor, group):
-        raise _denied(db, actor, "action_point", action_point_id)
+    try:
+        group = get_group(db, actor=actor, group_id=point.group_id, may="run")
+    except NotFound:
+        raise _denied(db, actor, "action_point", action_point_id) from None
     if point.done_at is not None:
         raise Invalid("Åtgärdspunkten är redan klar.")
     member = db.get(GroupMember, member_id) if member_id else None
@@ -1222,7 +1232,7 @@ def complete_action_point(db: Session, *, actor: Actor, action_point_id: int) ->
     point = db.get(ActionPoint, action_point_id)
     if point is None:
         raise NotFound
-    group = get_group(db, actor=actor, group_id=point.group_id)
+    group = get_group(db, actor=actor, group_id=point.group_id, may="read")
     member = db.get(GroupMember, point.member_id)
     mine = member is not None and member.staff_id == actor.staff_id
     if not (mine or can_run(db, actor, group)):
@@ -1290,14 +1300,12 @@ def my_upcoming_meetings(
     if actor.staff_id is None:
         return []
     today = today or local_today()
-    mine = select(GroupMember.group_id).where(
-        GroupMember.staff_id == actor.staff_id, GroupMember.removed_at.is_(None)
-    )
     rows = db.exec(
         select(Meeting, MeetingGroup)
         .join(MeetingGroup, MeetingGroup.id == Meeting.group_id)
         .where(
-            Meeting.group_id.in_(mine),
+            Meeting.group_id.in_(_my_groups(actor)),
+            readable_groups(actor),
             Meeting.on >= today,
             Meeting.on <= today + timedelta(days=days),
             Meeting.cancelled_at.is_(None),
@@ -1324,7 +1332,7 @@ def my_action_points(db: Session, *, actor: Actor, today: date | None = None):
         today,
         actor.staff_id,
     )
-    groups = {g.id: g for g in db.exec(select(MeetingGroup).where(visible_groups(actor)))}
+    groups = {g.id: g for g in db.exec(select(MeetingGroup).where(readable_groups(actor)))}
     return [MyActionPoint(r, groups[r.point.group_id]) for r in rows if r.point.group_id in groups]
 
 

@@ -149,7 +149,7 @@ def index():
     actor = current_actor()
     groups = meetings.list_groups(get_db(), actor=actor)
     return render_template(
-        "meetings/index.html", groups=groups, can_create=actor.has_role(*meetings.MANAGERS)
+        "meetings/index.html", groups=groups, can_create=meetings.can_manage(actor)
     )
 
 
@@ -164,15 +164,13 @@ def _new_group_page(form, errors=(), status=200):
 
 
 @bp.get("/samverkan/ny-grupp")
-@require("meetings.manage")
+@require("meetings.manage_groups")
 def new_group():
-    if not current_actor().has_role(*meetings.MANAGERS):
-        abort(404)
     return _new_group_page(_group_form())
 
 
 @bp.post("/samverkan/ny-grupp")
-@require("meetings.manage")
+@require("meetings.manage_groups")
 def create_group():
     db, actor = get_db(), current_actor()
     form = _group_form()
@@ -208,27 +206,32 @@ def _member_form() -> MemberForm:
     return form
 
 
-def _group_or_404(group_id: int):
+def _group_or_404(group_id: int, may: str = "see"):
     try:
-        return meetings.get_group(get_db(), actor=current_actor(), group_id=group_id)
+        return meetings.get_group(get_db(), actor=current_actor(), group_id=group_id, may=may)
     except NotFound:
         abort(404)
 
 
 def _group_page(group, member_form=None, errors=(), status=200):
+    """The group; its meetings and action points only for those who may read them."""
     db, actor = get_db(), current_actor()
     today = local_today()
-    upcoming, past = meetings.meetings_of(db, group.id, today)
+    can_read = meetings.can_read(db, actor, group)
+    upcoming, past = meetings.meetings_of(db, group.id, today) if can_read else ([], [])
+    actions = meetings.action_points(db, group.id, today=today, staff_id=actor.staff_id)
     context = dict(
         group=group,
         members=meetings.members_of(db, group.id),
         standing=meetings.standing_items_of(db, group.id),
+        can_read=can_read,
         upcoming=upcoming,
         past=past,
-        actions=meetings.action_points(db, group.id, today=today, staff_id=actor.staff_id),
+        actions=actions if can_read else [],
         reassign_to=[(m.id, m.name) for m in meetings.members_of(db, group.id)],
         can_run=meetings.can_run(db, actor, group),
-        can_manage=actor.has_role(*meetings.MANAGERS),
+        can_edit=meetings.can_run(db, actor, group) or meetings.can_manage(actor),
+        can_manage=meetings.can_manage(actor),
         member_form=member_form or _member_form(),
         errors=errors,
     )
@@ -242,10 +245,10 @@ def group(group_id: int):
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/deltagare")
-@require("meetings.manage")
+@require("meetings.manage_groups")
 def add_member(group_id: int):
     db, actor = get_db(), current_actor()
-    group = _group_or_404(group_id)
+    group = _group_or_404(group_id, "manage")
     form = _member_form()
 
     def action():
@@ -265,23 +268,8 @@ def add_member(group_id: int):
     return _submit(form, action, "Deltagaren är tillagd.", location, page)
 
 
-# --- changing a group: settings and members (chef/admin), standing items (also the convener) ---
-
-
-def _editable_group_or_404(group_id: int):
-    """The group if the actor may use the edit page (chef/admin or the convener); else 404."""
-    try:
-        return meetings.editable_group(get_db(), actor=current_actor(), group_id=group_id)
-    except NotFound:
-        abort(404)
-
-
-def _managed_group_or_404(group_id: int):
-    """The group if the actor may change its settings and members (chef/admin); else 404."""
-    try:
-        return meetings.managed_group(get_db(), actor=current_actor(), group_id=group_id)
-    except NotFound:
-        abort(404)
+# --- changing a group: settings and members (meetings.manage_groups), standing items (also
+# the convener) ---
 
 
 def _settings_form(group=None) -> GroupSettingsForm:
@@ -295,7 +283,7 @@ def _edit_group_page(group, failed: dict | None = None, errors=(), status=200):
     """The edit page; `failed` holds the one form that came back with errors, by its key."""
     db, actor = get_db(), current_actor()
     failed = failed or {}
-    can_manage = actor.has_role(*meetings.MANAGERS)
+    can_manage = meetings.can_manage(actor)
     members = meetings.members_of(db, group.id) if can_manage else []
     member_forms = {
         m.id: failed.get(f"member-{m.id}")
@@ -335,16 +323,16 @@ def _group_edited(group, key: str, form, action, message: str, anchor: str):
 
 
 @bp.get("/samverkan/grupper/<int:group_id>/redigera")
-@require("meetings.use")
+@require("meetings.convene", "meetings.manage_groups")
 def edit_group(group_id: int):
-    return _edit_group_page(_editable_group_or_404(group_id))
+    return _edit_group_page(_group_or_404(group_id, "edit"))
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/andra")
-@require("meetings.use")
+@require("meetings.manage_groups")
 def update_group(group_id: int):
     db, actor = get_db(), current_actor()
-    group = _managed_group_or_404(group_id)
+    group = _group_or_404(group_id, "manage")
     form = _settings_form()
 
     def action():
@@ -362,10 +350,10 @@ def update_group(group_id: int):
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/deltagare/<int:member_id>")
-@require("meetings.use")
+@require("meetings.manage_groups")
 def update_member(group_id: int, member_id: int):
     db, actor = get_db(), current_actor()
-    group = _managed_group_or_404(group_id)
+    group = _group_or_404(group_id, "manage")
     _part_or_404(GroupMember, member_id, group_id=group.id)
     form = ExternalMemberForm(prefix=f"deltagare{member_id}")
 
@@ -383,10 +371,10 @@ def update_member(group_id: int, member_id: int):
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/deltagare/<int:member_id>/ta-bort")
-@require("meetings.use")
+@require("meetings.manage_groups")
 def remove_member(group_id: int, member_id: int):
     db, actor = get_db(), current_actor()
-    group = _managed_group_or_404(group_id)
+    group = _group_or_404(group_id, "manage")
 
     def action():
         meetings.remove_member(db, actor=actor, group_id=group.id, member_id=member_id)
@@ -412,18 +400,18 @@ def _item_action(form, group_id: int, item_id: int | None = None):
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/staende-punkter")
-@require("meetings.use")
+@require("meetings.convene", "meetings.manage_groups")
 def add_standing_item(group_id: int):
-    group = _editable_group_or_404(group_id)
+    group = _group_or_404(group_id, "edit")
     form = StandingItemForm()
     action = _item_action(form, group.id)
     return _group_edited(group, "new-item", form, action, "Punkten är tillagd.", "staende")
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/staende-punkter/<int:item_id>")
-@require("meetings.use")
+@require("meetings.convene", "meetings.manage_groups")
 def update_standing_item(group_id: int, item_id: int):
-    group = _editable_group_or_404(group_id)
+    group = _group_or_404(group_id, "edit")
     _part_or_404(StandingItem, item_id, group_id=group.id)
     form = StandingItemForm(prefix=f"punkt{item_id}")
     action = _item_action(form, group.id, item_id)
@@ -431,10 +419,10 @@ def update_standing_item(group_id: int, item_id: int):
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/staende-punkter/<int:item_id>/ta-bort")
-@require("meetings.use")
+@require("meetings.convene", "meetings.manage_groups")
 def remove_standing_item(group_id: int, item_id: int):
     db, actor = get_db(), current_actor()
-    group = _editable_group_or_404(group_id)
+    group = _group_or_404(group_id, "edit")
 
     def action():
         meetings.remove_standing_item(db, actor=actor, group_id=group.id, item_id=item_id)
@@ -443,10 +431,10 @@ def remove_standing_item(group_id: int, item_id: int):
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/staende-punkter/<int:item_id>/flytta")
-@require("meetings.use")
+@require("meetings.convene", "meetings.manage_groups")
 def move_standing_item(group_id: int, item_id: int):
     db, actor = get_db(), current_actor()
-    group = _editable_group_or_404(group_id)
+    group = _group_or_404(group_id, "edit")
     form = MoveForm()
 
     def action():
@@ -463,7 +451,7 @@ def move_standing_item(group_id: int, item_id: int):
 
 
 @bp.post("/samverkan/atgardspunkter/<int:action_point_id>/klar")
-@require("meetings.use")
+@require("meetings.attend")
 def complete_action(action_point_id: int):
     db = get_db()
     if not EmptyForm().validate_on_submit():
@@ -480,7 +468,7 @@ def complete_action(action_point_id: int):
 
 
 @bp.post("/samverkan/atgardspunkter/<int:action_point_id>/ge-till")
-@require("meetings.manage")
+@require("meetings.convene")
 def reassign_action(action_point_id: int):
     db, actor = get_db(), current_actor()
     if not EmptyForm().validate_on_submit():
@@ -524,17 +512,10 @@ def _plan_form(group) -> PlanMeetingForm:
     return form
 
 
-def _runnable_group_or_404(group_id: int):
-    group = _group_or_404(group_id)
-    if not meetings.can_run(get_db(), current_actor(), group):
-        abort(404)
-    return group
-
-
 @bp.get("/samverkan/grupper/<int:group_id>/planera")
-@require("meetings.manage")
+@require("meetings.convene")
 def plan(group_id: int):
-    group = _runnable_group_or_404(group_id)
+    group = _group_or_404(group_id, "run")
     open_points = meetings.action_points(get_db(), group.id)
     return render_template(
         "meetings/plan.html", group=group, form=_plan_form(group), open_points=open_points
@@ -542,10 +523,10 @@ def plan(group_id: int):
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/planera")
-@require("meetings.manage")
+@require("meetings.convene")
 def create_meeting(group_id: int):
     db, actor = get_db(), current_actor()
-    group = _runnable_group_or_404(group_id)
+    group = _group_or_404(group_id, "run")
     form = _plan_form(group)
 
     def action():
@@ -640,13 +621,13 @@ def _meeting_page(meeting_id: int, *, recording: bool, forms=None, errors=(), st
 
 
 @bp.get("/samverkan/moten/<int:meeting_id>")
-@require("meetings.use")
+@require("meetings.attend")
 def meeting(meeting_id: int):
     return _meeting_page(meeting_id, recording=False)
 
 
 @bp.get("/samverkan/moten/<int:meeting_id>/protokollfor")
-@require("meetings.manage")
+@require("meetings.convene")
 def record(meeting_id: int):
     return _meeting_page(meeting_id, recording=True)
 
@@ -663,7 +644,7 @@ def _call(meeting_id: int, key: str, form, action, message: str, anchor: str | N
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/narvaro")
-@require("meetings.manage")
+@require("meetings.convene")
 def attendance(meeting_id: int):
     db, actor = get_db(), current_actor()
     statuses = {
@@ -712,7 +693,7 @@ def _saved_in_place(form, action, template: str, context):
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/punkter/<int:item_id>/anteckningar")
-@require("meetings.manage")
+@require("meetings.convene")
 def notes(meeting_id: int, item_id: int):
     db, actor = get_db(), current_actor()
     _part_or_404(AgendaItem, item_id, meeting_id=meeting_id)
@@ -735,7 +716,7 @@ def notes(meeting_id: int, item_id: int):
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/punkter/<int:item_id>/beslut")
-@require("meetings.manage")
+@require("meetings.convene")
 def decision(meeting_id: int, item_id: int):
     db, actor = get_db(), current_actor()
     _part_or_404(AgendaItem, item_id, meeting_id=meeting_id)
@@ -757,7 +738,7 @@ def decision(meeting_id: int, item_id: int):
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/atgardspunkter")
-@require("meetings.manage")
+@require("meetings.convene")
 def add_action(meeting_id: int):
     db, actor = get_db(), current_actor()
     form = ActionPointForm()
@@ -776,7 +757,7 @@ def add_action(meeting_id: int):
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/justera")
-@require("meetings.manage")
+@require("meetings.convene")
 def adjust(meeting_id: int):
     db, actor = get_db(), current_actor()
     form = AdjustForm()
@@ -792,7 +773,7 @@ def adjust(meeting_id: int):
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/tillagg")
-@require("meetings.manage")
+@require("meetings.convene")
 def addendum(meeting_id: int):
     db, actor = get_db(), current_actor()
     form = AddendumForm()
@@ -826,19 +807,19 @@ def _document(meeting_id: int, generate, prefix: str):
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/kallelse")
-@require("meetings.manage")
+@require("meetings.convene")
 def notice(meeting_id: int):
     return _document(meeting_id, meetings.generate_notice, "kallelse")
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/protokoll")
-@require("meetings.manage")
+@require("meetings.convene")
 def minutes(meeting_id: int):
     return _document(meeting_id, meetings.generate_minutes, "protokoll")
 
 
 @bp.get("/samverkan/moten/<int:meeting_id>/dokument/<int:document_id>")
-@require("meetings.use")
+@require("meetings.attend")
 def document(meeting_id: int, document_id: int):
     db = get_db()
     try:
@@ -909,13 +890,13 @@ def _meeting_edited(meeting_id: int, key: str, form, action, message: str, back=
 
 
 @bp.get("/samverkan/moten/<int:meeting_id>/redigera")
-@require("meetings.manage")
+@require("meetings.convene")
 def edit(meeting_id: int):
     return _edit_page(meeting_id)
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/redigera")
-@require("meetings.manage")
+@require("meetings.convene")
 def update(meeting_id: int):
     db, actor = get_db(), current_actor()
     form = MeetingDetailsForm()
@@ -944,7 +925,7 @@ def _item_data(form: AgendaItemForm) -> meetings.ExtraItem:
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/dagordning/ny-punkt")
-@require("meetings.manage")
+@require("meetings.convene")
 def add_item(meeting_id: int):
     db, actor = get_db(), current_actor()
     form = AgendaItemForm(prefix="ny")
@@ -957,7 +938,7 @@ def add_item(meeting_id: int):
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/dagordning/<int:item_id>")
-@require("meetings.manage")
+@require("meetings.convene")
 def update_item(meeting_id: int, item_id: int):
     db, actor = get_db(), current_actor()
     _part_or_404(AgendaItem, item_id, meeting_id=meeting_id)
@@ -973,7 +954,7 @@ def update_item(meeting_id: int, item_id: int):
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/dagordning/<int:item_id>/ta-bort")
-@require("meetings.manage")
+@require("meetings.convene")
 def remove_item(meeting_id: int, item_id: int):
     db, actor = get_db(), current_actor()
 
@@ -985,7 +966,7 @@ def remove_item(meeting_id: int, item_id: int):
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/dagordning/<int:item_id>/flytta")
-@require("meetings.manage")
+@require("meetings.convene")
 def move_item(meeting_id: int, item_id: int):
     db, actor = get_db(), current_actor()
     form = MoveForm()
@@ -1005,7 +986,7 @@ def move_item(meeting_id: int, item_id: int):
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/stall-in")
-@require("meetings.manage")
+@require("meetings.convene")
 def cancel(meeting_id: int):
     db, actor = get_db(), current_actor()
 

@@ -423,3 +423,68 @@ def test_a_meeting_may_be_convened_by_another_staff_member_of_the_group(
         plan("chef")
     with pytest.raises(Invalid, match="måste vara KAA-handläggare"):
         plan("ifo")
+
+
+def test_admin_manages_a_group_but_reads_none_of_its_meetings(db_session, people, group, staff):
+    """F11: the administrator keeps groups' settings and members, never their content."""
+    admin, kaa = people["admin"], people["kaa"]
+    meeting = _plan(db_session, kaa, group, days=0)
+    item = meetings.agenda_of(db_session, meeting.id)[0]
+    meetings.record_notes(
+        db_session, actor=kaa, meeting_id=meeting.id, item_id=item.id, notes="Vi gick igenom."
+    )
+    member = meetings.members_of(db_session, group.id)[0]
+    meetings.add_action_point(
+        db_session,
+        actor=kaa,
+        meeting_id=meeting.id,
+        what="Ring skolan",
+        member_id=member.id,
+        due=TODAY,
+    )
+    notice = meetings.generate_notice(db_session, actor=kaa, meeting_id=meeting.id)
+    db_session.commit()
+
+    assert group in meetings.list_groups(db_session, actor=admin)
+    meetings.update_group(
+        db_session,
+        actor=admin,
+        group_id=group.id,
+        name="Samverkan Norr",
+        kind=group.kind,
+        frequency=group.frequency,
+        convener_id=group.convener_id,
+    )
+    db_session.commit()
+    for read in (
+        lambda: meetings.get_meeting(db_session, actor=admin, meeting_id=meeting.id),
+        lambda: meetings.view_agenda(db_session, actor=admin, meeting_id=meeting.id),
+        lambda: meetings.open_meeting_document(
+            db_session, actor=admin, meeting_id=meeting.id, document_id=notice.id
+        ),
+        lambda: meetings.generate_minutes(db_session, actor=admin, meeting_id=meeting.id),
+        lambda: meetings.record_notes(
+            db_session, actor=admin, meeting_id=meeting.id, item_id=item.id, notes="Ändrat"
+        ),
+    ):
+        with pytest.raises(NotFound):
+            read()
+    assert not meetings.can_read(db_session, admin, group)
+    assert meetings.my_action_points(db_session, actor=admin) == []
+    denied = db_session.exec(
+        select(AuditEvent).where(AuditEvent.action == "denied", AuditEvent.username == "admin")
+    ).all()
+    assert len(denied) == 5
+    # nor can an administrator be made a member (and so a reader) of a group
+    with pytest.raises(Invalid, match="kan delta"):
+        meetings.add_member(
+            db_session,
+            actor=admin,
+            group_id=group.id,
+            data=meetings.MemberData(staff_id=staff["admin"].id),
+        )
+    # managers read and run every group's meetings for oversight without being members
+    chef = people["chef"]
+    assert meetings.get_meeting(db_session, actor=chef, meeting_id=meeting.id, may="run")
+    db_session.refresh(item)
+    assert item.notes == "Vi gick igenom."

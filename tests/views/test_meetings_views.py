@@ -163,3 +163,50 @@ def test_ticking_an_action_point_never_redirects_to_another_site(login_as, setup
     )
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/samverkan/grupper/{group.id}")
+
+
+def test_admin_changes_a_groups_members_but_cannot_open_its_meetings(login_as, setup, db_session):
+    """F11: admin is a system role; meeting content is for members and, for oversight, chef."""
+    group, meeting, kaa = setup
+    item = meetings.agenda_of(db_session, meeting.id)[0]
+    meetings.record_notes(
+        db_session, actor=kaa, meeting_id=meeting.id, item_id=item.id, notes="Hemlig anteckning"
+    )
+    notice = meetings.generate_notice(db_session, actor=kaa, meeting_id=meeting.id)
+    db_session.commit()
+    admin = login_as("admin")
+
+    for url in (
+        f"/samverkan/moten/{meeting.id}",
+        f"/samverkan/moten/{meeting.id}/protokollfor",
+        f"/samverkan/moten/{meeting.id}/dokument/{notice.id}",
+    ):
+        response = admin.get(url)
+        assert response.status_code == 403, url
+        assert "Hemlig anteckning" not in response.get_data(as_text=True)
+    assert admin.post_form(f"/samverkan/moten/{meeting.id}/protokoll").status_code == 403
+    notes = admin.post_form(
+        f"/samverkan/moten/{meeting.id}/punkter/{item.id}/anteckningar",
+        {f"punkt{item.id}-notes": "Ändrat av admin"},
+    )
+    assert notes.status_code == 403
+
+    group_page = admin.get(f"/samverkan/grupper/{group.id}").get_data(as_text=True)
+    assert f"/samverkan/moten/{meeting.id}" not in group_page
+    assert "visas bara för gruppens deltagare och för chefer" in group_page
+    assert admin.get(f"/samverkan/grupper/{group.id}/redigera").status_code == 200
+    renamed = admin.post_form(
+        f"/samverkan/grupper/{group.id}/andra",
+        {
+            "name": "Samverkan Norr",
+            "kind": group.kind,
+            "frequency": group.frequency,
+            "convener_id": str(group.convener_id),
+        },
+    )
+    assert renamed.status_code == 303
+    # chef, not a member, reads the meeting for oversight
+    chef_page = login_as("chef").get(f"/samverkan/moten/{meeting.id}").get_data(as_text=True)
+    assert "Hemlig anteckning" in chef_page
+    db_session.refresh(item)
+    assert item.notes == "Hemlig anteckning"
