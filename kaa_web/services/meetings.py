@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from kaa_web import audit
+from kaa_web.db import chunks
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import LOCAL_TZ, local_today, utcnow
 from kaa_web.models.documents import GeneratedDocument
@@ -34,6 +36,7 @@ from kaa_web.models.plans import Consent
 from kaa_web.models.register import OCCUPATIONS, District, Youth
 from kaa_web.permissions import Actor, has_permission
 from kaa_web.rules import personnummer as pnr
+from kaa_web.rules import small_numbers
 from kaa_web.services import documents, plans, tasks, timeline
 from kaa_web.services.access import youth_visibility
 from kaa_web.services.consents import PARTY_COLUMNS, is_active
@@ -829,18 +832,56 @@ def may_name(consents: list[Consent], organisations: set[tuple[str, str]], today
 
 @dataclass(frozen=True)
 class YouthLine:
-    """A young person on an agenda item: by name, or anonymised (age, district, situation)."""
+    """A young person named on an agenda item (the consent rule allows it)."""
 
-    youth_id: int | None
+    youth_id: int
     name: str
     age: int
     district: str
     situation: str
     overdue: bool
 
+
+@dataclass(frozen=True)
+class Count:
+    label: str
+    shown: str  # the count, "<5", or "dolt" (see rules/small_numbers.py)
+
+
+@dataclass(frozen=True)
+class YouthSummary:
+    """How many young people an item's list holds, by district, age and situation."""
+
+    total: int
+    total_shown: str
+    by_district: list[Count]
+    by_age: list[Count]
+    by_situation: list[Count]
+    limit: int | None  # counts under it are hidden (people from outside the municipality)
+
     @property
-    def named(self) -> bool:
-        return self.youth_id is not None
+    def secondary(self) -> bool:
+        """Some count is hidden so that a small one cannot be worked out from the total."""
+        tables = (self.by_district, self.by_age, self.by_situation)
+        return any(c.shown == small_numbers.HIDDEN for table in tables for c in table)
+
+
+@dataclass(frozen=True)
+class Review:
+    """An item's list: everyone summarised, and by name those the consent rule allows."""
+
+    summary: YouthSummary
+    named: list[YouthLine]  # at most REVIEW_LIMIT
+    named_total: int
+
+    @property
+    def more(self) -> bool:
+        """More people may be named than the page lists."""
+        return self.named_total > len(self.named)
+
+    @property
+    def unnamed(self) -> bool:
+        return self.summary.total > self.named_total
 
 
 def _previous_meeting_on(db: Session, meeting: Meeting) -> date | None:
@@ -863,82 +904,149 @@ def _filter_condition(db: Session, meeting: Meeting, youth_filter: str, today: d
 
 
 REVIEW_LIMIT = 200
+UNKNOWN_DISTRICT = "Okänt område"
 
 
-def youth_for_item(
+def _consent_in_force(today: date):
+    """A SQL condition on Consent: given, not withdrawn, not expired (consents.is_active)."""
+    return sa.and_(
+        Consent.given_on <= today,
+        Consent.withdrawn_on.is_(None),
+        sa.or_(Consent.expires_on.is_(None), Consent.expires_on >= today),
+    )
+
+
+def _counted(counts: dict, labels: dict, limit: int | None) -> list[Count]:
+    """`counts` in the order of `labels` (never by size: the order must not hint at a hidden
+    count), each shown under the small-number rule when `limit` is set."""
+    shown = (
+        small_numbers.protect(counts, limit) if limit else {k: str(v) for k, v in counts.items()}
+    )
+    return [Count(label, shown[key]) for key, label in labels.items() if key in counts]
+
+
+def _summary(rows, today: date, limit: int | None) -> YouthSummary:
+    """Counts from (district, protected identity, birth date, occupation, number) rows."""
+    districts, ages, situations = Counter(), Counter(), Counter()
+    for district, protected, birth_date, occupation, number in rows:
+        # a protected person's district could point to where they live
+        districts[UNKNOWN_DISTRICT if protected or not district else district] += number
+        ages[pnr.age_on(birth_date, today)] += number
+        situations[occupation] += number
+    total = sum(ages.values())
+    district_labels = {d: d for d in sorted(districts, key=str.casefold) if d != UNKNOWN_DISTRICT}
+    district_labels[UNKNOWN_DISTRICT] = UNKNOWN_DISTRICT
+    situation_labels = OCCUPATIONS | {o: o for o in situations if o not in OCCUPATIONS}
+    return YouthSummary(
+        total=total,
+        total_shown=small_numbers.shown_total(total, limit) if limit else str(total),
+        by_district=_counted(districts, district_labels, limit),
+        by_age=_counted(ages, {age: f"{age} år" for age in sorted(ages)}, limit),
+        by_situation=_counted(situations, situation_labels, limit),
+        limit=limit,
+    )
+
+
+def _named_lines(db, actor, condition, organisations, today) -> tuple[list, int]:
+    """(the first REVIEW_LIMIT named lines, how many may be named): the people the viewer sees
+    in the register whom ONE consent in force covers for every organisation represented."""
+    outside = any(code != "kommunen" for code, _ in organisations)
+    query = (
+        select(Youth, District.name)
+        .outerjoin(District, District.id == Youth.district_id)
+        .where(condition, youth_visibility(actor, today))
+        .order_by(Youth.last_name_key, Youth.first_name_key, Youth.id)
+    )
+    if outside:  # only those with a consent in force can be named: evaluate just them
+        consented = select(Consent.youth_id).where(_consent_in_force(today))
+        rows = db.exec(query.where(Youth.id.in_(consented))).all()
+        consents: dict[int, list[Consent]] = {}
+        for ids in chunks([youth.id for youth, _ in rows]):
+            for consent in db.exec(select(Consent).where(Consent.youth_id.in_(ids))):
+                consents.setdefault(consent.youth_id, []).append(consent)
+        rows = [r for r in rows if may_name(consents.get(r[0].id, []), organisations, today)]
+        total = len(rows)
+    else:  # everyone there belongs to the municipality: the viewer's register access decides
+        total = db.exec(
+            select(sa.func.count())
+            .select_from(Youth)
+            .where(condition, youth_visibility(actor, today))
+        ).one()
+        rows = db.exec(query.limit(REVIEW_LIMIT)).all()
+    lines = [
+        YouthLine(
+            youth.id,
+            youth.full_name,
+            pnr.age_on(youth.birth_date, today),
+            "Skyddad uppgift" if youth.protected_identity else district or UNKNOWN_DISTRICT,
+            OCCUPATIONS.get(youth.occupation, youth.occupation),
+            youth.next_step_due is not None and youth.next_step_due < today,
+        )
+        for youth, district in rows[:REVIEW_LIMIT]
+    ]
+    return lines, total
+
+
+def review_for_item(
     db: Session,
     actor: Actor,
     meeting: Meeting,
     item: AgendaItem,
     today: date | None = None,
-    limit: int = REVIEW_LIMIT,
-) -> list[YouthLine]:
-    """The young people currently covered that the item's filter selects, under the consent rule.
+    small_limit: int = 5,
+) -> Review | None:
+    """The young people currently covered that the item's filter selects.
 
-    A name is shown only if the consent rule allows it AND the viewer may see the person in
-    the register (an absent IFO member, or an administrator, sees the lines anonymised).
+    Everyone is counted by district, age and situation; where an organisation outside the
+    municipality is represented, counts under `small_limit` are hidden. A name is shown only
+    if the consent rule allows it AND the viewer may see the person in the register.
     Evaluated on every view: a consent withdrawn after planning makes the name disappear.
-    At most `limit` + 1 lines, so the page can say that the list goes on.
     """
     if item.youth_filter not in YOUTH_FILTERS or not item.youth_filter:
-        return []
+        return None
     today = today or local_today()
-    rows = db.exec(
-        select(Youth, District.name)
-        .outerjoin(District, District.id == Youth.district_id)
-        .where(Youth.status == "aktiv", _filter_condition(db, meeting, item.youth_filter, today))
-        .order_by(Youth.last_name_key, Youth.first_name_key, Youth.id)
-        .limit(limit + 1)
-    ).all()
-    ids = [youth.id for youth, _ in rows]
-    visible = set(db.exec(select(Youth.id).where(Youth.id.in_(ids), youth_visibility(actor))))
-    consents: dict[int, list[Consent]] = {}
-    for consent in db.exec(select(Consent).where(Consent.youth_id.in_(ids))):
-        consents.setdefault(consent.youth_id, []).append(consent)
+    condition = sa.and_(
+        Youth.status == "aktiv", _filter_condition(db, meeting, item.youth_filter, today)
+    )
     organisations = represented_organisations(db, meeting)
-    lines = []
-    for youth, district in rows:
-        named = youth.id in visible and may_name(consents.get(youth.id, []), organisations, today)
-        overdue = youth.next_step_due is not None and youth.next_step_due < today
-        situation = OCCUPATIONS.get(youth.occupation, youth.occupation)
-        if youth.protected_identity:  # the district could point to where they live
-            district = "Skyddad uppgift"
-        lines.append(
-            YouthLine(
-                youth.id if named else None,
-                youth.full_name if named else "",
-                pnr.age_on(youth.birth_date, today),
-                district or "Okänt område",
-                situation,
-                overdue,
-            )
+    outside = any(code != "kommunen" for code, _ in organisations)
+    rows = db.exec(
+        select(
+            District.name,
+            Youth.protected_identity,
+            Youth.birth_date,
+            Youth.occupation,
+            sa.func.count(),
         )
-    return lines
+        .select_from(Youth)
+        .outerjoin(District, District.id == Youth.district_id)
+        .where(condition)
+        .group_by(District.name, Youth.protected_identity, Youth.birth_date, Youth.occupation)
+    ).all()
+    summary = _summary(rows, today, small_limit if outside else None)
+    named, named_total = _named_lines(db, actor, condition, organisations, today)
+    return Review(summary, named, named_total)
 
 
 @dataclass
 class ItemView:
     item: AgendaItem
-    youth: list[YouthLine] = field(default_factory=list)
+    review: Review | None = None  # the item's list of young people, if it has one
     decisions: list[Decision] = field(default_factory=list)
     action: ActionRow | None = None  # a carried-over action point, with whether it is done
 
     @property
-    def missing_consent(self) -> int:
-        return sum(1 for line in self.youth[:REVIEW_LIMIT] if not line.named)
-
-    @property
     def listed(self) -> list[YouthLine]:
-        return self.youth[:REVIEW_LIMIT]
-
-    @property
-    def more(self) -> bool:
-        """More people match than the page lists."""
-        return len(self.youth) > REVIEW_LIMIT
+        return self.review.named if self.review else []
 
 
 def view_agenda(
-    db: Session, *, actor: Actor, meeting_id: int, today: date | None = None
+    db: Session,
+    *,
+    actor: Actor,
+    meeting_id: int,
+    today: date | None = None,
+    small_limit: int = 5,
 ) -> tuple[Meeting, MeetingGroup, list[ItemView]]:
     """The agenda with its lists and decisions; every named person shown is audit-logged."""
     meeting, group = get_meeting(db, actor=actor, meeting_id=meeting_id)
@@ -954,13 +1062,13 @@ def view_agenda(
     views = [
         ItemView(
             item,
-            youth_for_item(db, actor, meeting, item, today),
+            review_for_item(db, actor, meeting, item, today, small_limit),
             decisions.get(item.id, []),
             actions.get(item.action_point_id),
         )
         for item in items
     ]
-    named = {line.youth_id for v in views for line in v.listed if line.named}
+    named = {line.youth_id for v in views for line in v.listed}
     named |= {d.youth_id for ds in decisions.values() for d in ds if d.youth_id}
     audit.record_many(
         db, actor, "view", object_type="meeting", items=[(meeting.id, yid) for yid in sorted(named)]
@@ -1049,7 +1157,7 @@ def _youth_by_number(
 
 def named_people(views: list[ItemView]) -> list[tuple[int, str]]:
     """(id, name) of everyone named on the agenda: the people a decision may be about."""
-    named = {line.youth_id: line.name for v in views for line in v.listed if line.named}
+    named = {line.youth_id: line.name for v in views for line in v.listed}
     return sorted(named.items(), key=lambda pair: (pair[1], pair[0]))
 
 

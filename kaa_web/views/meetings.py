@@ -7,7 +7,16 @@ import re
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from sqlmodel import select
 
 from kaa_web import once
@@ -562,6 +571,10 @@ def create_meeting(group_id: int):
 # --- the meeting ------------------------------------------------------------------------------
 
 
+def _small_limit() -> int:
+    return current_app.config["KAA_SETTINGS"].small_number_limit
+
+
 def _item_forms(items, failed: dict) -> dict:
     """Per agenda item: its notes form and decision form (the failed one keeps its input)."""
     forms = {}
@@ -582,7 +595,9 @@ def _item_forms(items, failed: dict) -> dict:
 def _meeting_page(meeting_id: int, *, recording: bool, forms=None, errors=(), status=200):
     db, actor = get_db(), current_actor()
     try:
-        meeting, group, items = meetings.view_agenda(db, actor=actor, meeting_id=meeting_id)
+        meeting, group, items = meetings.view_agenda(
+            db, actor=actor, meeting_id=meeting_id, small_limit=_small_limit()
+        )
     except NotFound:
         abort(404)
     can_run = meetings.can_run(db, actor, group, meeting)

@@ -48,9 +48,9 @@ def _consent(db, actor, youth, parties, adult=False):
     return consent
 
 
-def _review_lines(db, actor, meeting_id):
+def _review(db, actor, meeting_id):
     _, _, views = meetings.view_agenda(db, actor=actor, meeting_id=meeting_id)
-    return views[0].youth
+    return views[0].review
 
 
 def test_a_young_person_is_named_when_consent_covers_every_organisation_present(
@@ -60,9 +60,10 @@ def test_a_young_person_is_named_when_consent_covers_every_organisation_present(
     _consent(db_session, people["kaa"], youth, {"socialtjansten", "arbetsformedlingen"})
     meeting = _plan(db_session, people["kaa"], group)
 
-    lines = _review_lines(db_session, people["kaa"], meeting.id)
+    review = _review(db_session, people["kaa"], meeting.id)
 
-    assert [(line.name, line.youth_id) for line in lines] == [("Alva Consentsson", youth.id)]
+    assert [(line.name, line.youth_id) for line in review.named] == [("Alva Consentsson", youth.id)]
+    assert (review.named_total, review.unnamed) == (1, False)
     logged = db_session.exec(
         select(AuditEvent).where(
             AuditEvent.object_type == "meeting", AuditEvent.youth_id == youth.id
@@ -82,10 +83,14 @@ def test_a_young_person_is_anonymised_when_one_organisation_is_not_covered(
     _consent(db_session, people["kaa"], youth, {"socialtjansten"}, adult=True)
     meeting = _plan(db_session, people["kaa"], group)
 
-    (line,) = _review_lines(db_session, people["kaa"], meeting.id)
+    review = _review(db_session, people["kaa"], meeting.id)
 
-    assert line.named is False and line.name == "" and line.age == 19
-    assert line.situation.startswith("Ingen sysselsättning")
+    assert review.named == [] and review.unnamed
+    # counted only, and (Arbetsförmedlingen is there) a single person is under five
+    summary = review.summary
+    assert (summary.total, summary.total_shown) == (1, "<5")
+    assert summary.by_age == [meetings.Count("19 år", "<5")]
+    assert summary.by_situation == [meetings.Count("Ingen sysselsättning", "<5")]
     assert (
         db_session.exec(
             select(AuditEvent).where(
@@ -102,12 +107,12 @@ def test_a_consent_withdrawn_between_planning_and_the_meeting_makes_the_name_dis
     youth = make_youth("Cleo", "Drarsig", occupation="ingen")
     consent = _consent(db_session, people["kaa"], youth, {"socialtjansten", "arbetsformedlingen"})
     meeting = _plan(db_session, people["kaa"], group)
-    assert _review_lines(db_session, people["kaa"], meeting.id)[0].named
+    assert _review(db_session, people["kaa"], meeting.id).named
 
     consents.withdraw_consent(db_session, actor=people["kaa"], youth=youth, consent_id=consent.id)
     db_session.commit()
 
-    assert not _review_lines(db_session, people["kaa"], meeting.id)[0].named
+    assert _review(db_session, people["kaa"], meeting.id).named == []
 
 
 def test_only_organisations_present_count_once_attendance_is_recorded(
@@ -126,7 +131,9 @@ def test_only_organisations_present_count_once_attendance_is_recorded(
     )
     db_session.commit()
 
-    assert _review_lines(db_session, people["kaa"], meeting.id)[0].name == "Dina Närvarosson"
+    assert [line.name for line in _review(db_session, people["kaa"], meeting.id).named] == [
+        "Dina Närvarosson"
+    ]
 
 
 def test_a_decision_about_a_named_person_goes_to_their_timeline_and_is_numbered(

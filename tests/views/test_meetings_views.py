@@ -8,6 +8,7 @@ from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.meetings import ActionPoint, Decision
 from kaa_web.services import consents, meetings
+from tests.services.test_meetings import _consent
 
 TODAY = local_today()
 
@@ -20,7 +21,7 @@ def test_a_member_sees_the_group_and_an_outsider_gets_404(login_as, setup):
     assert login_as("chef").get(f"/samverkan/moten/{meeting.id}").status_code == 200
 
 
-def test_the_agenda_shows_a_person_without_full_consent_anonymised_with_a_note(
+def test_the_agenda_names_only_a_person_with_full_consent_and_counts_the_rest(
     login_as, setup, make_youth, db_session
 ):
     _, meeting, kaa = setup
@@ -45,7 +46,8 @@ def test_the_agenda_shows_a_person_without_full_consent_anonymised_with_a_note(
 
     assert "Alva Namnsson" in page
     assert "Doldsson" not in page
-    assert "Utan namn – samtycke saknas" in page
+    assert "Färre än 5 ungdomar i urvalet, varav 1 får tas upp med namn." in page
+    assert "Övriga i urvalet visas bara i antal." in page
     logged = db_session.exec(
         select(AuditEvent.youth_id).where(
             AuditEvent.object_type == "meeting", AuditEvent.youth_id.is_not(None)
@@ -210,3 +212,35 @@ def test_admin_changes_a_groups_members_but_cannot_open_its_meetings(login_as, s
     assert "Hemlig anteckning" in chef_page
     db_session.refresh(item)
     assert item.notes == "Hemlig anteckning"
+
+
+def test_a_long_list_becomes_counts_with_small_numbers_hidden_and_every_name_logged(
+    login_as, setup, make_youth, db_session
+):
+    from kaa_web.models.register import District
+
+    _, meeting, kaa = setup
+    district = dict(db_session.exec(select(District.name, District.id)).all())
+    for n in range(6):
+        make_youth(f"Anonym{n}", "Centrumsson", occupation="ingen", district_id=district["Centrum"])
+    named = [
+        make_youth(first, "Norrsson", occupation="ingen", district_id=district["Norra"])
+        for first in ("Ada", "Bea")
+    ]
+    for youth in named:
+        _consent(db_session, kaa, youth, {"socialtjansten", "arbetsformedlingen"})
+
+    page = login_as("kaa").get(f"/samverkan/moten/{meeting.id}").get_data(as_text=True)
+
+    assert "8 ungdomar i urvalet, varav 2 får tas upp med namn." in page
+    assert "Ada Norrsson" in page and "Bea Norrsson" in page and "Centrumsson" not in page
+    # Norra's 2 is under five, and 8 − 6 would give it away, so Centrum's 6 is hidden too
+    assert '<th scope="row">Norra</th><td class="num">&lt;5</td>' in page
+    assert '<th scope="row">Centrum</th><td class="num">dolt</td>' in page
+    assert "antal under 5 visas som &lt;5, och ”dolt” står där" in page
+    logged = db_session.exec(
+        select(AuditEvent.youth_id).where(
+            AuditEvent.object_type == "meeting", AuditEvent.youth_id.is_not(None)
+        )
+    ).all()
+    assert sorted(logged) == sorted(y.id for y in named)
