@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
@@ -40,7 +41,7 @@ from kaa_web.rules import small_numbers
 from kaa_web.services import documents, plans, tasks, timeline
 from kaa_web.services.access import youth_visibility
 from kaa_web.services.consents import PARTY_COLUMNS, is_active
-from kaa_web.services.errors import Invalid, NotFound
+from kaa_web.services.errors import EditConflict, Invalid, NotFound
 
 LOCKED = "Protokollet är justerat och kan inte ändras. Lägg till ett tillägg i stället."
 CANCELLED = "Mötet är inställt och kan inte ändras."
@@ -1080,19 +1081,58 @@ def view_agenda(
 # --- during and after the meeting -------------------------------------------------------------
 
 
+def _fingerprint(text: str) -> str:
+    """What an edit form carries of the state it started from (its optimistic lock). Unlike a
+    counter it also tells an untouched field from a changed one, so saving the whole recording
+    page never clashes over parts the user did not touch."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def attendance_version(statuses: dict[int, str]) -> str:
+    return _fingerprint(
+        ";".join(f"{member}:{status}" for member, status in sorted(statuses.items()))
+    )
+
+
+def _lock(db: Session, meeting: Meeting) -> None:
+    """Serialise writers of one meeting (PostgreSQL; SQLite writes one at a time anyway), so a
+    check followed by a write (attendance, decision numbers) sees every committed change."""
+    db.exec(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update()).one()
+
+
 def record_attendance(
-    db: Session, *, actor: Actor, meeting_id: int, statuses: dict[int, str]
-) -> None:
-    """Present or excused per member; members not listed are removed from the record."""
+    db: Session,
+    *,
+    actor: Actor,
+    meeting_id: int,
+    statuses: dict[int, str],
+    version: str | None = None,
+) -> bool:
+    """Present or excused per member; members not listed are removed from the record.
+
+    With `version` (the attendance the form was drawn with) a change made by someone else
+    in between is an EditConflict, unless this form left the attendance as it found it.
+    True if anything changed.
+    """
     meeting, group = _runnable_meeting(db, actor, meeting_id)
+    _lock(db, meeting)
     member_ids = {m.id for m in members_for_meeting(db, meeting)}
+    wanted = {m: s for m, s in statuses.items() if m in member_ids and s in ATTENDANCE}
+    current = attendance_of(db, meeting.id)
+    if wanted == current:
+        return False
+    if version is not None and version != attendance_version(current):
+        if attendance_version(wanted) == version:  # untouched: the other change stands
+            return False
+        raise EditConflict(current)
     for row in db.exec(select(Attendance).where(Attendance.meeting_id == meeting.id)):
         db.delete(row)
     db.flush()
-    for member_id, status in statuses.items():
-        if member_id in member_ids and status in ATTENDANCE:
-            db.add(Attendance(meeting_id=meeting.id, member_id=member_id, status=status))
+    for member_id, status in wanted.items():
+        db.add(Attendance(meeting_id=meeting.id, member_id=member_id, status=status))
+    db.flush()
     audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
+    return True
 
 
 def attendance_of(db: Session, meeting_id: int) -> dict[int, str]:
@@ -1112,12 +1152,54 @@ def _item(db: Session, meeting: Meeting, item_id: int) -> AgendaItem:
     return item
 
 
-def record_notes(db: Session, *, actor: Actor, meeting_id: int, item_id: int, notes: str) -> None:
+def notes_version(notes: str) -> str:
+    return _fingerprint(notes)
+
+
+def clean_notes(text: str) -> str:
+    """Line ends as one (a form sends CRLF, a script LF), without surrounding space."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _save_notes(db: Session, item: AgendaItem, notes: str, version: str | None) -> bool:
+    """Store the notes unless someone else changed them since `version` (EditConflict with
+    the item as it is now); True if they changed. The write itself is conditional, so two
+    saves at the same moment cannot both pass the check."""
+    text, current = clean_notes(notes), item.notes
+    if text == current:
+        return False
+    if version is not None and version != notes_version(current):
+        if notes_version(text) == version:  # untouched since the form was drawn
+            return False
+        raise EditConflict(item)
+    written = db.exec(
+        sa.update(AgendaItem)
+        .where(AgendaItem.id == item.id, AgendaItem.notes == current)
+        .values(notes=text)
+        .execution_options(synchronize_session=False)
+    )
+    if written.rowcount != 1:  # saved by someone else after we read it
+        db.refresh(item)
+        raise EditConflict(item)
+    sa.orm.attributes.set_committed_value(item, "notes", text)
+    return True
+
+
+def record_notes(
+    db: Session,
+    *,
+    actor: Actor,
+    meeting_id: int,
+    item_id: int,
+    notes: str,
+    version: str | None = None,
+) -> AgendaItem:
+    """One item's notes (saved as they are typed); with `version`, optimistically locked."""
     meeting, _ = _runnable_meeting(db, actor, meeting_id)
     item = _item(db, meeting, item_id)
-    item.notes = notes.strip()
-    db.add(item)
-    audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
+    if _save_notes(db, item, notes, version):
+        audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
+    return item
 
 
 def may_name_person(
@@ -1186,6 +1268,7 @@ def record_decision(
     if youth_id is not None and not may_name_person(db, actor, meeting, youth_id, today):
         message = "Beslut om en namngiven ungdom kräver samtycke för alla organisationer."
         raise Invalid(message, field_errors={"youth_id": message})
+    _lock(db, meeting)  # two secretaries deciding at once get numbers of their own
     number = (
         db.exec(
             select(sa.func.max(Decision.number)).where(Decision.meeting_id == meeting.id)
@@ -1488,6 +1571,175 @@ def addenda_of(db: Session, meeting_id: int) -> list[MinutesAddendum]:
             .order_by(MinutesAddendum.created_at)
         )
     )
+
+
+# --- the recording page: everything typed on it, saved together -----------------------------
+
+
+@dataclass
+class DecisionData:
+    text: str = ""
+    youth_id: int | None = None
+    personnummer: str = ""
+
+    @property
+    def typed(self) -> bool:
+        return bool(self.text.strip() or self.youth_id or self.personnummer.strip())
+
+
+@dataclass
+class ActionData:
+    what: str = ""
+    member_id: int | None = None
+    due: date | None = None
+
+    @property
+    def typed(self) -> bool:
+        return bool(self.what.strip() or self.member_id or self.due)
+
+
+@dataclass
+class RecordData:
+    """The recording page's one form: attendance, every item's notes and new decision, a new
+    action point, a carried action point marked done, and whether to adjust the minutes."""
+
+    attendance: dict[int, str] | None = None
+    attendance_version: str | None = None
+    notes: dict[int, tuple[str, str | None]] = field(default_factory=dict)  # item: (text, version)
+    decisions: dict[int, DecisionData] = field(default_factory=dict)  # item: decision
+    action: ActionData = field(default_factory=ActionData)
+    done: int | None = None  # an action point on this agenda
+    adjuster: str | None = None  # adjust the minutes now, with this adjuster
+
+
+@dataclass
+class RecordResult:
+    attendance: bool = False
+    notes: int = 0  # items whose notes changed
+    decisions: list[int] = field(default_factory=list)  # their numbers
+    action: bool = False
+    done: bool = False
+    adjusted: bool = False
+
+
+ATTENDANCE_CONFLICT = "narvaro"  # RecordRefused.conflicts key of the attendance
+
+
+class RecordRefused(Invalid):
+    """Some part of a recording save broke a rule or met someone else's save. Nothing may be
+    kept: the caller rolls back and shows the page again with everything as typed."""
+
+    def __init__(self, messages: list[str], field_errors: dict[str, str], conflicts: dict):
+        super().__init__(*messages, field_errors=field_errors)
+        self.conflicts = conflicts  # item id: the item now; ATTENDANCE_CONFLICT: statuses now
+
+
+class _Refusals:
+    """Collects every part's problem so the page can show them all at once."""
+
+    def __init__(self):
+        self.messages: list[str] = []
+        self.field_errors: dict[str, str] = {}
+        self.conflicts: dict = {}
+
+    def attempt(self, action, *args, prefix: str = "", conflict=None, default=None, **kwargs):
+        """`action(*args, **kwargs)`, or `default` with its problem noted (field errors under
+        `prefix`, a conflict under `conflict`)."""
+        try:
+            return action(*args, **kwargs)
+        except EditConflict as clash:
+            self.conflicts[conflict] = clash.current
+        except Invalid as error:
+            for name, message in error.field_errors.items():
+                self.field_errors[prefix + name] = message
+            if not error.field_errors:
+                self.messages += error.messages
+        return default
+
+    def __bool__(self) -> bool:
+        return bool(self.messages or self.field_errors or self.conflicts)
+
+
+def record_meeting(
+    db: Session, *, actor: Actor, meeting_id: int, data: RecordData, today: date | None = None
+) -> RecordResult:
+    """Save everything typed on the recording page, or (RecordRefused) none of it.
+
+    Attendance comes first, so a decision about a named person is checked against who is
+    there. Only the parts changed are written; the minutes are adjusted last, and only when
+    everything else could be saved.
+    """
+    meeting, _ = _runnable_meeting(db, actor, meeting_id)
+    items = {i.id: i for i in agenda_of(db, meeting.id)}
+    carried = {i.action_point_id for i in items.values() if i.action_point_id}
+    if not (set(data.notes) | set(data.decisions)) <= set(items) or data.done not in (
+        carried | {None}
+    ):
+        raise _denied(db, actor, "meeting", meeting_id)
+    result, refusals = RecordResult(), _Refusals()
+    here = dict(actor=actor, meeting_id=meeting.id)
+    if data.attendance is not None:
+        result.attendance = refusals.attempt(
+            record_attendance,
+            db,
+            **here,
+            statuses=data.attendance,
+            version=data.attendance_version,
+            conflict=ATTENDANCE_CONFLICT,
+            default=False,
+        )
+    result.notes = sum(
+        bool(refusals.attempt(_save_notes, db, items[item_id], text, version, conflict=item_id))
+        for item_id, (text, version) in data.notes.items()
+    )
+    if result.notes:
+        audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
+    result.decisions = _record_decisions(db, refusals, here, data.decisions, today)
+    if data.done is not None:
+        result.done = (
+            refusals.attempt(complete_action_point, db, actor=actor, action_point_id=data.done)
+            is not None
+        )
+    if data.action.typed:
+        action = data.action
+        point = refusals.attempt(
+            add_action_point,
+            db,
+            **here,
+            what=action.what,
+            member_id=action.member_id,
+            due=action.due,
+        )
+        result.action = point is not None
+    if data.adjuster is not None and not refusals:
+        result.adjusted = (
+            refusals.attempt(adjust_minutes, db, **here, adjuster=data.adjuster) is not None
+        )
+    if refusals:
+        raise RecordRefused(refusals.messages, refusals.field_errors, refusals.conflicts)
+    return result
+
+
+def _record_decisions(db, refusals: _Refusals, here: dict, decisions: dict, today) -> list[int]:
+    """The numbers of the decisions typed under the items."""
+    numbers = []
+    for item_id, decision in decisions.items():
+        if not decision.typed:
+            continue
+        made = refusals.attempt(
+            record_decision,
+            db,
+            **here,
+            item_id=item_id,
+            text=decision.text,
+            youth_id=decision.youth_id,
+            personnummer=decision.personnummer,
+            today=today,
+            prefix=f"beslut{item_id}-",
+        )
+        if made is not None:
+            numbers.append(made.number)
+    return numbers
 
 
 # --- documents --------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -39,11 +40,12 @@ from kaa_web.forms.meetings import (
     MoveForm,
     NotesForm,
     PlanMeetingForm,
+    RecordForm,
     StandingItemForm,
 )
 from kaa_web.htmx import is_partial, redirect
 from kaa_web.models.auth import StaffUser
-from kaa_web.models.base import local_today
+from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.meetings import (
     ATTENDANCE,
     FREQUENCIES,
@@ -58,7 +60,7 @@ from kaa_web.models.meetings import (
 )
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import meetings
-from kaa_web.services.errors import Invalid, NotFound
+from kaa_web.services.errors import EditConflict, Invalid, NotFound
 
 bp = Blueprint("meetings", __name__)
 
@@ -575,24 +577,68 @@ def _small_limit() -> int:
     return current_app.config["KAA_SETTINGS"].small_number_limit
 
 
-def _item_forms(items, failed: dict) -> dict:
-    """Per agenda item: its notes form and decision form (the failed one keeps its input)."""
-    forms = {}
-    named = meetings.named_people(items)
-    for view in items:
-        item_id = view.item.id
-        notes = failed.get(f"notes-{item_id}") or NotesForm(
-            prefix=f"punkt{item_id}", formdata=None, notes=view.item.notes
-        )
-        decision = failed.get(f"decision-{item_id}") or DecisionForm(
-            prefix=f"beslut{item_id}", formdata=None
-        )
-        decision.youth_id.choices = choices(named, blank="Ingen namngiven ungdom")
-        forms[item_id] = (notes, decision)
-    return forms
+def _statuses(formdata) -> dict[int, str]:
+    """The attendance radios (narvaro-<member id>) of a posted form."""
+    return {
+        member_id: value
+        for key, value in formdata.items()
+        if key.startswith("narvaro-") and (member_id := _id_or_none(key.removeprefix("narvaro-")))
+    }
 
 
-def _meeting_page(meeting_id: int, *, recording: bool, forms=None, errors=(), status=200):
+@dataclass
+class _RecordForms:
+    """The recording page's one form and its parts: from the database, or as posted."""
+
+    record: RecordForm
+    notes: dict[int, NotesForm]
+    decisions: dict[int, DecisionForm]
+    action: ActionPointForm
+    adjust: AdjustForm
+    attendance: dict[int, str]
+    attendance_version: str
+
+    def parts(self) -> list:
+        return [*self.notes.values(), *self.decisions.values(), self.action, self.adjust]
+
+
+def _record_forms(db, meeting, items, formdata=None) -> _RecordForms:
+    saved = meetings.attendance_of(db, meeting.id)
+    posted = formdata is not None and "narvaro_version" in formdata
+    return _RecordForms(
+        record=RecordForm(formdata=formdata),
+        notes={
+            item.id: NotesForm(
+                prefix=f"punkt{item.id}",
+                formdata=formdata,
+                notes=item.notes,
+                version=meetings.notes_version(item.notes),
+            )
+            for item in items
+        },
+        decisions={
+            item.id: DecisionForm(prefix=f"beslut{item.id}", formdata=formdata) for item in items
+        },
+        action=ActionPointForm(formdata=formdata),
+        adjust=AdjustForm(formdata=formdata),
+        attendance=_statuses(formdata) if posted else saved,
+        attendance_version=(formdata.get("narvaro_version") if posted else None)
+        or meetings.attendance_version(saved),
+    )
+
+
+def _meeting_page(
+    meeting_id: int,
+    *,
+    recording: bool,
+    forms: _RecordForms | None = None,
+    conflicts: dict | None = None,
+    addendum_form=None,
+    errors=(),
+    status=200,
+):
+    """The agenda as members see it, or (recording) the convener's page with its one form;
+    a failed save comes back with `forms` as posted and someone else's changes in `conflicts`."""
     db, actor = get_db(), current_actor()
     try:
         meeting, group, items = meetings.view_agenda(
@@ -604,10 +650,18 @@ def _meeting_page(meeting_id: int, *, recording: bool, forms=None, errors=(), st
     if recording and not can_run:
         abort(404)
     members = meetings.members_for_meeting(db, meeting)
-    forms = forms or {}
-    action_form = forms.get("action") or ActionPointForm(formdata=None)
+    forms = forms or _record_forms(db, meeting, [v.item for v in items])
+    named = choices(meetings.named_people(items), blank="Ingen namngiven ungdom")
+    for decision in forms.decisions.values():
+        decision.youth_id.choices = named
     active = [(m.id, m.name) for m in members if m.removed_at is None]
-    action_form.member_id.choices = choices(active, blank="Välj")
+    forms.action.member_id.choices = choices(active, blank="Välj")
+    conflicts = conflicts or {}
+    for item_id, current in conflicts.items():
+        if item_id == meetings.ATTENDANCE_CONFLICT:
+            forms.attendance_version = meetings.attendance_version(current)
+        elif item_id in forms.notes:  # a second save now replaces the other one knowingly
+            forms.notes[item_id].version.data = meetings.notes_version(current.notes)
     context = dict(
         meeting=meeting,
         group=group,
@@ -624,11 +678,9 @@ def _meeting_page(meeting_id: int, *, recording: bool, forms=None, errors=(), st
         today=local_today(),
         notice_form=DocumentForm(prefix="kallelse", formdata=None),
         minutes_form=DocumentForm(prefix="protokoll", formdata=None),
-        item_forms=_item_forms(items, forms),
-        action_form=action_form,
-        adjust_form=forms.get("adjust") or AdjustForm(formdata=None),
-        addendum_form=forms.get("addendum") or AddendumForm(formdata=None),
-        empty_form=EmptyForm(formdata=None),
+        forms=forms,
+        conflicts=conflicts,
+        addendum_form=addendum_form or AddendumForm(formdata=None),
         errors=errors,
     )
     db.commit()  # the audit events of the named people shown
@@ -647,144 +699,203 @@ def record(meeting_id: int):
     return _meeting_page(meeting_id, recording=True)
 
 
-def _call(meeting_id: int, key: str, form, action, message: str, anchor: str | None = None):
-    """A change made while recording the meeting: back to the recording page."""
-    location = url_for("meetings.record", meeting_id=meeting_id, _anchor=anchor)
-
-    def page(failed, errors):
-        forms = {key: failed}
-        return _meeting_page(meeting_id, recording=True, forms=forms, errors=errors, status=400)
-
-    return _submit(form, action, message, location, page)
-
-
-@bp.post("/samverkan/moten/<int:meeting_id>/narvaro")
-@require("meetings.convene")
-def attendance(meeting_id: int):
-    db, actor = get_db(), current_actor()
-    statuses = {
-        member_id: value
-        for key, value in request.form.items()
-        if key.startswith("narvaro-") and (member_id := _id_or_none(key.removeprefix("narvaro-")))
-    }
-
-    def action():
-        meetings.record_attendance(db, actor=actor, meeting_id=meeting_id, statuses=statuses)
-
-    form = EmptyForm()
-    if is_partial():
-
-        def context():
-            meeting, _ = meetings.get_meeting(db, actor=actor, meeting_id=meeting_id)
-            return dict(
-                meeting=meeting,
-                members=meetings.members_for_meeting(db, meeting),
-                attendance=meetings.attendance_of(db, meeting_id),
+def _record_data(forms: _RecordForms, formdata) -> meetings.RecordData:
+    """What the recording form holds; parts missing from the request are left alone."""
+    return meetings.RecordData(
+        attendance=forms.attendance if "narvaro_version" in formdata else None,
+        attendance_version=forms.attendance_version,
+        notes={
+            item_id: (form.notes.data or "", form.version.data or None)
+            for item_id, form in forms.notes.items()
+            if form.notes.name in formdata
+        },
+        decisions={
+            item_id: meetings.DecisionData(
+                form.text.data or "", form.youth_id.data, text_of(form.personnummer)
             )
+            for item_id, form in forms.decisions.items()
+        },
+        action=meetings.ActionData(
+            text_of(forms.action.what), forms.action.member_id.data, forms.action.due.data
+        ),
+        done=_id_or_none(formdata.get("klar", "")),
+        adjuster=text_of(forms.adjust.adjuster) if formdata.get("justera") else None,
+    )
 
-        return _saved_in_place(form, action, "meetings/_attendance_form.html", context)
-    return _call(meeting_id, "attendance", form, action, "Närvaron är sparad.", "narvaro")
+
+NOT_SAVED = "Inget av det du skrev är sparat ännu. Det finns kvar på sidan."
 
 
-def _saved_in_place(form, action, template: str, context):
-    """An htmx save that swaps only its own form, so what is typed elsewhere on the page stays.
+def _unsaved_text(forms: _RecordForms, items) -> str:
+    """What was typed into a form that can no longer be saved, as one text to keep."""
+    lines = []
+    for item in items:
+        notes = meetings.clean_notes(forms.notes[item.id].notes.data or "")
+        if notes and notes != item.notes:
+            lines.append(f"§ {item.position} {item.title}, anteckningar: {notes}")
+        if decision := (forms.decisions[item.id].text.data or "").strip():
+            lines.append(f"§ {item.position} {item.title}, beslut: {decision}")
+    if what := text_of(forms.action.what):
+        lines.append(f"Åtgärdspunkt: {what}")
+    return "\n".join(lines)
 
-    Problems are shown in the form (status 200, so htmx swaps it in)."""
-    db = get_db()
-    problem = None
-    if not form.validate_on_submit():
-        problem = "Det gick inte att spara. Ladda om sidan och försök igen."
-    else:
-        try:
-            action()
-            db.commit()
-        except NotFound:
-            db.rollback()
-            abort(404)
-        except Invalid as error:
-            db.rollback()
-            problem = " ".join(error.messages)
-    return render_template(template, saved=problem is None, problem=problem, **context())
+
+def _refused_errors(forms: _RecordForms, refused: meetings.RecordRefused, items) -> list[str]:
+    """The service's field errors onto the fields; the messages for the error summary."""
+    fields = {f.name: f for form in forms.parts() for f in form}
+    loose = [NOT_SAVED, *refused.messages]
+    for name, message in refused.field_errors.items():
+        if name in fields:
+            fields[name].errors = [*fields[name].errors, message]
+        else:
+            loose.append(message)
+    positions = {item.id: item.position for item in items}
+    for key in refused.conflicts:
+        if key == meetings.ATTENDANCE_CONFLICT:
+            loose.append(ATTENDANCE_CHANGED)
+        else:
+            loose.append(NOTES_CONFLICT.format(position=positions[key]))
+    return loose
+
+
+ATTENDANCE_CHANGED = (
+    "Närvaron ändrades av någon annan medan du hade sidan öppen. Kontrollera den och spara igen."
+)
+NOTES_CONFLICT = (
+    "§ {position}: någon annan sparade anteckningar medan du skrev. Jämför med det som är "
+    "sparat nu och spara igen: då ersätter din text den sparade."
+)
+
+
+def _saved_message(result: meetings.RecordResult) -> str:
+    decisions = " och ".join(str(n) for n in result.decisions)
+    parts = [
+        result.attendance and "Närvaron är sparad.",
+        result.notes and "Anteckningarna är sparade.",
+        len(result.decisions) == 1 and f"Beslut {decisions} är sparat.",
+        len(result.decisions) > 1 and f"Besluten {decisions} är sparade.",
+        result.done and "Åtgärdspunkten är markerad som klar.",
+        result.action and "Åtgärdspunkten är sparad.",
+        result.adjusted and "Protokollet är justerat och låst.",
+    ]
+    return " ".join(p for p in parts if p) or "Det fanns inget nytt att spara."
+
+
+def _record_anchor(formdata, items) -> str:
+    """Where on the page the pressed button was (never anything but a known anchor)."""
+    if formdata.get("justera"):
+        return "justering"
+    point = _id_or_none(formdata.get("klar", ""))
+    anchors = {"narvaro", "atgarder", "justering"} | {f"punkt-{item.id}" for item in items}
+    anchors |= {f"klar-{i.action_point_id}" for i in items if i.action_point_id}
+    by_point = {f"klar-{i.action_point_id}": f"punkt-{i.id}" for i in items if i.action_point_id}
+    wanted = f"klar-{point}" if point else formdata.get("spara", "")
+    return by_point.get(wanted, wanted) if wanted in anchors else "dagordning"
+
+
+@bp.post("/samverkan/moten/<int:meeting_id>/protokollfor")
+@require("meetings.convene")
+def save_record(meeting_id: int):
+    """Every button of the recording page: saves everything typed on it, or nothing."""
+    db, actor = get_db(), current_actor()
+    try:
+        meeting, _ = meetings.get_meeting(db, actor=actor, meeting_id=meeting_id, may="run")
+    except NotFound:
+        abort(404)
+    items = meetings.agenda_of(db, meeting.id)
+    forms = _record_forms(db, meeting, items, request.form)
+
+    def again(errors, conflicts=None, addendum_form=None):
+        db.rollback()
+        return _meeting_page(
+            meeting_id,
+            recording=True,
+            forms=forms,
+            conflicts=conflicts,
+            addendum_form=addendum_form,
+            errors=errors,
+            status=409 if conflicts else 400,
+        )
+
+    if not all([form.validate() for form in (forms.record, *forms.parts())]):
+        return again([])
+    if earlier := once.earlier_result(db, forms.record):
+        return redirect(earlier)
+    try:
+        result = meetings.record_meeting(
+            db, actor=actor, meeting_id=meeting.id, data=_record_data(forms, request.form)
+        )
+    except NotFound:
+        db.rollback()
+        abort(404)
+    except meetings.RecordRefused as refused:
+        return again(_refused_errors(forms, refused, items), refused.conflicts)
+    except Invalid as error:  # locked or cancelled meanwhile (say, in another tab)
+        typed = _unsaved_text(forms, items)
+        if not typed:
+            return again(error.messages)
+        kept = AddendumForm(formdata=None, text=typed)  # adjusted minutes take addenda
+        return again(
+            [*error.messages, f"Det här skrev du, men det är inte sparat: {typed}"], None, kept
+        )
+    location = url_for(
+        "meetings.record", meeting_id=meeting.id, _anchor=_record_anchor(request.form, items)
+    )
+    return _saved_once(forms.record, _saved_message(result), location)
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/punkter/<int:item_id>/anteckningar")
 @require("meetings.convene")
 def notes(meeting_id: int, item_id: int):
+    """One item's notes as they are typed (htmx): only the save's status and the notes'
+    version come back, so nothing typed meanwhile is replaced."""
     db, actor = get_db(), current_actor()
     _part_or_404(AgendaItem, item_id, meeting_id=meeting_id)
     form = NotesForm(prefix=f"punkt{item_id}")
-
-    def action():
+    state, problem = "saved", None
+    try:
         meetings.record_notes(
-            db, actor=actor, meeting_id=meeting_id, item_id=item_id, notes=form.notes.data or ""
-        )
-
-    if is_partial():
-
-        def context():
-            meeting, _ = meetings.get_meeting(db, actor=actor, meeting_id=meeting_id)
-            return dict(meeting=meeting, item=db.get(AgendaItem, item_id), notes_form=form)
-
-        return _saved_in_place(form, action, "meetings/_notes_form.html", context)
-    key = f"notes-{item_id}"
-    return _call(meeting_id, key, form, action, "Anteckningarna är sparade.", f"punkt-{item_id}")
-
-
-@bp.post("/samverkan/moten/<int:meeting_id>/punkter/<int:item_id>/beslut")
-@require("meetings.convene")
-def decision(meeting_id: int, item_id: int):
-    db, actor = get_db(), current_actor()
-    _part_or_404(AgendaItem, item_id, meeting_id=meeting_id)
-    form = DecisionForm(prefix=f"beslut{item_id}")
-
-    def action():
-        meetings.record_decision(
             db,
             actor=actor,
             meeting_id=meeting_id,
             item_id=item_id,
-            text=form.text.data or "",
-            youth_id=form.youth_id.data,
-            personnummer=text_of(form.personnummer),
+            notes=form.notes.data or "",
+            version=form.version.data or None,
         )
-
-    key = f"decision-{item_id}"
-    return _call(meeting_id, key, form, action, "Beslutet är sparat.", f"punkt-{item_id}")
-
-
-@bp.post("/samverkan/moten/<int:meeting_id>/atgardspunkter")
-@require("meetings.convene")
-def add_action(meeting_id: int):
-    db, actor = get_db(), current_actor()
-    form = ActionPointForm()
-
-    def action():
-        meetings.add_action_point(
-            db,
-            actor=actor,
-            meeting_id=meeting_id,
-            what=text_of(form.what),
-            member_id=form.member_id.data,
-            due=form.due.data,
+        db.commit()
+    except NotFound:
+        db.rollback()
+        abort(404)
+    except EditConflict:
+        db.rollback()
+        state = "conflict"
+    except Invalid as error:
+        db.rollback()
+        state, problem = "problem", " ".join(error.messages)
+    item = db.get(AgendaItem, item_id)
+    if not is_partial():
+        if state == "saved":
+            location = url_for("meetings.record", meeting_id=meeting_id, _anchor=f"punkt-{item_id}")
+            return _done("Anteckningarna är sparade.", location)
+        meeting, _ = meetings.get_meeting(db, actor=actor, meeting_id=meeting_id)
+        forms = _record_forms(db, meeting, meetings.agenda_of(db, meeting_id), request.form)
+        conflicts = {item_id: item} if state == "conflict" else None
+        errors = [NOTES_CONFLICT.format(position=item.position)] if conflicts else [problem]
+        return _meeting_page(
+            meeting_id, recording=True, forms=forms, conflicts=conflicts, errors=errors, status=409
         )
-
-    return _call(meeting_id, "action", form, action, "Åtgärdspunkten är sparad.", "atgarder")
-
-
-@bp.post("/samverkan/moten/<int:meeting_id>/justera")
-@require("meetings.convene")
-def adjust(meeting_id: int):
-    db, actor = get_db(), current_actor()
-    form = AdjustForm()
-
-    def action():
-        meetings.adjust_minutes(
-            db, actor=actor, meeting_id=meeting_id, adjuster=text_of(form.adjuster)
-        )
-
-    return _call(
-        meeting_id, "adjust", form, action, "Protokollet är justerat och låst.", "protokoll"
+    html = render_template(
+        "meetings/_autosave.html",
+        meeting_id=meeting_id,
+        item=item,
+        notes_form=form,
+        version=meetings.notes_version(item.notes),
+        state=state,
+        problem=problem,
+        saved_at=utcnow(),
+        oob=True,
     )
+    return html, 200 if state == "saved" else 409
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/tillagg")
@@ -796,7 +907,13 @@ def addendum(meeting_id: int):
     def action():
         meetings.add_addendum(db, actor=actor, meeting_id=meeting_id, text=form.text.data or "")
 
-    return _call(meeting_id, "addendum", form, action, "Tillägget är sparat.", "protokoll")
+    def page(failed, errors):
+        return _meeting_page(
+            meeting_id, recording=True, addendum_form=failed, errors=errors, status=400
+        )
+
+    location = url_for("meetings.record", meeting_id=meeting_id, _anchor="justering")
+    return _submit(form, action, "Tillägget är sparat.", location, page)
 
 
 def _document(meeting_id: int, generate, prefix: str):

@@ -56,42 +56,53 @@ def test_the_agenda_names_only_a_person_with_full_consent_and_counts_the_rest(
     assert logged == [named.id]
 
 
-def test_the_convener_records_a_decision_and_an_action_point(login_as, setup, staff, db_session):
+def test_the_convener_records_a_decision_and_an_action_point(
+    recording, setup, staff, db_session, login_as
+):
     _, meeting, _ = setup
     item = meetings.agenda_of(db_session, meeting.id)[0]
     kaa2 = next(
         m for m in meetings.members_of(db_session, meeting.group_id) if m.name == "Johan Wikström"
     )
-    client = login_as("kaa")
+    page = recording(meeting)
 
-    response = client.post_form(
-        f"/samverkan/moten/{meeting.id}/punkter/{item.id}/beslut",
-        {f"beslut{item.id}-text": "KAA kallar till SIP.", f"beslut{item.id}-youth_id": ""},
+    response = page.submit(
+        {f"beslut{item.id}-text": "KAA kallar till SIP."}, button=("spara", f"punkt-{item.id}")
     )
     assert response.status_code == 303
-    response = client.post_form(
-        f"/samverkan/moten/{meeting.id}/atgardspunkter",
+    assert response.headers["Location"].endswith(f"/protokollfor#punkt-{item.id}")
+    response = page.reload().submit(
         {
             "what": "Boka lokal",
             "member_id": str(kaa2.id),
             "due": (TODAY + timedelta(days=7)).isoformat(),
         },
+        button=("spara", "atgarder"),
     )
     assert response.status_code == 303
+    assert "Åtgärdspunkten är sparad." in page.reload().html
     assert [d.text for d in db_session.exec(select(Decision)).all()] == ["KAA kallar till SIP."]
     assert [p.what for p in db_session.exec(select(ActionPoint)).all()] == ["Boka lokal"]
     worklist = login_as("kaa2").get("/att-gora/?vy=mina").get_data(as_text=True)
     assert "Åtgärdspunkt" in worklist
 
 
-def test_an_action_point_without_a_date_keeps_what_was_typed_with_a_swedish_error(login_as, setup):
+def test_an_action_point_without_a_date_keeps_everything_typed_with_swedish_errors(
+    recording, setup, db_session
+):
     _, meeting, _ = setup
-    response = login_as("kaa").post_form(
-        f"/samverkan/moten/{meeting.id}/atgardspunkter", {"what": "Boka lokal", "member_id": ""}
+    item = meetings.agenda_of(db_session, meeting.id)[0]
+    response = recording(meeting).submit(
+        {"what": "Boka lokal", f"punkt{item.id}-notes": "Gruppen går igenom listan."},
+        button=("spara", "atgarder"),
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "Det finns fel i formuläret" in page and 'value="Boka lokal"' in page
+    assert "Välj vem som ansvarar." in page and "Ange när det ska vara klart." in page
+    assert "Gruppen går igenom listan." in page  # the notes typed beside it are kept ...
+    db_session.refresh(item)
+    assert item.notes == ""  # ... and, like everything else on the page, not half-saved
 
 
 def test_a_member_who_is_not_the_convener_cannot_record(login_as, setup):
@@ -99,25 +110,22 @@ def test_a_member_who_is_not_the_convener_cannot_record(login_as, setup):
     assert login_as("kaa2").get(f"/samverkan/moten/{meeting.id}/protokollfor").status_code == 404
 
 
-def test_adjusted_minutes_refuse_a_new_decision(login_as, setup, db_session):
-    _, meeting, kaa = setup
+def test_adjusted_minutes_refuse_a_decision_from_a_tab_opened_before(recording, setup, db_session):
+    _, meeting, _ = setup
     meeting.on = TODAY  # the meeting has been held
     db_session.add(meeting)
     db_session.commit()
     item = meetings.agenda_of(db_session, meeting.id)[0]
-    client = login_as("kaa")
-    assert (
-        client.post_form(
-            f"/samverkan/moten/{meeting.id}/justera", {"adjuster": "Ingrid"}
-        ).status_code
-        == 303
-    )
-    response = client.post_form(
-        f"/samverkan/moten/{meeting.id}/punkter/{item.id}/beslut",
-        {f"beslut{item.id}-text": "Sent beslut."},
-    )
+    page = recording(meeting)
+    old_tab = dict(page.fields)
+    response = page.submit({"adjuster": "Ingrid"}, button=("justera", "ja"))
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/protokollfor#justering")
+    page.fields = {**old_tab, "engangskod": "en-annan-flik"}
+    response = page.submit({f"beslut{item.id}-text": "Sent beslut."}, button=("spara", "narvaro"))
     assert response.status_code == 400
     assert "Protokollet är justerat" in response.get_data(as_text=True)
+    assert "Sent beslut." in response.get_data(as_text=True)
     assert db_session.exec(select(Decision)).all() == []
 
 
