@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -14,7 +13,7 @@ from sqlmodel import Session, select
 
 from kaa_web import audit, documents
 from kaa_web.db import insert_rows
-from kaa_web.document_types import DOCUMENT_TYPES, DocumentType, get_type, unknown_variables
+from kaa_web.document_types import DOCUMENT_TYPES, DocumentType, get_type
 from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.documents import (
     BUILTIN_VERSION,
@@ -28,8 +27,6 @@ from kaa_web.models.register import Youth
 from kaa_web.permissions import Actor
 from kaa_web.services import timeline
 from kaa_web.services.access import youth_visibility
-
-log = logging.getLogger(__name__)
 
 LETTERHEAD_ID = 1
 MAX_LOGO_BYTES = 1024 * 1024
@@ -172,38 +169,6 @@ def describe_document_type(db: Session, *, actor: Actor, code: str) -> TypeOverv
     return overview
 
 
-def template_problems(doc_type: DocumentType, data: bytes) -> list[str]:
-    """Everything wrong with `data` as a template of `doc_type` (Swedish); [] when it is fine.
-
-    The package is checked first, then the variables it uses against the type's catalogue,
-    then a test render (one letter, and a batch of two) with the example data in the sandbox.
-    """
-    problems = documents.check_docx_package(data)
-    if problems:
-        return problems
-    try:
-        used = documents.list_template_variables(data)
-    except documents.TemplateRenderError as exc:
-        return [str(exc)]  # a Swedish sentence; the raw error is logged
-    except Exception:  # python-docx could not read the package as a document
-        return ["Filen går inte att läsa som ett Word-dokument."]
-    unknown = unknown_variables(doc_type, used)
-    if unknown:
-        return [
-            f"Variabeln {name} finns inte för dokumenttypen {doc_type.name}." for name in unknown
-        ]
-    example = doc_type.example_context()
-    try:
-        documents.render_document(data, example)
-        documents.render_letters(data, [example, example])
-    except documents.TemplateRenderError as exc:
-        return [str(exc)]
-    except Exception:
-        log.warning("document template failed with the example data", exc_info=True)
-        return ["Mallen gick inte att använda med exempeldata."]
-    return []
-
-
 def _safe_file_name(name: str, fallback: str) -> str:
     base = PurePath(name.replace("\\", "/")).name.strip()
     return (base or fallback)[:200]
@@ -220,7 +185,7 @@ def upload_template(
     doc_type = get_type(code)
     if not file_name.lower().endswith(".docx"):
         raise TemplateRejected(["Mallen måste vara en Word-fil som slutar på .docx."])
-    problems = template_problems(doc_type, data)
+    problems = documents.check_template(data, doc_type)
     if problems:
         raise TemplateRejected(problems)
     latest = db.exec(
