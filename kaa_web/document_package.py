@@ -18,22 +18,17 @@ MAX_COMPRESSION_RATIO = 100
 MAX_ZIP_ENTRIES = 500
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_RELATIONSHIP_TYPES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-_HYPERLINK = _RELATIONSHIP_TYPES + "hyperlink"
-# Internal parts Word or LibreOffice import or run: HTML/RTF chunks (which may load from the
-# web), OLE objects, ActiveX controls, sub-documents, attached templates and frames.
+# Relationship types by their last segment (transitional and strict OOXML differ before it).
+# Parts Word or LibreOffice import or run: HTML/RTF chunks (which may load from the web), OLE
+# objects, ActiveX controls, sub-documents, attached templates and frames.
 _REFUSED_TYPES = frozenset(
-    _RELATIONSHIP_TYPES + name
-    for name in (
-        "aFChunk", "oleObject", "package", "control", "subDocument", "attachedTemplate", "frame",
-    )
-)  # fmt: skip
+    {"afchunk", "oleobject", "package", "control", "subdocument", "attachedtemplate", "frame"}
+)
 # Field codes that fetch a file or web page when the document is opened or updated.
 REFUSED_FIELDS = frozenset(
     {"INCLUDEPICTURE", "INCLUDETEXT", "INCLUDE", "LINK", "IMPORT", "DDE", "DDEAUTO"}
 )
 _MACRO_CONTENT = re.compile(rb"macroEnabled|vbaProject|vbaData|activeX", re.IGNORECASE)
-_FIELD_PARTS = re.compile(r"^word/.*\.xml$", re.IGNORECASE)
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 _RECOVERING = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, recover=True)
 
@@ -53,10 +48,11 @@ FIELD_PROBLEM = (
 def refused_relationship(reltype: str, target: str, external: bool) -> bool:
     """A relationship Word or LibreOffice would follow on its own: anything external but a
     clickable web or e-mail link, and internal parts that import or run other content."""
-    if reltype in _REFUSED_TYPES:
+    kind = reltype.rsplit("/", 1)[-1].lower()
+    if kind in _REFUSED_TYPES:
         return True
     if external:
-        return not (reltype == _HYPERLINK and target.startswith(("https://", "http://", "mailto:")))
+        return not (kind == "hyperlink" and target.startswith(("https://", "http://", "mailto:")))
     return "://" in target or target.startswith(("\\\\", "file:"))
 
 
@@ -213,7 +209,8 @@ def _content_problems(archive: zipfile.ZipFile) -> list[str]:
     )
     if external:
         problems.append(EXTERNAL_PROBLEM.format(", ".join(external[:5])))
-    fields = _fields_of(archive, (n for n in names if _FIELD_PARTS.match(n)))
+    # every XML part: the main document need not be word/document.xml (_rels/.rels decides)
+    fields = _fields_of(archive, (n for n in names if n.lower().endswith(".xml")))
     if fields:
         problems.append(FIELD_PROBLEM.format(", ".join(sorted(fields))))
     return problems
