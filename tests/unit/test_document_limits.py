@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 
@@ -48,9 +49,22 @@ def pid() -> bytes:
     return str(os.getpid()).encode()
 
 
+def environment_and_files() -> bytes:
+    with open("/proc/self/environ", "rb") as environ:
+        names = sorted(e.split(b"=", 1)[0].decode() for e in environ.read().split(b"\0") if e)
+    return json.dumps([names, len(os.listdir("/proc/self/fd"))]).encode()
+
+
 def test_the_function_runs_in_another_process_and_only_its_bytes_come_back():
     assert document_limits.run(pid, limits=SMALL) != str(os.getpid()).encode()
     assert document_limits.run(allocate, 1, limits=SMALL) == b"x" * 1024 * 1024
+
+
+def test_the_child_has_none_of_the_apps_settings_files_or_connections(monkeypatch, db_session):
+    monkeypatch.setenv("KAA_SECRET_KEY", "a-secret-the-child-must-not-see")
+    names, open_files = json.loads(document_limits.run(environment_and_files, limits=SMALL))
+    assert set(names) <= {"PATH", "PYTHONPATH", "LANG"}
+    assert open_files <= 5  # stdin, stdout, stderr, its connection and the listing itself
 
 
 def test_using_more_memory_than_allowed_stops_the_work():
