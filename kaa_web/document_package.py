@@ -134,11 +134,22 @@ def refused_fields(root: etree._Element) -> set[str]:
     return found
 
 
-def refused_fields_in(xml: str) -> set[str]:
-    """refused_fields of a rendered part; quick when the part has no field at all."""
-    if "instrText" not in xml and "fldSimple" not in xml:
+_FIELD_MARKERS = tuple(
+    name.encode(encoding)
+    for name in ("instrText", "fldSimple")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+)
+
+
+def refused_fields_in(xml: str | bytes) -> set[str]:
+    """refused_fields of a part given as text or bytes; quick when it has no field at all."""
+    if isinstance(xml, str):
+        if "instrText" not in xml and "fldSimple" not in xml:
+            return set()
+        xml = xml.encode()
+    elif not any(marker in xml for marker in _FIELD_MARKERS):
         return set()
-    root = etree.fromstring(xml.encode(), parser=_RECOVERING)
+    root = etree.fromstring(xml, parser=_RECOVERING)
     return refused_fields(root) if root is not None else set()
 
 

@@ -215,6 +215,11 @@ _COLUMN_LOOP = re.compile(r"\{%-?\s*tc\b")
 _LISTING_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
 
 
+def _refuse(problem: str, found) -> None:
+    if found:
+        raise TemplateRenderError(problem.format(", ".join(sorted(found))))
+
+
 class _Template(DocxTemplate):
     """docxtpl with pictures put in after the Jinja pass, field codes checked in what was
     rendered, and two slow passes skipped when there is nothing for them to do.
@@ -239,10 +244,7 @@ class _Template(DocxTemplate):
                 image = InlineImage(self, io.BytesIO(data), height=IMAGE_HEIGHT)
                 xml = xml.replace(marker, str(image))
         # a template can put a field code together from pieces only Jinja joins
-        refused = document_package.refused_fields_in(xml)
-        if refused:
-            message = document_package.FIELD_PROBLEM.format(", ".join(sorted(refused)))
-            raise TemplateRenderError(message)
+        _refuse(document_package.FIELD_PROBLEM, document_package.refused_fields_in(xml))
         return xml
 
     def build_xml(self, context, jinja_env=None):
@@ -262,14 +264,24 @@ class _Template(DocxTemplate):
 
 
 def _load(template: bytes | Path | str) -> _Template:
-    """The template, opened; refused if it links to anything outside itself (a template
-    stored before its upload check knew the trick gets no further than one checked today)."""
+    """The template, opened; refused if it links to anything outside itself or holds a field
+    code that fetches files, so a version stored before its upload check knew the trick gets
+    no further than one checked today. (The parts docxtpl renders are checked again after.)"""
     source = io.BytesIO(template) if isinstance(template, bytes) else Path(template)
     tpl = _Template(source)
     tpl.init_docx()
-    for rel in tpl.docx.part.package.iter_rels():
-        if document_package.refused_relationship(rel.reltype, rel.target_ref, rel.is_external):
-            raise TemplateRenderError(document_package.EXTERNAL_PROBLEM.format(rel.target_ref))
+    package = tpl.docx.part.package
+    _refuse(
+        document_package.EXTERNAL_PROBLEM,
+        {
+            rel.target_ref
+            for rel in package.iter_rels()
+            if document_package.refused_relationship(rel.reltype, rel.target_ref, rel.is_external)
+        },
+    )
+    for part in package.iter_parts():
+        if part is not tpl.docx.part and part.partname.ext.lower() == "xml":
+            _refuse(document_package.FIELD_PROBLEM, document_package.refused_fields_in(part.blob))
     return tpl
 
 

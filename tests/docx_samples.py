@@ -130,18 +130,30 @@ def _field_runs(instruction: str, split: int) -> str:
     )
 
 
-def with_field(instruction: str, *, simple: bool = False, split: int = 1000) -> bytes:
+def with_field(
+    instruction: str, *, simple: bool = False, split: int = 1000, comment: bool = False
+) -> bytes:
     """A good document with one more paragraph holding a field with this instruction: a simple
-    field (w:fldSimple), or a complex one whose instruction is split into runs."""
+    field (w:fldSimple), or a complex one whose instruction is split into runs; in the body,
+    or in a comment (a part docxtpl does not render)."""
     if simple:
         field = f'<w:fldSimple w:instr="{escape(instruction, {chr(34): "&quot;"})}">'
         field += "<w:r><w:t>bild</w:t></w:r></w:fldSimple>"
     else:
         field = _field_runs(instruction, split)
+    document = Document(get_type("brev_ungdom").builtin_path)
+    paragraph = document.add_paragraph("Kommenterad text.")
+    if comment:
+        document.add_comment(paragraph.runs, text="En kommentar.", author="Mallförfattaren")
+    out = io.BytesIO()
+    document.save(out)
+    part = "word/comments.xml" if comment else "word/document.xml"
+    opening = rb"(<w:comment [^>]*>)" if comment else rb"(<w:body>)"
 
     def change(name, content):
-        if name == "word/document.xml":
-            return content.replace(b"<w:body>", f"<w:body><w:p>{field}</w:p>".encode(), 1)
+        if name == part:
+            added = f"<w:p>{field}</w:p>".encode()
+            return re.sub(opening, lambda found: found.group(1) + added, content, count=1)
         return content
 
-    return _rezip(template_with("brev_ungdom"), change)
+    return _rezip(out.getvalue(), change)

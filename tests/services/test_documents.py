@@ -423,6 +423,22 @@ def test_field_codes_that_fetch_files_are_refused(db_session, instruction, simpl
     assert "fältkoder som hämtar filer eller webbsidor" in message and keyword in message
 
 
+def test_a_stored_template_with_a_fetching_field_renders_nothing_even_in_an_unrendered_part(
+    db_session,
+):
+    for comment in (False, True):
+        data = docx_samples.with_field(
+            'INCLUDETEXT "http://127.0.0.1:8000/a.docx"', comment=comment
+        )
+        stored_without_the_check(db_session, data)
+        with pytest.raises(documents.TemplateRenderError, match="INCLUDETEXT"):
+            service.generate_document(
+                db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context()
+            )
+        db_session.exec(sa.delete(ActiveDocumentTemplate))
+        db_session.exec(sa.delete(DocumentTemplateVersion))
+
+
 def test_ordinary_field_codes_such_as_page_numbers_are_accepted():
     for simple in (True, False):
         data = docx_samples.with_field("PAGE \\* MERGEFORMAT", simple=simple)
