@@ -267,17 +267,16 @@ def seed_school_reports(db: Session) -> None:
             school_unit_ids=frozenset({units[code].id}),
         )
 
-    def send(actor, code, kind, token, students, fields, **extra):
+    def send(actor, code, kind, students, fields, **extra):
         data = service.ReportData(
             kind=kind,
-            token=f"demo-{token}",
             school_unit_id=units[code].id,
             contact_name=DEMO_SCHOOL_CONTACTS[code][0],
             contact_phone=DEMO_SCHOOL_CONTACTS[code][1],
             details={"fields": fields, **extra},
             students=[service.StudentData(*s) for s in students],
         )
-        return service.submit_report(db, actor=actor, data=data)[0]
+        return service.submit_report(db, actor=actor, data=data)
 
     first, second = school("skola", "90000001"), school("skola2", "90000002")
     guardian = {"guardian1_name": "Vårdnadshavare Exempelsson", "guardian1_phone": "070-000 11 22"}
@@ -286,7 +285,6 @@ def seed_school_reports(db: Session) -> None:
         first,
         "90000001",
         "studieavbrott",
-        "sa1",
         [(number(17, 1), "Ella", "Exempelsson", "Ekonomiprogrammet, åk 2", guardian)],
         [
             ["Datum för avbrottet", str(today - timedelta(days=3))],
@@ -304,7 +302,6 @@ def seed_school_reports(db: Session) -> None:
         second,
         "90000002",
         "risk",
-        "ra1",
         [(number(16, 2), "Noah", "Påhittad", "Teknikprogrammet, åk 1", guardian)],
         [
             ["Elevens situation", "Ökande frånvaro"],
@@ -329,7 +326,6 @@ def seed_school_reports(db: Session) -> None:
             first,
             "90000001",
             "franvaro",
-            "bf1",
             [
                 (
                     registered.personnummer,
@@ -351,7 +347,6 @@ def seed_school_reports(db: Session) -> None:
         second,
         "90000002",
         "studieavbrott",
-        "sa2",
         [(number(18, 3), "Wilma", "Fiktivsdotter", "Naturvetenskapsprogrammet, åk 3", {})],
         [["Orsak till avbrottet", "Flyttar"]],
         registration_reason="avbrott_nationellt",
@@ -374,7 +369,6 @@ def seed_school_reports(db: Session) -> None:
         first,
         "90000001",
         "studiebevis",
-        "sb1",
         [
             (number(19, n), f"Elev{n}", "Exempeldemo", "Samhällsvetenskapsprogrammet", {})
             for n in (4, 5, 6)

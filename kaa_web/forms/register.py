@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from kaa_web.forms import choices, date_field, int_or_none, text_of
+from kaa_web.forms import OnceForm, choices, date_field, int_or_none, text_of
 from kaa_web.models.register import (
     ACTIONS,
     CHANNELS,
@@ -50,7 +50,7 @@ class PersonnummerField(StringField):
             raise ValidationError(str(exc)) from exc
 
 
-class YouthForm(FlaskForm):
+class YouthForm(OnceForm):
     personnummer = PersonnummerField(
         "Personnummer eller samordningsnummer", validators=[DataRequired("Ange personnumret.")]
     )
@@ -132,7 +132,7 @@ class EditYouthForm(YouthForm):
     personnummer = None
 
 
-class ContactForm(FlaskForm):
+class ContactForm(OnceForm):
     kind = SelectField(
         "Typ av kontakt",
         choices=choices(list(CHANNELS.items()) + list(ACTIONS.items()), blank="Välj"),
@@ -249,7 +249,7 @@ class SearchForm(FlaskForm):
     sida = IntegerField(validators=[Optional()])
 
 
-class SaveViewForm(FlaskForm):
+class SaveViewForm(OnceForm):
     name = StringField(
         "Namn på vyn", validators=[DataRequired("Ge vyn ett namn."), Length(max=100)]
     )
@@ -272,7 +272,7 @@ LETTER_CHOICES = {
 }
 
 
-class LetterForm(FlaskForm):
+class LetterForm(OnceForm):
     step = SelectField(
         "Dokument",
         choices=choices(LETTER_CHOICES.items(), blank="Välj"),

@@ -6,14 +6,12 @@ import io
 import re
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, flash, render_template, request, send_file, url_for
+from flask import Blueprint, abort, render_template, request, send_file, url_for
 from sqlmodel import select
 
-from kaa_web import once
 from kaa_web.db import get_db
 from kaa_web.documents import TemplateRenderError
-from kaa_web.forms import add_service_errors, choices, text_of
+from kaa_web.forms import choices, text_of
 from kaa_web.forms.meetings import (
     ActionPointForm,
     AddendumForm,
@@ -32,7 +30,7 @@ from kaa_web.forms.meetings import (
     PlanMeetingForm,
     StandingItemForm,
 )
-from kaa_web.htmx import is_partial, redirect
+from kaa_web.htmx import is_partial
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
 from kaa_web.models.meetings import (
@@ -50,6 +48,7 @@ from kaa_web.models.meetings import (
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import meetings
 from kaa_web.services.errors import Invalid, NotFound
+from kaa_web.views import already_saved, rejected, saved
 
 bp = Blueprint("meetings", __name__)
 
@@ -94,29 +93,6 @@ def _staff_choices(blank: str, allowed=meetings.may_take_part):
     return choices([(s.id, s.display_name) for s in staff if allowed(s)], blank=blank)
 
 
-def _done(message: str, location: str):
-    get_db().commit()
-    flash(message, "success")
-    return redirect(location)
-
-
-def _saved_once(form, message: str | None, location: str):
-    """Commit the change with the form's one-time code; a twin that won the race wins."""
-    db = get_db()
-    once.remember(db, form, location)
-    try:
-        db.commit()
-    except sa.exc.IntegrityError:
-        db.rollback()
-        earlier = once.earlier_result(db, form)
-        if earlier is None:  # not a twin: a real fault
-            raise
-        return redirect(earlier)
-    if message:
-        flash(message, "success")
-    return redirect(location)
-
-
 def _submit(form, action, message: str | None, location, page):
     """Validate the form and run the service call: redirect to `location` with the message,
     or roll back and return `page(form, errors)` (the page with the form as typed, 400).
@@ -125,19 +101,18 @@ def _submit(form, action, message: str | None, location, page):
     first went."""
     if not form.validate_on_submit():
         return page(form, [])
+    if done := already_saved(form):
+        return done
     db = get_db()
-    if earlier := once.earlier_result(db, form):
-        return redirect(earlier)
     try:
         result = action()
     except NotFound:
         db.rollback()
         abort(404)
     except Invalid as error:
-        db.rollback()
-        return page(form, add_service_errors(form, error))
+        return page(form, rejected(form, error))
     location = location(result) if callable(location) else location
-    return _saved_once(form, message, location)
+    return saved(message, location, form)
 
 
 # --- groups -----------------------------------------------------------------------------------
@@ -476,7 +451,7 @@ def complete_action(action_point_id: int):
         abort(404)
     group_page = url_for("meetings.group", group_id=point.group_id)
     back = _local_path(request.form.get("tillbaka", ""), group_page)
-    return _done("Åtgärdspunkten är klar.", back)
+    return saved("Åtgärdspunkten är klar.", back)
 
 
 @bp.post("/samverkan/atgardspunkter/<int:action_point_id>/ge-till")
@@ -502,7 +477,7 @@ def reassign_action(action_point_id: int):
         ).one()
         return _group_page(_group_or_404(group_id), errors=error.messages, status=400)
     location = url_for("meetings.group", group_id=point.group_id, _anchor="atgarder")
-    return _done("Åtgärdspunkten har fått en ny ansvarig.", location)
+    return saved("Åtgärdspunkten har fått en ny ansvarig.", location)
 
 
 # --- planning ---------------------------------------------------------------------------------

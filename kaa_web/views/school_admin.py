@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, render_template, url_for
 
 from kaa_web.db import get_db
-from kaa_web.forms import add_service_errors, text_of
+from kaa_web.forms import text_of
 from kaa_web.forms.school_reports import FORMS, HelpTextForm, SchoolUnitForm
 from kaa_web.htmx import redirect
 from kaa_web.models.school_reports import REPORT_KINDS
@@ -13,6 +13,7 @@ from kaa_web.permissions import current_actor, require
 from kaa_web.rules import municipalities
 from kaa_web.services import school_reports as service
 from kaa_web.services.errors import Invalid, NotFound
+from kaa_web.views import already_saved, rejected, saved
 
 bp = Blueprint("school_admin", __name__, url_prefix="/admin")
 
@@ -52,14 +53,13 @@ def unit(unit_id: int | None = None):
     form.set_choices(municipalities.municipalities())
     errors: list[str] = []
     if form.validate_on_submit():
+        if done := already_saved(form):
+            return done
         try:
             service.save_school_unit(db, actor=actor, data=_unit_data(form), unit_id=unit_id)
-            db.commit()
-            flash("Skolenheten är sparad.", "success")
-            return redirect(url_for("school_admin.units"))
+            return saved("Skolenheten är sparad.", url_for("school_admin.units"), form)
         except Invalid as error:
-            db.rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     status = 400 if form.is_submitted() else 200
     return render_template(
         "admin/school_unit_form.html", form=form, unit=existing, errors=errors

@@ -38,7 +38,7 @@ def _number(years: int = 17, serial: int = 311) -> str:
 
 def dropout(unit: SchoolUnit, token: str = "tok-1", **overrides) -> dict:
     data = {
-        "token": token,
+        "engangskod": token,
         "school_unit_id": str(unit.id),
         "contact_name": "Sara Lund",
         "contact_phone": "010-123 40 01",
@@ -188,14 +188,14 @@ def test_every_report_kind_can_be_submitted(login_as, schools, db_session):
     }
     absence = {
         **common,
-        "token": "bf",
+        "engangskod": "bf",
         "absence_extent": "40 %",
         "period_from": "2026-09-01",
         "period_to": "2026-10-31",
         "investigation_started": "2026-10-01",
         "atgardsprogram": "y",
     }
-    risk = {**common, "token": "ra", "situation": "motivation", "meeting_requested": "y"}
+    risk = {**common, "engangskod": "ra", "situation": "motivation", "meeting_requested": "y"}
     assert _submit(school, unit, "franvaro", **absence).status_code == 303
     assert _submit(school, unit, "risk", **risk).status_code == 303
     assert [r.reference[:2] for r in _reports(db_session)] == ["BF", "RA"]
@@ -208,7 +208,7 @@ def test_studiebevis_list_from_rows_and_a_csv_file(login_as, schools, db_session
     response = school.post_form(
         "/skola/anmalan/studiebevis",
         {
-            "token": "sb",
+            "engangskod": "sb",
             "school_unit_id": str(schools["90000001"].id),
             "contact_name": "Sara",
             "contact_phone": "010-1",
@@ -230,7 +230,7 @@ def test_a_bad_studiebevis_row_is_named_in_swedish(login_as, schools, db_session
     response = login_as("skola").post_form(
         "/skola/anmalan/studiebevis",
         {
-            "token": "sb2",
+            "engangskod": "sb2",
             "school_unit_id": str(schools["90000001"].id),
             "contact_name": "Sara",
             "contact_phone": "010-1",
