@@ -56,20 +56,15 @@ def seed_demo(db: Session) -> None:
     db.commit()
 
 
-DEMO_MAILOUT_TOKEN = "demo-terminsstart"
-
-
 def seed_mailout(db: Session) -> None:
-    """A finished term-start mail-out by the demo KAA officer, protected identities included."""
-    import json
-
-    from kaa_web.models.base import local_today, utcnow
+    """A term-start mail-out by the demo KAA officer, printed and confirmed as posted."""
+    from kaa_web.models.base import local_today
     from kaa_web.models.mailout import MailoutJob
     from kaa_web.models.register import Youth
     from kaa_web.permissions import Actor
     from kaa_web.services import mailout
 
-    if db.exec(select(MailoutJob).where(MailoutJob.token == DEMO_MAILOUT_TOKEN)).first():
+    if db.exec(select(MailoutJob.id)).first():
         return
     officer = db.exec(select(StaffUser).where(StaffUser.username == "kaa")).first()
     due = db.exec(
@@ -82,24 +77,10 @@ def seed_mailout(db: Session) -> None:
         return
     actor = Actor(staff_id=officer.id, username=officer.username, roles=frozenset({"kaa"}))
     today = local_today()
-    result = mailout.generate_mailout(db, actor=actor, youth_ids=list(due), on=today)
-    db.add(
-        MailoutJob(
-            token=DEMO_MAILOUT_TOKEN,
-            status="done",
-            created_by=actor.username,
-            created_by_id=officer.id,
-            sending_date=today,
-            youth_ids=json.dumps(list(due)),
-            protected_ids=json.dumps([p.id for p in result.protected]),
-            document_ids=json.dumps([d.id for d in result.documents]),
-            person_count=len(due),
-            letter_count=result.letter_count,
-            contact_count=len(result.contacts),
-            started_at=utcnow(),
-            finished_at=utcnow(),
-        )
-    )
+    job = mailout.start_mailout(db, actor=actor, youth_ids=list(due), on=today)
+    db.commit()
+    mailout.run_mailout_job(db.get_bind(), actor=actor, job_id=job.id)
+    mailout.confirm_mailout(db, actor=actor, job_id=job.id, posted_on=today)
 
 
 DEMO_DISTRICTS = (

@@ -420,7 +420,7 @@ def create_letter(youth_id: int):
         if form.step.data == "besoksvykort":
             visit = mailout.Visit(form.visit_on.data, form.visit_time.data)
         try:
-            mailout.generate_letter(
+            _document, missing = mailout.generate_letter(
                 get_db(),
                 actor=current_actor(),
                 youth_id=youth_id,
@@ -428,11 +428,12 @@ def create_letter(youth_id: int):
                 on=local_today(),
                 visit=visit,
             )
-            return saved(
-                "Dokumentet är skapat och kontakten registrerad. Det ligger överst i tidslinjen.",
-                url_for("register.person", youth_id=youth_id),
-                form,
+            message = (
+                "Dokumentet är skapat och kontakten registrerad. Det ligger överst i tidslinjen."
             )
+            if missing:
+                message += f" {' och '.join(missing)} saknar adress och fick inget brev."
+            return saved(message, url_for("register.person", youth_id=youth_id), form)
         except NotFound:
             abort(404)
         except Invalid as error:

@@ -223,6 +223,8 @@ FORMS = [
     "kommundel",
     "insats i katalogen",
     "samverkansgrupp",
+    "utskick",
+    "utskick postat",
 ]
 
 
