@@ -1,12 +1,13 @@
 """WTForms (Flask-WTF) forms: field parsing and validation, never database writes."""
 
 import re
-import secrets
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectChoice, SelectMultipleField
 from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from kaa_web import once
 
 # WTForms' built-in messages (e.g. "Inte ett giltigt heltal") in Swedish, for every form.
 FlaskForm.Meta.locales = ("sv",)
@@ -67,4 +68,4 @@ class OnceForm(FlaskForm):
     """A form that creates something: its one-time code lets a second submission do nothing
     (see kaa_web.once). `form.hidden_tag()` renders the code with the CSRF token."""
 
-    engangskod = HiddenField(default=lambda: secrets.token_urlsafe(16))
+    engangskod = HiddenField(default=once.new_code)

@@ -7,12 +7,10 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     render_template,
     request,
     send_file,
@@ -20,10 +18,9 @@ from flask import (
 )
 from sqlmodel import select
 
-from kaa_web import once
 from kaa_web.db import get_db
 from kaa_web.documents import TemplateRenderError
-from kaa_web.forms import add_service_errors, choices, text_of
+from kaa_web.forms import choices, text_of
 from kaa_web.forms.meetings import (
     ActionPointForm,
     AddendumForm,
@@ -43,7 +40,7 @@ from kaa_web.forms.meetings import (
     RecordForm,
     StandingItemForm,
 )
-from kaa_web.htmx import is_partial, redirect
+from kaa_web.htmx import is_partial
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.meetings import (
@@ -61,6 +58,7 @@ from kaa_web.models.meetings import (
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import meetings
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
+from kaa_web.views import already_saved, rejected, saved
 
 bp = Blueprint("meetings", __name__)
 
@@ -105,29 +103,6 @@ def _staff_choices(blank: str, allowed=meetings.may_take_part):
     return choices([(s.id, s.display_name) for s in staff if allowed(s)], blank=blank)
 
 
-def _done(message: str, location: str):
-    get_db().commit()
-    flash(message, "success")
-    return redirect(location)
-
-
-def _saved_once(form, message: str | None, location: str):
-    """Commit the change with the form's one-time code; a twin that won the race wins."""
-    db = get_db()
-    once.remember(db, form, location)
-    try:
-        db.commit()
-    except sa.exc.IntegrityError:
-        db.rollback()
-        earlier = once.earlier_result(db, form)
-        if earlier is None:  # not a twin: a real fault
-            raise
-        return redirect(earlier)
-    if message:
-        flash(message, "success")
-    return redirect(location)
-
-
 def _submit(form, action, message: str | None, location, page):
     """Validate the form and run the service call: redirect to `location` with the message,
     or roll back and return `page(form, errors)` (the page with the form as typed, 400).
@@ -136,19 +111,18 @@ def _submit(form, action, message: str | None, location, page):
     first went."""
     if not form.validate_on_submit():
         return page(form, [])
+    if done := already_saved(form):
+        return done
     db = get_db()
-    if earlier := once.earlier_result(db, form):
-        return redirect(earlier)
     try:
         result = action()
     except NotFound:
         db.rollback()
         abort(404)
     except Invalid as error:
-        db.rollback()
-        return page(form, add_service_errors(form, error))
+        return page(form, rejected(form, error))
     location = location(result) if callable(location) else location
-    return _saved_once(form, message, location)
+    return saved(message, location, form)
 
 
 # --- groups -----------------------------------------------------------------------------------
@@ -475,7 +449,7 @@ def complete_action(action_point_id: int):
         abort(404)
     group_page = url_for("meetings.group", group_id=point.group_id)
     back = _local_path(request.form.get("tillbaka", ""), group_page)
-    return _done("Åtgärdspunkten är klar.", back)
+    return saved("Åtgärdspunkten är klar.", back)
 
 
 @bp.post("/samverkan/atgardspunkter/<int:action_point_id>/ge-till")
@@ -501,7 +475,7 @@ def reassign_action(action_point_id: int):
         ).one()
         return _group_page(_group_or_404(group_id), errors=error.messages, status=400)
     location = url_for("meetings.group", group_id=point.group_id, _anchor="atgarder")
-    return _done("Åtgärdspunkten har fått en ny ansvarig.", location)
+    return saved("Åtgärdspunkten har fått en ny ansvarig.", location)
 
 
 # --- planning ---------------------------------------------------------------------------------
@@ -819,8 +793,8 @@ def save_record(meeting_id: int):
 
     if not all([form.validate() for form in (forms.record, *forms.parts())]):
         return again([])
-    if earlier := once.earlier_result(db, forms.record):
-        return redirect(earlier)
+    if done := already_saved(forms.record):
+        return done
     try:
         result = meetings.record_meeting(
             db, actor=actor, meeting_id=meeting.id, data=_record_data(forms, request.form)
@@ -841,7 +815,7 @@ def save_record(meeting_id: int):
     location = url_for(
         "meetings.record", meeting_id=meeting.id, _anchor=_record_anchor(request.form, items)
     )
-    return _saved_once(forms.record, _saved_message(result), location)
+    return saved(_saved_message(result), location, forms.record)
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/punkter/<int:item_id>/anteckningar")
@@ -876,7 +850,7 @@ def notes(meeting_id: int, item_id: int):
     if not is_partial():
         if state == "saved":
             location = url_for("meetings.record", meeting_id=meeting_id, _anchor=f"punkt-{item_id}")
-            return _done("Anteckningarna är sparade.", location)
+            return saved("Anteckningarna är sparade.", location)
         meeting, _ = meetings.get_meeting(db, actor=actor, meeting_id=meeting_id)
         forms = _record_forms(db, meeting, meetings.agenda_of(db, meeting_id), request.form)
         conflicts = {item_id: item} if state == "conflict" else None
