@@ -221,7 +221,7 @@ def _register_error_handlers(app: Flask) -> None:
         db.rollback()
         if location := once.earlier_location(db, g.get("once_code", "")):
             return htmx.redirect(location)
-        log.warning("conflicting write in request %s", g.get("request_id"), exc_info=error)
+        log.warning(error_summary(error))  # never the message: it quotes the row's values
         return _error_page(409)
 
     @app.errorhandler(500)
