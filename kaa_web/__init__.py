@@ -9,9 +9,11 @@ from pathlib import Path
 
 from flask import Flask, abort, g, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import IntegrityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kaa_web import db as kaa_db
+from kaa_web import htmx, once
 from kaa_web.config import load_settings
 from kaa_web.login import login_manager, refresh_roles_if_due
 from kaa_web.navigation import nav_items
@@ -38,6 +40,11 @@ ERRORS = {
     403: ("Ingen behörighet", "Du har inte behörighet till den här sidan."),
     404: ("Sidan finns inte", "Sidan du söker finns inte, eller så har du inte tillgång till den."),
     405: ("Otillåten metod", "Sidan kan inte användas på det sättet."),
+    409: (
+        "Någon annan sparade samtidigt",
+        "Någon annan sparade samma uppgifter samtidigt som du, och det du skickade har inte "
+        "sparats. Gå tillbaka, ladda om sidan och se vad som gäller nu.",
+    ),
     413: ("Filen är för stor", "Filen du skickade är större än vad systemet tar emot."),
     429: ("För många försök", "Du har gjort för många försök. Vänta en stund och försök igen."),
     500: ("Något gick fel", "Ett oväntat fel inträffade. Inget av det du skickade har sparats."),
@@ -205,6 +212,17 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(PermissionError)
     def _refused(_error):  # a service's Actor.need: the view's @require was not enough
         return _error_page(403)
+
+    @app.errorhandler(IntegrityError)
+    def _saved_meanwhile(error):
+        """Two requests wrote the same thing at once. The twin of a create form goes where the
+        first went (kaa_web.once); any other clash is a 409 with nothing saved, never a 500."""
+        db = kaa_db.get_db()
+        db.rollback()
+        if location := once.earlier_location(db, g.get("once_code", "")):
+            return htmx.redirect(location)
+        log.warning(error_summary(error))  # never the message: it quotes the row's values
+        return _error_page(409)
 
     @app.errorhandler(500)
     def _server_error(_error):  # KaaFlask.log_exception has logged it

@@ -58,20 +58,15 @@ def seed_demo(db: Session) -> None:
     db.commit()
 
 
-DEMO_MAILOUT_TOKEN = "demo-terminsstart"
-
-
 def seed_mailout(db: Session) -> None:
-    """A finished term-start mail-out by the demo KAA officer, protected identities included."""
-    import json
-
-    from kaa_web.models.base import local_today, utcnow
+    """A term-start mail-out by the demo KAA officer, printed and confirmed as posted."""
+    from kaa_web.models.base import local_today
     from kaa_web.models.mailout import MailoutJob
     from kaa_web.models.register import Youth
     from kaa_web.permissions import Actor
     from kaa_web.services import mailout
 
-    if db.exec(select(MailoutJob).where(MailoutJob.token == DEMO_MAILOUT_TOKEN)).first():
+    if db.exec(select(MailoutJob.id)).first():
         return
     officer = db.exec(select(StaffUser).where(StaffUser.username == "kaa")).first()
     due = db.exec(
@@ -84,24 +79,10 @@ def seed_mailout(db: Session) -> None:
         return
     actor = Actor(staff_id=officer.id, username=officer.username, roles=frozenset({"kaa"}))
     today = local_today()
-    result = mailout.generate_mailout(db, actor=actor, youth_ids=list(due), on=today)
-    db.add(
-        MailoutJob(
-            token=DEMO_MAILOUT_TOKEN,
-            status="done",
-            created_by=actor.username,
-            created_by_id=officer.id,
-            sending_date=today,
-            youth_ids=json.dumps(list(due)),
-            protected_ids=json.dumps([p.id for p in result.protected]),
-            document_ids=json.dumps([d.id for d in result.documents]),
-            person_count=len(due),
-            letter_count=result.letter_count,
-            contact_count=len(result.contacts),
-            started_at=utcnow(),
-            finished_at=utcnow(),
-        )
-    )
+    job = mailout.start_mailout(db, actor=actor, youth_ids=list(due), on=today)
+    db.commit()
+    mailout.run_mailout_job(db.get_bind(), actor=actor, job_id=job.id)
+    mailout.confirm_mailout(db, actor=actor, job_id=job.id, posted_on=today)
 
 
 DEMO_DISTRICTS = (
@@ -281,17 +262,16 @@ def seed_school_reports(db: Session) -> None:
             school_unit_ids=frozenset({units[code].id}),
         )
 
-    def send(actor, code, kind, token, students, fields, **extra):
+    def send(actor, code, kind, students, fields, **extra):
         data = service.ReportData(
             kind=kind,
-            token=f"demo-{token}",
             school_unit_id=units[code].id,
             contact_name=DEMO_SCHOOL_CONTACTS[code][0],
             contact_phone=DEMO_SCHOOL_CONTACTS[code][1],
             details={"fields": fields, **extra},
             students=[service.StudentData(*s) for s in students],
         )
-        return service.submit_report(db, actor=actor, data=data)[0]
+        return service.submit_report(db, actor=actor, data=data)
 
     first, second = school("skola", "90000001"), school("skola2", "90000002")
     guardian = {
@@ -306,7 +286,6 @@ def seed_school_reports(db: Session) -> None:
         first,
         "90000001",
         "studieavbrott",
-        "sa1",
         [(number(17, 1), "Ella", "Exempelsson", "Ekonomiprogrammet, åk 2", guardian)],
         [
             ["Datum för avbrottet", str(today - timedelta(days=3))],
@@ -324,7 +303,6 @@ def seed_school_reports(db: Session) -> None:
         second,
         "90000002",
         "risk",
-        "ra1",
         [(number(16, 2), "Noah", "Påhittad", "Teknikprogrammet, åk 1", guardian)],
         [
             ["Elevens situation", "Ökande frånvaro"],
@@ -350,7 +328,6 @@ def seed_school_reports(db: Session) -> None:
             first,
             "90000001",
             "franvaro",
-            "bf1",
             [
                 (
                     registered.personnummer,
@@ -372,7 +349,6 @@ def seed_school_reports(db: Session) -> None:
         second,
         "90000002",
         "studieavbrott",
-        "sa2",
         [(number(18, 3), "Wilma", "Fiktivsdotter", "Naturvetenskapsprogrammet, åk 3", {})],
         [["Orsak till avbrottet", "Flyttar"]],
         registration_reason="avbrott_nationellt",
@@ -395,7 +371,6 @@ def seed_school_reports(db: Session) -> None:
         first,
         "90000001",
         "studiebevis",
-        "sb1",
         [
             (number(19, n), f"Elev{n}", "Exempeldemo", "Samhällsvetenskapsprogrammet", {})
             for n in (4, 5, 6)

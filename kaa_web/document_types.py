@@ -38,6 +38,21 @@ class DocumentType:
         """The variables' example values as the nested dict a template receives."""
         return nest({v.name: v.example for v in self.variables})
 
+    def leaf_under(self, name: str) -> str | None:
+        """The variable `name` reaches past (`ungdom.fornamn` for `ungdom.fornamn.upper`)."""
+        return next((k for k in self.variable_names if name.startswith(k + ".")), None)
+
+    def unknown_variables(self, used: set[str]) -> list[str]:
+        """The paths a template uses that this type does not offer.
+
+        A group (`kommun`) is fine; a path past a variable (`kommun.logotyp.tpl`,
+        `ungdom.fornamn.upper`, `datum.year`) is not: a template reads values, and formats them
+        with filters (`ungdom.fornamn|upper`), never with their attributes or methods.
+        """
+        known = self.variable_names
+        groups = {name.rsplit(".", i)[0] for name in known for i in range(1, name.count(".") + 1)}
+        return sorted(name for name in used if name not in known and name not in groups)
+
 
 def nest(flat: dict[str, object]) -> dict:
     """{"a.b": 1, "a.c": 2} -> {"a": {"b": 1, "c": 2}}."""
@@ -325,18 +340,3 @@ DOCUMENT_TYPES: dict[str, DocumentType] = {
 def get_type(code: str) -> DocumentType:
     """The document type with this code; KeyError for an unknown one."""
     return DOCUMENT_TYPES[code]
-
-
-def unknown_variables(doc_type: DocumentType, used: set[str]) -> list[str]:
-    """The variables a template uses that its type does not offer.
-
-    A group (`kommun`) is fine, and so is a method or attribute of a known value
-    (`ungdom.fornamn.upper`, `datum.year`): the sandbox decides at render time what is safe.
-    """
-    known = doc_type.variable_names
-    prefixes = {name.rsplit(".", i)[0] for name in known for i in range(1, name.count(".") + 1)}
-
-    def offered(name: str) -> bool:
-        return name in known or name in prefixes or any(name.startswith(k + ".") for k in known)
-
-    return sorted(name for name in used if not offered(name))

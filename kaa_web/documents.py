@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
+import functools
 import io
+import json
 import logging
 import re
+import secrets
 import shutil
 import subprocess
 import tempfile
 import uuid
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path, PurePosixPath
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docx.oxml import parse_xml
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
+from jinja2.filters import _GroupTuple
+from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
+
+from kaa_web import document_package
+from kaa_web.document_limits import Limits, TemplateRenderError
+from kaa_web.document_limits import run as run_limited
+
+if TYPE_CHECKING:
+    from kaa_web.document_types import DocumentType
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "doc_templates"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -31,17 +43,9 @@ PDF_CONTENT_TYPE = "application/pdf"
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
 IMAGE_HEIGHT = Mm(12)
 PLAIN_SCALARS = (str, int, float, bool, date, datetime, Decimal)
-
-# Limits on what an uploaded template may be.
-MAX_TEMPLATE_BYTES = 5 * 1024 * 1024
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100
-MAX_ZIP_ENTRIES = 500
 MAX_SEQUENCE_RESULT = 100_000  # longest string/list a template may build with * or **
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_EXTERNAL = re.compile(rb"TargetMode\s*=\s*[\"']External[\"']", re.IGNORECASE)
-_MACRO_CONTENT = re.compile(rb"macroEnabled|vbaProject|vbaData|activeX", re.IGNORECASE)
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 LETTERS_NAME = "_brev_lista"
 LETTER_NAME = "_brev"
@@ -50,15 +54,10 @@ LETTER_NAME = "_brev"
 log = logging.getLogger(__name__)
 
 
-class TemplateRenderError(Exception):
-    """A template could not be rendered with the data given; the message is Swedish."""
-
-
 def _render_failure(exc: Exception) -> TemplateRenderError:
-    """A Swedish TemplateRenderError for a Jinja/XML failure (the raw exception is logged).
+    """A Swedish TemplateRenderError for a Jinja/XML failure, the raw error as its detail.
 
     No line number: Jinja counts lines of the Word XML, which the user never sees."""
-    log.warning("document template failed: %s: %s", type(exc).__name__, exc)
     if isinstance(exc, SecurityError):
         message = "Mallen försöker använda något som inte är tillåtet i en dokumentmall."
     elif isinstance(exc, TemplateSyntaxError):
@@ -67,7 +66,7 @@ def _render_failure(exc: Exception) -> TemplateRenderError:
         message = "Mallen använder något som inte finns."
     else:
         message = "Mallen gick inte att fylla i med uppgifterna."
-    return TemplateRenderError(message)
+    return TemplateRenderError(message, f"{type(exc).__name__}: {exc}")
 
 
 class ConversionError(Exception):
@@ -98,30 +97,24 @@ def check_plain(value: object, path: str = "context") -> None:
     raise TypeError(f"{path}: {type(value).__name__} is not plain data")
 
 
-class _Record(dict):
-    """A dict whose keys Jinja reads as attributes without first failing an attribute lookup.
-
-    The sandbox tries getattr() before [] for `a.b`; on a plain dict that raises and catches an
-    AttributeError for every variable of every letter, which dominated a large batch's time.
-    """
+class _Picture(str):
+    """An image as a template sees it: a random marker, of which the sandbox lets a template
+    read no attribute. The image itself replaces the marker after the Jinja pass, so no
+    docxtpl or python-docx object is ever within a template's reach."""
 
     __slots__ = ()
 
-    def __getattr__(self, name):
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
 
-
-def _prepare(value: object, tpl: DocxTemplate) -> object:
-    """Checked plain data made ready to render: dicts as records, image bytes as inline images."""
+def _prepare(value: object, pictures: dict[bytes, _Picture]) -> object:
+    """Checked plain data made ready to render: image bytes become picture markers."""
     if isinstance(value, bytes):
-        return InlineImage(tpl, io.BytesIO(value), height=IMAGE_HEIGHT)
+        if value not in pictures:
+            pictures[value] = _Picture(f"KAABILD{secrets.token_hex(12)}")
+        return pictures[value]
     if isinstance(value, dict):
-        return _Record({key: _prepare(item, tpl) for key, item in value.items()})
+        return {key: _prepare(item, pictures) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [_prepare(item, tpl) for item in value]
+        return [_prepare(item, pictures) for item in value]
     return value
 
 
@@ -139,7 +132,24 @@ SAFE_FILTERS = frozenset(
         "unique", "upper", "wordcount",
     }
 )  # fmt: skip
-_FORMAT_WIDTH = re.compile(r"%[-+ #0]*(\*|\d*)(?:\.(\*|\d*))?")
+# The only attributes a template may read, by the exact type of the object (deny by default):
+# a record's keys are read as items (see _DocumentSandbox.getattr), never as attributes.
+_DATE = frozenset({"year", "month", "day", "weekday", "isoweekday", "isoformat"})
+_STR_METHODS = frozenset(
+    {"capitalize", "endswith", "isdigit", "lower", "lstrip", "rstrip", "startswith", "strip",
+     "title", "upper"}
+)  # fmt: skip
+SAFE_ATTRIBUTES: dict[type, frozenset[str]] = {
+    str: _STR_METHODS,
+    date: _DATE,
+    datetime: _DATE | {"hour", "minute"},
+    LoopContext: frozenset(
+        {"index", "index0", "revindex", "revindex0", "first", "last", "length", "depth",
+         "depth0", "previtem", "nextitem", "cycle", "changed"}
+    ),
+    _GroupTuple: frozenset({"grouper", "list"}),
+}  # fmt: skip
+_FORMAT_WIDTH = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(\*|\d*)(?:\.(\*|\d*))?")
 
 
 def _safe_replace(value, old, new, count=None):
@@ -152,15 +162,26 @@ def _safe_replace(value, old, new, count=None):
 
 
 class _DocumentSandbox(SandboxedEnvironment):
-    """Jinja's sandbox with caps on `*`, `**` and `%`, so a template cannot eat the memory."""
+    """Jinja's sandbox, deny by default: a template reads its records' keys and the few
+    attributes in SAFE_ATTRIBUTES, calls only those methods, and `*`, `**` and `%` are capped.
+    The process it runs in has hard limits besides (kaa_web.document_limits)."""
 
     intercepted_binops = frozenset({"*", "**", "%"})
 
+    def getattr(self, obj, attribute):
+        if type(obj) is dict:  # a record: `a.b` is its key b, never one of dict's methods
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
     def is_safe_attribute(self, obj, attr, value):
-        # a letter's own values: the common case, checked without the general inspection
-        if type(obj) is _Record and attr in obj and not attr.startswith("_"):
-            return True
-        return super().is_safe_attribute(obj, attr, value)
+        return attr in SAFE_ATTRIBUTES.get(type(obj), ())
+
+    def is_safe_callable(self, obj):
+        owner = getattr(obj, "__self__", None)
+        return owner is not None and obj.__name__ in SAFE_ATTRIBUTES.get(type(owner), ())
 
     def call_binop(self, context, operator, left, right):
         if operator == "**" and (not isinstance(right, int | float) or abs(right) > 100):
@@ -181,18 +202,50 @@ def _finalize(value):
     return "" if value is None else value
 
 
+def make_environment() -> SandboxedEnvironment:
+    """The one Jinja environment documents are rendered in: sandboxed, autoescaping, no globals."""
+    env = _DocumentSandbox(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
+    env.globals.clear()  # no range, cycler, joiner, namespace, lipsum, dict
+    env.filters = {name: f for name, f in env.filters.items() if name in SAFE_FILTERS}
+    env.filters["replace"] = _safe_replace
+    return env
+
+
 _COLUMN_LOOP = re.compile(r"\{%-?\s*tc\b")
 _LISTING_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\a\n\f]")
 
 
+def _refuse(problem: str, found) -> None:
+    if found:
+        raise TemplateRenderError(problem.format(", ".join(sorted(found))))
+
+
 class _Template(DocxTemplate):
-    """docxtpl, minus two slow passes when there is nothing for them to do.
+    """docxtpl with pictures put in after the Jinja pass, field codes checked in what was
+    rendered, and two slow passes skipped when there is nothing for them to do.
 
     docxtpl rewrites tabs, newlines and page feeds inside rendered text into Word markup
     (its Listing feature) with a regex pass over every run: most of a 1,000-letter batch's
     time. The pass changes nothing when no text holds those characters, so it is skipped then.
     Likewise the walk over every table that fixes column loops runs only if there are any.
     """
+
+    def prepare(self, context: dict) -> dict:
+        """The context to render, its images replaced by markers this template will fill in."""
+        pictures: dict[bytes, _Picture] = {}
+        prepared = _prepare(context, pictures)
+        self._pictures = {marker: data for data, marker in pictures.items()}
+        return prepared
+
+    def render_xml_part(self, src_xml, part, context, jinja_env=None):
+        xml = super().render_xml_part(src_xml, part, context, jinja_env)
+        for marker, data in getattr(self, "_pictures", {}).items():
+            if marker in xml:  # docxtpl adds the image to the part being rendered
+                image = InlineImage(self, io.BytesIO(data), height=IMAGE_HEIGHT)
+                xml = xml.replace(marker, str(image))
+        # a template can put a field code together from pieces only Jinja joins
+        _refuse(document_package.FIELD_PROBLEM, document_package.refused_fields_in(xml))
+        return xml
 
     def build_xml(self, context, jinja_env=None):
         self._column_loops = bool(_COLUMN_LOOP.search(self.get_xml()))
@@ -210,18 +263,26 @@ class _Template(DocxTemplate):
         return super().resolve_listing(xml)
 
 
-def make_environment() -> SandboxedEnvironment:
-    """The one Jinja environment documents are rendered in: sandboxed, autoescaping, no globals."""
-    env = _DocumentSandbox(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
-    env.globals.clear()  # no range, cycler, joiner, namespace, lipsum, dict
-    env.filters = {name: f for name, f in env.filters.items() if name in SAFE_FILTERS}
-    env.filters["replace"] = _safe_replace
-    return env
-
-
-def _load(template: bytes | Path | str) -> DocxTemplate:
+def _load(template: bytes | Path | str) -> _Template:
+    """The template, opened; refused if it links to anything outside itself or holds a field
+    code that fetches files, so a version stored before its upload check knew the trick gets
+    no further than one checked today. (The parts docxtpl renders are checked again after.)"""
     source = io.BytesIO(template) if isinstance(template, bytes) else Path(template)
-    return _Template(source)
+    tpl = _Template(source)
+    tpl.init_docx()
+    package = tpl.docx.part.package
+    _refuse(
+        document_package.EXTERNAL_PROBLEM,
+        {
+            rel.target_ref
+            for rel in package.iter_rels()
+            if document_package.refused_relationship(rel.reltype, rel.target_ref, rel.is_external)
+        },
+    )
+    for part in package.iter_parts():
+        if part is not tpl.docx.part and part.partname.ext.lower() == "xml":
+            _refuse(document_package.FIELD_PROBLEM, document_package.refused_fields_in(part.blob))
+    return tpl
 
 
 def _save(tpl: DocxTemplate) -> bytes:
@@ -230,25 +291,29 @@ def _save(tpl: DocxTemplate) -> bytes:
     return out.getvalue()
 
 
-def _render(tpl: DocxTemplate, context: dict) -> None:
+def _render(tpl: _Template, context: dict) -> None:
     try:
-        tpl.render(context, jinja_env=make_environment())
-    except TemplateRenderError:
+        tpl.render(tpl.prepare(context), jinja_env=make_environment())
+    except (TemplateRenderError, MemoryError):
         raise
     except Exception as exc:  # jinja errors, SecurityError, XML errors: all mean "cannot render"
         raise _render_failure(exc) from exc
 
 
-# --- rendering ------------------------------------------------------------------------------
+# --- rendering (each in a limited child process) --------------------------------------------
+
+
+def _render_document_here(template: bytes | Path | str, context: dict) -> bytes:
+    tpl = _load(template)
+    _render(tpl, context)
+    return _save(tpl)
 
 
 def render_document(template: bytes | Path | str, context: Mapping[str, object]) -> bytes:
     """Render one document from plain data; returns the .docx bytes."""
-    check_plain(dict(context))
-    tpl = _load(template)
-    tpl.init_docx()
-    _render(tpl, _prepare(dict(context), tpl))
-    return _save(tpl)
+    context = dict(context)
+    check_plain(context)
+    return run_limited(_render_document_here, template, context, limits=Limits.for_letters(1))
 
 
 def _paragraph(inner: str = "", properties: str = "") -> etree._Element:
@@ -304,6 +369,14 @@ def _shared_values(contexts: Sequence[Mapping[str, object]], keys: Sequence[str]
     return {key: first[key] for key in keys if all(c[key] == first[key] for c in contexts)}
 
 
+def _render_letters_here(template: bytes | Path | str, letters: list[dict], keys: list[str]):
+    tpl = _load(template)
+    shared = _shared_values(letters, keys)
+    _wrap_body_in_loop(tpl, keys)
+    _render(tpl, {**shared, LETTERS_NAME: letters})
+    return _save(tpl)
+
+
 def render_letters(template: bytes | Path | str, contexts: Sequence[Mapping[str, object]]) -> bytes:
     """Render many letters of one type into ONE .docx in one pass, each letter on its own page.
 
@@ -316,13 +389,8 @@ def render_letters(template: bytes | Path | str, contexts: Sequence[Mapping[str,
     letters = [dict(c) for c in contexts]
     check_plain(letters)
     keys = _letter_keys(letters)
-    tpl = _load(template)
-    tpl.init_docx()
-    shared = _shared_values(letters, keys)
-    _wrap_body_in_loop(tpl, keys)
-    context = _prepare({**shared, LETTERS_NAME: letters}, tpl)
-    _render(tpl, context)
-    return _save(tpl)
+    limits = Limits.for_letters(len(letters))
+    return run_limited(_render_letters_here, template, letters, keys, limits=limits)
 
 
 def count_letters(docx: bytes) -> int:
@@ -338,11 +406,20 @@ def count_letters(docx: bytes) -> int:
 
 
 def _template_sources(tpl: DocxTemplate) -> list[str]:
+    """Every text docxtpl renders: body, headers, footers, footnotes, document properties."""
     document = tpl.get_docx()
     sources = [tpl.patch_xml(tpl.xml_to_string(document._element.body))]
     for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
         for _key, part in tpl.get_headers_footers(uri):
             sources.append(tpl.patch_xml(tpl.get_part_xml(part)))
+    for part in document.part.package.parts:
+        if part.content_type.endswith(".footnotes+xml"):
+            sources.append(tpl.patch_xml(part.blob.decode("utf-8")))
+    properties = document.core_properties
+    sources += [
+        getattr(properties, name) or ""
+        for name in ("author", "comments", "identifier", "language", "subject", "title")
+    ]
     return sources
 
 
@@ -376,16 +453,18 @@ def _longest_paths(tree: nodes.Template, roots: set[str]) -> set[str]:
 def list_template_variables(template: bytes | Path | str) -> set[str]:
     """The variables a template uses, as attribute paths (`mottagare.namn`) where it can tell.
 
-    Raises TemplateRenderError when the template code itself is broken.
+    Raises TemplateRenderError when the template code itself is broken. An uploaded template
+    is only ever parsed inside check_template's limited process.
     """
-    tpl = _load(template)
-    env = make_environment()
     from jinja2 import meta
 
+    source = io.BytesIO(template) if isinstance(template, bytes) else Path(template)
+    tpl = _Template(source)
+    env = make_environment()
     found: set[str] = set()
     try:
-        for source in _template_sources(tpl):
-            tree = env.parse(source)
+        for text in _template_sources(tpl):
+            tree = env.parse(text)
             roots = meta.find_undeclared_variables(tree)
             found |= _longest_paths(tree, roots)
     except Exception as exc:
@@ -393,112 +472,52 @@ def list_template_variables(template: bytes | Path | str) -> set[str]:
     return found
 
 
-# --- uploaded packages ----------------------------------------------------------------------
+# --- checking an upload ---------------------------------------------------------------------
 
 
-def _unsafe_name(name: str) -> bool:
-    path = PurePosixPath(name)
-    return (
-        "\\" in name
-        or name.startswith("/")
-        or bool(re.match(r"^[A-Za-z]:", name))
-        or ".." in path.parts
-        or "\x00" in name
-    )
-
-
-def _entry_problems(infos: list[zipfile.ZipInfo]) -> list[str]:
-    problems = []
-    if len(infos) > MAX_ZIP_ENTRIES:
-        problems.append(f"Filen innehåller för många delar ({len(infos)}).")
-    bad_names = sorted({i.filename for i in infos if _unsafe_name(i.filename)})
-    if bad_names:
-        problems.append(
-            "Filen innehåller delar med otillåtna sökvägar (absoluta, med '..' eller "
-            "bakstreck): " + ", ".join(bad_names[:5]) + "."
-        )
-    total = sum(i.file_size for i in infos)
-    if total > MAX_UNCOMPRESSED_BYTES:
-        problems.append(
-            f"Filen packas upp till {total // (1024 * 1024)} MB, mer än tillåtna "
-            f"{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB (möjlig zip-bomb)."
-        )
-    ratios = [i.file_size / max(i.compress_size, 1) for i in infos if i.file_size > 1024 * 1024]
-    if ratios and max(ratios) > MAX_COMPRESSION_RATIO:
-        problems.append("Filen är onormalt hårt packad (möjlig zip-bomb).")
-    names = {i.filename for i in infos}
-    for required in ("[Content_Types].xml", "word/document.xml"):
-        if required not in names:
-            problems.append(f"Filen är inte ett Word-dokument: delen {required} saknas.")
-    if any(n.lower().endswith(("vbaproject.bin", "vbadata.xml")) for n in names):
-        problems.append("Filen innehåller makron. Spara mallen som .docx utan makron.")
-    if any("activex" in n.lower() or n.lower().startswith("word/embeddings/") for n in names):
-        problems.append("Filen innehåller inbäddade objekt (ActiveX/OLE), som inte är tillåtna.")
-    return problems
-
-
-_RELS_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
-
-
-def _fetches_external(rels: bytes) -> bool:
-    """An external relationship Word follows when the file opens (a linked image, an attached
-    template …). Ordinary web and e-mail links, followed only when clicked, are fine."""
-    if not _EXTERNAL.search(rels):
-        return False
+def _variable_problems(data: bytes, doc_type: DocumentType) -> list[str]:
     try:
-        root = etree.fromstring(rels, parser=_RELS_PARSER)
-    except etree.XMLSyntaxError:
-        return True
-    for rel in root:
-        if (rel.get("TargetMode") or "").lower() != "external":
-            continue
-        link = rel.get("Type") == _HYPERLINK
-        if not (link and (rel.get("Target") or "").startswith(("https://", "http://", "mailto:"))):
-            return True
-    return False
-
-
-def _content_problems(archive: zipfile.ZipFile) -> list[str]:
+        used = list_template_variables(data)
+    except TemplateRenderError as exc:
+        return [str(exc)]
+    except Exception:  # python-docx could not read the package as a document
+        return ["Filen går inte att läsa som ett Word-dokument."]
     problems = []
-    content_types = archive.read("[Content_Types].xml")
-    if _MACRO_CONTENT.search(content_types):
-        problems.append("Filen är ett makroaktiverat dokument. Spara mallen som .docx.")
-    external = sorted(
-        info.filename
-        for info in archive.infolist()
-        if info.filename.endswith(".rels") and _fetches_external(archive.read(info))
-    )
-    if external:
-        problems.append(
-            "Filen hänvisar till externa resurser (länkade bilder, mallar eller webbadresser "
-            "som hämtas när dokumentet öppnas). Ta bort dem: " + ", ".join(external[:5]) + "."
-        )
+    for name in doc_type.unknown_variables(used):
+        leaf = doc_type.leaf_under(name)
+        if leaf:
+            problems.append(
+                f"{name}: en mall kan läsa {leaf} men inget under den. Formatera med "
+                "ett filter i stället, till exempel {{ ungdom.fornamn|upper }}."
+            )
+        else:
+            problems.append(f"Variabeln {name} finns inte för dokumenttypen {doc_type.name}.")
     return problems
 
 
-def check_docx_package(data: bytes) -> list[str]:
-    """What is wrong with an uploaded .docx as a file (Swedish, for the uploader); [] if nothing.
+def _check_here(data: bytes, doc_type: DocumentType) -> bytes:
+    problems = document_package.check_docx_package(data) or _variable_problems(data, doc_type)
+    if not problems:
+        example = doc_type.example_context()
+        _render_document_here(data, example)
+        _render_letters_here(data, [example, example], _letter_keys([example]))
+    return json.dumps(problems).encode()
 
-    Checks the content, never the file name: a zip holding [Content_Types].xml and
-    word/document.xml, within size and compression limits, with no macros, embedded objects,
-    external relationships other than clickable links, or path tricks in its entry names.
+
+def check_template(data: bytes, doc_type: DocumentType) -> list[str]:
+    """Everything wrong with `data` as an uploaded template of `doc_type` (Swedish); [] if fine.
+
+    The package is checked first, then the variables it uses against the type's catalogue,
+    then a test render (one letter, and a batch of two) with the example data — all of it in
+    one child process under the limits of a small batch, since the file is hostile until shown
+    otherwise.
     """
-    if len(data) > MAX_TEMPLATE_BYTES:
-        return [f"Filen är större än {MAX_TEMPLATE_BYTES // (1024 * 1024)} MB."]
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return ["Filen är inte ett Word-dokument (.docx): den går inte att öppna som en docx-fil."]
-    with archive:
-        problems = _entry_problems(infos)
-        if problems:
-            return problems
-        try:
-            return _content_problems(archive)
-        except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-            return [f"Filen är skadad och går inte att läsa ({type(exc).__name__})."]
+        reply = run_limited(_check_here, data, doc_type, limits=Limits.for_letters(3))
+    except TemplateRenderError as exc:
+        return [str(exc)]
+    problems = json.loads(reply)
+    return [str(p) for p in problems] if isinstance(problems, list) else [str(problems)]
 
 
 # --- PDF ------------------------------------------------------------------------------------
@@ -508,13 +527,31 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+@functools.cache
+def offline_prefix() -> tuple[str, ...]:
+    """The command that runs LibreOffice in an empty network namespace, when this machine
+    allows one (root, or unprivileged user namespaces); () otherwise, which is logged."""
+    unshare = shutil.which("unshare")
+    command = (unshare, "--net", "--map-root-user") if unshare else ()
+    try:
+        works = bool(command) and subprocess.run([*command, "true"], timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        works = False
+    if not works:
+        log.warning("LibreOffice runs with network access: unshare --net is not available here")
+        return ()
+    return command
+
+
 def convert_to_pdf(
     docx_files: Iterable[Path | str], outdir: Path | str, *, timeout: float = 180
 ) -> list[Path] | None:
     """Convert .docx files to PDF with LibreOffice in one call; None when it is not installed.
 
-    Each call gets its own LibreOffice profile directory (two calls sharing one silently convert
-    nothing), and every expected PDF is checked for, since soffice exits 0 even on failure.
+    LibreOffice runs without network access where the machine allows (offline_prefix), so a
+    linked image or file is not fetched. Each call gets its own LibreOffice profile directory
+    (two calls sharing one silently convert nothing), and every expected PDF is checked for,
+    since soffice exits 0 even on failure.
     """
     soffice = soffice_path()
     if soffice is None:
@@ -526,6 +563,7 @@ def convert_to_pdf(
         return []
     profile = Path(tempfile.gettempdir()) / f"lo-{uuid.uuid4().hex}"
     command = [
+        *offline_prefix(),
         soffice,
         "--headless",
         "--norestore",

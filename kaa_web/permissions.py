@@ -33,8 +33,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "templates.manage": frozenset({"admin"}),
     "admin.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
-    "meetings.use": frozenset({"kaa", "arbetsmarknad", "ifo", "chef", "admin"}),
-    "meetings.manage": frozenset({"kaa", "chef", "admin"}),
+    # Collaboration meetings. Their content (agendas with the young people's lists, notes,
+    # decisions, action points, notices and minutes) is for the group's members and, for
+    # oversight, managers; the administrator keeps groups' settings and members, not content.
+    "meetings.use": frozenset({"kaa", "arbetsmarknad", "ifo", "chef", "admin"}),  # the section
+    "meetings.manage_groups": frozenset({"chef", "admin"}),  # create groups, settings, members
+    "meetings.attend": frozenset({"kaa", "arbetsmarknad", "ifo", "chef"}),  # be a member, read
+    "meetings.convene": frozenset({"kaa", "chef"}),  # plan and record the meetings one convenes
+    "meetings.oversee": frozenset({"chef"}),  # read and run every group's meetings
     "statistics.read": frozenset({"kaa", "chef"}),
     "plans.write": frozenset({"kaa", "arbetsmarknad"}),
     "measures.manage": frozenset({"admin"}),

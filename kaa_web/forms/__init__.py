@@ -1,13 +1,14 @@
 """WTForms (Flask-WTF) forms: field parsing and validation, never database writes."""
 
 import re
-import secrets
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectChoice, SelectMultipleField
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from kaa_web import once
 
 # WTForms' built-in messages (e.g. "Inte ett giltigt heltal") in Swedish, for every form.
 FlaskForm.Meta.locales = ("sv",)
@@ -79,4 +80,4 @@ class OnceForm(FlaskForm):
     """A form that creates something: its one-time code lets a second submission do nothing
     (see kaa_web.once). `form.hidden_tag()` renders the code with the CSRF token."""
 
-    engangskod = HiddenField(default=lambda: secrets.token_urlsafe(16))
+    engangskod = HiddenField(default=once.new_code)

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from kaa_web.forms import choices
+from kaa_web.forms import OnceForm, choices
 from kaa_web.models.audit import AUDIT_ACTIONS
 
 ACTION_LABELS = {
@@ -41,7 +41,7 @@ class AuditFilterForm(FlaskForm):
     date_to = DateField("Till och med", validators=[Optional()])
 
 
-class DistrictForm(FlaskForm):
+class DistrictForm(OnceForm):
     code = StringField(
         "Kod",
         validators=[

@@ -1,22 +1,36 @@
-"""Forms for the mail-out: the start button on the preview page."""
+"""Forms of the mail-out: start it from the preview, then confirm it was posted (or cancel it)."""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Regexp
+
+from kaa_web.forms import OnceForm, date_field
 
 
-class StartMailoutForm(FlaskForm):
-    """The preview's selection and a one-time token, so a double click starts one job."""
+class StartMailoutForm(OnceForm):
+    """The preview's selection; its one-time code makes a double click start one job."""
 
-    token = HiddenField(validators=[DataRequired(), Length(max=64)])
     youth_ids = HiddenField(
         "Mottagare",
         validators=[
             DataRequired(message="Det finns inga brev att skicka."),
-            Regexp(r"^\d+(,\d+)*$", message="Urvalet är ogiltigt. Gör om förhandsgranskningen."),
+            Regexp(
+                r"^\d{1,9}(,\d{1,9})*$",
+                message="Urvalet är ogiltigt. Gör om förhandsgranskningen.",
+            ),
         ],
     )
     pdf = BooleanField("Skapa även PDF-filer")
 
     def selected_ids(self) -> list[int]:
         return [int(i) for i in self.youth_ids.data.split(",")]
+
+
+class ConfirmMailoutForm(OnceForm):
+    """The officer's word that the files were printed and posted: only then are they "sent"."""
+
+    posted_on = date_field("Breven postades", required=True)
+
+
+class CancelMailoutForm(FlaskForm):
+    """The files were never posted: the mail-out is cancelled (makulerat)."""

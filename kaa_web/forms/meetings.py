@@ -8,6 +8,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -137,38 +138,66 @@ class AgendaItemForm(OnceForm):
     )
 
 
-class NotesForm(FlaskForm):
-    notes = TextAreaField("Anteckningar", validators=[Optional()])
+# --- the recording page: one form (id RECORD_FORM) whose fields sit in the page's sections --
 
 
-class DecisionForm(OnceForm):
-    text = TextAreaField("Beslut", validators=[DataRequired("Skriv beslutet.")])
-    # the service checks that the person is named at this meeting
+RECORD_FORM = "protokoll"
+_IN_RECORD = {"form": RECORD_FORM}  # the fields' `form` attribute ties them to that form
+
+
+class RecordForm(OnceForm):
+    """The recording page's form element: CSRF token and one-time code. Every button on the
+    page submits it, with every field below, so nothing typed anywhere on the page is lost."""
+
+
+class _RecordPart(FlaskForm):
+    """Fields of the recording page's form (RecordForm carries the CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+
+class NotesForm(_RecordPart):
+    notes = TextAreaField("Anteckningar", validators=[Optional()], render_kw=_IN_RECORD)
+    # what the notes were when the page was drawn (services.meetings.notes_version)
+    version = HiddenField(render_kw=_IN_RECORD)
+
+
+class DecisionForm(_RecordPart):
+    text = TextAreaField("Beslut", validators=[Optional()], render_kw=_IN_RECORD)
+    # the service checks that the person may be named at this meeting
     youth_id = SelectField(
         "Gäller ungdom (valfritt)",
         coerce=int_or_none,
         validate_choice=False,
         validators=[Optional()],
+        render_kw=_IN_RECORD,
     )
-    personnummer = StringField("Eller personnummer", validators=[Optional(), Length(max=20)])
+    personnummer = StringField(
+        "Eller personnummer", validators=[Optional(), Length(max=20)], render_kw=_IN_RECORD
+    )
 
 
-class ActionPointForm(OnceForm):
+class ActionPointForm(_RecordPart):
+    """A new action point; left empty, none is made (the service asks for all three)."""
+
     what = StringField(
-        "Vad ska göras", validators=[DataRequired("Ange vad som ska göras."), Length(max=500)]
+        "Vad ska göras", validators=[Optional(), Length(max=500)], render_kw=_IN_RECORD
     )
     member_id = SelectField(
         "Vem",
         coerce=int_or_none,
         validate_choice=False,  # the service checks the member belongs to the group
-        validators=[DataRequired("Välj vem som ansvarar.")],
+        validators=[Optional()],
+        render_kw=_IN_RECORD,
     )
-    due = DateField("Senast", format="%Y-%m-%d", validators=[DataRequired(DATE_MESSAGE)])
+    due = DateField("Senast", format="%Y-%m-%d", validators=[Optional()], render_kw=_IN_RECORD)
 
 
-class AdjustForm(FlaskForm):
+class AdjustForm(_RecordPart):
+    # required when the minutes are adjusted (the service says so)
     adjuster = StringField(
-        "Justerare", validators=[DataRequired("Ange justerarens namn."), Length(max=200)]
+        "Justerare", validators=[Optional(), Length(max=200)], render_kw=_IN_RECORD
     )
 
 

@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from kaa_web.forms import YES_NO, CheckboxesField, choices, date_field, int_or_none
+from kaa_web.forms import YES_NO, CheckboxesField, OnceForm, choices, date_field, int_or_none
 from kaa_web.models.plans import (
     AGENCIES,
     CONSENT_FORMS,
@@ -32,7 +32,7 @@ def _version_field():
     return IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
-class MappingForm(FlaskForm):
+class MappingForm(OnceForm):
     on = date_field("Datum för kartläggningen", required=True)
     declined = BooleanField("Ungdomen avböjer fortsatt kontakt")
     occupation = SelectField(
@@ -69,7 +69,7 @@ class MappingForm(FlaskForm):
     version = _version_field()
 
 
-class PlanForm(FlaskForm):
+class PlanForm(OnceForm):
     goal = TextAreaField(
         "Planering och mål",
         validators=[DataRequired("Beskriv målet."), Length(max=2000, message="Högst 2000 tecken.")],
@@ -80,7 +80,7 @@ class PlanForm(FlaskForm):
     version = _version_field()
 
 
-class PlanMeasureForm(FlaskForm):
+class PlanMeasureForm(OnceForm):
     measure_id = SelectField("Insats ur katalogen", coerce=int_or_none, validators=[Optional()])
     title = StringField("Eller beskriv insatsen", validators=[Length(max=200)])
     responsible = SelectField(
@@ -115,7 +115,7 @@ class EndMeasureForm(FlaskForm):
     )
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(OnceForm):
     sent_on = date_field("Uppdraget skickas", required=True)
 
 
@@ -123,7 +123,7 @@ class DateOnlyForm(FlaskForm):
     on = date_field("Datum", required=True)
 
 
-class DeclinedForm(FlaskForm):
+class DeclinedForm(OnceForm):
     measure_id = SelectField(
         "Insats som erbjöds", coerce=int_or_none, validators=[DataRequired("Välj insats.")]
     )
@@ -133,7 +133,7 @@ class DeclinedForm(FlaskForm):
         self.measure_id.choices = choices(((m.id, m.name) for m in measures), blank="Välj")
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(OnceForm):
     given_by = SelectField(
         "Vem gav samtycket",
         choices=choices(CONSENT_GIVERS.items(), blank="Välj"),
@@ -158,7 +158,7 @@ class ConsentForm(FlaskForm):
     expires_on = date_field("Gäller till och med")
 
 
-class ConcernForm(FlaskForm):
+class ConcernForm(OnceForm):
     on = date_field("Datum för orosanmälan", required=True)
     recipient = StringField(
         "Mottagare",
@@ -167,7 +167,7 @@ class ConcernForm(FlaskForm):
     )
 
 
-class MeasureCatalogueForm(FlaskForm):
+class MeasureCatalogueForm(OnceForm):
     name = StringField("Namn", validators=[DataRequired("Ange namnet."), Length(max=200)])
     provider = StringField("Anordnare", validators=[Length(max=200)])
     min_age = IntegerField("Lägsta ålder", validators=[Optional(), NumberRange(15, 20)])

@@ -17,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from kaa_web.forms import choices, date_field, int_or_none, text_of
+from kaa_web.forms import OnceForm, choices, date_field, int_or_none, text_of
 from kaa_web.models.register import (
     ACTIONS,
     CHANNELS,
@@ -51,7 +51,7 @@ class PersonnummerField(StringField):
             raise ValidationError(str(exc)) from exc
 
 
-class YouthForm(FlaskForm):
+class YouthForm(OnceForm):
     personnummer = PersonnummerField(
         "Personnummer eller samordningsnummer", validators=[DataRequired("Ange personnumret.")]
     )
@@ -142,7 +142,7 @@ def _contact_kinds() -> list[SelectChoice]:
     ]
 
 
-class ContactForm(FlaskForm):
+class ContactForm(OnceForm):
     """One contact or action; only the fields of the chosen kind are checked and saved."""
 
     KIND_PARTS = (
@@ -285,7 +285,7 @@ class SearchForm(FlaskForm):
     sida = IntegerField(validators=[Optional()])
 
 
-class SaveViewForm(FlaskForm):
+class SaveViewForm(OnceForm):
     # hx-preserve: a name being typed survives the filters' htmx update of the form around it
     name = StringField(
         "Namn på vyn",
@@ -311,7 +311,7 @@ LETTER_CHOICES = {
 }
 
 
-class LetterForm(FlaskForm):
+class LetterForm(OnceForm):
     step = SelectField(
         "Dokument",
         choices=choices(LETTER_CHOICES.items(), blank="Välj"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -19,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from kaa_web.forms import DATE_MESSAGE, choices, text_of
+from kaa_web.forms import DATE_MESSAGE, OnceForm, choices, text_of
 from kaa_web.forms.register import EMAIL, PHONE, POSTAL, PersonnummerField
 from kaa_web.models.base import local_today
 from kaa_web.models.school_reports import (
@@ -50,14 +49,9 @@ def _date(label: str, message: str = DATE_MESSAGE) -> DateField:
     return DateField(label, validators=[DataRequired(message)], format="%Y-%m-%d")
 
 
-def new_token() -> str:
-    return uuid.uuid4().hex
+class ReportForm(OnceForm):
+    """What every report has: the one-time code, the school unit and the school's contact."""
 
-
-class ReportForm(FlaskForm):
-    """What every report has: the one-time token, the school unit and the school's contact."""
-
-    token = HiddenField()
     school_unit_id = SelectField(
         "Skolenhet",
         coerce=_int_or_none,
@@ -79,10 +73,6 @@ class ReportForm(FlaskForm):
             ((u.id, f"{u.name} ({u.huvudman})" if u.huvudman else u.name) for u in units),
             blank=None if len(units) == 1 else "Välj skolenhet",
         )
-
-    def validate_token(self, field):
-        if not field.data or len(field.data) > 64:
-            raise ValidationError("Formuläret saknar sin engångskod. Ladda om sidan.")
 
     def detail_fields(self) -> tuple[str, ...]:
         return ()
@@ -428,7 +418,7 @@ class OtherMunicipalityForm(FlaskForm):
         )
 
 
-class SchoolUnitForm(FlaskForm):
+class SchoolUnitForm(OnceForm):
     code = StringField(
         "Skolenhetskod",
         validators=[

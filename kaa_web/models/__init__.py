@@ -9,7 +9,7 @@ from kaa_web.models.documents import (
     GeneratedDocumentYouth,
     Letterhead,
 )
-from kaa_web.models.mailout import MailoutJob
+from kaa_web.models.mailout import MailoutJob, MailoutPerson
 from kaa_web.models.meetings import (
     ActionPoint,
     AgendaItem,
@@ -83,6 +83,7 @@ __all__ = [
     "Letterhead",
     "LoginThrottle",
     "MailoutJob",
+    "MailoutPerson",
     "Mapping",
     "MappingRevision",
     "Measure",

@@ -76,7 +76,6 @@ class SchoolReport(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     reference: str = Field(max_length=40, unique=True)
-    token: str = Field(max_length=64, unique=True)  # the form's idempotency token
     kind: str = Field(max_length=20, index=True)
     school_unit_id: int = Field(foreign_key="school_unit.id", index=True)
     submitted_by: int | None = Field(default=None, foreign_key="staff_user.id")

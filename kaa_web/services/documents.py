@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -14,7 +13,7 @@ from sqlmodel import Session, select
 
 from kaa_web import audit, documents
 from kaa_web.db import insert_rows
-from kaa_web.document_types import DOCUMENT_TYPES, DocumentType, get_type, unknown_variables
+from kaa_web.document_types import DOCUMENT_TYPES, DocumentType, get_type
 from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.documents import (
     BUILTIN_VERSION,
@@ -25,11 +24,11 @@ from kaa_web.models.documents import (
     Letterhead,
 )
 from kaa_web.models.register import Youth
+from kaa_web.models.school_reports import SchoolReport
 from kaa_web.permissions import Actor
 from kaa_web.services import timeline
 from kaa_web.services.access import youth_visibility
-
-log = logging.getLogger(__name__)
+from kaa_web.services.errors import NotFound
 
 LETTERHEAD_ID = 1
 MAX_LOGO_BYTES = 1024 * 1024
@@ -172,38 +171,6 @@ def describe_document_type(db: Session, *, actor: Actor, code: str) -> TypeOverv
     return overview
 
 
-def template_problems(doc_type: DocumentType, data: bytes) -> list[str]:
-    """Everything wrong with `data` as a template of `doc_type` (Swedish); [] when it is fine.
-
-    The package is checked first, then the variables it uses against the type's catalogue,
-    then a test render (one letter, and a batch of two) with the example data in the sandbox.
-    """
-    problems = documents.check_docx_package(data)
-    if problems:
-        return problems
-    try:
-        used = documents.list_template_variables(data)
-    except documents.TemplateRenderError as exc:
-        return [str(exc)]  # a Swedish sentence; the raw error is logged
-    except Exception:  # python-docx could not read the package as a document
-        return ["Filen går inte att läsa som ett Word-dokument."]
-    unknown = unknown_variables(doc_type, used)
-    if unknown:
-        return [
-            f"Variabeln {name} finns inte för dokumenttypen {doc_type.name}." for name in unknown
-        ]
-    example = doc_type.example_context()
-    try:
-        documents.render_document(data, example)
-        documents.render_letters(data, [example, example])
-    except documents.TemplateRenderError as exc:
-        return [str(exc)]
-    except Exception:
-        log.warning("document template failed with the example data", exc_info=True)
-        return ["Mallen gick inte att använda med exempeldata."]
-    return []
-
-
 def _safe_file_name(name: str, fallback: str) -> str:
     base = PurePath(name.replace("\\", "/")).name.strip()
     return (base or fallback)[:200]
@@ -220,7 +187,7 @@ def upload_template(
     doc_type = get_type(code)
     if not file_name.lower().endswith(".docx"):
         raise TemplateRejected(["Mallen måste vara en Word-fil som slutar på .docx."])
-    problems = template_problems(doc_type, data)
+    problems = documents.check_template(data, doc_type)
     if problems:
         raise TemplateRejected(problems)
     latest = db.exec(
@@ -444,23 +411,63 @@ def youth_ids_of(db: Session, document: GeneratedDocument) -> list[int]:
     return list(rows)
 
 
+def _may_open(db: Session, actor: Actor, document: GeneratedDocument, youth: list[int]) -> bool:
+    """What a document belongs to decides who may open it: a school report's receipt, the
+    report's inbox handlers and school; a letter or mail-out, whoever may see every young
+    person in it; anything else, its creator."""
+    receipt_of = db.exec(
+        select(SchoolReport.school_unit_id).where(SchoolReport.receipt_document_id == document.id)
+    ).first()
+    if receipt_of is not None:
+        return actor.can("inbox.handle") or (
+            actor.can("school_reports.submit") and receipt_of in actor.school_unit_ids
+        )
+    if youth:
+        return _may_see_all(db, actor, youth)
+    return document.created_by == actor.username
+
+
+def _deny(db: Session, actor: Actor, document_id: int) -> LookupError:
+    audit.record(
+        db,
+        actor,
+        "denied",
+        object_type="generated_document",
+        object_id=document_id,
+        outcome="not_found_or_denied",
+        immediately=True,
+    )
+    return LookupError(document_id)
+
+
+def _open_meeting_document(db: Session, actor: Actor, document: GeneratedDocument):
+    """A meeting's notice or minutes: whoever sees the meeting, checked and logged by the
+    meetings service exactly as on the meeting's page (imported here, as it builds on this
+    module)."""
+    from kaa_web.services.meetings import open_meeting_document
+
+    try:
+        return open_meeting_document(
+            db, actor=actor, meeting_id=document.meeting_id, document_id=document.id
+        )
+    except NotFound:
+        raise _deny(db, actor, document.id) from None
+
+
 def open_generated_document(db: Session, *, actor: Actor, document_id: int) -> GeneratedDocument:
-    """A stored document for download; the read is logged per young person. LookupError if none."""
+    """A stored document for download, checked against what it belongs to; the read is logged
+    (per young person). LookupError, after logging the denial, when the actor may not open it."""
     actor.need("documents.generate")
     document = db.get(GeneratedDocument, document_id)
     if document is None:
         raise LookupError(document_id)
+    if document.meeting_id is not None:
+        document = _open_meeting_document(db, actor, document)
+        db.commit()
+        return document
     youth = youth_ids_of(db, document)
-    if youth and not _may_see_all(db, actor, youth):
-        audit.record(
-            db,
-            actor,
-            "denied",
-            object_type="generated_document",
-            object_id=document_id,
-            immediately=True,
-        )
-        raise LookupError(document_id)
+    if not _may_open(db, actor, document, youth):
+        raise _deny(db, actor, document_id)
     audit.record_many(
         db,
         actor,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
@@ -11,6 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from kaa_web import audit
+from kaa_web.db import chunks
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import LOCAL_TZ, local_today, utcnow
 from kaa_web.models.documents import GeneratedDocument
@@ -34,31 +37,28 @@ from kaa_web.models.plans import Consent
 from kaa_web.models.register import OCCUPATIONS, District, Youth
 from kaa_web.permissions import Actor, has_permission
 from kaa_web.rules import personnummer as pnr
+from kaa_web.rules import small_numbers
 from kaa_web.services import documents, plans, tasks, timeline
 from kaa_web.services.access import youth_visibility
 from kaa_web.services.consents import PARTY_COLUMNS, is_active
-from kaa_web.services.errors import Invalid, NotFound
+from kaa_web.services.errors import EditConflict, Invalid, NotFound
 
 LOCKED = "Protokollet är justerat och kan inte ändras. Lägg till ett tillägg i stället."
 CANCELLED = "Mötet är inställt och kan inte ändras."
-MANAGERS = ("chef", "admin")
 
 
 # --- access -----------------------------------------------------------------------------------
+#
+# Who may do what is in the permission table (kaa_web/permissions.py): a group's name, settings
+# and members are seen by its members and by those who manage groups ("see"); its meetings'
+# content by members holding meetings.attend and by meetings.oversee ("read"); meetings are run
+# by their convener (meetings.convene) and by meetings.oversee ("run"); settings and members are
+# changed with meetings.manage_groups ("manage"); standing items by those who run or manage.
 
 
-def _is_member(db: Session, actor: Actor, group_id: int) -> bool:
-    if actor.staff_id is None:
-        return False
-    return (
-        db.exec(
-            select(GroupMember.id).where(
-                GroupMember.group_id == group_id,
-                GroupMember.staff_id == actor.staff_id,
-                GroupMember.removed_at.is_(None),
-            )
-        ).first()
-        is not None
+def _my_groups(actor: Actor):
+    return select(GroupMember.group_id).where(
+        GroupMember.staff_id == actor.staff_id, GroupMember.removed_at.is_(None)
     )
 
 
@@ -68,13 +68,20 @@ def _denied(db: Session, actor: Actor, object_type: str, object_id: int):
 
 
 def visible_groups(actor: Actor):
-    """A SQL condition on MeetingGroup: chef and admin see all groups, others their own."""
-    if actor.has_role(*MANAGERS):
+    """A SQL condition on MeetingGroup: the groups whose name, settings and members the actor
+    sees (those who manage or oversee groups see all, others the groups they are members of)."""
+    if actor.can("meetings.manage_groups") or actor.can("meetings.oversee"):
         return sa.true()
-    mine = select(GroupMember.group_id).where(
-        GroupMember.staff_id == actor.staff_id, GroupMember.removed_at.is_(None)
-    )
-    return MeetingGroup.id.in_(mine)
+    return MeetingGroup.id.in_(_my_groups(actor))
+
+
+def readable_groups(actor: Actor):
+    """A SQL condition on MeetingGroup: the groups whose meetings the actor may read."""
+    if actor.can("meetings.oversee"):
+        return sa.true()
+    if actor.can("meetings.attend") and actor.staff_id is not None:
+        return MeetingGroup.id.in_(_my_groups(actor))
+    return sa.false()
 
 
 def check_part(db: Session, actor: Actor, model, object_id: int, **parent: int) -> None:
@@ -85,50 +92,69 @@ def check_part(db: Session, actor: Actor, model, object_id: int, **parent: int) 
         raise _denied(db, actor, model.__tablename__, object_id)
 
 
-def get_group(db: Session, *, actor: Actor, group_id: int) -> MeetingGroup:
-    group = db.exec(
-        select(MeetingGroup).where(MeetingGroup.id == group_id, visible_groups(actor))
-    ).first()
-    if group is None:
-        raise _denied(db, actor, "meeting_group", group_id)
-    return group
-
-
 def can_run(db: Session, actor: Actor, group: MeetingGroup, meeting: Meeting | None = None) -> bool:
-    """Plans and records meetings: the group's convener, chef/admin, or (for one meeting)
-    the staff member named its convener."""
-    if actor.has_role(*MANAGERS):
+    """Plans and records meetings: the group's convener, meetings.oversee, or (for one
+    meeting) the staff member named its convener."""
+    if actor.can("meetings.oversee"):
         return True
     conveners = {group.convener_id, meeting.convener_id if meeting else None}
     return (
-        actor.can("meetings.manage")
+        actor.can("meetings.convene")
         and actor.staff_id is not None
         and (actor.staff_id in conveners)
     )
 
 
-def _runnable_group(db: Session, actor: Actor, group_id: int) -> MeetingGroup:
-    group = get_group(db, actor=actor, group_id=group_id)
-    if not can_run(db, actor, group):
+def can_read(db: Session, actor: Actor, group: MeetingGroup) -> bool:
+    """Reads the group's meetings: a member holding meetings.attend, or meetings.oversee."""
+    condition = sa.and_(MeetingGroup.id == group.id, readable_groups(actor))
+    return db.exec(select(MeetingGroup.id).where(condition)).first() is not None
+
+
+def can_manage(actor: Actor) -> bool:
+    """Creates groups and changes their settings and members."""
+    return actor.can("meetings.manage_groups")
+
+
+GROUP_ACCESS = ("see", "read", "run", "edit", "manage")
+
+
+def get_group(db: Session, *, actor: Actor, group_id: int, may: str = "see") -> MeetingGroup:
+    """The group if the actor may `may` it (see GROUP_ACCESS); otherwise a logged NotFound."""
+    if may not in GROUP_ACCESS:
+        raise ValueError(may)
+    condition = readable_groups(actor) if may in ("read", "run") else visible_groups(actor)
+    group = db.exec(select(MeetingGroup).where(MeetingGroup.id == group_id, condition)).first()
+    allowed = group is not None and (
+        may in ("see", "read")
+        or (may == "run" and can_run(db, actor, group))
+        or (may == "edit" and (can_manage(actor) or can_run(db, actor, group)))
+        or (may == "manage" and can_manage(actor))
+    )
+    if not allowed:
         raise _denied(db, actor, "meeting_group", group_id)
     return group
 
 
-def get_meeting(db: Session, *, actor: Actor, meeting_id: int) -> tuple[Meeting, MeetingGroup]:
+def get_meeting(
+    db: Session, *, actor: Actor, meeting_id: int, may: str = "read"
+) -> tuple[Meeting, MeetingGroup]:
+    """The meeting and its group if the actor may read it ("read") or run it ("run")."""
+    if may not in ("read", "run"):
+        raise ValueError(may)
     meeting = db.get(Meeting, meeting_id)
-    if meeting is None:
+    group = None
+    if meeting is not None:
+        group = db.exec(
+            select(MeetingGroup).where(MeetingGroup.id == meeting.group_id, readable_groups(actor))
+        ).first()
+    if group is None or (may == "run" and not can_run(db, actor, group, meeting)):
         raise _denied(db, actor, "meeting", meeting_id)
-    try:
-        group = get_group(db, actor=actor, group_id=meeting.group_id)
-    except NotFound:
-        raise _denied(db, actor, "meeting", meeting_id) from None
     return meeting, group
 
 
 def _runnable_meeting(db: Session, actor: Actor, meeting_id: int, *, unlocked=True):
-    meeting, group = get_meeting(db, actor=actor, meeting_id=meeting_id)
-    if not can_run(db, actor, group, meeting):
-        raise _denied(db, actor, "meeting", meeting_id)
+    meeting, group = get_meeting(db, actor=actor, meeting_id=meeting_id, may="run")
     if unlocked and meeting.adjusted_at is not None:
         raise Invalid(LOCKED)
     if unlocked and meeting.cancelled_at is not None:
@@ -159,13 +185,14 @@ def _organisation_of(staff: StaffUser) -> str:
 
 
 def may_take_part(staff: StaffUser) -> bool:
-    """A directory user whose roles open the meetings part (school staff join as externals)."""
-    return has_permission(staff.role_list, "meetings.use")
+    """A directory user whose roles may be a member (school staff join as externals; an
+    administrator, who manages groups but does not read their meetings, cannot)."""
+    return has_permission(staff.role_list, "meetings.attend")
 
 
 def may_convene(staff: StaffUser) -> bool:
     """A directory user whose roles may plan and record meetings."""
-    return has_permission(staff.role_list, "meetings.manage")
+    return has_permission(staff.role_list, "meetings.convene")
 
 
 def possible_conveners(db: Session, group_id: int) -> list[StaffUser]:
@@ -182,7 +209,7 @@ def _convener_errors(db: Session, convener_id: int | None) -> dict[str, str]:
     if staff is None:
         return {"convener_id": "Välj vem som kallar till mötena."}
     if not may_convene(staff):
-        message = "Den sammankallande måste vara KAA-handläggare, chef eller administratör."
+        message = "Den sammankallande måste vara KAA-handläggare eller chef."
         return {"convener_id": message}
     return {}
 
@@ -197,8 +224,9 @@ def create_group(
     convener_id: int | None,
     standing_items: list[tuple[str, str]] = (),
 ) -> MeetingGroup:
-    """A new group (chef/admin); the convener becomes a member; standing items (title, filter)."""
-    if not actor.has_role(*MANAGERS):
+    """A new group (meetings.manage_groups); the convener becomes a member; standing items
+    (title, filter)."""
+    if not can_manage(actor):
         raise _denied(db, actor, "meeting_group", "new")
     errors = _group_errors(name, kind, frequency) | _convener_errors(db, convener_id)
     if errors:
@@ -222,16 +250,14 @@ def create_group(
 
 def add_member(db: Session, *, actor: Actor, group_id: int, data: MemberData) -> GroupMember:
     """A directory user (organisation from their role) or a named external participant."""
-    group = get_group(db, actor=actor, group_id=group_id)
-    if not actor.has_role(*MANAGERS):
-        raise _denied(db, actor, "meeting_group", group_id)
+    group = get_group(db, actor=actor, group_id=group_id, may="manage")
     if data.staff_id is not None:
         staff = db.get(StaffUser, data.staff_id)
         if staff is None:
             raise Invalid("Välj en användare.", field_errors={"staff_id": "Välj en användare."})
         if not may_take_part(staff):
             message = (
-                f"{staff.display_name} har ingen roll som ger tillgång till samverkansgrupperna. "
+                f"{staff.display_name} har ingen roll som kan delta i samverkansgruppernas möten. "
                 "Lägg till personen som extern deltagare i stället."
             )
             raise Invalid(message, field_errors={"staff_id": message})
@@ -327,19 +353,6 @@ def members_for_meeting(db: Session, meeting: Meeting) -> list[GroupMember]:
     )
 
 
-def editable_group(db: Session, *, actor: Actor, group_id: int) -> MeetingGroup:
-    """The group if the actor may change it: chef/admin fully, the convener its standing items."""
-    return _runnable_group(db, actor, group_id)
-
-
-def managed_group(db: Session, *, actor: Actor, group_id: int) -> MeetingGroup:
-    """The group if the actor may change its settings and members (chef/admin)."""
-    group = get_group(db, actor=actor, group_id=group_id)
-    if not actor.has_role(*MANAGERS):
-        raise _denied(db, actor, "meeting_group", group_id)
-    return group
-
-
 def _group_errors(name: str, kind: str, frequency: str) -> dict[str, str]:
     errors = {}
     if not name.strip():
@@ -362,7 +375,7 @@ def update_group(
     convener_id: int | None,
 ) -> MeetingGroup:
     """Name, kind, usual frequency and convener (chef/admin); a new convener becomes a member."""
-    group = managed_group(db, actor=actor, group_id=group_id)
+    group = get_group(db, actor=actor, group_id=group_id, may="manage")
     errors = _group_errors(name, kind, frequency) | _convener_errors(db, convener_id)
     if errors:
         raise Invalid(*errors.values(), field_errors=errors)
@@ -391,7 +404,7 @@ def update_member(
 
     A user's name and organisation come from the directory and are not edited here.
     """
-    group = managed_group(db, actor=actor, group_id=group_id)
+    group = get_group(db, actor=actor, group_id=group_id, may="manage")
     member = _active_member(db, actor, group, member_id)
     if member.staff_id is not None:
         raise Invalid("Användare i kommunen ändras i katalogen, inte här.")
@@ -417,7 +430,7 @@ def update_member(
 
 def remove_member(db: Session, *, actor: Actor, group_id: int, member_id: int) -> GroupMember:
     """The member leaves (chef/admin); their attendance and action points keep their name."""
-    group = managed_group(db, actor=actor, group_id=group_id)
+    group = get_group(db, actor=actor, group_id=group_id, may="manage")
     gone = db.get(GroupMember, member_id)
     if gone is not None and gone.group_id == group.id and gone.removed_at is not None:
         return gone  # a second click
@@ -479,7 +492,7 @@ def add_standing_item(
     minutes: int | None = 10,
 ) -> StandingItem:
     """A new standing item last in the list (the convener or chef/admin)."""
-    group = _runnable_group(db, actor, group_id)
+    group = get_group(db, actor=actor, group_id=group_id, may="edit")
     _checked_item(ExtraItem(title, minutes=minutes, youth_filter=youth_filter))
     items = standing_items_of(db, group.id)
     _renumber(db, items)
@@ -507,7 +520,7 @@ def update_standing_item(
     minutes: int | None = 10,
 ) -> StandingItem:
     """Change a standing item; agendas already planned keep their own copy."""
-    group = _runnable_group(db, actor, group_id)
+    group = get_group(db, actor=actor, group_id=group_id, may="edit")
     item = _standing_item(db, actor, group, item_id)
     _checked_item(ExtraItem(title, minutes=minutes, youth_filter=youth_filter))
     item.title, item.youth_filter, item.minutes = title.strip()[:200], youth_filter, minutes
@@ -519,7 +532,7 @@ def update_standing_item(
 
 def remove_standing_item(db: Session, *, actor: Actor, group_id: int, item_id: int) -> None:
     """Remove a standing item; agendas already planned keep theirs."""
-    group = _runnable_group(db, actor, group_id)
+    group = get_group(db, actor=actor, group_id=group_id, may="edit")
     if db.get(StandingItem, item_id) is None:  # removed already: a second click
         return
     item = _standing_item(db, actor, group, item_id)
@@ -550,7 +563,7 @@ def move_standing_item(
     db: Session, *, actor: Actor, group_id: int, item_id: int, direction: str, from_position: int
 ) -> None:
     """One step up ("upp") or down ("ned"); positions become 1..n."""
-    group = _runnable_group(db, actor, group_id)
+    group = get_group(db, actor=actor, group_id=group_id, may="edit")
     item = _standing_item(db, actor, group, item_id)
     if _move(db, standing_items_of(db, group.id), item, direction, from_position):
         audit.record(db, actor, "update", object_type="meeting_group", object_id=group.id)
@@ -619,7 +632,7 @@ def plan_meeting(
 
     The convener is the group's unless another staff member of the group is named.
     """
-    group = _runnable_group(db, actor, group_id)
+    group = get_group(db, actor=actor, group_id=group_id, may="run")
     errors = _details_errors(db, group, place, convener_id)
     for i, extra in enumerate(extra_items):
         if extra.title.strip():
@@ -812,18 +825,56 @@ def may_name(consents: list[Consent], organisations: set[tuple[str, str]], today
 
 @dataclass(frozen=True)
 class YouthLine:
-    """A young person on an agenda item: by name, or anonymised (age, district, situation)."""
+    """A young person named on an agenda item (the consent rule allows it)."""
 
-    youth_id: int | None
+    youth_id: int
     name: str
     age: int
     district: str
     situation: str
     overdue: bool
 
+
+@dataclass(frozen=True)
+class Count:
+    label: str
+    shown: str  # the count, "<5", or "dolt" (see rules/small_numbers.py)
+
+
+@dataclass(frozen=True)
+class YouthSummary:
+    """How many young people an item's list holds, by district, age and situation."""
+
+    total: int
+    total_shown: str
+    by_district: list[Count]
+    by_age: list[Count]
+    by_situation: list[Count]
+    limit: int | None  # counts under it are hidden (people from outside the municipality)
+
     @property
-    def named(self) -> bool:
-        return self.youth_id is not None
+    def secondary(self) -> bool:
+        """Some count is hidden so that a small one cannot be worked out from the total."""
+        tables = (self.by_district, self.by_age, self.by_situation)
+        return any(c.shown == small_numbers.HIDDEN for table in tables for c in table)
+
+
+@dataclass(frozen=True)
+class Review:
+    """An item's list: everyone summarised, and by name those the consent rule allows."""
+
+    summary: YouthSummary
+    named: list[YouthLine]  # at most REVIEW_LIMIT
+    named_total: int
+
+    @property
+    def more(self) -> bool:
+        """More people may be named than the page lists."""
+        return self.named_total > len(self.named)
+
+    @property
+    def unnamed(self) -> bool:
+        return self.summary.total > self.named_total
 
 
 def _previous_meeting_on(db: Session, meeting: Meeting) -> date | None:
@@ -846,82 +897,149 @@ def _filter_condition(db: Session, meeting: Meeting, youth_filter: str, today: d
 
 
 REVIEW_LIMIT = 200
+UNKNOWN_DISTRICT = "Okänt område"
 
 
-def youth_for_item(
+def _consent_in_force(today: date):
+    """A SQL condition on Consent: given, not withdrawn, not expired (consents.is_active)."""
+    return sa.and_(
+        Consent.given_on <= today,
+        Consent.withdrawn_on.is_(None),
+        sa.or_(Consent.expires_on.is_(None), Consent.expires_on >= today),
+    )
+
+
+def _counted(counts: dict, labels: dict, limit: int | None) -> list[Count]:
+    """`counts` in the order of `labels` (never by size: the order must not hint at a hidden
+    count), each shown under the small-number rule when `limit` is set."""
+    shown = (
+        small_numbers.protect(counts, limit) if limit else {k: str(v) for k, v in counts.items()}
+    )
+    return [Count(label, shown[key]) for key, label in labels.items() if key in counts]
+
+
+def _summary(rows, today: date, limit: int | None) -> YouthSummary:
+    """Counts from (district, protected identity, birth date, occupation, number) rows."""
+    districts, ages, situations = Counter(), Counter(), Counter()
+    for district, protected, birth_date, occupation, number in rows:
+        # a protected person's district could point to where they live
+        districts[UNKNOWN_DISTRICT if protected or not district else district] += number
+        ages[pnr.age_on(birth_date, today)] += number
+        situations[occupation] += number
+    total = sum(ages.values())
+    district_labels = {d: d for d in sorted(districts, key=str.casefold) if d != UNKNOWN_DISTRICT}
+    district_labels[UNKNOWN_DISTRICT] = UNKNOWN_DISTRICT
+    situation_labels = OCCUPATIONS | {o: o for o in situations if o not in OCCUPATIONS}
+    return YouthSummary(
+        total=total,
+        total_shown=small_numbers.shown_total(total, limit) if limit else str(total),
+        by_district=_counted(districts, district_labels, limit),
+        by_age=_counted(ages, {age: f"{age} år" for age in sorted(ages)}, limit),
+        by_situation=_counted(situations, situation_labels, limit),
+        limit=limit,
+    )
+
+
+def _named_lines(db, actor, condition, organisations, today) -> tuple[list, int]:
+    """(the first REVIEW_LIMIT named lines, how many may be named): the people the viewer sees
+    in the register whom ONE consent in force covers for every organisation represented."""
+    outside = any(code != "kommunen" for code, _ in organisations)
+    query = (
+        select(Youth, District.name)
+        .outerjoin(District, District.id == Youth.district_id)
+        .where(condition, youth_visibility(actor, today))
+        .order_by(Youth.last_name_key, Youth.first_name_key, Youth.id)
+    )
+    if outside:  # only those with a consent in force can be named: evaluate just them
+        consented = select(Consent.youth_id).where(_consent_in_force(today))
+        rows = db.exec(query.where(Youth.id.in_(consented))).all()
+        consents: dict[int, list[Consent]] = {}
+        for ids in chunks([youth.id for youth, _ in rows]):
+            for consent in db.exec(select(Consent).where(Consent.youth_id.in_(ids))):
+                consents.setdefault(consent.youth_id, []).append(consent)
+        rows = [r for r in rows if may_name(consents.get(r[0].id, []), organisations, today)]
+        total = len(rows)
+    else:  # everyone there belongs to the municipality: the viewer's register access decides
+        total = db.exec(
+            select(sa.func.count())
+            .select_from(Youth)
+            .where(condition, youth_visibility(actor, today))
+        ).one()
+        rows = db.exec(query.limit(REVIEW_LIMIT)).all()
+    lines = [
+        YouthLine(
+            youth.id,
+            youth.full_name,
+            pnr.age_on(youth.birth_date, today),
+            "Skyddad uppgift" if youth.protected_identity else district or UNKNOWN_DISTRICT,
+            OCCUPATIONS.get(youth.occupation, youth.occupation),
+            youth.next_step_due is not None and youth.next_step_due < today,
+        )
+        for youth, district in rows[:REVIEW_LIMIT]
+    ]
+    return lines, total
+
+
+def review_for_item(
     db: Session,
     actor: Actor,
     meeting: Meeting,
     item: AgendaItem,
     today: date | None = None,
-    limit: int = REVIEW_LIMIT,
-) -> list[YouthLine]:
-    """The young people currently covered that the item's filter selects, under the consent rule.
+    small_limit: int = 5,
+) -> Review | None:
+    """The young people currently covered that the item's filter selects.
 
-    A name is shown only if the consent rule allows it AND the viewer may see the person in
-    the register (an absent IFO member, or an administrator, sees the lines anonymised).
+    Everyone is counted by district, age and situation; where an organisation outside the
+    municipality is represented, counts under `small_limit` are hidden. A name is shown only
+    if the consent rule allows it AND the viewer may see the person in the register.
     Evaluated on every view: a consent withdrawn after planning makes the name disappear.
-    At most `limit` + 1 lines, so the page can say that the list goes on.
     """
     if item.youth_filter not in YOUTH_FILTERS or not item.youth_filter:
-        return []
+        return None
     today = today or local_today()
-    rows = db.exec(
-        select(Youth, District.name)
-        .outerjoin(District, District.id == Youth.district_id)
-        .where(Youth.status == "aktiv", _filter_condition(db, meeting, item.youth_filter, today))
-        .order_by(Youth.last_name_key, Youth.first_name_key, Youth.id)
-        .limit(limit + 1)
-    ).all()
-    ids = [youth.id for youth, _ in rows]
-    visible = set(db.exec(select(Youth.id).where(Youth.id.in_(ids), youth_visibility(actor))))
-    consents: dict[int, list[Consent]] = {}
-    for consent in db.exec(select(Consent).where(Consent.youth_id.in_(ids))):
-        consents.setdefault(consent.youth_id, []).append(consent)
+    condition = sa.and_(
+        Youth.status == "aktiv", _filter_condition(db, meeting, item.youth_filter, today)
+    )
     organisations = represented_organisations(db, meeting)
-    lines = []
-    for youth, district in rows:
-        named = youth.id in visible and may_name(consents.get(youth.id, []), organisations, today)
-        overdue = youth.next_step_due is not None and youth.next_step_due < today
-        situation = OCCUPATIONS.get(youth.occupation, youth.occupation)
-        if youth.protected_identity:  # the district could point to where they live
-            district = "Skyddad uppgift"
-        lines.append(
-            YouthLine(
-                youth.id if named else None,
-                youth.full_name if named else "",
-                pnr.age_on(youth.birth_date, today),
-                district or "Okänt område",
-                situation,
-                overdue,
-            )
+    outside = any(code != "kommunen" for code, _ in organisations)
+    rows = db.exec(
+        select(
+            District.name,
+            Youth.protected_identity,
+            Youth.birth_date,
+            Youth.occupation,
+            sa.func.count(),
         )
-    return lines
+        .select_from(Youth)
+        .outerjoin(District, District.id == Youth.district_id)
+        .where(condition)
+        .group_by(District.name, Youth.protected_identity, Youth.birth_date, Youth.occupation)
+    ).all()
+    summary = _summary(rows, today, small_limit if outside else None)
+    named, named_total = _named_lines(db, actor, condition, organisations, today)
+    return Review(summary, named, named_total)
 
 
 @dataclass
 class ItemView:
     item: AgendaItem
-    youth: list[YouthLine] = field(default_factory=list)
+    review: Review | None = None  # the item's list of young people, if it has one
     decisions: list[Decision] = field(default_factory=list)
     action: ActionRow | None = None  # a carried-over action point, with whether it is done
 
     @property
-    def missing_consent(self) -> int:
-        return sum(1 for line in self.youth[:REVIEW_LIMIT] if not line.named)
-
-    @property
     def listed(self) -> list[YouthLine]:
-        return self.youth[:REVIEW_LIMIT]
-
-    @property
-    def more(self) -> bool:
-        """More people match than the page lists."""
-        return len(self.youth) > REVIEW_LIMIT
+        return self.review.named if self.review else []
 
 
 def view_agenda(
-    db: Session, *, actor: Actor, meeting_id: int, today: date | None = None
+    db: Session,
+    *,
+    actor: Actor,
+    meeting_id: int,
+    today: date | None = None,
+    small_limit: int = 5,
 ) -> tuple[Meeting, MeetingGroup, list[ItemView]]:
     """The agenda with its lists and decisions; every named person shown is audit-logged."""
     meeting, group = get_meeting(db, actor=actor, meeting_id=meeting_id)
@@ -937,13 +1055,13 @@ def view_agenda(
     views = [
         ItemView(
             item,
-            youth_for_item(db, actor, meeting, item, today),
+            review_for_item(db, actor, meeting, item, today, small_limit),
             decisions.get(item.id, []),
             actions.get(item.action_point_id),
         )
         for item in items
     ]
-    named = {line.youth_id for v in views for line in v.listed if line.named}
+    named = {line.youth_id for v in views for line in v.listed}
     named |= {d.youth_id for ds in decisions.values() for d in ds if d.youth_id}
     audit.record_many(
         db, actor, "view", object_type="meeting", items=[(meeting.id, yid) for yid in sorted(named)]
@@ -955,19 +1073,58 @@ def view_agenda(
 # --- during and after the meeting -------------------------------------------------------------
 
 
+def _fingerprint(text: str) -> str:
+    """What an edit form carries of the state it started from (its optimistic lock). Unlike a
+    counter it also tells an untouched field from a changed one, so saving the whole recording
+    page never clashes over parts the user did not touch."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def attendance_version(statuses: dict[int, str]) -> str:
+    return _fingerprint(
+        ";".join(f"{member}:{status}" for member, status in sorted(statuses.items()))
+    )
+
+
+def _lock(db: Session, meeting: Meeting) -> None:
+    """Serialise writers of one meeting (PostgreSQL; SQLite writes one at a time anyway), so a
+    check followed by a write (attendance, decision numbers) sees every committed change."""
+    db.exec(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update()).one()
+
+
 def record_attendance(
-    db: Session, *, actor: Actor, meeting_id: int, statuses: dict[int, str]
-) -> None:
-    """Present or excused per member; members not listed are removed from the record."""
+    db: Session,
+    *,
+    actor: Actor,
+    meeting_id: int,
+    statuses: dict[int, str],
+    version: str | None = None,
+) -> bool:
+    """Present or excused per member; members not listed are removed from the record.
+
+    With `version` (the attendance the form was drawn with) a change made by someone else
+    in between is an EditConflict, unless this form left the attendance as it found it.
+    True if anything changed.
+    """
     meeting, group = _runnable_meeting(db, actor, meeting_id)
+    _lock(db, meeting)
     member_ids = {m.id for m in members_for_meeting(db, meeting)}
+    wanted = {m: s for m, s in statuses.items() if m in member_ids and s in ATTENDANCE}
+    current = attendance_of(db, meeting.id)
+    if wanted == current:
+        return False
+    if version is not None and version != attendance_version(current):
+        if attendance_version(wanted) == version:  # untouched: the other change stands
+            return False
+        raise EditConflict(current)
     for row in db.exec(select(Attendance).where(Attendance.meeting_id == meeting.id)):
         db.delete(row)
     db.flush()
-    for member_id, status in statuses.items():
-        if member_id in member_ids and status in ATTENDANCE:
-            db.add(Attendance(meeting_id=meeting.id, member_id=member_id, status=status))
+    for member_id, status in wanted.items():
+        db.add(Attendance(meeting_id=meeting.id, member_id=member_id, status=status))
+    db.flush()
     audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
+    return True
 
 
 def attendance_of(db: Session, meeting_id: int) -> dict[int, str]:
@@ -987,12 +1144,54 @@ def _item(db: Session, meeting: Meeting, item_id: int) -> AgendaItem:
     return item
 
 
-def record_notes(db: Session, *, actor: Actor, meeting_id: int, item_id: int, notes: str) -> None:
+def notes_version(notes: str) -> str:
+    return _fingerprint(notes)
+
+
+def clean_notes(text: str) -> str:
+    """Line ends as one (a form sends CRLF, a script LF), without surrounding space."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _save_notes(db: Session, item: AgendaItem, notes: str, version: str | None) -> bool:
+    """Store the notes unless someone else changed them since `version` (EditConflict with
+    the item as it is now); True if they changed. The write itself is conditional, so two
+    saves at the same moment cannot both pass the check."""
+    text, current = clean_notes(notes), item.notes
+    if text == current:
+        return False
+    if version is not None and version != notes_version(current):
+        if notes_version(text) == version:  # untouched since the form was drawn
+            return False
+        raise EditConflict(item)
+    written = db.exec(
+        sa.update(AgendaItem)
+        .where(AgendaItem.id == item.id, AgendaItem.notes == current)
+        .values(notes=text)
+        .execution_options(synchronize_session=False)
+    )
+    if written.rowcount != 1:  # saved by someone else after we read it
+        db.refresh(item)
+        raise EditConflict(item)
+    sa.orm.attributes.set_committed_value(item, "notes", text)
+    return True
+
+
+def record_notes(
+    db: Session,
+    *,
+    actor: Actor,
+    meeting_id: int,
+    item_id: int,
+    notes: str,
+    version: str | None = None,
+) -> AgendaItem:
+    """One item's notes (saved as they are typed); with `version`, optimistically locked."""
     meeting, _ = _runnable_meeting(db, actor, meeting_id)
     item = _item(db, meeting, item_id)
-    item.notes = notes.strip()
-    db.add(item)
-    audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
+    if _save_notes(db, item, notes, version):
+        audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
+    return item
 
 
 def may_name_person(
@@ -1032,7 +1231,7 @@ def _youth_by_number(
 
 def named_people(views: list[ItemView]) -> list[tuple[int, str]]:
     """(id, name) of everyone named on the agenda: the people a decision may be about."""
-    named = {line.youth_id: line.name for v in views for line in v.listed if line.named}
+    named = {line.youth_id: line.name for v in views for line in v.listed}
     return sorted(named.items(), key=lambda pair: (pair[1], pair[0]))
 
 
@@ -1061,6 +1260,7 @@ def record_decision(
     if youth_id is not None and not may_name_person(db, actor, meeting, youth_id, today):
         message = "Beslut om en namngiven ungdom kräver samtycke för alla organisationer."
         raise Invalid(message, field_errors={"youth_id": message})
+    _lock(db, meeting)  # two secretaries deciding at once get numbers of their own
     number = (
         db.exec(
             select(sa.func.max(Decision.number)).where(Decision.meeting_id == meeting.id)
@@ -1201,9 +1401,10 @@ def reassign_action_point(
     point = db.get(ActionPoint, action_point_id)
     if point is None:
         raise _denied(db, actor, "action_point", action_point_id)
-    group = get_group(db, actor=actor, group_id=point.group_id)
-    if not can_run(db, actor, group):
-        raise _denied(db, actor, "action_point", action_point_id)
+    try:
+        group = get_group(db, actor=actor, group_id=point.group_id, may="run")
+    except NotFound:
+        raise _denied(db, actor, "action_point", action_point_id) from None
     if point.done_at is not None:
         raise Invalid("Åtgärdspunkten är redan klar.")
     member = db.get(GroupMember, member_id) if member_id else None
@@ -1236,7 +1437,7 @@ def complete_action_point(db: Session, *, actor: Actor, action_point_id: int) ->
     point = db.get(ActionPoint, action_point_id)
     if point is None:
         raise NotFound
-    group = get_group(db, actor=actor, group_id=point.group_id)
+    group = get_group(db, actor=actor, group_id=point.group_id, may="read")
     member = db.get(GroupMember, point.member_id)
     mine = member is not None and member.staff_id == actor.staff_id
     if not (mine or can_run(db, actor, group)):
@@ -1304,14 +1505,12 @@ def my_upcoming_meetings(
     if actor.staff_id is None:
         return []
     today = today or local_today()
-    mine = select(GroupMember.group_id).where(
-        GroupMember.staff_id == actor.staff_id, GroupMember.removed_at.is_(None)
-    )
     rows = db.exec(
         select(Meeting, MeetingGroup)
         .join(MeetingGroup, MeetingGroup.id == Meeting.group_id)
         .where(
-            Meeting.group_id.in_(mine),
+            Meeting.group_id.in_(_my_groups(actor)),
+            readable_groups(actor),
             Meeting.on >= today,
             Meeting.on <= today + timedelta(days=days),
             Meeting.cancelled_at.is_(None),
@@ -1338,7 +1537,7 @@ def my_action_points(db: Session, *, actor: Actor, today: date | None = None):
         today,
         actor.staff_id,
     )
-    groups = {g.id: g for g in db.exec(select(MeetingGroup).where(visible_groups(actor)))}
+    groups = {g.id: g for g in db.exec(select(MeetingGroup).where(readable_groups(actor)))}
     return [MyActionPoint(r, groups[r.point.group_id]) for r in rows if r.point.group_id in groups]
 
 
@@ -1386,6 +1585,175 @@ def addenda_of(db: Session, meeting_id: int) -> list[MinutesAddendum]:
             .order_by(MinutesAddendum.created_at)
         )
     )
+
+
+# --- the recording page: everything typed on it, saved together -----------------------------
+
+
+@dataclass
+class DecisionData:
+    text: str = ""
+    youth_id: int | None = None
+    personnummer: str = ""
+
+    @property
+    def typed(self) -> bool:
+        return bool(self.text.strip() or self.youth_id or self.personnummer.strip())
+
+
+@dataclass
+class ActionData:
+    what: str = ""
+    member_id: int | None = None
+    due: date | None = None
+
+    @property
+    def typed(self) -> bool:
+        return bool(self.what.strip() or self.member_id or self.due)
+
+
+@dataclass
+class RecordData:
+    """The recording page's one form: attendance, every item's notes and new decision, a new
+    action point, a carried action point marked done, and whether to adjust the minutes."""
+
+    attendance: dict[int, str] | None = None
+    attendance_version: str | None = None
+    notes: dict[int, tuple[str, str | None]] = field(default_factory=dict)  # item: (text, version)
+    decisions: dict[int, DecisionData] = field(default_factory=dict)  # item: decision
+    action: ActionData = field(default_factory=ActionData)
+    done: int | None = None  # an action point on this agenda
+    adjuster: str | None = None  # adjust the minutes now, with this adjuster
+
+
+@dataclass
+class RecordResult:
+    attendance: bool = False
+    notes: int = 0  # items whose notes changed
+    decisions: list[int] = field(default_factory=list)  # their numbers
+    action: bool = False
+    done: bool = False
+    adjusted: bool = False
+
+
+ATTENDANCE_CONFLICT = "narvaro"  # RecordRefused.conflicts key of the attendance
+
+
+class RecordRefused(Invalid):
+    """Some part of a recording save broke a rule or met someone else's save. Nothing may be
+    kept: the caller rolls back and shows the page again with everything as typed."""
+
+    def __init__(self, messages: list[str], field_errors: dict[str, str], conflicts: dict):
+        super().__init__(*messages, field_errors=field_errors)
+        self.conflicts = conflicts  # item id: the item now; ATTENDANCE_CONFLICT: statuses now
+
+
+class _Refusals:
+    """Collects every part's problem so the page can show them all at once."""
+
+    def __init__(self):
+        self.messages: list[str] = []
+        self.field_errors: dict[str, str] = {}
+        self.conflicts: dict = {}
+
+    def attempt(self, action, *args, prefix: str = "", conflict=None, default=None, **kwargs):
+        """`action(*args, **kwargs)`, or `default` with its problem noted (field errors under
+        `prefix`, a conflict under `conflict`)."""
+        try:
+            return action(*args, **kwargs)
+        except EditConflict as clash:
+            self.conflicts[conflict] = clash.current
+        except Invalid as error:
+            for name, message in error.field_errors.items():
+                self.field_errors[prefix + name] = message
+            if not error.field_errors:
+                self.messages += error.messages
+        return default
+
+    def __bool__(self) -> bool:
+        return bool(self.messages or self.field_errors or self.conflicts)
+
+
+def record_meeting(
+    db: Session, *, actor: Actor, meeting_id: int, data: RecordData, today: date | None = None
+) -> RecordResult:
+    """Save everything typed on the recording page, or (RecordRefused) none of it.
+
+    Attendance comes first, so a decision about a named person is checked against who is
+    there. Only the parts changed are written; the minutes are adjusted last, and only when
+    everything else could be saved.
+    """
+    meeting, _ = _runnable_meeting(db, actor, meeting_id)
+    items = {i.id: i for i in agenda_of(db, meeting.id)}
+    carried = {i.action_point_id for i in items.values() if i.action_point_id}
+    if not (set(data.notes) | set(data.decisions)) <= set(items) or data.done not in (
+        carried | {None}
+    ):
+        raise _denied(db, actor, "meeting", meeting_id)
+    result, refusals = RecordResult(), _Refusals()
+    here = dict(actor=actor, meeting_id=meeting.id)
+    if data.attendance is not None:
+        result.attendance = refusals.attempt(
+            record_attendance,
+            db,
+            **here,
+            statuses=data.attendance,
+            version=data.attendance_version,
+            conflict=ATTENDANCE_CONFLICT,
+            default=False,
+        )
+    result.notes = sum(
+        bool(refusals.attempt(_save_notes, db, items[item_id], text, version, conflict=item_id))
+        for item_id, (text, version) in data.notes.items()
+    )
+    if result.notes:
+        audit.record(db, actor, "update", object_type="meeting", object_id=meeting.id)
+    result.decisions = _record_decisions(db, refusals, here, data.decisions, today)
+    if data.done is not None:
+        result.done = (
+            refusals.attempt(complete_action_point, db, actor=actor, action_point_id=data.done)
+            is not None
+        )
+    if data.action.typed:
+        action = data.action
+        point = refusals.attempt(
+            add_action_point,
+            db,
+            **here,
+            what=action.what,
+            member_id=action.member_id,
+            due=action.due,
+        )
+        result.action = point is not None
+    if data.adjuster is not None and not refusals:
+        result.adjusted = (
+            refusals.attempt(adjust_minutes, db, **here, adjuster=data.adjuster) is not None
+        )
+    if refusals:
+        raise RecordRefused(refusals.messages, refusals.field_errors, refusals.conflicts)
+    return result
+
+
+def _record_decisions(db, refusals: _Refusals, here: dict, decisions: dict, today) -> list[int]:
+    """The numbers of the decisions typed under the items."""
+    numbers = []
+    for item_id, decision in decisions.items():
+        if not decision.typed:
+            continue
+        made = refusals.attempt(
+            record_decision,
+            db,
+            **here,
+            item_id=item_id,
+            text=decision.text,
+            youth_id=decision.youth_id,
+            personnummer=decision.personnummer,
+            today=today,
+            prefix=f"beslut{item_id}-",
+        )
+        if made is not None:
+            numbers.append(made.number)
+    return numbers
 
 
 # --- documents --------------------------------------------------------------------------------

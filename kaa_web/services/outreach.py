@@ -274,18 +274,33 @@ class SentLetter:
 
 
 def record_letters_sent(
-    db: Session, *, actor: Actor, people: list[Youth], on: date, today: date | None = None
+    db: Session,
+    *,
+    actor: Actor,
+    people: list[Youth],
+    on: date,
+    today: date | None = None,
+    printed: dict[int, tuple[str, bool]] | None = None,
 ) -> list[SentLetter]:
     """Record "brev skickat" (each person's due letter kind) for many people at once.
 
     The batch path of record_contact for a mail-out: the people's contacts are loaded in one
     query per thousand and their next steps computed in memory, never a query per person.
     People who already have a letter recorded on `on` are skipped (a second click records
-    nothing). The caller commits, together with the documents sent.
+    nothing). `printed` — a confirmed mail-out — gives each person's letter kind and whether it
+    went to the guardians as it was printed; those are recorded whatever the next step is now,
+    since the letter was posted. The caller commits.
     """
     today = today or local_today()
     if on > today:
         raise Invalid("Datumet kan inte ligga i framtiden.")
+    if printed is None:
+        printed = {
+            youth.id: (youth.next_step, _to_guardians(youth, on))
+            for youth in people
+            if youth.next_step in LETTER_KINDS
+            and youth.next_step != "besoksvykort"  # needs a planned visit: one at a time
+        }
     history: dict[int, list[ContactAttempt]] = {p.id: [] for p in people}
     ids = list(history)
     agreed: dict[int, date] = {}
@@ -296,18 +311,15 @@ def record_letters_sent(
     due = [
         youth
         for youth in people
-        if youth.next_step in LETTER_KINDS
-        and youth.next_step != "besoksvykort"  # needs a planned visit: one at a time
+        if youth.id in printed
         and not any(c.on == on and c.kind in LETTER_KINDS for c in history[youth.id])
     ]
     rows = [
         {
             "youth_id": youth.id,
-            "kind": youth.next_step,
+            "kind": printed[youth.id][0],
             "on": on,
-            "to_guardians": ladder.letter_to_guardians(
-                ladder.PersonFacts(youth.birth_date, youth.registered_on), on
-            ),
+            "to_guardians": printed[youth.id][1],
             "note": "",
             "staff_id": actor.staff_id,
             "created_at": utcnow(),
@@ -339,6 +351,10 @@ def record_letters_sent(
         items=[(c.id, c.youth_id) for c in contacts],
     )
     return contacts
+
+
+def _to_guardians(youth: Youth, on: date) -> bool:
+    return ladder.letter_to_guardians(ladder.PersonFacts(youth.birth_date, youth.registered_on), on)
 
 
 def _after_letter(

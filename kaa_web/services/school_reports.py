@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from kaa_web import audit
@@ -122,7 +122,6 @@ class StudentData:
 @dataclass
 class ReportData:
     kind: str
-    token: str
     school_unit_id: int | None
     contact_name: str = ""
     contact_phone: str = ""
@@ -131,15 +130,9 @@ class ReportData:
     students: list[StudentData] = field(default_factory=list)
 
 
-def _by_token(db: Session, token: str) -> SchoolReport | None:
-    return db.exec(select(SchoolReport).where(SchoolReport.token == token)).first()
-
-
 def _check_submission(db: Session, actor: Actor, data: ReportData) -> SchoolUnit:
     if data.kind not in REPORT_KINDS:
         raise Invalid("Okänd typ av anmälan.")
-    if not data.token or len(data.token) > 64:
-        raise Invalid("Formuläret saknar sin engångskod. Ladda om sidan och försök igen.")
     unit = db.get(SchoolUnit, data.school_unit_id) if data.school_unit_id else None
     if unit is None or not unit.active or unit.id not in actor.school_unit_ids:
         raise Invalid(
@@ -185,22 +178,16 @@ def _student_rows(data: ReportData) -> list[SchoolReportStudent]:
     return rows
 
 
-def submit_report(db: Session, *, actor: Actor, data: ReportData) -> tuple[SchoolReport, bool]:
-    """Store a report once: the same form token again returns the first report (created=False).
+def submit_report(db: Session, *, actor: Actor, data: ReportData) -> SchoolReport:
+    """Store a report (the view's one-time code makes a double click store it once).
 
     The school learns nothing about the register: matching happens silently, for KAA's eyes.
     """
     actor.need("school_reports.submit")
-    existing = _by_token(db, data.token)
-    if existing is not None:
-        if existing.submitted_by != actor.staff_id:
-            raise NotFound
-        return existing, False
     unit = _check_submission(db, actor, data)
     students = _student_rows(data)
     report = SchoolReport(
-        reference=data.token,
-        token=data.token,
+        reference=f"ny-{secrets.token_hex(8)}",  # until the id is known
         kind=data.kind,
         school_unit_id=unit.id,
         submitted_by=actor.staff_id,
@@ -210,16 +197,8 @@ def submit_report(db: Session, *, actor: Actor, data: ReportData) -> tuple[Schoo
         contact_email=data.contact_email.strip()[:200],
         details=json.dumps(data.details, ensure_ascii=False, default=str),
     )
-    try:
-        with db.begin_nested():
-            db.add(report)
-            db.flush()
-    except IntegrityError:
-        # A double click that raced the first request past the token check.
-        existing = _by_token(db, data.token)
-        if existing is None or existing.submitted_by != actor.staff_id:
-            raise
-        return existing, False
+    db.add(report)
+    db.flush()
     report.reference = f"{REFERENCE_PREFIXES[data.kind]}-{local_today().year}-{report.id:05d}"
     db.add(report)
     for row in students:
@@ -235,7 +214,7 @@ def submit_report(db: Session, *, actor: Actor, data: ReportData) -> tuple[Schoo
         _meeting_task(db, actor, report, unit, first, youth)
     audit.record(db, actor, "create", object_type="school_report", object_id=report.id)
     delete_draft(db, actor=actor, form=data.kind)
-    return report, True
+    return report
 
 
 def _display_name(db: Session, actor: Actor) -> str:

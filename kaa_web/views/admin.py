@@ -3,13 +3,13 @@
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from kaa_web.db import get_db
-from kaa_web.forms import add_service_errors
 from kaa_web.forms.admin import ACTION_LABELS, AuditFilterForm, DistrictForm
 from kaa_web.htmx import redirect, render
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import admin as admin_service
 from kaa_web.services import register
 from kaa_web.services.errors import Invalid, NotFound
+from kaa_web.views import already_saved, rejected, saved
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -55,6 +55,8 @@ def districts():
     form = DistrictForm(prefix="ny")
     errors: list[str] = []
     if form.validate_on_submit():
+        if done := already_saved(form):
+            return done
         try:
             admin_service.save_district(
                 get_db(),
@@ -63,12 +65,9 @@ def districts():
                 name=form.name.data,
                 active=True,
             )
-            get_db().commit()
-            flash("Kommundelen är tillagd.", "success")
-            return redirect(url_for("admin.districts"))
+            return saved("Kommundelen är tillagd.", url_for("admin.districts"), form)
         except Invalid as error:
-            get_db().rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     status = 400 if form.errors or errors else 200
     rows = register.districts(get_db(), include_inactive=True)
     return render_template("admin/districts.html", form=form, rows=rows, errors=errors), status

@@ -1,20 +1,22 @@
-"""The term-start mail-out (/utskick): preview the selection, start a job, follow its progress."""
+"""The term-start mail-out (/utskick): preview, start a job, follow its progress, confirm it."""
 
 from __future__ import annotations
 
 import threading
-import uuid
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from kaa_web.db import engine, get_db
-from kaa_web.forms.mailout import StartMailoutForm
+from kaa_web.forms.mailout import CancelMailoutForm, ConfirmMailoutForm, StartMailoutForm
 from kaa_web.forms.register import ListFilterForm
 from kaa_web.htmx import redirect, render
 from kaa_web.models.base import local_today
+from kaa_web.models.mailout import LEFT_OUT_REASONS
 from kaa_web.permissions import current_actor, require
+from kaa_web.rules.recipients import HOUSEHOLD_RULE
 from kaa_web.services import mailout, outreach, register
-from kaa_web.services.errors import NotFound
+from kaa_web.services.errors import Invalid, NotFound
+from kaa_web.views import already_saved, rejected, saved
 
 bp = Blueprint("mailout", __name__, url_prefix="/utskick")
 
@@ -72,17 +74,15 @@ def preview():
     except NotFound:
         abort(404)
     get_db().commit()  # the read of the selected people is logged
-    form = StartMailoutForm(
-        formdata=None,
-        token=uuid.uuid4().hex,
-        youth_ids=",".join(map(str, ids)),
-    )
+    form = StartMailoutForm(formdata=None, youth_ids=",".join(map(str, ids)))
     return render_template(
         "mailout/preview.html",
         preview=result,
         form=form,
         shown=SHOWN_RECIPIENTS,
         pdf_available=mailout.pdf_available(),
+        household_rule=HOUSEHOLD_RULE,
+        reasons=LEFT_OUT_REASONS,
     )
 
 
@@ -92,26 +92,27 @@ def start():
     form = StartMailoutForm()
     if not form.validate_on_submit():
         return render_template("mailout/invalid.html", form=form), 400
+    if done := already_saved(form):
+        return done
     actor = current_actor()
     try:
-        job, created = mailout.start_mailout(
+        job = mailout.start_mailout(
             get_db(),
             actor=actor,
-            token=form.token.data,
             youth_ids=form.selected_ids(),
             on=local_today(),
             make_pdf=form.pdf.data and mailout.pdf_available(),
         )
     except NotFound:
         abort(404)
-    if created:
-        threading.Thread(
-            target=mailout.run_mailout_job,
-            kwargs={"engine": engine(), "actor": actor, "job_id": job.id},
-            name=f"mailout-{job.id}",
-            daemon=True,
-        ).start()
-    return redirect(url_for("mailout.job", job_id=job.id))
+    response = saved(None, url_for("mailout.job", job_id=job.id), form)
+    threading.Thread(
+        target=mailout.run_mailout_job,
+        kwargs={"engine": engine(), "actor": actor, "job_id": job.id},
+        name=f"mailout-{job.id}",
+        daemon=True,
+    ).start()
+    return response
 
 
 @bp.get("/")
@@ -121,11 +122,69 @@ def index():
     return render_template("mailout/index.html", jobs=jobs)
 
 
-@bp.get("/<int:job_id>")
-@require("documents.generate")
-def job(job_id: int):
+def _job_page(job_id: int, confirm_form=None, errors=(), status: int = 200):
     try:
         view = mailout.get_mailout_job(get_db(), actor=current_actor(), job_id=job_id)
     except NotFound:
         abort(404)
-    return render("mailout/job.html", "mailout/_status.html", view=view)
+    confirm_form = confirm_form or ConfirmMailoutForm(formdata=None, posted_on=local_today())
+    return render(
+        "mailout/job.html",
+        "mailout/_status.html",
+        status,
+        view=view,
+        confirm_form=confirm_form,
+        errors=list(errors),
+        reasons=LEFT_OUT_REASONS,
+    )
+
+
+@bp.get("/<int:job_id>")
+@require("documents.generate")
+def job(job_id: int):
+    return _job_page(job_id)
+
+
+@bp.post("/<int:job_id>/bekrafta")
+@require("documents.generate")
+def confirm(job_id: int):
+    """The officer confirms the letters were printed and posted: only now are they sent."""
+    form = ConfirmMailoutForm()
+    if not form.validate_on_submit():
+        return _job_page(job_id, form, status=400)
+    if done := already_saved(form):
+        return done
+    db = get_db()
+    try:
+        job = mailout.confirm_mailout(
+            db, actor=current_actor(), job_id=job_id, posted_on=form.posted_on.data
+        )
+    except NotFound:
+        abort(404)
+    except Invalid as error:
+        return _job_page(job_id, form, rejected(form, error), status=400)
+    message = (
+        "1 skickat brev är registrerat."
+        if job.contact_count == 1
+        else f"{job.contact_count} skickade brev är registrerade."
+    )
+    return saved(message, url_for("mailout.job", job_id=job_id), form)
+
+
+@bp.post("/<int:job_id>/makulera")
+@require("documents.generate")
+def cancel(job_id: int):
+    """The files were never posted: nothing is recorded, and the people can be sent again."""
+    if not CancelMailoutForm().validate_on_submit():
+        abort(400)
+    db = get_db()
+    try:
+        mailout.cancel_mailout(db, actor=current_actor(), job_id=job_id)
+    except NotFound:
+        abort(404)
+    except Invalid as error:
+        db.rollback()
+        return _job_page(job_id, errors=error.messages, status=400)
+    return saved(
+        "Utskicket är makulerat. Inget är registrerat.", url_for("mailout.job", job_id=job_id)
+    )

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
-from flask import Blueprint, abort, flash, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from sqlmodel import select
 
-from kaa_web import once
 from kaa_web.db import get_db
 from kaa_web.documents import TemplateRenderError
-from kaa_web.forms import add_service_errors, choices, text_of
+from kaa_web.forms import choices, text_of
 from kaa_web.forms.meetings import (
     ActionPointForm,
     AddendumForm,
@@ -30,11 +37,12 @@ from kaa_web.forms.meetings import (
     MoveForm,
     NotesForm,
     PlanMeetingForm,
+    RecordForm,
     StandingItemForm,
 )
-from kaa_web.htmx import is_partial, redirect
+from kaa_web.htmx import is_partial
 from kaa_web.models.auth import StaffUser
-from kaa_web.models.base import local_today
+from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.meetings import (
     ATTENDANCE,
     FREQUENCIES,
@@ -49,7 +57,8 @@ from kaa_web.models.meetings import (
 )
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import meetings
-from kaa_web.services.errors import Invalid, NotFound
+from kaa_web.services.errors import EditConflict, Invalid, NotFound
+from kaa_web.views import already_saved, rejected, saved
 
 bp = Blueprint("meetings", __name__)
 
@@ -94,29 +103,6 @@ def _staff_choices(blank: str, allowed=meetings.may_take_part):
     return choices([(s.id, s.display_name) for s in staff if allowed(s)], blank=blank)
 
 
-def _done(message: str, location: str):
-    get_db().commit()
-    flash(message, "success")
-    return redirect(location)
-
-
-def _saved_once(form, message: str | None, location: str):
-    """Commit the change with the form's one-time code; a twin that won the race wins."""
-    db = get_db()
-    once.remember(db, form, location)
-    try:
-        db.commit()
-    except sa.exc.IntegrityError:
-        db.rollback()
-        earlier = once.earlier_result(db, form)
-        if earlier is None:  # not a twin: a real fault
-            raise
-        return redirect(earlier)
-    if message:
-        flash(message, "success")
-    return redirect(location)
-
-
 def _submit(form, action, message: str | None, location, page):
     """Validate the form and run the service call: redirect to `location` with the message,
     or roll back and return `page(form, errors)` (the page with the form as typed, 400).
@@ -125,19 +111,18 @@ def _submit(form, action, message: str | None, location, page):
     first went."""
     if not form.validate_on_submit():
         return page(form, [])
+    if done := already_saved(form):
+        return done
     db = get_db()
-    if earlier := once.earlier_result(db, form):
-        return redirect(earlier)
     try:
         result = action()
     except NotFound:
         db.rollback()
         abort(404)
     except Invalid as error:
-        db.rollback()
-        return page(form, add_service_errors(form, error))
+        return page(form, rejected(form, error))
     location = location(result) if callable(location) else location
-    return _saved_once(form, message, location)
+    return saved(message, location, form)
 
 
 # --- groups -----------------------------------------------------------------------------------
@@ -149,7 +134,7 @@ def index():
     actor = current_actor()
     groups = meetings.list_groups(get_db(), actor=actor)
     return render_template(
-        "meetings/index.html", groups=groups, can_create=actor.has_role(*meetings.MANAGERS)
+        "meetings/index.html", groups=groups, can_create=meetings.can_manage(actor)
     )
 
 
@@ -164,15 +149,13 @@ def _new_group_page(form, errors=(), status=200):
 
 
 @bp.get("/samverkan/ny-grupp")
-@require("meetings.manage")
+@require("meetings.manage_groups")
 def new_group():
-    if not current_actor().has_role(*meetings.MANAGERS):
-        abort(404)
     return _new_group_page(_group_form())
 
 
 @bp.post("/samverkan/ny-grupp")
-@require("meetings.manage")
+@require("meetings.manage_groups")
 def create_group():
     db, actor = get_db(), current_actor()
     form = _group_form()
@@ -208,27 +191,32 @@ def _member_form() -> MemberForm:
     return form
 
 
-def _group_or_404(group_id: int):
+def _group_or_404(group_id: int, may: str = "see"):
     try:
-        return meetings.get_group(get_db(), actor=current_actor(), group_id=group_id)
+        return meetings.get_group(get_db(), actor=current_actor(), group_id=group_id, may=may)
     except NotFound:
         abort(404)
 
 
 def _group_page(group, member_form=None, errors=(), status=200):
+    """The group; its meetings and action points only for those who may read them."""
     db, actor = get_db(), current_actor()
     today = local_today()
-    upcoming, past = meetings.meetings_of(db, group.id, today)
+    can_read = meetings.can_read(db, actor, group)
+    upcoming, past = meetings.meetings_of(db, group.id, today) if can_read else ([], [])
+    actions = meetings.action_points(db, group.id, today=today, staff_id=actor.staff_id)
     context = dict(
         group=group,
         members=meetings.members_of(db, group.id),
         standing=meetings.standing_items_of(db, group.id),
+        can_read=can_read,
         upcoming=upcoming,
         past=past,
-        actions=meetings.action_points(db, group.id, today=today, staff_id=actor.staff_id),
+        actions=actions if can_read else [],
         reassign_to=[(m.id, m.name) for m in meetings.members_of(db, group.id)],
         can_run=meetings.can_run(db, actor, group),
-        can_manage=actor.has_role(*meetings.MANAGERS),
+        can_edit=meetings.can_run(db, actor, group) or meetings.can_manage(actor),
+        can_manage=meetings.can_manage(actor),
         member_form=member_form or _member_form(),
         errors=errors,
     )
@@ -242,10 +230,10 @@ def group(group_id: int):
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/deltagare")
-@require("meetings.manage")
+@require("meetings.manage_groups")
 def add_member(group_id: int):
     db, actor = get_db(), current_actor()
-    group = _group_or_404(group_id)
+    group = _group_or_404(group_id, "manage")
     form = _member_form()
 
     def action():
@@ -265,23 +253,8 @@ def add_member(group_id: int):
     return _submit(form, action, "Deltagaren är tillagd.", location, page)
 
 
-# --- changing a group: settings and members (chef/admin), standing items (also the convener) ---
-
-
-def _editable_group_or_404(group_id: int):
-    """The group if the actor may use the edit page (chef/admin or the convener); else 404."""
-    try:
-        return meetings.editable_group(get_db(), actor=current_actor(), group_id=group_id)
-    except NotFound:
-        abort(404)
-
-
-def _managed_group_or_404(group_id: int):
-    """The group if the actor may change its settings and members (chef/admin); else 404."""
-    try:
-        return meetings.managed_group(get_db(), actor=current_actor(), group_id=group_id)
-    except NotFound:
-        abort(404)
+# --- changing a group: settings and members (meetings.manage_groups), standing items (also
+# the convener) ---
 
 
 def _settings_form(group=None) -> GroupSettingsForm:
@@ -295,7 +268,7 @@ def _edit_group_page(group, failed: dict | None = None, errors=(), status=200):
     """The edit page; `failed` holds the one form that came back with errors, by its key."""
     db, actor = get_db(), current_actor()
     failed = failed or {}
-    can_manage = actor.has_role(*meetings.MANAGERS)
+    can_manage = meetings.can_manage(actor)
     members = meetings.members_of(db, group.id) if can_manage else []
     member_forms = {
         m.id: failed.get(f"member-{m.id}")
@@ -335,16 +308,16 @@ def _group_edited(group, key: str, form, action, message: str, anchor: str):
 
 
 @bp.get("/samverkan/grupper/<int:group_id>/redigera")
-@require("meetings.use")
+@require("meetings.convene", "meetings.manage_groups")
 def edit_group(group_id: int):
-    return _edit_group_page(_editable_group_or_404(group_id))
+    return _edit_group_page(_group_or_404(group_id, "edit"))
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/andra")
-@require("meetings.use")
+@require("meetings.manage_groups")
 def update_group(group_id: int):
     db, actor = get_db(), current_actor()
-    group = _managed_group_or_404(group_id)
+    group = _group_or_404(group_id, "manage")
     form = _settings_form()
 
     def action():
@@ -362,10 +335,10 @@ def update_group(group_id: int):
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/deltagare/<int:member_id>")
-@require("meetings.use")
+@require("meetings.manage_groups")
 def update_member(group_id: int, member_id: int):
     db, actor = get_db(), current_actor()
-    group = _managed_group_or_404(group_id)
+    group = _group_or_404(group_id, "manage")
     _part_or_404(GroupMember, member_id, group_id=group.id)
     form = ExternalMemberForm(prefix=f"deltagare{member_id}")
 
@@ -383,10 +356,10 @@ def update_member(group_id: int, member_id: int):
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/deltagare/<int:member_id>/ta-bort")
-@require("meetings.use")
+@require("meetings.manage_groups")
 def remove_member(group_id: int, member_id: int):
     db, actor = get_db(), current_actor()
-    group = _managed_group_or_404(group_id)
+    group = _group_or_404(group_id, "manage")
 
     def action():
         meetings.remove_member(db, actor=actor, group_id=group.id, member_id=member_id)
@@ -412,18 +385,18 @@ def _item_action(form, group_id: int, item_id: int | None = None):
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/staende-punkter")
-@require("meetings.use")
+@require("meetings.convene", "meetings.manage_groups")
 def add_standing_item(group_id: int):
-    group = _editable_group_or_404(group_id)
+    group = _group_or_404(group_id, "edit")
     form = StandingItemForm()
     action = _item_action(form, group.id)
     return _group_edited(group, "new-item", form, action, "Punkten är tillagd.", "staende")
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/staende-punkter/<int:item_id>")
-@require("meetings.use")
+@require("meetings.convene", "meetings.manage_groups")
 def update_standing_item(group_id: int, item_id: int):
-    group = _editable_group_or_404(group_id)
+    group = _group_or_404(group_id, "edit")
     _part_or_404(StandingItem, item_id, group_id=group.id)
     form = StandingItemForm(prefix=f"punkt{item_id}")
     action = _item_action(form, group.id, item_id)
@@ -431,10 +404,10 @@ def update_standing_item(group_id: int, item_id: int):
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/staende-punkter/<int:item_id>/ta-bort")
-@require("meetings.use")
+@require("meetings.convene", "meetings.manage_groups")
 def remove_standing_item(group_id: int, item_id: int):
     db, actor = get_db(), current_actor()
-    group = _editable_group_or_404(group_id)
+    group = _group_or_404(group_id, "edit")
 
     def action():
         meetings.remove_standing_item(db, actor=actor, group_id=group.id, item_id=item_id)
@@ -443,10 +416,10 @@ def remove_standing_item(group_id: int, item_id: int):
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/staende-punkter/<int:item_id>/flytta")
-@require("meetings.use")
+@require("meetings.convene", "meetings.manage_groups")
 def move_standing_item(group_id: int, item_id: int):
     db, actor = get_db(), current_actor()
-    group = _editable_group_or_404(group_id)
+    group = _group_or_404(group_id, "edit")
     form = MoveForm()
 
     def action():
@@ -463,7 +436,7 @@ def move_standing_item(group_id: int, item_id: int):
 
 
 @bp.post("/samverkan/atgardspunkter/<int:action_point_id>/klar")
-@require("meetings.use")
+@require("meetings.attend")
 def complete_action(action_point_id: int):
     db = get_db()
     if not EmptyForm().validate_on_submit():
@@ -476,11 +449,11 @@ def complete_action(action_point_id: int):
         abort(404)
     group_page = url_for("meetings.group", group_id=point.group_id)
     back = _local_path(request.form.get("tillbaka", ""), group_page)
-    return _done("Åtgärdspunkten är klar.", back)
+    return saved("Åtgärdspunkten är klar.", back)
 
 
 @bp.post("/samverkan/atgardspunkter/<int:action_point_id>/ge-till")
-@require("meetings.manage")
+@require("meetings.convene")
 def reassign_action(action_point_id: int):
     db, actor = get_db(), current_actor()
     if not EmptyForm().validate_on_submit():
@@ -502,7 +475,7 @@ def reassign_action(action_point_id: int):
         ).one()
         return _group_page(_group_or_404(group_id), errors=error.messages, status=400)
     location = url_for("meetings.group", group_id=point.group_id, _anchor="atgarder")
-    return _done("Åtgärdspunkten har fått en ny ansvarig.", location)
+    return saved("Åtgärdspunkten har fått en ny ansvarig.", location)
 
 
 # --- planning ---------------------------------------------------------------------------------
@@ -524,17 +497,10 @@ def _plan_form(group) -> PlanMeetingForm:
     return form
 
 
-def _runnable_group_or_404(group_id: int):
-    group = _group_or_404(group_id)
-    if not meetings.can_run(get_db(), current_actor(), group):
-        abort(404)
-    return group
-
-
 @bp.get("/samverkan/grupper/<int:group_id>/planera")
-@require("meetings.manage")
+@require("meetings.convene")
 def plan(group_id: int):
-    group = _runnable_group_or_404(group_id)
+    group = _group_or_404(group_id, "run")
     open_points = meetings.action_points(get_db(), group.id)
     return render_template(
         "meetings/plan.html", group=group, form=_plan_form(group), open_points=open_points
@@ -542,10 +508,10 @@ def plan(group_id: int):
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/planera")
-@require("meetings.manage")
+@require("meetings.convene")
 def create_meeting(group_id: int):
     db, actor = get_db(), current_actor()
-    group = _runnable_group_or_404(group_id)
+    group = _group_or_404(group_id, "run")
     form = _plan_form(group)
 
     def action():
@@ -581,37 +547,95 @@ def create_meeting(group_id: int):
 # --- the meeting ------------------------------------------------------------------------------
 
 
-def _item_forms(items, failed: dict) -> dict:
-    """Per agenda item: its notes form and decision form (the failed one keeps its input)."""
-    forms = {}
-    named = meetings.named_people(items)
-    for view in items:
-        item_id = view.item.id
-        notes = failed.get(f"notes-{item_id}") or NotesForm(
-            prefix=f"punkt{item_id}", formdata=None, notes=view.item.notes
-        )
-        decision = failed.get(f"decision-{item_id}") or DecisionForm(
-            prefix=f"beslut{item_id}", formdata=None
-        )
-        decision.youth_id.choices = choices(named, blank="Ingen namngiven ungdom")
-        forms[item_id] = (notes, decision)
-    return forms
+def _small_limit() -> int:
+    return current_app.config["KAA_SETTINGS"].small_number_limit
 
 
-def _meeting_page(meeting_id: int, *, recording: bool, forms=None, errors=(), status=200):
+def _statuses(formdata) -> dict[int, str]:
+    """The attendance radios (narvaro-<member id>) of a posted form."""
+    return {
+        member_id: value
+        for key, value in formdata.items()
+        if key.startswith("narvaro-") and (member_id := _id_or_none(key.removeprefix("narvaro-")))
+    }
+
+
+@dataclass
+class _RecordForms:
+    """The recording page's one form and its parts: from the database, or as posted."""
+
+    record: RecordForm
+    notes: dict[int, NotesForm]
+    decisions: dict[int, DecisionForm]
+    action: ActionPointForm
+    adjust: AdjustForm
+    attendance: dict[int, str]
+    attendance_version: str
+
+    def parts(self) -> list:
+        return [*self.notes.values(), *self.decisions.values(), self.action, self.adjust]
+
+
+def _record_forms(db, meeting, items, formdata=None) -> _RecordForms:
+    saved = meetings.attendance_of(db, meeting.id)
+    posted = formdata is not None and "narvaro_version" in formdata
+    return _RecordForms(
+        record=RecordForm(formdata=formdata),
+        notes={
+            item.id: NotesForm(
+                prefix=f"punkt{item.id}",
+                formdata=formdata,
+                notes=item.notes,
+                version=meetings.notes_version(item.notes),
+            )
+            for item in items
+        },
+        decisions={
+            item.id: DecisionForm(prefix=f"beslut{item.id}", formdata=formdata) for item in items
+        },
+        action=ActionPointForm(formdata=formdata),
+        adjust=AdjustForm(formdata=formdata),
+        attendance=_statuses(formdata) if posted else saved,
+        attendance_version=(formdata.get("narvaro_version") if posted else None)
+        or meetings.attendance_version(saved),
+    )
+
+
+def _meeting_page(
+    meeting_id: int,
+    *,
+    recording: bool,
+    forms: _RecordForms | None = None,
+    conflicts: dict | None = None,
+    addendum_form=None,
+    errors=(),
+    status=200,
+):
+    """The agenda as members see it, or (recording) the convener's page with its one form;
+    a failed save comes back with `forms` as posted and someone else's changes in `conflicts`."""
     db, actor = get_db(), current_actor()
     try:
-        meeting, group, items = meetings.view_agenda(db, actor=actor, meeting_id=meeting_id)
+        meeting, group, items = meetings.view_agenda(
+            db, actor=actor, meeting_id=meeting_id, small_limit=_small_limit()
+        )
     except NotFound:
         abort(404)
     can_run = meetings.can_run(db, actor, group, meeting)
     if recording and not can_run:
         abort(404)
     members = meetings.members_for_meeting(db, meeting)
-    forms = forms or {}
-    action_form = forms.get("action") or ActionPointForm(formdata=None)
+    forms = forms or _record_forms(db, meeting, [v.item for v in items])
+    named = choices(meetings.named_people(items), blank="Ingen namngiven ungdom")
+    for decision in forms.decisions.values():
+        decision.youth_id.choices = named
     active = [(m.id, m.name) for m in members if m.removed_at is None]
-    action_form.member_id.choices = choices(active, blank="Välj")
+    forms.action.member_id.choices = choices(active, blank="Välj")
+    conflicts = conflicts or {}
+    for item_id, current in conflicts.items():
+        if item_id == meetings.ATTENDANCE_CONFLICT:
+            forms.attendance_version = meetings.attendance_version(current)
+        elif item_id in forms.notes:  # a second save now replaces the other one knowingly
+            forms.notes[item_id].version.data = meetings.notes_version(current.notes)
     context = dict(
         meeting=meeting,
         group=group,
@@ -628,11 +652,9 @@ def _meeting_page(meeting_id: int, *, recording: bool, forms=None, errors=(), st
         today=local_today(),
         notice_form=DocumentForm(prefix="kallelse", formdata=None),
         minutes_form=DocumentForm(prefix="protokoll", formdata=None),
-        item_forms=_item_forms(items, forms),
-        action_form=action_form,
-        adjust_form=forms.get("adjust") or AdjustForm(formdata=None),
-        addendum_form=forms.get("addendum") or AddendumForm(formdata=None),
-        empty_form=EmptyForm(formdata=None),
+        forms=forms,
+        conflicts=conflicts,
+        addendum_form=addendum_form or AddendumForm(formdata=None),
         errors=errors,
     )
     db.commit()  # the audit events of the named people shown
@@ -640,159 +662,218 @@ def _meeting_page(meeting_id: int, *, recording: bool, forms=None, errors=(), st
 
 
 @bp.get("/samverkan/moten/<int:meeting_id>")
-@require("meetings.use")
+@require("meetings.attend")
 def meeting(meeting_id: int):
     return _meeting_page(meeting_id, recording=False)
 
 
 @bp.get("/samverkan/moten/<int:meeting_id>/protokollfor")
-@require("meetings.manage")
+@require("meetings.convene")
 def record(meeting_id: int):
     return _meeting_page(meeting_id, recording=True)
 
 
-def _call(meeting_id: int, key: str, form, action, message: str, anchor: str | None = None):
-    """A change made while recording the meeting: back to the recording page."""
-    location = url_for("meetings.record", meeting_id=meeting_id, _anchor=anchor)
-
-    def page(failed, errors):
-        forms = {key: failed}
-        return _meeting_page(meeting_id, recording=True, forms=forms, errors=errors, status=400)
-
-    return _submit(form, action, message, location, page)
-
-
-@bp.post("/samverkan/moten/<int:meeting_id>/narvaro")
-@require("meetings.manage")
-def attendance(meeting_id: int):
-    db, actor = get_db(), current_actor()
-    statuses = {
-        member_id: value
-        for key, value in request.form.items()
-        if key.startswith("narvaro-") and (member_id := _id_or_none(key.removeprefix("narvaro-")))
-    }
-
-    def action():
-        meetings.record_attendance(db, actor=actor, meeting_id=meeting_id, statuses=statuses)
-
-    form = EmptyForm()
-    if is_partial():
-
-        def context():
-            meeting, _ = meetings.get_meeting(db, actor=actor, meeting_id=meeting_id)
-            return dict(
-                meeting=meeting,
-                members=meetings.members_for_meeting(db, meeting),
-                attendance=meetings.attendance_of(db, meeting_id),
+def _record_data(forms: _RecordForms, formdata) -> meetings.RecordData:
+    """What the recording form holds; parts missing from the request are left alone."""
+    return meetings.RecordData(
+        attendance=forms.attendance if "narvaro_version" in formdata else None,
+        attendance_version=forms.attendance_version,
+        notes={
+            item_id: (form.notes.data or "", form.version.data or None)
+            for item_id, form in forms.notes.items()
+            if form.notes.name in formdata
+        },
+        decisions={
+            item_id: meetings.DecisionData(
+                form.text.data or "", form.youth_id.data, text_of(form.personnummer)
             )
+            for item_id, form in forms.decisions.items()
+        },
+        action=meetings.ActionData(
+            text_of(forms.action.what), forms.action.member_id.data, forms.action.due.data
+        ),
+        done=_id_or_none(formdata.get("klar", "")),
+        adjuster=text_of(forms.adjust.adjuster) if formdata.get("justera") else None,
+    )
 
-        return _saved_in_place(form, action, "meetings/_attendance_form.html", context)
-    return _call(meeting_id, "attendance", form, action, "Närvaron är sparad.", "narvaro")
+
+NOT_SAVED = "Inget av det du skrev är sparat ännu. Det finns kvar på sidan."
 
 
-def _saved_in_place(form, action, template: str, context):
-    """An htmx save that swaps only its own form, so what is typed elsewhere on the page stays.
+def _unsaved_text(forms: _RecordForms, items) -> str:
+    """What was typed into a form that can no longer be saved, as one text to keep."""
+    lines = []
+    for item in items:
+        notes = meetings.clean_notes(forms.notes[item.id].notes.data or "")
+        if notes and notes != item.notes:
+            lines.append(f"§ {item.position} {item.title}, anteckningar: {notes}")
+        if decision := (forms.decisions[item.id].text.data or "").strip():
+            lines.append(f"§ {item.position} {item.title}, beslut: {decision}")
+    if what := text_of(forms.action.what):
+        lines.append(f"Åtgärdspunkt: {what}")
+    return "\n".join(lines)
 
-    Problems are shown in the form (status 200, so htmx swaps it in)."""
-    db = get_db()
-    problem = None
-    if not form.validate_on_submit():
-        problem = "Det gick inte att spara. Ladda om sidan och försök igen."
-    else:
-        try:
-            action()
-            db.commit()
-        except NotFound:
-            db.rollback()
-            abort(404)
-        except Invalid as error:
-            db.rollback()
-            problem = " ".join(error.messages)
-    return render_template(template, saved=problem is None, problem=problem, **context())
+
+def _refused_errors(forms: _RecordForms, refused: meetings.RecordRefused, items) -> list[str]:
+    """The service's field errors onto the fields; the messages for the error summary."""
+    fields = {f.name: f for form in forms.parts() for f in form}
+    loose = [NOT_SAVED, *refused.messages]
+    for name, message in refused.field_errors.items():
+        if name in fields:
+            fields[name].errors = [*fields[name].errors, message]
+        else:
+            loose.append(message)
+    positions = {item.id: item.position for item in items}
+    for key in refused.conflicts:
+        if key == meetings.ATTENDANCE_CONFLICT:
+            loose.append(ATTENDANCE_CHANGED)
+        else:
+            loose.append(NOTES_CONFLICT.format(position=positions[key]))
+    return loose
+
+
+ATTENDANCE_CHANGED = (
+    "Närvaron ändrades av någon annan medan du hade sidan öppen. Kontrollera den och spara igen."
+)
+NOTES_CONFLICT = (
+    "§ {position}: någon annan sparade anteckningar medan du skrev. Jämför med det som är "
+    "sparat nu och spara igen: då ersätter din text den sparade."
+)
+
+
+def _saved_message(result: meetings.RecordResult) -> str:
+    decisions = " och ".join(str(n) for n in result.decisions)
+    parts = [
+        result.attendance and "Närvaron är sparad.",
+        result.notes and "Anteckningarna är sparade.",
+        len(result.decisions) == 1 and f"Beslut {decisions} är sparat.",
+        len(result.decisions) > 1 and f"Besluten {decisions} är sparade.",
+        result.done and "Åtgärdspunkten är markerad som klar.",
+        result.action and "Åtgärdspunkten är sparad.",
+        result.adjusted and "Protokollet är justerat och låst.",
+    ]
+    return " ".join(p for p in parts if p) or "Det fanns inget nytt att spara."
+
+
+def _record_anchor(formdata, items) -> str:
+    """Where on the page the pressed button was (never anything but a known anchor)."""
+    if formdata.get("justera"):
+        return "justering"
+    point = _id_or_none(formdata.get("klar", ""))
+    anchors = {"narvaro", "atgarder", "justering"} | {f"punkt-{item.id}" for item in items}
+    anchors |= {f"klar-{i.action_point_id}" for i in items if i.action_point_id}
+    by_point = {f"klar-{i.action_point_id}": f"punkt-{i.id}" for i in items if i.action_point_id}
+    wanted = f"klar-{point}" if point else formdata.get("spara", "")
+    return by_point.get(wanted, wanted) if wanted in anchors else "dagordning"
+
+
+@bp.post("/samverkan/moten/<int:meeting_id>/protokollfor")
+@require("meetings.convene")
+def save_record(meeting_id: int):
+    """Every button of the recording page: saves everything typed on it, or nothing."""
+    db, actor = get_db(), current_actor()
+    try:
+        meeting, _ = meetings.get_meeting(db, actor=actor, meeting_id=meeting_id, may="run")
+    except NotFound:
+        abort(404)
+    items = meetings.agenda_of(db, meeting.id)
+    forms = _record_forms(db, meeting, items, request.form)
+
+    def again(errors, conflicts=None, addendum_form=None):
+        db.rollback()
+        return _meeting_page(
+            meeting_id,
+            recording=True,
+            forms=forms,
+            conflicts=conflicts,
+            addendum_form=addendum_form,
+            errors=errors,
+            status=409 if conflicts else 400,
+        )
+
+    if not all([form.validate() for form in (forms.record, *forms.parts())]):
+        return again([])
+    if done := already_saved(forms.record):
+        return done
+    try:
+        result = meetings.record_meeting(
+            db, actor=actor, meeting_id=meeting.id, data=_record_data(forms, request.form)
+        )
+    except NotFound:
+        db.rollback()
+        abort(404)
+    except meetings.RecordRefused as refused:
+        return again(_refused_errors(forms, refused, items), refused.conflicts)
+    except Invalid as error:  # locked or cancelled meanwhile (say, in another tab)
+        typed = _unsaved_text(forms, items)
+        if not typed:
+            return again(error.messages)
+        kept = AddendumForm(formdata=None, text=typed)  # adjusted minutes take addenda
+        return again(
+            [*error.messages, f"Det här skrev du, men det är inte sparat: {typed}"], None, kept
+        )
+    location = url_for(
+        "meetings.record", meeting_id=meeting.id, _anchor=_record_anchor(request.form, items)
+    )
+    return saved(_saved_message(result), location, forms.record)
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/punkter/<int:item_id>/anteckningar")
-@require("meetings.manage")
+@require("meetings.convene")
 def notes(meeting_id: int, item_id: int):
+    """One item's notes as they are typed (htmx): only the save's status and the notes'
+    version come back, so nothing typed meanwhile is replaced."""
     db, actor = get_db(), current_actor()
     _part_or_404(AgendaItem, item_id, meeting_id=meeting_id)
     form = NotesForm(prefix=f"punkt{item_id}")
-
-    def action():
+    state, problem = "saved", None
+    try:
         meetings.record_notes(
-            db, actor=actor, meeting_id=meeting_id, item_id=item_id, notes=form.notes.data or ""
-        )
-
-    if is_partial():
-
-        def context():
-            meeting, _ = meetings.get_meeting(db, actor=actor, meeting_id=meeting_id)
-            return dict(meeting=meeting, item=db.get(AgendaItem, item_id), notes_form=form)
-
-        return _saved_in_place(form, action, "meetings/_notes_form.html", context)
-    key = f"notes-{item_id}"
-    return _call(meeting_id, key, form, action, "Anteckningarna är sparade.", f"punkt-{item_id}")
-
-
-@bp.post("/samverkan/moten/<int:meeting_id>/punkter/<int:item_id>/beslut")
-@require("meetings.manage")
-def decision(meeting_id: int, item_id: int):
-    db, actor = get_db(), current_actor()
-    _part_or_404(AgendaItem, item_id, meeting_id=meeting_id)
-    form = DecisionForm(prefix=f"beslut{item_id}")
-
-    def action():
-        meetings.record_decision(
             db,
             actor=actor,
             meeting_id=meeting_id,
             item_id=item_id,
-            text=form.text.data or "",
-            youth_id=form.youth_id.data,
-            personnummer=text_of(form.personnummer),
+            notes=form.notes.data or "",
+            version=form.version.data or None,
         )
-
-    key = f"decision-{item_id}"
-    return _call(meeting_id, key, form, action, "Beslutet är sparat.", f"punkt-{item_id}")
-
-
-@bp.post("/samverkan/moten/<int:meeting_id>/atgardspunkter")
-@require("meetings.manage")
-def add_action(meeting_id: int):
-    db, actor = get_db(), current_actor()
-    form = ActionPointForm()
-
-    def action():
-        meetings.add_action_point(
-            db,
-            actor=actor,
-            meeting_id=meeting_id,
-            what=text_of(form.what),
-            member_id=form.member_id.data,
-            due=form.due.data,
+        db.commit()
+    except NotFound:
+        db.rollback()
+        abort(404)
+    except EditConflict:
+        db.rollback()
+        state = "conflict"
+    except Invalid as error:
+        db.rollback()
+        state, problem = "problem", " ".join(error.messages)
+    item = db.get(AgendaItem, item_id)
+    if not is_partial():
+        if state == "saved":
+            location = url_for("meetings.record", meeting_id=meeting_id, _anchor=f"punkt-{item_id}")
+            return saved("Anteckningarna är sparade.", location)
+        meeting, _ = meetings.get_meeting(db, actor=actor, meeting_id=meeting_id)
+        forms = _record_forms(db, meeting, meetings.agenda_of(db, meeting_id), request.form)
+        conflicts = {item_id: item} if state == "conflict" else None
+        errors = [NOTES_CONFLICT.format(position=item.position)] if conflicts else [problem]
+        return _meeting_page(
+            meeting_id, recording=True, forms=forms, conflicts=conflicts, errors=errors, status=409
         )
-
-    return _call(meeting_id, "action", form, action, "Åtgärdspunkten är sparad.", "atgarder")
-
-
-@bp.post("/samverkan/moten/<int:meeting_id>/justera")
-@require("meetings.manage")
-def adjust(meeting_id: int):
-    db, actor = get_db(), current_actor()
-    form = AdjustForm()
-
-    def action():
-        meetings.adjust_minutes(
-            db, actor=actor, meeting_id=meeting_id, adjuster=text_of(form.adjuster)
-        )
-
-    return _call(
-        meeting_id, "adjust", form, action, "Protokollet är justerat och låst.", "protokoll"
+    html = render_template(
+        "meetings/_autosave.html",
+        meeting_id=meeting_id,
+        item=item,
+        notes_form=form,
+        version=meetings.notes_version(item.notes),
+        state=state,
+        problem=problem,
+        saved_at=utcnow(),
+        oob=True,
     )
+    return html, 200 if state == "saved" else 409
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/tillagg")
-@require("meetings.manage")
+@require("meetings.convene")
 def addendum(meeting_id: int):
     db, actor = get_db(), current_actor()
     form = AddendumForm()
@@ -800,7 +881,13 @@ def addendum(meeting_id: int):
     def action():
         meetings.add_addendum(db, actor=actor, meeting_id=meeting_id, text=form.text.data or "")
 
-    return _call(meeting_id, "addendum", form, action, "Tillägget är sparat.", "protokoll")
+    def page(failed, errors):
+        return _meeting_page(
+            meeting_id, recording=True, addendum_form=failed, errors=errors, status=400
+        )
+
+    location = url_for("meetings.record", meeting_id=meeting_id, _anchor="justering")
+    return _submit(form, action, "Tillägget är sparat.", location, page)
 
 
 def _document(meeting_id: int, generate, prefix: str):
@@ -826,19 +913,19 @@ def _document(meeting_id: int, generate, prefix: str):
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/kallelse")
-@require("meetings.manage")
+@require("meetings.convene")
 def notice(meeting_id: int):
     return _document(meeting_id, meetings.generate_notice, "kallelse")
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/protokoll")
-@require("meetings.manage")
+@require("meetings.convene")
 def minutes(meeting_id: int):
     return _document(meeting_id, meetings.generate_minutes, "protokoll")
 
 
 @bp.get("/samverkan/moten/<int:meeting_id>/dokument/<int:document_id>")
-@require("meetings.use")
+@require("meetings.attend")
 def document(meeting_id: int, document_id: int):
     db = get_db()
     try:
@@ -909,13 +996,13 @@ def _meeting_edited(meeting_id: int, key: str, form, action, message: str, back=
 
 
 @bp.get("/samverkan/moten/<int:meeting_id>/redigera")
-@require("meetings.manage")
+@require("meetings.convene")
 def edit(meeting_id: int):
     return _edit_page(meeting_id)
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/redigera")
-@require("meetings.manage")
+@require("meetings.convene")
 def update(meeting_id: int):
     db, actor = get_db(), current_actor()
     form = MeetingDetailsForm()
@@ -944,7 +1031,7 @@ def _item_data(form: AgendaItemForm) -> meetings.ExtraItem:
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/dagordning/ny-punkt")
-@require("meetings.manage")
+@require("meetings.convene")
 def add_item(meeting_id: int):
     db, actor = get_db(), current_actor()
     form = AgendaItemForm(prefix="ny")
@@ -957,7 +1044,7 @@ def add_item(meeting_id: int):
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/dagordning/<int:item_id>")
-@require("meetings.manage")
+@require("meetings.convene")
 def update_item(meeting_id: int, item_id: int):
     db, actor = get_db(), current_actor()
     _part_or_404(AgendaItem, item_id, meeting_id=meeting_id)
@@ -973,7 +1060,7 @@ def update_item(meeting_id: int, item_id: int):
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/dagordning/<int:item_id>/ta-bort")
-@require("meetings.manage")
+@require("meetings.convene")
 def remove_item(meeting_id: int, item_id: int):
     db, actor = get_db(), current_actor()
 
@@ -985,7 +1072,7 @@ def remove_item(meeting_id: int, item_id: int):
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/dagordning/<int:item_id>/flytta")
-@require("meetings.manage")
+@require("meetings.convene")
 def move_item(meeting_id: int, item_id: int):
     db, actor = get_db(), current_actor()
     form = MoveForm()
@@ -1005,7 +1092,7 @@ def move_item(meeting_id: int, item_id: int):
 
 
 @bp.post("/samverkan/moten/<int:meeting_id>/stall-in")
-@require("meetings.manage")
+@require("meetings.convene")
 def cancel(meeting_id: int):
     db, actor = get_db(), current_actor()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 
 from kaa_web.db import get_db
 from kaa_web.forms import add_service_errors, text_of
@@ -34,7 +34,7 @@ from kaa_web.models.register import Youth
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import consents, plans, register
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
-from kaa_web.views import youth_or_404
+from kaa_web.views import already_saved, rejected, saved, youth_or_404
 
 bp = Blueprint("plans", __name__)
 
@@ -58,10 +58,8 @@ CONFLICT = (
 )
 
 
-def _done(message: str, endpoint: str, youth_id: int, anchor: str | None = None):
-    get_db().commit()
-    flash(message, "success")
-    return redirect(url_for(endpoint, youth_id=youth_id, _anchor=anchor))
+def _done(message: str, endpoint: str, youth_id: int, anchor: str | None = None, form=None):
+    return saved(message, url_for(endpoint, youth_id=youth_id, _anchor=anchor), form)
 
 
 # --- mapping ----------------------------------------------------------------------------------
@@ -119,20 +117,21 @@ def save_mapping(youth_id: int):
     form = MappingForm()
     errors, conflict = [], None
     if form.validate_on_submit():
+        if done := already_saved(form):
+            return done
         version = form.version.data
         try:
             plans.save_mapping(
                 db, actor=actor, youth=youth, data=_mapping_data(form), version=version
             )
-            return _done("Kartläggningen är sparad.", "plans.mapping", youth_id)
+            return _done("Kartläggningen är sparad.", "plans.mapping", youth_id, form=form)
         except EditConflict as clash:
-            db.rollback()
+            rejected(form)
             conflict = clash.current
             form.version.data = conflict.version
             errors = [CONFLICT]
         except Invalid as error:
-            db.rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     status = 409 if conflict else 400
     return _mapping_page(youth, form, plans.get_mapping(db, youth.id), errors, conflict, status)
 
@@ -236,6 +235,8 @@ def save_plan(youth_id: int):
     form = PlanForm()
     errors, conflict = [], None
     if form.validate_on_submit():
+        if done := already_saved(form):
+            return done
         version = form.version.data
         data = plans.PlanData(
             goal=form.goal.data,
@@ -245,15 +246,14 @@ def save_plan(youth_id: int):
         )
         try:
             plans.save_plan(db, actor=actor, youth=youth, data=data, version=version)
-            return _done("Planen är sparad.", "plans.plan", youth_id)
+            return _done("Planen är sparad.", "plans.plan", youth_id, form=form)
         except EditConflict as clash:
-            db.rollback()
+            rejected(form)
             conflict = clash.current
             form.version.data = conflict.version
             errors = [CONFLICT]
         except Invalid as error:
-            db.rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     return _plan_page(youth, errors, conflict, 409 if conflict else 400, plan_form=form)
 
 
@@ -266,6 +266,8 @@ def add_measure(youth_id: int):
     form.set_measures(plans.list_measures(db))
     errors = []
     if form.validate_on_submit():
+        if done := already_saved(form):
+            return done
         data = plans.PlanMeasureData(
             title=text_of(form.title),
             responsible=form.responsible.data,
@@ -280,14 +282,16 @@ def add_measure(youth_id: int):
                 db, actor=actor, youth=youth, data=data, version=form.version.data
             )
             return _done(
-                "Insatsen är tillagd och planen reviderad.", "plans.plan", youth_id, "insatser"
+                "Insatsen är tillagd och planen reviderad.",
+                "plans.plan",
+                youth_id,
+                "insatser",
+                form=form,
             )
         except EditConflict:
-            db.rollback()
-            errors = [CONFLICT]
+            errors = [*rejected(form), CONFLICT]
         except Invalid as error:
-            db.rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     return _plan_page(youth, errors, status=400, measure_form=form)
 
 
@@ -329,6 +333,8 @@ def make_referral(youth_id: int, measure_id: int):
     form = ReferralForm()
     if not form.validate_on_submit():
         return _plan_page(youth, ["Ange när uppdraget skickas (ÅÅÅÅ-MM-DD)."], status=400)
+    if done := already_saved(form):
+        return done
     try:
         referral = plans.make_referral(
             db, actor=actor, youth=youth, plan_measure_id=measure_id, sent_on=form.sent_on.data
@@ -336,7 +342,7 @@ def make_referral(youth_id: int, measure_id: int):
     except NotFound:
         abort(404)
     except Invalid as error:
-        db.rollback()
+        rejected(form)
         return _plan_page(youth, error.messages, status=400)
     return _done(
         f"Uppdraget till {referral.provider} är skapat. Första kontakt senast "
@@ -344,6 +350,7 @@ def make_referral(youth_id: int, measure_id: int):
         "plans.plan",
         youth_id,
         "uppdrag",
+        form=form,
     )
 
 
@@ -396,16 +403,21 @@ def declined(youth_id: int):
     form.set_measures(plans.list_measures(db))
     errors = []
     if form.validate_on_submit():
+        if done := already_saved(form):
+            return done
         try:
             plans.record_declined_offer(
                 db, actor=actor, youth=youth, measure_id=form.measure_id.data, on=form.on.data
             )
             return _done(
-                "Det avböjda erbjudandet är registrerat.", "plans.plan", youth_id, "avbojda"
+                "Det avböjda erbjudandet är registrerat.",
+                "plans.plan",
+                youth_id,
+                "avbojda",
+                form=form,
             )
         except Invalid as error:
-            db.rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     return _plan_page(youth, errors, status=400, declined_form=form)
 
 
@@ -460,6 +472,8 @@ def add_consent(youth_id: int):
     form = ConsentForm()
     errors = []
     if form.validate_on_submit():
+        if done := already_saved(form):
+            return done
         data = consents.ConsentData(
             given_by=form.given_by.data,
             parties=frozenset(form.parties.data or ()),
@@ -472,10 +486,9 @@ def add_consent(youth_id: int):
         )
         try:
             consents.record_consent(db, actor=actor, youth=youth, data=data)
-            return _done("Samtycket är registrerat.", "plans.consent_list", youth_id)
+            return _done("Samtycket är registrerat.", "plans.consent_list", youth_id, form=form)
         except Invalid as error:
-            db.rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     return _consents_page(youth, errors, 400, consent_form=form)
 
 
@@ -502,16 +515,21 @@ def add_concern(youth_id: int):
     form = ConcernForm()
     errors = []
     if form.validate_on_submit():
+        if done := already_saved(form):
+            return done
         try:
             consents.record_orosanmalan(
                 db, actor=actor, youth=youth, on=form.on.data, recipient=text_of(form.recipient)
             )
             return _done(
-                "Orosanmälan är registrerad.", "plans.consent_list", youth_id, "orosanmalan"
+                "Orosanmälan är registrerad.",
+                "plans.consent_list",
+                youth_id,
+                "orosanmalan",
+                form=form,
             )
         except Invalid as error:
-            db.rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     return _consents_page(youth, errors, 400, concern_form=form)
 
 
@@ -578,16 +596,15 @@ def save_measure():
     edit_id = request.form.get("measure_id", type=int)
     errors = []
     if form.validate_on_submit():
+        if done := already_saved(form):
+            return done
         try:
             plans.save_measure(
                 db, actor=current_actor(), data=_catalogue_data(form), measure_id=edit_id
             )
-            db.commit()
-            flash("Insatsen är sparad.", "success")
-            return redirect(url_for("plans.catalogue"))
+            return saved("Insatsen är sparad.", url_for("plans.catalogue"), form)
         except NotFound:
             abort(404)
         except Invalid as error:
-            db.rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     return _catalogue_page(form, errors, 400, edit_id)

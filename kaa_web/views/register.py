@@ -43,7 +43,7 @@ from kaa_web.rules import personnummer as pnr
 from kaa_web.services import consents, mailout, outreach, register, register_import
 from kaa_web.services.access import can_see_address, sees_case_file
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
-from kaa_web.views import youth_or_404
+from kaa_web.views import already_saved, rejected, saved, youth_or_404
 from kaa_web.views.auth import safe_next
 
 bp = Blueprint("register", __name__, url_prefix="/ungdomar")
@@ -158,13 +158,14 @@ def export():
 def save_view():
     form = SaveViewForm()
     _filters_form, filters = _filter_form(request.form)
+    location = url_for("register.index", **filters.query_args())
     if not form.validate():
         flash("Ge vyn ett namn (högst 100 tecken).", "error")
-        return redirect(url_for("register.index", **filters.query_args()))
+        return redirect(location)
+    if done := already_saved(form):
+        return done
     register.save_view(get_db(), actor=current_actor(), name=form.name.data, filters=filters)
-    get_db().commit()
-    flash(f"Vyn \u201d{text_of(form.name)}\u201d är sparad.", "success")
-    return redirect(url_for("register.index", **filters.query_args()))
+    return saved(f"Vyn \u201d{text_of(form.name)}\u201d är sparad.", location, form)
 
 
 @bp.post("/vyer/<int:view_id>/ta-bort")
@@ -295,6 +296,8 @@ def new():
     form = _prepare(YouthForm())
     errors: list[str] = []
     if form.validate_on_submit():
+        if done := already_saved(form):
+            return done
         try:
             youth = register.register_youth(
                 get_db(),
@@ -302,12 +305,11 @@ def new():
                 personnummer=form.personnummer.data,
                 data=_youth_data(form),
             )
-            get_db().commit()
-            flash("Ungdomen är registrerad.", "success")
-            return redirect(url_for("register.person", youth_id=youth.id))
+            return saved(
+                "Ungdomen är registrerad.", url_for("register.person", youth_id=youth.id), form
+            )
         except Invalid as error:
-            get_db().rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     status = 400 if request.method == "POST" else 200
     return render_template("register/form.html", form=form, errors=errors, youth=None), status
 
@@ -412,14 +414,15 @@ def contact(youth_id: int):
             second_staff_id=form.second_staff_id.data,
             note=form.note.data or "",
         )
+        if done := already_saved(form):
+            return done
         try:
             outreach.record_contact(get_db(), actor=current_actor(), youth=youth, data=data)
-            get_db().commit()
-            flash("Kontakten är registrerad.", "success")
-            return redirect(url_for("register.person", youth_id=youth_id))
+            return saved(
+                "Kontakten är registrerad.", url_for("register.person", youth_id=youth_id), form
+            )
         except Invalid as error:
-            get_db().rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     if request.method == "POST":  # the person is shown again (a GET logged it on the way in)
         register.record_view(get_db(), actor=current_actor(), youth=youth)
     get_db().commit()  # the logged view
@@ -442,11 +445,13 @@ def create_letter(youth_id: int):
     youth = youth_or_404(youth_id, log=None)
     form = LetterForm()
     if form.validate():
+        if done := already_saved(form):
+            return done
         visit = None
         if form.step.data == "besoksvykort":
             visit = mailout.Visit(form.visit_on.data, form.visit_time.data)
         try:
-            mailout.generate_letter(
+            _document, missing = mailout.generate_letter(
                 get_db(),
                 actor=current_actor(),
                 youth_id=youth_id,
@@ -454,16 +459,16 @@ def create_letter(youth_id: int):
                 on=local_today(),
                 visit=visit,
             )
-            get_db().commit()
-            flash(
-                "Dokumentet är skapat och kontakten registrerad. Det ligger överst i tidslinjen.",
-                "success",
+            message = (
+                "Dokumentet är skapat och kontakten registrerad. Det ligger överst i tidslinjen."
             )
-            return redirect(url_for("register.person", youth_id=youth_id))
+            if missing:
+                message += f" {' och '.join(missing)} saknar adress och fick inget brev."
+            return saved(message, url_for("register.person", youth_id=youth_id), form)
         except NotFound:
             abort(404)
         except Invalid as error:
-            get_db().rollback()
+            rejected(form)
             form.step.errors = [*form.step.errors, *error.messages]
     context = _person_context(youth, letter_form=form)
     get_db().commit()  # the logged view

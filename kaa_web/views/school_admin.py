@@ -16,6 +16,7 @@ from kaa_web.rules import municipalities
 from kaa_web.services import inbox_assignment
 from kaa_web.services import school_reports as service
 from kaa_web.services.errors import Invalid, NotFound
+from kaa_web.views import already_saved, rejected, saved
 
 bp = Blueprint("school_admin", __name__, url_prefix="/admin")
 
@@ -55,14 +56,13 @@ def unit(unit_id: int | None = None):
     form.set_choices(municipalities.municipalities())
     errors: list[str] = []
     if form.validate_on_submit():
+        if done := already_saved(form):
+            return done
         try:
             service.save_school_unit(db, actor=actor, data=_unit_data(form), unit_id=unit_id)
-            db.commit()
-            flash("Skolenheten är sparad.", "success")
-            return redirect(url_for("school_admin.units"))
+            return saved("Skolenheten är sparad.", url_for("school_admin.units"), form)
         except Invalid as error:
-            db.rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     status = 400 if form.is_submitted() else 200
     return render_template(
         "admin/school_unit_form.html", form=form, unit=existing, errors=errors

@@ -8,13 +8,13 @@ from flask import Blueprint, abort, flash, render_template, request, send_file, 
 from werkzeug.datastructures import MultiDict
 
 from kaa_web.db import get_db
-from kaa_web.forms import add_service_errors
-from kaa_web.forms.school_reports import FORMS, new_token
+from kaa_web.forms.school_reports import FORMS
 from kaa_web.htmx import redirect
 from kaa_web.models.school_reports import REPORT_KINDS, REPORT_STATUSES
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import school_reports as service
 from kaa_web.services.errors import Invalid, NotFound
+from kaa_web.views import already_saved, rejected, saved
 
 bp = Blueprint("school_reports", __name__, url_prefix="/skola")
 
@@ -59,7 +59,6 @@ def _students(form, kind: str) -> list[service.StudentData]:
 def _report_data(form, kind: str) -> service.ReportData:
     return service.ReportData(
         kind=kind,
-        token=form.token.data,
         school_unit_id=form.school_unit_id.data,
         contact_name=form.contact_name.data or "",
         contact_phone=form.contact_phone.data or "",
@@ -82,8 +81,6 @@ def _new_form(kind: str, units):
         form = FORMS[kind](formdata=MultiDict(draft))
     else:
         form = FORMS[kind](formdata=None, **service.contact_defaults(db, actor=actor, units=units))
-    if not form.token.data:
-        form.token.data = new_token()
     form.set_units(units)
     return form, bool(draft)
 
@@ -102,15 +99,14 @@ def _page(kind, form, units, *, errors=(), restored=False, status=200):
 
 
 def _submit(kind: str, form):
-    db, actor = get_db(), current_actor()
-    try:
-        report, created = service.submit_report(db, actor=actor, data=_report_data(form, kind))
-    except NotFound:
-        abort(404)
-    db.commit()
-    if created:
-        flash(f"Anmälan är skickad. Referensnummer {report.reference}.", "success")
-    return redirect(url_for("school_reports.report", report_id=report.id))
+    if done := already_saved(form):
+        return done
+    report = service.submit_report(get_db(), actor=current_actor(), data=_report_data(form, kind))
+    return saved(
+        f"Anmälan är skickad. Referensnummer {report.reference}.",
+        url_for("school_reports.report", report_id=report.id),
+        form,
+    )
 
 
 @bp.route("/anmalan/<kind>", methods=["GET", "POST"])
@@ -131,8 +127,7 @@ def form(kind: str):
         try:
             return _submit(kind, form)
         except Invalid as error:
-            db.rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     service.save_draft(db, actor=actor, form=kind, data=_draft_data())
     db.commit()
     return _page(kind, form, units, errors=errors, status=400)

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from docx import Document
 from sqlmodel import select
 
+from kaa_web import documents
 from kaa_web.document_types import EXAMPLE_LOGO, get_type
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.documents import (
@@ -85,7 +86,7 @@ def test_a_template_with_an_external_relationship_is_refused(db_session):
 
 def test_a_template_with_a_link_to_the_municipalitys_website_is_accepted():
     data = docx_samples.with_external_relationship("hyperlink", "https://www.exempelkommun.se/")
-    assert service.template_problems(get_type("brev_ungdom"), data) == []
+    assert documents.check_template(data, get_type("brev_ungdom")) == []
 
 
 def test_a_template_using_a_variable_its_type_does_not_offer_is_refused(db_session):
@@ -108,9 +109,25 @@ def test_broken_template_code_is_refused_with_the_line(db_session):
     assert re.fullmatch(r"Mallkoden har ett syntaxfel\.", message), message
 
 
-def test_filters_and_methods_on_known_variables_are_accepted(db_session):
+@pytest.mark.parametrize(
+    ("payload", "leaf"),
+    [
+        ("{{ ungdom.fornamn.upper() }}", "ungdom.fornamn"),
+        ("{{ datum.year }}", "datum"),
+        ("{{ kommun.logotyp.tpl }}", "kommun.logotyp"),
+    ],
+)
+def test_paths_past_a_known_variable_are_refused_with_a_hint_about_filters(
+    db_session, payload, leaf
+):
+    message = refusal(db_session, docx_samples.template_with("brev_ungdom", payload))
+    assert f"en mall kan läsa {leaf} men inget under den" in message
+    assert "{{ ungdom.fornamn|upper }}" in message
+
+
+def test_filters_on_known_variables_are_accepted(db_session):
     data = docx_samples.template_with(
-        "brev_ungdom", "{{ ungdom.fornamn.upper() }} {{ datum.year }} {{ mottagare.namn|upper }}"
+        "brev_ungdom", "{{ ungdom.fornamn|upper }} {{ mottagare.namn|upper }}"
     )
     version = service.upload_template(
         db_session, actor=ADMIN, code="brev_ungdom", file_name="brev.docx", data=data
@@ -122,8 +139,10 @@ def test_filters_and_methods_on_known_variables_are_accepted(db_session):
     assert "ALEX" in text_of(document.content) and "KIM BERG" in text_of(document.content)
 
 
-def test_unsafe_attributes_of_known_variables_are_refused(db_session):
-    data = docx_samples.template_with("brev_ungdom", "{{ mottagare.namn.__class__.__mro__ }}")
+def test_unsafe_attributes_the_variable_check_cannot_see_are_refused_by_the_sandbox(db_session):
+    data = docx_samples.template_with(
+        "brev_ungdom", "{% set n = mottagare.namn %}{{ n.__class__.__mro__ }}"
+    )
     assert "inte är tillåtet" in refusal(db_session, data)
 
 
@@ -290,3 +309,137 @@ def test_a_logo_that_is_not_a_png_or_jpeg_is_refused(db_session):
     change = service.LetterheadChange(namn="X", logotyp=b"GIF89a....")
     with pytest.raises(ValueError, match="PNG- eller JPEG"):
         service.save_letterhead(db_session, actor=ADMIN, change=change)
+
+
+# --- hostile templates ----------------------------------------------------------------------
+
+
+def stored_without_the_check(db, data: bytes, code: str = "brev_ungdom") -> None:
+    """Make `data` the active template as if an older release's upload check let it through."""
+    version = DocumentTemplateVersion(
+        doc_type=code, version=1, file_name="gammal.docx", content=data, sha256="", uploaded_by="x"
+    )
+    db.add(version)
+    db.flush()
+    db.add(ActiveDocumentTemplate(doc_type=code, version_id=version.id, changed_by="x"))
+    db.commit()
+
+
+def copy_attack(source: str, target) -> str:
+    """The reported attack: docxtpl reached through the logo swaps the letter's body for a
+    server file and saves itself wherever it is told (the static folder, in the report)."""
+    return (
+        "{% set t = kommun.logotyp.tpl %}"
+        f"{{{{ t.replace_zipname('word/document.xml', '{source}') or '' }}}}"
+        f"{{{{ t.save('{target}') or '' }}}}"
+    )
+
+
+def test_the_upload_that_copied_etc_passwd_to_the_static_folder_is_refused_and_wrote_nothing(
+    db_session, tmp_path
+):
+    target = tmp_path / "leak.docx"
+    data = docx_samples.template_with("brev_ungdom", copy_attack("/etc/passwd", target))
+    assert "kommun.logotyp.tpl" in refusal(db_session, data)
+    aliased = copy_attack("/etc/passwd", target).replace(
+        "{% set t = kommun.logotyp.tpl %}", "{% set k = kommun %}{% set t = k.logotyp.tpl %}"
+    )
+    message = refusal(db_session, docx_samples.template_with("brev_ungdom", aliased))
+    assert "Mallen använder något som inte finns." in message  # the test render's sandbox
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("batch", [False, True], ids=["letter", "mail-out"])
+def test_a_stored_template_cannot_put_the_servers_environment_in_a_letter(
+    db_session, tmp_path, y, batch
+):
+    target = tmp_path / "leak.docx"
+    attack = copy_attack("/proc/self/environ", target)
+    stored_without_the_check(db_session, docx_samples.template_with("brev_ungdom", attack))
+    with_logo = service.LetterheadChange(namn="Exempelkommun", logotyp=EXAMPLE_LOGO)
+    service.save_letterhead(db_session, actor=ADMIN, change=with_logo)  # the logo is the way in
+    with pytest.raises(documents.TemplateRenderError):
+        if batch:
+            service.generate_batch(
+                db_session,
+                actor=KAA,
+                doc_type="brev_ungdom",
+                contexts=[letter_context(), letter_context()],
+                youth_ids=[y(1), y(2)],
+            )
+        else:
+            service.generate_document(
+                db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context()
+            )
+    assert db_session.exec(select(GeneratedDocument)).all() == []
+    assert not target.exists()
+
+
+def test_an_upload_whose_test_render_never_ends_is_stopped_with_a_swedish_message(db_session):
+    endless = "{% set a = 'x' * 100000 %}{% for c in a %}{% for d in a %}{% endfor %}{% endfor %}"
+    message = refusal(db_session, docx_samples.template_with("brev_ungdom", endless))
+    assert message.startswith("Mallen tar för lång tid att fylla i och stoppades.")
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        {"mode": "&#69;xternal"},
+        {"mode": "&#x45;xternal", "kind": "image", "target": "http://127.0.0.1:8000/a.png"},
+        {"encoding": "utf-16"},
+        {"encoding": "utf-16", "mode": "&#69;xternal", "kind": "oleObject"},
+        {"kind": "aFChunk", "mode": "Internal", "target": "../chunk.html"},
+    ],
+    ids=["char-reference", "hex-reference-image", "utf-16", "utf-16-and-reference", "altchunk"],
+)
+def test_external_resources_hidden_by_the_xml_encoding_are_refused(db_session, hidden):
+    message = refusal(db_session, docx_samples.with_external_relationship(**hidden))
+    assert "externa resurser" in message and "word/_rels/document.xml.rels" in message
+
+
+def test_a_stored_template_with_an_external_resource_renders_nothing(db_session):
+    hidden = docx_samples.with_external_relationship(mode="&#69;xternal", encoding="utf-16")
+    stored_without_the_check(db_session, hidden)
+    with pytest.raises(documents.TemplateRenderError, match="externa resurser"):
+        service.generate_document(
+            db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context()
+        )
+
+
+@pytest.mark.parametrize(
+    ("instruction", "simple", "split", "keyword"),
+    [
+        ('INCLUDEPICTURE "http://127.0.0.1:8000/a.png" \\d', True, 1000, "INCLUDEPICTURE"),
+        ('INCLUDEPICTURE "http://127.0.0.1:8000/a.png"', False, 1000, "INCLUDEPICTURE"),
+        (' includepicture "http://127.0.0.1:8000/a.png"', False, 3, "INCLUDEPICTURE"),
+        ('INCLUDETEXT "\\\\\\\\server\\\\delat\\\\a.docx"', False, 5, "INCLUDETEXT"),
+        ('LINK Excel.Sheet.12 "http://127.0.0.1/a.xlsx" "Blad1" \\a', True, 1000, "LINK"),
+    ],
+    ids=["simple", "complex", "split-over-runs", "includetext", "link"],
+)
+def test_field_codes_that_fetch_files_are_refused(db_session, instruction, simple, split, keyword):
+    data = docx_samples.with_field(instruction, simple=simple, split=split)
+    message = refusal(db_session, data)
+    assert "fältkoder som hämtar filer eller webbsidor" in message and keyword in message
+
+
+def test_a_stored_template_with_a_fetching_field_renders_nothing_even_in_an_unrendered_part(
+    db_session,
+):
+    for comment in (False, True):
+        data = docx_samples.with_field(
+            'INCLUDETEXT "http://127.0.0.1:8000/a.docx"', comment=comment
+        )
+        stored_without_the_check(db_session, data)
+        with pytest.raises(documents.TemplateRenderError, match="INCLUDETEXT"):
+            service.generate_document(
+                db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context()
+            )
+        db_session.exec(sa.delete(ActiveDocumentTemplate))
+        db_session.exec(sa.delete(DocumentTemplateVersion))
+
+
+def test_ordinary_field_codes_such_as_page_numbers_are_accepted():
+    for simple in (True, False):
+        data = docx_samples.with_field("PAGE \\* MERGEFORMAT", simple=simple)
+        assert documents.check_template(data, get_type("brev_ungdom")) == []

@@ -48,9 +48,9 @@ def _consent(db, actor, youth, parties, adult=False):
     return consent
 
 
-def _review_lines(db, actor, meeting_id):
+def _review(db, actor, meeting_id):
     _, _, views = meetings.view_agenda(db, actor=actor, meeting_id=meeting_id)
-    return views[0].youth
+    return views[0].review
 
 
 def test_a_young_person_is_named_when_consent_covers_every_organisation_present(
@@ -60,9 +60,10 @@ def test_a_young_person_is_named_when_consent_covers_every_organisation_present(
     _consent(db_session, people["kaa"], youth, {"socialtjansten", "arbetsformedlingen"})
     meeting = _plan(db_session, people["kaa"], group)
 
-    lines = _review_lines(db_session, people["kaa"], meeting.id)
+    review = _review(db_session, people["kaa"], meeting.id)
 
-    assert [(line.name, line.youth_id) for line in lines] == [("Alva Consentsson", youth.id)]
+    assert [(line.name, line.youth_id) for line in review.named] == [("Alva Consentsson", youth.id)]
+    assert (review.named_total, review.unnamed) == (1, False)
     logged = db_session.exec(
         select(AuditEvent).where(
             AuditEvent.object_type == "meeting", AuditEvent.youth_id == youth.id
@@ -82,10 +83,14 @@ def test_a_young_person_is_anonymised_when_one_organisation_is_not_covered(
     _consent(db_session, people["kaa"], youth, {"socialtjansten"}, adult=True)
     meeting = _plan(db_session, people["kaa"], group)
 
-    (line,) = _review_lines(db_session, people["kaa"], meeting.id)
+    review = _review(db_session, people["kaa"], meeting.id)
 
-    assert line.named is False and line.name == "" and line.age == 19
-    assert line.situation.startswith("Ingen sysselsättning")
+    assert review.named == [] and review.unnamed
+    # counted only, and (Arbetsförmedlingen is there) a single person is under five
+    summary = review.summary
+    assert (summary.total, summary.total_shown) == (1, "<5")
+    assert summary.by_age == [meetings.Count("19 år", "<5")]
+    assert summary.by_situation == [meetings.Count("Ingen sysselsättning", "<5")]
     assert (
         db_session.exec(
             select(AuditEvent).where(
@@ -102,12 +107,12 @@ def test_a_consent_withdrawn_between_planning_and_the_meeting_makes_the_name_dis
     youth = make_youth("Cleo", "Drarsig", occupation="ingen")
     consent = _consent(db_session, people["kaa"], youth, {"socialtjansten", "arbetsformedlingen"})
     meeting = _plan(db_session, people["kaa"], group)
-    assert _review_lines(db_session, people["kaa"], meeting.id)[0].named
+    assert _review(db_session, people["kaa"], meeting.id).named
 
     consents.withdraw_consent(db_session, actor=people["kaa"], youth=youth, consent_id=consent.id)
     db_session.commit()
 
-    assert not _review_lines(db_session, people["kaa"], meeting.id)[0].named
+    assert _review(db_session, people["kaa"], meeting.id).named == []
 
 
 def test_only_organisations_present_count_once_attendance_is_recorded(
@@ -126,7 +131,9 @@ def test_only_organisations_present_count_once_attendance_is_recorded(
     )
     db_session.commit()
 
-    assert _review_lines(db_session, people["kaa"], meeting.id)[0].name == "Dina Närvarosson"
+    assert [line.name for line in _review(db_session, people["kaa"], meeting.id).named] == [
+        "Dina Närvarosson"
+    ]
 
 
 def test_a_decision_about_a_named_person_goes_to_their_timeline_and_is_numbered(
@@ -438,3 +445,68 @@ def test_a_meeting_may_be_convened_by_another_staff_member_of_the_group(
         plan("chef")
     with pytest.raises(Invalid, match="måste vara KAA-handläggare"):
         plan("ifo")
+
+
+def test_admin_manages_a_group_but_reads_none_of_its_meetings(db_session, people, group, staff):
+    """F11: the administrator keeps groups' settings and members, never their content."""
+    admin, kaa = people["admin"], people["kaa"]
+    meeting = _plan(db_session, kaa, group, days=0)
+    item = meetings.agenda_of(db_session, meeting.id)[0]
+    meetings.record_notes(
+        db_session, actor=kaa, meeting_id=meeting.id, item_id=item.id, notes="Vi gick igenom."
+    )
+    member = meetings.members_of(db_session, group.id)[0]
+    meetings.add_action_point(
+        db_session,
+        actor=kaa,
+        meeting_id=meeting.id,
+        what="Ring skolan",
+        member_id=member.id,
+        due=TODAY,
+    )
+    notice = meetings.generate_notice(db_session, actor=kaa, meeting_id=meeting.id)
+    db_session.commit()
+
+    assert group in meetings.list_groups(db_session, actor=admin)
+    meetings.update_group(
+        db_session,
+        actor=admin,
+        group_id=group.id,
+        name="Samverkan Norr",
+        kind=group.kind,
+        frequency=group.frequency,
+        convener_id=group.convener_id,
+    )
+    db_session.commit()
+    for read in (
+        lambda: meetings.get_meeting(db_session, actor=admin, meeting_id=meeting.id),
+        lambda: meetings.view_agenda(db_session, actor=admin, meeting_id=meeting.id),
+        lambda: meetings.open_meeting_document(
+            db_session, actor=admin, meeting_id=meeting.id, document_id=notice.id
+        ),
+        lambda: meetings.generate_minutes(db_session, actor=admin, meeting_id=meeting.id),
+        lambda: meetings.record_notes(
+            db_session, actor=admin, meeting_id=meeting.id, item_id=item.id, notes="Ändrat"
+        ),
+    ):
+        with pytest.raises(NotFound):
+            read()
+    assert not meetings.can_read(db_session, admin, group)
+    assert meetings.my_action_points(db_session, actor=admin) == []
+    denied = db_session.exec(
+        select(AuditEvent).where(AuditEvent.action == "denied", AuditEvent.username == "admin")
+    ).all()
+    assert len(denied) == 5
+    # nor can an administrator be made a member (and so a reader) of a group
+    with pytest.raises(Invalid, match="kan delta"):
+        meetings.add_member(
+            db_session,
+            actor=admin,
+            group_id=group.id,
+            data=meetings.MemberData(staff_id=staff["admin"].id),
+        )
+    # managers read and run every group's meetings for oversight without being members
+    chef = people["chef"]
+    assert meetings.get_meeting(db_session, actor=chef, meeting_id=meeting.id, may="run")
+    db_session.refresh(item)
+    assert item.notes == "Vi gick igenom."

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import uuid
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -81,6 +83,28 @@ def test_a_refused_upload_shows_what_is_wrong_in_swedish_and_stores_nothing(logi
     assert "Variabeln ungdom.personnummer finns inte för dokumenttypen Brev till ungdom" in page
     response = upload(admin, docx_samples.macro_document())
     assert "makron" in response.get_data(as_text=True)
+    assert db_session.exec(select(DocumentTemplateVersion)).all() == []
+
+
+def test_the_reported_upload_that_published_etc_passwd_is_refused_and_publishes_nothing(
+    app, login_as, client, db_session
+):
+    leak = Path(app.static_folder) / f"leak-{uuid.uuid4().hex}.docx"
+    attack = (
+        "{% set t = kommun.logotyp.tpl %}"
+        "{{ t.replace_zipname('word/document.xml','/etc/passwd') or '' }}"
+        f"{{{{ t.save('{leak}') or '' }}}}"
+    )
+    try:
+        response = upload(login_as("admin"), docx_samples.template_with("brev_ungdom", attack))
+        assert response.status_code == 400
+        assert "en mall kan läsa kommun.logotyp men inget under den" in response.get_data(
+            as_text=True
+        )
+        assert not leak.exists()
+        assert client.get(f"/static/{leak.name}").status_code == 404  # anonymous, as reported
+    finally:
+        leak.unlink(missing_ok=True)
     assert db_session.exec(select(DocumentTemplateVersion)).all() == []
 
 

@@ -27,7 +27,7 @@ def _report(client, unit, serial=611) -> None:
     """A risk-of-dropout report sent through the school's form."""
     number = pnr.make_valid(local_today() - timedelta(days=17 * 365 + serial), serial)
     data = {
-        "token": f"t-{serial}",
+        "engangskod": f"t-{serial}",
         "school_unit_id": str(unit.id),
         "contact_name": "Sara Lund",
         "contact_phone": "010-123 40 01",

@@ -8,7 +8,7 @@ from kaa_web.models.documents import GeneratedDocument
 from kaa_web.models.meetings import Decision
 from kaa_web.services import meetings
 from tests.services.test_meetings import _consent
-from tests.views.conftest import TODAY
+from tests.views.conftest import TODAY, RecordingPage
 
 
 def test_chef_produces_the_notice_and_a_member_without_document_rights_downloads_it(
@@ -85,7 +85,7 @@ def test_a_cancelled_meeting_says_so_and_offers_no_recording(login_as, setup):
 
 
 def test_a_decision_on_a_plain_item_names_a_person_by_personnummer(
-    login_as, setup, make_youth, db_session
+    recording, setup, make_youth, db_session
 ):
     group, meeting, kaa = setup
     youth = make_youth("Bea", "Nummersson", occupation="studier")
@@ -94,23 +94,16 @@ def test_a_decision_on_a_plain_item_names_a_person_by_personnummer(
         db_session, actor=kaa, meeting_id=meeting.id, data=meetings.ExtraItem("Övrigt")
     )
     db_session.commit()
-    client = login_as("kaa")
-    page = client.get(f"/samverkan/moten/{meeting.id}/protokollfor").get_data(as_text=True)
-    assert f'name="beslut{item.id}-personnummer"' in page
+    page = recording(meeting)
+    assert f"beslut{item.id}-personnummer" in page.fields
+    button = ("spara", f"punkt-{item.id}")
 
-    response = client.post_form(
-        f"/samverkan/moten/{meeting.id}/punkter/{item.id}/beslut",
-        {f"beslut{item.id}-text": "SIP bokas.", f"beslut{item.id}-personnummer": "121212-1212"},
-    )
+    typed = {f"beslut{item.id}-text": "SIP bokas.", f"beslut{item.id}-personnummer": "121212-1212"}
+    response = page.submit(typed, button)
     assert response.status_code == 400
     assert "SIP bokas." in response.get_data(as_text=True)  # what was typed is kept
-    response = client.post_form(
-        f"/samverkan/moten/{meeting.id}/punkter/{item.id}/beslut",
-        {
-            f"beslut{item.id}-text": "SIP bokas.",
-            f"beslut{item.id}-personnummer": youth.personnummer,
-        },
-    )
+    typed[f"beslut{item.id}-personnummer"] = youth.personnummer
+    response = page.submit(typed, button)
     assert response.status_code == 303
     assert db_session.exec(select(Decision.youth_id)).all() == [youth.id]
 
@@ -204,14 +197,14 @@ def test_the_same_form_submitted_twice_saves_once(login_as, setup, db_session):
     assert len(db_session.exec(select(Meeting).where(Meeting.place == "Rum 3")).all()) == 1
 
     item = meetings.agenda_of(db_session, meeting.id)[0]
-    decision = {f"beslut{item.id}-engangskod": "kod-2", f"beslut{item.id}-text": "Bifalls."}
-    url = f"/samverkan/moten/{meeting.id}/punkter/{item.id}/beslut"
-    assert client.post_form(url, decision).status_code == 303
-    assert client.post_form(url, decision).status_code == 303
+    page = RecordingPage(client, meeting.id)
+    decision = {f"beslut{item.id}-text": "Bifalls."}
+    first, second = page.submit(decision), page.submit(decision)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
     assert db_session.exec(select(Decision.text)).all() == ["Bifalls."]
-    # a new form (a new code) is a new decision
-    decision[f"beslut{item.id}-engangskod"] = "kod-3"
-    assert client.post_form(url, decision).status_code == 303
+    # a new page (a new code) is a new decision
+    assert page.reload().submit(decision).status_code == 303
     assert len(db_session.exec(select(Decision)).all()) == 2
 
 
@@ -272,17 +265,16 @@ def test_crafted_ids_in_form_fields_get_400_not_a_server_error(login_as, setup, 
     )
     db_session.commit()
     client = login_as("kaa")
+    page = RecordingPage(client, meeting.id)
     huge = "99999999999999999999"
     responses = [
-        client.post_form(
-            f"/samverkan/moten/{meeting.id}/atgardspunkter",
-            {"what": "y", "member_id": huge, "due": TODAY.isoformat()},
-        ),
+        page.submit({"what": "y", "member_id": huge, "due": TODAY.isoformat()}),
         client.post_form(f"/samverkan/atgardspunkter/{point.id}/ge-till", {"member_id": "²"}),
         client.post_form(f"/samverkan/atgardspunkter/{point.id}/ge-till", {"member_id": huge}),
-        client.post_form(f"/samverkan/moten/{meeting.id}/narvaro", {"narvaro-²": "narvarande"}),
+        page.reload().submit({"klar": str(point.id)}),  # not on this agenda
+        page.reload().submit({"narvaro-²": "narvarande"}),
     ]
-    assert [r.status_code for r in responses] == [400, 400, 400, 303]
+    assert [r.status_code for r in responses] == [400, 400, 400, 404, 303]
 
 
 def test_an_item_of_another_meeting_is_404_even_with_bad_input(login_as, setup, db_session):
@@ -302,38 +294,33 @@ def test_an_item_of_another_meeting_is_404_even_with_bad_input(login_as, setup, 
     client = login_as("kaa")
     for path, data in (
         (f"dagordning/{foreign.id}", {f"punkt{foreign.id}-title": ""}),
-        (f"punkter/{foreign.id}/beslut", {f"beslut{foreign.id}-text": ""}),
-        (f"punkter/{foreign.id}/anteckningar", {}),
+        (f"punkter/{foreign.id}/anteckningar", {f"punkt{foreign.id}-notes": "x"}),
     ):
         response = client.post_form(f"/samverkan/moten/{meeting.id}/{path}", data)
         assert response.status_code == 404, path
 
 
-def test_notes_and_attendance_are_saved_in_place_for_htmx(login_as, setup, db_session):
-    group, meeting, _ = setup
+def test_notes_typed_are_saved_for_htmx_without_replacing_the_text_being_typed(
+    login_as, setup, db_session
+):
+    _, meeting, _ = setup
     item = meetings.agenda_of(db_session, meeting.id)[0]
-    client = login_as("kaa")
-    htmx = {"HX-Request": "true"}
-    response = client.post_form(
+    response = login_as("kaa").post_form(
         f"/samverkan/moten/{meeting.id}/punkter/{item.id}/anteckningar",
-        {f"punkt{item.id}-notes": "Gruppen går igenom listan."},
-        headers=htmx,
+        {
+            f"punkt{item.id}-notes": "Gruppen går igenom listan.",
+            f"punkt{item.id}-version": meetings.notes_version(""),
+        },
+        headers={"HX-Request": "true"},
     )
     fragment = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in fragment
-    assert "Anteckningarna är sparade." in fragment and "Gruppen går igenom listan." in fragment
+    assert "<textarea" not in fragment  # what is typed meanwhile stays in the browser
+    assert "Sparat kl." in fragment
+    version = meetings.notes_version("Gruppen går igenom listan.")
+    assert f'value="{version}" form="protokoll" hx-swap-oob="true"' in fragment
     db_session.refresh(item)
     assert item.notes == "Gruppen går igenom listan."
-
-    petra = next(m for m in meetings.members_of(db_session, group.id) if m.name == "Petra Af")
-    response = client.post_form(
-        f"/samverkan/moten/{meeting.id}/narvaro",
-        {f"narvaro-{petra.id}": "narvarande"},
-        headers=htmx,
-    )
-    fragment = response.get_data(as_text=True)
-    assert "Närvaron är sparad." in fragment and "<html" not in fragment
-    assert meetings.attendance_of(db_session, meeting.id) == {petra.id: "narvarande"}
 
 
 def test_the_start_page_lists_the_members_coming_meetings(login_as, setup):

@@ -452,7 +452,14 @@ def test_a_visit_card_for_one_person_is_stored_and_recorded(
 
     from kaa_web.models.documents import GeneratedDocument
 
-    youth = make_youth("Vera", "Besök", birth_date=local_today() - timedelta(days=19 * 365))
+    youth = make_youth(
+        "Vera",
+        "Besök",
+        birth_date=local_today() - timedelta(days=19 * 365),
+        street_address="Besöksvägen 1",
+        postal_code="123 45",
+        city="Exempelstad",
+    )
     kaa = login_as("kaa")
     missing_time = kaa.post_form(f"/ungdomar/{youth.id}/dokument", {"step": "besoksvykort"})
     assert missing_time.status_code == 400

@@ -39,7 +39,7 @@ def _number(years: int = 17, serial: int = 311) -> str:
 
 def dropout(unit: SchoolUnit, token: str = "tok-1", **overrides) -> dict:
     data = {
-        "token": token,
+        "engangskod": token,
         "school_unit_id": str(unit.id),
         "contact_name": "Sara Lund",
         "contact_phone": "010-123 40 01",
@@ -74,7 +74,7 @@ def _submit(client, unit, kind="studieavbrott", **overrides):
 
 def _studiebevis(client, unit, token: str, rows: str, **extra):
     data = {
-        "token": token,
+        "engangskod": token,
         "school_unit_id": str(unit.id),
         "contact_name": "Sara",
         "contact_phone": "010-1",
@@ -202,14 +202,14 @@ def test_every_report_kind_can_be_submitted(login_as, schools, db_session):
     }
     absence = {
         **common,
-        "token": "bf",
+        "engangskod": "bf",
         "absence_extent": "40 %",
         "period_from": "2026-09-01",
         "period_to": "2026-10-31",
         "investigation_started": "2026-10-01",
         "atgardsprogram": "y",
     }
-    risk = {**common, "token": "ra", "situation": "motivation", "meeting_requested": "y"}
+    risk = {**common, "engangskod": "ra", "situation": "motivation", "meeting_requested": "y"}
     assert _submit(school, unit, "franvaro", **absence).status_code == 303
     assert _submit(school, unit, "risk", **risk).status_code == 303
     assert [r.reference[:2] for r in _reports(db_session)] == ["BF", "RA"]

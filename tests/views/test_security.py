@@ -92,7 +92,8 @@ PERSON = {"username": "stina.hemligsson", "name": "Stina Hemligsson, Storgatan 1
 
 
 def test_a_failing_statement_s_data_never_reaches_the_log(app, login_as, caplog):
-    """PostgreSQL quotes the clashing row in its message, SQLAlchemy the parameters."""
+    """PostgreSQL quotes the clashing row in its message, SQLAlchemy the parameters; a clash is
+    answered 409 (nothing saved) and logged without either."""
 
     @app.route("/krasch-sql")
     def crash():
@@ -104,11 +105,26 @@ def test_a_failing_statement_s_data_never_reaches_the_log(app, login_as, caplog)
     c = login_as("kaa")
     caplog.set_level(logging.DEBUG)
     response = c.get("/krasch-sql")
-    assert response.status_code == 500
+    assert response.status_code == 409
     logged = caplog.text + "".join(str(r.args) for r in caplog.records)
     assert "hemligsson" not in logged.lower() and "Storgatan" not in logged
     assert response.headers["X-Request-ID"] in logged
     assert "IntegrityError" in logged
+
+
+def test_an_unhandled_error_s_message_never_reaches_the_log(app, login_as, caplog):
+    @app.route("/krasch")
+    def crash():
+        raise RuntimeError("Hemligsson, Storgatan 1")
+
+    crash.required_permissions = ("signed_in",)
+    c = login_as("kaa")
+    caplog.set_level(logging.DEBUG)
+    response = c.get("/krasch")
+    assert response.status_code == 500
+    logged = caplog.text + "".join(str(r.args) for r in caplog.records)
+    assert "hemligsson" not in logged.lower() and "Storgatan" not in logged
+    assert response.headers["X-Request-ID"] in logged and "RuntimeError" in logged
 
 
 def test_database_errors_never_quote_the_parameters(db_session):

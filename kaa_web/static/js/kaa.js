@@ -2,11 +2,17 @@
 (function () {
   "use strict";
 
+  // 409: the answer says in place what could not be saved (someone else saved first, or the
+  // minutes are locked): swap it in, but keep the request counted as failed.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 409) { event.detail.shouldSwap = true; }
+  });
+
   // Show a Swedish message when an htmx request fails, instead of failing silently.
   document.addEventListener("htmx:responseError", function (event) {
     var box = document.getElementById("htmx-fel");
-    if (!box) { return; }
     var status = event.detail.xhr.status;
+    if (!box || status === 409) { return; }
     box.textContent = status === 404 || status === 403
       ? "Uppgiften finns inte eller så saknar du behörighet."
       : "Något gick fel (felkod " + status + "). Ladda om sidan och försök igen.";
@@ -17,23 +23,32 @@
     if (box) { box.textContent = "Servern svarar inte. Kontrollera anslutningen och försök igen."; box.hidden = false; }
   });
 
-  // A form marked data-bekrafta asks before it does something that cannot be undone.
+  // A form or submit button marked data-bekrafta asks before it does something that cannot be
+  // undone.
   document.addEventListener("submit", function (event) {
-    var question = event.target.getAttribute && event.target.getAttribute("data-bekrafta");
+    var button = event.submitter;
+    var question = (button && button.getAttribute("data-bekrafta")) ||
+      (event.target.getAttribute && event.target.getAttribute("data-bekrafta"));
     if (question && !window.confirm(question)) { event.preventDefault(); event.stopImmediatePropagation(); }
   }, true);
 
-  // Forms marked data-varna-osparat: warn before the page is left with text typed but unsaved
-  // (the record page has one form per item; saving one must not silently drop the others).
+  // Fields of forms marked data-varna-osparat: warn before the page is left with something
+  // typed but not saved. A field is saved when its form is submitted, or when an htmx request
+  // (an autosave) succeeds that sent exactly what the field holds now.
   var unsaved = [];
-  function forget(form) { unsaved = unsaved.filter(function (f) { return f !== form; }); }
   document.addEventListener("input", function (event) {
-    var form = event.target.form;
-    if (form && form.hasAttribute("data-varna-osparat") && unsaved.indexOf(form) < 0) { unsaved.push(form); }
+    var field = event.target;
+    if (field.form && field.form.hasAttribute("data-varna-osparat") && unsaved.indexOf(field) < 0) {
+      unsaved.push(field);
+    }
   });
-  document.addEventListener("submit", function (event) { forget(event.target); }, true);
+  document.addEventListener("submit", function (event) {
+    unsaved = unsaved.filter(function (f) { return f.form !== event.target; });
+  }, true);
   document.addEventListener("htmx:afterRequest", function (event) {
-    if (event.detail.successful) { forget(event.detail.elt); }
+    var sent = event.detail.requestConfig && event.detail.requestConfig.formData;
+    if (!event.detail.successful || !sent) { return; }
+    unsaved = unsaved.filter(function (f) { return !(sent.has(f.name) && sent.get(f.name) === f.value); });
   });
   window.addEventListener("beforeunload", function (event) {
     unsaved = unsaved.filter(function (f) { return document.body.contains(f); });

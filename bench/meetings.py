@@ -1,0 +1,131 @@
+"""A meeting's agenda with lists of young people at 1,000 and 20,000 people in the register.
+
+Seeds the register as bench/register.py does, gives one in ten of the active people a consent
+(half of them covering every organisation at the meeting), and times `view_agenda` for a
+samverkansgrupp whose items list those without occupation and those with an overdue follow-up
+(the summary by district, age and situation, the consent rule, the audit log of every named
+person), on SQLite and on PostgreSQL. Last line: `worst_agenda_ms_20k: X`.
+
+Run: .venv/bin/python bench/meetings.py
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import time as clock
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import insert  # noqa: E402
+from sqlmodel import Session, select  # noqa: E402
+
+from bench.register import _databases, seed  # noqa: E402
+from kaa_web import migrate  # noqa: E402
+from kaa_web.db import create_engine  # noqa: E402
+from kaa_web.models.auth import StaffUser  # noqa: E402
+from kaa_web.models.base import local_today  # noqa: E402
+from kaa_web.models.plans import Consent  # noqa: E402
+from kaa_web.models.register import Youth  # noqa: E402
+from kaa_web.permissions import Actor  # noqa: E402
+from kaa_web.services import meetings  # noqa: E402
+from tests.servers import running_postgres  # noqa: E402
+
+SIZES = (1_000, 20_000)
+REPEATS = 15
+
+
+def _meeting(engine) -> tuple[int, Actor]:
+    """Consents for one active person in ten, and a group meeting today with two lists."""
+    today, rnd = local_today(), random.Random(7)
+    with Session(engine) as db:
+        active = db.exec(select(Youth.id).where(Youth.status == "aktiv").order_by(Youth.id)).all()
+        rows = [
+            dict(
+                youth_id=youth_id,
+                given_by="ungdomen",
+                social_services=True,
+                arbetsformedlingen=rnd.random() < 0.5,
+                purpose="Samverkansgruppen.",
+                given_on=today,
+                form="skriftligt",
+            )
+            for youth_id in rnd.sample(active, len(active) // 10)
+        ]
+        db.connection().execute(insert(Consent), rows)
+        staff = {s.username: s for s in db.exec(select(StaffUser)).all()}
+        chef = Actor(staff_id=staff["chef"].id, username="chef", roles=frozenset({"chef"}))
+        kaa = Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+        group = meetings.create_group(
+            db,
+            actor=chef,
+            name="Samverkansgruppen",
+            kind="samverkansgrupp",
+            frequency="terminsstart",
+            convener_id=staff["kaa"].id,
+            standing_items=[
+                ("Utan sysselsättning", "ingen_sysselsattning"),
+                ("Försenad uppföljning", "forsenad_uppfoljning"),
+            ],
+        )
+        for data in (
+            meetings.MemberData(staff_id=staff["ifo"].id),
+            meetings.MemberData(name="Petra Af", organisation="arbetsformedlingen"),
+        ):
+            meetings.add_member(db, actor=chef, group_id=group.id, data=data)
+        meeting = meetings.plan_meeting(
+            db,
+            actor=kaa,
+            group_id=group.id,
+            on=today,
+            starts_at=clock(13, 0),
+            place="Rum 1",
+            standing_item_ids=[s.id for s in meetings.standing_items_of(db, group.id)],
+        )
+        db.commit()
+        return meeting.id, kaa
+
+
+def measure(url: str) -> tuple[float, int, int]:
+    """(median ms of view_agenda, people counted in the lists, people named)."""
+    engine = create_engine(url)
+    meeting_id, kaa = _meeting(engine)
+    times = []
+    with Session(engine) as db:
+        for i in range(REPEATS + 3):
+            start = time.perf_counter()
+            _, _, views = meetings.view_agenda(db, actor=kaa, meeting_id=meeting_id)
+            db.commit()  # the audit events of the named people, as the page does
+            if i >= 3:  # warm-up first
+                times.append((time.perf_counter() - start) * 1000)
+    engine.dispose()
+    counted = sum(v.review.summary.total for v in views if v.review)
+    named = sum(v.review.named_total for v in views if v.review)
+    return statistics.median(times), counted, named
+
+
+def main() -> None:
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp, running_postgres() as pg_url:
+        for backend, size, url in _databases(Path(tmp), pg_url, SIZES):
+            engine = create_engine(url)
+            migrate.upgrade(engine)
+            seed(engine, size)
+            engine.dispose()
+            results[(backend, size)] = measure(url)
+            ms, counted, named = results[(backend, size)]
+            print(
+                f"{backend:<10} {size:>6} people: agenda {ms:6.1f} ms "
+                f"({counted} counted in the lists, {named} named)",
+                flush=True,
+            )
+    worst = max(results[(backend, SIZES[-1])][0] for backend in ("sqlite", "postgresql"))
+    print(f"worst_agenda_ms_20k: {worst:.1f}")
+
+
+if __name__ == "__main__":
+    main()
