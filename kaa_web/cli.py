@@ -64,11 +64,7 @@ def _import_file(path: str) -> None:
                 click.echo(message, err=True)
             raise click.ClickException("Inget importerades.") from error
         db.commit()
-    click.echo(
-        f"Importerat: {len(result.new)} nya, {len(result.changed)} ändrade, "
-        f"{result.unchanged} oförändrade, {len(result.missing)} finns inte i utdraget, "
-        f"{len(result.too_old)} nya över 20 år registrerades inte."
-    )
+    click.echo(f"Importerat: {result.summary}.")
 
 
 @kaa_cli.command("import-register")
@@ -89,6 +85,7 @@ def nightly_command(extract):
     from kaa_web import once
     from kaa_web.models.base import local_today
     from kaa_web.permissions import SYSTEM_ACTOR
+    from kaa_web.rules.words import plural
     from kaa_web.services import outreach, register
     from kaa_web.services.admin import purge_audit_log
     from kaa_web.services.auth import purge_expired
@@ -107,9 +104,11 @@ def nightly_command(extract):
         drafts = purge_old_drafts(db, retention_days=settings.draft_retention_days)
         once.purge(db)
     click.echo(
-        f"Nattjobbet klart: {aged_out} avregistrerade (fyllt 20), {steps} nya nästa steg, "
-        f"{sessions} utgångna sessioner, {events} gamla logghändelser och "
-        f"{drafts} gamla utkast borttagna."
+        f"Nattjobbet klart: {plural(aged_out, 'avregistrerad', 'avregistrerade')} (fyllt 20), "
+        f"{plural(steps, 'nytt nästa steg', 'nya nästa steg')}, "
+        f"{plural(sessions, 'utgången session', 'utgångna sessioner')}, "
+        f"{plural(events, 'gammal logghändelse', 'gamla logghändelser')} och "
+        f"{plural(drafts, 'gammalt utkast', 'gamla utkast')} borttagna."
     )
 
 

@@ -17,6 +17,7 @@ ROLE_LABELS = {
     "skola": "Skolpersonal",
     "chef": "Chef",
     "admin": "Administratör",
+    "system": "Systemet",  # the nightly job's actor: never a directory role
 }
 
 # Which roles hold each permission. Object-level rules (whose records) live in the services.

@@ -1,4 +1,5 @@
-"""Template filters and globals: Swedish local dates and times, the register's labels."""
+"""Template filters and globals: Swedish local dates and times, counts with their words, the
+register's labels."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import date, datetime
 from kaa_web import once
 from kaa_web.models import register as register_model
 from kaa_web.models.base import LOCAL_TZ, local_today
+from kaa_web.rules.words import plural, thousands
 from kaa_web.services.register import FIELD_LABELS
 
 register_labels = {
@@ -37,16 +39,13 @@ def iso_date(value: date | None) -> str:
     return value.isoformat() if value else ""
 
 
-def thousands(value: int) -> str:
-    """A count the Swedish way, e.g. 1 000 (a no-break space between the groups)."""
-    return f"{value:,}".replace(",", "\u00a0")
-
-
 def register_filters(app) -> None:
     app.jinja_env.filters["tid"] = local_datetime
     app.jinja_env.filters["datum"] = iso_date
     app.jinja_env.filters["fromjson"] = json.loads
     app.jinja_env.filters["tusental"] = thousands
+    # {{ n|plural("ungdom", "ungdomar") }} -> "1 ungdom", "2 ungdomar"
+    app.jinja_env.filters["plural"] = plural
     app.jinja_env.filters["field_label"] = lambda name: FIELD_LABELS.get(name, name)
     app.jinja_env.globals["today_date"] = local_today
     # A fresh one-time code for each of a row of small create forms (see kaa_web.once).

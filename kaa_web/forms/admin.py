@@ -7,20 +7,6 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from kaa_web.forms import OnceForm, choices
 from kaa_web.models.audit import AUDIT_ACTIONS
 
-ACTION_LABELS = {
-    "login": "Inloggning",
-    "login_failed": "Misslyckad inloggning",
-    "logout": "Utloggning",
-    "view": "Visning",
-    "search": "Sökning",
-    "create": "Skapande",
-    "update": "Ändring",
-    "delete": "Borttagning",
-    "export": "Export",
-    "document_generated": "Dokument skapat",
-    "denied": "Nekad åtkomst",
-}
-
 
 class AuditFilterForm(FlaskForm):
     """A GET filter form: nothing in it is personal data (ids and account names only)."""
@@ -31,7 +17,7 @@ class AuditFilterForm(FlaskForm):
     username = StringField("Användare", validators=[Optional()])
     action = SelectField(
         "Händelse",
-        choices=choices(((a, ACTION_LABELS[a]) for a in AUDIT_ACTIONS), blank="Alla"),
+        choices=choices(AUDIT_ACTIONS.items(), blank="Alla"),
         validators=[Optional()],
     )
     youth_id = IntegerField(

@@ -7,19 +7,68 @@ from sqlmodel import Field, SQLModel
 
 from kaa_web.models.base import utcnow
 
-AUDIT_ACTIONS = (
-    "login",
-    "login_failed",
-    "logout",
-    "view",
-    "search",
-    "create",
-    "update",
-    "delete",
-    "export",
-    "document_generated",
-    "denied",
-)
+# Every code the log may hold, with the words the audit log page shows for it: audit.record()
+# refuses a code that is not here, so the page never shows a raw code.
+AUDIT_ACTIONS = {
+    "login": "Inloggning",
+    "login_failed": "Misslyckad inloggning",
+    "logout": "Utloggning",
+    "view": "Visning",
+    "search": "Sökning",
+    "create": "Skapande",
+    "update": "Ändring",
+    "delete": "Borttagning",
+    "export": "Export",
+    "document_generated": "Dokument skapat",
+    "denied": "Nekad åtkomst",
+}
+AUDIT_OBJECTS = {
+    "": "–",
+    "action_point": "Åtgärdspunkt",
+    "agenda_item": "Punkt på dagordningen",
+    "attendance": "Närvaro",
+    "audit_log": "Granskningsloggen",
+    "concern_report": "Orosanmälan",
+    "consent": "Samtycke",
+    "contact_attempt": "Kontakt",
+    "decision": "Beslut",
+    "declined_offer": "Avböjt erbjudande",
+    "district": "Kommundel",
+    "document_template": "Dokumentmall",
+    "form_help_text": "Hjälptext",
+    "generated_document": "Dokument",
+    "group_member": "Gruppdeltagare",
+    "import_batch": "Registerimport",
+    "inbox_assignment": "Fördelning av nya ärenden",
+    "letterhead": "Brevhuvud",
+    "mailout_job": "Utskick",
+    "mapping": "Kartläggning",
+    "measure": "Insats i katalogen",
+    "meeting": "Möte",
+    "meeting_group": "Samverkansgrupp",
+    "minutes_addendum": "Tillägg till protokoll",
+    "monthly_report": "Månadsrapport",
+    "plan": "Individuell plan",
+    "plan_measure": "Insats i planen",
+    "referral": "Uppdrag",
+    "school_report": "Skolanmälan",
+    "school_report_student": "Elev i skolanmälan",
+    "school_unit": "Skolenhet",
+    "session": "Inloggad session",
+    "standing_item": "Stående punkt",
+    "task": "Uppgift på att göra-listan",
+    "worklist": "Att göra-listan",
+    "youth": "Ungdom",
+    "youth_list": "Registerlistan",
+}
+AUDIT_OUTCOMES = {
+    "ok": "Genomförd",
+    "not_found_or_denied": "Finns inte eller saknar behörighet",
+    "roles_removed": "Behörigheten har tagits bort",
+    "invalid": "Fel användarnamn eller lösenord",
+    "rate_limited": "För många försök",
+    "no_role": "Saknar roll i KAA",
+}
 
 
 class AuditEvent(SQLModel, table=True):

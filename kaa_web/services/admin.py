@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from kaa_web import audit
 from kaa_web.models.audit import AuditEvent
+from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import LOCAL_TZ, utcnow
 from kaa_web.models.register import District
 from kaa_web.permissions import Actor
@@ -33,6 +34,7 @@ class AuditPage:
     total: int
     page: int
     pages: int
+    names: dict[str, str]  # the staff member's name for each account (folded) on the page
 
 
 def list_audit_events(
@@ -64,7 +66,15 @@ def list_audit_events(
     ).all()
     audit.record(db, actor, "view", object_type="audit_log")
     db.commit()
-    return AuditPage(events=list(events), total=total, page=page, pages=pages)
+    accounts = {e.username.lower() for e in events}
+    names = dict(
+        db.exec(
+            select(StaffUser.username, StaffUser.display_name).where(
+                StaffUser.username.in_(accounts)
+            )
+        ).all()
+    )
+    return AuditPage(events=list(events), total=total, page=page, pages=pages, names=names)
 
 
 def purge_audit_log(db: Session, *, retention_days: int) -> int:

@@ -25,6 +25,7 @@ from kaa_web.permissions import Actor
 from kaa_web.rules import eligibility
 from kaa_web.rules import outreach as ladder
 from kaa_web.rules import personnummer as pnr
+from kaa_web.rules.words import plural, thousands
 from kaa_web.services import outreach, timeline
 from kaa_web.services.errors import Invalid, NotFound
 from kaa_web.services.register import FIELD_LABELS, name_key
@@ -99,6 +100,21 @@ class Preview:
     def missing_shown(self) -> list[MissingPerson]:
         """The missing people the preview page names (the first PREVIEW_SHOWN)."""
         return self.missing[:PREVIEW_SHOWN]
+
+    @property
+    def summary(self) -> str:
+        """What the import did, in words: "1 ny, 2 ändrade, 40 oförändrade, 0 saknas i utdraget"."""
+        parts = [
+            plural(len(self.new), "ny", "nya"),
+            plural(len(self.changed), "ändrad", "ändrade"),
+            plural(self.unchanged, "oförändrad", "oförändrade"),
+            f"{thousands(len(self.missing))} saknas i utdraget",
+        ]
+        if self.too_old:
+            parts.append(
+                plural(len(self.too_old), "ny", "nya") + " över 20 år registrerades inte"
+            )
+        return ", ".join(parts)
 
 
 def _decode(content: bytes) -> str:
@@ -352,11 +368,7 @@ def apply_import(db: Session, *, actor: Actor, batch_id: int) -> Preview:
         raise Invalid("Den här importen är redan genomförd.")
     db.refresh(batch)
     preview = import_rows(db, actor=actor, content=batch.content)
-    batch.summary = (
-        f"{len(preview.new)} nya, {len(preview.changed)} ändrade, "
-        f"{preview.unchanged} oförändrade, {len(preview.missing)} saknas i utdraget, "
-        f"{len(preview.too_old)} nya över 20 år registrerades inte"
-    )
+    batch.summary = preview.summary
     db.add(batch)
     audit.record(db, actor, "update", object_type="import_batch", object_id=batch.id)
     return preview

@@ -28,6 +28,7 @@ from kaa_web.models.school_reports import (
 from kaa_web.permissions import Actor
 from kaa_web.rules import eligibility, municipalities
 from kaa_web.rules import personnummer as pnr
+from kaa_web.rules.words import plural
 from kaa_web.services import inbox_assignment, register, tasks, timeline
 from kaa_web.services.errors import Invalid, NotFound
 
@@ -437,7 +438,7 @@ def receipt_context(view: ReportView) -> dict:
     names = (
         (first.first_name, first.last_name)
         if len(view.students) == 1
-        else (f"{len(view.students)} elever", "")
+        else (plural(len(view.students), "elev", "elever"), "")
     )
     return {
         "mottagare": {

@@ -3,8 +3,9 @@
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from kaa_web.db import get_db
-from kaa_web.forms.admin import ACTION_LABELS, AuditFilterForm, DistrictForm
+from kaa_web.forms.admin import AuditFilterForm, DistrictForm
 from kaa_web.htmx import redirect, render
+from kaa_web.models.audit import AUDIT_ACTIONS, AUDIT_OBJECTS, AUDIT_OUTCOMES
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import admin as admin_service
 from kaa_web.services import register
@@ -25,9 +26,7 @@ def index():
 def audit_log():
     form = AuditFilterForm(request.args)
     if request.args and not form.validate():
-        return render_template(
-            "admin/audit_log.html", form=form, result=None, labels=ACTION_LABELS
-        ), 400
+        return render_template("admin/audit_log.html", form=form, result=None), 400
     filters = admin_service.AuditFilter(
         username=form.username.data or "",
         action=form.action.data or "",
@@ -44,7 +43,9 @@ def audit_log():
         "admin/_audit_table.html",
         form=form,
         result=result,
-        labels=ACTION_LABELS,
+        actions=AUDIT_ACTIONS,
+        objects=AUDIT_OBJECTS,
+        outcomes=AUDIT_OUTCOMES,
     )
 
 

@@ -14,6 +14,7 @@ from kaa_web.models.base import local_today
 from kaa_web.models.mailout import LEFT_OUT_REASONS
 from kaa_web.permissions import current_actor, require
 from kaa_web.rules.recipients import HOUSEHOLD_RULE
+from kaa_web.rules.words import plural
 from kaa_web.services import mailout, outreach, register
 from kaa_web.services.errors import Invalid, NotFound
 from kaa_web.views import already_saved, rejected, saved
@@ -163,10 +164,8 @@ def confirm(job_id: int):
         abort(404)
     except Invalid as error:
         return _job_page(job_id, form, rejected(form, error), status=400)
-    message = (
-        "1 skickat brev är registrerat."
-        if job.contact_count == 1
-        else f"{job.contact_count} skickade brev är registrerade."
+    message = plural(
+        job.contact_count, "skickat brev är registrerat.", "skickade brev är registrerade."
     )
     return saved(message, url_for("mailout.job", job_id=job_id), form)
 

@@ -40,6 +40,7 @@ from kaa_web.models.register import District, Youth
 from kaa_web.permissions import current_actor, require
 from kaa_web.rules import outreach as ladder
 from kaa_web.rules import personnummer as pnr
+from kaa_web.rules.words import plural
 from kaa_web.services import consents, mailout, outreach, register, register_import
 from kaa_web.services.access import can_see_address, sees_case_file
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
@@ -199,7 +200,7 @@ def assign():
         flash(" ".join(error.messages), "error")
         return redirect(back)
     get_db().commit()
-    flash(f"Handläggare ändrad för {count} ungdomar.", "success")
+    flash(f"Handläggare ändrad för {plural(count, 'ungdom', 'ungdomar')}.", "success")
     return redirect(back)
 
 
@@ -512,10 +513,5 @@ def apply_import(batch_id: int):
         flash(" ".join(error.messages[:20]), "error")
         return redirect(url_for("register.import_extract"))
     get_db().commit()
-    too_old = f", {len(preview.too_old)} över 20 år registrerades inte" if preview.too_old else ""
-    flash(
-        f"Importen är genomförd: {len(preview.new)} nya, {len(preview.changed)} ändrade, "
-        f"{preview.unchanged} oförändrade{too_old}.",
-        "success",
-    )
+    flash(f"Importen är genomförd: {preview.summary}.", "success")
     return redirect(url_for("register.index", sort="registrerad"))

@@ -6,6 +6,7 @@ from kaa_web.db import get_db
 from kaa_web.htmx import redirect, render
 from kaa_web.models.base import local_today
 from kaa_web.permissions import current_actor, require
+from kaa_web.rules.words import plural
 from kaa_web.services import outreach, tasks
 from kaa_web.services.errors import NotFound
 
@@ -60,7 +61,8 @@ def mark_sent():
         get_db(), actor=current_actor(), youth_ids=ids, on=local_today()
     )
     get_db().commit()
-    flash(f"{count} brev och kort registrerade som skickade.", "success")
+    sent = plural(count, "brev eller kort registrerat", "brev och kort registrerade")
+    flash(f"{sent} som skickade.", "success")
     return redirect(url_for("worklist.index", vy=scope))
 
 

@@ -87,7 +87,7 @@ def test_new_people_of_20_or_older_are_left_out_and_listed_not_registered(db_ses
     db_session.commit()
     assert [y.last_name for y in db_session.exec(select(Youth)).all()] == ["Lind1"]
     batch = db_session.get(ImportBatch, preview.batch_id)
-    assert "1 nya över 20 år registrerades inte" in batch.summary
+    assert "1 ny över 20 år registrerades inte" in batch.summary
 
 
 def test_one_bad_row_refuses_the_whole_file_with_swedish_row_errors(db_session, kaa):
@@ -114,7 +114,7 @@ def test_a_batch_is_applied_at_most_once(db_session, kaa):
     db_session.commit()
     with pytest.raises(Invalid, match="redan genomförd"):
         register_import.apply_import(db_session, actor=kaa, batch_id=preview.batch_id)
-    assert db_session.get(ImportBatch, preview.batch_id).summary.startswith("1 nya")
+    assert db_session.get(ImportBatch, preview.batch_id).summary.startswith("1 ny,")
 
 
 def test_a_file_without_the_columns_or_in_excel_encoding(db_session, kaa):

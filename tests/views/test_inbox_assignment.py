@@ -144,7 +144,7 @@ def test_new_reports_show_as_a_count_in_the_navigation_and_on_the_start_page(
     _report(school, units["90000001"], 611)
     _report(school, units["90000001"], 612)
     start = kaa.get("/").get_data(as_text=True)
-    assert "<strong>2</strong> nya anmälningar från skolor som ingen har tagit ännu." in start
+    assert "<strong>2 nya anmälningar</strong> från skolor som ingen har tagit ännu." in start
     nav = start.split('aria-label="Huvudmeny"', 1)[1].split("</nav>", 1)[0]
     assert (
         '<a href="/inkorg/" aria-label="Inkorg, 2 nya">Inkorg<span class="badge">2</span></a>'
@@ -159,7 +159,7 @@ def test_new_reports_show_as_a_count_in_the_navigation_and_on_the_start_page(
 def test_one_new_report_is_worded_in_the_singular(login_as, units):
     _report(login_as("skola"), units["90000001"])
     start = login_as("kaa").get("/").get_data(as_text=True)
-    assert "<strong>1</strong> ny anmälan från skolor" in start
+    assert "<strong>1 ny anmälan</strong> från skolor" in start
     assert "Visa den nya anmälan" in start
     assert 'aria-label="Inkorg, 1 ny"' in start
 

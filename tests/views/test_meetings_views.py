@@ -154,6 +154,9 @@ def test_the_notice_and_minutes_download_as_word_documents(login_as, setup):
         assert response.status_code == 303
         document = client.get(response.headers["Location"])
         assert document.status_code == 200 and document.data[:2] == b"PK"
+    page = client.get(f"/samverkan/moten/{meeting.id}").get_data(as_text=True)
+    assert "Kallelse skapad" in page and "Protokoll skapat" in page  # ett protokoll
+    assert "Protokoll skapad" not in page
 
 
 def test_ticking_an_action_point_never_redirects_to_another_site(login_as, setup, db_session):

@@ -358,12 +358,13 @@ def test_import_page_previews_and_applies(login_as, staff, db_session):
         content_type="multipart/form-data",
     )
     body = preview.get_data(as_text=True)
-    assert "1</strong> nya ungdomar" in body
-    assert "1</strong> har fyllt 20 år och registreras inte" in body and "(rad 3)" in body
+    assert "Nya ungdomar som registreras: <strong>1</strong>" in body
+    assert "har fyllt 20 år och inte registreras: <strong>1</strong>" in body
+    assert "(rad 3)" in body
     action = re.search(r'action="(/ungdomar/import/\d+/genomfor)"', body).group(1)
     applied = kaa.post_form(action)
     assert applied.status_code == 303
-    assert "1 över 20 år registrerades inte" in kaa.get(applied.location).get_data(as_text=True)
+    assert "1 ny över 20 år registrerades inte" in kaa.get(applied.location).get_data(as_text=True)
     assert kaa.post_form(action).status_code == 303  # double click: refused with a message
     assert len(db_session.exec(select(Youth)).all()) == 1
     assert login_as("arbetsmarknad").get("/ungdomar/import").status_code == 403
@@ -427,7 +428,7 @@ def test_cli_import_and_nightly(app, staff, tmp_path, db_session):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["kaa", "nightly", "--extract", str(extract)])
     assert result.exit_code == 0, result.output
-    assert "1 nya" in result.output and "Nattjobbet klart" in result.output
+    assert "1 ny," in result.output and "Nattjobbet klart" in result.output
     assert "0 gamla utkast borttagna" in result.output
     bad = tmp_path / "fel.csv"
     bad.write_text("personnummer;fornamn;efternamn;orsak\n123;Ida;Strand;studiebevis\n")
@@ -694,3 +695,11 @@ def test_ifo_gets_no_kaa_only_filters_or_next_steps_in_the_list(
     db_session.refresh(youth)
     assert youth.next_step != "vykort"
     assert "Nästa steg förfaller" in kaa_page and "Ines Delad" not in kaa_page  # KAA's filter
+
+
+def test_the_register_counts_one_young_person_in_the_singular(login_as, staff, make_youth):
+    kaa = login_as("kaa")
+    make_youth("Ensam", "Exempel")
+    assert '<p class="result-count">1 ungdom.</p>' in kaa.get("/ungdomar/").get_data(as_text=True)
+    make_youth("Andra", "Exempel")
+    assert '<p class="result-count">2 ungdomar.</p>' in kaa.get("/ungdomar/").get_data(as_text=True)
