@@ -251,8 +251,7 @@ def brev_ungdom():
             "Hör av dig till mig, så bestämmer vi en tid att träffas eller pratar i telefon. "
             "Du kan ringa eller skicka sms till {{ handlaggare.telefon }} eller mejla "
             "{{ handlaggare.epost }}. Du når också KAA via {{ kommun.kaa_kontakt }}.",
-            "Studerar eller arbetar du redan? Berätta gärna det för oss, så vet vi att du "
-            "har något att göra.",
+            "Studerar eller arbetar du redan? Berätta gärna det för oss.",
         ],
     )
 
@@ -343,15 +342,21 @@ def uppdrag():
         ],
     )
     heading(doc, "Så här går uppdraget till", size=12)
-    for text in (
-        "Ta första kontakten med deltagaren senast {{ uppdrag.forsta_kontakt_senast }}, "
-        "alltså inom två veckor.",
-        "Lämna en rapport till handläggaren varje månad: närvaro, hur insatsen går och "
+    para(
+        doc,
+        "•  Ta första kontakten med deltagaren senast {{ uppdrag.forsta_kontakt_senast }}.",
+        after=3,
+    )
+    para(doc, "{%p if uppdrag.manadsrapporter %}")  # docxtpl: alone in its paragraph
+    para(
+        doc,
+        "•  Lämna en rapport till handläggaren varje månad: närvaro, hur insatsen går och "
         "planerade nästa steg. Skriv inte känsliga personuppgifter (till exempel om hälsa) "
         "i rapporten.",
-        "Meddela handläggaren direkt om deltagaren avbryter insatsen.",
-    ):
-        para(doc, "•  " + text, after=3)
+        after=3,
+    )
+    para(doc, "{%p endif %}")
+    para(doc, "•  Meddela handläggaren direkt om deltagaren avbryter insatsen.", after=3)
     signature(doc)
     save(doc, "uppdrag.docx")
 
@@ -399,7 +404,9 @@ def orosanmalan():
 
 
 def individuell_plan():
-    """The individual plan: the seven points of förordning 2006:39 on one or two pages."""
+    """The individual plan on one or two pages: what förordning 2006:39 asks it to cover
+    (goal, who is responsible for which measure, dates, why a measure ended, follow-up and
+    evaluation) under plain headings, not the förordning's numbering."""
     doc = new_document("Individuell plan")
     letterhead(doc)
     address_block(doc)  # the plan is handed over or posted to the young person
@@ -422,9 +429,9 @@ def individuell_plan():
             ("Handläggare", "{{ handlaggare.namn }}, KAA, {{ kommun.namn }}"),
         ],
     )
-    heading(doc, "1. Planering och mål", size=12)
+    heading(doc, "Mål", size=12)
     para(doc, "{{ plan.mal }}", after=8)
-    heading(doc, "2–6. Insatser", size=12)
+    heading(doc, "Insatser", size=12)
     para(
         doc,
         "Vem som ansvarar (ungdomen, kommunen eller en annan aktör), när insatsen börjar och "
@@ -454,7 +461,7 @@ def individuell_plan():
     end = t.add_row()
     fill(end.cells[0], ("{%tr endfor %}",), size=1)
     para(doc, "", after=4)
-    heading(doc, "7. Uppföljning och utvärdering", size=12)
+    heading(doc, "Uppföljning och utvärdering", size=12)
     plan_facts(
         doc,
         [

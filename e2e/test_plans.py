@@ -57,7 +57,7 @@ def test_officer_maps_plans_refers_and_downloads_the_plan(page, server_url, db):
     # the plan with two measures
     page.get_by_role("link", name="Individuell plan").click()
     assert_accessible(page)
-    page.get_by_role("textbox", name="Planering och mål").fill("Börja på Komvux till hösten.")
+    page.get_by_role("textbox", name="Målet med planen").fill("Börja på Komvux till hösten.")
     follow_up = (local_today() + timedelta(days=30)).isoformat()
     page.get_by_label("Datum för uppföljning").fill(follow_up)
     page.get_by_role("button", name="Spara planen").click()

@@ -92,12 +92,13 @@ SENDER = (
 
 
 def recipient(name: str = "Alex Andersson", street: str = "Storgatan 1 B lgh 1102") -> tuple:
-    """The address block; the examples show who the recipient of that type usually is."""
+    """The address block; the examples show who the recipient of that type usually is (with no
+    street, as for a meeting's participants, there is no address at all)."""
     return (
         Variable("mottagare.namn", "Mottagarens namn", name),
         Variable("mottagare.utdelningsadress", "Mottagarens gatuadress", street),
-        Variable("mottagare.postnummer", "Mottagarens postnummer", "123 45"),
-        Variable("mottagare.postort", "Mottagarens postort", "Exempelstad"),
+        Variable("mottagare.postnummer", "Mottagarens postnummer", "123 45" if street else ""),
+        Variable("mottagare.postort", "Mottagarens postort", "Exempelstad" if street else ""),
     )
 
 
@@ -184,7 +185,7 @@ MINUTES = (
     ),
 )
 MEETING_LETTER = (
-    LETTERHEAD + SENDER + recipient("Ledamöterna i Samverkansgruppen KAA", "") + MEETING
+    LETTERHEAD + SENDER + recipient("Deltagarna i Samverkansgruppen KAA", "") + MEETING
 )
 
 
@@ -241,7 +242,7 @@ DOCUMENT_TYPES: dict[str, DocumentType] = {
                 Variable("anmalan.typ", "Typ av anmälan", "Studieavbrott"),
                 Variable("anmalan.skola", "Skolenheten som anmälde", "Exempelgymnasiet"),
                 Variable("anmalan.inkom", "Datum då anmälan kom in", date(2026, 11, 20)),
-                Variable("anmalan.referens", "Anmälans referensnummer", "A-2026-0042"),
+                Variable("anmalan.referens", "Anmälans referensnummer", "SA-2026-00042"),
             ),
         ),
         DocumentType(
@@ -262,8 +263,13 @@ DOCUMENT_TYPES: dict[str, DocumentType] = {
                 Variable("uppdrag.slut", "När insatsen planeras sluta", date(2027, 5, 31)),
                 Variable(
                     "uppdrag.forsta_kontakt_senast",
-                    "Senaste dag för anordnarens första kontakt (inom två veckor)",
+                    "Senaste dag för anordnarens första kontakt (dagarna i insatskatalogen)",
                     date(2026, 12, 7),
+                ),
+                Variable(
+                    "uppdrag.manadsrapporter",
+                    "Ja om anordnaren ska lämna en rapport varje månad, annars tomt",
+                    "Ja",
                 ),
             ),
         ),

@@ -57,6 +57,23 @@ def test_migration_files_are_date_prefixed():
 BEFORE_ONE_ROW_PER_PERSON = "fdfffd5ab6d6"
 
 
+def _insert_youth(conn, protected: bool = False) -> int:
+    """A young person in the register's oldest shape; their id."""
+    conn.execute(
+        text(
+            "INSERT INTO youth (personnummer, first_name, last_name, first_name_key, "
+            "last_name_key, birth_date, gender, protected_identity, street_address, "
+            "postal_code, city, phone, email, status, registration_reason, "
+            "registration_source, registered_on, occupation, version, created_at, "
+            "updated_at) VALUES ('200901012384', 'A', 'B', 'a', 'b', '2009-01-01', "
+            "'kvinna', :protected, '', '', '', '', '', 'aktiv', 'annan', 'import', "
+            "'2026-09-01', 'okand', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+        ),
+        {"protected": protected},
+    )
+    return conn.execute(text("SELECT id FROM youth")).scalar_one()
+
+
 def test_staff_rows_that_differ_only_in_case_are_merged_into_one_person(fresh_engine):
     migrate.upgrade(fresh_engine, BEFORE_ONE_ROW_PER_PERSON)
     with fresh_engine.begin() as conn:
@@ -174,18 +191,7 @@ def test_existing_mail_outs_keep_what_they_recorded_across_the_confirmation_migr
     token (SQLite rebuilds the table), and a downgrade gives the old shape back."""
     migrate.upgrade(fresh_engine, "fdfffd5ab6d6")
     with fresh_engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO youth (personnummer, first_name, last_name, first_name_key, "
-                "last_name_key, birth_date, gender, protected_identity, street_address, "
-                "postal_code, city, phone, email, status, registration_reason, "
-                "registration_source, registered_on, occupation, version, created_at, "
-                "updated_at) VALUES ('200901012384', 'A', 'B', 'a', 'b', '2009-01-01', "
-                "'kvinna', true, '', '', '', '', '', 'aktiv', 'annan', 'import', "
-                "'2026-09-01', 'okand', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
-            )
-        )
-        youth_id = conn.execute(text("SELECT id FROM youth")).scalar_one()
+        youth_id = _insert_youth(conn, protected=True)
         conn.execute(
             text(
                 "INSERT INTO mailout_job (token, status, phase, created_by, sending_date, "
@@ -230,3 +236,41 @@ def test_existing_mail_outs_keep_what_they_recorded_across_the_confirmation_migr
     with fresh_engine.connect() as conn:
         row = conn.execute(text("SELECT status, protected_ids, token FROM mailout_job")).one()
         assert (row.status, row.protected_ids) == ("done", f"[{youth_id}]") and row.token
+
+
+def test_a_letters_document_line_joins_its_contact_and_a_cancelled_ones_stays(fresh_engine):
+    """b0fabd01cb86: a letter was two timeline lines ("… skapat" and "Brev – skickat"); the
+    document now hangs on the contact, and a letter never sent keeps its line."""
+    migrate.upgrade(fresh_engine, "cf76866173ae")
+    with fresh_engine.begin() as conn:
+        youth_id = _insert_youth(conn)
+        for doc_id, doc_type in ((1, "brev_ungdom"), (2, "vykort")):
+            conn.execute(
+                text(
+                    "INSERT INTO generated_document (id, doc_type, template_version, file_name, "
+                    "content_type, content, letter_count, created_by, created_at) VALUES "
+                    "(:id, :type, 0, 'f.docx', 'x', :content, 1, 'kaa', CURRENT_TIMESTAMP)"
+                ),
+                {"id": doc_id, "type": doc_type, "content": b"PK"},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO timeline_entry (youth_id, at, kind, title, ref_type, ref_id) "
+                    "VALUES (:youth, '2026-09-20 08:00:00+00:00', 'dokument', 'skapat', "
+                    "'generated_document', :id)"
+                ),
+                {"youth": youth_id, "id": doc_id},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO contact_attempt (youth_id, kind, \"on\", to_guardians, note, "
+                "created_at) VALUES (:youth, 'brev', '2026-09-22', false, '', CURRENT_TIMESTAMP)"
+            ),
+            {"youth": youth_id},
+        )
+    migrate.upgrade(fresh_engine)
+    with fresh_engine.connect() as conn:
+        linked = conn.execute(text("SELECT kind, document_id FROM contact_attempt")).all()
+        lines = conn.execute(text("SELECT ref_id FROM timeline_entry")).all()
+    assert [tuple(c) for c in linked] == [("brev", 1)]  # posted two days after it was made
+    assert [r for (r,) in lines] == [2]  # the postcard was never recorded as sent

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from kaa_web.forms import YES_NO, CheckboxesField, OnceForm, choices, date_field, int_or_none
+from kaa_web.forms.register import POSTAL
 from kaa_web.models.plans import (
     AGENCIES,
     CONSENT_FORMS,
@@ -71,7 +72,7 @@ class MappingForm(OnceForm):
 
 class PlanForm(OnceForm):
     goal = TextAreaField(
-        "Planering och mål",
+        "Målet med planen",
         validators=[DataRequired("Beskriv målet."), Length(max=2000, message="Högst 2000 tecken.")],
     )
     agreed_on = date_field("Överenskommet datum", required=True)
@@ -170,6 +171,11 @@ class ConcernForm(OnceForm):
 class MeasureCatalogueForm(OnceForm):
     name = StringField("Namn", validators=[DataRequired("Ange namnet."), Length(max=200)])
     provider = StringField("Anordnare", validators=[Length(max=200)])
+    provider_street_address = StringField(
+        "Anordnarens utdelningsadress", validators=[Length(max=200)]
+    )
+    provider_postal_code = StringField("Anordnarens postnummer", validators=[POSTAL])
+    provider_city = StringField("Anordnarens postort", validators=[Length(max=100)])
     min_age = IntegerField("Lägsta ålder", validators=[Optional(), NumberRange(15, 20)])
     max_age = IntegerField("Högsta ålder", validators=[Optional(), NumberRange(15, 20)])
     category = SelectField(

@@ -242,9 +242,11 @@ class DropoutForm(StudentReportForm):
 
     def details(self) -> dict:
         reason = "introduktionsprogram" if self.programme_kind.data == "introduktion" else None
+        ending = "studiebevis" if self.leaves_with_studiebevis.data == "ja" else "avbrott"
         return {
             **super().details(),
             "registration_reason": reason or "avbrott_nationellt",
+            "school_ending": ending,  # the mapping's "Hur skolgången slutade", pre-filled
         }
 
 

@@ -60,6 +60,10 @@ class Measure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
     provider: str = Field(default="", max_length=200)
+    # where the referral (uppdrag) is posted: all three or none
+    provider_street_address: str = Field(default="", max_length=200)
+    provider_postal_code: str = Field(default="", max_length=10)
+    provider_city: str = Field(default="", max_length=100)
     min_age: int | None = None
     max_age: int | None = None
     category: str = Field(max_length=20)

@@ -171,6 +171,8 @@ class ContactAttempt(SQLModel, table=True):
     note: str = Field(default="", max_length=500)
     staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
     second_staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    # the letter or card as printed: the timeline's one line for it links the document
+    document_id: int | None = Field(default=None, foreign_key="generated_document.id")
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from kaa_web import audit, documents
 from kaa_web.db import insert_rows
 from kaa_web.document_types import DOCUMENT_TYPES, DocumentType, get_type
+from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.documents import (
     BUILTIN_VERSION,
@@ -67,6 +68,16 @@ def letterhead_context(db: Session) -> dict:
         "telefon": row.telefon,
         "webb": row.webb,
         "kaa_kontakt": row.kaa_kontakt,
+    }
+
+
+def staff_context(staff: StaffUser | None, kommun: dict) -> dict:
+    """The `handlaggare` of a document: the member of staff's name, own phone and e-mail; the
+    municipality's name and switchboard where there is no one (or no phone) to give."""
+    return {
+        "namn": staff.display_name if staff else kommun["namn"],
+        "telefon": (staff.phone if staff else "") or kommun["telefon"],
+        "epost": staff.email if staff else "",
     }
 
 
@@ -289,17 +300,26 @@ def _render_one(db: Session, doc_type: str, context: dict) -> tuple[DocumentType
 
 
 def generate_document(
-    db: Session, *, actor: Actor, doc_type: str, context: dict, youth_id: int | None = None
+    db: Session,
+    *,
+    actor: Actor,
+    doc_type: str,
+    context: dict,
+    youth_id: int | None = None,
+    on_timeline: bool = True,
 ) -> GeneratedDocument:
     """Render one document with the type's active template, store it as sent, log it.
 
     `context` is plain data (see kaa_web.document_types for each type's variables); `kommun`
-    comes from the saved letterhead and `datum` defaults to today. The caller commits.
+    comes from the saved letterhead and `datum` defaults to today. The document gets its own
+    line on the person's timeline unless `on_timeline` is False: then the caller's own line
+    (a referral, a letter's contact) links it. The caller commits.
     """
     actor.need("documents.generate")
     kind, version, content = _render_one(db, doc_type, context)
     suffix = f"_{youth_id}" if youth_id is not None else ""
-    return _store(db, actor, kind, version, content, 1, [youth_id], _file_name(kind, suffix))
+    name = _file_name(kind, suffix)
+    return _store(db, actor, kind, version, content, 1, [youth_id], name, on_timeline)
 
 
 def generate_meeting_document(
@@ -328,8 +348,8 @@ def generate_batch(
     """Render many letters of one type into ONE document (a mail-out), store it and log each.
 
     `contexts[i]` is the letter for `youth_ids[i]`; one `document_generated` audit event is
-    recorded per young person. The caller commits, so a mail-out can record its contact
-    attempts in the same transaction.
+    recorded per young person. No timeline line: a letter is the one line of its contact
+    ("brev skickat", which links the document) once it is posted. The caller commits.
     """
     actor.need("documents.generate")
     if len(contexts) != len(youth_ids):
@@ -340,7 +360,7 @@ def generate_batch(
     letters = [_full_context(c, kommun) for c in contexts]
     content = documents.render_letters(template, letters)
     name = _file_name(kind, f"_{len(letters)}_brev")
-    return _store(db, actor, kind, version, content, len(letters), youth_ids, name)
+    return _store(db, actor, kind, version, content, len(letters), youth_ids, name, False)
 
 
 def store_receipt(
@@ -348,14 +368,17 @@ def store_receipt(
 ) -> GeneratedDocument:
     """A school report's receipt, rendered with the active template and stored as sent.
 
-    Schools may have their own receipts (the report service checks whose report it is).
+    Schools may have their own receipts (the report service checks whose report it is). The
+    report's own line on the student's timeline stands for it.
     """
     actor.need("school_reports.submit", "inbox.handle")
     kind, version, content = _render_one(db, "kvitto_skolanmalan", context)
-    return _store(db, actor, kind, version, content, 1, list(youth_ids), file_name)
+    return _store(db, actor, kind, version, content, 1, list(youth_ids), file_name, False)
 
 
-def _store(db, actor, kind, version, content, count, youth_ids, file_name) -> GeneratedDocument:
+def _store(
+    db, actor, kind, version, content, count, youth_ids, file_name, on_timeline=True
+) -> GeneratedDocument:
     """Keep the document as generated, link it to each young person and log it for each."""
     youth = list(dict.fromkeys(y for y in youth_ids if y is not None))
     document = GeneratedDocument(
@@ -373,12 +396,13 @@ def _store(db, actor, kind, version, content, count, youth_ids, file_name) -> Ge
     if youth:
         links = [{"document_id": document.id, "youth_id": youth_id} for youth_id in youth]
         insert_rows(db, GeneratedDocumentYouth.__table__, links)
+    if youth and on_timeline:
         timeline.add_entries(
             db,
             actor=actor,
             youth_ids=youth,
             kind="dokument",
-            title=f"{kind.name} skapat",
+            title=f"Dokument skapat: {kind.name}",
             ref_type="generated_document",
             ref_id=document.id,
         )

@@ -311,12 +311,7 @@ def _signers(db: Session, actor: Actor, people: list[Youth]) -> dict[int, dict]:
             staff[s.id] = s
 
     def signer(staff_id: int | None) -> dict:
-        s = staff.get(staff_id or 0)
-        return {
-            "namn": s.display_name if s else kommun["namn"],
-            "telefon": kommun["telefon"],
-            "epost": s.email if s else "",
-        }
+        return document_service.staff_context(staff.get(staff_id or 0), kommun)
 
     sender = signer(actor.staff_id)
     return {p.id: signer(p.officer_id) if p.officer_id in staff else sender for p in people}
@@ -395,7 +390,7 @@ def generate_letter(
         contexts=contexts,
         youth_ids=[youth.id] * len(contexts),
     )
-    outreach.record_contact(
+    contact = outreach.record_contact(
         db,
         actor=actor,
         youth=youth,
@@ -406,6 +401,8 @@ def generate_letter(
             planned_time=visit.time if visit else None,
         ),
     )
+    contact.document_id = document.id  # the letter is this one timeline line
+    db.add(contact)
     return document, missing
 
 
@@ -648,7 +645,13 @@ def confirm_mailout(
     # Everyone the actor can still see (the letters were posted whatever happened since).
     people = list(_visible(db, actor, list(printed)).values())
     contacts = outreach.record_letters_sent(
-        db, actor=actor, people=people, on=posted_on, today=today, printed=printed
+        db,
+        actor=actor,
+        people=people,
+        on=posted_on,
+        today=today,
+        printed=printed,
+        documents=_printed_from(db, job),
     )
     db.exec(
         sa.update(MailoutJob).where(MailoutJob.id == job.id).values(contact_count=len(contacts))
@@ -656,6 +659,19 @@ def confirm_mailout(
     audit.record(db, actor, "update", object_type="mailout_job", object_id=job.id)
     db.refresh(job)
     return job
+
+
+def _printed_from(db: Session, job: MailoutJob) -> dict[int, int]:
+    """Each included person's Word file in the job: the document their letter was printed in."""
+    rows = db.exec(
+        select(GeneratedDocumentYouth.youth_id, GeneratedDocumentYouth.document_id)
+        .join(GeneratedDocument, GeneratedDocument.id == GeneratedDocumentYouth.document_id)
+        .where(
+            GeneratedDocument.id.in_(json.loads(job.document_ids)),
+            GeneratedDocument.content_type == documents.DOCX_CONTENT_TYPE,
+        )
+    )
+    return dict(rows.all())
 
 
 def cancel_mailout(db: Session, *, actor: Actor, job_id: int) -> MailoutJob:

@@ -1764,7 +1764,7 @@ def _meeting_context(db: Session, actor: Actor, meeting: Meeting, group: Meeting
     members = members_for_meeting(db, meeting)
     return {
         "mottagare": {
-            "namn": f"Ledamöterna i {group.name}",
+            "namn": f"Deltagarna i {group.name}",
             "utdelningsadress": "",
             "postnummer": "",
             "postort": "",

@@ -58,8 +58,11 @@ def kind_label(kind: str) -> str:
 
 
 def describe(contact: ContactAttempt) -> str:
-    """A contact as one line of the timeline, e.g. 'Telefon – nådd (studier: Komvux)'."""
+    """A contact as one line of the timeline, e.g. 'Telefon – nådd (studier: Komvux)' or
+    'Brev skickat till vårdnadshavarna'."""
     text = kind_label(contact.kind)
+    if contact.kind in LETTER_KINDS and not text.endswith(" skickat"):
+        text += " skickat"
     if contact.kind in LETTER_KINDS and contact.to_guardians:
         text += " till vårdnadshavarna"
     if contact.outcome:
@@ -281,6 +284,7 @@ def record_letters_sent(
     on: date,
     today: date | None = None,
     printed: dict[int, tuple[str, bool]] | None = None,
+    documents: dict[int, int] | None = None,
 ) -> list[SentLetter]:
     """Record "brev skickat" (each person's due letter kind) for many people at once.
 
@@ -289,7 +293,8 @@ def record_letters_sent(
     People who already have a letter recorded on `on` are skipped (a second click records
     nothing). `printed` — a confirmed mail-out — gives each person's letter kind and whether it
     went to the guardians as it was printed; those are recorded whatever the next step is now,
-    since the letter was posted. The caller commits.
+    since the letter was posted, each linked to the document it was printed in (`documents`,
+    person -> document id). The caller commits.
     """
     today = today or local_today()
     if on > today:
@@ -322,6 +327,7 @@ def record_letters_sent(
             "to_guardians": printed[youth.id][1],
             "note": "",
             "staff_id": actor.staff_id,
+            "document_id": (documents or {}).get(youth.id),
             "created_at": utcnow(),
         }
         for youth in due

@@ -81,6 +81,9 @@ def list_measures(db: Session, *, include_inactive: bool = False) -> list[Measur
 class MeasureCatalogueData:
     name: str
     provider: str = ""
+    provider_street_address: str = ""
+    provider_postal_code: str = ""
+    provider_city: str = ""
     min_age: int | None = None
     max_age: int | None = None
     category: str = "annan"
@@ -101,6 +104,7 @@ def save_measure(
         errors["max_age"] = "Högsta åldern kan inte vara lägre än den lägsta."
     if not 1 <= data.first_contact_days <= 90:
         errors["first_contact_days"] = "Ange mellan 1 och 90 dagar."
+    errors |= _provider_address_errors(data)
     clash = db.exec(select(Measure).where(Measure.name == data.name)).first()
     if clash and clash.id != measure_id:
         errors["name"] = "Det finns redan en insats med det namnet."
@@ -117,6 +121,26 @@ def save_measure(
         db, actor, "update" if measure_id else "create", object_type="measure", object_id=row.id
     )
     return row
+
+
+ADDRESS_PARTS = {
+    "provider_street_address": "Ange anordnarens utdelningsadress, eller lämna hela adressen tom.",
+    "provider_postal_code": "Ange anordnarens postnummer, eller lämna hela adressen tom.",
+    "provider_city": "Ange anordnarens postort, eller lämna hela adressen tom.",
+}
+
+
+def _provider_address_errors(data: MeasureCatalogueData) -> dict[str, str]:
+    """The provider's address is optional; given, it is whole (the referral is posted to it)."""
+    given = {name: getattr(data, name).strip() for name in ADDRESS_PARTS}
+    if not any(given.values()):
+        return {}
+    errors = {name: message for name, message in ADDRESS_PARTS.items() if not given[name]}
+    if not errors and not given["provider_postal_code"].replace(" ", "").isdigit():
+        errors["provider_postal_code"] = "Ange postnumret med fem siffror."
+    if errors and not data.provider.strip():
+        errors["provider"] = "Ange anordnarens namn till adressen."
+    return errors
 
 
 def seed_measures(db: Session) -> None:
@@ -693,13 +717,9 @@ def _expect_report(db: Session, actor: Actor, referral: Referral, due: date, you
 
 
 def officer_context(db: Session, actor: Actor) -> dict:
-    """The `handlaggare` of a document: the staff member producing it."""
+    """The `handlaggare` of a document: the staff member producing it, with their phone."""
     staff = db.get(StaffUser, actor.staff_id) if actor.staff_id else None
-    return {
-        "namn": staff.display_name if staff else actor.username,
-        "telefon": "",
-        "epost": staff.email if staff else "",
-    }
+    return documents.staff_context(staff, documents.letterhead_context(db))
 
 
 def youth_context(youth: Youth) -> dict:
@@ -753,10 +773,13 @@ def make_referral(
         source=("referral", referral.id),
     )
     if referral.monthly_reports:
-        _expect_report(db, actor, referral, add_months(sent_on, 1), youth)
+        # a report covers a month of the measure: the first a month after it starts (or after
+        # the referral, when it has already started), never before the measure has begun
+        first_due = add_months(max(sent_on, row.start_on), 1)
+        _expect_report(db, actor, referral, first_due, youth)
     plan = db.get(Plan, row.plan_id)
     context = {
-        "mottagare": {"namn": provider, "utdelningsadress": "", "postnummer": "", "postort": ""},
+        "mottagare": _provider_address(provider, measure),
         "handlaggare": officer_context(db, actor),
         "ungdom": youth_context(youth),
         "uppdrag": {
@@ -765,27 +788,40 @@ def make_referral(
             "start": row.start_on,
             "slut": row.end_on,
             "forsta_kontakt_senast": referral.first_contact_due,
+            "manadsrapporter": "Ja" if referral.monthly_reports else "",
         },
     }
-    timeline.add_entry(
+    audit.record(
+        db, actor, "create", object_type="referral", object_id=referral.id, youth_id=youth.id
+    )
+    document = documents.generate_document(
+        db, actor=actor, doc_type="uppdrag", context=context, youth_id=youth.id, on_timeline=False
+    )
+    referral.document_id = document.id
+    db.add(referral)
+    timeline.add_entry(  # one line for the referral and its document
         db,
         actor=actor,
         youth_id=youth.id,
         kind="uppdrag",
         title=f"Uppdrag till {provider}: {row.title}, första kontakt senast "
         f"{referral.first_contact_due.isoformat()}",
-        ref_type="referral",
-        ref_id=referral.id,
+        ref_type="generated_document",
+        ref_id=document.id,
     )
-    audit.record(
-        db, actor, "create", object_type="referral", object_id=referral.id, youth_id=youth.id
-    )
-    document = documents.generate_document(
-        db, actor=actor, doc_type="uppdrag", context=context, youth_id=youth.id
-    )
-    referral.document_id = document.id
-    db.add(referral)
     return referral
+
+
+def _provider_address(provider: str, measure: Measure | None) -> dict:
+    """The referral's recipient: the provider, at the catalogue's address when it is the
+    catalogue's provider (another actor named in the plan has no address here)."""
+    known = measure is not None and measure.provider.strip() == provider
+    return {
+        "namn": provider,
+        "utdelningsadress": measure.provider_street_address if known else "",
+        "postnummer": measure.provider_postal_code if known else "",
+        "postort": measure.provider_city if known else "",
+    }
 
 
 def _referral(db: Session, youth: Youth, referral_id: int) -> Referral:

@@ -430,7 +430,14 @@ def person_timeline(db: Session, *, actor: Actor, youth: Youth) -> list[Timeline
             by += " och " + names.get(c.second_staff_id, "")
         items.append(
             TimelineItem(
-                c.on, c.created_at.isoformat(), outreach.describe(c), by, "kontakt", text=c.note
+                c.on,
+                c.created_at.isoformat(),
+                outreach.describe(c),
+                by,
+                "kontakt",
+                "generated_document" if c.document_id else "",  # the letter as printed
+                c.document_id,
+                text=c.note,
             )
         )
     return sorted(items, key=lambda i: (i.on, i.at_text), reverse=True)

@@ -32,7 +32,7 @@ from kaa_web.models.plans import (
 )
 from kaa_web.models.register import Youth
 from kaa_web.permissions import current_actor, require
-from kaa_web.services import consents, plans, register
+from kaa_web.services import consents, plans, register, school_reports
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
 from kaa_web.views import already_saved, rejected, saved, youth_or_404
 
@@ -105,8 +105,23 @@ def _mapping_data(form: MappingForm) -> plans.MappingData:
 def mapping(youth_id: int):
     youth = youth_or_404(youth_id, log=None, case_file=True)  # the page records the read
     current = plans.get_mapping(get_db(), youth.id)
-    form = MappingForm(data=_mapping_initial(current) if current else {"on": local_today()})
-    return _mapping_page(youth, form, current, [], None, 200)
+    background = None if current else school_reports.school_background(get_db(), youth_id=youth.id)
+    if current:
+        form = MappingForm(data=_mapping_initial(current))
+    else:
+        form = MappingForm(data={"on": local_today(), **_from_school(background)})
+    return _mapping_page(youth, form, current, [], None, 200, background=background)
+
+
+def _from_school(background) -> dict:
+    """A new mapping's school background, as the school reported it."""
+    if background is None:
+        return {}
+    return {
+        "last_school": background.last_school,
+        "programme": background.programme,
+        "school_ending": background.school_ending,
+    }
 
 
 @bp.post("/ungdomar/<int:youth_id>/kartlaggning")
@@ -136,13 +151,15 @@ def save_mapping(youth_id: int):
     return _mapping_page(youth, form, plans.get_mapping(db, youth.id), errors, conflict, status)
 
 
-def _mapping_page(youth, form, current, errors, conflict, status):
-    """The mapping with its history; showing it is a read of the person's data, logged here."""
+def _mapping_page(youth, form, current, errors, conflict, status, background=None):
+    """The mapping with its history; showing it is a read of the person's data, logged here.
+    `background`: the school report a new mapping was pre-filled from."""
     db = get_db()
     register.record_view(db, actor=current_actor(), youth=youth)
     context = dict(
         youth=youth,
         form=form,
+        background=background,
         mapping=current,
         history=plans.mapping_history(db, current) if current else [],
         errors=errors,
@@ -555,6 +572,9 @@ def _catalogue_data(form: MeasureCatalogueForm) -> plans.MeasureCatalogueData:
     return plans.MeasureCatalogueData(
         name=text_of(form.name),
         provider=text_of(form.provider),
+        provider_street_address=text_of(form.provider_street_address),
+        provider_postal_code=text_of(form.provider_postal_code),
+        provider_city=text_of(form.provider_city),
         min_age=form.min_age.data,
         max_age=form.max_age.data,
         category=form.category.data,

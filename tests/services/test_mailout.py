@@ -17,7 +17,7 @@ from kaa_web.models.mailout import MailoutJob, MailoutPerson
 from kaa_web.models.register import ContactAttempt, Guardian, Youth
 from kaa_web.permissions import Actor
 from kaa_web.services import documents as document_service
-from kaa_web.services import mailout
+from kaa_web.services import mailout, register
 from kaa_web.services.errors import Invalid, NotFound
 
 HOME = {"street_address": "Hemvägen 1", "postal_code": "123 45", "city": "Exempelstad"}
@@ -300,6 +300,33 @@ def test_making_the_files_records_nothing_confirming_records_each_letter_and_mov
     assert job.posted_on == posted and job.sending_date == sent_out
     for youth in (db_session.get(Youth, adult.id), db_session.get(Youth, minor.id)):
         assert youth.next_step == "vykort" and youth.next_step_due > local_today()
+
+
+def test_a_posted_letter_is_one_timeline_line_that_opens_the_file_it_was_printed_in(
+    db_session, kaa, person
+):
+    adult = person("Vuxen")
+    job = run(db_session, kaa, [adult])
+    assert _timeline_titles(db_session, kaa, adult) == []  # made, not posted: nothing yet
+    confirm(db_session, kaa, job)
+    [line] = register.person_timeline(db_session, actor=kaa, youth=db_session.get(Youth, adult.id))
+    [docx] = json.loads(job.document_ids)
+    assert (line.kind, line.ref_type, line.ref_id) == ("kontakt", "generated_document", docx)
+
+
+def test_a_single_letter_is_one_timeline_line_with_its_document(db_session, kaa, person):
+    adult = person("Ensam")
+    document, _missing = mailout.generate_letter(
+        db_session, actor=kaa, youth_id=adult.id, step="brev", on=local_today()
+    )
+    db_session.commit()
+    [line] = register.person_timeline(db_session, actor=kaa, youth=db_session.get(Youth, adult.id))
+    assert (line.ref_type, line.ref_id) == ("generated_document", document.id)
+    assert line.title == "Brev skickat"
+
+
+def _timeline_titles(db, actor, youth) -> list[str]:
+    return [i.title for i in register.person_timeline(db, actor=actor, youth=youth)]
 
 
 def test_confirming_twice_or_from_two_tabs_records_each_letter_once(db_session, kaa, person):

@@ -94,7 +94,7 @@ def test_letters_to_under_18s_are_recorded_as_sent_to_the_guardians(db_session, 
         db_session, actor=kaa, youth=youth, data=outreach.ContactData(kind="brev", on=local_today())
     )
     assert contact.to_guardians
-    assert outreach.describe(contact) == "Brev till vårdnadshavarna"
+    assert outreach.describe(contact) == "Brev skickat till vårdnadshavarna"
 
 
 def test_marking_letters_sent_twice_records_one_letter_per_person(db_session, kaa, make_youth):

@@ -21,6 +21,8 @@ from kaa_web.permissions import Actor
 from kaa_web.services import outreach, plans, register
 from kaa_web.services.errors import EditConflict, Invalid
 
+ADMIN = Actor(staff_id=None, username="admin", roles=frozenset({"admin"}))
+
 
 @pytest.fixture
 def kaa(staff):
@@ -66,6 +68,14 @@ def _measure(db, kaa, youth, **overrides):
     )
     return plans.add_plan_measure(
         db, actor=kaa, youth=youth, data=plans.PlanMeasureData(**{**values, **overrides})
+    )
+
+
+def _planned(db, kaa, youth, measure: Measure, **overrides):
+    """A plan with one measure from the catalogue, run by another actor (its provider)."""
+    _plan(db, kaa, youth)
+    return _measure(
+        db, kaa, youth, title="", responsible="annan", measure_id=measure.id, **overrides
     )
 
 
@@ -262,15 +272,7 @@ def test_a_referral_sets_the_first_contact_deadline_and_monthly_reports(
     db_session, kaa, make_youth, catalogue
 ):
     youth = make_youth()
-    _plan(db_session, kaa, youth)
-    measure = _measure(
-        db_session,
-        kaa,
-        youth,
-        title="",
-        responsible="annan",
-        measure_id=catalogue["Hälsoträdgården"].id,
-    )
+    measure = _planned(db_session, kaa, youth, catalogue["Hälsoträdgården"])
     sent = local_today()
     referral = plans.make_referral(
         db_session, actor=kaa, youth=youth, plan_measure_id=measure.id, sent_on=sent
@@ -364,3 +366,71 @@ def test_the_demo_seeds_plans_referrals_and_consents_once(db_session, staff):
     seed_demo(db_session)
     again = [len(db_session.exec(select(t)).all()) for t in (Mapping, Plan, Referral, Consent)]
     assert again == counts
+
+
+def _document_text(db, document_id) -> str:
+    from kaa_web.models.documents import GeneratedDocument
+
+    document = Document(io.BytesIO(db.get(GeneratedDocument, document_id).content))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_the_first_monthly_report_falls_due_a_month_into_the_measure_not_before_it_starts(
+    db_session, kaa, make_youth, catalogue
+):
+    youth = make_youth()
+    starts = local_today() + timedelta(days=60)
+    measure = _planned(db_session, kaa, youth, catalogue["Hälsoträdgården"], start_on=starts)
+    plans.make_referral(
+        db_session, actor=kaa, youth=youth, plan_measure_id=measure.id, sent_on=local_today()
+    )
+    db_session.commit()
+    report = db_session.exec(select(MonthlyReport)).one()
+    assert report.due == plans.add_months(starts, 1)  # not a month after the referral
+
+
+def test_the_referral_goes_to_the_providers_address_with_the_officers_phone(
+    db_session, kaa, staff, make_youth, catalogue
+):
+    staff["kaa"].phone = "010-123 45 99"
+    garden = catalogue["Hälsoträdgården"]
+    plans.save_measure(
+        db_session,
+        actor=ADMIN,
+        measure_id=garden.id,
+        data=plans.MeasureCatalogueData(
+            name=garden.name,
+            provider=garden.provider,
+            provider_street_address="Trädgårdsvägen 4",
+            provider_postal_code="123 46",
+            provider_city="Exempelstad",
+            category=garden.category,
+            monthly_reports=False,
+        ),
+    )
+    youth = make_youth()
+    measure = _planned(db_session, kaa, youth, garden)
+    referral = plans.make_referral(
+        db_session, actor=kaa, youth=youth, plan_measure_id=measure.id, sent_on=local_today()
+    )
+    db_session.commit()
+    text = _document_text(db_session, referral.document_id)
+    assert "Trädgårdsvägen 4" in text and "123 46 Exempelstad" in text
+    assert "010-123 45 99" in text  # the officer's own phone, not the switchboard
+    assert "varje månad" not in text  # this measure has no monthly reports
+    lines = db_session.exec(select(TimelineEntry).where(TimelineEntry.youth_id == youth.id))
+    referral_lines = [e for e in lines if e.kind in ("uppdrag", "dokument")]
+    assert [(e.kind, e.ref_id) for e in referral_lines] == [("uppdrag", referral.document_id)]
+
+
+def test_a_providers_address_is_whole_or_not_given(db_session):
+    data = plans.MeasureCatalogueData(
+        name="Praktik hos Exempel AB",
+        provider="Exempel AB",
+        provider_street_address="Verkstadsgatan 12",
+        category="arbetsinriktad",
+    )
+    with pytest.raises(Invalid) as refused:
+        plans.save_measure(db_session, actor=ADMIN, data=data)
+    assert set(refused.value.field_errors) == {"provider_postal_code", "provider_city"}

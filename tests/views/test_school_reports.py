@@ -363,6 +363,22 @@ def test_kaa_creates_the_register_entry_from_a_dropout_report(login_as, schools,
     assert f"/ungdomar/{youth.id}" in page
 
 
+def test_a_new_mapping_starts_from_what_the_school_reported(login_as, schools, db_session):
+    _submit(login_as("skola"), schools["90000001"])  # left with a studiebevis
+    [report] = _reports(db_session)
+    student = db_session.exec(select(SchoolReportStudent)).one()
+    kaa = login_as("kaa")
+    kaa.post_form(f"/inkorg/elev/{student.id}/registrera")
+    db_session.expire_all()
+    youth = db_session.exec(select(Youth)).one()
+    page = kaa.get(f"/ungdomar/{youth.id}/kartlaggning").get_data(as_text=True)
+    school = schools["90000001"].name
+    assert f'name="last_school" type="text" value="{school}"' in page
+    assert 'value="Ekonomiprogrammet, åk 2"' in page
+    assert '<option selected value="studiebevis">Studiebevis</option>' in page
+    assert f"Ifyllt från skolans anmälan {report.reference}" in page
+
+
 def test_a_report_on_a_registered_person_goes_on_their_timeline(
     login_as, schools, make_youth, db_session
 ):
