@@ -2,7 +2,9 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms.validators import DataRequired, Length, Regexp, ValidationError
+
+from kaa_web.forms import id_list
 
 
 class StartMailoutForm(FlaskForm):
@@ -18,5 +20,11 @@ class StartMailoutForm(FlaskForm):
     )
     pdf = BooleanField("Skapa även PDF-filer")
 
+    def validate_youth_ids(self, field):
+        try:
+            id_list(field.data.split(","))
+        except ValueError as exc:
+            raise ValidationError("Urvalet är ogiltigt. Gör om förhandsgranskningen.") from exc
+
     def selected_ids(self) -> list[int]:
-        return [int(i) for i in self.youth_ids.data.split(",")]
+        return id_list(self.youth_ids.data.split(","))

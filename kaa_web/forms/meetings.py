@@ -8,7 +8,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -17,7 +16,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from kaa_web.forms import DATE_MESSAGE, CheckboxesField, OnceForm, choices, int_or_none
+from kaa_web.forms import (
+    DATE_MESSAGE,
+    CheckboxesField,
+    IntegerField,
+    OnceForm,
+    choices,
+    int_or_none,
+)
 from kaa_web.models.meetings import FREQUENCIES, GROUP_KINDS, ORGANISATIONS, YOUTH_FILTERS
 
 
