@@ -19,6 +19,8 @@ ACTION_LABELS = {
     "export": "Export",
     "document_generated": "Dokument skapat",
     "denied": "Nekad åtkomst",
+    "protection_set": "Skyddade personuppgifter satta",
+    "protection_cleared": "Skyddade personuppgifter borttagna",
 }
 
 

@@ -28,7 +28,7 @@ from kaa_web.models.register import (
 from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import outreach, plans, timeline
-from kaa_web.services.access import youth_visibility
+from kaa_web.services.access import can_see_address, youth_visibility
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
 
 PAGE_SIZE = 50
@@ -82,12 +82,14 @@ class GuardianData:
 
 @dataclass
 class YouthData:
-    """What a form (or an import row) says about a person."""
+    """What a form (or an import row) says about a person.
+
+    `protected_identity` None keeps it as it is (new people: not protected)."""
 
     first_name: str
     last_name: str
     gender: str | None = None
-    protected_identity: bool = False
+    protected_identity: bool | None = None
     street_address: str = ""
     postal_code: str = ""
     city: str = ""
@@ -157,9 +159,7 @@ def _apply(youth: Youth, data: YouthData) -> list[str]:
     changed = []
     for name in EDITABLE:
         value = getattr(data, name)
-        if name == "gender" and value is None:
-            continue
-        if name == "registered_on" and value is None:
+        if name in ("gender", "registered_on", "protected_identity") and value is None:
             continue
         if getattr(youth, name) != value:
             setattr(youth, name, value)
@@ -180,6 +180,37 @@ def _replace_guardians(db: Session, youth: Youth, guardians: list[GuardianData])
     for g in guardians:
         db.add(Guardian(youth_id=youth.id, **g.__dict__))
     return True
+
+
+ADDRESS = ("street_address", "postal_code", "city")
+
+
+def _keep_hidden_address(db: Session, actor: Actor, youth: Youth, data: YouthData) -> YouthData:
+    """A protected address the actor may not see is never shown to them, so it stays as stored
+    (the young person's and the guardians'), whatever the request says."""
+    if can_see_address(actor, youth):
+        return data
+    stored = guardians_of(db, youth.id)
+    by_name = {name_key(g.name): g for g in stored}
+    guardians = []
+    for n, wanted in enumerate(data.guardians):
+        # the same guardian by name, else the one in the same place (a corrected name)
+        same = by_name.get(name_key(wanted.name)) or (stored[n] if n < len(stored) else None)
+        address = {k: getattr(same, k) if same else "" for k in ADDRESS}
+        guardians.append(replace(wanted, **address))
+    return replace(data, **{k: getattr(youth, k) for k in ADDRESS}, guardians=guardians)
+
+
+def _check_protection_change(actor: Actor, current: bool, wanted: bool | None) -> None:
+    """Only `register.protect` may set or clear skyddade personuppgifter."""
+    if wanted is not None and wanted != current:
+        actor.need("register.protect")
+
+
+def _record_protection(db: Session, actor: Actor, youth: Youth) -> None:
+    """Setting or clearing the protection is an audit action of its own."""
+    action = "protection_set" if youth.protected_identity else "protection_cleared"
+    audit.record(db, actor, action, object_type="youth", object_id=youth.id, youth_id=youth.id)
 
 
 def new_youth(number: pnr.Personnummer, first_name: str, last_name: str, **fields) -> Youth:
@@ -205,6 +236,7 @@ def register_youth(db: Session, *, actor: Actor, personnummer: str, data: YouthD
             field_errors={"personnummer": "Personen finns redan i registret."},
         )
     _check_choices(db, data)
+    _check_protection_change(actor, False, data.protected_identity)
     youth = new_youth(
         number,
         data.first_name,
@@ -229,6 +261,8 @@ def register_youth(db: Session, *, actor: Actor, personnummer: str, data: YouthD
     )
     outreach.refresh_next_step(db, youth)
     audit.record(db, actor, "create", object_type="youth", object_id=youth.id, youth_id=youth.id)
+    if youth.protected_identity:
+        _record_protection(db, actor, youth)
     return youth
 
 
@@ -240,6 +274,8 @@ def update_youth(
     if youth.version != version:
         raise EditConflict(youth)
     _check_choices(db, data)
+    _check_protection_change(actor, youth.protected_identity, data.protected_identity)
+    data = _keep_hidden_address(db, actor, youth, data)
     changed = _apply(youth, data)
     if _replace_guardians(db, youth, data.guardians):
         changed.append("guardians")
@@ -263,6 +299,8 @@ def update_youth(
     )
     outreach.refresh_next_step(db, youth)
     audit.record(db, actor, "update", object_type="youth", object_id=youth.id, youth_id=youth.id)
+    if "protected_identity" in changed:
+        _record_protection(db, actor, youth)
     return youth
 
 

@@ -233,11 +233,12 @@ def _default_letter(youth: Youth) -> str:
 
 
 def _youth_data(form) -> register.YouthData:
+    may_protect = current_actor().can("register.protect")  # others are not offered the box
     return register.YouthData(
         first_name=text_of(form.first_name),
         last_name=text_of(form.last_name),
         gender=form.gender.data or None,
-        protected_identity=form.protected_identity.data,
+        protected_identity=form.protected_identity.data if may_protect else None,
         street_address=text_of(form.street_address),
         postal_code=text_of(form.postal_code),
         city=text_of(form.city),
@@ -278,14 +279,29 @@ def new():
             get_db().rollback()
             errors = add_service_errors(form, error)
     status = 400 if request.method == "POST" else 200
-    return render_template("register/form.html", form=form, errors=errors, youth=None), status
+    return render_template("register/form.html", **_form_context(form, errors)), status
+
+
+def _form_context(form, errors, youth=None, conflict=None) -> dict:
+    """The form page; a protected address the user may not see is neither filled in nor shown."""
+    actor = current_actor()
+    return dict(
+        form=form,
+        errors=errors,
+        youth=youth,
+        conflict=conflict,
+        show_address=youth is None or can_see_address(actor, conflict or youth),
+        can_protect=actor.can("register.protect"),
+    )
 
 
 def _edit_initial(youth: Youth) -> dict:
-    data = {name: getattr(youth, name) for name in register.EDITABLE}
+    hidden = () if can_see_address(current_actor(), youth) else register.ADDRESS
+    data = {name: getattr(youth, name) for name in register.EDITABLE if name not in hidden}
     for n, guardian in enumerate(register.guardians_of(get_db(), youth.id)[:2], start=1):
         for key in ("name", "street_address", "postal_code", "city", "phone"):
-            data[f"guardian{n}_{key}"] = getattr(guardian, key)
+            if key not in hidden:
+                data[f"guardian{n}_{key}"] = getattr(guardian, key)
     data["version"] = youth.version
     return data
 
@@ -297,7 +313,7 @@ def edit(youth_id: int):
     if request.method == "GET":
         form = _prepare(EditYouthForm(data=_edit_initial(youth)))
         get_db().commit()
-        return render_template("register/form.html", form=form, errors=[], youth=youth)
+        return render_template("register/form.html", **_form_context(form, [], youth))
     form = _prepare(EditYouthForm())
     errors: list[str] = []
     conflict = None
@@ -328,7 +344,7 @@ def edit(youth_id: int):
     register.record_view(get_db(), actor=current_actor(), youth=youth)  # shown again
     get_db().commit()
     return render_template(
-        "register/form.html", form=form, errors=errors, youth=youth, conflict=conflict
+        "register/form.html", **_form_context(form, errors, youth, conflict)
     ), 409 if conflict else 400
 
 
