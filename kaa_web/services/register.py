@@ -607,10 +607,6 @@ def list_youth(db: Session, *, actor: Actor, filters: ListFilter, page: int = 1)
             conditions.append(_search_condition(filters.search.strip(), today))
         except pnr.InvalidPersonnummer as exc:
             return ListPage([], 1, False, 0, False, search_error=str(exc))
-    # The list shows names: every viewing is logged, a search as such (its text never).
-    audit.record(
-        db, actor, "search" if filters.search.strip() else "view", object_type="youth_list"
-    )
     page = max(page, 1)
     query = (
         _with_names(
@@ -647,6 +643,11 @@ def list_youth(db: Session, *, actor: Actor, filters: ListFilter, page: int = 1)
         )
         for r in raw[:PAGE_SIZE]
     ]
+    # The list shows names: the viewing is logged, a search as such (its text never), and so is
+    # each person shown, so a review by person finds every list they appeared in.
+    action = "search" if filters.search.strip() else "view"
+    audit.record(db, actor, action, object_type="youth_list")
+    audit.record_many(db, actor, action, object_type="youth", items=[(r.id, r.id) for r in rows])
     return ListPage(rows, page, len(raw) > PAGE_SIZE, min(count, COUNT_CAP), count > COUNT_CAP)
 
 
@@ -675,10 +676,10 @@ def export_rows(db: Session, *, actor: Actor, filters: ListFilter, batch: int = 
     conditions = _filter_conditions(filters, actor, local_today())
     audit.record(db, actor, "export", object_type="youth_list")
     db.commit()
-    return _export_batches(db, conditions, batch)
+    return _export_batches(db, actor, conditions, batch)
 
 
-def _export_batches(db: Session, conditions: list, batch: int):
+def _export_batches(db: Session, actor: Actor, conditions: list, batch: int):
     yield EXPORT_HEADER
     last_id = 0
     while True:
@@ -701,6 +702,10 @@ def _export_batches(db: Session, conditions: list, batch: int):
         ).all()
         if not raw:
             return
+        # Each batch's people are logged, and the log committed, before their rows are sent.
+        items = [(r.id, r.id) for r in raw]
+        audit.record_many(db, actor, "export", object_type="youth", items=items)
+        db.commit()
         for r in raw:
             due = r.next_step_due.isoformat() if r.next_step_due else ""
             yield (

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    render_template,
-    request,
-    stream_with_context,
-    url_for,
-)
+from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from kaa_web.db import get_db
-from kaa_web.forms import add_service_errors, text_of
+from kaa_web.exports import csv_download
+from kaa_web.forms import SELECTION_INVALID, add_service_errors, db_int, id_list, text_of
 from kaa_web.forms.register import (
     LETTER_CHOICES,
     AssignForm,
@@ -101,7 +91,7 @@ def _assign_form(selected: int | None = None) -> AssignForm:
 def index():
     form, filters = _filter_form(request.args)
     return _list_page(
-        form, filters, SearchForm(formdata=None), max(request.args.get("sida", 1, type=int), 1)
+        form, filters, SearchForm(formdata=None), max(request.args.get("sida", 1, type=db_int), 1)
     )
 
 
@@ -120,25 +110,10 @@ def search():
 @bp.get("/export.csv")
 @require("register.export")
 def export():
-    """The filtered list as a CSV file for Excel (semicolons, UTF-8 with BOM), streamed."""
+    """The filtered list as a CSV file for Excel, streamed."""
     _form, filters = _filter_form(request.args)
     rows = register.export_rows(get_db(), actor=current_actor(), filters=filters)
-
-    def lines():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        yield "\ufeff"
-        for row in rows:
-            writer.writerow(row)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-
-    return Response(
-        stream_with_context(lines()),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=kaa-register-{local_today()}.csv"},
-    )
+    return csv_download(rows, f"kaa-register-{local_today()}.csv")
 
 
 @bp.post("/vyer/spara")
@@ -171,8 +146,12 @@ def delete_view(view_id: int):
 @require("register.write")
 def assign():
     form = _assign_form()
-    ids = [int(i) for i in request.form.getlist("youth_ids") if i.isdigit()]
     back = safe_next(request.form.get("next"))
+    try:
+        ids = id_list(request.form.getlist("youth_ids"))
+    except ValueError:
+        flash(SELECTION_INVALID, "error")
+        return redirect(back)
     if not form.validate() or not ids:
         flash("Markera minst en ungdom och välj handläggare.", "error")
         return redirect(back)
