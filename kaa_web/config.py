@@ -75,6 +75,9 @@ class Settings:
     max_upload_mb: int = field(default=10, metadata={"env": "KAA_MAX_UPLOAD_MB"})
     audit_retention_days: int = field(default=3650, metadata={"env": "KAA_AUDIT_RETENTION_DAYS"})
     draft_retention_days: int = field(default=14, metadata={"env": "KAA_DRAFT_RETENTION_DAYS"})
+    import_retention_hours: int = field(
+        default=24, metadata={"env": "KAA_IMPORT_RETENTION_HOURS"}
+    )
     # The outreach ladder (DOMAIN.md section 3): each step's delay
     ladder_first_letter_days: int = field(
         default=30, metadata={"env": "KAA_LADDER_FIRST_LETTER_DAYS"}

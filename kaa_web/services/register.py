@@ -37,8 +37,9 @@ OFFICER_ROLES = ("kaa", "arbetsmarknad")
 
 
 def name_key(text: str) -> str:
-    """Names as searched: case-folded, single spaces."""
-    return " ".join(text.casefold().split())
+    """Names as searched: case-folded, single spaces (within the key column's 200 characters:
+    case-folding can make a name longer)."""
+    return " ".join(text.casefold().split())[:200]
 
 
 # --- reading one person ---------------------------------------------------------------------
