@@ -648,7 +648,8 @@ def list_youth(db: Session, *, actor: Actor, filters: ListFilter, page: int = 1)
     # each person shown, so a review by person finds every list they appeared in.
     action = "search" if filters.search.strip() else "view"
     audit.record(db, actor, action, object_type="youth_list")
-    audit.record_many(db, actor, action, object_type="youth", items=[(r.id, r.id) for r in rows])
+    items = [(r.id, r.id) for r in rows]
+    audit.record_many(db, actor, action, object_type="youth_list", items=items)
     return ListPage(rows, page, len(raw) > PAGE_SIZE, min(count, COUNT_CAP), count > COUNT_CAP)
 
 
@@ -705,7 +706,7 @@ def _export_batches(db: Session, actor: Actor, conditions: list, batch: int):
             return
         # Each batch's people are logged, and the log committed, before their rows are sent.
         items = [(r.id, r.id) for r in raw]
-        audit.record_many(db, actor, "export", object_type="youth", items=items)
+        audit.record_many(db, actor, "export", object_type="youth_list", items=items)
         db.commit()
         for r in raw:
             due = r.next_step_due.isoformat() if r.next_step_due else ""
