@@ -89,7 +89,7 @@ def nightly_command(extract):
     from kaa_web import once
     from kaa_web.models.base import local_today
     from kaa_web.permissions import SYSTEM_ACTOR
-    from kaa_web.services import outreach, register
+    from kaa_web.services import outreach, register, register_import
     from kaa_web.services.admin import purge_audit_log
     from kaa_web.services.auth import purge_expired
     from kaa_web.services.school_reports import purge_old_drafts
@@ -105,12 +105,16 @@ def nightly_command(extract):
         sessions = purge_expired(db, settings)
         events = purge_audit_log(db, retention_days=settings.audit_retention_days)
         drafts = purge_old_drafts(db, retention_days=settings.draft_retention_days)
+        extracts = register_import.purge_unapplied(
+            db, retention_hours=settings.import_retention_hours
+        )
         once.purge(db)
     click.echo(
         f"Nattjobbet klart: {aged_out} avregistrerade (fyllt 20), {steps} nya nästa steg, "
         f"{sessions} utgångna sessioner, {events} gamla logghändelser och "
         f"{drafts} gamla utkast borttagna."
     )
+    click.echo(f"Innehållet i {extracts} ej genomförda registerutdrag är raderat.")
 
 
 @kaa_cli.command("demo")

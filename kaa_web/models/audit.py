@@ -19,6 +19,8 @@ AUDIT_ACTIONS = (
     "export",
     "document_generated",
     "denied",
+    "protection_set",  # skyddade personuppgifter set on a person
+    "protection_cleared",
 )
 
 
