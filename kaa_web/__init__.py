@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from kaa_web import db as kaa_db
 from kaa_web import htmx, once
 from kaa_web.config import load_settings
+from kaa_web.forms import IdConverter
 from kaa_web.login import login_manager, refresh_roles_if_due
 from kaa_web.navigation import nav_items
 from kaa_web.permissions import ROLE_LABELS, endpoint_is_declared
@@ -114,6 +115,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     app.teardown_appcontext(kaa_db.close_db)
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     _register_blueprints(app)
     _register_request_hooks(app)
     _register_error_handlers(app)

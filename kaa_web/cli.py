@@ -86,7 +86,7 @@ def nightly_command(extract):
     from kaa_web.models.base import local_today
     from kaa_web.permissions import SYSTEM_ACTOR
     from kaa_web.rules.words import plural
-    from kaa_web.services import outreach, register
+    from kaa_web.services import outreach, register, register_import
     from kaa_web.services.admin import purge_audit_log
     from kaa_web.services.auth import purge_expired
     from kaa_web.services.school_reports import purge_old_drafts
@@ -102,6 +102,9 @@ def nightly_command(extract):
         sessions = purge_expired(db, settings)
         events = purge_audit_log(db, retention_days=settings.audit_retention_days)
         drafts = purge_old_drafts(db, retention_days=settings.draft_retention_days)
+        extracts = register_import.purge_unapplied(
+            db, retention_hours=settings.import_retention_hours
+        )
         once.purge(db)
     click.echo(
         f"Nattjobbet klart: {plural(aged_out, 'avregistrerad', 'avregistrerade')} (fyllt 20), "
@@ -110,6 +113,8 @@ def nightly_command(extract):
         f"{plural(events, 'gammal logghändelse', 'gamla logghändelser')} och "
         f"{plural(drafts, 'gammalt utkast', 'gamla utkast')} borttagna."
     )
+    unapplied = plural(extracts, "ej genomfört registerutdrag", "ej genomförda registerutdrag")
+    click.echo(f"Innehållet i {unapplied} är raderat.")
 
 
 @kaa_cli.command("demo")

@@ -25,6 +25,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "signed_in": frozenset(ROLES),
     "register.read": frozenset({"kaa", "arbetsmarknad", "chef", "ifo"}),
     "register.write": frozenset({"kaa", "arbetsmarknad"}),
+    # Setting or clearing skyddade personuppgifter; "system": the nightly import of the extract.
+    "register.protect": frozenset({"kaa", "system"}),
     "register.import": frozenset({"kaa", "system"}),  # "system": the nightly job
     "register.export": frozenset({"kaa", "chef"}),
     "worklist.use": frozenset({"kaa", "arbetsmarknad"}),

@@ -2,13 +2,16 @@
 
 import re
 
+import wtforms
 from flask_wtf import FlaskForm
+from werkzeug.routing import IntegerConverter
 from wtforms import DateField, HiddenField, SelectChoice, SelectMultipleField
 from wtforms.meta import DefaultMeta
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from kaa_web import once
+from kaa_web.rules.text import line_problem
 
 # WTForms' built-in messages (e.g. "Inte ett giltigt heltal") in Swedish, for every form.
 FlaskForm.Meta.locales = ("sv",)
@@ -29,14 +32,67 @@ DATE_MESSAGE = "Ange ett datum som ÅÅÅÅ-MM-DD."
 YES_NO = {"ja": "Ja", "nej": "Nej"}
 
 
+# Ids and numbers from requests stay within the databases' INTEGER (PostgreSQL's is 32-bit):
+# a larger one would make the database raise instead of finding nothing.
+MAX_INT = 2**31 - 1
+MAX_IDS = 10_000  # ids in one posted list (a mail-out's largest selection)
+SELECTION_INVALID = "Urvalet är ogiltigt eller för stort (högst 10 000 åt gången). Försök igen."
+_DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+def db_int(value) -> int:
+    """A non-negative integer the database can compare, from a form value or URL argument;
+    anything else is a ValueError (so `request.args.get(..., type=db_int)` gives the default)."""
+    text = str(value).strip() if value is not None else ""
+    if isinstance(value, bool) or not _DIGITS.fullmatch(text) or int(text) > MAX_INT:
+        raise ValueError(value)
+    return int(text)
+
+
 def int_or_none(value):
     """A select's database id, or None for the empty choice; anything else is a ValueError,
     which WTForms shows as a field error (a crafted value is a 400, never a 500)."""
     if value in (None, "", "None"):
         return None
-    if isinstance(value, int) or re.fullmatch(r"[0-9]{1,9}", str(value)):
-        return int(value)
-    raise ValueError(value)
+    return db_int(value)
+
+
+def id_list(values, limit: int = MAX_IDS) -> list[int]:
+    """Posted ids (e.g. checked rows), each a db_int, at most `limit` of them; else ValueError."""
+    ids = [db_int(v) for v in values]
+    if len(ids) > limit:
+        raise ValueError(f"more than {limit} ids")
+    return ids
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: digits only and within MAX_INT, otherwise the URL is a 404."""
+
+    regex = r"[0-9]{1,10}"
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_INT)
+        super().__init__(map, *args, **kwargs)
+
+
+class IntegerField(wtforms.IntegerField):
+    """WTForms' IntegerField within ±MAX_INT (every form uses this one, tests/test_routes.py)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and abs(self.data) > MAX_INT:
+            self.data = None
+            raise ValueError("Ange ett mindre tal.")
+
+
+class PlainText:
+    """A one-line text field without control characters (tab, line breaks, ESC, NUL, direction
+    overrides …): they break exports, letters and PostgreSQL, and never belong in a name."""
+
+    def __call__(self, form, field):
+        problem = line_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
 
 
 def date_field(label: str, required: bool = False, message: str = DATE_MESSAGE) -> DateField:

@@ -1,10 +1,10 @@
 """Administration forms: audit log filters, districts."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
-from kaa_web.forms import OnceForm, choices
+from kaa_web.forms import IntegerField, OnceForm, choices
 from kaa_web.models.audit import AUDIT_ACTIONS
 
 

@@ -2,9 +2,9 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
-from wtforms.validators import DataRequired, Regexp
+from wtforms.validators import DataRequired, Regexp, ValidationError
 
-from kaa_web.forms import OnceForm, date_field
+from kaa_web.forms import OnceForm, date_field, id_list
 
 
 class StartMailoutForm(OnceForm):
@@ -22,8 +22,14 @@ class StartMailoutForm(OnceForm):
     )
     pdf = BooleanField("Skapa även PDF-filer")
 
+    def validate_youth_ids(self, field):
+        try:
+            id_list(field.data.split(","))
+        except ValueError as exc:
+            raise ValidationError("Urvalet är ogiltigt. Gör om förhandsgranskningen.") from exc
+
     def selected_ids(self) -> list[int]:
-        return [int(i) for i in self.youth_ids.data.split(",")]
+        return id_list(self.youth_ids.data.split(","))
 
 
 class ConfirmMailoutForm(OnceForm):

@@ -9,7 +9,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -18,7 +17,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from kaa_web.forms import DATE_MESSAGE, CheckboxesField, OnceForm, choices, int_or_none
+from kaa_web.forms import (
+    DATE_MESSAGE,
+    CheckboxesField,
+    IntegerField,
+    OnceForm,
+    choices,
+    int_or_none,
+)
 from kaa_web.models.meetings import FREQUENCIES, GROUP_KINDS, ORGANISATIONS, YOUTH_FILTERS
 
 

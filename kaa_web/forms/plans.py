@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -13,7 +12,15 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from kaa_web.forms import YES_NO, CheckboxesField, OnceForm, choices, date_field, int_or_none
+from kaa_web.forms import (
+    YES_NO,
+    CheckboxesField,
+    IntegerField,
+    OnceForm,
+    choices,
+    date_field,
+    int_or_none,
+)
 from kaa_web.forms.register import POSTAL
 from kaa_web.models.plans import (
     AGENCIES,

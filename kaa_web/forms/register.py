@@ -9,7 +9,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -17,7 +16,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from kaa_web.forms import OnceForm, choices, date_field, int_or_none, text_of
+from kaa_web.forms import (
+    IntegerField,
+    OnceForm,
+    PlainText,
+    choices,
+    date_field,
+    int_or_none,
+    text_of,
+)
 from kaa_web.models.register import (
     ACTIONS,
     CHANNELS,
@@ -55,9 +62,11 @@ class YouthForm(OnceForm):
     personnummer = PersonnummerField(
         "Personnummer eller samordningsnummer", validators=[DataRequired("Ange personnumret.")]
     )
-    first_name = StringField("Förnamn", validators=[DataRequired("Ange förnamn."), Length(max=100)])
+    first_name = StringField(
+        "Förnamn", validators=[DataRequired("Ange förnamn."), Length(max=100), PlainText()]
+    )
     last_name = StringField(
-        "Efternamn", validators=[DataRequired("Ange efternamn."), Length(max=100)]
+        "Efternamn", validators=[DataRequired("Ange efternamn."), Length(max=100), PlainText()]
     )
     gender = SelectField(
         "Kön",
@@ -65,11 +74,11 @@ class YouthForm(OnceForm):
         validators=[Optional()],
     )
     protected_identity = BooleanField("Skyddade personuppgifter")
-    street_address = StringField("Utdelningsadress", validators=[Length(max=200)])
+    street_address = StringField("Utdelningsadress", validators=[Length(max=200), PlainText()])
     postal_code = StringField("Postnummer", validators=[POSTAL])
-    city = StringField("Postort", validators=[Length(max=100)])
+    city = StringField("Postort", validators=[Length(max=100), PlainText()])
     phone = StringField("Telefon", validators=[PHONE, Length(max=40)])
-    email = StringField("E-post", validators=[Optional(), EMAIL, Length(max=200)])
+    email = StringField("E-post", validators=[Optional(), EMAIL, Length(max=200), PlainText()])
     district_id = SelectField("Kommundel", coerce=int_or_none, validators=[Optional()])
     officer_id = SelectField("Ansvarig handläggare", coerce=int_or_none, validators=[Optional()])
     registration_reason = SelectField(
@@ -83,15 +92,15 @@ class YouthForm(OnceForm):
         validators=[DataRequired("Välj källa.")],
     )
     registered_on = date_field("Registreringsdatum")
-    guardian1_name = StringField("Namn", validators=[Length(max=200)])
-    guardian1_street_address = StringField("Adress", validators=[Length(max=200)])
+    guardian1_name = StringField("Namn", validators=[Length(max=200), PlainText()])
+    guardian1_street_address = StringField("Adress", validators=[Length(max=200), PlainText()])
     guardian1_postal_code = StringField("Postnummer", validators=[POSTAL])
-    guardian1_city = StringField("Postort", validators=[Length(max=100)])
+    guardian1_city = StringField("Postort", validators=[Length(max=100), PlainText()])
     guardian1_phone = StringField("Telefon", validators=[PHONE, Length(max=40)])
-    guardian2_name = StringField("Namn", validators=[Length(max=200)])
-    guardian2_street_address = StringField("Adress", validators=[Length(max=200)])
+    guardian2_name = StringField("Namn", validators=[Length(max=200), PlainText()])
+    guardian2_street_address = StringField("Adress", validators=[Length(max=200), PlainText()])
     guardian2_postal_code = StringField("Postnummer", validators=[POSTAL])
-    guardian2_city = StringField("Postort", validators=[Length(max=100)])
+    guardian2_city = StringField("Postort", validators=[Length(max=100), PlainText()])
     guardian2_phone = StringField("Telefon", validators=[PHONE, Length(max=40)])
     version = HiddenField()
 

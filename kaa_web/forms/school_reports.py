@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from kaa_web.forms import DATE_MESSAGE, OnceForm, choices, text_of
+from kaa_web.forms import DATE_MESSAGE, OnceForm, PlainText, choices, text_of
 from kaa_web.forms.register import EMAIL, PHONE, POSTAL, PersonnummerField
 from kaa_web.models.base import local_today
 from kaa_web.models.school_reports import (
@@ -29,6 +29,7 @@ from kaa_web.models.school_reports import (
 )
 from kaa_web.rules import eligibility
 from kaa_web.rules import personnummer as pnr
+from kaa_web.rules.text import line_problem
 
 PROGRAMME_KINDS = {
     "nationellt": "Nationellt program",
@@ -108,10 +109,11 @@ class StudentReportForm(ReportForm):
         "Elevens personnummer", validators=[DataRequired("Ange elevens personnummer.")]
     )
     first_name = StringField(
-        "Elevens förnamn", validators=[DataRequired("Ange förnamn."), Length(max=100)]
+        "Elevens förnamn", validators=[DataRequired("Ange förnamn."), Length(max=100), PlainText()]
     )
     last_name = StringField(
-        "Elevens efternamn", validators=[DataRequired("Ange efternamn."), Length(max=100)]
+        "Elevens efternamn",
+        validators=[DataRequired("Ange efternamn."), Length(max=100), PlainText()],
     )
     programme = StringField(
         "Program eller studieväg", validators=[DataRequired("Ange program."), Length(max=200)]
@@ -121,27 +123,37 @@ class StudentReportForm(ReportForm):
         choices=choices((("1", "1"), ("2", "2"), ("3", "3"), ("4", "4")), blank="Välj årskurs"),
         validators=[DataRequired("Välj årskurs.")],
     )
-    street_address = StringField("Elevens utdelningsadress", validators=[Length(max=200)])
+    street_address = StringField(
+        "Elevens utdelningsadress", validators=[Length(max=200), PlainText()]
+    )
     postal_code = StringField("Postnummer", validators=[POSTAL])
-    city = StringField("Postort", validators=[Length(max=100)])
+    city = StringField("Postort", validators=[Length(max=100), PlainText()])
     phone = StringField("Elevens telefon", validators=[PHONE, Length(max=40)])
     email = StringField("Elevens e-post", validators=[Optional(), EMAIL, Length(max=200)])
-    guardian1_name = StringField("Vårdnadshavare 1, namn", validators=[Length(max=200)])
+    guardian1_name = StringField(
+        "Vårdnadshavare 1, namn", validators=[Length(max=200), PlainText()]
+    )
     guardian1_phone = StringField("Vårdnadshavare 1, telefon", validators=[PHONE, Length(max=40)])
     guardian1_same_address = BooleanField("Vårdnadshavare 1 bor på elevens adress")
     guardian1_street_address = StringField(
-        "Vårdnadshavare 1, utdelningsadress", validators=[Length(max=200)]
+        "Vårdnadshavare 1, utdelningsadress", validators=[Length(max=200), PlainText()]
     )
     guardian1_postal_code = StringField("Vårdnadshavare 1, postnummer", validators=[POSTAL])
-    guardian1_city = StringField("Vårdnadshavare 1, postort", validators=[Length(max=100)])
-    guardian2_name = StringField("Vårdnadshavare 2, namn", validators=[Length(max=200)])
+    guardian1_city = StringField(
+        "Vårdnadshavare 1, postort", validators=[Length(max=100), PlainText()]
+    )
+    guardian2_name = StringField(
+        "Vårdnadshavare 2, namn", validators=[Length(max=200), PlainText()]
+    )
     guardian2_phone = StringField("Vårdnadshavare 2, telefon", validators=[PHONE, Length(max=40)])
     guardian2_same_address = BooleanField("Vårdnadshavare 2 bor på elevens adress")
     guardian2_street_address = StringField(
-        "Vårdnadshavare 2, utdelningsadress", validators=[Length(max=200)]
+        "Vårdnadshavare 2, utdelningsadress", validators=[Length(max=200), PlainText()]
     )
     guardian2_postal_code = StringField("Vårdnadshavare 2, postnummer", validators=[POSTAL])
-    guardian2_city = StringField("Vårdnadshavare 2, postort", validators=[Length(max=100)])
+    guardian2_city = StringField(
+        "Vårdnadshavare 2, postort", validators=[Length(max=100), PlainText()]
+    )
 
     ADDRESS = ADDRESS_PARTS
     ADDRESS_MISSING = {
@@ -363,6 +375,14 @@ def _row_problem(cells: list[str]) -> str:
         number = pnr.parse(cells[0])
     except pnr.InvalidPersonnummer as exc:
         return str(exc)
+    for label, value, max_length in (
+        ("förnamnet", cells[1], 100),
+        ("efternamnet", cells[2], 100),
+        ("programmet", cells[3] if len(cells) > 3 else "", 200),
+    ):
+        problem = line_problem(value, max_length)
+        if problem:
+            return f"{label} {problem[0].lower()}{problem[1:]}"
     if not eligibility.covered_on(number.birth_date, local_today()):
         return f"{eligibility.too_old_sv(number.birth_date, 'Eleven')} Ta bort raden."
     return ""

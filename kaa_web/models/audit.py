@@ -21,6 +21,8 @@ AUDIT_ACTIONS = {
     "export": "Export",
     "document_generated": "Dokument skapat",
     "denied": "Nekad åtkomst",
+    "protection_set": "Skyddade personuppgifter satta",  # on a person
+    "protection_cleared": "Skyddade personuppgifter borttagna",
 }
 AUDIT_OBJECTS = {
     "": "–",

@@ -205,14 +205,17 @@ class SavedView(SQLModel, table=True):
 
 
 class ImportBatch(SQLModel, table=True):
-    """An uploaded register extract between preview and apply (applied at most once)."""
+    """An uploaded register extract between preview and apply (applied at most once).
+
+    The content is deleted when applied, or by the nightly job when left unapplied
+    (status "utgangen"); the hash and summary stay as the record of what was imported."""
 
     __tablename__ = "import_batch"
 
     id: int | None = Field(default=None, primary_key=True)
     sha256: str = Field(max_length=64, index=True)
     filename: str = Field(max_length=200)
-    content: bytes
+    content: bytes | None = None
     status: str = Field(default="forhandsgranskad", max_length=20)
     staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
     created_at: datetime = Field(default_factory=utcnow)

@@ -475,6 +475,8 @@ def worklist(db: Session, *, actor: Actor, scope: str, today: date) -> list[Work
         ]
         groups.append(WorkGroup(key, title, rows, total))
     audit.record(db, actor, "view", object_type="worklist")
+    shown = [(row.id, row.id) for group in groups for row in group.rows]
+    audit.record_many(db, actor, "view", object_type="worklist", items=shown)  # each person
     return groups
 
 

@@ -29,7 +29,7 @@ from kaa_web.permissions import Actor
 from kaa_web.rules import eligibility
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import meetings, outreach, plans, timeline
-from kaa_web.services.access import sees_case_file, youth_visibility
+from kaa_web.services.access import can_see_address, sees_case_file, youth_visibility
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
 
 PAGE_SIZE = 50
@@ -38,8 +38,9 @@ OFFICER_ROLES = ("kaa", "arbetsmarknad")
 
 
 def name_key(text: str) -> str:
-    """Names as searched: case-folded, single spaces."""
-    return " ".join(text.casefold().split())
+    """Names as searched: case-folded, single spaces (within the key column's 200 characters:
+    case-folding can make a name longer)."""
+    return " ".join(text.casefold().split())[:200]
 
 
 # --- reading one person ---------------------------------------------------------------------
@@ -83,12 +84,14 @@ class GuardianData:
 
 @dataclass
 class YouthData:
-    """What a form (or an import row) says about a person."""
+    """What a form (or an import row) says about a person.
+
+    `protected_identity` None keeps it as it is (new people: not protected)."""
 
     first_name: str
     last_name: str
     gender: str | None = None
-    protected_identity: bool = False
+    protected_identity: bool | None = None
     street_address: str = ""
     postal_code: str = ""
     city: str = ""
@@ -159,9 +162,7 @@ def _apply(youth: Youth, data: YouthData) -> list[str]:
     changed = []
     for name in EDITABLE:
         value = getattr(data, name)
-        if name == "gender" and value is None:
-            continue
-        if name == "registered_on" and value is None:
+        if name in ("gender", "registered_on", "protected_identity") and value is None:
             continue
         if getattr(youth, name) != value:
             setattr(youth, name, value)
@@ -182,6 +183,37 @@ def _replace_guardians(db: Session, youth: Youth, guardians: list[GuardianData])
     for g in guardians:
         db.add(Guardian(youth_id=youth.id, **g.__dict__))
     return True
+
+
+ADDRESS = ("street_address", "postal_code", "city")
+
+
+def _keep_hidden_address(db: Session, actor: Actor, youth: Youth, data: YouthData) -> YouthData:
+    """A protected address the actor may not see is never shown to them, so it stays as stored
+    (the young person's and the guardians'), whatever the request says."""
+    if can_see_address(actor, youth):
+        return data
+    stored = guardians_of(db, youth.id)
+    by_name = {name_key(g.name): g for g in stored}
+    guardians = []
+    for n, wanted in enumerate(data.guardians):
+        # the same guardian by name, else the one in the same place (a corrected name)
+        same = by_name.get(name_key(wanted.name)) or (stored[n] if n < len(stored) else None)
+        address = {k: getattr(same, k) if same else "" for k in ADDRESS}
+        guardians.append(replace(wanted, **address))
+    return replace(data, **{k: getattr(youth, k) for k in ADDRESS}, guardians=guardians)
+
+
+def _check_protection_change(actor: Actor, current: bool, wanted: bool | None) -> None:
+    """Only `register.protect` may set or clear skyddade personuppgifter."""
+    if wanted is not None and wanted != current:
+        actor.need("register.protect")
+
+
+def _record_protection(db: Session, actor: Actor, youth: Youth) -> None:
+    """Setting or clearing the protection is an audit action of its own."""
+    action = "protection_set" if youth.protected_identity else "protection_cleared"
+    audit.record(db, actor, action, object_type="youth", object_id=youth.id, youth_id=youth.id)
 
 
 def new_youth(number: pnr.Personnummer, first_name: str, last_name: str, **fields) -> Youth:
@@ -224,6 +256,7 @@ def register_youth(db: Session, *, actor: Actor, personnummer: str, data: YouthD
     too_old = not eligibility.covered_on(number.birth_date, min(registered_on, local_today()))
     _check_age(number.birth_date, registered_on, "personnummer" if too_old else "registered_on")
     _check_choices(db, data)
+    _check_protection_change(actor, False, data.protected_identity)
     youth = new_youth(
         number,
         data.first_name,
@@ -248,6 +281,8 @@ def register_youth(db: Session, *, actor: Actor, personnummer: str, data: YouthD
     )
     outreach.refresh_next_step(db, youth)
     audit.record(db, actor, "create", object_type="youth", object_id=youth.id, youth_id=youth.id)
+    if youth.protected_identity:
+        _record_protection(db, actor, youth)
     return youth
 
 
@@ -261,6 +296,8 @@ def update_youth(
     if data.registered_on and data.registered_on != youth.registered_on:
         _check_age(youth.birth_date, data.registered_on, "registered_on")
     _check_choices(db, data)
+    _check_protection_change(actor, youth.protected_identity, data.protected_identity)
+    data = _keep_hidden_address(db, actor, youth, data)
     changed = _apply(youth, data)
     if _replace_guardians(db, youth, data.guardians):
         changed.append("guardians")
@@ -284,6 +321,8 @@ def update_youth(
     )
     outreach.refresh_next_step(db, youth)
     audit.record(db, actor, "update", object_type="youth", object_id=youth.id, youth_id=youth.id)
+    if "protected_identity" in changed:
+        _record_protection(db, actor, youth)
     return youth
 
 
@@ -618,10 +657,6 @@ def list_youth(db: Session, *, actor: Actor, filters: ListFilter, page: int = 1)
             conditions.append(_search_condition(filters.search.strip(), today))
         except pnr.InvalidPersonnummer as exc:
             return ListPage([], 1, False, 0, False, search_error=str(exc))
-    # The list shows names: every viewing is logged, a search as such (its text never).
-    audit.record(
-        db, actor, "search" if filters.search.strip() else "view", object_type="youth_list"
-    )
     page = max(page, 1)
     query = (
         _with_names(
@@ -658,6 +693,12 @@ def list_youth(db: Session, *, actor: Actor, filters: ListFilter, page: int = 1)
         )
         for r in raw[:PAGE_SIZE]
     ]
+    # The list shows names: the viewing is logged, a search as such (its text never), and so is
+    # each person shown, so a review by person finds every list they appeared in.
+    action = "search" if filters.search.strip() else "view"
+    audit.record(db, actor, action, object_type="youth_list")
+    items = [(r.id, r.id) for r in rows]
+    audit.record_many(db, actor, action, object_type="youth_list", items=items)
     return ListPage(rows, page, len(raw) > PAGE_SIZE, min(count, COUNT_CAP), count > COUNT_CAP)
 
 
@@ -686,10 +727,10 @@ def export_rows(db: Session, *, actor: Actor, filters: ListFilter, batch: int = 
     conditions = _filter_conditions(filters, actor, local_today())
     audit.record(db, actor, "export", object_type="youth_list")
     db.commit()
-    return _export_batches(db, conditions, batch)
+    return _export_batches(db, actor, conditions, batch)
 
 
-def _export_batches(db: Session, conditions: list, batch: int):
+def _export_batches(db: Session, actor: Actor, conditions: list, batch: int):
     yield EXPORT_HEADER
     last_id = 0
     while True:
@@ -712,6 +753,10 @@ def _export_batches(db: Session, conditions: list, batch: int):
         ).all()
         if not raw:
             return
+        # Each batch's people are logged, and the log committed, before their rows are sent.
+        items = [(r.id, r.id) for r in raw]
+        audit.record_many(db, actor, "export", object_type="youth_list", items=items)
+        db.commit()
         for r in raw:
             due = r.next_step_due.isoformat() if r.next_step_due else ""
             yield (

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -25,6 +26,7 @@ from kaa_web.permissions import Actor
 from kaa_web.rules import eligibility
 from kaa_web.rules import outreach as ladder
 from kaa_web.rules import personnummer as pnr
+from kaa_web.rules.text import clean_line, line_problem
 from kaa_web.rules.words import plural, thousands
 from kaa_web.services import outreach, timeline
 from kaa_web.services.errors import Invalid, NotFound
@@ -56,6 +58,19 @@ COMPARED = (
     "protected_identity",
 )
 MAX_ROWS = 100_000
+# Extract column -> the Youth field it fills; the longest value is the column's own length.
+FIELD_OF = {
+    "fornamn": "first_name",
+    "efternamn": "last_name",
+    "utdelningsadress": "street_address",
+    "postnummer": "postal_code",
+    "postort": "city",
+    "telefon": "phone",
+    "epost": "email",
+}
+MAX_LENGTH = {"personnummer": 20, "kommundel": 30, "orsak": 30, "skyddad": 3} | {
+    column: Youth.__table__.c[name].type.length for column, name in FIELD_OF.items()
+}
 
 
 @dataclass
@@ -117,22 +132,51 @@ class Preview:
         return ", ".join(parts)
 
 
-def _decode(content: bytes) -> str:
+def _decode(content: bytes) -> tuple[str, list[str]]:
+    """The text, or a Swedish error for every line that is neither UTF-8 nor Excel's cp1252."""
+    for encoding in ("utf-8-sig", "cp1252"):  # cp1252: an extract saved from Excel
+        try:
+            return content.decode(encoding), []
+        except UnicodeDecodeError:
+            pass
+    return "", [
+        f"Rad {n}: raden har tecken som inte kan läsas (filen är varken UTF-8 eller Excels "
+        "teckenkodning). Spara filen som CSV UTF-8 och försök igen."
+        for n, line in enumerate(content.split(b"\n"), start=1)
+        if not _decodes(line)
+    ]
+
+
+def _decodes(line: bytes) -> bool:
     try:
-        return content.decode("utf-8-sig")
+        line.decode("cp1252")
     except UnicodeDecodeError:
-        return content.decode("cp1252")  # an extract saved from Excel
+        return False
+    return True
 
 
 def _reader(text: str):
-    first_line = text.split("\n", 1)[0]
+    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     delimiter = ";" if ";" in first_line else ","
-    return csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    return csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _field_problems(line: int, get: dict) -> list[str]:
+    """Characters and lengths, checked before anything else reads (or echoes) the values."""
+    problems = []
+    for column in COLUMNS:
+        problem = line_problem(get[column], MAX_LENGTH[column])
+        if problem:
+            problems.append(f"Rad {line}: kolumnen {column} {problem[0].lower()}{problem[1:]}")
+    return problems
 
 
 def _parse_row(line: int, raw: dict, districts: dict[str, int], today: date):
     """One row to an ExtractRow, or a list of Swedish error messages for it."""
     get = {k: (raw.get(k) or "").strip() for k in COLUMNS}
+    problems = _field_problems(line, get)
+    if problems:
+        return problems
     errors = [f"Rad {line}: kolumnen {k} saknar värde." for k in REQUIRED if not get[k]]
     number = None
     if get["personnummer"]:
@@ -149,14 +193,7 @@ def _parse_row(line: int, raw: dict, districts: dict[str, int], today: date):
         errors.append(f"Rad {line}: skyddad ska vara ja, nej eller tom.")
     if errors:
         return errors
-    values = {
-        "first_name": get["fornamn"],
-        "last_name": get["efternamn"],
-        "street_address": get["utdelningsadress"],
-        "postal_code": get["postnummer"],
-        "city": get["postort"],
-        "phone": get["telefon"],
-        "email": get["epost"],
+    values = {name: get[column] for column, name in FIELD_OF.items()} | {
         "district_id": district_id,
         "protected_identity": get["skyddad"].casefold() == "ja",
     }
@@ -165,20 +202,46 @@ def _parse_row(line: int, raw: dict, districts: dict[str, int], today: date):
     )
 
 
+def _records(reader):
+    """(line, row or None) for every row after the header; None for a row csv cannot read."""
+    line = 1
+    while True:
+        line += 1
+        try:
+            yield line, next(reader)
+        except StopIteration:
+            return
+        except csv.Error:  # e.g. a field past csv's size limit
+            yield line, None
+
+
+def _header(reader) -> list[str]:
+    try:
+        return reader.fieldnames or []
+    except csv.Error:
+        return []
+
+
 def parse_extract(db: Session, content: bytes, today: date) -> tuple[list[ExtractRow], list[str]]:
     """All rows, or the errors of every bad row (a file with any error is refused whole)."""
-    reader = _reader(_decode(content))
-    missing_columns = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    text, errors = _decode(content)
+    if errors:
+        return [], errors
+    reader = _reader(text)
+    missing_columns = [c for c in REQUIRED if c not in _header(reader)]
     if missing_columns:
         return [], [
             f"Filen saknar kolumnerna: {', '.join(missing_columns)}. "
             f"Första raden ska vara rubrikerna {';'.join(COLUMNS)}."
         ]
     districts = {d.code.casefold(): d.id for d in db.exec(select(District)).all()}
-    rows, errors, seen = [], [], {}
-    for line, raw in enumerate(reader, start=2):
+    rows, seen = [], {}
+    for line, raw in _records(reader):
         if line - 1 > MAX_ROWS:
             return [], [f"Filen har fler än {MAX_ROWS} rader."]
+        if raw is None:
+            errors.append(f"Rad {line}: raden kan inte läsas (ett fält är för långt).")
+            continue
         parsed = _parse_row(line, raw, districts, today)
         if isinstance(parsed, list):
             errors.extend(parsed)
@@ -247,9 +310,10 @@ def preview_import(db: Session, *, actor: Actor, filename: str, content: bytes) 
         return preview
     batch = ImportBatch(
         sha256=hashlib.sha256(content).hexdigest(),
-        filename=filename[:200],
+        filename=clean_line(filename)[:200],
         content=content,
         staff_id=actor.staff_id,
+        summary=f"Förhandsgranskad: {preview.summary}",
     )
     db.add(batch)
     db.flush()
@@ -292,7 +356,7 @@ def _new_rows(rows: list[ExtractRow], today: date) -> list[dict]:
     return values
 
 
-def _insert_new(db: Session, actor: Actor, rows: list[ExtractRow], today: date) -> None:
+def _insert_new(db: Session, actor: Actor, rows: list[ExtractRow], today: date) -> list[int]:
     """New people in bulk (thousands per statement), each with a timeline entry and a log event.
 
     Bulk inserts, not ORM objects: building 20,000 ORM objects alone takes many seconds.
@@ -313,10 +377,24 @@ def _insert_new(db: Session, actor: Actor, rows: list[ExtractRow], today: date) 
     ]
     insert_rows(db, TimelineEntry.__table__, entries)
     audit.record_many(db, actor, "create", object_type="youth", items=((i, i) for i in ids))
+    return ids
+
+
+def _record_protection(db: Session, actor: Actor, preview: Preview, new_ids: list[int]) -> None:
+    """Skyddade personuppgifter set or cleared by the extract: audit actions of their own."""
+    protected = [
+        i for i, row in zip(new_ids, preview.new, strict=True) if row.values["protected_identity"]
+    ]
+    cleared = []
+    for youth, changed, _row in preview.changed:
+        if "protected_identity" in changed:
+            (protected if youth.protected_identity else cleared).append(youth.id)
+    for action, ids in (("protection_set", protected), ("protection_cleared", cleared)):
+        audit.record_many(db, actor, action, object_type="youth", items=((i, i) for i in ids))
 
 
 def _apply_rows(db: Session, actor: Actor, preview: Preview, today: date) -> None:
-    _insert_new(db, actor, preview.new, today)
+    new_ids = _insert_new(db, actor, preview.new, today)
     for youth, changed, row in preview.changed:
         for key in changed:
             setattr(youth, key, row.values[key])
@@ -335,6 +413,7 @@ def _apply_rows(db: Session, actor: Actor, preview: Preview, today: date) -> Non
         )
     changed_ids = [youth.id for youth, _c, _r in preview.changed]
     audit.record_many(db, actor, "update", object_type="youth", items=((i, i) for i in changed_ids))
+    _record_protection(db, actor, preview, new_ids)
     db.flush()
 
 
@@ -342,6 +421,7 @@ def import_rows(db: Session, *, actor: Actor, content: bytes) -> Preview:
     """Parse, compare and write in the caller's transaction: all rows or none."""
     if not actor.can("register.import"):
         raise NotFound
+    actor.need("register.protect")  # an extract sets and clears skyddade personuppgifter
     today = local_today()
     rows, errors = parse_extract(db, content, today)
     if errors:
@@ -354,10 +434,14 @@ def import_rows(db: Session, *, actor: Actor, content: bytes) -> Preview:
 
 
 def apply_import(db: Session, *, actor: Actor, batch_id: int) -> Preview:
-    """Apply a previewed extract once; applying the same file again changes nothing."""
+    """Apply a previewed extract once; applying the same file again changes nothing.
+
+    The file's content is deleted as it is applied: its hash and summary are kept."""
     batch = db.get(ImportBatch, batch_id)
     if batch is None or not actor.can("register.import"):
         raise NotFound
+    if batch.status == "utgangen":
+        raise Invalid("Förhandsgranskningen har gått ut och filen är raderad. Ladda upp den igen.")
     # Claim the batch with a conditional update: a double click applies it exactly once.
     claimed = db.exec(
         sa.update(ImportBatch)
@@ -369,6 +453,21 @@ def apply_import(db: Session, *, actor: Actor, batch_id: int) -> Preview:
     db.refresh(batch)
     preview = import_rows(db, actor=actor, content=batch.content)
     batch.summary = preview.summary
+    batch.content = None
     db.add(batch)
     audit.record(db, actor, "update", object_type="import_batch", object_id=batch.id)
     return preview
+
+
+def purge_unapplied(db: Session, *, retention_hours: int) -> int:
+    """The nightly job: delete the content of extracts previewed but not applied within
+    `retention_hours` (they hold the whole register's names and addresses); keep hash and
+    summary. Commits."""
+    cutoff = utcnow() - timedelta(hours=retention_hours)
+    result = db.exec(
+        sa.update(ImportBatch)
+        .where(ImportBatch.status == "forhandsgranskad", ImportBatch.created_at < cutoff)
+        .values(status="utgangen", content=None)
+    )
+    db.commit()
+    return result.rowcount

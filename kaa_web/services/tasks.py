@@ -146,6 +146,8 @@ def tasks_due(
         .order_by(Task.due, Task.id)
         .limit(limit)
     ).all()
+    about = [(t.id, t.youth_id) for t, *_names in rows if t.youth_id is not None]
+    audit.record_many(db, actor, "view", object_type="task", items=about)  # names shown
     return [
         TaskRow(
             t.id,

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from kaa_web.db import get_db
+from kaa_web.forms import db_int
 from kaa_web.forms.admin import AuditFilterForm, DistrictForm
 from kaa_web.htmx import redirect, render
 from kaa_web.models.audit import AUDIT_ACTIONS, AUDIT_OBJECTS, AUDIT_OUTCOMES
@@ -34,7 +35,7 @@ def audit_log():
         date_from=form.date_from.data,
         date_to=form.date_to.data,
     )
-    page = request.args.get("sida", 1, type=int)
+    page = request.args.get("sida", 1, type=db_int)
     result = admin_service.list_audit_events(
         get_db(), actor=current_actor(), filters=filters, page=page
     )

@@ -7,6 +7,7 @@ import threading
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from kaa_web.db import engine, get_db
+from kaa_web.forms import id_list
 from kaa_web.forms.mailout import CancelMailoutForm, ConfirmMailoutForm, StartMailoutForm
 from kaa_web.forms.register import ListFilterForm
 from kaa_web.htmx import redirect, render
@@ -56,7 +57,10 @@ def _selection() -> list[int]:
             scope=request.form.get("vy", "mina"),
             today=local_today(),
         )
-    return [int(i) for i in request.form.getlist("youth_ids") if i.isdigit()]
+    try:
+        return id_list(request.form.getlist("youth_ids"), limit=mailout.MAX_PEOPLE)
+    except ValueError:
+        return []
 
 
 @bp.post("/forhandsgranska")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request, url_for
 
 from kaa_web.db import get_db
-from kaa_web.forms import add_service_errors, text_of
+from kaa_web.forms import add_service_errors, db_int, text_of
 from kaa_web.forms.plans import (
     ConcernForm,
     ConsentForm,
@@ -600,7 +600,7 @@ def _catalogue_page(form, errors=(), status=200, edit_id=None):
 @bp.get("/admin/insatser")
 @require("measures.manage")
 def catalogue():
-    edit_id = request.args.get("andra", type=int)
+    edit_id = request.args.get("andra", type=db_int)
     row = get_db().get(Measure, edit_id) if edit_id else None
     form = (
         MeasureCatalogueForm(formdata=None, obj=row) if row else MeasureCatalogueForm(formdata=None)
@@ -613,7 +613,7 @@ def catalogue():
 def save_measure():
     db = get_db()
     form = MeasureCatalogueForm()
-    edit_id = request.form.get("measure_id", type=int)
+    edit_id = request.form.get("measure_id", type=db_int)
     errors = []
     if form.validate_on_submit():
         if done := already_saved(form):

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    render_template,
-    request,
-    stream_with_context,
-    url_for,
-)
+from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from kaa_web.db import get_db
-from kaa_web.forms import add_service_errors, text_of
+from kaa_web.exports import csv_download
+from kaa_web.forms import SELECTION_INVALID, add_service_errors, db_int, id_list, text_of
 from kaa_web.forms.register import (
     LETTER_CHOICES,
     AssignForm,
@@ -106,7 +96,7 @@ def _assign_form(selected: int | None = None) -> AssignForm:
 def index():
     form, filters = _filter_form(request.args)
     return _list_page(
-        form, filters, SearchForm(formdata=None), max(request.args.get("sida", 1, type=int), 1)
+        form, filters, SearchForm(formdata=None), max(request.args.get("sida", 1, type=db_int), 1)
     )
 
 
@@ -133,25 +123,10 @@ def search():
 @bp.get("/export.csv")
 @require("register.export")
 def export():
-    """The filtered list as a CSV file for Excel (semicolons, UTF-8 with BOM), streamed."""
+    """The filtered list as a CSV file for Excel, streamed."""
     _form, filters = _filter_form(request.args)
     rows = register.export_rows(get_db(), actor=current_actor(), filters=filters)
-
-    def lines():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        yield "\ufeff"
-        for row in rows:
-            writer.writerow(row)
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-
-    return Response(
-        stream_with_context(lines()),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=kaa-register-{local_today()}.csv"},
-    )
+    return csv_download(rows, f"kaa-register-{local_today()}.csv")
 
 
 @bp.post("/vyer/spara")
@@ -185,8 +160,12 @@ def delete_view(view_id: int):
 @require("register.write")
 def assign():
     form = _assign_form()
-    ids = [int(i) for i in request.form.getlist("youth_ids") if i.isdigit()]
     back = safe_next(request.form.get("next"))
+    try:
+        ids = id_list(request.form.getlist("youth_ids"))
+    except ValueError:
+        flash(SELECTION_INVALID, "error")
+        return redirect(back)
     if not form.validate() or not ids:
         flash("Markera minst en ungdom och välj handläggare.", "error")
         return redirect(back)
@@ -266,11 +245,12 @@ def _default_letter(youth: Youth) -> str:
 
 
 def _youth_data(form) -> register.YouthData:
+    may_protect = current_actor().can("register.protect")  # others are not offered the box
     return register.YouthData(
         first_name=text_of(form.first_name),
         last_name=text_of(form.last_name),
         gender=form.gender.data or None,
-        protected_identity=form.protected_identity.data,
+        protected_identity=form.protected_identity.data if may_protect else None,
         street_address=text_of(form.street_address),
         postal_code=text_of(form.postal_code),
         city=text_of(form.city),
@@ -312,14 +292,29 @@ def new():
         except Invalid as error:
             errors = rejected(form, error)
     status = 400 if request.method == "POST" else 200
-    return render_template("register/form.html", form=form, errors=errors, youth=None), status
+    return render_template("register/form.html", **_form_context(form, errors)), status
+
+
+def _form_context(form, errors, youth=None, conflict=None) -> dict:
+    """The form page; a protected address the user may not see is neither filled in nor shown."""
+    actor = current_actor()
+    return dict(
+        form=form,
+        errors=errors,
+        youth=youth,
+        conflict=conflict,
+        show_address=youth is None or can_see_address(actor, conflict or youth),
+        can_protect=actor.can("register.protect"),
+    )
 
 
 def _edit_initial(youth: Youth) -> dict:
-    data = {name: getattr(youth, name) for name in register.EDITABLE}
+    hidden = () if can_see_address(current_actor(), youth) else register.ADDRESS
+    data = {name: getattr(youth, name) for name in register.EDITABLE if name not in hidden}
     for n, guardian in enumerate(register.guardians_of(get_db(), youth.id)[:2], start=1):
         for key in ("name", "street_address", "postal_code", "city", "phone"):
-            data[f"guardian{n}_{key}"] = getattr(guardian, key)
+            if key not in hidden:
+                data[f"guardian{n}_{key}"] = getattr(guardian, key)
     data["version"] = youth.version
     return data
 
@@ -331,7 +326,7 @@ def edit(youth_id: int):
     if request.method == "GET":
         form = _prepare(EditYouthForm(data=_edit_initial(youth)))
         get_db().commit()
-        return render_template("register/form.html", form=form, errors=[], youth=youth)
+        return render_template("register/form.html", **_form_context(form, [], youth))
     form = _prepare(EditYouthForm())
     errors: list[str] = []
     conflict = None
@@ -362,7 +357,7 @@ def edit(youth_id: int):
     register.record_view(get_db(), actor=current_actor(), youth=youth)  # shown again
     get_db().commit()
     return render_template(
-        "register/form.html", form=form, errors=errors, youth=youth, conflict=conflict
+        "register/form.html", **_form_context(form, errors, youth, conflict)
     ), 409 if conflict else 400
 
 

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, request, url_for
 
 from kaa_web.db import get_db
+from kaa_web.forms import SELECTION_INVALID, id_list
 from kaa_web.htmx import redirect, render
 from kaa_web.models.base import local_today
 from kaa_web.permissions import current_actor, require
@@ -52,8 +53,12 @@ def index():
 @require("worklist.use")
 def mark_sent():
     """Letters due, selected in bulk, recorded as sent (once per person and day)."""
-    ids = [int(i) for i in request.form.getlist("youth_ids") if i.isdigit()]
     scope = request.form.get("vy", "mina")
+    try:
+        ids = id_list(request.form.getlist("youth_ids"))
+    except ValueError:
+        flash(SELECTION_INVALID, "error")
+        return redirect(url_for("worklist.index", vy=scope))
     if not ids:
         flash("Markera minst ett brev.", "error")
         return redirect(url_for("worklist.index", vy=scope))

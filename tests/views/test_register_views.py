@@ -397,7 +397,7 @@ def test_export_streams_the_filtered_list_and_is_logged(login_as, staff, make_yo
     assert text.startswith("\ufeffpersonnummer;fornamn")
     assert "Annat" in text and "Ett;" not in text
     exports = db_session.exec(select(AuditEvent).where(AuditEvent.action == "export")).all()
-    assert [e.username for e in exports] == ["kaa"]
+    assert [(e.username, e.object_type) for e in exports] == [("kaa", "youth_list")] * 2
     assert login_as("arbetsmarknad").get("/ungdomar/export.csv").status_code == 403
 
 
