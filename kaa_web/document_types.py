@@ -17,6 +17,28 @@ class Variable:
     meaning: str
     example: object
 
+    @property
+    def example_text(self) -> str:
+        """The example as a template's author reads it (dates ÅÅÅÅ-MM-DD, a list's entries by
+        their field names), never Python's own notation."""
+        return _shown(self.example, top=True)
+
+
+def _shown(value: object, top: bool = False) -> str:
+    if value is None or value == "":
+        return "(tomt)" if top else "–"
+    if isinstance(value, bytes):
+        return "(bild)"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        text = ", ".join(f"{k}: {_shown(v)}" for k, v in value.items())
+        return text if top else f"({text})"
+    if isinstance(value, list):
+        text = "; ".join(_shown(v, top=True) for v in value) if value else "tom lista"
+        return text if top and value else f"({text})"
+    return str(value)
+
 
 @dataclass(frozen=True)
 class DocumentType:

@@ -155,7 +155,8 @@ class ConsentForm(OnceForm):
     )
     school_name = StringField("Skolans namn (om en skola)", validators=[Length(max=200)])
     purpose = TextAreaField(
-        "Syfte", validators=[DataRequired("Ange syftet."), Length(max=500, message="Högst 500.")]
+        "Syfte",
+        validators=[DataRequired("Ange syftet."), Length(max=500, message="Högst 500 tecken.")],
     )
     given_on = date_field("Datum", required=True)
     form = SelectField(

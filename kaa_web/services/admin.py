@@ -10,10 +10,10 @@ from sqlmodel import Session, select
 
 from kaa_web import audit
 from kaa_web.models.audit import AuditEvent
-from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import LOCAL_TZ, utcnow
 from kaa_web.models.register import District
 from kaa_web.permissions import Actor
+from kaa_web.services.auth import account_names
 from kaa_web.services.errors import Invalid, NotFound
 
 PAGE_SIZE = 50
@@ -66,14 +66,7 @@ def list_audit_events(
     ).all()
     audit.record(db, actor, "view", object_type="audit_log")
     db.commit()
-    accounts = {e.username.lower() for e in events}
-    names = dict(
-        db.exec(
-            select(StaffUser.username, StaffUser.display_name).where(
-                StaffUser.username.in_(accounts)
-            )
-        ).all()
-    )
+    names = account_names(db, (e.username for e in events))
     return AuditPage(events=list(events), total=total, page=page, pages=pages, names=names)
 
 

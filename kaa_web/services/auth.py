@@ -126,6 +126,17 @@ def _staff_row(db: Session, user: directory.DirectoryUser) -> StaffUser:
     return staff
 
 
+def account_names(db: Session, usernames) -> dict[str, str]:
+    """The person's name for each account (records that keep an account name show a name)."""
+    accounts = {u.lower() for u in usernames if u}
+    if not accounts:
+        return {}
+    rows = select(StaffUser.username, StaffUser.display_name).where(
+        StaffUser.username.in_(accounts)
+    )
+    return dict(db.exec(rows).all())
+
+
 def _upsert_staff(db: Session, user: directory.DirectoryUser, roles: frozenset[str]) -> StaffUser:
     staff = _staff_row(db, user)
     staff.display_name = user.display_name

@@ -29,6 +29,7 @@ from kaa_web.models.school_reports import SchoolReport
 from kaa_web.permissions import Actor
 from kaa_web.services import timeline
 from kaa_web.services.access import youth_visibility
+from kaa_web.services.auth import account_names
 from kaa_web.services.errors import NotFound
 
 LETTERHEAD_ID = 1
@@ -136,6 +137,7 @@ class TypeOverview:
     doc_type: DocumentType
     versions: list[DocumentTemplateVersion] = field(default_factory=list)
     active_version: int = BUILTIN_VERSION
+    uploaders: dict[str, str] = field(default_factory=dict)  # account -> the person's name
 
 
 def _active_row(db: Session, code: str) -> DocumentTemplateVersion | None:
@@ -160,12 +162,13 @@ def _overviews(db: Session, doc_types: list[DocumentType]) -> list[TypeOverview]
             select(ActiveDocumentTemplate).where(ActiveDocumentTemplate.doc_type.in_(codes))
         ).all()
     }
+    names = account_names(db, (v.uploaded_by for v in versions))
     overviews = []
     for doc_type in doc_types:
         mine = [v for v in versions if v.doc_type == doc_type.code]
         active_id = actives.get(doc_type.code)
         active = next((v.version for v in mine if v.id == active_id), BUILTIN_VERSION)
-        overviews.append(TypeOverview(doc_type, mine, active))
+        overviews.append(TypeOverview(doc_type, mine, active, names))
     return overviews
 
 

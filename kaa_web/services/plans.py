@@ -286,10 +286,7 @@ def save_mapping(
             ),
             today=today,
         )
-        title = "Kartläggning dokumenterad" + (
-            " (avböjer fortsatt kontakt)" if data.declined else ""
-        )
-        action = "create"
+        title, action = None, "create"  # the contact "Kartläggning gjord" is its timeline line
     else:
         if version is not None and mapping.version != version:
             raise EditConflict(mapping)
@@ -315,15 +312,16 @@ def save_mapping(
             snapshot=_mapping_snapshot(mapping),
         )
     )
-    timeline.add_entry(
-        db,
-        actor=actor,
-        youth_id=youth.id,
-        kind="kartlaggning",
-        title=title,
-        ref_type="mapping",
-        ref_id=mapping.id,
-    )
+    if title:
+        timeline.add_entry(
+            db,
+            actor=actor,
+            youth_id=youth.id,
+            kind="kartlaggning",
+            title=title,
+            ref_type="mapping",
+            ref_id=mapping.id,
+        )
     audit.record(db, actor, action, object_type="mapping", object_id=mapping.id, youth_id=youth.id)
     return mapping
 
@@ -482,7 +480,7 @@ def _sync_plan_tasks(db: Session, actor: Actor, plan: Plan, youth: Youth) -> Non
     tasks.close_tasks_for(db, actor=actor, source_type="plan", source_id=plan.id)
     assignee = youth.officer_id or actor.staff_id
     for due, title in (
-        (plan.follow_up_on, "Uppföljning av individuell plan"),
+        (plan.follow_up_on, "Individuell plan"),
         (plan.evaluation_on, "Utvärdering av individuell plan"),
     ):
         if due:
@@ -707,7 +705,7 @@ def _expect_report(db: Session, actor: Actor, referral: Referral, due: date, you
         db,
         actor=actor,
         kind="manadsrapport",
-        title=f"Läs och godkänn månadsrapport från {referral.provider}",
+        title=f"Läs och godkänn rapporten från {referral.provider}",
         due=due,
         youth_id=youth.id,
         assigned_to=youth.officer_id or actor.staff_id,
@@ -766,7 +764,7 @@ def make_referral(
         db,
         actor=actor,
         kind="forsta_kontakt",
-        title=f"{provider} ska ha tagit första kontakt ({row.title})",
+        title=_provider_and_measure(provider, row.title, "{} ({})"),
         due=referral.first_contact_due,
         youth_id=youth.id,
         assigned_to=youth.officer_id or actor.staff_id,
@@ -804,12 +802,17 @@ def make_referral(
         actor=actor,
         youth_id=youth.id,
         kind="uppdrag",
-        title=f"Uppdrag till {provider}: {row.title}, första kontakt senast "
-        f"{referral.first_contact_due.isoformat()}",
+        title=f"Uppdrag till {_provider_and_measure(provider, row.title, '{}: {}')}, "
+        f"första kontakt senast {referral.first_contact_due.isoformat()}",
         ref_type="generated_document",
         ref_id=document.id,
     )
     return referral
+
+
+def _provider_and_measure(provider: str, title: str, pattern: str) -> str:
+    """The provider and the measure, once when they have the same name (Hälsoträdgården)."""
+    return provider if title.strip() == provider else pattern.format(provider, title)
 
 
 def _provider_address(provider: str, measure: Measure | None) -> dict:

@@ -70,6 +70,13 @@ def test_the_catalogue_lists_every_type_and_the_variables_template_authors_may_u
     assert "/admin/dokumentmallar" in admin_index and "/admin/brevhuvud" in admin_index
 
 
+def test_the_examples_of_list_variables_read_as_words_not_python(login_as):
+    page = login_as("admin").get("/admin/dokumentmallar/individuell_plan").get_data(as_text=True)
+    assert "namn: Studieförberedande praktik, insats_i_katalogen:" in page
+    assert "start: 2026-12-01" in page
+    assert "datetime.date(" not in page and "{&#39;" not in page and "None" not in page
+
+
 def test_an_unknown_document_type_is_not_found(login_as):
     assert login_as("admin").get("/admin/dokumentmallar/finns_inte").status_code == 404
 
@@ -124,6 +131,7 @@ def test_a_good_upload_is_used_for_the_next_letter_and_an_admin_can_switch_back(
     page = admin.get(response.headers["Location"]).get_data(as_text=True)
     assert "Version 1 är uppladdad och används nu." in page
     assert "Använd standardmallen" in page
+    assert "<td>Adam Nyström</td>" in page  # who uploaded it: the person, not the account
     download = admin.get("/admin/dokumentmallar/brev_ungdom/versioner/1")
     assert download.status_code == 200 and download.data == data
     assert "attachment" in download.headers["Content-Disposition"]

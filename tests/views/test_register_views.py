@@ -442,7 +442,7 @@ def test_an_officers_start_page_counts_their_due_steps(login_as, staff, make_you
         "Sen", "Brev", registered_on=local_today() - timedelta(days=40), officer_id=staff["kaa"].id
     )
     page = login_as("kaa").get("/").get_data(as_text=True)
-    assert "<strong>1</strong> försenade steg" in page
+    assert "<strong>1 försenat steg</strong>" in page  # one: in the singular
     assert "Dina ungdomar" not in login_as("chef").get("/").get_data(as_text=True)
 
 
