@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, g, url_for
+from flask import current_app, g, request, url_for
 from flask_login import current_user
 
 from kaa_web.db import get_db
@@ -83,7 +83,19 @@ def _sections() -> list[dict]:
                 **_badge(section),
             }
         )
+    current = _current_endpoint([i["endpoint"] for i in items], request.endpoint or "")
+    for item in items:
+        item["current"] = item["endpoint"] == current
     return items
+
+
+def _current_endpoint(endpoints: list[str], endpoint: str) -> str | None:
+    """The section the page belongs to: its own, else the first of its blueprint (so a page
+    under Administration marks Administration, not also Granskningslogg)."""
+    if endpoint in endpoints:
+        return endpoint
+    blueprint = endpoint.split(".")[0]
+    return next((e for e in endpoints if e.split(".")[0] == blueprint), None)
 
 
 def _badge(section: Section) -> dict:

@@ -75,3 +75,15 @@ def test_an_event_with_a_code_the_log_has_no_words_for_is_refused(db_session):
         audit.record(db_session, SYSTEM_ACTOR, "view", object_type="thing")
     with pytest.raises(ValueError, match="outcome 'odd'"):
         audit.record(db_session, SYSTEM_ACTOR, "view", object_type="youth", outcome="odd")
+
+
+def test_the_menu_marks_one_current_section(login_as):
+    admin = login_as("admin")
+    for url, current in (
+        ("/admin/granskningslogg", "Granskningslogg"),
+        ("/admin/kommundelar", "Administration"),
+    ):
+        nav = admin.get(url).get_data(as_text=True).split('aria-label="Huvudmeny"')[1]
+        nav = nav.split("</nav>")[0]
+        assert nav.count('aria-current="page"') == 1
+        assert f'aria-current="page">{current}<' in nav
