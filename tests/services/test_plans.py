@@ -354,6 +354,9 @@ def test_the_plan_document_opens_and_contains_the_measures(db_session, kaa, make
     assert "Läsa in gymnasiet på Komvux & prova yrken." in text
     assert "Söka till Komvux" in cells and "MIA VärNa" in cells
     assert "Alva Öberg" in cells
+    headings = [p.text for p in Document(io.BytesIO(document.content)).paragraphs]
+    assert {"Mål", "Insatser", "Uppföljning och utvärdering"} <= set(headings)
+    assert not any(h[:2] in ("1.", "2–", "7.") for h in headings)  # not the förordning's numbers
 
 
 def test_the_demo_seeds_plans_referrals_and_consents_once(db_session, staff):

@@ -236,6 +236,7 @@ def test_each_form_on_a_plan_page_labels_its_own_fields(login_as, staff, make_yo
         for target in re.findall(r'<label[^>]*for="([^"]+)"', html):
             assert f'id="{target}"' in html and page.count(f'id="{target}"') == 1, target
     assert 'id="insats-measure_id"' in measure_form and 'id="avbojt-measure_id"' in declined_form
+    assert '<h2 id="insatser">Insatser</h2>' in page and "2–6." not in page  # plain headings
 
 
 def test_adding_a_measure_before_the_plan_exists_says_so(login_as, staff, make_youth):
