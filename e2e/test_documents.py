@@ -3,7 +3,7 @@
 from playwright.sync_api import expect
 
 from e2e.conftest import assert_accessible, login, make_person
-from kaa_web.document_types import get_type
+from kaa_web.docx.types import get_type
 from kaa_web.permissions import Actor
 from kaa_web.services import documents as service
 from tests import docx_samples

@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
-from kaa_web import audit, documents
+from kaa_web import audit
 from kaa_web.db import insert_rows
-from kaa_web.document_types import DOCUMENT_TYPES, DocumentType, get_type
+from kaa_web.docx import checks, render
+from kaa_web.docx.types import DOCUMENT_TYPES, DocumentType, get_type
 from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.documents import (
     BUILTIN_VERSION,
@@ -74,7 +75,7 @@ def logo_problem(data: bytes) -> str | None:
     """Why a logo cannot be used (Swedish), or None: PNG or JPEG by content, at most 1 MB."""
     if len(data) > MAX_LOGO_BYTES:
         return "Logotypen får vara högst 1 MB."
-    if not data.startswith(documents.IMAGE_SIGNATURES):
+    if not data.startswith(render.IMAGE_SIGNATURES):
         return "Logotypen måste vara en PNG- eller JPEG-bild."
     return None
 
@@ -187,7 +188,7 @@ def upload_template(
     doc_type = get_type(code)
     if not file_name.lower().endswith(".docx"):
         raise TemplateRejected(["Mallen måste vara en Word-fil som slutar på .docx."])
-    problems = documents.check_template(data, doc_type)
+    problems = checks.check_template(data, doc_type)
     if problems:
         raise TemplateRejected(problems)
     latest = db.exec(
@@ -284,7 +285,7 @@ def _file_name(doc_type: DocumentType, suffix: str) -> str:
 def _render_one(db: Session, doc_type: str, context: dict) -> tuple[DocumentType, int, bytes]:
     """(type, template version, .docx bytes) of one document with the type's active template."""
     version, template = active_template(db, doc_type)
-    content = documents.render_document(template, _full_context(context, letterhead_context(db)))
+    content = render.render_document(template, _full_context(context, letterhead_context(db)))
     return get_type(doc_type), version, content
 
 
@@ -293,7 +294,7 @@ def generate_document(
 ) -> GeneratedDocument:
     """Render one document with the type's active template, store it as sent, log it.
 
-    `context` is plain data (see kaa_web.document_types for each type's variables); `kommun`
+    `context` is plain data (see kaa_web.docx.types for each type's variables); `kommun`
     comes from the saved letterhead and `datum` defaults to today. The caller commits.
     """
     actor.need("documents.generate")
@@ -338,7 +339,7 @@ def generate_batch(
     version, template = active_template(db, doc_type)
     kommun = letterhead_context(db)
     letters = [_full_context(c, kommun) for c in contexts]
-    content = documents.render_letters(template, letters)
+    content = render.render_letters(template, letters)
     name = _file_name(kind, f"_{len(letters)}_brev")
     return _store(db, actor, kind, version, content, len(letters), youth_ids, name)
 
@@ -362,7 +363,7 @@ def _store(db, actor, kind, version, content, count, youth_ids, file_name) -> Ge
         doc_type=kind.code,
         template_version=version,
         file_name=file_name,
-        content_type=documents.DOCX_CONTENT_TYPE,
+        content_type=render.DOCX_CONTENT_TYPE,
         content=content,
         letter_count=count,
         created_by=actor.username,

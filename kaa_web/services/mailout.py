@@ -24,9 +24,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from kaa_web import audit, documents
+from kaa_web import audit
 from kaa_web.db import chunks, insert_rows
-from kaa_web.document_types import get_type
+from kaa_web.docx import pdf as docx_pdf
+from kaa_web.docx.types import get_type
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.documents import GeneratedDocument, GeneratedDocumentYouth
@@ -557,7 +558,7 @@ def _add_pdfs(db: Session, actor: Actor, job: MailoutJob, made: list[GeneratedDo
                 path = Path(tmp) / f"{n:03d}_{document.file_name}"
                 path.write_bytes(document.content)
                 files.append(path)
-            pdfs = documents.convert_to_pdf(files, Path(tmp) / "pdf") or []
+            pdfs = docx_pdf.convert_to_pdf(files, Path(tmp) / "pdf") or []
             ids = [
                 _store_pdf(db, actor, d, p.read_bytes()) for d, p in zip(made, pdfs, strict=True)
             ]
@@ -575,7 +576,7 @@ def _store_pdf(db: Session, actor: Actor, docx: GeneratedDocument, content: byte
         doc_type=docx.doc_type,
         template_version=docx.template_version,
         file_name=docx.file_name.removesuffix(".docx") + ".pdf",
-        content_type=documents.PDF_CONTENT_TYPE,
+        content_type=docx_pdf.PDF_CONTENT_TYPE,
         content=content,
         letter_count=docx.letter_count,
         created_by=actor.username,
@@ -595,7 +596,7 @@ def _store_pdf(db: Session, actor: Actor, docx: GeneratedDocument, content: byte
 
 
 def pdf_available() -> bool:
-    return documents.soffice_path() is not None
+    return docx_pdf.soffice_path() is not None
 
 
 # --- jobs: posted or cancelled ------------------------------------------------------------
@@ -739,7 +740,7 @@ def _job_documents(db: Session, ids: list[int]) -> list[JobDocument]:
         .order_by(GeneratedDocument.id)
     ).all()
     return [
-        JobDocument(r[0], r[1], get_type(r[2]).name, r[3], r[4] == documents.PDF_CONTENT_TYPE)
+        JobDocument(r[0], r[1], get_type(r[2]).name, r[3], r[4] == docx_pdf.PDF_CONTENT_TYPE)
         for r in rows
     ]
 

@@ -8,8 +8,8 @@ import io
 from flask import Blueprint, abort, flash, render_template, send_file, url_for
 
 from kaa_web.db import get_db
-from kaa_web.document_package import MAX_TEMPLATE_BYTES
-from kaa_web.documents import DOCX_CONTENT_TYPE
+from kaa_web.docx.package import MAX_TEMPLATE_BYTES
+from kaa_web.docx.render import DOCX_CONTENT_TYPE
 from kaa_web.forms import text_of
 from kaa_web.forms.documents import ActivateTemplateForm, LetterheadForm, UploadTemplateForm
 from kaa_web.htmx import redirect

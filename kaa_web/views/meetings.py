@@ -19,7 +19,7 @@ from flask import (
 from sqlmodel import select
 
 from kaa_web.db import get_db
-from kaa_web.documents import TemplateRenderError
+from kaa_web.docx.limits import TemplateRenderError
 from kaa_web.forms import choices, text_of
 from kaa_web.forms.meetings import (
     ActionPointForm,

@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from sqlmodel import Session, select
 
-from kaa_web import documents as engine_module
+from kaa_web.docx import render as engine_module
 from kaa_web.models.base import local_today
 from kaa_web.models.documents import GeneratedDocument
 from kaa_web.models.mailout import MailoutJob, MailoutPerson

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from kaa_web.document_types import get_type
+from kaa_web.docx.types import get_type
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.documents import GeneratedDocument
 from kaa_web.models.school_reports import SchoolReport

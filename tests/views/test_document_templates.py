@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from sqlmodel import select
 
-from kaa_web.document_types import EXAMPLE_LOGO, get_type
+from kaa_web.docx.types import EXAMPLE_LOGO, get_type
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.documents import DocumentTemplateVersion, Letterhead
 from kaa_web.permissions import Actor
