@@ -27,7 +27,7 @@ from kaa_web.models.documents import GeneratedDocument  # noqa: E402
 from kaa_web.models.register import ContactAttempt  # noqa: E402
 from kaa_web.permissions import Actor  # noqa: E402
 from kaa_web.services import mailout  # noqa: E402
-from kaa_web.services.documents import DEFAULT_LETTERHEAD  # noqa: E402
+from kaa_web.services.letter_context import DEFAULT_LETTERHEAD  # noqa: E402
 
 LETTERS = 1000
 NAIVE_LETTERS = 100

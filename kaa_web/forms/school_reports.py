@@ -18,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from kaa_web.forms import DATE_MESSAGE, OnceForm, PlainText, choices, text_of
+from kaa_web.forms import DATE_MESSAGE, OnceForm, PlainText, choices, int_or_none, text_of
 from kaa_web.forms.register import EMAIL, PHONE, POSTAL, PersonnummerField
 from kaa_web.models.base import local_today
 from kaa_web.models.school_reports import (
@@ -42,10 +42,6 @@ MAX_ROWS = 500
 ADDRESS_PARTS = ("street_address", "postal_code", "city")
 
 
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 def _date(label: str, message: str = DATE_MESSAGE) -> DateField:
     return DateField(label, validators=[DataRequired(message)], format="%Y-%m-%d")
 
@@ -55,7 +51,7 @@ class ReportForm(OnceForm):
 
     school_unit_id = SelectField(
         "Skolenhet",
-        coerce=_int_or_none,
+        coerce=int_or_none,
         validators=[DataRequired("Välj skolenhet.")],
     )
     contact_name = StringField(

@@ -11,19 +11,15 @@ from kaa_web.forms import add_service_errors
 from kaa_web.htmx import redirect
 from kaa_web.models.register import Youth
 from kaa_web.permissions import current_actor
-from kaa_web.services.errors import NotFound
 from kaa_web.services.register import get_youth
 
 
 def youth_or_404(youth_id: int, log: str | None = "view", case_file: bool = False) -> Youth:
     """The young person if this user may see them (with `case_file`, KAA's case file on them
     too; the read logged as `log`), else 404."""
-    try:
-        return get_youth(
-            get_db(), actor=current_actor(), youth_id=youth_id, log=log, case_file=case_file
-        )
-    except NotFound:
-        abort(404)
+    return get_youth(
+        get_db(), actor=current_actor(), youth_id=youth_id, log=log, case_file=case_file
+    )
 
 
 def already_saved(form):

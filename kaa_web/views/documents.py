@@ -15,6 +15,7 @@ from kaa_web.forms.documents import ActivateTemplateForm, LetterheadForm, Upload
 from kaa_web.htmx import redirect
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import documents as service
+from kaa_web.services import downloads, letter_context
 
 bp = Blueprint("documents", __name__)
 
@@ -108,7 +109,7 @@ def download_template(code: str, version: int):
 
 
 def _letterhead_page(form: LetterheadForm, problems=None, status: int = 200):
-    row = service.get_letterhead(get_db())
+    row = letter_context.get_letterhead(get_db())
     logo = base64.b64encode(row.logotyp).decode() if row.logotyp else None
     mime = "image/png" if row.logotyp and row.logotyp.startswith(b"\x89PNG") else "image/jpeg"
     return render_template(
@@ -124,7 +125,7 @@ def _letterhead_page(form: LetterheadForm, problems=None, status: int = 200):
 @bp.get("/admin/brevhuvud")
 @require("templates.manage")
 def letterhead():
-    return _letterhead_page(LetterheadForm(obj=service.get_letterhead(get_db())))
+    return _letterhead_page(LetterheadForm(obj=letter_context.get_letterhead(get_db())))
 
 
 @bp.post("/admin/brevhuvud")
@@ -154,12 +155,7 @@ def save_letterhead():
 @bp.get("/dokument/<int:document_id>")
 @require("documents.generate")
 def download(document_id: int):
-    try:
-        document = service.open_generated_document(
-            get_db(), actor=current_actor(), document_id=document_id
-        )
-    except LookupError:
-        abort(404)
+    document = downloads.open_document(get_db(), actor=current_actor(), document_id=document_id)
     return send_file(
         io.BytesIO(document.content),
         mimetype=document.content_type,

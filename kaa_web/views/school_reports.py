@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, render_template, request, send_file, url_for
+from flask import Blueprint, abort, render_template, request, send_file, url_for
 from werkzeug.datastructures import MultiDict
 
 from kaa_web.db import get_db
 from kaa_web.forms.school_reports import FORMS
-from kaa_web.htmx import redirect
 from kaa_web.models.school_reports import REPORT_KINDS, REPORT_STATUSES
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import school_reports as service
-from kaa_web.services.errors import Invalid, NotFound
+from kaa_web.services.errors import Invalid
 from kaa_web.views import already_saved, rejected, saved
 
 bp = Blueprint("school_reports", __name__, url_prefix="/skola")
@@ -152,16 +151,11 @@ def save_draft(kind: str):
 def discard_draft(kind: str):
     kind = _kind_or_404(kind)
     service.delete_draft(get_db(), actor=current_actor(), form=kind)
-    get_db().commit()
-    flash("Utkastet är borttaget.", "success")
-    return redirect(url_for("school_reports.form", kind=kind))
+    return saved("Utkastet är borttaget.", url_for("school_reports.form", kind=kind))
 
 
 def _own_or_404(report_id: int, log: bool = True):
-    try:
-        return service.get_own_report(get_db(), actor=current_actor(), report_id=report_id, log=log)
-    except NotFound:
-        abort(404)
+    return service.get_own_report(get_db(), actor=current_actor(), report_id=report_id, log=log)
 
 
 @bp.get("/anmalningar/<int:report_id>")
@@ -177,12 +171,7 @@ def report(report_id: int):
 @bp.get("/anmalningar/<int:report_id>/kvitto.docx")
 @require("school_reports.submit")
 def receipt(report_id: int):
-    try:
-        name, content = service.receipt_document(
-            get_db(), actor=current_actor(), report_id=report_id
-        )
-    except NotFound:
-        abort(404)
+    name, content = service.receipt_document(get_db(), actor=current_actor(), report_id=report_id)
     get_db().commit()
     return send_file(
         io.BytesIO(content),

@@ -9,7 +9,7 @@ from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.register import TimelineEntry
 from kaa_web.models.tasks import Task
-from kaa_web.services import consents, meetings, register, tasks
+from kaa_web.services import consents, meetings, register, tasks, worklist
 from kaa_web.services.errors import Invalid, NotFound
 
 TODAY = local_today()
@@ -411,7 +411,7 @@ def test_ticking_the_task_in_the_worklist_marks_the_action_point_done(
     db_session.commit()
     task = db_session.exec(select(Task).where(Task.source_id == point.id)).one()
 
-    tasks.complete_task(db_session, actor=people["ifo"], task_id=task.id)
+    worklist.complete_task(db_session, actor=people["ifo"], task_id=task.id)
     db_session.commit()
 
     db_session.refresh(point)

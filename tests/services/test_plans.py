@@ -18,6 +18,7 @@ from kaa_web.models.plans import (
 from kaa_web.models.register import ContactAttempt, TimelineEntry, Youth
 from kaa_web.models.tasks import Task
 from kaa_web.permissions import Actor
+from kaa_web.rules.outreach import add_months
 from kaa_web.services import outreach, plans, register
 from kaa_web.services.errors import EditConflict, Invalid
 
@@ -122,7 +123,7 @@ def test_after_mapping_and_a_plan_an_unanswered_sms_keeps_the_person_on_follow_u
     stored = db_session.get(Youth, youth.id)
     assert (stored.next_step, stored.next_step_due) == (
         "uppfoljning",
-        plans.add_months(local_today(), 6),
+        add_months(local_today(), 6),
     )
     contacts = db_session.exec(
         select(ContactAttempt.kind).where(ContactAttempt.youth_id == youth.id)
