@@ -18,7 +18,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from kaa_web.forms import DATE_MESSAGE, OnceForm, PlainText, choices, int_or_none, text_of
+from kaa_web.forms import (
+    DATE_MESSAGE,
+    YES_NO,
+    OnceForm,
+    PlainText,
+    choices,
+    int_or_none,
+    text_of,
+)
 from kaa_web.forms.register import EMAIL, PHONE, POSTAL, PersonnummerField
 from kaa_web.models.base import local_today
 from kaa_web.models.school_reports import (
@@ -35,7 +43,6 @@ PROGRAMME_KINDS = {
     "nationellt": "Nationellt program",
     "introduktion": "Introduktionsprogram",
 }
-YES_NO = {"ja": "Ja", "nej": "Nej"}
 TEXT_MAX = Length(max=1000, message="Högst 1000 tecken.")
 CSV_COLUMNS = ("personnummer", "fornamn", "efternamn", "program")
 MAX_ROWS = 500

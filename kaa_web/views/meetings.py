@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 from contextlib import suppress
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -40,7 +39,7 @@ from kaa_web.forms.meetings import (
     RecordForm,
     StandingItemForm,
 )
-from kaa_web.htmx import is_partial
+from kaa_web.htmx import is_partial, local_path
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.meetings import (
@@ -74,14 +73,6 @@ def _labels() -> dict:
         "YOUTH_FILTERS": YOUTH_FILTERS,
         "organisation_label": meetings.organisation_label,
     }
-
-
-def _local_path(value: str, fallback: str) -> str:
-    """`value` if it is a path on this site, else `fallback` (never a redirect elsewhere)."""
-    if any(c in value for c in "\t\r\n\\") or not value.startswith("/") or value.startswith("//"):
-        return fallback
-    parts = urlsplit(value)
-    return fallback if parts.scheme or parts.netloc else value
 
 
 def _part_or_404(model, object_id: int, **parent: int) -> None:
@@ -430,7 +421,7 @@ def complete_action(action_point_id: int):
         db, actor=current_actor(), action_point_id=action_point_id
     )
     group_page = url_for("meetings.group", group_id=point.group_id)
-    back = _local_path(request.form.get("tillbaka", ""), group_page)
+    back = local_path(request.form.get("tillbaka"), group_page)
     return saved("Åtgärdspunkten är klar.", back)
 
 

@@ -22,7 +22,7 @@ from kaa_web.forms.register import (
     SearchForm,
     YouthForm,
 )
-from kaa_web.htmx import is_htmx, push_url, redirect, render
+from kaa_web.htmx import is_htmx, local_path, push_url, redirect, render
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
 from kaa_web.models.plans import CONSENT_FORMS, CONSENT_GIVERS
@@ -34,7 +34,6 @@ from kaa_web.services import consents, mailout, outreach, register, register_imp
 from kaa_web.services.access import can_see_address, sees_case_file
 from kaa_web.services.errors import EditConflict, Invalid
 from kaa_web.views import already_saved, rejected, saved, youth_or_404
-from kaa_web.views.auth import safe_next
 
 bp = Blueprint("register", __name__, url_prefix="/ungdomar")
 
@@ -154,7 +153,7 @@ def delete_view(view_id: int):
 @require("register.write")
 def assign():
     form = _assign_form()
-    back = safe_next(request.form.get("next"))
+    back = local_path(request.form.get("next"), url_for("main.start"))
     try:
         ids = id_list(request.form.getlist("youth_ids"))
     except ValueError:
