@@ -49,6 +49,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "meetings.attend": frozenset({"kaa", "arbetsmarknad", "ifo", "chef"}),  # be a member, read
     "meetings.convene": frozenset({"kaa", "chef"}),  # plan and record the meetings one convenes
     "meetings.oversee": frozenset({"chef"}),  # read and run every group's meetings
+    # A member who represents social services (an organisation consent must cover).
+    "meetings.for_social_services": frozenset({"ifo"}),
     "statistics.read": frozenset({"kaa", "chef"}),
     "plans.write": frozenset({"kaa", "arbetsmarknad"}),
     "measures.manage": frozenset({"admin"}),

@@ -176,7 +176,8 @@ class MemberData:
 
 
 def _organisation_of(staff: StaffUser) -> str:
-    return "socialtjansten" if "ifo" in staff.role_list else "kommunen"
+    social_services = has_permission(staff.role_list, "meetings.for_social_services")
+    return "socialtjansten" if social_services else "kommunen"
 
 
 def may_take_part(staff: StaffUser) -> bool:
