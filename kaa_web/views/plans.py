@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 
 from kaa_web.db import get_db
-from kaa_web.forms import add_service_errors, db_int, text_of
+from kaa_web.forms import db_int, text_of
 from kaa_web.forms.plans import (
     ConcernForm,
     ConsentForm,
@@ -313,8 +313,7 @@ def end_measure(youth_id: int, measure_id: int):
                 "Insatsen är avslutad och planen reviderad.", "plans.plan", youth_id, "insatser"
             )
         except Invalid as error:
-            db.rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     return _plan_page(youth, errors, status=400, end_form=form, end_for=measure_id)
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, render_template, request, url_for
 
 from kaa_web.db import get_db
 from kaa_web.exports import csv_download
-from kaa_web.forms import SELECTION_INVALID, add_service_errors, db_int, id_list, text_of
+from kaa_web.forms import SELECTION_INVALID, db_int, id_list, text_of
 from kaa_web.forms.register import (
     LETTER_CHOICES,
     AssignForm,
@@ -339,8 +339,7 @@ def edit(youth_id: int):
                 "nedan och spara igen."
             ]
         except Invalid as error:
-            get_db().rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     register.record_view(get_db(), actor=current_actor(), youth=youth)  # shown again
     get_db().commit()
     return render_template(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, render_template, url_for
 
 from kaa_web.db import get_db
-from kaa_web.forms import add_service_errors, text_of
+from kaa_web.forms import text_of
 from kaa_web.forms.inbox_assignment import assignment_form
 from kaa_web.forms.school_reports import FORMS, HelpTextForm, SchoolUnitForm
 from kaa_web.htmx import redirect
@@ -115,7 +115,6 @@ def assignment():
                 "Fördelningen av nya ärenden är sparad.", url_for("school_admin.assignment")
             )
         except Invalid as error:
-            db.rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     status = 400 if form.is_submitted() else 200
     return render_template("admin/assignment.html", form=form, page=page, errors=errors), status
