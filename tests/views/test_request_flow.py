@@ -154,3 +154,20 @@ def test_the_demo_gets_a_sibling_app_with_only_the_directory_settings_changed(ap
     assert (theirs.ldap_url, theirs.small_number_limit) == ("ldap://127.0.0.1:1", 3)
     assert (theirs.database_url, theirs.secret_key) == (mine.database_url, mine.secret_key)
     sibling.extensions["kaa_engine"].dispose()
+
+
+def test_the_page_check_finds_repeated_ids_inline_script_and_missing_headers(app):
+    import lxml.html
+
+    from tests.pages import html_problems, page_problems
+
+    page = lxml.html.fromstring(
+        '<main><p id="a">1</p><p id="a">2</p><script>steal()</script>'
+        '<a href="javascript:steal()" onclick="steal()">x</a></main>'
+    )
+    problems = html_problems(page)
+    assert "id 'a' 2 times" in problems
+    assert any(p.startswith("inline <script>") for p in problems)
+    assert any("onclick" in p for p in problems) and any("href" in p for p in problems)
+    bare = app.response_class("<main></main>", mimetype="text/html")
+    assert "X-Frame-Options: None" in page_problems(bare)
