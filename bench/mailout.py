@@ -20,14 +20,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kaa_web import migrate  # noqa: E402
 from kaa_web.db import create_engine  # noqa: E402
-from kaa_web.document_types import get_type  # noqa: E402
-from kaa_web.documents import make_environment, render_letters  # noqa: E402
+from kaa_web.docx.render import make_environment, render_letters  # noqa: E402
+from kaa_web.docx.types import get_type  # noqa: E402
 from kaa_web.models.base import local_today  # noqa: E402
 from kaa_web.models.documents import GeneratedDocument  # noqa: E402
 from kaa_web.models.register import ContactAttempt  # noqa: E402
 from kaa_web.permissions import Actor  # noqa: E402
 from kaa_web.services import mailout  # noqa: E402
-from kaa_web.services.documents import DEFAULT_LETTERHEAD  # noqa: E402
+from kaa_web.services.letter_context import DEFAULT_LETTERHEAD  # noqa: E402
 
 LETTERS = 1000
 NAIVE_LETTERS = 100
@@ -177,7 +177,7 @@ def main() -> None:
     render_letters(template, letters)
     render_seconds = time.perf_counter() - start
 
-    # a render's fixed cost: the limited child process (kaa_web.document_limits) and the template
+    # a render's fixed cost: the limited child process (kaa_web.docx.limits) and the template
     one_letter = min(_timed(render_letters, template, letters[:1]) for _ in range(5))
 
     start = time.perf_counter()

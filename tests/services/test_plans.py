@@ -17,16 +17,17 @@ from kaa_web.models.plans import (
 )
 from kaa_web.models.register import ContactAttempt, TimelineEntry, Youth
 from kaa_web.models.tasks import Task
-from kaa_web.permissions import Actor
+from kaa_web.rules.outreach import add_months
 from kaa_web.services import outreach, plans, register
 from kaa_web.services.errors import EditConflict, Invalid
+from tests import factories
 
-ADMIN = Actor(staff_id=None, username="admin", roles=frozenset({"admin"}))
+ADMIN = factories.actor("admin")
 
 
 @pytest.fixture
 def kaa(staff):
-    return Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+    return factories.actor("kaa", staff)
 
 
 @pytest.fixture
@@ -92,7 +93,7 @@ def test_the_catalogue_is_seeded_with_the_domains_examples_once(db_session, cata
 def test_only_admin_manages_the_catalogue(db_session, kaa):
     with pytest.raises(PermissionError):
         plans.save_measure(db_session, actor=kaa, data=plans.MeasureCatalogueData(name="X"))
-    admin = Actor(staff_id=None, username="admin", roles=frozenset({"admin"}))
+    admin = factories.actor("admin")
     row = plans.save_measure(
         db_session,
         actor=admin,
@@ -132,7 +133,7 @@ def test_after_mapping_and_a_plan_an_unanswered_sms_keeps_the_person_on_follow_u
     stored = db_session.get(Youth, youth.id)
     assert (stored.next_step, stored.next_step_due) == (
         "uppfoljning",
-        plans.add_months(local_today(), 6),
+        add_months(local_today(), 6),
     )
     contacts = db_session.exec(
         select(ContactAttempt.kind).where(ContactAttempt.youth_id == youth.id)
@@ -390,7 +391,7 @@ def test_the_first_monthly_report_falls_due_a_month_into_the_measure_not_before_
     )
     db_session.commit()
     report = db_session.exec(select(MonthlyReport)).one()
-    assert report.due == plans.add_months(starts, 1)  # not a month after the referral
+    assert report.due == add_months(starts, 1)  # not a month after the referral
 
 
 def test_the_referral_goes_to_the_providers_address_with_the_officers_phone(
