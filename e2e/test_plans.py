@@ -11,12 +11,13 @@ from sqlmodel import select
 from e2e.conftest import assert_accessible, login, make_person
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
-from kaa_web.services import outreach, plans
+from kaa_web.services import catalogue, outreach
+from kaa_web.services.plans import mapping
 from tests import factories
 
 
 def _reached_person(db):
-    plans.seed_measures(db)
+    catalogue.seed_measures(db)
     youth = make_person(db, "Noa", "Exempelsson", 7)
     officer = db.exec(select(StaffUser).where(StaffUser.username == "kaa")).one()
     actor = factories.actor("kaa", {"kaa": officer})
@@ -107,11 +108,11 @@ def test_officer_records_a_consent_and_sees_the_sip_suggestion(page, server_url,
     youth = _reached_person(db)
     officer = db.exec(select(StaffUser).where(StaffUser.username == "kaa")).one()
     actor = factories.actor("kaa", {"kaa": officer})
-    plans.save_mapping(
+    mapping.save_mapping(
         db,
         actor=actor,
         youth=youth,
-        data=plans.MappingData(
+        data=mapping.MappingData(
             on=local_today(),
             occupation="ingen",
             agencies=frozenset({"arbetsformedlingen", "forsakringskassan"}),

@@ -140,6 +140,8 @@ def _register_blueprints(app: Flask) -> None:
     from kaa_web.views import (
         admin,
         auth,
+        catalogue,
+        consents,
         documents,
         inbox,
         mailout,
@@ -164,6 +166,8 @@ def _register_blueprints(app: Flask) -> None:
         inbox,
         school_admin,
         plans,
+        consents,
+        catalogue,
         meetings,
     ):
         app.register_blueprint(module.bp)

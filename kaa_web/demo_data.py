@@ -398,9 +398,11 @@ def seed_plans(db: Session) -> None:
     from kaa_web.models.register import Youth
     from kaa_web.permissions import Actor
     from kaa_web.rules import personnummer as pnr
-    from kaa_web.services import consents, plans
+    from kaa_web.services import catalogue as measures_catalogue
+    from kaa_web.services import consents
+    from kaa_web.services.plans import mapping, measures, plan, referrals
 
-    plans.seed_measures(db)
+    measures_catalogue.seed_measures(db)
     db.flush()
     if db.exec(select(Plan.id)).first():
         return
@@ -408,18 +410,18 @@ def seed_plans(db: Session) -> None:
     if officer is None:
         return
     actor = Actor(staff_id=officer.id, username=officer.username, roles=frozenset({"kaa"}))
-    catalogue = {m.name: m for m in plans.list_measures(db)}
+    catalogue = {m.name: m for m in measures_catalogue.list_measures(db)}
     today = local_today()
     reached = db.exec(
         select(Youth).where(Youth.reached_on.is_not(None)).order_by(Youth.id).limit(6)
     ).all()
     for n, youth in enumerate(reached):
         start = max(youth.reached_on, today - timedelta(days=30))
-        plans.save_mapping(
+        mapping.save_mapping(
             db,
             actor=actor,
             youth=youth,
-            data=plans.MappingData(
+            data=mapping.MappingData(
                 on=youth.reached_on,
                 occupation=youth.occupation,
                 study_kind=(youth.study_kind or "komvux")
@@ -433,11 +435,11 @@ def seed_plans(db: Session) -> None:
                 agencies=frozenset({"arbetsformedlingen", "socialtjansten"} if n % 3 == 0 else ()),
             ),
         )
-        plans.save_plan(
+        plan.save_plan(
             db,
             actor=actor,
             youth=youth,
-            data=plans.PlanData(
+            data=plan.PlanData(
                 goal=DEMO_GOALS[n % len(DEMO_GOALS)],
                 agreed_on=start,
                 follow_up_on=today + timedelta(days=7 + n * 3),
@@ -445,11 +447,11 @@ def seed_plans(db: Session) -> None:
             ),
         )
         measure = catalogue["Hälsoträdgården" if n % 2 else "MIA VärNa"]
-        row = plans.add_plan_measure(
+        row = measures.add_plan_measure(
             db,
             actor=actor,
             youth=youth,
-            data=plans.PlanMeasureData(
+            data=measures.PlanMeasureData(
                 title="",
                 responsible="annan",
                 start_on=start,
@@ -458,11 +460,11 @@ def seed_plans(db: Session) -> None:
                 end_on=start + timedelta(days=120),
             ),
         )
-        plans.add_plan_measure(
+        measures.add_plan_measure(
             db,
             actor=actor,
             youth=youth,
-            data=plans.PlanMeasureData(
+            data=measures.PlanMeasureData(
                 title="Besöka Komvux öppet hus",
                 responsible="ungdomen",
                 start_on=start,
@@ -470,7 +472,7 @@ def seed_plans(db: Session) -> None:
                 end_on=start + timedelta(days=30),
             ),
         )
-        plans.make_referral(db, actor=actor, youth=youth, plan_measure_id=row.id, sent_on=start)
+        referrals.make_referral(db, actor=actor, youth=youth, plan_measure_id=row.id, sent_on=start)
         if n % 3 == 0:
             adult = pnr.age_on(youth.birth_date, start) >= 18
             consents.record_consent(

@@ -23,7 +23,8 @@ from kaa_web.models.register import ContactAttempt, Guardian, Youth
 from kaa_web.models.school_reports import SchoolReport, SchoolUnit
 from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import consents, meetings, outreach, plans, school_reports
+from kaa_web.services import consents, meetings, outreach, school_reports
+from kaa_web.services.plans.plan import PlanData, save_plan
 from kaa_web.services.register import new_youth
 
 # The test directory's people (tests/ldif/directory.ldif, the demo's): username -> roles.
@@ -140,8 +141,8 @@ def consent(
 
 def plan(db: Session, by: Actor, person: Youth, goal: str = "Börja på Komvux", **dates) -> Plan:
     """The person's individual plan, agreed today unless `agreed_on` says otherwise."""
-    data = plans.PlanData(goal=goal, agreed_on=dates.pop("agreed_on", local_today()), **dates)
-    made = plans.save_plan(db, actor=by, youth=person, data=data)
+    data = PlanData(goal=goal, agreed_on=dates.pop("agreed_on", local_today()), **dates)
+    made = save_plan(db, actor=by, youth=person, data=data)
     db.commit()
     return made
 

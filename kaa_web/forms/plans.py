@@ -1,4 +1,4 @@
-"""Forms of mapping, the plan and its measures, referrals, consents, orosanmälan, the catalogue."""
+"""Forms of the mapping, the plan and its measures, referrals and declined offers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from kaa_web.forms import (
@@ -20,24 +20,31 @@ from kaa_web.forms import (
     choices,
     date_field,
     int_or_none,
+    text_of,
 )
-from kaa_web.forms.register import POSTAL
-from kaa_web.models.plans import (
-    AGENCIES,
-    CONSENT_FORMS,
-    CONSENT_GIVERS,
-    CONSENT_PARTIES,
-    MEASURE_CATEGORIES,
-    MEASURE_END_REASONS,
-    RESPONSIBLE,
-    SCHOOL_ENDINGS,
-)
+from kaa_web.models.plans import AGENCIES, MEASURE_END_REASONS, RESPONSIBLE, SCHOOL_ENDINGS
 from kaa_web.models.register import OCCUPATIONS, STUDY_KINDS
+from kaa_web.services.plans.mapping import MappingData
+from kaa_web.services.plans.measures import PlanMeasureData
+from kaa_web.services.plans.plan import PlanData
 
 
 def _version_field():
     """The version the page was drawn from (optimistic locking); None on a first save."""
     return IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+# The mapping's values a form shows as they are; `eligible` and the agencies are translated.
+INITIAL = (
+    "on",
+    "declined",
+    "occupation",
+    "study_kind",
+    "last_school",
+    "programme",
+    "school_ending",
+    "goals",
+)
 
 
 class MappingForm(OnceForm):
@@ -76,6 +83,29 @@ class MappingForm(OnceForm):
     )
     version = _version_field()
 
+    @staticmethod
+    def initial(mapping) -> dict:
+        """The form's values from the mapping as it stands."""
+        data = {k: getattr(mapping, k) for k in INITIAL}
+        data["eligible"] = {True: "ja", False: "nej"}.get(mapping.eligible, "")
+        data["agencies"] = [code for code in AGENCIES if getattr(mapping, f"agency_{code}")]
+        data["version"] = mapping.version
+        return data
+
+    def mapping_data(self) -> MappingData:
+        return MappingData(
+            on=self.on.data,
+            occupation=self.occupation.data,
+            declined=self.declined.data,
+            study_kind=self.study_kind.data or None,
+            last_school=text_of(self.last_school),
+            programme=text_of(self.programme),
+            school_ending=self.school_ending.data or None,
+            eligible={"ja": True, "nej": False}.get(self.eligible.data or ""),
+            goals=self.goals.data or "",
+            agencies=frozenset(self.agencies.data or ()),
+        )
+
 
 class PlanForm(OnceForm):
     goal = TextAreaField(
@@ -86,6 +116,14 @@ class PlanForm(OnceForm):
     follow_up_on = date_field("Datum för uppföljning")
     evaluation_on = date_field("Datum för utvärdering")
     version = _version_field()
+
+    def plan_data(self) -> PlanData:
+        return PlanData(
+            goal=self.goal.data,
+            agreed_on=self.agreed_on.data,
+            follow_up_on=self.follow_up_on.data,
+            evaluation_on=self.evaluation_on.data,
+        )
 
 
 class PlanMeasureForm(OnceForm):
@@ -106,6 +144,17 @@ class PlanMeasureForm(OnceForm):
         self.measure_id.choices = choices(
             ((m.id, f"{m.name} ({m.provider})" if m.provider else m.name) for m in measures),
             blank="Ingen, beskriv nedan",
+        )
+
+    def measure_data(self) -> PlanMeasureData:
+        return PlanMeasureData(
+            title=text_of(self.title),
+            responsible=self.responsible.data,
+            start_on=self.start_on.data,
+            agreed_on=self.agreed_on.data,
+            measure_id=self.measure_id.data,
+            responsible_actor=text_of(self.responsible_actor),
+            end_on=self.end_on.data,
         )
 
 
@@ -139,62 +188,3 @@ class DeclinedForm(OnceForm):
 
     def set_measures(self, measures) -> None:
         self.measure_id.choices = choices(((m.id, m.name) for m in measures), blank="Välj")
-
-
-class ConsentForm(OnceForm):
-    given_by = SelectField(
-        "Vem gav samtycket",
-        choices=choices(CONSENT_GIVERS.items(), blank="Välj"),
-        validators=[DataRequired("Ange vem som gav samtycket.")],
-    )
-    guardian_name = StringField("Vårdnadshavarens namn", validators=[Length(max=200)])
-    parties = CheckboxesField(
-        "Uppgifter får lämnas till",
-        choices=choices(CONSENT_PARTIES.items()),
-        validators=[Optional()],
-    )
-    school_name = StringField("Skolans namn (om en skola)", validators=[Length(max=200)])
-    purpose = TextAreaField(
-        "Syfte",
-        validators=[DataRequired("Ange syftet."), Length(max=500, message="Högst 500 tecken.")],
-    )
-    given_on = date_field("Datum", required=True)
-    form = SelectField(
-        "Form",
-        choices=choices(CONSENT_FORMS.items(), blank="Välj"),
-        validators=[DataRequired("Ange formen.")],
-    )
-    expires_on = date_field("Gäller till och med")
-
-
-class ConcernForm(OnceForm):
-    on = date_field("Datum för orosanmälan", required=True)
-    recipient = StringField(
-        "Mottagare",
-        default="Socialtjänsten, mottagningsenheten",
-        validators=[DataRequired("Ange mottagaren."), Length(max=200)],
-    )
-
-
-class MeasureCatalogueForm(OnceForm):
-    name = StringField("Namn", validators=[DataRequired("Ange namnet."), Length(max=200)])
-    provider = StringField("Anordnare", validators=[Length(max=200)])
-    provider_street_address = StringField(
-        "Anordnarens utdelningsadress", validators=[Length(max=200)]
-    )
-    provider_postal_code = StringField("Anordnarens postnummer", validators=[POSTAL])
-    provider_city = StringField("Anordnarens postort", validators=[Length(max=100)])
-    min_age = IntegerField("Lägsta ålder", validators=[Optional(), NumberRange(15, 20)])
-    max_age = IntegerField("Högsta ålder", validators=[Optional(), NumberRange(15, 20)])
-    category = SelectField(
-        "Kategori i statistiken",
-        choices=choices(MEASURE_CATEGORIES.items(), blank="Välj"),
-        validators=[DataRequired("Välj kategori.")],
-    )
-    first_contact_days = IntegerField(
-        "Anordnarens första kontakt inom (dagar)",
-        default=14,
-        validators=[DataRequired("Ange antal dagar."), NumberRange(1, 90)],
-    )
-    monthly_reports = BooleanField("Månadsrapporter förväntas")
-    active = BooleanField("Erbjuds nu", default=True)

@@ -2,6 +2,7 @@
 
 from kaa_web.models.audit import AuditEvent, AuditPolicy
 from kaa_web.models.auth import LoginThrottle, StaffUser, WebSession
+from kaa_web.models.catalogue import Measure
 from kaa_web.models.documents import (
     ActiveDocumentTemplate,
     DocumentTemplateVersion,
@@ -27,7 +28,6 @@ from kaa_web.models.plans import (
     DeclinedOffer,
     Mapping,
     MappingRevision,
-    Measure,
     MonthlyReport,
     Plan,
     PlanMeasure,

@@ -1,4 +1,4 @@
-"""Mapping, the individual plan and its revisions, measures, referrals, consents, orosanmälan."""
+"""Mapping, the individual plan and its revisions and measures, referrals, consents, orosanmälan."""
 
 from datetime import date, datetime
 
@@ -7,13 +7,6 @@ from sqlmodel import Field, SQLModel
 
 from kaa_web.models.base import utcnow
 
-MEASURE_CATEGORIES = {
-    "studier": "Studier",
-    "arbetsinriktad": "Arbetsinriktad insats",
-    "vagledning": "Vägledning",
-    "halsa": "Hälsa/rehabilitering",
-    "annan": "Annan insats",
-}
 RESPONSIBLE = {
     "ungdomen": "Ungdomen",
     "kommunen": "Kommunen",
@@ -50,26 +43,6 @@ CONSENT_PARTIES = {
 }
 CONSENT_GIVERS = {"ungdomen": "Ungdomen själv", "vardnadshavare": "Vårdnadshavare"}
 CONSENT_FORMS = {"skriftligt": "Skriftligt", "muntligt": "Muntligt"}
-
-
-class Measure(SQLModel, table=True):
-    """A measure in the municipality's catalogue (managed by admin)."""
-
-    __tablename__ = "measure"
-
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=200, unique=True)
-    provider: str = Field(default="", max_length=200)
-    # where the referral (uppdrag) is posted: all three or none
-    provider_street_address: str = Field(default="", max_length=200)
-    provider_postal_code: str = Field(default="", max_length=10)
-    provider_city: str = Field(default="", max_length=100)
-    min_age: int | None = None
-    max_age: int | None = None
-    category: str = Field(max_length=20)
-    first_contact_days: int = Field(default=14)
-    monthly_reports: bool = Field(default=False)
-    active: bool = Field(default=True)
 
 
 class Mapping(SQLModel, table=True):

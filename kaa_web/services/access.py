@@ -1,12 +1,14 @@
-"""Who may see which young person, and how much of them: the one place every feature asks."""
+"""Who may see which young person, and how much of them: the one place every feature asks, and
+the one loader of a young person that every feature uses."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import Session, select
 
+from kaa_web import audit
 from kaa_web.models.base import local_today
 from kaa_web.models.plans import Consent
 from kaa_web.models.register import ContactAttempt, Youth
@@ -47,3 +49,28 @@ def sees_case_file(actor: Actor) -> bool:
     what is shared with them: the consents that cover them, with the contact details needed
     for their purpose, and the orosanmälningar made (consents.shared_with_social_services)."""
     return actor.has_role("kaa", "arbetsmarknad", "chef")
+
+
+# What a caller is about to do with a young person (get_youth's `may`).
+MAY = ("see", "case_file", "edit")
+
+
+def get_youth(db: Session, *, actor: Actor, youth_id: int, may: str = "see") -> Youth:
+    """The young person, if the actor may do what `may` names, else NotFound (the refusal is
+    logged): "see", they are in the register for this actor; "case_file", KAA's case file on
+    them too (contacts, next steps, mapping, plan, consents); "edit", and change it
+    (`register.write`, else PermissionError). The page showing the person logs the read
+    (`record_read`), so a refused form shown again is logged as what it is."""
+    if may not in MAY:
+        raise ValueError(f"unknown access level {may!r}")
+    youth = db.exec(select(Youth).where(Youth.id == youth_id, youth_visibility(actor))).first()
+    if youth is None or (may != "see" and not sees_case_file(actor)):
+        raise audit.record_denied(db, actor, object_type="youth", object_id=youth_id)
+    if may == "edit":
+        actor.need("register.write")
+    return youth
+
+
+def record_read(db: Session, actor: Actor, youth: Youth) -> None:
+    """Log that a page showing this person's data was put together for the actor."""
+    audit.record(db, actor, "view", object_type="youth", object_id=youth.id, youth_id=youth.id)

@@ -28,9 +28,10 @@ from kaa_web.models.register import (
 from kaa_web.permissions import Actor
 from kaa_web.rules import eligibility
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import meetings, outreach, plans, timeline
+from kaa_web.services import meetings, outreach, timeline
 from kaa_web.services.access import can_see_address, sees_case_file, youth_visibility
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
+from kaa_web.services.plans.measures import end_open_measures
 from kaa_web.services.staff import is_officer
 
 PAGE_SIZE = 50
@@ -347,7 +348,7 @@ def _close(
     db: Session, actor: Actor, youth: Youth, reason: str, on: date, result: str | None = None
 ) -> None:
     result = result or youth.occupation
-    plans.end_open_measures(db, actor=actor, youth=youth, on=on, occupation=result)
+    end_open_measures(db, actor=actor, youth=youth, on=on, occupation=result)
     youth.status = "avregistrerad"
     youth.deregistered_on = on
     youth.deregistration_reason = reason

@@ -8,9 +8,10 @@ from sqlmodel import select
 from kaa_web.models.base import local_today
 from kaa_web.models.plans import ConcernReport
 from kaa_web.models.register import ContactAttempt, TimelineEntry, Youth
-from kaa_web.services import consents, plans
+from kaa_web.services import consents
 from kaa_web.services.access import youth_visibility
 from kaa_web.services.errors import Invalid
+from kaa_web.services.plans import mapping
 from tests import factories
 
 IFO = factories.actor("ifo")
@@ -130,11 +131,11 @@ def test_a_consent_to_a_school_names_the_school(db_session, kaa, make_youth):
 
 def test_a_sip_is_suggested_with_two_agencies_and_a_consent(db_session, kaa, make_youth):
     youth = _adult(make_youth)
-    plans.save_mapping(
+    mapping.save_mapping(
         db_session,
         actor=kaa,
         youth=youth,
-        data=plans.MappingData(
+        data=mapping.MappingData(
             on=local_today(),
             occupation="ingen",
             agencies=frozenset({"arbetsformedlingen", "varden"}),

@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from kaa_web import once
 from kaa_web.models.base import local_today
+from kaa_web.models.catalogue import Measure
 from kaa_web.models.mailout import MailoutJob
 from kaa_web.models.meetings import MeetingGroup
 from kaa_web.models.plans import (
@@ -22,7 +23,6 @@ from kaa_web.models.plans import (
     Consent,
     DeclinedOffer,
     MappingRevision,
-    Measure,
     PlanMeasure,
     PlanRevision,
     Referral,
@@ -30,7 +30,8 @@ from kaa_web.models.plans import (
 from kaa_web.models.register import ContactAttempt, District, SavedView, Youth
 from kaa_web.models.school_reports import SchoolReport, SchoolUnit
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import mailout, plans
+from kaa_web.services import catalogue, mailout
+from kaa_web.services.plans import measures, plan
 from tests import factories
 
 TODAY = local_today().isoformat()
@@ -65,10 +66,10 @@ def _youth(make_youth, years=19, **fields):
 
 
 def _plan(db, staff, youth):
-    plans.seed_measures(db)
+    catalogue.seed_measures(db)
     actor = _actor(staff)
-    plans.save_plan(
-        db, actor=actor, youth=youth, data=plans.PlanData("Börja studera.", local_today())
+    plan.save_plan(
+        db, actor=actor, youth=youth, data=plan.PlanData("Börja studera.", local_today())
     )
     db.commit()
     return actor
@@ -77,11 +78,11 @@ def _plan(db, staff, youth):
 def _referral_case(db, staff, youth):
     actor = _plan(db, staff, youth)
     catalogued = db.exec(select(Measure).where(Measure.name == "Hälsoträdgården")).one()
-    measure = plans.add_plan_measure(
+    measure = measures.add_plan_measure(
         db,
         actor=actor,
         youth=youth,
-        data=plans.PlanMeasureData("", "annan", local_today(), local_today(), catalogued.id),
+        data=measures.PlanMeasureData("", "annan", local_today(), local_today(), catalogued.id),
     )
     db.commit()
     url = f"/ungdomar/{youth.id}/plan/insatser/{measure.id}/uppdrag"
