@@ -560,18 +560,36 @@ def _search_condition(text: str, today: date):
     compact = _SEPARATORS.sub("", text)
     if compact.isdigit():
         return _number_condition(compact, today)
-    words = name_key(text).split()
-    first = words[0]
-    condition = sa.or_(
-        _prefix_range(Youth.last_name_key, first), _prefix_range(Youth.first_name_key, first)
-    )
-    for word in words[1:]:
-        condition = sa.and_(
-            condition,
-            sa.or_(
-                _like_prefix(Youth.last_name_key, word), _like_prefix(Youth.first_name_key, word)
-            ),
-        )
+    return _name_condition(name_key(text).split())
+
+
+_NAME_KEYS = (Youth.last_name_key, Youth.first_name_key)
+
+
+def _name_condition(words: list[str]):
+    """Every word the start of the first or the last name.
+
+    The first two words are written out as the ways they can fall — last name first, first
+    name first, or both in one name (only when one word starts the other, so the planner is
+    never asked to guess at two ranges on one column) — so each branch is two ranges in a
+    (status, name, name) index, and the database reads only the people who match, not every
+    person sharing the first word's name.
+    """
+    first, *rest = words
+    if not rest:
+        return sa.or_(*(_prefix_range(key, first) for key in _NAME_KEYS))
+    second, *rest = rest
+    last_key, first_key = _NAME_KEYS
+    branches = [
+        sa.and_(_prefix_range(last_key, first), _prefix_range(first_key, second)),
+        sa.and_(_prefix_range(first_key, first), _prefix_range(last_key, second)),
+    ]
+    longer, shorter = sorted((first, second), key=len, reverse=True)
+    if longer.startswith(shorter):
+        branches.extend(_prefix_range(key, longer) for key in _NAME_KEYS)
+    condition = sa.or_(*branches)
+    for word in rest:
+        condition = sa.and_(condition, sa.or_(*(_like_prefix(key, word) for key in _NAME_KEYS)))
     return condition
 
 
