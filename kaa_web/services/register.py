@@ -567,27 +567,21 @@ _NAME_KEYS = (Youth.last_name_key, Youth.first_name_key)
 
 
 def _name_condition(words: list[str]):
-    """Every word the start of the first or the last name.
+    """Each word the start of a name; of two or more words, the first two start the first
+    and the last name, in either order ("Erik Eriksson" is not every Eriksson).
 
-    The first two words are written out as the ways they can fall — last name first, first
-    name first, or both in one name (only when one word starts the other, so the planner is
-    never asked to guess at two ranges on one column) — so each branch is two ranges in a
-    (status, name, name) index, and the database reads only the people who match, not every
-    person sharing the first word's name.
+    Written as two branches, each two ranges in one (status, name, name) index, so the
+    database reads only the people who match, not everyone sharing the first word's name.
     """
     first, *rest = words
     if not rest:
         return sa.or_(*(_prefix_range(key, first) for key in _NAME_KEYS))
     second, *rest = rest
     last_key, first_key = _NAME_KEYS
-    branches = [
+    condition = sa.or_(
         sa.and_(_prefix_range(last_key, first), _prefix_range(first_key, second)),
         sa.and_(_prefix_range(first_key, first), _prefix_range(last_key, second)),
-    ]
-    longer, shorter = sorted((first, second), key=len, reverse=True)
-    if longer.startswith(shorter):
-        branches.extend(_prefix_range(key, longer) for key in _NAME_KEYS)
-    condition = sa.or_(*branches)
+    )
     for word in rest:
         condition = sa.and_(condition, sa.or_(*(_like_prefix(key, word) for key in _NAME_KEYS)))
     return condition
