@@ -165,16 +165,16 @@ class MailOuts:
             db.commit()
             self.done.append((job.id, made - start, time.perf_counter() - made))
 
-    def checked(self) -> tuple[bytes, int]:
-        """The last mail-out's file, and the contacts recorded in all; every job was sent."""
+    def checked(self) -> tuple[list[bytes], int]:
+        """The last mail-out's files (LETTERS_PER_FILE letters each at most), and the contacts
+        recorded in all; every job was sent."""
         with Session(self.engine) as db:
             for job_id, _, _ in self.done:
                 job = db.get(MailoutJob, job_id)
                 assert job.status == "sent", (job.status, job.error)
-            (document_id,) = json.loads(job.document_ids)
-            content = db.get(GeneratedDocument, document_id).content
+            files = [db.get(GeneratedDocument, i).content for i in json.loads(job.document_ids)]
             recorded = db.exec(select(sa.func.count()).select_from(ContactAttempt)).one()
-        return content, recorded
+        return files, recorded
 
 
 def _timed(function, *args) -> float:
@@ -203,7 +203,7 @@ def main() -> None:
             options.pairs,
             warm_up=WARM_UP,  # as in a running server: SQLAlchemy compiles each statement once
         )["mailout"]
-        content, recorded = batch.checked()
+        files, recorded = batch.checked()
         engine.dispose()
     assert recorded == count * (WARM_UP + options.pairs), recorded
     speedup = paired.scaled(count / NAIVE_LETTERS)
@@ -211,10 +211,11 @@ def main() -> None:
     render_seconds = _timed(render_letters, template, letters)
     # a render's fixed cost: the limited child process (kaa_web.document_limits) and the template
     one_letter = min(_timed(render_letters, template, letters[:1]) for _ in range(5))
-    found_letters, pages = count_pages(content)
+    counted = [count_pages(f) for f in files]
+    found_letters, pages = sum(c[0] for c in counted), sum(c[1] for c in counted)
     assert found_letters == count and pages == count, (found_letters, pages)
     last_name = letters[-1]["mottagare"]["namn"]
-    assert last_name in Document(io.BytesIO(content)).tables[-1].rows[0].cells[0].text
+    assert last_name in Document(io.BytesIO(files[-1])).tables[-1].rows[0].cells[0].text
 
     timed = batch.done[WARM_UP:]
     make = statistics.median(t for _, t, _ in timed)
@@ -223,9 +224,10 @@ def main() -> None:
     print(f"letters: {count} ({DOC_TYPE}, one page each)")
     print(
         f"mailout_{count}_s: {paired.a_ms / 1000:.3f} (median of {options.pairs}: make and store "
-        f"the file, then confirm {count} contact attempts, SQLite; {len(content) / 1024:.0f} KB)"
+        f"the files, then confirm {count} contact attempts, SQLite; {len(files)} file(s), "
+        f"{sum(map(len, files)) / 1024:.0f} KB)"
     )
-    print(f"mailout_make_s: {make:.3f} (the job making the file)")
+    print(f"mailout_make_s: {make:.3f} (the job making the files)")
     print(f"mailout_confirm_s: {confirm:.3f} (the confirmation recording the contacts)")
     print(f"render_{count}_s: {render_seconds:.3f} (rendering the one document alone)")
     print(f"render_fixed_ms: {one_letter * 1000:.0f} (a batch of one letter, best of 5)")
