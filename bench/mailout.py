@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.pairs import interleave  # noqa: E402
 from kaa_web import migrate  # noqa: E402
 from kaa_web.db import create_engine  # noqa: E402
-from kaa_web.document_types import get_type  # noqa: E402
-from kaa_web.documents import make_environment, render_letters  # noqa: E402
+from kaa_web.docx.render import make_environment, render_letters  # noqa: E402
+from kaa_web.docx.types import get_type  # noqa: E402
 from kaa_web.models.auth import StaffUser  # noqa: E402
 from kaa_web.models.base import local_today  # noqa: E402
 from kaa_web.models.documents import GeneratedDocument  # noqa: E402
@@ -41,7 +41,7 @@ from kaa_web.models.register import ContactAttempt, Youth  # noqa: E402
 from kaa_web.permissions import Actor  # noqa: E402
 from kaa_web.rules import personnummer as pnr  # noqa: E402
 from kaa_web.services import mailout  # noqa: E402
-from kaa_web.services.documents import DEFAULT_LETTERHEAD  # noqa: E402
+from kaa_web.services.letter_context import DEFAULT_LETTERHEAD  # noqa: E402
 from kaa_web.services.register import name_key  # noqa: E402
 
 LETTERS = 1000
@@ -209,7 +209,7 @@ def main() -> None:
     speedup = paired.scaled(count / NAIVE_LETTERS)
 
     render_seconds = _timed(render_letters, template, letters)
-    # a render's fixed cost: the limited child process (kaa_web.document_limits) and the template
+    # a render's fixed cost: the limited child process (kaa_web.docx.limits) and the template
     one_letter = min(_timed(render_letters, template, letters[:1]) for _ in range(5))
     counted = [count_pages(f) for f in files]
     found_letters, pages = sum(c[0] for c in counted), sum(c[1] for c in counted)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,8 @@ from sqlmodel import Session
 from kaa_web import migrate
 from kaa_web.db import create_engine
 from kaa_web.demo_data import seed_schools, seed_staff
+from kaa_web.models.base import local_today
+from tests import factories
 from tests.servers import USER_FOR_ROLE, empty_tables, free_port, own_database, password_for
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -153,27 +156,15 @@ def kaa_without_javascript(browser, server_url):
 
 
 def make_person(db, first: str, last: str, n: int, **fields):
-    """A registered young person (about 17 years old) with the stored next step computed."""
-    from datetime import timedelta
-
-    from kaa_web.models.base import local_today
-    from kaa_web.rules import personnummer as pnr
-    from kaa_web.services import outreach
-    from kaa_web.services.register import new_youth
-
+    """A registered young person about 17 years old (`n` sets their exact birth date and
+    number), registered 40 days ago, with the stored next step computed (tests/factories.py)."""
     today = local_today()
-    number = pnr.parse(pnr.make_valid(today - timedelta(days=6300 + n * 40), 400 + n))
-    youth = new_youth(
-        number,
+    return factories.youth(
+        db,
         first,
         last,
-        registration_reason=fields.pop("registration_reason", "avbrott_nationellt"),
-        registration_source="import",
+        birth_date=today - timedelta(days=6300 + n * 40),
+        serial=400 + n,
         registered_on=fields.pop("registered_on", today - timedelta(days=40)),
         **fields,
     )
-    db.add(youth)
-    db.flush()
-    outreach.refresh_next_step(db, youth, today)
-    db.commit()
-    return youth

@@ -3,12 +3,11 @@
 from playwright.sync_api import expect
 
 from e2e.conftest import assert_accessible, login, make_person
-from kaa_web.document_types import get_type
-from kaa_web.permissions import Actor
+from kaa_web.docx.types import get_type
 from kaa_web.services import documents as service
-from tests import docx_samples
+from tests import docx_samples, factories
 
-KAA = Actor(staff_id=None, username="kaa", roles=frozenset({"kaa"}))
+KAA = factories.actor("kaa")
 
 
 def test_admin_uploads_a_template_sees_a_refusal_and_switches_back(page, server_url, tmp_path):

@@ -7,29 +7,12 @@ from sqlmodel import select
 
 from e2e.conftest import assert_accessible, login
 from kaa_web.models.auth import StaffUser
-from kaa_web.permissions import Actor
-from kaa_web.services import meetings
+from tests import factories
 
 
 def _group(db):
     staff = {s.username: s for s in db.exec(select(StaffUser)).all()}
-    chef = Actor(staff_id=staff["chef"].id, username="chef", roles=frozenset({"chef"}))
-    group = meetings.create_group(
-        db,
-        actor=chef,
-        name="Samverkansgruppen KAA",
-        kind="samverkansgrupp",
-        frequency="terminsstart",
-        convener_id=staff["kaa"].id,
-        standing_items=[("Genomgång av aktuella ungdomar", "ingen_sysselsattning")],
-    )
-    for data in (
-        meetings.MemberData(staff_id=staff["ifo"].id),
-        meetings.MemberData(name="Petra Af", organisation="arbetsformedlingen"),
-    ):
-        meetings.add_member(db, actor=chef, group_id=group.id, data=data)
-    db.commit()
-    return group
+    return factories.group(db, staff)  # ifo and Petra Af from Arbetsförmedlingen
 
 
 def test_chef_renames_a_group_removes_a_member_and_adds_a_standing_item(page, server_url, db):

@@ -11,8 +11,8 @@ from sqlmodel import select
 from e2e.conftest import assert_accessible, login, make_person
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
-from kaa_web.permissions import Actor
-from kaa_web.services import consents, meetings
+from kaa_web.services import consents
+from tests import factories
 
 TODAY = local_today()
 
@@ -20,26 +20,17 @@ TODAY = local_today()
 def _group(db):
     """The samverkansgrupp with its standing items, convened by KAA; two young people."""
     staff = {s.username: s for s in db.exec(select(StaffUser)).all()}
-    chef = Actor(staff_id=staff["chef"].id, username="chef", roles=frozenset({"chef"}))
-    group = meetings.create_group(
+    group = factories.group(
         db,
-        actor=chef,
-        name="Samverkansgruppen KAA",
-        kind="samverkansgrupp",
-        frequency="terminsstart",
-        convener_id=staff["kaa"].id,
+        staff,
+        members=("arbetsmarknad", "ifo"),
         standing_items=[
-            ("Genomgång av aktuella ungdomar", "ingen_sysselsattning"),
+            *factories.SAMVERKAN_ITEMS,
             ("Uppföljning av handlingsplanen", ""),
             ("Statistik", ""),
         ],
     )
-    for data in (
-        meetings.MemberData(staff_id=staff["arbetsmarknad"].id),
-        meetings.MemberData(staff_id=staff["ifo"].id),
-    ):
-        meetings.add_member(db, actor=chef, group_id=group.id, data=data)
-    kaa = Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+    kaa = factories.actor("kaa", staff)
     named = make_person(db, "Noa", "Samtyckesson", 3, occupation="ingen")
     make_person(db, "Mio", "Hemligsson", 4, occupation="ingen")
     consents.record_consent(
@@ -61,18 +52,7 @@ def _group(db):
 
 def planned_meeting(db, group, on):
     """A meeting of `group` on `on`, planned by its convener from all its standing items."""
-    kaa = Actor(staff_id=group.convener_id, username="kaa", roles=frozenset({"kaa"}))
-    meeting = meetings.plan_meeting(
-        db,
-        actor=kaa,
-        group_id=group.id,
-        on=on,
-        starts_at=time(9, 0),
-        place="Rum Ekbacken",
-        standing_item_ids=[s.id for s in meetings.standing_items_of(db, group.id)],
-    )
-    db.commit()
-    return meeting
+    return factories.planned_meeting(db, group, on=on, starts_at=time(9, 0))
 
 
 def _text(path) -> str:

@@ -11,15 +11,15 @@ from sqlmodel import select
 from e2e.conftest import assert_accessible, login, make_person
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
-from kaa_web.permissions import Actor
 from kaa_web.services import outreach, plans
+from tests import factories
 
 
 def _reached_person(db):
     plans.seed_measures(db)
     youth = make_person(db, "Noa", "Exempelsson", 7)
     officer = db.exec(select(StaffUser).where(StaffUser.username == "kaa")).one()
-    actor = Actor(staff_id=officer.id, username="kaa", roles=frozenset({"kaa"}))
+    actor = factories.actor("kaa", {"kaa": officer})
     outreach.record_contact(
         db,
         actor=actor,
@@ -106,7 +106,7 @@ def test_officer_maps_plans_refers_and_downloads_the_plan(page, server_url, db):
 def test_officer_records_a_consent_and_sees_the_sip_suggestion(page, server_url, db):
     youth = _reached_person(db)
     officer = db.exec(select(StaffUser).where(StaffUser.username == "kaa")).one()
-    actor = Actor(staff_id=officer.id, username="kaa", roles=frozenset({"kaa"}))
+    actor = factories.actor("kaa", {"kaa": officer})
     plans.save_mapping(
         db,
         actor=actor,

@@ -12,6 +12,7 @@ from kaa_web.demo_data import seed_districts
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
 from kaa_web.rules import personnummer as pnr
+from tests import factories
 
 
 @pytest.fixture
@@ -208,14 +209,13 @@ def test_the_contact_form_shows_only_the_fields_of_the_kind_chosen_without_javas
 
 
 def test_social_services_see_what_the_consent_covers_not_the_case_file(page, server_url, db):
-    from kaa_web.permissions import Actor
     from kaa_web.services import consents
 
     youth = make_person(db, "Ines", "Delad", 15, phone="070-555 12 34")
     kaa = db.exec(select(StaffUser).where(StaffUser.username == "kaa")).one()
     consents.record_consent(
         db,
-        actor=Actor(staff_id=kaa.id, username="kaa", roles=frozenset({"kaa"})),
+        actor=factories.actor("kaa", {"kaa": kaa}),
         youth=youth,
         data=consents.ConsentData(
             given_by="ungdomen",  # make_person(n=15) is 18

@@ -15,11 +15,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from kaa_web import db as kaa_db
 from kaa_web import htmx, once
 from kaa_web.config import load_settings
+from kaa_web.docx.limits import TemplateRenderError
 from kaa_web.forms import IdConverter
 from kaa_web.login import login_manager, refresh_roles_if_due
 from kaa_web.navigation import nav_items
 from kaa_web.permissions import ROLE_LABELS, endpoint_is_declared
-from kaa_web.services import outreach
+from kaa_web.services.errors import NotFound
 from kaa_web.sessions import DatabaseSessionInterface
 from kaa_web.templating import register_filters, register_labels
 
@@ -59,8 +60,14 @@ ERRORS = {
 class KaaFlask(Flask):
     """Flask whose log of an unhandled error carries no personal data."""
 
+    overrides: dict
+
     def log_exception(self, exc_info) -> None:
         log.error(error_summary(exc_info[1]))
+
+    def with_settings(self, **changes) -> Flask:
+        """Another app like this one with some settings changed (the demo's own directory)."""
+        return create_app({**self.overrides, **changes})
 
 
 def error_summary(error: BaseException) -> str:
@@ -94,6 +101,7 @@ def create_app(config: dict | None = None) -> Flask:
     settings = load_settings(**(config or {}))
     settings.check()
     app = KaaFlask(__name__)
+    app.overrides = dict(config or {})
     app.config.update(
         KAA_SETTINGS=settings,
         SECRET_KEY=settings.secret_key,
@@ -110,7 +118,6 @@ def create_app(config: dict | None = None) -> Flask:
             app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count
         )
     app.extensions["kaa_engine"] = kaa_db.create_engine(settings.database_url)
-    outreach.configure(settings.ladder_rules())
     app.session_interface = DatabaseSessionInterface()
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -171,6 +178,20 @@ def _register_request_hooks(app: Flask) -> None:
 
     app.before_request(refresh_roles_if_due)
 
+    @app.before_request
+    def _refuse_nul_characters():
+        """NUL belongs in no text: PostgreSQL refuses it in a string (a 500), and it would end
+        up in exports and letters. One check for every form and query of the app."""
+        sent = [*request.args.items(multi=True), *request.form.items(multi=True)]
+        if any("\x00" in key or "\x00" in value for key, value in sent):
+            return _error_page(
+                400,
+                "Det du skickade innehöll ett otillåtet tecken (NUL, tecken 0). Gå tillbaka, "
+                "ta bort det (det kommer ofta med när text klistras in från en annan fil) och "
+                "skicka igen.",
+            )
+        return None
+
     @app.after_request
     def _security_headers(response):
         headers = response.headers
@@ -188,11 +209,18 @@ def _register_request_hooks(app: Flask) -> None:
         return response
 
 
-def _error_page(code: int, message: str | None = None):
-    title, default = ERRORS[code]
+def _error_page(code: int, message: str | None = None, title: str | None = None):
+    default_title, default = ERRORS[code]
     return render_template(
-        "errors/error.html", code=code, title=title, message=message or default
+        "errors/error.html", code=code, title=title or default_title, message=message or default
     ), code
+
+
+def _nothing_saved() -> None:
+    """Roll back what a refused request wrote, so the error page renders on a clean session."""
+    db = g.get("db")
+    if db is not None:
+        db.rollback()
 
 
 def _register_error_handlers(app: Flask) -> None:
@@ -211,9 +239,7 @@ def _register_error_handlers(app: Flask) -> None:
             "Ladda om sidan och skicka igen.",
         )
 
-    @app.errorhandler(PermissionError)
-    def _refused(_error):  # a service's Actor.need: the view's @require was not enough
-        return _error_page(403)
+    _register_service_errors(app)
 
     @app.errorhandler(IntegrityError)
     def _saved_meanwhile(error):
@@ -234,3 +260,29 @@ def _register_error_handlers(app: Flask) -> None:
             db.close()
         g.without_badges = True  # the page must render even when the database is what failed
         return _error_page(500)
+
+
+def _register_service_errors(app: Flask) -> None:
+    """What services raise, answered the same on every page: 403, 404, a template's reason."""
+
+    @app.errorhandler(PermissionError)
+    def _refused(_error):  # a service's Actor.need: the view's @require was not enough
+        _nothing_saved()
+        return _error_page(403)
+
+    @app.errorhandler(NotFound)
+    def _not_found(_error):  # a service's loader: no such object, or not one the actor may see
+        _nothing_saved()
+        return _error_page(404)
+
+    @app.errorhandler(TemplateRenderError)
+    def _template_failed(error):
+        """A stored Word template that fails in its sandbox, on any page that makes a document:
+        its Swedish reason (the raw error is logged by kaa_web.docx.limits), nothing saved."""
+        _nothing_saved()
+        return _error_page(
+            400,
+            f"Dokumentmallen gick inte att använda: {error} Kontakta administratören. "
+            "Inget av det du skickade har sparats.",
+            title="Dokumentet kunde inte skapas",
+        )

@@ -12,6 +12,7 @@ from kaa_web.db import insert_rows, separate_session
 from kaa_web.models.audit import AUDIT_ACTIONS, AuditEvent, AuditPolicy
 from kaa_web.models.base import utcnow
 from kaa_web.permissions import Actor
+from kaa_web.services.errors import NotFound
 
 
 def record(
@@ -52,9 +53,10 @@ def record(
         db.add(event)
 
 
-def record_denied(db: Session, actor: Actor, *, object_type: str, object_id: object) -> None:
+def record_denied(db: Session, actor: Actor, *, object_type: str, object_id: object) -> NotFound:
     """An object that does not exist or that the actor may not see (both answer 404): logged at
-    once, since the request's own transaction is rolled back."""
+    once, since the request's own transaction is rolled back. Returns the NotFound to raise:
+    `raise audit.record_denied(...)`."""
     record(
         db,
         actor,
@@ -64,6 +66,7 @@ def record_denied(db: Session, actor: Actor, *, object_type: str, object_id: obj
         outcome="not_found_or_denied",
         immediately=True,
     )
+    return NotFound(object_type)
 
 
 def record_many(

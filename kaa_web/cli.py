@@ -9,6 +9,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlmodel import Session
 
+from kaa_web.db import app_session
+
 kaa_cli = AppGroup("kaa", help="KAA commands: migrations, demo data and scheduled jobs.")
 
 
@@ -24,7 +26,7 @@ def migrate_command():
     migrate.upgrade(_engine())
     click.echo("Databasen är uppdaterad till senaste migreringen.")
     days = current_app.config["KAA_SETTINGS"].audit_retention_days
-    with Session(_engine()) as db:
+    with app_session() as db:
         if audit.enforce_retention(db, days):
             click.echo(f"Databasen vägrar nu radera logghändelser yngre än {days} dagar.")
 
@@ -43,7 +45,7 @@ def seed_demo_command():
     """Fill the database with clearly fictitious demo data (idempotent)."""
     from kaa_web.demo_data import seed_demo
 
-    with Session(_engine()) as db:
+    with app_session() as db:
         seed_demo(db)
     click.echo("Demodata finns på plats.")
 
@@ -55,7 +57,7 @@ def _import_file(path: str) -> None:
     from kaa_web.services.errors import Invalid
 
     content = Path(path).read_bytes()
-    with Session(_engine()) as db:
+    with app_session() as db:
         try:
             result = register_import.import_rows(db, actor=SYSTEM_ACTOR, content=content)
         except Invalid as error:
@@ -98,7 +100,7 @@ def nightly_command(extract):
         _import_file(extract)
     settings = current_app.config["KAA_SETTINGS"]
     today = local_today()
-    with Session(_engine()) as db:
+    with app_session() as db:
         aged_out = register.deregister_turned_20(db, actor=SYSTEM_ACTOR, today=today)
         db.commit()
         steps = outreach.refresh_all(db, today=today)
@@ -126,7 +128,7 @@ def demo_command(host, port):
 
     from werkzeug.serving import run_simple
 
-    from kaa_web import create_app, demo_directory, migrate
+    from kaa_web import demo_directory, migrate
     from kaa_web.demo_data import DEMO_SCHOOLS, seed_demo
 
     people = demo_directory.demo_people_with_passwords()
@@ -135,7 +137,7 @@ def demo_command(host, port):
     server = demo_directory.start_directory(Path("instance/slapd").resolve(), ldif)
     try:
         settings = demo_directory.settings_for(server.ldap_uri, service_password)
-        app = create_app({**settings, "env": "development"})
+        app = current_app.with_settings(**settings, env="development")
         engine = app.extensions["kaa_engine"]
         migrate.upgrade(engine)
         with Session(engine) as db:

@@ -79,9 +79,7 @@ class Settings:
     draft_retention_days: int = field(default=14, metadata={"env": "KAA_DRAFT_RETENTION_DAYS"})
     # Counts under this are shown as "<N" where people outside the municipality see a table
     small_number_limit: int = field(default=5, metadata={"env": "KAA_SMALL_NUMBER_LIMIT"})
-    import_retention_hours: int = field(
-        default=24, metadata={"env": "KAA_IMPORT_RETENTION_HOURS"}
-    )
+    import_retention_hours: int = field(default=24, metadata={"env": "KAA_IMPORT_RETENTION_HOURS"})
     # The outreach ladder (DOMAIN.md section 3): each step's delay
     ladder_first_letter_days: int = field(
         default=30, metadata={"env": "KAA_LADDER_FIRST_LETTER_DAYS"}

@@ -47,10 +47,17 @@ def engine() -> Engine:
     return current_app.extensions["kaa_engine"]
 
 
+def app_session(**options) -> Session:
+    """A session of this app's database that carries the settings services read (the outreach
+    ladder's delays, `info["ladder_rules"]`), so they reach the rules as arguments."""
+    settings = current_app.config["KAA_SETTINGS"]
+    return Session(engine(), info={"ladder_rules": settings.ladder_rules()}, **options)
+
+
 def get_db() -> Session:
     """The request's session, created on first use and closed at teardown."""
     if "db" not in g:
-        g.db = Session(engine(), expire_on_commit=False)
+        g.db = app_session(expire_on_commit=False)
     return g.db
 
 

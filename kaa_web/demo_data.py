@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from kaa_web.demo_directory import DEMO_PEOPLE, school_group_dn
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.school_reports import SchoolUnit
-from kaa_web.services.documents import ensure_letterhead
+from kaa_web.services.letter_context import ensure_letterhead
 
 DEMO_SCHOOLS = (
     ("90000001", "Exempelgymnasiet", "Exempelkommun"),
@@ -122,7 +122,7 @@ def seed_register(db: Session, *, count: int = 120, seed: int = 2026) -> None:
 
     from kaa_web.models.base import LOCAL_TZ, local_today
     from kaa_web.models.register import ContactAttempt, District, Guardian, Youth
-    from kaa_web.permissions import SYSTEM_ACTOR
+    from kaa_web.permissions import SYSTEM_ACTOR, has_permission
     from kaa_web.rules import personnummer as pnr
     from kaa_web.services import outreach, timeline
     from kaa_web.services.register import new_youth
@@ -135,7 +135,7 @@ def seed_register(db: Session, *, count: int = 120, seed: int = 2026) -> None:
     officers = [
         s.id
         for s in db.exec(select(StaffUser)).all()
-        if set(s.role_list) & {"kaa", "arbetsmarknad"}
+        if has_permission(s.role_list, "register.responsible")
     ]
     reasons = [
         "avbrott_nationellt",

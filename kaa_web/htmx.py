@@ -1,4 +1,5 @@
-"""htmx helpers: tell a partial request from a page request, render either, redirect either."""
+"""htmx helpers: tell a partial request from a page request, render either, redirect either
+(only ever to a path on this site)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,18 @@ def redirect(location: str):
         response.headers["HX-Redirect"] = location
         return response
     return flask_redirect(location, code=303)
+
+
+def local_path(target: str | None, fallback: str) -> str:
+    """`target` if it is a path on this site, else `fallback`: a `next` or `tillbaka` from a
+    request never redirects elsewhere (no scheme or host, no `//` or backslash, no control
+    characters that browsers drop)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return fallback
+    parts = urlsplit(target)
+    return fallback if parts.scheme or parts.netloc else target
 
 
 def push_url(response, url: str):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
@@ -10,6 +12,8 @@ from sqlmodel import Session
 
 from kaa_web import create_app, migrate
 from kaa_web.db import create_engine
+from tests import factories
+from tests.pages import PageClient
 from tests.servers import USER_FOR_ROLE, empty_tables, password_for
 
 TEST_SECRET = "test-secret-" + "x" * 40
@@ -102,61 +106,35 @@ def login_as(app):
 
 
 @pytest.fixture
-def staff(db_session):
-    """The demo directory's staff rows (officers to assign), as after their first logins."""
-    from sqlmodel import select
-
-    from kaa_web.demo_data import seed_districts, seed_staff
-    from kaa_web.models.auth import StaffUser
-
-    seed_staff(db_session)
-    seed_districts(db_session)
-    db_session.commit()
-    return {s.username: s for s in db_session.exec(select(StaffUser)).all()}
+def client_request(app, login_as):
+    """Pages as the KAA officer sees them, asked for by endpoint and checked (tests/pages.py);
+    `client_request.as_("chef")` for another role."""
+    return PageClient(app, login_as("kaa"), login_as)
 
 
 @pytest.fixture
-def make_youth(app, db_session):
-    """make_youth(first_name=..., birth_date=..., contacts=[(kind, on, outcome), ...])."""
-    import itertools
-    from datetime import date, timedelta
+def staff(db_session):
+    """The directory's staff rows (officers to assign) and the demo's districts, by username."""
+    return factories.staff_rows(db_session)
 
-    from kaa_web.models.base import local_today
-    from kaa_web.models.register import ContactAttempt
-    from kaa_web.rules import personnummer as pnr
-    from kaa_web.services import outreach
-    from kaa_web.services.register import new_youth
 
+@pytest.fixture
+def make_youth(db_session):
+    """make_youth(first_name=..., birth_date=..., contacts=[(kind, on, outcome), ...]): a young
+    person built by tests/factories.py, committed; numbers count from the same start each test."""
     serials = itertools.count(201)
 
-    def _make(first_name="Test", last_name="Testsson", birth_date=None, contacts=(), **fields):
-        birth = birth_date or local_today() - timedelta(days=17 * 365)
-        number = pnr.parse(pnr.make_valid(birth, next(serials)))
-        youth = new_youth(
-            number,
-            first_name,
-            last_name,
-            registration_reason=fields.pop("registration_reason", "avbrott_nationellt"),
-            registration_source=fields.pop("registration_source", "import"),
-            registered_on=fields.pop("registered_on", local_today() - timedelta(days=10)),
-            **fields,
-        )
-        db_session.add(youth)
-        db_session.flush()
-        for kind, on, outcome in contacts:
-            db_session.add(ContactAttempt(youth_id=youth.id, kind=kind, on=on, outcome=outcome))
-        db_session.flush()
-        outreach.refresh_next_step(db_session, youth)
-        db_session.commit()
-        return youth
+    def _make(first_name="Test", last_name="Testsson", **fields):
+        return factories.youth(db_session, first_name, last_name, serial=next(serials), **fields)
 
     _make.date = date
     return _make
 
 
 @pytest.fixture
-def y(make_youth):
-    """y(n): the id of a young person standing for the number n in a test (made on first use)."""
+def person_id(make_youth):
+    """person_id(n): the id of a young person standing for the number n in a test (made on
+    first use)."""
     made: dict[int, int] = {}
 
     def _id(n: int) -> int:

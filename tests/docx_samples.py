@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 from docx import Document
 from docx.shared import Mm
 
-from kaa_web.document_types import EXAMPLE_LOGO, get_type
+from kaa_web.docx.types import EXAMPLE_LOGO, get_type
 
 MACRO_CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'

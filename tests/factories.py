@@ -1,17 +1,156 @@
-"""Rows the service, request and browser tests build the same way, through the real services."""
+"""One builder per kind of row, for service, request and browser tests alike.
+
+Rows are made through the real services (and the demo's own seeding for staff, schools and
+districts, kaa_web/demo_data.py), so a test's data is what the product itself would store. Each
+builder commits, so what it made is there for the next request as well.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import itertools
+from collections.abc import Iterable
+from datetime import date, time, timedelta
 
 from sqlmodel import Session, select
 
+from kaa_web.demo_data import seed_districts, seed_schools, seed_staff
+from kaa_web.demo_directory import DEMO_PEOPLE
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
+from kaa_web.models.meetings import Meeting, MeetingGroup
+from kaa_web.models.plans import Consent, Plan
+from kaa_web.models.register import ContactAttempt, Guardian, Youth
 from kaa_web.models.school_reports import SchoolReport, SchoolUnit
 from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import school_reports
+from kaa_web.services import consents, meetings, outreach, plans, school_reports
+from kaa_web.services.register import new_youth
+
+# The test directory's people (tests/ldif/directory.ldif, the demo's): username -> roles.
+DIRECTORY_ROLES = {person.username: frozenset(person.roles) for person in DEMO_PEOPLE}
+_serials = itertools.count(201)
+
+
+def actor(
+    username: str,
+    staff: dict[str, StaffUser] | None = None,
+    *,
+    roles: Iterable[str] | None = None,
+    school_units: Iterable[int] = (),
+) -> Actor:
+    """Who a service call is made as: `username` with their roles in the test directory
+    (`kaa2` is a KAA officer, `skola2` school staff …) unless `roles` says otherwise, and their
+    staff row's id when `staff` (the `staff` fixture's rows by username) holds one."""
+    row = (staff or {}).get(username)
+    return Actor(
+        staff_id=row.id if row else None,
+        username=username,
+        roles=frozenset(DIRECTORY_ROLES[username] if roles is None else roles),
+        school_unit_ids=frozenset(school_units),
+    )
+
+
+def staff_rows(db: Session) -> dict[str, StaffUser]:
+    """The directory's people as staff rows (as after their first logins), with the demo's
+    districts; by username."""
+    seed_staff(db)
+    seed_districts(db)
+    db.commit()
+    return {s.username: s for s in db.exec(select(StaffUser)).all()}
+
+
+def youth(
+    db: Session,
+    first_name: str = "Test",
+    last_name: str = "Testsson",
+    *,
+    birth_date: date | None = None,
+    contacts: Iterable[tuple[str, date, str]] = (),
+    serial: int | None = None,
+    **fields,
+) -> Youth:
+    """A registered young person (17 unless `birth_date` says otherwise) with their contacts
+    (kind, on, outcome) and the stored next step the ladder gives them."""
+    birth = birth_date or local_today() - timedelta(days=17 * 365)
+    number = pnr.parse(pnr.make_valid(birth, next(_serials) if serial is None else serial))
+    person = new_youth(
+        number,
+        first_name,
+        last_name,
+        registration_reason=fields.pop("registration_reason", "avbrott_nationellt"),
+        registration_source=fields.pop("registration_source", "import"),
+        registered_on=fields.pop("registered_on", local_today() - timedelta(days=10)),
+        **fields,
+    )
+    db.add(person)
+    db.flush()
+    for kind, on, outcome in contacts:
+        db.add(ContactAttempt(youth_id=person.id, kind=kind, on=on, outcome=outcome))
+    db.flush()
+    outreach.refresh_next_step(db, person)
+    db.commit()
+    return person
+
+
+def guardian(db: Session, person: Youth, name: str = "Förälder Testsson", **address) -> Guardian:
+    """A guardian of `person`, with an address when given (street_address, postal_code, city)."""
+    row = Guardian(youth_id=person.id, name=name, **address)
+    db.add(row)
+    db.commit()
+    return row
+
+
+def contact(db: Session, person: Youth, kind: str, on: date, outcome: str = "") -> ContactAttempt:
+    """An outreach contact as the import or an old record holds it (no audit, no timeline),
+    with the person's next step recomputed."""
+    row = ContactAttempt(youth_id=person.id, kind=kind, on=on, outcome=outcome)
+    db.add(row)
+    db.flush()
+    outreach.refresh_next_step(db, person)
+    db.commit()
+    return row
+
+
+def consent(
+    db: Session,
+    by: Actor,
+    person: Youth,
+    *,
+    parties: Iterable[str] = ("socialtjansten",),
+    given_on: date | None = None,
+    **fields,
+) -> Consent:
+    """A written consent to `parties`, given by the young person from 18 and by a guardian
+    before that (as the service demands)."""
+    given_on = given_on or local_today()
+    adult = pnr.age_on(person.birth_date, given_on) >= 18
+    data = consents.ConsentData(
+        given_by=fields.pop("given_by", "ungdomen" if adult else "vardnadshavare"),
+        guardian_name=fields.pop("guardian_name", "" if adult else "Vårdnadshavare Exempel"),
+        parties=frozenset(parties),
+        purpose=fields.pop("purpose", "Samordna stödet i samverkansgruppen."),
+        given_on=given_on,
+        form=fields.pop("form", "skriftligt"),
+        **fields,
+    )
+    made = consents.record_consent(db, actor=by, youth=person, data=data)
+    db.commit()
+    return made
+
+
+def plan(db: Session, by: Actor, person: Youth, goal: str = "Börja på Komvux", **dates) -> Plan:
+    """The person's individual plan, agreed today unless `agreed_on` says otherwise."""
+    data = plans.PlanData(goal=goal, agreed_on=dates.pop("agreed_on", local_today()), **dates)
+    made = plans.save_plan(db, actor=by, youth=person, data=data)
+    db.commit()
+    return made
+
+
+def school_unit(db: Session, code: str = "90000001") -> SchoolUnit:
+    """One of the demo's school units (Exempelgymnasiet; 90000002 is Fiktiva Friskolan)."""
+    seed_schools(db)
+    db.commit()
+    return db.exec(select(SchoolUnit).where(SchoolUnit.code == code)).one()
 
 
 def risk_report(
@@ -38,3 +177,66 @@ def risk_report(
     )
     db.commit()
     return report
+
+
+SAMVERKAN_ITEMS = (("Genomgång av aktuella ungdomar", "ingen_sysselsattning"),)
+
+
+def group(
+    db: Session,
+    staff: dict[str, StaffUser],
+    *,
+    name: str = "Samverkansgruppen KAA",
+    convener: str = "kaa",
+    members: Iterable[str | tuple[str, str]] = ("ifo", ("Petra Af", "arbetsformedlingen")),
+    standing_items: Iterable[tuple[str, str]] = SAMVERKAN_ITEMS,
+) -> MeetingGroup:
+    """A samverkansgrupp the manager (chef) set up: convened by `convener`, its `members`
+    usernames of staff or (name, organisation) of people outside the municipality."""
+    chef = actor("chef", staff)
+    made = meetings.create_group(
+        db,
+        actor=chef,
+        name=name,
+        kind="samverkansgrupp",
+        frequency="terminsstart",
+        convener_id=staff[convener].id,
+        standing_items=list(standing_items),
+    )
+    for member in members:
+        data = (
+            meetings.MemberData(staff_id=staff[member].id)
+            if isinstance(member, str)
+            else meetings.MemberData(name=member[0], organisation=member[1])
+        )
+        meetings.add_member(db, actor=chef, group_id=made.id, data=data)
+    db.commit()
+    return made
+
+
+def planned_meeting(
+    db: Session,
+    of: MeetingGroup,
+    *,
+    by: Actor | None = None,
+    in_days: int = 3,
+    on: date | None = None,
+    starts_at: time = time(13, 0),
+    place: str = "Rum Ekbacken",
+) -> Meeting:
+    """A meeting of the group `in_days` from today (or `on`), planned from all its standing
+    items by `by`, the group's convener unless said otherwise."""
+    if by is None:
+        convener = db.get(StaffUser, of.convener_id)
+        by = actor(convener.username, {convener.username: convener})
+    made = meetings.plan_meeting(
+        db,
+        actor=by,
+        group_id=of.id,
+        on=on or local_today() + timedelta(days=in_days),
+        starts_at=starts_at,
+        place=place,
+        standing_item_ids=[s.id for s in meetings.standing_items_of(db, of.id)],
+    )
+    db.commit()
+    return made

@@ -1,12 +1,17 @@
-"""Meta-tests over app.url_map and the forms: every endpoint declares who may use it, GET never
-changes state, and no id or number in a URL or form can exceed the database's integers."""
+"""Meta-tests over app.url_map and the forms: every endpoint declares who may use it (one
+permission per @require, every permission in the table), GET never changes state, every URL is
+Swedish kebab-case with typed parameters, and no id or number in a URL or form can exceed the
+database's integers."""
 
 import importlib
 import pkgutil
+import re
+from pathlib import Path
 
-from werkzeug.routing import IntegerConverter
+import pytest
+from werkzeug.routing import AnyConverter, IntegerConverter
 
-from kaa_web.permissions import PERMISSIONS, PUBLIC_ENDPOINTS, endpoint_is_declared
+from kaa_web.permissions import PERMISSIONS, PUBLIC_ENDPOINTS, endpoint_is_declared, require
 
 STATE_CHANGING_WORDS = (
     "logga-ut",
@@ -67,6 +72,72 @@ def test_logout_refuses_get(login_as):
     assert login_as("kaa").get("/logga-ut").status_code == 405
 
 
+def test_require_takes_exactly_one_permission():
+    """`@require(a, b)` once meant "a or b" while stacked decorators meant "a and b"; now a view
+    open to either gets a permission of its own in the table."""
+    with pytest.raises(TypeError):
+        require("meetings.convene", "meetings.manage_groups")
+    with pytest.raises(KeyError):
+        require("meetings.finns_inte")
+
+
+def test_stacked_requires_need_every_permission(app, login_as):
+    @app.route("/bada-behorigheterna")
+    @require("meetings.convene")
+    @require("meetings.manage_groups")
+    def both():
+        return "båda"
+
+    assert both.required_permissions == ("meetings.convene", "meetings.manage_groups")
+    answers = {
+        role: login_as(role).get("/bada-behorigheterna") for role in ("kaa", "admin", "chef")
+    }
+    assert answers["kaa"].status_code == 403  # convenes, does not manage groups
+    assert answers["admin"].status_code == 403  # manages groups, does not convene
+    assert answers["chef"].status_code == 200
+    assert "båda" in answers["chef"].get_data(as_text=True)
+
+
+def test_roles_are_read_in_one_place_only():
+    """Who may do what is the permission table's; which young people a role sees is
+    services/access.py's. Nothing else asks for a role by name."""
+    package = Path(__file__).resolve().parent.parent / "kaa_web"
+    allowed = {package / "permissions.py", package / "services" / "access.py"}
+    asking = [
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if path not in allowed and ".has_role(" in path.read_text()
+    ]
+    assert asking == []
+
+
+def test_every_url_parameter_is_typed(app):
+    """Every <…> names its converter (int, any(…), path): a value of the wrong kind is a 404
+    before any view runs, never a string a view has to check."""
+    untyped = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        for name in rule.arguments
+        if f"<{name}>" in rule.rule
+    ]
+    assert untyped == []
+
+
+KEBAB_SEGMENT = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*(\.(csv|docx))?")
+
+
+def test_every_path_is_swedish_kebab_case(app):
+    """The users are Swedish: lower case, words joined by hyphens, no underscores or capitals."""
+    assert not KEBAB_SEGMENT.fullmatch("nya_vyer") and not KEBAB_SEGMENT.fullmatch("Ungdomar")
+    offenders = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        for segment in rule.rule.strip("/").split("/")
+        if segment and not segment.startswith("<") and not KEBAB_SEGMENT.fullmatch(segment)
+    ]
+    assert offenders == []
+
+
 def _int_rules(app):
     for rule in app.url_map.iter_rules():
         if any(isinstance(c, IntegerConverter) for c in rule._converters.values()):
@@ -74,9 +145,23 @@ def _int_rules(app):
 
 
 def _role_for(app, endpoint: str) -> str:
-    """A role that passes the endpoint's @require, so the request reaches the view."""
+    """A role that passes every @require of the endpoint, so the request reaches the view."""
     wanted = app.view_functions[endpoint].required_permissions
-    return sorted(set().union(*(PERMISSIONS[p] for p in wanted)) - {"system"})[0]
+    return sorted(set.intersection(*(set(PERMISSIONS[p]) for p in wanted)) - {"system"})[0]
+
+
+def _url_with(rule, huge: str) -> str:
+    """The rule's URL with `huge` for every integer and a valid word for every closed set."""
+    url = rule.rule
+    for name, converter in rule._converters.items():
+        if isinstance(converter, IntegerConverter):
+            value = huge
+        elif isinstance(converter, AnyConverter):
+            value = sorted(converter.items)[0]
+        else:
+            value = "x"
+        url = re.sub(rf"<[^>]*:{name}>|<{name}>", value, url)
+    return url
 
 
 def test_every_id_in_a_url_past_the_integer_range_is_a_404(app, login_as, staff):
@@ -86,9 +171,7 @@ def test_every_id_in_a_url_past_the_integer_range_is_a_404(app, login_as, staff)
     for rule in _int_rules(app):
         role = _role_for(app, rule.endpoint)
         client = clients.get(role) or clients.setdefault(role, login_as(role))
-        url = rule.rule
-        for name in rule.arguments:
-            url = url.replace(f"<int:{name}>", huge).replace(f"<{name}>", "x")
+        url = _url_with(rule, huge)
         if "GET" in rule.methods:
             answers[url] = client.get(url).status_code
         else:

@@ -8,13 +8,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    HiddenField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import HiddenInput
 
 from kaa_web.forms import (
     IntegerField,
@@ -102,7 +102,7 @@ class YouthForm(OnceForm):
     guardian2_postal_code = StringField("Postnummer", validators=[POSTAL])
     guardian2_city = StringField("Postort", validators=[Length(max=100), PlainText()])
     guardian2_phone = StringField("Telefon", validators=[PHONE, Length(max=40)])
-    version = HiddenField()
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     def set_choices(self, districts, officers) -> None:
         self.district_id.choices = choices(((d.id, d.name) for d in districts), blank="Ingen vald")

@@ -18,7 +18,15 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from kaa_web.forms import DATE_MESSAGE, OnceForm, PlainText, choices, text_of
+from kaa_web.forms import (
+    DATE_MESSAGE,
+    YES_NO,
+    OnceForm,
+    PlainText,
+    choices,
+    int_or_none,
+    text_of,
+)
 from kaa_web.forms.register import EMAIL, PHONE, POSTAL, PersonnummerField
 from kaa_web.models.base import local_today
 from kaa_web.models.school_reports import (
@@ -35,15 +43,10 @@ PROGRAMME_KINDS = {
     "nationellt": "Nationellt program",
     "introduktion": "Introduktionsprogram",
 }
-YES_NO = {"ja": "Ja", "nej": "Nej"}
 TEXT_MAX = Length(max=1000, message="Högst 1000 tecken.")
 CSV_COLUMNS = ("personnummer", "fornamn", "efternamn", "program")
 MAX_ROWS = 500
 ADDRESS_PARTS = ("street_address", "postal_code", "city")
-
-
-def _int_or_none(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 def _date(label: str, message: str = DATE_MESSAGE) -> DateField:
@@ -55,7 +58,7 @@ class ReportForm(OnceForm):
 
     school_unit_id = SelectField(
         "Skolenhet",
-        coerce=_int_or_none,
+        coerce=int_or_none,
         validators=[DataRequired("Välj skolenhet.")],
     )
     contact_name = StringField(

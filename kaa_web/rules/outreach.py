@@ -272,7 +272,7 @@ def _visit_card_sent(state: _Ladder, event: Event, rules: LadderRules) -> None:
 
 def _home_visit_failed(state: _Ladder, event: Event, rules: LadderRules) -> None:
     state.unanswered_visit = event.on
-    _restart(state, _add_months(event.on, rules.follow_up_months), "hembesok")
+    _restart(state, add_months(event.on, rules.follow_up_months), "hembesok")
 
 
 def _reported_to_skatteverket(state: _Ladder, event: Event, rules: LadderRules) -> None:
@@ -331,7 +331,7 @@ def _reached_step(state: _Ladder, rules: LadderRules) -> NextStep:
 
 def _follow_up_step(state: _Ladder, rules: LadderRules) -> NextStep:
     months = rules.follow_up_months
-    latest = _add_months(state.last_reach, months)
+    latest = add_months(state.last_reach, months)
     end = state.study_end
     if state.occupation == "studier" and end is not None and state.last_reach < end < latest:
         return NextStep("uppfoljning", end, "Följ upp när kursen eller terminen slutar")
@@ -384,7 +384,7 @@ def _leaving_letter_step(
     if any(event.kind == "brev_20" for event in ordered):
         return None
     turns = birthday(person.birth_date, rules.leaving_age)
-    due = _add_months(turns, -rules.leaving_letter_months_before)
+    due = add_months(turns, -rules.leaving_letter_months_before)
     note = f"Fyller 20 den {turns.isoformat()}: skicka brev om vad som händer när KAA upphör"
     return NextStep("brev_20", due, note)
 
@@ -408,7 +408,7 @@ def _after_summer_pause(due: date, rules: LadderRules) -> date:
     return end if start <= due < end else due
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     """Same day of month `months` later (or earlier), clamped to the month's last day."""
     year, month0 = divmod(day.year * 12 + day.month - 1 + months, 12)
     last = calendar.monthrange(year, month0 + 1)[1]

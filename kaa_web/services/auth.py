@@ -16,7 +16,7 @@ from kaa_web.db import separate_session
 from kaa_web.models.auth import LoginThrottle, StaffUser, WebSession
 from kaa_web.models.base import utcnow
 from kaa_web.models.school_reports import SchoolUnit
-from kaa_web.permissions import Actor
+from kaa_web.permissions import Actor, has_permission
 
 _THROTTLE = LoginThrottle.__table__
 
@@ -106,7 +106,8 @@ def _school_unit_ids(db: Session, user: directory.DirectoryUser) -> frozenset[in
 
 def _access(db: Session, settings: Settings, user: directory.DirectoryUser) -> Access:
     roles = directory.roles_for(user.groups, settings)
-    units = _school_unit_ids(db, user) if "skola" in roles else frozenset()
+    schools = has_permission(roles, "school_reports.submit")  # school staff, bound to units
+    units = _school_unit_ids(db, user) if schools else frozenset()
     return Access(roles=roles, school_unit_ids=units)
 
 

@@ -23,8 +23,9 @@ from kaa_web.models.plans import (
 from kaa_web.models.register import Guardian, Youth
 from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import documents, outreach, plans, timeline
+from kaa_web.services import documents, letter_context, outreach, plans, timeline
 from kaa_web.services.errors import Invalid, NotFound
+from kaa_web.services.staff import staff_names
 
 # Which consent column covers which party.
 PARTY_COLUMNS = {
@@ -168,7 +169,7 @@ class ConsentRow:
 
 def consents_of(db: Session, youth_id: int, today: date | None = None) -> list[ConsentRow]:
     today = today or local_today()
-    names = plans.staff_names(db)
+    names = staff_names(db)
     rows = db.exec(
         select(Consent).where(Consent.youth_id == youth_id).order_by(Consent.given_on.desc())
     ).all()
@@ -215,7 +216,7 @@ def record_orosanmalan(
 
 
 def concern_reports(db: Session, youth_id: int) -> list[tuple[ConcernReport, str]]:
-    names = plans.staff_names(db)
+    names = staff_names(db)
     rows = db.exec(
         select(ConcernReport)
         .where(ConcernReport.youth_id == youth_id)
@@ -327,9 +328,9 @@ def generate_concern_draft(db: Session, *, actor: Actor, youth: Youth, recipient
     """The orosanmälan draft (the documents issue's type); the concern is written outside."""
     address = youth.street_address if not youth.protected_identity else ""
     context = {
-        "mottagare": {"namn": recipient, "utdelningsadress": "", "postnummer": "", "postort": ""},
-        "handlaggare": plans.officer_context(db, actor),
-        "ungdom": plans.youth_context(youth)
+        "mottagare": letter_context.recipient(recipient),
+        "handlaggare": letter_context.sender(db, actor),
+        "ungdom": letter_context.young_person(youth)
         | {
             "utdelningsadress": address,
             "postnummer": youth.postal_code if address else "",

@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
-from kaa_web import audit, documents
+from kaa_web import audit
 from kaa_web.db import insert_rows
-from kaa_web.document_types import DOCUMENT_TYPES, DocumentType, get_type
+from kaa_web.docx import checks, render
+from kaa_web.docx.types import DOCUMENT_TYPES, DocumentType, get_type
 from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.documents import (
     BUILTIN_VERSION,
@@ -26,19 +27,11 @@ from kaa_web.models.documents import (
 from kaa_web.models.register import Youth
 from kaa_web.models.school_reports import SchoolReport
 from kaa_web.permissions import Actor
-from kaa_web.services import timeline
+from kaa_web.services import letter_context, timeline
 from kaa_web.services.access import youth_visibility
 from kaa_web.services.errors import NotFound
 
-LETTERHEAD_ID = 1
 MAX_LOGO_BYTES = 1024 * 1024
-DEFAULT_LETTERHEAD = {
-    "namn": "Exempelkommun",
-    "adress": "Box 1, 123 45 Exempelstad",
-    "telefon": "010-123 45 00",
-    "webb": "www.exempelkommun.se",
-    "kaa_kontakt": "KAA-teamet, 010-123 45 67, kaa@exempelkommun.se",
-}
 
 
 class TemplateRejected(Exception):
@@ -52,29 +45,11 @@ class TemplateRejected(Exception):
 # --- letterhead -----------------------------------------------------------------------------
 
 
-def get_letterhead(db: Session) -> Letterhead:
-    """The saved letterhead, or an unsaved one with the default values."""
-    return db.get(Letterhead, LETTERHEAD_ID) or Letterhead(id=LETTERHEAD_ID, **DEFAULT_LETTERHEAD)
-
-
-def letterhead_context(db: Session) -> dict:
-    """The `kommun` values every template gets."""
-    row = get_letterhead(db)
-    return {
-        "namn": row.namn,
-        "logotyp": row.logotyp,
-        "adress": row.adress,
-        "telefon": row.telefon,
-        "webb": row.webb,
-        "kaa_kontakt": row.kaa_kontakt,
-    }
-
-
 def logo_problem(data: bytes) -> str | None:
     """Why a logo cannot be used (Swedish), or None: PNG or JPEG by content, at most 1 MB."""
     if len(data) > MAX_LOGO_BYTES:
         return "Logotypen får vara högst 1 MB."
-    if not data.startswith(documents.IMAGE_SIGNATURES):
+    if not data.startswith(render.IMAGE_SIGNATURES):
         return "Logotypen måste vara en PNG- eller JPEG-bild."
     return None
 
@@ -95,7 +70,8 @@ def save_letterhead(db: Session, *, actor: Actor, change: LetterheadChange) -> L
     actor.need("templates.manage")
     if change.logotyp is not None and (problem := logo_problem(change.logotyp)):
         raise ValueError(problem)
-    row = db.get(Letterhead, LETTERHEAD_ID) or Letterhead(id=LETTERHEAD_ID, namn=change.namn)
+    row = db.get(Letterhead, letter_context.LETTERHEAD_ID)
+    row = row or Letterhead(id=letter_context.LETTERHEAD_ID, namn=change.namn)
     row.namn, row.adress, row.telefon = change.namn, change.adress, change.telefon
     row.webb, row.kaa_kontakt = change.webb, change.kaa_kontakt
     if change.remove_logo:
@@ -104,15 +80,11 @@ def save_letterhead(db: Session, *, actor: Actor, change: LetterheadChange) -> L
         row.logotyp = change.logotyp
     row.updated_by, row.updated_at = actor.username, utcnow()
     db.add(row)
-    audit.record(db, actor, "update", object_type="letterhead", object_id=LETTERHEAD_ID)
+    audit.record(
+        db, actor, "update", object_type="letterhead", object_id=letter_context.LETTERHEAD_ID
+    )
     db.commit()
     return row
-
-
-def ensure_letterhead(db: Session) -> None:
-    """Store the default letterhead if none is saved (the demo; idempotent)."""
-    if db.get(Letterhead, LETTERHEAD_ID) is None:
-        db.add(Letterhead(id=LETTERHEAD_ID, updated_by="system", **DEFAULT_LETTERHEAD))
 
 
 # --- template versions ----------------------------------------------------------------------
@@ -187,7 +159,7 @@ def upload_template(
     doc_type = get_type(code)
     if not file_name.lower().endswith(".docx"):
         raise TemplateRejected(["Mallen måste vara en Word-fil som slutar på .docx."])
-    problems = documents.check_template(data, doc_type)
+    problems = checks.check_template(data, doc_type)
     if problems:
         raise TemplateRejected(problems)
     latest = db.exec(
@@ -284,7 +256,9 @@ def _file_name(doc_type: DocumentType, suffix: str) -> str:
 def _render_one(db: Session, doc_type: str, context: dict) -> tuple[DocumentType, int, bytes]:
     """(type, template version, .docx bytes) of one document with the type's active template."""
     version, template = active_template(db, doc_type)
-    content = documents.render_document(template, _full_context(context, letterhead_context(db)))
+    content = render.render_document(
+        template, _full_context(context, letter_context.letterhead(db))
+    )
     return get_type(doc_type), version, content
 
 
@@ -293,7 +267,7 @@ def generate_document(
 ) -> GeneratedDocument:
     """Render one document with the type's active template, store it as sent, log it.
 
-    `context` is plain data (see kaa_web.document_types for each type's variables); `kommun`
+    `context` is plain data (see kaa_web.docx.types for each type's variables); `kommun`
     comes from the saved letterhead and `datum` defaults to today. The caller commits.
     """
     actor.need("documents.generate")
@@ -336,9 +310,9 @@ def generate_batch(
         raise ValueError("one youth id per letter")
     kind = get_type(doc_type)
     version, template = active_template(db, doc_type)
-    kommun = letterhead_context(db)
+    kommun = letter_context.letterhead(db)
     letters = [_full_context(c, kommun) for c in contexts]
-    content = documents.render_letters(template, letters)
+    content = render.render_letters(template, letters)
     name = _file_name(kind, f"_{len(letters)}_brev")
     return _store(db, actor, kind, version, content, len(letters), youth_ids, name)
 
@@ -350,7 +324,7 @@ def store_receipt(
 
     Schools may have their own receipts (the report service checks whose report it is).
     """
-    actor.need("school_reports.submit", "inbox.handle")
+    actor.need("school_reports.receipt")
     kind, version, content = _render_one(db, "kvitto_skolanmalan", context)
     return _store(db, actor, kind, version, content, 1, list(youth_ids), file_name)
 
@@ -362,7 +336,7 @@ def _store(db, actor, kind, version, content, count, youth_ids, file_name) -> Ge
         doc_type=kind.code,
         template_version=version,
         file_name=file_name,
-        content_type=documents.DOCX_CONTENT_TYPE,
+        content_type=render.DOCX_CONTENT_TYPE,
         content=content,
         letter_count=count,
         created_by=actor.username,
@@ -427,47 +401,19 @@ def _may_open(db: Session, actor: Actor, document: GeneratedDocument, youth: lis
     return document.created_by == actor.username
 
 
-def _deny(db: Session, actor: Actor, document_id: int) -> LookupError:
-    audit.record(
-        db,
-        actor,
-        "denied",
-        object_type="generated_document",
-        object_id=document_id,
-        outcome="not_found_or_denied",
-        immediately=True,
-    )
-    return LookupError(document_id)
-
-
-def _open_meeting_document(db: Session, actor: Actor, document: GeneratedDocument):
-    """A meeting's notice or minutes: whoever sees the meeting, checked and logged by the
-    meetings service exactly as on the meeting's page (imported here, as it builds on this
-    module)."""
-    from kaa_web.services.meetings import open_meeting_document
-
-    try:
-        return open_meeting_document(
-            db, actor=actor, meeting_id=document.meeting_id, document_id=document.id
-        )
-    except NotFound:
-        raise _deny(db, actor, document.id) from None
-
-
 def open_generated_document(db: Session, *, actor: Actor, document_id: int) -> GeneratedDocument:
     """A stored document for download, checked against what it belongs to; the read is logged
-    (per young person). LookupError, after logging the denial, when the actor may not open it."""
+    (per young person). NotFound, after logging the denial, when the actor may not open it.
+    A meeting's notice or minutes is the meetings feature's to check (services/downloads)."""
     actor.need("documents.generate")
     document = db.get(GeneratedDocument, document_id)
     if document is None:
-        raise LookupError(document_id)
-    if document.meeting_id is not None:
-        document = _open_meeting_document(db, actor, document)
-        db.commit()
-        return document
+        raise NotFound(document_id)
     youth = youth_ids_of(db, document)
-    if not _may_open(db, actor, document, youth):
-        raise _deny(db, actor, document_id)
+    if document.meeting_id is not None or not _may_open(db, actor, document, youth):
+        raise audit.record_denied(
+            db, actor, object_type="generated_document", object_id=document_id
+        )
     audit.record_many(
         db,
         actor,

@@ -1,8 +1,9 @@
 """Errors services raise; views turn them into 404s, conflict messages or form errors."""
 
 
-class NotFound(Exception):
-    """The object does not exist or the actor may not see it (both answer 404)."""
+class NotFound(LookupError):
+    """The object does not exist or the actor may not see it (both answer 404, in one handler:
+    kaa_web.create_app)."""
 
 
 class EditConflict(Exception):

@@ -21,7 +21,7 @@ from kaa_web.models.school_reports import (
 )
 from kaa_web.models.tasks import Task
 from kaa_web.permissions import Actor
-from kaa_web.services import register
+from kaa_web.services import register, staff
 from kaa_web.services.errors import Invalid, NotFound
 
 RULE_ID = 1
@@ -53,7 +53,7 @@ def rule_page(db: Session, *, actor: Actor) -> RulePage:
     units = db.exec(select(SchoolUnit).where(SchoolUnit.active).order_by(SchoolUnit.name)).all()
     return RulePage(
         rule=rule,
-        officers=register.officers(db),
+        officers=staff.officers(db),
         districts=register.districts(db),
         units=list(units),
         updated_by=editor.display_name if editor else "",
@@ -78,7 +78,7 @@ def save_rule(db: Session, *, actor: Actor, data: RuleData) -> InboxAssignment:
             field_errors={"inbox_officer_id": "Välj handläggaren som har hand om inkorgen."}
         )
     chosen = {data.inbox_officer_id, *data.district_officers.values(), *data.unit_officers.values()}
-    if any(not register.is_officer(db, staff_id) for staff_id in chosen - {None}):
+    if any(not staff.is_officer(db, staff_id) for staff_id in chosen - {None}):
         raise Invalid("Välj handläggare i listan: någon av dem kan inte längre ta ärenden.")
     _set_officers(db, District, data.district_officers)
     _set_officers(db, SchoolUnit, data.unit_officers)
@@ -117,7 +117,7 @@ def officer_for(db: Session, *, unit_id: int, district_id: int | None = None) ->
         district = db.get(District, district_id)
         by_rule = district.officer_id if district else None
     for candidate in (by_rule, rule.inbox_officer_id):
-        if candidate and register.is_officer(db, candidate):
+        if candidate and staff.is_officer(db, candidate):
             return candidate
     return None
 
@@ -134,7 +134,7 @@ def officer_for_registration(
     db: Session, *, report: SchoolReport, district_id: int | None
 ) -> int | None:
     """The officer of a person registered from a report: whoever took the report, else the rule."""
-    if report.handled_by and register.is_officer(db, report.handled_by):
+    if report.handled_by and staff.is_officer(db, report.handled_by):
         return report.handled_by
     return officer_for(db, unit_id=report.school_unit_id, district_id=district_id)
 
@@ -164,8 +164,7 @@ def take_report(
     actor.need("inbox.handle")
     report = db.get(SchoolReport, report_id)
     if report is None:
-        audit.record_denied(db, actor, object_type="school_report", object_id=report_id)
-        raise NotFound
+        raise audit.record_denied(db, actor, object_type="school_report", object_id=report_id)
     handler = SchoolReport.handled_by
     shown = handler.is_(None) if current_handler is None else handler == current_handler
     taken = db.exec(

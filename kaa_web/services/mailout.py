@@ -24,9 +24,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from kaa_web import audit, documents
+from kaa_web import audit
 from kaa_web.db import chunks, insert_rows
-from kaa_web.document_types import get_type
+from kaa_web.docx import pdf as docx_pdf
+from kaa_web.docx.types import get_type
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.documents import GeneratedDocument, GeneratedDocumentYouth
@@ -37,7 +38,7 @@ from kaa_web.rules import outreach as ladder
 from kaa_web.rules import personnummer as pnr
 from kaa_web.rules.recipients import Address, letter_recipients
 from kaa_web.services import documents as document_service
-from kaa_web.services import outreach
+from kaa_web.services import letter_context, outreach
 from kaa_web.services.access import youth_visibility
 from kaa_web.services.errors import Invalid, NotFound
 
@@ -293,33 +294,11 @@ def preview_mailout(db: Session, *, actor: Actor, youth_ids: list[int], on: date
     audit.record_many(db, actor, "view", object_type="youth", items=((y.id, y.id) for y in people))
     preview = _classify(db, people, on)
     included = [y for y in people if y.id in preview.steps]
-    preview.signers = {i: s["namn"] for i, s in _signers(db, actor, included).items()}
+    preview.signers = {i: s["namn"] for i, s in letter_context.signers(db, actor, included).items()}
     return preview
 
 
 # --- letters ------------------------------------------------------------------------------
-
-
-def _signers(db: Session, actor: Actor, people: list[Youth]) -> dict[int, dict]:
-    """Each person's `handlaggare`: their responsible officer, or the sender if they have none
-    (or theirs has left)."""
-    kommun = document_service.letterhead_context(db)
-    officer_ids = {p.officer_id for p in people if p.officer_id} | {actor.staff_id or 0}
-    staff: dict[int, StaffUser] = {}
-    for chunk in chunks(sorted(officer_ids)):
-        for s in db.exec(select(StaffUser).where(StaffUser.id.in_(chunk), StaffUser.active)):
-            staff[s.id] = s
-
-    def signer(staff_id: int | None) -> dict:
-        s = staff.get(staff_id or 0)
-        return {
-            "namn": s.display_name if s else kommun["namn"],
-            "telefon": kommun["telefon"],
-            "epost": s.email if s else "",
-        }
-
-    sender = signer(actor.staff_id)
-    return {p.id: signer(p.officer_id) if p.officer_id in staff else sender for p in people}
 
 
 def _context(recipient: Recipient, youth: Youth, signer: dict, on: date) -> dict:
@@ -329,12 +308,9 @@ def _context(recipient: Recipient, youth: Youth, signer: dict, on: date) -> dict
     return {
         "datum": on,
         "handlaggare": signer,
-        "mottagare": {
-            "namn": recipient.name,
-            "utdelningsadress": recipient.street,
-            "postnummer": recipient.postal_code,
-            "postort": recipient.city,
-        },
+        "mottagare": letter_context.recipient(
+            recipient.name, recipient.street, recipient.postal_code, recipient.city
+        ),
         "ungdom": ungdom,
     }
 
@@ -383,7 +359,7 @@ def generate_letter(
             f"Brevet kan inte skapas: {' och '.join(missing)} saknar fullständig adress. "
             "Lägg till adressen under Ändra uppgifter och försök igen."
         )
-    signer = _signers(db, actor, [youth])[youth.id]
+    signer = letter_context.signers(db, actor, [youth])[youth.id]
     contexts = [_context(r, youth, signer, on) for r in recipients]
     if visit is not None:
         for context in contexts:
@@ -469,7 +445,7 @@ def _make_files(db: Session, actor: Actor, job: MailoutJob) -> list[GeneratedDoc
     db.add(job)
     db.commit()
     by_id = {p.id: p for p in people}
-    signers = _signers(db, actor, [by_id[i] for i in preview.youth_ids])
+    signers = letter_context.signers(db, actor, [by_id[i] for i in preview.youth_ids])
     made = []
     for code in TYPE_ORDER:
         letters = [r for r in preview.recipients if r.doc_type == code]
@@ -557,7 +533,7 @@ def _add_pdfs(db: Session, actor: Actor, job: MailoutJob, made: list[GeneratedDo
                 path = Path(tmp) / f"{n:03d}_{document.file_name}"
                 path.write_bytes(document.content)
                 files.append(path)
-            pdfs = documents.convert_to_pdf(files, Path(tmp) / "pdf") or []
+            pdfs = docx_pdf.convert_to_pdf(files, Path(tmp) / "pdf") or []
             ids = [
                 _store_pdf(db, actor, d, p.read_bytes()) for d, p in zip(made, pdfs, strict=True)
             ]
@@ -575,7 +551,7 @@ def _store_pdf(db: Session, actor: Actor, docx: GeneratedDocument, content: byte
         doc_type=docx.doc_type,
         template_version=docx.template_version,
         file_name=docx.file_name.removesuffix(".docx") + ".pdf",
-        content_type=documents.PDF_CONTENT_TYPE,
+        content_type=docx_pdf.PDF_CONTENT_TYPE,
         content=content,
         letter_count=docx.letter_count,
         created_by=actor.username,
@@ -595,14 +571,14 @@ def _store_pdf(db: Session, actor: Actor, docx: GeneratedDocument, content: byte
 
 
 def pdf_available() -> bool:
-    return documents.soffice_path() is not None
+    return docx_pdf.soffice_path() is not None
 
 
 # --- jobs: posted or cancelled ------------------------------------------------------------
 
 
 def _owned(actor: Actor, job: MailoutJob | None) -> MailoutJob:
-    if job is None or (job.created_by != actor.username and not actor.has_role("kaa")):
+    if job is None or (job.created_by != actor.username and not actor.can("mailout.all_jobs")):
         raise NotFound("mailout_job")
     return job
 
@@ -739,7 +715,7 @@ def _job_documents(db: Session, ids: list[int]) -> list[JobDocument]:
         .order_by(GeneratedDocument.id)
     ).all()
     return [
-        JobDocument(r[0], r[1], get_type(r[2]).name, r[3], r[4] == documents.PDF_CONTENT_TYPE)
+        JobDocument(r[0], r[1], get_type(r[2]).name, r[3], r[4] == docx_pdf.PDF_CONTENT_TYPE)
         for r in rows
     ]
 
@@ -808,7 +784,7 @@ def list_mailout_jobs(db: Session, *, actor: Actor, limit: int = 50) -> list[Job
         .outerjoin(StaffUser, StaffUser.id == MailoutJob.created_by_id)
         .order_by(MailoutJob.id.desc())
     )
-    if not actor.has_role("kaa"):
+    if not actor.can("mailout.all_jobs"):
         query = query.where(MailoutJob.created_by == actor.username)
     return [
         JobSummary(r[0], MAILOUT_STATUSES[r[1]], r[2], r[3], r[4], r[5], r[6])

@@ -38,7 +38,7 @@ from kaa_web.models.register import OCCUPATIONS, District, Youth
 from kaa_web.permissions import Actor, has_permission
 from kaa_web.rules import personnummer as pnr
 from kaa_web.rules import small_numbers
-from kaa_web.services import documents, plans, tasks, timeline
+from kaa_web.services import documents, letter_context, tasks, timeline
 from kaa_web.services.access import youth_visibility
 from kaa_web.services.consents import PARTY_COLUMNS, is_active
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
@@ -60,11 +60,6 @@ def _my_groups(actor: Actor):
     return select(GroupMember.group_id).where(
         GroupMember.staff_id == actor.staff_id, GroupMember.removed_at.is_(None)
     )
-
-
-def _denied(db: Session, actor: Actor, object_type: str, object_id: int):
-    audit.record_denied(db, actor, object_type=object_type, object_id=object_id)
-    return NotFound()
 
 
 def visible_groups(actor: Actor):
@@ -89,7 +84,7 @@ def check_part(db: Session, actor: Actor, model, object_id: int, **parent: int) 
     meeting_id=3: checked before a form is validated, so a foreign id is a 404, not a 400."""
     row = db.get(model, object_id)
     if row is None or any(getattr(row, name) != value for name, value in parent.items()):
-        raise _denied(db, actor, model.__tablename__, object_id)
+        raise audit.record_denied(db, actor, object_type=model.__tablename__, object_id=object_id)
 
 
 def can_run(db: Session, actor: Actor, group: MeetingGroup, meeting: Meeting | None = None) -> bool:
@@ -132,7 +127,7 @@ def get_group(db: Session, *, actor: Actor, group_id: int, may: str = "see") -> 
         or (may == "manage" and can_manage(actor))
     )
     if not allowed:
-        raise _denied(db, actor, "meeting_group", group_id)
+        raise audit.record_denied(db, actor, object_type="meeting_group", object_id=group_id)
     return group
 
 
@@ -149,7 +144,7 @@ def get_meeting(
             select(MeetingGroup).where(MeetingGroup.id == meeting.group_id, readable_groups(actor))
         ).first()
     if group is None or (may == "run" and not can_run(db, actor, group, meeting)):
-        raise _denied(db, actor, "meeting", meeting_id)
+        raise audit.record_denied(db, actor, object_type="meeting", object_id=meeting_id)
     return meeting, group
 
 
@@ -181,7 +176,8 @@ class MemberData:
 
 
 def _organisation_of(staff: StaffUser) -> str:
-    return "socialtjansten" if "ifo" in staff.role_list else "kommunen"
+    social_services = has_permission(staff.role_list, "meetings.for_social_services")
+    return "socialtjansten" if social_services else "kommunen"
 
 
 def may_take_part(staff: StaffUser) -> bool:
@@ -227,7 +223,7 @@ def create_group(
     """A new group (meetings.manage_groups); the convener becomes a member; standing items
     (title, filter)."""
     if not can_manage(actor):
-        raise _denied(db, actor, "meeting_group", "new")
+        raise audit.record_denied(db, actor, object_type="meeting_group", object_id="new")
     errors = _group_errors(name, kind, frequency) | _convener_errors(db, convener_id)
     if errors:
         raise Invalid(*errors.values(), field_errors=errors)
@@ -393,7 +389,7 @@ def update_group(
 def _active_member(db: Session, actor: Actor, group: MeetingGroup, member_id: int) -> GroupMember:
     member = db.get(GroupMember, member_id)
     if member is None or member.group_id != group.id or member.removed_at is not None:
-        raise _denied(db, actor, "group_member", member_id)
+        raise audit.record_denied(db, actor, object_type="group_member", object_id=member_id)
     return member
 
 
@@ -469,7 +465,7 @@ def remove_member(db: Session, *, actor: Actor, group_id: int, member_id: int) -
 def _standing_item(db: Session, actor: Actor, group: MeetingGroup, item_id: int) -> StandingItem:
     item = db.get(StandingItem, item_id)
     if item is None or item.group_id != group.id:
-        raise _denied(db, actor, "standing_item", item_id)
+        raise audit.record_denied(db, actor, object_type="standing_item", object_id=item_id)
     return item
 
 
@@ -1400,11 +1396,13 @@ def reassign_action_point(
     """Give an open action point to another member: the task moves to their worklist."""
     point = db.get(ActionPoint, action_point_id)
     if point is None:
-        raise _denied(db, actor, "action_point", action_point_id)
+        raise audit.record_denied(db, actor, object_type="action_point", object_id=action_point_id)
     try:
         group = get_group(db, actor=actor, group_id=point.group_id, may="run")
     except NotFound:
-        raise _denied(db, actor, "action_point", action_point_id) from None
+        raise audit.record_denied(
+            db, actor, object_type="action_point", object_id=action_point_id
+        ) from None
     if point.done_at is not None:
         raise Invalid("Åtgärdspunkten är redan klar.")
     member = db.get(GroupMember, member_id) if member_id else None
@@ -1441,7 +1439,7 @@ def complete_action_point(db: Session, *, actor: Actor, action_point_id: int) ->
     member = db.get(GroupMember, point.member_id)
     mine = member is not None and member.staff_id == actor.staff_id
     if not (mine or can_run(db, actor, group)):
-        raise _denied(db, actor, "action_point", action_point_id)
+        raise audit.record_denied(db, actor, object_type="action_point", object_id=action_point_id)
     return action_point_done(db, actor=actor, action_point_id=point.id)
 
 
@@ -1689,7 +1687,7 @@ def record_meeting(
     if not (set(data.notes) | set(data.decisions)) <= set(items) or data.done not in (
         carried | {None}
     ):
-        raise _denied(db, actor, "meeting", meeting_id)
+        raise audit.record_denied(db, actor, object_type="meeting", object_id=meeting_id)
     result, refusals = RecordResult(), _Refusals()
     here = dict(actor=actor, meeting_id=meeting.id)
     if data.attendance is not None:
@@ -1763,13 +1761,8 @@ def _meeting_context(db: Session, actor: Actor, meeting: Meeting, group: Meeting
     convener = db.get(StaffUser, meeting.convener_id) if meeting.convener_id else None
     members = members_for_meeting(db, meeting)
     return {
-        "mottagare": {
-            "namn": f"Ledamöterna i {group.name}",
-            "utdelningsadress": "",
-            "postnummer": "",
-            "postort": "",
-        },
-        "handlaggare": plans.officer_context(db, actor),
+        "mottagare": letter_context.recipient(f"Ledamöterna i {group.name}"),
+        "handlaggare": letter_context.sender(db, actor),
         "motet": {
             "grupp": group.name,
             "datum": meeting.on,
@@ -1918,6 +1911,8 @@ def open_meeting_document(
     meeting, _ = get_meeting(db, actor=actor, meeting_id=meeting_id)
     document = db.get(GeneratedDocument, document_id)
     if document is None or document.meeting_id != meeting.id:
-        raise _denied(db, actor, "generated_document", document_id)
+        raise audit.record_denied(
+            db, actor, object_type="generated_document", object_id=document_id
+        )
     audit.record(db, actor, "view", object_type="generated_document", object_id=document.id)
     return document

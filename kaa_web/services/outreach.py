@@ -29,7 +29,6 @@ from kaa_web.rules import personnummer as pnr
 from kaa_web.services.access import youth_visibility
 from kaa_web.services.errors import Invalid
 
-_rules = ladder.LadderRules()
 LETTER_KINDS = ("brev", "vykort", "besoksvykort", "brev_20")
 
 WORKLIST_GROUPS = (
@@ -43,14 +42,10 @@ WORKLIST_GROUPS = (
 WORKLIST_LIMIT = 50
 
 
-def configure(rules: ladder.LadderRules) -> None:
-    """Set the ladder's delays from the settings (called once by create_app)."""
-    global _rules
-    _rules = rules
-
-
-def rules() -> ladder.LadderRules:
-    return _rules
+def rules(db: Session) -> ladder.LadderRules:
+    """The ladder's delays from the app's settings, carried by its sessions (kaa_web.db); the
+    defaults for a session made without them."""
+    return db.info.get("ladder_rules", ladder.DEFAULT_RULES)
 
 
 def kind_label(kind: str) -> str:
@@ -108,21 +103,25 @@ def plans_agreed(db: Session, youth_ids: list[int]) -> dict[int, date]:
 
 
 def compute_next_step(
-    youth: Youth, contacts, today: date, plan_agreed: date | None = None
+    youth: Youth,
+    contacts,
+    today: date,
+    plan_agreed: date | None = None,
+    delays: ladder.LadderRules = ladder.DEFAULT_RULES,
 ) -> ladder.NextStep | None:
     facts = ladder.PersonFacts(
         birth_date=youth.birth_date,
         registered_on=youth.registered_on,
         active=youth.status == "aktiv",
     )
-    return ladder.next_step(facts, _events(contacts, plan_agreed), today, _rules)
+    return ladder.next_step(facts, _events(contacts, plan_agreed), today, delays)
 
 
 def refresh_next_step(db: Session, youth: Youth, today: date | None = None) -> None:
     """Recompute and store the person's next step (lists filter and sort on the stored value)."""
     contacts = db.exec(select(ContactAttempt).where(ContactAttempt.youth_id == youth.id)).all()
     plan_agreed = plans_agreed(db, [youth.id]).get(youth.id)
-    step = compute_next_step(youth, contacts, today or local_today(), plan_agreed)
+    step = compute_next_step(youth, contacts, today or local_today(), plan_agreed, rules(db))
     youth.next_step = step.kind if step else None
     youth.next_step_due = step.due if step else None
     db.add(youth)
@@ -144,9 +143,9 @@ def refresh_all(db: Session, *, today: date, batch: int = 2000) -> int:
         by_youth: dict[int, list] = {i: [] for i in ids}
         for c in db.exec(select(ContactAttempt).where(ContactAttempt.youth_id.in_(ids))):
             by_youth[c.youth_id].append(c)
-        agreed = plans_agreed(db, ids)
+        agreed, delays = plans_agreed(db, ids), rules(db)
         for youth in people:
-            step = compute_next_step(youth, by_youth[youth.id], today, agreed.get(youth.id))
+            step = compute_next_step(youth, by_youth[youth.id], today, agreed.get(youth.id), delays)
             kind, due = (step.kind, step.due) if step else (None, None)
             if (youth.next_step, youth.next_step_due) != (kind, due):
                 youth.next_step, youth.next_step_due = kind, due
@@ -302,7 +301,7 @@ def record_letters_sent(
             and youth.next_step != "besoksvykort"  # needs a planned visit: one at a time
         }
     history: dict[int, list[ContactAttempt]] = {p.id: [] for p in people}
-    ids = list(history)
+    ids, delays = list(history), rules(db)
     agreed: dict[int, date] = {}
     for chunk in chunks(ids):
         for contact in db.exec(select(ContactAttempt).where(ContactAttempt.youth_id.in_(chunk))):
@@ -339,7 +338,7 @@ def record_letters_sent(
     db.exec(
         sa.update(Youth.__table__).where(Youth.__table__.c.id == sa.bindparam("b_id")),
         params=[
-            _after_letter(youth, contact, history[youth.id], today, agreed.get(youth.id))
+            _after_letter(youth, contact, history[youth.id], today, agreed.get(youth.id), delays)
             for youth, contact in zip(due, contacts, strict=True)
         ],
     )
@@ -358,10 +357,15 @@ def _to_guardians(youth: Youth, on: date) -> bool:
 
 
 def _after_letter(
-    youth: Youth, contact: SentLetter, history: list, today: date, plan_agreed: date | None
+    youth: Youth,
+    contact: SentLetter,
+    history: list,
+    today: date,
+    plan_agreed: date | None,
+    delays: ladder.LadderRules,
 ) -> dict:
     """The person's new stored state after a letter (kept in step in the session, too)."""
-    step = compute_next_step(youth, [*history, contact], today, plan_agreed)
+    step = compute_next_step(youth, [*history, contact], today, plan_agreed, delays)
     values = {
         "last_contact_on": max(youth.last_contact_on or date.min, contact.on),
         "next_step": step.kind if step else None,

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from kaa_web import audit
-from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.plans import (
     AGENCIES,
@@ -31,9 +30,10 @@ from kaa_web.models.plans import (
 from kaa_web.models.register import OCCUPATIONS, STUDY_KINDS, Youth
 from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
-from kaa_web.rules.outreach import _add_months as add_months
-from kaa_web.services import documents, outreach, tasks, timeline
+from kaa_web.rules.outreach import add_months
+from kaa_web.services import documents, letter_context, outreach, tasks, timeline
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
+from kaa_web.services.staff import staff_names
 
 # Examples from DOMAIN.md section 3 (Nacka): name, provider, min age, max age, category,
 # first-contact days, monthly reports.
@@ -321,11 +321,6 @@ def mapping_history(db: Session, mapping: Mapping) -> list[dict]:
         }
         for r in rows
     ]
-
-
-def staff_names(db: Session) -> dict[int, str]:
-    """Display names of staff by id (who recorded what, on the person pages)."""
-    return dict(db.exec(select(StaffUser.id, StaffUser.display_name)).all())
 
 
 # --- the plan ---------------------------------------------------------------------------------
@@ -692,27 +687,6 @@ def _expect_report(db: Session, actor: Actor, referral: Referral, due: date, you
     return report
 
 
-def officer_context(db: Session, actor: Actor) -> dict:
-    """The `handlaggare` of a document: the staff member producing it."""
-    staff = db.get(StaffUser, actor.staff_id) if actor.staff_id else None
-    return {
-        "namn": staff.display_name if staff else actor.username,
-        "telefon": "",
-        "epost": staff.email if staff else "",
-    }
-
-
-def youth_context(youth: Youth) -> dict:
-    """The `ungdom` of a document, without address (add it where the type has one)."""
-    return {
-        "fornamn": youth.first_name,
-        "efternamn": youth.last_name,
-        "personnummer": pnr.display(youth.personnummer),
-        "telefon": youth.phone,
-        "epost": youth.email,
-    }
-
-
 def make_referral(
     db: Session,
     *,
@@ -756,9 +730,9 @@ def make_referral(
         _expect_report(db, actor, referral, add_months(sent_on, 1), youth)
     plan = db.get(Plan, row.plan_id)
     context = {
-        "mottagare": {"namn": provider, "utdelningsadress": "", "postnummer": "", "postort": ""},
-        "handlaggare": officer_context(db, actor),
-        "ungdom": youth_context(youth),
+        "mottagare": letter_context.recipient(provider),
+        "handlaggare": letter_context.sender(db, actor),
+        "ungdom": letter_context.young_person(youth),
         "uppdrag": {
             "insats": row.title,
             "mal": goal.strip() or plan.goal,
@@ -939,14 +913,13 @@ def plan_document_context(db: Session, *, actor: Actor, youth: Youth) -> dict:
         )
     hidden = youth.protected_identity  # a protected address is never printed on documents
     return {
-        "mottagare": {
-            "namn": youth.full_name,
-            "utdelningsadress": "" if hidden else youth.street_address,
-            "postnummer": "" if hidden else youth.postal_code,
-            "postort": "" if hidden else youth.city,
-        },
-        "handlaggare": officer_context(db, actor),
-        "ungdom": youth_context(youth),
+        "mottagare": letter_context.recipient(youth.full_name)
+        if hidden
+        else letter_context.recipient(
+            youth.full_name, youth.street_address, youth.postal_code, youth.city
+        ),
+        "handlaggare": letter_context.sender(db, actor),
+        "ungdom": letter_context.young_person(youth),
         "plan": {
             "mal": plan.goal,
             "overenskommen": plan.agreed_on,

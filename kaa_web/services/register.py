@@ -31,10 +31,10 @@ from kaa_web.rules import personnummer as pnr
 from kaa_web.services import meetings, outreach, plans, timeline
 from kaa_web.services.access import can_see_address, sees_case_file, youth_visibility
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
+from kaa_web.services.staff import is_officer
 
 PAGE_SIZE = 50
 COUNT_CAP = 1000
-OFFICER_ROLES = ("kaa", "arbetsmarknad")
 
 
 def name_key(text: str) -> str:
@@ -58,8 +58,7 @@ def get_youth(
     otherwise NotFound (and the refusal is logged)."""
     youth = db.exec(select(Youth).where(Youth.id == youth_id, youth_visibility(actor))).first()
     if youth is None or (case_file and not sees_case_file(actor)):
-        audit.record_denied(db, actor, object_type="youth", object_id=youth_id)
-        raise NotFound
+        raise audit.record_denied(db, actor, object_type="youth", object_id=youth_id)
     if log:
         audit.record(db, actor, log, object_type="youth", object_id=youth.id, youth_id=youth.id)
     return youth
@@ -149,12 +148,6 @@ def _check_choices(db: Session, data: YouthData) -> None:
         raise Invalid("Kommundelen finns inte.")
     if data.officer_id is not None and not is_officer(db, data.officer_id):
         raise Invalid("Handläggaren finns inte.")
-
-
-def is_officer(db: Session, staff_id: int) -> bool:
-    """An active member of staff who can be responsible for young people."""
-    staff = db.get(StaffUser, staff_id)
-    return bool(staff and staff.active and set(staff.role_list) & set(OFFICER_ROLES))
 
 
 def _apply(youth: Youth, data: YouthData) -> list[str]:
@@ -409,11 +402,6 @@ def assign_officer(
 
 
 # --- reading ----------------------------------------------------------------------------------
-
-
-def officers(db: Session) -> list[StaffUser]:
-    staff = db.exec(select(StaffUser).where(StaffUser.active).order_by(StaffUser.display_name))
-    return [s for s in staff.all() if set(s.role_list) & set(OFFICER_ROLES)]
 
 
 def districts(db: Session, *, include_inactive: bool = False) -> list[District]:

@@ -311,12 +311,12 @@ def preview_import(db: Session, *, actor: Actor, filename: str, content: bytes) 
     return preview
 
 
-def _new_rows(rows: list[ExtractRow], today: date) -> list[dict]:
+def _new_rows(rows: list[ExtractRow], today: date, delays: ladder.LadderRules) -> list[dict]:
     """Insert values for new people, with their first next step (no history yet)."""
     now, values = utcnow(), []
     for row in rows:
         facts = ladder.PersonFacts(birth_date=row.birth_date, registered_on=today)
-        step = ladder.next_step(facts, [], today, outreach.rules())
+        step = ladder.next_step(facts, [], today, delays)
         values.append(
             dict(
                 personnummer=row.personnummer,
@@ -345,7 +345,9 @@ def _insert_new(db: Session, actor: Actor, rows: list[ExtractRow], today: date) 
 
     Bulk inserts, not ORM objects: building 20,000 ORM objects alone takes many seconds.
     """
-    ids = insert_rows(db, Youth.__table__, _new_rows(rows, today), return_ids=True)
+    ids = insert_rows(
+        db, Youth.__table__, _new_rows(rows, today, outreach.rules(db)), return_ids=True
+    )
     now = utcnow()
     entries = [
         dict(

@@ -404,11 +404,6 @@ def _view(db: Session, report: SchoolReport) -> ReportView:
     )
 
 
-def _denied(db: Session, actor: Actor, report_id: object) -> NotFound:
-    audit.record_denied(db, actor, object_type="school_report", object_id=report_id)
-    return NotFound()
-
-
 def _log_view(db: Session, actor: Actor, view: ReportView) -> None:
     youth_ids = [s.youth_id for s in view.students if s.youth_id] or [None]
     audit.record_many(
@@ -425,7 +420,7 @@ def get_own_report(db: Session, *, actor: Actor, report_id: int, log: bool = Tru
     actor.need("school_reports.submit")
     report = db.get(SchoolReport, report_id)
     if report is None or report.school_unit_id not in actor.school_unit_ids:
-        raise _denied(db, actor, report_id)
+        raise audit.record_denied(db, actor, object_type="school_report", object_id=report_id)
     view = _view(db, report)
     if log:
         _log_view(db, actor, view)
@@ -524,7 +519,7 @@ def get_report(db: Session, *, actor: Actor, report_id: int, log: bool = True) -
     actor.need("inbox.handle")
     report = db.get(SchoolReport, report_id)
     if report is None:
-        raise _denied(db, actor, report_id)
+        raise audit.record_denied(db, actor, object_type="school_report", object_id=report_id)
     view = _view(db, report)
     if log:
         _log_view(db, actor, view)
@@ -537,7 +532,9 @@ def _student(
     actor.need("inbox.handle")
     row = db.get(SchoolReportStudent, student_id)
     if row is None:
-        raise _denied(db, actor, f"student:{student_id}")
+        raise audit.record_denied(
+            db, actor, object_type="school_report", object_id=f"student:{student_id}"
+        )
     return row, db.get(SchoolReport, row.report_id)
 
 
@@ -658,7 +655,7 @@ def set_status(db: Session, *, actor: Actor, report_id: int, status: str, answer
         raise Invalid("Välj en status.", field_errors={"status": "Välj en status."})
     report = db.get(SchoolReport, report_id)
     if report is None:
-        raise _denied(db, actor, report_id)
+        raise audit.record_denied(db, actor, object_type="school_report", object_id=report_id)
     answer = answer.strip()[:1000]
     if report.status != status:
         report.status, report.status_changed_at = status, utcnow()

@@ -1,4 +1,4 @@
-"""Worklist tasks: features create them (with a source), staff complete them."""
+"""Worklist tasks: features create them (with a source), staff complete them; imports no feature."""
 
 from __future__ import annotations
 
@@ -91,7 +91,10 @@ def _visible_tasks(actor: Actor):
     return sa.or_(about_visible, sa.and_(Task.youth_id.is_(None), mine_or_open))
 
 
-def complete_task(db: Session, *, actor: Actor, task_id: int) -> Task:
+def complete_task(db: Session, *, actor: Actor, task_id: int) -> Task | None:
+    """Mark done a task the actor may see: the task, or None when it was done already.
+
+    What the task came from is the caller's to finish (the worklist tells meetings)."""
     task = db.exec(
         select(Task)
         .outerjoin(Youth, Youth.id == Task.youth_id)
@@ -99,16 +102,11 @@ def complete_task(db: Session, *, actor: Actor, task_id: int) -> Task:
     ).first()
     if task is None:
         raise NotFound
-    if task.done_at is None:
-        task.done_at, task.done_by = utcnow(), actor.staff_id
-        db.add(task)
-        audit.record(
-            db, actor, "update", object_type="task", object_id=task.id, youth_id=task.youth_id
-        )
-        if task.source_type == "action_point" and task.source_id is not None:
-            from kaa_web.services import meetings  # imported late: meetings creates tasks
-
-            meetings.action_point_done(db, actor=actor, action_point_id=task.source_id)
+    if task.done_at is not None:
+        return None
+    task.done_at, task.done_by = utcnow(), actor.staff_id
+    db.add(task)
+    audit.record(db, actor, "update", object_type="task", object_id=task.id, youth_id=task.youth_id)
     return task
 
 

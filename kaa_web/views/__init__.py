@@ -1,6 +1,13 @@
-"""Blueprints of thin views: parse the form, call a service, render or redirect.
+"""Blueprints of thin views, and the one flow every view follows.
 
-Only names no view module shares: `from kaa_web.views import register` must find the module.
+page → forms → service → render or redirect. Each view carries `@require(permission)`. Services
+raise NotFound (answered 404), PermissionError (403) and TemplateRenderError (the template's
+reason) for every view at once (kaa_web.create_app); a view catches only what changes its page
+(Invalid, EditConflict). A POST ends in `saved` (the form's one-time code, commit, the message,
+a 303) or, refused, `rejected` (roll back, the service's errors onto the form) and the same page
+again with what was typed; a create form starts with `already_saved`.
+
+Only names no view module shares here: `from kaa_web.views import register` must find the module.
 """
 
 from flask import abort, flash, g
@@ -11,19 +18,21 @@ from kaa_web.forms import add_service_errors
 from kaa_web.htmx import redirect
 from kaa_web.models.register import Youth
 from kaa_web.permissions import current_actor
-from kaa_web.services.errors import NotFound
 from kaa_web.services.register import get_youth
 
 
 def youth_or_404(youth_id: int, log: str | None = "view", case_file: bool = False) -> Youth:
     """The young person if this user may see them (with `case_file`, KAA's case file on them
     too; the read logged as `log`), else 404."""
-    try:
-        return get_youth(
-            get_db(), actor=current_actor(), youth_id=youth_id, log=log, case_file=case_file
-        )
-    except NotFound:
-        abort(404)
+    return get_youth(
+        get_db(), actor=current_actor(), youth_id=youth_id, log=log, case_file=case_file
+    )
+
+
+def one_of(values) -> str:
+    """A URL converter for a closed set of words, e.g. `<{one_of(REPORT_KINDS)}:kind>`: any
+    other word is a 404 before the view runs (every URL parameter is typed)."""
+    return "any(" + ", ".join(values) + ")"
 
 
 def already_saved(form):

@@ -1,6 +1,6 @@
 """Administration pages: the overview, the audit log, districts."""
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import Blueprint, flash, render_template, request, url_for
 
 from kaa_web.db import get_db
 from kaa_web.forms import db_int
@@ -9,7 +9,7 @@ from kaa_web.htmx import redirect, render
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import admin as admin_service
 from kaa_web.services import register
-from kaa_web.services.errors import Invalid, NotFound
+from kaa_web.services.errors import Invalid
 from kaa_web.views import already_saved, rejected, saved
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -90,12 +90,8 @@ def save_district(district_id: int):
             active=form.active.data,
             district_id=district_id,
         )
-    except NotFound:
-        abort(404)
     except Invalid as error:
         get_db().rollback()
         flash(" ".join(error.messages), "error")
         return redirect(url_for("admin.districts"))
-    get_db().commit()
-    flash("Kommundelen är sparad.", "success")
-    return redirect(url_for("admin.districts"))
+    return saved("Kommundelen är sparad.", url_for("admin.districts"))

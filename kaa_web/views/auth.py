@@ -1,13 +1,12 @@
 """Log in and log out."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from kaa_web.db import get_db
 from kaa_web.directory import DirectoryUnavailable
 from kaa_web.forms.auth import LoginForm
+from kaa_web.htmx import local_path
 from kaa_web.login import end_session, start_session
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import auth as auth_service
@@ -20,18 +19,6 @@ MESSAGES = {
 }
 
 
-def safe_next(target: str | None) -> str:
-    """Only same-site paths are followed after login; anything else goes to the start page."""
-    if not target:
-        return url_for("main.start")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("main.start")
-    if "\\" in target or any(ord(c) < 32 for c in target):
-        return url_for("main.start")
-    return target
-
-
 def _no_role_message() -> str:
     contact = current_app.config["KAA_SETTINGS"].support_contact
     return f"Ditt konto har ingen behörighet i KAA-systemet. Kontakta {contact} om du behöver det."
@@ -40,7 +27,7 @@ def _no_role_message() -> str:
 @bp.route("/logga-in", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(safe_next(request.args.get("next")))
+        return redirect(local_path(request.args.get("next"), url_for("main.start")))
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.errors else 200
@@ -60,7 +47,7 @@ def login():
         form.password.data = ""
         return render_template("auth/login.html", form=form, login_error=message), status
     start_session(result)
-    return redirect(safe_next(request.args.get("next")), code=303)
+    return redirect(local_path(request.args.get("next"), url_for("main.start")), code=303)
 
 
 @bp.post("/logga-ut")

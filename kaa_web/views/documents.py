@@ -8,15 +8,19 @@ import io
 from flask import Blueprint, abort, flash, render_template, send_file, url_for
 
 from kaa_web.db import get_db
-from kaa_web.document_package import MAX_TEMPLATE_BYTES
-from kaa_web.documents import DOCX_CONTENT_TYPE
+from kaa_web.docx.package import MAX_TEMPLATE_BYTES
+from kaa_web.docx.render import DOCX_CONTENT_TYPE
+from kaa_web.docx.types import DOCUMENT_TYPES
 from kaa_web.forms import text_of
 from kaa_web.forms.documents import ActivateTemplateForm, LetterheadForm, UploadTemplateForm
 from kaa_web.htmx import redirect
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import documents as service
+from kaa_web.services import downloads, letter_context
+from kaa_web.views import one_of
 
 bp = Blueprint("documents", __name__)
+CODES = one_of(DOCUMENT_TYPES)
 
 
 def _read(file_storage, limit: int) -> bytes:
@@ -32,10 +36,7 @@ def catalogue():
 
 
 def _type_page(code: str, form: UploadTemplateForm, problems=None, status: int = 200):
-    try:
-        overview = service.describe_document_type(get_db(), actor=current_actor(), code=code)
-    except KeyError:
-        abort(404)
+    overview = service.describe_document_type(get_db(), actor=current_actor(), code=code)
     return render_template(
         "documents/template_type.html",
         overview=overview,
@@ -45,13 +46,13 @@ def _type_page(code: str, form: UploadTemplateForm, problems=None, status: int =
     ), status
 
 
-@bp.get("/admin/dokumentmallar/<code>")
+@bp.get(f"/admin/dokumentmallar/<{CODES}:code>")
 @require("templates.manage")
 def template_type(code: str):
     return _type_page(code, UploadTemplateForm())
 
 
-@bp.post("/admin/dokumentmallar/<code>/ny-version")
+@bp.post(f"/admin/dokumentmallar/<{CODES}:code>/ny-version")
 @require("templates.manage")
 def upload(code: str):
     form = UploadTemplateForm()
@@ -66,15 +67,13 @@ def upload(code: str):
             file_name=upload_file.filename or "",
             data=_read(upload_file, MAX_TEMPLATE_BYTES),
         )
-    except KeyError:
-        abort(404)
     except service.TemplateRejected as rejected:
         return _type_page(code, form, problems=rejected.problems, status=400)
     flash(f"Version {version.version} är uppladdad och används nu.", "success")
     return redirect(url_for("documents.template_type", code=code))
 
 
-@bp.post("/admin/dokumentmallar/<code>/anvand-version")
+@bp.post(f"/admin/dokumentmallar/<{CODES}:code>/anvand-version")
 @require("templates.manage")
 def activate(code: str):
     form = ActivateTemplateForm()
@@ -86,21 +85,21 @@ def activate(code: str):
         service.activate_template(
             get_db(), actor=current_actor(), code=code, version=form.version.data
         )
-    except (KeyError, LookupError):
+    except LookupError:
         abort(404)
     label = "standardmallen" if form.version.data == 0 else f"version {form.version.data}"
     flash(f"Nu används {label}.", "success")
     return redirect(url_for("documents.template_type", code=code))
 
 
-@bp.get("/admin/dokumentmallar/<code>/versioner/<int:version>")
+@bp.get(f"/admin/dokumentmallar/<{CODES}:code>/versioner/<int:version>")
 @require("templates.manage")
 def download_template(code: str, version: int):
     try:
         name, data = service.template_file(
             get_db(), actor=current_actor(), code=code, version=version
         )
-    except (KeyError, LookupError):
+    except LookupError:
         abort(404)
     return send_file(
         io.BytesIO(data), mimetype=DOCX_CONTENT_TYPE, as_attachment=True, download_name=name
@@ -108,7 +107,7 @@ def download_template(code: str, version: int):
 
 
 def _letterhead_page(form: LetterheadForm, problems=None, status: int = 200):
-    row = service.get_letterhead(get_db())
+    row = letter_context.get_letterhead(get_db())
     logo = base64.b64encode(row.logotyp).decode() if row.logotyp else None
     mime = "image/png" if row.logotyp and row.logotyp.startswith(b"\x89PNG") else "image/jpeg"
     return render_template(
@@ -124,7 +123,7 @@ def _letterhead_page(form: LetterheadForm, problems=None, status: int = 200):
 @bp.get("/admin/brevhuvud")
 @require("templates.manage")
 def letterhead():
-    return _letterhead_page(LetterheadForm(obj=service.get_letterhead(get_db())))
+    return _letterhead_page(LetterheadForm(obj=letter_context.get_letterhead(get_db())))
 
 
 @bp.post("/admin/brevhuvud")
@@ -154,12 +153,7 @@ def save_letterhead():
 @bp.get("/dokument/<int:document_id>")
 @require("documents.generate")
 def download(document_id: int):
-    try:
-        document = service.open_generated_document(
-            get_db(), actor=current_actor(), document_id=document_id
-        )
-    except LookupError:
-        abort(404)
+    document = downloads.open_document(get_db(), actor=current_actor(), document_id=document_id)
     return send_file(
         io.BytesIO(document.content),
         mimetype=document.content_type,

@@ -15,7 +15,8 @@ from kaa_web.rules import eligibility, municipalities
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import inbox_assignment, register
 from kaa_web.services import school_reports as service
-from kaa_web.services.errors import Invalid, NotFound
+from kaa_web.services.errors import Invalid
+from kaa_web.views import saved
 
 bp = Blueprint("inbox", __name__, url_prefix="/inkorg")
 
@@ -46,10 +47,7 @@ def index():
 
 def _report_page(report_id: int, status_form=None, municipality_form=None, errors=(), code=200):
     db, actor = get_db(), current_actor()
-    try:
-        view = service.get_report(db, actor=actor, report_id=report_id)
-    except NotFound:
-        abort(404)
+    view = service.get_report(db, actor=actor, report_id=report_id)
     if status_form is None:
         status_form = StatusForm(
             formdata=None, status=view.report.status, answer=view.report.answer
@@ -96,19 +94,16 @@ def change_status(report_id: int):
     form = StatusForm()
     if not form.validate():
         return _report_page(report_id, status_form=form, code=400)
-    try:
-        service.set_status(
-            get_db(),
-            actor=current_actor(),
-            report_id=report_id,
-            status=form.status.data,
-            answer=form.answer.data or "",
-        )
-    except NotFound:
-        abort(404)
-    get_db().commit()
-    flash("Status och svar till skolan är sparade.", "success")
-    return redirect(url_for("inbox.report", report_id=report_id))
+    service.set_status(
+        get_db(),
+        actor=current_actor(),
+        report_id=report_id,
+        status=form.status.data,
+        answer=form.answer.data or "",
+    )
+    return saved(
+        "Status och svar till skolan är sparade.", url_for("inbox.report", report_id=report_id)
+    )
 
 
 @bp.post("/<int:report_id>/ta-arendet")
@@ -123,8 +118,6 @@ def take(report_id: int):
         inbox_assignment.take_report(
             db, actor=current_actor(), report_id=report_id, current_handler=form.shown_handler()
         )
-    except NotFound:
-        abort(404)
     except Invalid as error:
         db.rollback()
         flash(" ".join(error.messages), "error")
@@ -138,8 +131,6 @@ def _student_action(action, student_id: int, done: str, **options):
     db = get_db()
     try:
         result = action(db, actor=current_actor(), student_id=student_id, **options)
-    except NotFound:
-        abort(404)
     except Invalid as error:
         db.rollback()
         flash(" ".join(error.messages), "error")
@@ -192,9 +183,9 @@ def other_municipality(student_id: int):
                 note=form.forward_note.data or "",
                 own_code=_own_code(),
             )
-            db.commit()
-            flash("Elevens hemkommun är sparad.", "success")
-            return redirect(url_for("inbox.report", report_id=report_id))
+            return saved(
+                "Elevens hemkommun är sparad.", url_for("inbox.report", report_id=report_id)
+            )
         except Invalid as error:
             db.rollback()
             return _report_page(report_id, municipality_form=form, errors=error.messages, code=400)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
 from kaa_web.db import engine, get_db
@@ -15,8 +13,8 @@ from kaa_web.models.base import local_today
 from kaa_web.models.mailout import LEFT_OUT_REASONS
 from kaa_web.permissions import current_actor, require
 from kaa_web.rules.recipients import HOUSEHOLD_RULE
-from kaa_web.services import mailout, outreach, register
-from kaa_web.services.errors import Invalid, NotFound
+from kaa_web.services import jobs, mailout, outreach, register, staff
+from kaa_web.services.errors import Invalid
 from kaa_web.views import already_saved, rejected, saved
 
 bp = Blueprint("mailout", __name__, url_prefix="/utskick")
@@ -28,7 +26,7 @@ def _register_filter() -> register.ListFilter:
     """The register list's filters as its page posts them (invalid values are left out)."""
     db = get_db()
     form = ListFilterForm(request.form)
-    form.set_choices(register.districts(db), register.officers(db))
+    form.set_choices(register.districts(db), staff.officers(db))
     form.validate()
     values = {
         name: getattr(form, name).data
@@ -71,12 +69,9 @@ def preview():
         message = "Markera minst ett brev." if not ids else "Högst 10 000 ungdomar per utskick."
         flash(message, "error")
         return redirect(url_for("worklist.index", vy=request.form.get("vy", "mina")))
-    try:
-        result = mailout.preview_mailout(
-            get_db(), actor=current_actor(), youth_ids=ids, on=local_today()
-        )
-    except NotFound:
-        abort(404)
+    result = mailout.preview_mailout(
+        get_db(), actor=current_actor(), youth_ids=ids, on=local_today()
+    )
     get_db().commit()  # the read of the selected people is logged
     form = StartMailoutForm(formdata=None, youth_ids=",".join(map(str, ids)))
     return render_template(
@@ -99,38 +94,29 @@ def start():
     if done := already_saved(form):
         return done
     actor = current_actor()
-    try:
-        job = mailout.start_mailout(
-            get_db(),
-            actor=actor,
-            youth_ids=form.selected_ids(),
-            on=local_today(),
-            make_pdf=form.pdf.data and mailout.pdf_available(),
-        )
-    except NotFound:
-        abort(404)
+    job = mailout.start_mailout(
+        get_db(),
+        actor=actor,
+        youth_ids=form.selected_ids(),
+        on=local_today(),
+        make_pdf=form.pdf.data and mailout.pdf_available(),
+    )
     response = saved(None, url_for("mailout.job", job_id=job.id), form)
-    threading.Thread(
-        target=mailout.run_mailout_job,
-        kwargs={"engine": engine(), "actor": actor, "job_id": job.id},
-        name=f"mailout-{job.id}",
-        daemon=True,
-    ).start()
+    jobs.start(
+        f"mailout-{job.id}", mailout.run_mailout_job, engine=engine(), actor=actor, job_id=job.id
+    )
     return response
 
 
 @bp.get("/")
 @require("documents.generate")
 def index():
-    jobs = mailout.list_mailout_jobs(get_db(), actor=current_actor())
-    return render_template("mailout/index.html", jobs=jobs)
+    summaries = mailout.list_mailout_jobs(get_db(), actor=current_actor())
+    return render_template("mailout/index.html", jobs=summaries)
 
 
 def _job_page(job_id: int, confirm_form=None, errors=(), status: int = 200):
-    try:
-        view = mailout.get_mailout_job(get_db(), actor=current_actor(), job_id=job_id)
-    except NotFound:
-        abort(404)
+    view = mailout.get_mailout_job(get_db(), actor=current_actor(), job_id=job_id)
     confirm_form = confirm_form or ConfirmMailoutForm(formdata=None, posted_on=local_today())
     return render(
         "mailout/job.html",
@@ -163,8 +149,6 @@ def confirm(job_id: int):
         job = mailout.confirm_mailout(
             db, actor=current_actor(), job_id=job_id, posted_on=form.posted_on.data
         )
-    except NotFound:
-        abort(404)
     except Invalid as error:
         return _job_page(job_id, form, rejected(form, error), status=400)
     message = (
@@ -184,8 +168,6 @@ def cancel(job_id: int):
     db = get_db()
     try:
         mailout.cancel_mailout(db, actor=current_actor(), job_id=job_id)
-    except NotFound:
-        abort(404)
     except Invalid as error:
         db.rollback()
         return _job_page(job_id, errors=error.messages, status=400)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import io
-import re
+from contextlib import suppress
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -19,8 +18,8 @@ from flask import (
 from sqlmodel import select
 
 from kaa_web.db import get_db
-from kaa_web.documents import TemplateRenderError
-from kaa_web.forms import choices, text_of
+from kaa_web.docx.limits import TemplateRenderError
+from kaa_web.forms import choices, db_int, text_of
 from kaa_web.forms.meetings import (
     ActionPointForm,
     AddendumForm,
@@ -40,7 +39,7 @@ from kaa_web.forms.meetings import (
     RecordForm,
     StandingItemForm,
 )
-from kaa_web.htmx import is_partial
+from kaa_web.htmx import is_partial, local_path
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.meetings import (
@@ -57,7 +56,7 @@ from kaa_web.models.meetings import (
 )
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import meetings
-from kaa_web.services.errors import EditConflict, Invalid, NotFound
+from kaa_web.services.errors import EditConflict, Invalid
 from kaa_web.views import already_saved, rejected, saved
 
 bp = Blueprint("meetings", __name__)
@@ -76,24 +75,8 @@ def _labels() -> dict:
     }
 
 
-def _id_or_none(text: str) -> int | None:
-    """A database id typed into a hand-parsed form field, or None."""
-    return int(text) if re.fullmatch(r"[0-9]{1,9}", text or "") else None
-
-
-def _local_path(value: str, fallback: str) -> str:
-    """`value` if it is a path on this site, else `fallback` (never a redirect elsewhere)."""
-    if any(c in value for c in "\t\r\n\\") or not value.startswith("/") or value.startswith("//"):
-        return fallback
-    parts = urlsplit(value)
-    return fallback if parts.scheme or parts.netloc else value
-
-
 def _part_or_404(model, object_id: int, **parent: int) -> None:
-    try:
-        meetings.check_part(get_db(), current_actor(), model, object_id, **parent)
-    except NotFound:
-        abort(404)
+    meetings.check_part(get_db(), current_actor(), model, object_id, **parent)
 
 
 def _staff_choices(blank: str, allowed=meetings.may_take_part):
@@ -113,12 +96,8 @@ def _submit(form, action, message: str | None, location, page):
         return page(form, [])
     if done := already_saved(form):
         return done
-    db = get_db()
     try:
         result = action()
-    except NotFound:
-        db.rollback()
-        abort(404)
     except Invalid as error:
         return page(form, rejected(form, error))
     location = location(result) if callable(location) else location
@@ -192,10 +171,7 @@ def _member_form() -> MemberForm:
 
 
 def _group_or_404(group_id: int, may: str = "see"):
-    try:
-        return meetings.get_group(get_db(), actor=current_actor(), group_id=group_id, may=may)
-    except NotFound:
-        abort(404)
+    return meetings.get_group(get_db(), actor=current_actor(), group_id=group_id, may=may)
 
 
 def _group_page(group, member_form=None, errors=(), status=200):
@@ -308,7 +284,7 @@ def _group_edited(group, key: str, form, action, message: str, anchor: str):
 
 
 @bp.get("/samverkan/grupper/<int:group_id>/redigera")
-@require("meetings.convene", "meetings.manage_groups")
+@require("meetings.edit_groups")
 def edit_group(group_id: int):
     return _edit_group_page(_group_or_404(group_id, "edit"))
 
@@ -385,7 +361,7 @@ def _item_action(form, group_id: int, item_id: int | None = None):
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/staende-punkter")
-@require("meetings.convene", "meetings.manage_groups")
+@require("meetings.edit_groups")
 def add_standing_item(group_id: int):
     group = _group_or_404(group_id, "edit")
     form = StandingItemForm()
@@ -394,7 +370,7 @@ def add_standing_item(group_id: int):
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/staende-punkter/<int:item_id>")
-@require("meetings.convene", "meetings.manage_groups")
+@require("meetings.edit_groups")
 def update_standing_item(group_id: int, item_id: int):
     group = _group_or_404(group_id, "edit")
     _part_or_404(StandingItem, item_id, group_id=group.id)
@@ -404,7 +380,7 @@ def update_standing_item(group_id: int, item_id: int):
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/staende-punkter/<int:item_id>/ta-bort")
-@require("meetings.convene", "meetings.manage_groups")
+@require("meetings.edit_groups")
 def remove_standing_item(group_id: int, item_id: int):
     db, actor = get_db(), current_actor()
     group = _group_or_404(group_id, "edit")
@@ -416,7 +392,7 @@ def remove_standing_item(group_id: int, item_id: int):
 
 
 @bp.post("/samverkan/grupper/<int:group_id>/staende-punkter/<int:item_id>/flytta")
-@require("meetings.convene", "meetings.manage_groups")
+@require("meetings.edit_groups")
 def move_standing_item(group_id: int, item_id: int):
     db, actor = get_db(), current_actor()
     group = _group_or_404(group_id, "edit")
@@ -441,14 +417,11 @@ def complete_action(action_point_id: int):
     db = get_db()
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        point = meetings.complete_action_point(
-            db, actor=current_actor(), action_point_id=action_point_id
-        )
-    except NotFound:
-        abort(404)
+    point = meetings.complete_action_point(
+        db, actor=current_actor(), action_point_id=action_point_id
+    )
     group_page = url_for("meetings.group", group_id=point.group_id)
-    back = _local_path(request.form.get("tillbaka", ""), group_page)
+    back = local_path(request.form.get("tillbaka"), group_page)
     return saved("Åtgärdspunkten är klar.", back)
 
 
@@ -458,16 +431,13 @@ def reassign_action(action_point_id: int):
     db, actor = get_db(), current_actor()
     if not EmptyForm().validate_on_submit():
         abort(400)
-    member_id = request.form.get("member_id", "")
     try:
         point = meetings.reassign_action_point(
             db,
             actor=actor,
             action_point_id=action_point_id,
-            member_id=_id_or_none(member_id),
+            member_id=request.form.get("member_id", type=db_int),
         )
-    except NotFound:
-        abort(404)
     except Invalid as error:
         db.rollback()
         group_id = db.exec(
@@ -553,11 +523,12 @@ def _small_limit() -> int:
 
 def _statuses(formdata) -> dict[int, str]:
     """The attendance radios (narvaro-<member id>) of a posted form."""
-    return {
-        member_id: value
-        for key, value in formdata.items()
-        if key.startswith("narvaro-") and (member_id := _id_or_none(key.removeprefix("narvaro-")))
-    }
+    statuses = {}
+    for key, value in formdata.items():
+        if key.startswith("narvaro-"):
+            with suppress(ValueError):  # not a member's id: not an attendance radio
+                statuses[db_int(key.removeprefix("narvaro-"))] = value
+    return statuses
 
 
 @dataclass
@@ -614,12 +585,9 @@ def _meeting_page(
     """The agenda as members see it, or (recording) the convener's page with its one form;
     a failed save comes back with `forms` as posted and someone else's changes in `conflicts`."""
     db, actor = get_db(), current_actor()
-    try:
-        meeting, group, items = meetings.view_agenda(
-            db, actor=actor, meeting_id=meeting_id, small_limit=_small_limit()
-        )
-    except NotFound:
-        abort(404)
+    meeting, group, items = meetings.view_agenda(
+        db, actor=actor, meeting_id=meeting_id, small_limit=_small_limit()
+    )
     can_run = meetings.can_run(db, actor, group, meeting)
     if recording and not can_run:
         abort(404)
@@ -692,7 +660,7 @@ def _record_data(forms: _RecordForms, formdata) -> meetings.RecordData:
         action=meetings.ActionData(
             text_of(forms.action.what), forms.action.member_id.data, forms.action.due.data
         ),
-        done=_id_or_none(formdata.get("klar", "")),
+        done=formdata.get("klar", type=db_int),
         adjuster=text_of(forms.adjust.adjuster) if formdata.get("justera") else None,
     )
 
@@ -759,7 +727,7 @@ def _record_anchor(formdata, items) -> str:
     """Where on the page the pressed button was (never anything but a known anchor)."""
     if formdata.get("justera"):
         return "justering"
-    point = _id_or_none(formdata.get("klar", ""))
+    point = formdata.get("klar", type=db_int)
     anchors = {"narvaro", "atgarder", "justering"} | {f"punkt-{item.id}" for item in items}
     anchors |= {f"klar-{i.action_point_id}" for i in items if i.action_point_id}
     by_point = {f"klar-{i.action_point_id}": f"punkt-{i.id}" for i in items if i.action_point_id}
@@ -772,10 +740,7 @@ def _record_anchor(formdata, items) -> str:
 def save_record(meeting_id: int):
     """Every button of the recording page: saves everything typed on it, or nothing."""
     db, actor = get_db(), current_actor()
-    try:
-        meeting, _ = meetings.get_meeting(db, actor=actor, meeting_id=meeting_id, may="run")
-    except NotFound:
-        abort(404)
+    meeting, _ = meetings.get_meeting(db, actor=actor, meeting_id=meeting_id, may="run")
     items = meetings.agenda_of(db, meeting.id)
     forms = _record_forms(db, meeting, items, request.form)
 
@@ -799,9 +764,6 @@ def save_record(meeting_id: int):
         result = meetings.record_meeting(
             db, actor=actor, meeting_id=meeting.id, data=_record_data(forms, request.form)
         )
-    except NotFound:
-        db.rollback()
-        abort(404)
     except meetings.RecordRefused as refused:
         return again(_refused_errors(forms, refused, items), refused.conflicts)
     except Invalid as error:  # locked or cancelled meanwhile (say, in another tab)
@@ -837,9 +799,6 @@ def notes(meeting_id: int, item_id: int):
             version=form.version.data or None,
         )
         db.commit()
-    except NotFound:
-        db.rollback()
-        abort(404)
     except EditConflict:
         db.rollback()
         state = "conflict"
@@ -928,12 +887,9 @@ def minutes(meeting_id: int):
 @require("meetings.attend")
 def document(meeting_id: int, document_id: int):
     db = get_db()
-    try:
-        found = meetings.open_meeting_document(
-            db, actor=current_actor(), meeting_id=meeting_id, document_id=document_id
-        )
-    except NotFound:
-        abort(404)
+    found = meetings.open_meeting_document(
+        db, actor=current_actor(), meeting_id=meeting_id, document_id=document_id
+    )
     db.commit()
     return send_file(
         io.BytesIO(found.content),
@@ -948,10 +904,7 @@ def document(meeting_id: int, document_id: int):
 
 def _editable_meeting_or_404(meeting_id: int):
     db, actor = get_db(), current_actor()
-    try:
-        meeting, group = meetings.get_meeting(db, actor=actor, meeting_id=meeting_id)
-    except NotFound:
-        abort(404)
+    meeting, group = meetings.get_meeting(db, actor=actor, meeting_id=meeting_id)
     if not meetings.can_run(db, actor, group, meeting):
         abort(404)
     return meeting, group

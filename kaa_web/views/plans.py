@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from kaa_web.db import get_db
-from kaa_web.forms import add_service_errors, db_int, text_of
+from kaa_web.forms import db_int, text_of
 from kaa_web.forms.plans import (
     ConcernForm,
     ConsentForm,
@@ -33,7 +33,7 @@ from kaa_web.models.plans import (
 from kaa_web.models.register import Youth
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import consents, plans, register
-from kaa_web.services.errors import EditConflict, Invalid, NotFound
+from kaa_web.services.errors import EditConflict, Invalid
 from kaa_web.views import already_saved, rejected, saved, youth_or_404
 
 bp = Blueprint("plans", __name__)
@@ -312,11 +312,8 @@ def end_measure(youth_id: int, measure_id: int):
             return _done(
                 "Insatsen är avslutad och planen reviderad.", "plans.plan", youth_id, "insatser"
             )
-        except NotFound:
-            abort(404)
         except Invalid as error:
-            db.rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     return _plan_page(youth, errors, status=400, end_form=form, end_for=measure_id)
 
 
@@ -335,8 +332,6 @@ def make_referral(youth_id: int, measure_id: int):
         referral = plans.make_referral(
             db, actor=actor, youth=youth, plan_measure_id=measure_id, sent_on=form.sent_on.data
         )
-    except NotFound:
-        abort(404)
     except Invalid as error:
         rejected(form)
         return _plan_page(youth, error.messages, status=400)
@@ -362,8 +357,6 @@ def first_contact(youth_id: int, referral_id: int):
         plans.record_first_contact(
             db, actor=actor, youth=youth, referral_id=referral_id, on=form.on.data
         )
-    except NotFound:
-        abort(404)
     except Invalid as error:
         db.rollback()
         return _plan_page(youth, error.messages, status=400)
@@ -382,8 +375,6 @@ def approve_report(youth_id: int, report_id: int):
         plans.approve_monthly_report(
             db, actor=actor, youth=youth, report_id=report_id, received_on=form.on.data
         )
-    except NotFound:
-        abort(404)
     except Invalid as error:
         db.rollback()
         return _plan_page(youth, error.messages, status=400)
@@ -495,8 +486,6 @@ def withdraw_consent(youth_id: int, consent_id: int):
     youth = youth_or_404(youth_id, log=None)
     try:
         consents.withdraw_consent(db, actor=actor, youth=youth, consent_id=consent_id)
-    except NotFound:
-        abort(404)
     except Invalid as error:
         db.rollback()
         return _consents_page(youth, error.messages, 400)
@@ -599,8 +588,6 @@ def save_measure():
                 db, actor=current_actor(), data=_catalogue_data(form), measure_id=edit_id
             )
             return saved("Insatsen är sparad.", url_for("plans.catalogue"), form)
-        except NotFound:
-            abort(404)
         except Invalid as error:
             errors = rejected(form, error)
     return _catalogue_page(form, errors, 400, edit_id)

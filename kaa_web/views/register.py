@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from flask import Blueprint, abort, flash, render_template, request, url_for
+from flask import Blueprint, flash, render_template, request, url_for
 
 from kaa_web.db import get_db
 from kaa_web.exports import csv_download
-from kaa_web.forms import SELECTION_INVALID, add_service_errors, db_int, id_list, text_of
+from kaa_web.forms import SELECTION_INVALID, db_int, id_list, text_of
 from kaa_web.forms.register import (
     LETTER_CHOICES,
     AssignForm,
@@ -22,7 +22,7 @@ from kaa_web.forms.register import (
     SearchForm,
     YouthForm,
 )
-from kaa_web.htmx import is_htmx, push_url, redirect, render
+from kaa_web.htmx import is_htmx, local_path, push_url, redirect, render
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
 from kaa_web.models.plans import CONSENT_FORMS, CONSENT_GIVERS
@@ -30,11 +30,10 @@ from kaa_web.models.register import District, Youth
 from kaa_web.permissions import current_actor, require
 from kaa_web.rules import outreach as ladder
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import consents, mailout, outreach, register, register_import
+from kaa_web.services import consents, mailout, outreach, register, register_import, staff
 from kaa_web.services.access import can_see_address, sees_case_file
-from kaa_web.services.errors import EditConflict, Invalid, NotFound
+from kaa_web.services.errors import EditConflict, Invalid
 from kaa_web.views import already_saved, rejected, saved, youth_or_404
-from kaa_web.views.auth import safe_next
 
 bp = Blueprint("register", __name__, url_prefix="/ungdomar")
 
@@ -42,7 +41,7 @@ bp = Blueprint("register", __name__, url_prefix="/ungdomar")
 def _filter_form(source) -> tuple[ListFilterForm, register.ListFilter]:
     db = get_db()
     form = ListFilterForm(source)
-    form.set_choices(register.districts(db), register.officers(db))
+    form.set_choices(register.districts(db), staff.officers(db))
     if not sees_case_file(current_actor()):
         form.without_case_work()
     form.validate()
@@ -84,7 +83,7 @@ def _list_page(form, filters, search_form, page: int):
 
 def _assign_form(selected: int | None = None) -> AssignForm:
     form = AssignForm()
-    form.set_choices(register.officers(get_db()))
+    form.set_choices(staff.officers(get_db()))
     if selected is not None and not form.is_submitted():
         form.officer_id.data = selected
     return form
@@ -146,20 +145,15 @@ def save_view():
 @bp.post("/vyer/<int:view_id>/ta-bort")
 @require("register.read")
 def delete_view(view_id: int):
-    try:
-        register.delete_saved_view(get_db(), actor=current_actor(), view_id=view_id)
-    except NotFound:
-        abort(404)
-    get_db().commit()
-    flash("Vyn är borttagen.", "success")
-    return redirect(url_for("register.index"))
+    register.delete_saved_view(get_db(), actor=current_actor(), view_id=view_id)
+    return saved("Vyn är borttagen.", url_for("register.index"))
 
 
 @bp.post("/tilldela")
 @require("register.write")
 def assign():
     form = _assign_form()
-    back = safe_next(request.form.get("next"))
+    back = local_path(request.form.get("next"), url_for("main.start"))
     try:
         ids = id_list(request.form.getlist("youth_ids"))
     except ValueError:
@@ -172,14 +166,10 @@ def assign():
         count = register.assign_officer(
             get_db(), actor=current_actor(), youth_ids=ids, officer_id=form.officer_id.data
         )
-    except NotFound:
-        abort(404)
     except Invalid as error:
         flash(" ".join(error.messages), "error")
         return redirect(back)
-    get_db().commit()
-    flash(f"Handläggare ändrad för {count} ungdomar.", "success")
-    return redirect(back)
+    return saved(f"Handläggare ändrad för {count} ungdomar.", back)
 
 
 # --- one person -------------------------------------------------------------------------------
@@ -266,7 +256,7 @@ def _youth_data(form) -> register.YouthData:
 
 def _prepare(form):
     db = get_db()
-    form.set_choices(register.districts(db), register.officers(db))
+    form.set_choices(register.districts(db), staff.officers(db))
     return form
 
 
@@ -335,12 +325,10 @@ def edit(youth_id: int):
                 get_db(),
                 actor=current_actor(),
                 youth_id=youth_id,
-                version=int(form.version.data or 0),
+                version=form.version.data or 0,
                 data=_youth_data(form),
             )
-            get_db().commit()
-            flash("Ändringarna är sparade.", "success")
-            return redirect(url_for("register.person", youth_id=youth_id))
+            return saved("Ändringarna är sparade.", url_for("register.person", youth_id=youth_id))
         except EditConflict as clash:
             get_db().rollback()
             conflict = clash.current
@@ -351,8 +339,7 @@ def edit(youth_id: int):
                 "nedan och spara igen."
             ]
         except Invalid as error:
-            get_db().rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     register.record_view(get_db(), actor=current_actor(), youth=youth)  # shown again
     get_db().commit()
     return render_template(
@@ -375,9 +362,9 @@ def deregister(youth_id: int):
                 on=form.on.data,
                 result=form.result.data,
             )
-            get_db().commit()
-            flash("Ungdomen är avregistrerad.", "success")
-            return redirect(url_for("register.person", youth_id=youth_id))
+            return saved(
+                "Ungdomen är avregistrerad.", url_for("register.person", youth_id=youth_id)
+            )
         except Invalid as error:
             get_db().rollback()
             form.reason.errors = [*form.reason.errors, *error.messages]
@@ -391,7 +378,7 @@ def deregister(youth_id: int):
 def contact(youth_id: int):
     youth = youth_or_404(youth_id, log="view" if request.method == "GET" else None)
     form = ContactForm()
-    form.set_staff(register.officers(get_db()))
+    form.set_staff(staff.officers(get_db()))
     if request.method == "GET":
         form.kind.data = request.args.get("typ", "")
         form.on.data = local_today()
@@ -460,8 +447,6 @@ def create_letter(youth_id: int):
             if missing:
                 message += f" {' och '.join(missing)} saknar adress och fick inget brev."
             return saved(message, url_for("register.person", youth_id=youth_id), form)
-        except NotFound:
-            abort(404)
         except Invalid as error:
             rejected(form)
             form.step.errors = [*form.step.errors, *error.messages]
@@ -500,8 +485,6 @@ def import_extract():
 def apply_import(batch_id: int):
     try:
         preview = register_import.apply_import(get_db(), actor=current_actor(), batch_id=batch_id)
-    except NotFound:
-        abort(404)
     except Invalid as error:
         get_db().rollback()
         flash(" ".join(error.messages[:20]), "error")

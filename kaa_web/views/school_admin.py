@@ -3,10 +3,10 @@ gets new reports (the inbox's assignment rule)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, render_template, url_for
+from flask import Blueprint, flash, render_template, url_for
 
 from kaa_web.db import get_db
-from kaa_web.forms import add_service_errors, text_of
+from kaa_web.forms import text_of
 from kaa_web.forms.inbox_assignment import assignment_form
 from kaa_web.forms.school_reports import FORMS, HelpTextForm, SchoolUnitForm
 from kaa_web.htmx import redirect
@@ -15,7 +15,7 @@ from kaa_web.permissions import current_actor, require
 from kaa_web.rules import municipalities
 from kaa_web.services import inbox_assignment
 from kaa_web.services import school_reports as service
-from kaa_web.services.errors import Invalid, NotFound
+from kaa_web.services.errors import Invalid
 from kaa_web.views import already_saved, rejected, saved
 
 bp = Blueprint("school_admin", __name__, url_prefix="/admin")
@@ -48,10 +48,7 @@ def unit(unit_id: int | None = None):
     db, actor = get_db(), current_actor()
     existing = None
     if unit_id is not None:
-        try:
-            existing = service.get_school_unit(db, actor=actor, unit_id=unit_id)
-        except NotFound:
-            abort(404)
+        existing = service.get_school_unit(db, actor=actor, unit_id=unit_id)
     form = SchoolUnitForm(obj=existing)
     form.set_choices(municipalities.municipalities())
     errors: list[str] = []
@@ -93,19 +90,14 @@ def save_help_text():
     if not form.validate():
         flash("Hjälptexten får vara högst 1000 tecken.", "error")
         return redirect(url_for("school_admin.help_texts"))
-    try:
-        service.save_help_text(
-            get_db(),
-            actor=current_actor(),
-            form=form.form.data,
-            field_name=form.field_name.data,
-            text=form.text.data or "",
-        )
-    except NotFound:
-        abort(404)
-    get_db().commit()
-    flash("Hjälptexten är sparad.", "success")
-    return redirect(url_for("school_admin.help_texts"))
+    service.save_help_text(
+        get_db(),
+        actor=current_actor(),
+        form=form.form.data,
+        field_name=form.field_name.data,
+        text=form.text.data or "",
+    )
+    return saved("Hjälptexten är sparad.", url_for("school_admin.help_texts"))
 
 
 @bp.route("/fordelning", methods=["GET", "POST"])
@@ -119,13 +111,10 @@ def assignment():
     if form.validate_on_submit():
         try:
             inbox_assignment.save_rule(db, actor=actor, data=form.rule_data(page))
-            db.commit()
-            flash("Fördelningen av nya ärenden är sparad.", "success")
-            return redirect(url_for("school_admin.assignment"))
-        except NotFound:
-            abort(404)
+            return saved(
+                "Fördelningen av nya ärenden är sparad.", url_for("school_admin.assignment")
+            )
         except Invalid as error:
-            db.rollback()
-            errors = add_service_errors(form, error)
+            errors = rejected(form, error)
     status = 400 if form.is_submitted() else 200
     return render_template("admin/assignment.html", form=form, page=page, errors=errors), status

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, render_template, request, send_file, url_for
+from flask import Blueprint, render_template, request, send_file, url_for
 from werkzeug.datastructures import MultiDict
 
 from kaa_web.db import get_db
 from kaa_web.forms.school_reports import FORMS
-from kaa_web.htmx import redirect
 from kaa_web.models.school_reports import REPORT_KINDS, REPORT_STATUSES
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import school_reports as service
-from kaa_web.services.errors import Invalid, NotFound
-from kaa_web.views import already_saved, rejected, saved
+from kaa_web.services.errors import Invalid
+from kaa_web.views import already_saved, one_of, rejected, saved
+
+KINDS = one_of(FORMS)
 
 bp = Blueprint("school_reports", __name__, url_prefix="/skola")
 
@@ -31,12 +32,6 @@ def index():
     )
     db.commit()  # the names shown are logged
     return render_template("school_reports/index.html", **context)
-
-
-def _kind_or_404(kind: str) -> str:
-    if kind not in FORMS:
-        abort(404)
-    return kind
 
 
 def _students(form, kind: str) -> list[service.StudentData]:
@@ -109,10 +104,9 @@ def _submit(kind: str, form):
     )
 
 
-@bp.route("/anmalan/<kind>", methods=["GET", "POST"])
+@bp.route(f"/anmalan/<{KINDS}:kind>", methods=["GET", "POST"])
 @require("school_reports.submit")
 def form(kind: str):
-    kind = _kind_or_404(kind)
     db, actor = get_db(), current_actor()
     units = service.my_units(db, actor=actor)
     if not units:
@@ -133,11 +127,10 @@ def form(kind: str):
     return _page(kind, form, units, errors=errors, status=400)
 
 
-@bp.post("/anmalan/<kind>/utkast")
+@bp.post(f"/anmalan/<{KINDS}:kind>/utkast")
 @require("school_reports.submit")
 def save_draft(kind: str):
     """htmx autosave on change: the typed form survives a session timeout."""
-    kind = _kind_or_404(kind)
     db = get_db()
     try:
         service.save_draft(db, actor=current_actor(), form=kind, data=_draft_data())
@@ -147,21 +140,15 @@ def save_draft(kind: str):
     return "", 204
 
 
-@bp.post("/anmalan/<kind>/rensa")
+@bp.post(f"/anmalan/<{KINDS}:kind>/rensa")
 @require("school_reports.submit")
 def discard_draft(kind: str):
-    kind = _kind_or_404(kind)
     service.delete_draft(get_db(), actor=current_actor(), form=kind)
-    get_db().commit()
-    flash("Utkastet är borttaget.", "success")
-    return redirect(url_for("school_reports.form", kind=kind))
+    return saved("Utkastet är borttaget.", url_for("school_reports.form", kind=kind))
 
 
 def _own_or_404(report_id: int, log: bool = True):
-    try:
-        return service.get_own_report(get_db(), actor=current_actor(), report_id=report_id, log=log)
-    except NotFound:
-        abort(404)
+    return service.get_own_report(get_db(), actor=current_actor(), report_id=report_id, log=log)
 
 
 @bp.get("/anmalningar/<int:report_id>")
@@ -177,12 +164,7 @@ def report(report_id: int):
 @bp.get("/anmalningar/<int:report_id>/kvitto.docx")
 @require("school_reports.submit")
 def receipt(report_id: int):
-    try:
-        name, content = service.receipt_document(
-            get_db(), actor=current_actor(), report_id=report_id
-        )
-    except NotFound:
-        abort(404)
+    name, content = service.receipt_document(get_db(), actor=current_actor(), report_id=report_id)
     get_db().commit()
     return send_file(
         io.BytesIO(content),

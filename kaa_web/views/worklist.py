@@ -1,14 +1,14 @@
 """The worklist (/att-gora): what is due today, overdue and in the next 14 days."""
 
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, flash, request, url_for
 
 from kaa_web.db import get_db
 from kaa_web.forms import SELECTION_INVALID, id_list
 from kaa_web.htmx import redirect, render
 from kaa_web.models.base import local_today
 from kaa_web.permissions import current_actor, require
-from kaa_web.services import outreach, tasks
-from kaa_web.services.errors import NotFound
+from kaa_web.services import outreach, tasks, worklist
+from kaa_web.views import saved
 
 bp = Blueprint("worklist", __name__, url_prefix="/att-gora")
 
@@ -64,18 +64,15 @@ def mark_sent():
     count = outreach.mark_letters_sent(
         get_db(), actor=current_actor(), youth_ids=ids, on=local_today()
     )
-    get_db().commit()
-    flash(f"{count} brev och kort registrerade som skickade.", "success")
-    return redirect(url_for("worklist.index", vy=scope))
+    return saved(
+        f"{count} brev och kort registrerade som skickade.", url_for("worklist.index", vy=scope)
+    )
 
 
 @bp.post("/uppgifter/<int:task_id>/klar")
 @require("worklist.use")
 def complete(task_id: int):
-    try:
-        tasks.complete_task(get_db(), actor=current_actor(), task_id=task_id)
-    except NotFound:
-        abort(404)
-    get_db().commit()
-    flash("Uppgiften är klarmarkerad.", "success")
-    return redirect(url_for("worklist.index", vy=request.form.get("vy", "mina")))
+    worklist.complete_task(get_db(), actor=current_actor(), task_id=task_id)
+    return saved(
+        "Uppgiften är klarmarkerad.", url_for("worklist.index", vy=request.form.get("vy", "mina"))
+    )

@@ -8,17 +8,17 @@ from sqlmodel import select
 from kaa_web.models.base import local_today
 from kaa_web.models.plans import ConcernReport
 from kaa_web.models.register import ContactAttempt, TimelineEntry, Youth
-from kaa_web.permissions import Actor
 from kaa_web.services import consents, plans
 from kaa_web.services.access import youth_visibility
 from kaa_web.services.errors import Invalid
+from tests import factories
 
-IFO = Actor(staff_id=None, username="ifo", roles=frozenset({"ifo"}))
+IFO = factories.actor("ifo")
 
 
 @pytest.fixture
 def kaa(staff):
-    return Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+    return factories.actor("kaa", staff)
 
 
 def _adult(make_youth):

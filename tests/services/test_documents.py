@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from docx import Document
 from sqlmodel import select
 
-from kaa_web import documents
-from kaa_web.document_types import EXAMPLE_LOGO, get_type
+from kaa_web.docx import checks
+from kaa_web.docx.limits import TemplateRenderError
+from kaa_web.docx.types import EXAMPLE_LOGO, get_type
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.documents import (
     ActiveDocumentTemplate,
@@ -19,12 +20,11 @@ from kaa_web.models.documents import (
     GeneratedDocument,
     GeneratedDocumentYouth,
 )
-from kaa_web.permissions import Actor
 from kaa_web.services import documents as service
-from tests import docx_samples
+from tests import docx_samples, factories
 
-ADMIN = Actor(staff_id=None, username="admin", roles=frozenset({"admin"}))
-KAA = Actor(staff_id=None, username="kaa", roles=frozenset({"kaa"}))
+ADMIN = factories.actor("admin")
+KAA = factories.actor("kaa")
 
 
 def letter_context(name: str = "Alex Andersson") -> dict:
@@ -86,7 +86,7 @@ def test_a_template_with_an_external_relationship_is_refused(db_session):
 
 def test_a_template_with_a_link_to_the_municipalitys_website_is_accepted():
     data = docx_samples.with_external_relationship("hyperlink", "https://www.exempelkommun.se/")
-    assert documents.check_template(data, get_type("brev_ungdom")) == []
+    assert checks.check_template(data, get_type("brev_ungdom")) == []
 
 
 def test_a_template_using_a_variable_its_type_does_not_offer_is_refused(db_session):
@@ -150,14 +150,20 @@ def test_a_file_not_named_docx_is_refused(db_session):
     assert ".docx" in refusal(db_session, docx_samples.template_with("brev_ungdom"), "mall.docm")
 
 
-def test_a_good_upload_becomes_the_active_version_and_the_next_document_uses_it(db_session, y):
+def test_a_good_upload_becomes_the_active_version_and_the_next_document_uses_it(
+    db_session, person_id
+):
     data = docx_samples.template_with("brev_ungdom", "Egen text från kommunen.")
     version = service.upload_template(
         db_session, actor=ADMIN, code="brev_ungdom", file_name="C:\\mallar\\brev.docx", data=data
     )
     assert (version.version, version.file_name) == (1, "brev.docx")
     document = service.generate_document(
-        db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context(), youth_id=y(7)
+        db_session,
+        actor=KAA,
+        doc_type="brev_ungdom",
+        context=letter_context(),
+        youth_id=person_id(7),
     )
     assert document.template_version == 1
     assert "Egen text från kommunen." in text_of(document.content)
@@ -210,51 +216,59 @@ def test_only_template_managers_may_upload_or_switch(db_session):
         service.activate_template(db_session, actor=KAA, code="brev_ungdom", version=0)
 
 
-def test_a_generated_document_is_stored_as_sent_and_logged_with_the_young_person(db_session, y):
+def test_a_generated_document_is_stored_as_sent_and_logged_with_the_young_person(
+    db_session, person_id
+):
     document = service.generate_document(
-        db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context(), youth_id=y(42)
+        db_session,
+        actor=KAA,
+        doc_type="brev_ungdom",
+        context=letter_context(),
+        youth_id=person_id(42),
     )
     stored = db_session.get(GeneratedDocument, document.id)
-    assert stored.youth_id == y(42) and stored.created_by == "kaa" and stored.letter_count == 1
+    assert (
+        stored.youth_id == person_id(42) and stored.created_by == "kaa" and stored.letter_count == 1
+    )
     assert "Alex Andersson" in text_of(stored.content)
     assert "Exempelkommun" in text_of(stored.content)  # the default letterhead
     events = db_session.exec(
         select(AuditEvent).where(AuditEvent.action == "document_generated")
     ).all()
-    assert [(e.youth_id, e.object_id) for e in events] == [(y(42), str(document.id))]
+    assert [(e.youth_id, e.object_id) for e in events] == [(person_id(42), str(document.id))]
 
 
-def test_a_mail_out_is_one_document_with_a_letter_per_young_person(db_session, y):
+def test_a_mail_out_is_one_document_with_a_letter_per_young_person(db_session, person_id):
     names = [f"Person {n}" for n in range(5)]
     document = service.generate_batch(
         db_session,
         actor=KAA,
         doc_type="brev_ungdom",
         contexts=[letter_context(name) for name in names],
-        youth_ids=[y(10), y(11), y(12), y(13), y(14)],
+        youth_ids=[person_id(10), person_id(11), person_id(12), person_id(13), person_id(14)],
     )
     assert document.letter_count == 5 and document.youth_id is None
     text = text_of(document.content)
     assert all(name in text for name in names)
     linked = db_session.exec(select(GeneratedDocumentYouth.youth_id)).all()
-    assert sorted(linked) == sorted(y(n) for n in range(10, 15))
+    assert sorted(linked) == sorted(person_id(n) for n in range(10, 15))
     events = db_session.exec(
         select(AuditEvent).where(AuditEvent.action == "document_generated")
     ).all()
-    assert sorted(e.youth_id for e in events) == sorted(y(n) for n in range(10, 15))
+    assert sorted(e.youth_id for e in events) == sorted(person_id(n) for n in range(10, 15))
 
 
-def test_opening_a_stored_document_is_logged_per_young_person(db_session, y):
+def test_opening_a_stored_document_is_logged_per_young_person(db_session, person_id):
     document = service.generate_batch(
         db_session,
         actor=KAA,
         doc_type="vykort",
         contexts=[letter_context("A"), letter_context("B")],
-        youth_ids=[y(1), y(2)],
+        youth_ids=[person_id(1), person_id(2)],
     )
     service.open_generated_document(db_session, actor=KAA, document_id=document.id)
     views = db_session.exec(select(AuditEvent).where(AuditEvent.action == "view")).all()
-    assert sorted(e.youth_id for e in views) == sorted([y(1), y(2)])
+    assert sorted(e.youth_id for e in views) == sorted([person_id(1), person_id(2)])
     with pytest.raises(LookupError):
         service.open_generated_document(db_session, actor=KAA, document_id=document.id + 99)
 
@@ -351,21 +365,21 @@ def test_the_upload_that_copied_etc_passwd_to_the_static_folder_is_refused_and_w
 
 @pytest.mark.parametrize("batch", [False, True], ids=["letter", "mail-out"])
 def test_a_stored_template_cannot_put_the_servers_environment_in_a_letter(
-    db_session, tmp_path, y, batch
+    db_session, tmp_path, person_id, batch
 ):
     target = tmp_path / "leak.docx"
     attack = copy_attack("/proc/self/environ", target)
     stored_without_the_check(db_session, docx_samples.template_with("brev_ungdom", attack))
     with_logo = service.LetterheadChange(namn="Exempelkommun", logotyp=EXAMPLE_LOGO)
     service.save_letterhead(db_session, actor=ADMIN, change=with_logo)  # the logo is the way in
-    with pytest.raises(documents.TemplateRenderError):
+    with pytest.raises(TemplateRenderError):
         if batch:
             service.generate_batch(
                 db_session,
                 actor=KAA,
                 doc_type="brev_ungdom",
                 contexts=[letter_context(), letter_context()],
-                youth_ids=[y(1), y(2)],
+                youth_ids=[person_id(1), person_id(2)],
             )
         else:
             service.generate_document(
@@ -400,7 +414,7 @@ def test_external_resources_hidden_by_the_xml_encoding_are_refused(db_session, h
 def test_a_stored_template_with_an_external_resource_renders_nothing(db_session):
     hidden = docx_samples.with_external_relationship(mode="&#69;xternal", encoding="utf-16")
     stored_without_the_check(db_session, hidden)
-    with pytest.raises(documents.TemplateRenderError, match="externa resurser"):
+    with pytest.raises(TemplateRenderError, match="externa resurser"):
         service.generate_document(
             db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context()
         )
@@ -431,7 +445,7 @@ def test_a_stored_template_with_a_fetching_field_renders_nothing_even_in_an_unre
             'INCLUDETEXT "http://127.0.0.1:8000/a.docx"', comment=comment
         )
         stored_without_the_check(db_session, data)
-        with pytest.raises(documents.TemplateRenderError, match="INCLUDETEXT"):
+        with pytest.raises(TemplateRenderError, match="INCLUDETEXT"):
             service.generate_document(
                 db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context()
             )
@@ -442,4 +456,4 @@ def test_a_stored_template_with_a_fetching_field_renders_nothing_even_in_an_unre
 def test_ordinary_field_codes_such_as_page_numbers_are_accepted():
     for simple in (True, False):
         data = docx_samples.with_field("PAGE \\* MERGEFORMAT", simple=simple)
-        assert documents.check_template(data, get_type("brev_ungdom")) == []
+        assert checks.check_template(data, get_type("brev_ungdom")) == []

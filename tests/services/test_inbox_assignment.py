@@ -15,7 +15,7 @@ from tests import factories
 
 
 def _actor(staff, username, role) -> Actor:
-    return Actor(staff_id=staff[username].id, username=username, roles=frozenset({role}))
+    return factories.actor(username, staff, roles={role})
 
 
 @pytest.fixture

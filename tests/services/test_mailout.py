@@ -10,31 +10,27 @@ import pytest
 from docx import Document
 from sqlmodel import Session, select
 
-from kaa_web import documents as engine_module
+from kaa_web.docx import render as engine_module
 from kaa_web.models.base import local_today
 from kaa_web.models.documents import GeneratedDocument
 from kaa_web.models.mailout import MailoutJob, MailoutPerson
 from kaa_web.models.register import ContactAttempt, Guardian, Youth
-from kaa_web.permissions import Actor
 from kaa_web.services import documents as document_service
 from kaa_web.services import mailout
 from kaa_web.services.errors import Invalid, NotFound
+from tests import factories
 
 HOME = {"street_address": "Hemvägen 1", "postal_code": "123 45", "city": "Exempelstad"}
 
 
 @pytest.fixture
 def kaa(staff):
-    return Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+    return factories.actor("kaa", staff)
 
 
 @pytest.fixture
 def officer(staff):
-    return Actor(
-        staff_id=staff["arbetsmarknad"].id,
-        username="arbetsmarknad",
-        roles=frozenset({"arbetsmarknad"}),
-    )
+    return factories.actor("arbetsmarknad", staff)
 
 
 @pytest.fixture
@@ -442,7 +438,7 @@ def test_if_rendering_fails_the_job_fails_and_nothing_is_recorded(
 def test_a_job_is_seen_only_by_its_creator_and_kaa(db_session, kaa, officer, person):
     someone = person("Vuxen")
     job = run(db_session, officer, [someone])
-    other_officer = Actor(staff_id=None, username="arbetsmarknad2", roles=officer.roles)
+    other_officer = factories.actor("arbetsmarknad2", roles=officer.roles)
 
     assert mailout.get_mailout_job(db_session, actor=officer, job_id=job.id).job.id == job.id
     assert mailout.get_mailout_job(db_session, actor=kaa, job_id=job.id).documents
@@ -457,7 +453,7 @@ def test_a_job_is_seen_only_by_its_creator_and_kaa(db_session, kaa, officer, per
 
 def test_a_mail_out_of_someone_the_actor_cannot_see_is_refused(db_session, kaa, person):
     someone = person("Vuxen")
-    ifo = Actor(staff_id=None, username="ifo", roles=frozenset({"ifo"}))
+    ifo = factories.actor("ifo")
     with pytest.raises(PermissionError):
         mailout.preview_mailout(db_session, actor=ifo, youth_ids=[someone.id], on=local_today())
     with pytest.raises(NotFound):

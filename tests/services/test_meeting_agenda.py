@@ -11,7 +11,8 @@ from kaa_web.models.audit import AuditEvent
 from kaa_web.models.register import TimelineEntry
 from kaa_web.services import meetings
 from kaa_web.services.errors import Invalid, NotFound
-from tests.services.test_meetings import TODAY, _consent, _plan
+from tests import factories
+from tests.services.test_meetings import TODAY
 
 
 def _titles(db, meeting):
@@ -26,7 +27,7 @@ def _docx_text(document) -> str:
 
 def test_the_convener_adds_edits_moves_and_removes_agenda_items(db_session, people, group):
     kaa = people["kaa"]
-    meeting = _plan(db_session, kaa, group)
+    meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
     assert _titles(db_session, meeting) == [(1, "Genomgång av aktuella ungdomar"), (2, "Statistik")]
 
     added = meetings.add_agenda_item(
@@ -82,7 +83,7 @@ def test_the_convener_adds_edits_moves_and_removes_agenda_items(db_session, peop
 
 
 def test_bad_agenda_values_are_refused_with_swedish_errors(db_session, people, group):
-    meeting = _plan(db_session, people["kaa"], group)
+    meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
     with pytest.raises(Invalid) as refused:
         meetings.add_agenda_item(
             db_session,
@@ -96,7 +97,7 @@ def test_bad_agenda_values_are_refused_with_swedish_errors(db_session, people, g
 
 def test_an_item_with_decisions_stays_on_the_agenda(db_session, people, group):
     kaa = people["kaa"]
-    meeting = _plan(db_session, kaa, group)
+    meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
     item = meetings.agenda_of(db_session, meeting.id)[1]
     meetings.record_decision(
         db_session, actor=kaa, meeting_id=meeting.id, item_id=item.id, text="Godkänns."
@@ -108,7 +109,7 @@ def test_an_item_with_decisions_stays_on_the_agenda(db_session, people, group):
 
 def test_adjusted_minutes_refuse_agenda_changes(db_session, people, group):
     kaa = people["kaa"]
-    meeting = _plan(db_session, kaa, group, days=0)
+    meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=0)
     item = meetings.agenda_of(db_session, meeting.id)[0]
     meetings.adjust_minutes(db_session, actor=kaa, meeting_id=meeting.id, adjuster="Ingrid")
     db_session.commit()
@@ -123,7 +124,7 @@ def test_adjusted_minutes_refuse_agenda_changes(db_session, people, group):
 
 
 def test_a_member_who_does_not_run_the_group_cannot_change_the_agenda(db_session, people, group):
-    meeting = _plan(db_session, people["kaa"], group)
+    meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
     with pytest.raises(NotFound):
         meetings.add_agenda_item(
             db_session,
@@ -143,8 +144,8 @@ def test_a_meeting_is_moved_and_its_own_convener_runs_it(db_session, people, gro
         group_id=group.id,
         data=meetings.MemberData(staff_id=staff["kaa2"].id),
     )
-    meeting = _plan(db_session, kaa, group)
-    other = _plan(db_session, kaa, group, days=40)
+    meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
+    other = factories.planned_meeting(db_session, group, by=kaa, in_days=40)
     new_day = TODAY + timedelta(days=21)
 
     def move(convener, place="Teams-länk"):
@@ -199,7 +200,7 @@ def test_a_cancelled_meeting_is_kept_locked_and_its_points_come_back_next_time(
     db_session, people, group
 ):
     kaa = people["kaa"]
-    earlier = _plan(db_session, kaa, group, days=-30)
+    earlier = factories.planned_meeting(db_session, group, by=kaa, in_days=-30)
     member = meetings.members_of(db_session, group.id)[0]
     meetings.add_action_point(
         db_session,
@@ -210,7 +211,7 @@ def test_a_cancelled_meeting_is_kept_locked_and_its_points_come_back_next_time(
         due=TODAY,
     )
     db_session.commit()
-    cancelled = _plan(db_session, kaa, group, days=3)
+    cancelled = factories.planned_meeting(db_session, group, by=kaa, in_days=3)
     meetings.cancel_meeting(db_session, actor=kaa, meeting_id=cancelled.id)
     meetings.cancel_meeting(db_session, actor=kaa, meeting_id=cancelled.id)  # a second click
     db_session.commit()
@@ -221,14 +222,14 @@ def test_a_cancelled_meeting_is_kept_locked_and_its_points_come_back_next_time(
         meetings.record_notes(
             db_session, actor=kaa, meeting_id=cancelled.id, item_id=item.id, notes="x"
         )
-    next_meeting = _plan(db_session, kaa, group, days=10)
+    next_meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=10)
     carried = [t for _, t in _titles(db_session, next_meeting) if t.startswith("Åtgärdspunkt")]
     assert carried == ["Åtgärdspunkt: Ta fram statistik"]
 
 
 def test_a_meeting_with_recorded_attendance_cannot_be_cancelled(db_session, people, group):
     kaa = people["kaa"]
-    meeting = _plan(db_session, kaa, group)
+    meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
     member = meetings.members_of(db_session, group.id)[0]
     meetings.record_attendance(
         db_session, actor=kaa, meeting_id=meeting.id, statuses={member.id: "narvarande"}
@@ -265,7 +266,7 @@ def test_a_carried_action_point_shows_on_the_agenda_with_its_owner_and_whether_i
     db_session, people, group, staff
 ):
     kaa = people["kaa"]
-    earlier = _plan(db_session, kaa, group, days=-30)
+    earlier = factories.planned_meeting(db_session, group, by=kaa, in_days=-30)
     ifo_member = next(
         m for m in meetings.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
     )
@@ -278,7 +279,7 @@ def test_a_carried_action_point_shows_on_the_agenda_with_its_owner_and_whether_i
         due=TODAY - timedelta(days=1),
     )
     db_session.commit()
-    meeting = _plan(db_session, kaa, group)
+    meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
 
     def carried(actor):
         _, _, views = meetings.view_agenda(db_session, actor=actor, meeting_id=meeting.id)
@@ -302,7 +303,7 @@ def test_the_assignee_finds_open_action_points_of_every_group_on_the_start_page(
     db_session, people, group, staff
 ):
     kaa = people["kaa"]
-    meeting = _plan(db_session, kaa, group, days=-1)
+    meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=-1)
     ifo_member = next(
         m for m in meetings.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
     )
@@ -332,7 +333,7 @@ def test_the_assignee_finds_open_action_points_of_every_group_on_the_start_page(
 
 
 def test_chef_produces_the_notice_and_every_member_may_download_it(db_session, people, group):
-    meeting = _plan(db_session, people["kaa"], group)
+    meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
     notice = meetings.generate_notice(db_session, actor=people["chef"], meeting_id=meeting.id)
     minutes = meetings.generate_minutes(db_session, actor=people["chef"], meeting_id=meeting.id)
     db_session.commit()
@@ -351,7 +352,7 @@ def test_chef_produces_the_notice_and_every_member_may_download_it(db_session, p
     ).all()
     assert [(e.username, e.object_id) for e in views] == [("ifo", str(notice.id))]
 
-    other = _plan(db_session, people["kaa"], group, days=14)
+    other = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=14)
     with pytest.raises(NotFound):  # a document of another meeting
         meetings.open_meeting_document(
             db_session, actor=people["ifo"], meeting_id=other.id, document_id=notice.id
@@ -368,9 +369,9 @@ def test_a_decision_under_any_item_may_name_a_person_the_consent_rule_allows(
     typed = make_youth("Bea", "Nummersson", occupation="studier")
     hidden = make_youth("Cid", "Doldsson", occupation="studier")
     for youth in (named, typed):
-        _consent(db_session, kaa, youth, {"socialtjansten", "arbetsformedlingen"})
-    _consent(db_session, kaa, hidden, {"socialtjansten"})
-    meeting = _plan(db_session, kaa, group)
+        factories.consent(db_session, kaa, youth, parties={"socialtjansten", "arbetsformedlingen"})
+    factories.consent(db_session, kaa, hidden, parties={"socialtjansten"})
+    meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
     _, _, views = meetings.view_agenda(db_session, actor=kaa, meeting_id=meeting.id)
     assert meetings.named_people(views) == [(named.id, "Alva Namnsson")]
     statistics = meetings.agenda_of(db_session, meeting.id)[1]
@@ -410,9 +411,9 @@ def test_two_separate_consents_do_not_add_up_to_naming_before_both(
 ):
     kaa = people["kaa"]
     youth = make_youth("Dan", "Delsson", occupation="ingen")
-    _consent(db_session, kaa, youth, {"socialtjansten"})
-    _consent(db_session, kaa, youth, {"arbetsformedlingen"})
-    meeting = _plan(db_session, kaa, group)
+    factories.consent(db_session, kaa, youth, parties={"socialtjansten"})
+    factories.consent(db_session, kaa, youth, parties={"arbetsformedlingen"})
+    meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
     _, _, views = meetings.view_agenda(db_session, actor=kaa, meeting_id=meeting.id)
     assert views[0].listed == [] and views[0].review.summary.total == 1
 
@@ -423,7 +424,7 @@ def test_an_open_action_point_is_handed_over_and_its_task_moves_with_it(
     from kaa_web.models.tasks import Task
 
     kaa = people["kaa"]
-    meeting = _plan(db_session, kaa, group)
+    meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
     members = {m.staff_id: m for m in meetings.members_of(db_session, group.id) if m.staff_id}
     point = meetings.add_action_point(
         db_session,
@@ -472,8 +473,8 @@ def test_an_action_point_joins_the_agenda_of_a_later_meeting_planned_already(
     db_session, people, group
 ):
     kaa = people["kaa"]
-    now = _plan(db_session, kaa, group, days=1)
-    later = _plan(db_session, kaa, group, days=30)
+    now = factories.planned_meeting(db_session, group, by=kaa, in_days=1)
+    later = factories.planned_meeting(db_session, group, by=kaa, in_days=30)
     member = meetings.members_of(db_session, group.id)[0]
     meetings.add_action_point(
         db_session,
@@ -498,8 +499,8 @@ def test_a_viewer_who_may_not_see_the_person_gets_the_line_anonymised(
 ):
     kaa = people["kaa"]
     youth = make_youth("Alva", "Afsson", occupation="ingen")
-    _consent(db_session, kaa, youth, {"arbetsformedlingen"})
-    meeting = _plan(db_session, kaa, group, days=0)
+    factories.consent(db_session, kaa, youth, parties={"arbetsformedlingen"})
+    meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=0)
     members = {m.name: m for m in meetings.members_of(db_session, group.id)}
     ifo = next(m for m in members.values() if m.staff_id == staff["ifo"].id)
     meetings.record_attendance(
@@ -533,9 +534,9 @@ def test_the_review_names_at_most_its_limit_and_counts_everyone(
     kaa, centrum = people["kaa"], _district(db_session, "Centrum")
     for first in ("Ada", "Bo", "Cim"):
         youth = make_youth(first, "Listsson", occupation="ingen", district_id=centrum)
-        _consent(db_session, kaa, youth, {"socialtjansten", "arbetsformedlingen"})
+        factories.consent(db_session, kaa, youth, parties={"socialtjansten", "arbetsformedlingen"})
     make_youth("Dea", "Skyddsson", occupation="ingen", protected_identity=True, district_id=centrum)
-    meeting = _plan(db_session, kaa, group)
+    meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
     _, _, views = meetings.view_agenda(db_session, actor=kaa, meeting_id=meeting.id)
     review = views[0].review
     assert [line.name for line in review.named] == ["Ada Listsson", "Bo Listsson"]
@@ -564,7 +565,7 @@ def test_the_review_counts_by_district_age_and_situation_hiding_small_numbers(
             birth_date=birth_date,
             occupation=occupation,
         )
-    meeting = _plan(db_session, kaa, group)
+    meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
     _, _, views = meetings.view_agenda(db_session, actor=kaa, meeting_id=meeting.id)
     summary = views[0].review.summary
 
@@ -595,7 +596,7 @@ def test_a_group_of_the_municipality_alone_sees_exact_counts_and_names(
     )
     db_session.commit()
     make_youth("Ebba", "Kommunsson", occupation="ingen")
-    meeting = _plan(db_session, kaa, group)
+    meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
     _, _, views = meetings.view_agenda(db_session, actor=kaa, meeting_id=meeting.id)
     review = views[0].review
     assert review.summary.limit is None and review.summary.total_shown == "1"
@@ -615,19 +616,19 @@ def test_a_cancelled_meeting_does_not_restart_the_new_since_last_meeting_list(
         youth_filter="nya",
         minutes=20,
     )
-    _plan(db_session, kaa, group, days=-60)
-    cancelled = _plan(db_session, kaa, group, days=-2)
+    factories.planned_meeting(db_session, group, by=kaa, in_days=-60)
+    cancelled = factories.planned_meeting(db_session, group, by=kaa, in_days=-2)
     meetings.cancel_meeting(db_session, actor=kaa, meeting_id=cancelled.id)
     make_youth("Ny", "Nyström", registered_on=TODAY - timedelta(days=10))
     db_session.commit()
-    meeting = _plan(db_session, kaa, group)
+    meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
     _, _, views = meetings.view_agenda(db_session, actor=kaa, meeting_id=meeting.id)
     assert views[0].review.summary.total == 1
 
 
 def test_handing_over_renames_the_owner_on_planned_agendas(db_session, people, group, staff):
     kaa = people["kaa"]
-    earlier = _plan(db_session, kaa, group, days=-10)
+    earlier = factories.planned_meeting(db_session, group, by=kaa, in_days=-10)
     members = {m.name: m for m in meetings.members_of(db_session, group.id)}
     point = meetings.add_action_point(
         db_session,
@@ -638,7 +639,7 @@ def test_handing_over_renames_the_owner_on_planned_agendas(db_session, people, g
         due=TODAY + timedelta(days=7),
     )
     db_session.commit()
-    planned = _plan(db_session, kaa, group)
+    planned = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
     kaa_member = next(m for m in members.values() if m.staff_id == staff["kaa"].id)
     meetings.reassign_action_point(
         db_session, actor=kaa, action_point_id=point.id, member_id=kaa_member.id
@@ -652,10 +653,10 @@ def test_minutes_are_adjusted_only_after_the_meeting_and_a_second_click_is_harml
     db_session, people, group
 ):
     kaa = people["kaa"]
-    coming = _plan(db_session, kaa, group, days=3)
+    coming = factories.planned_meeting(db_session, group, by=kaa, in_days=3)
     with pytest.raises(Invalid, match="inte hållits"):
         meetings.adjust_minutes(db_session, actor=kaa, meeting_id=coming.id, adjuster="Ingrid")
-    held = _plan(db_session, kaa, group, days=0)
+    held = factories.planned_meeting(db_session, group, by=kaa, in_days=0)
     first = meetings.adjust_minutes(db_session, actor=kaa, meeting_id=held.id, adjuster="Ingrid")
     adjusted_at = first.adjusted_at
     db_session.commit()
@@ -667,7 +668,7 @@ def test_minutes_are_adjusted_only_after_the_meeting_and_a_second_click_is_harml
 
 def test_no_notice_for_a_cancelled_meeting(db_session, people, group):
     kaa = people["kaa"]
-    meeting = _plan(db_session, kaa, group)
+    meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
     meetings.cancel_meeting(db_session, actor=kaa, meeting_id=meeting.id)
     db_session.commit()
     with pytest.raises(Invalid, match="inställt"):
@@ -676,8 +677,8 @@ def test_no_notice_for_a_cancelled_meeting(db_session, people, group):
 
 def test_a_new_action_point_is_not_added_to_a_meeting_already_held(db_session, people, group):
     kaa = people["kaa"]
-    first = _plan(db_session, kaa, group, days=-20)
-    held = _plan(db_session, kaa, group, days=-5)
+    first = factories.planned_meeting(db_session, group, by=kaa, in_days=-20)
+    held = factories.planned_meeting(db_session, group, by=kaa, in_days=-5)
     member = meetings.members_of(db_session, group.id)[0]
     meetings.add_action_point(
         db_session, actor=kaa, meeting_id=first.id, what="Sent", member_id=member.id, due=TODAY
@@ -709,7 +710,7 @@ def test_adjusted_minutes_keep_what_they_said_when_members_change_later(
     db_session, people, group, staff
 ):
     kaa = people["kaa"]
-    meeting = _plan(db_session, kaa, group, days=0)
+    meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=0)
     members = {m.name: m for m in meetings.members_of(db_session, group.id)}
     petra = members["Petra Af"]
     meetings.record_attendance(

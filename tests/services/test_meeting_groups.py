@@ -8,9 +8,9 @@ from sqlmodel import select
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.meetings import GroupMember
-from kaa_web.services import consents, meetings
+from kaa_web.services import meetings
 from kaa_web.services.errors import Invalid, NotFound
-from tests.services.test_meetings import _plan
+from tests import factories
 
 TODAY = local_today()
 
@@ -247,7 +247,7 @@ def test_a_member_of_another_group_cannot_be_edited_or_removed_through_this_one(
 def test_a_removed_member_keeps_their_history_but_leaves_the_group(
     db_session, staff, people, group
 ):
-    past = _plan(db_session, people["kaa"], group)
+    past = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
     ingrid = _member(db_session, group, "Ingrid Sjöberg")
     meetings.record_attendance(
         db_session,
@@ -267,7 +267,7 @@ def test_a_removed_member_keeps_their_history_but_leaves_the_group(
     db_session.commit()
 
     _remove(db_session, people, group, "Ingrid Sjöberg")
-    later = _plan(db_session, people["kaa"], group, days=40)
+    later = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=40)
 
     assert "Ingrid Sjöberg" not in _names(meetings.members_of(db_session, group.id))
     assert "Ingrid Sjöberg" in _names(
@@ -319,29 +319,12 @@ def test_a_removed_staff_member_is_no_longer_a_convener_to_choose(db_session, st
     assert "convener_id" in refused.value.field_errors
 
 
-def _consent(db, actor, youth, parties):
-    consents.record_consent(
-        db,
-        actor=actor,
-        youth=youth,
-        data=consents.ConsentData(
-            given_by="vardnadshavare",
-            guardian_name="Vårdnadshavare Exempel",
-            parties=frozenset(parties),
-            purpose="Samordna stödet i samverkansgruppen.",
-            given_on=TODAY,
-            form="skriftligt",
-        ),
-    )
-    db.commit()
-
-
 def test_a_removed_member_no_longer_counts_as_represented_before_the_meeting(
     db_session, people, group, make_youth
 ):
     youth = make_youth("Alva", "Lämnadsson", occupation="ingen")
-    _consent(db_session, people["kaa"], youth, {"socialtjansten"})
-    meeting = _plan(db_session, people["kaa"], group)
+    factories.consent(db_session, people["kaa"], youth, parties={"socialtjansten"})
+    meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
     organisations = {o for o, _ in meetings.represented_organisations(db_session, meeting)}
     assert "arbetsformedlingen" in organisations
 
@@ -357,8 +340,8 @@ def test_a_removed_member_who_attended_still_counts_at_that_meeting(
     db_session, people, group, make_youth
 ):
     youth = make_youth("Bo", "Närvarsson", occupation="ingen")
-    _consent(db_session, people["kaa"], youth, {"socialtjansten"})
-    meeting = _plan(db_session, people["kaa"], group)
+    factories.consent(db_session, people["kaa"], youth, parties={"socialtjansten"})
+    meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
     petra = _member(db_session, group, "Petra Af")
     meetings.record_attendance(
         db_session, actor=people["kaa"], meeting_id=meeting.id, statuses={petra.id: "narvarande"}
@@ -492,7 +475,7 @@ def test_the_convener_adds_edits_moves_and_removes_standing_items(db_session, pe
 
 
 def test_changing_standing_items_leaves_planned_agendas_alone(db_session, people, group):
-    meeting = _plan(db_session, people["kaa"], group)
+    meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
     before = [
         (i.title, i.youth_filter, i.minutes) for i in meetings.agenda_of(db_session, meeting.id)
     ]
@@ -520,7 +503,7 @@ def test_changing_standing_items_leaves_planned_agendas_alone(db_session, people
         ("Genomgång av aktuella ungdomar", "ingen_sysselsattning", 10),
         ("Statistik", "", 10),
     ]
-    nxt = _plan(db_session, people["kaa"], group, days=30)
+    nxt = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=30)
     assert [i.title for i in meetings.agenda_of(db_session, nxt.id)] == ["Försenade uppföljningar"]
 
 
@@ -600,7 +583,7 @@ def test_the_documents_list_a_member_who_left_after_attending_but_not_one_who_di
 
     from docx import Document
 
-    meeting = _plan(db_session, people["kaa"], group)
+    meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
     petra = _member(db_session, group, "Petra Af")
     meetings.record_attendance(
         db_session, actor=people["kaa"], meeting_id=meeting.id, statuses={petra.id: "narvarande"}

@@ -9,43 +9,11 @@ from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.register import TimelineEntry
 from kaa_web.models.tasks import Task
-from kaa_web.services import consents, meetings, register, tasks
+from kaa_web.services import consents, meetings, register, tasks, worklist
 from kaa_web.services.errors import Invalid, NotFound
+from tests import factories
 
 TODAY = local_today()
-
-
-def _plan(db, actor, group, days=7):
-    items = [s.id for s in meetings.standing_items_of(db, group.id)]
-    meeting = meetings.plan_meeting(
-        db,
-        actor=actor,
-        group_id=group.id,
-        on=TODAY + timedelta(days=days),
-        starts_at=time(13, 0),
-        place="Rum Ekbacken",
-        standing_item_ids=items,
-    )
-    db.commit()
-    return meeting
-
-
-def _consent(db, actor, youth, parties, adult=False):
-    consent = consents.record_consent(
-        db,
-        actor=actor,
-        youth=youth,
-        data=consents.ConsentData(
-            given_by="ungdomen" if adult else "vardnadshavare",
-            guardian_name="" if adult else "Vårdnadshavare Exempel",
-            parties=frozenset(parties),
-            purpose="Samordna stödet i samverkansgruppen.",
-            given_on=TODAY,
-            form="skriftligt",
-        ),
-    )
-    db.commit()
-    return consent
 
 
 def _review(db, actor, meeting_id):
@@ -57,8 +25,10 @@ def test_a_young_person_is_named_when_consent_covers_every_organisation_present(
     db_session, people, group, make_youth
 ):
     youth = make_youth("Alva", "Consentsson", occupation="ingen")
-    _consent(db_session, people["kaa"], youth, {"socialtjansten", "arbetsformedlingen"})
-    meeting = _plan(db_session, people["kaa"], group)
+    factories.consent(
+        db_session, people["kaa"], youth, parties={"socialtjansten", "arbetsformedlingen"}
+    )
+    meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
 
     review = _review(db_session, people["kaa"], meeting.id)
 
@@ -80,8 +50,8 @@ def test_a_young_person_is_anonymised_when_one_organisation_is_not_covered(
     youth = make_youth(
         "Bo", "Halvsson", occupation="ingen", birth_date=TODAY - timedelta(days=6940)
     )
-    _consent(db_session, people["kaa"], youth, {"socialtjansten"}, adult=True)
-    meeting = _plan(db_session, people["kaa"], group)
+    factories.consent(db_session, people["kaa"], youth, parties={"socialtjansten"})
+    meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
 
     review = _review(db_session, people["kaa"], meeting.id)
 
@@ -105,8 +75,10 @@ def test_a_consent_withdrawn_between_planning_and_the_meeting_makes_the_name_dis
     db_session, people, group, make_youth
 ):
     youth = make_youth("Cleo", "Drarsig", occupation="ingen")
-    consent = _consent(db_session, people["kaa"], youth, {"socialtjansten", "arbetsformedlingen"})
-    meeting = _plan(db_session, people["kaa"], group)
+    consent = factories.consent(
+        db_session, people["kaa"], youth, parties={"socialtjansten", "arbetsformedlingen"}
+    )
+    meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
     assert _review(db_session, people["kaa"], meeting.id).named
 
     consents.withdraw_consent(db_session, actor=people["kaa"], youth=youth, consent_id=consent.id)
@@ -119,8 +91,8 @@ def test_only_organisations_present_count_once_attendance_is_recorded(
     db_session, people, group, make_youth
 ):
     youth = make_youth("Dina", "Närvarosson", occupation="ingen")
-    _consent(db_session, people["kaa"], youth, {"socialtjansten"})
-    meeting = _plan(db_session, people["kaa"], group)
+    factories.consent(db_session, people["kaa"], youth, parties={"socialtjansten"})
+    meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
     members = meetings.members_of(db_session, group.id)
     statuses = {
         m.id: ("anmalt_forhinder" if m.organisation == "arbetsformedlingen" else "narvarande")
@@ -140,8 +112,10 @@ def test_a_decision_about_a_named_person_goes_to_their_timeline_and_is_numbered(
     db_session, people, group, make_youth, staff
 ):
     youth = make_youth("Eli", "Beslutsson", occupation="ingen")
-    _consent(db_session, people["kaa"], youth, {"socialtjansten", "arbetsformedlingen"})
-    meeting = _plan(db_session, people["kaa"], group)
+    factories.consent(
+        db_session, people["kaa"], youth, parties={"socialtjansten", "arbetsformedlingen"}
+    )
+    meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
     review = meetings.agenda_of(db_session, meeting.id)[0]
 
     first = meetings.record_decision(
@@ -187,7 +161,7 @@ def test_a_decision_cannot_name_a_person_without_consent_for_everyone(
     db_session, people, group, make_youth
 ):
     youth = make_youth("Fia", "Utansson", occupation="ingen")
-    meeting = _plan(db_session, people["kaa"], group)
+    meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
     review = meetings.agenda_of(db_session, meeting.id)[0]
     with pytest.raises(Invalid):
         meetings.record_decision(
@@ -201,7 +175,7 @@ def test_a_decision_cannot_name_a_person_without_consent_for_everyone(
 
 
 def test_action_points_come_back_on_every_agenda_until_done(db_session, people, group, staff):
-    first = _plan(db_session, people["kaa"], group, days=-30)
+    first = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=-30)
     ifo_member = next(
         m for m in meetings.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
     )
@@ -218,22 +192,28 @@ def test_action_points_come_back_on_every_agenda_until_done(db_session, people, 
     def carried(meeting):
         return [i.action_point_id for i in meetings.agenda_of(db_session, meeting.id)]
 
-    assert point.id in carried(_plan(db_session, people["kaa"], group, days=7))
-    assert point.id in carried(_plan(db_session, people["kaa"], group, days=37))
+    assert point.id in carried(
+        factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
+    )
+    assert point.id in carried(
+        factories.planned_meeting(db_session, group, by=people["kaa"], in_days=37)
+    )
     (row,) = meetings.action_points(db_session, group.id)
     assert row.overdue and row.who == "Ingrid Sjöberg"
 
     meetings.complete_action_point(db_session, actor=people["ifo"], action_point_id=point.id)
     db_session.commit()
 
-    assert point.id not in carried(_plan(db_session, people["kaa"], group, days=67))
+    assert point.id not in carried(
+        factories.planned_meeting(db_session, group, by=people["kaa"], in_days=67)
+    )
     assert meetings.action_points(db_session, group.id) == []
 
 
 def test_a_staff_assignee_sees_the_action_point_in_their_worklist_until_done(
     db_session, people, group, staff
 ):
-    meeting = _plan(db_session, people["kaa"], group)
+    meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
     ifo_member = next(
         m for m in meetings.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
     )
@@ -256,7 +236,7 @@ def test_a_staff_assignee_sees_the_action_point_in_their_worklist_until_done(
 
 
 def test_adjusted_minutes_refuse_edits_and_take_an_addendum(db_session, people, group):
-    meeting = _plan(db_session, people["kaa"], group, days=0)
+    meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=0)
     item = meetings.agenda_of(db_session, meeting.id)[1]
     meetings.record_notes(
         db_session, actor=people["kaa"], meeting_id=meeting.id, item_id=item.id, notes="Före."
@@ -290,7 +270,7 @@ def test_adjusted_minutes_refuse_edits_and_take_an_addendum(db_session, people, 
 
 
 def test_only_members_and_chef_see_a_groups_meetings(db_session, people, group, staff):
-    meeting = _plan(db_session, people["kaa"], group)
+    meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
     assert meetings.get_meeting(db_session, actor=people["ifo"], meeting_id=meeting.id)
     assert meetings.get_meeting(db_session, actor=people["chef"], meeting_id=meeting.id)
     with pytest.raises(NotFound):
@@ -321,7 +301,7 @@ def test_the_minutes_hold_attendance_notes_numbered_decisions_actions_and_the_ad
 
     from docx import Document
 
-    meeting = _plan(db_session, people["kaa"], group, days=-1)
+    meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=-1)
     first, second = meetings.agenda_of(db_session, meeting.id)[:2]
     members = meetings.members_of(db_session, group.id)
     meetings.record_attendance(
@@ -396,7 +376,7 @@ def test_the_demo_shows_groups_adjusted_minutes_and_a_carried_action_point_once(
 def test_ticking_the_task_in_the_worklist_marks_the_action_point_done(
     db_session, people, group, staff
 ):
-    meeting = _plan(db_session, people["kaa"], group)
+    meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
     ifo_member = next(
         m for m in meetings.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
     )
@@ -411,7 +391,7 @@ def test_ticking_the_task_in_the_worklist_marks_the_action_point_done(
     db_session.commit()
     task = db_session.exec(select(Task).where(Task.source_id == point.id)).one()
 
-    tasks.complete_task(db_session, actor=people["ifo"], task_id=task.id)
+    worklist.complete_task(db_session, actor=people["ifo"], task_id=task.id)
     db_session.commit()
 
     db_session.refresh(point)
@@ -450,7 +430,7 @@ def test_a_meeting_may_be_convened_by_another_staff_member_of_the_group(
 def test_admin_manages_a_group_but_reads_none_of_its_meetings(db_session, people, group, staff):
     """F11: the administrator keeps groups' settings and members, never their content."""
     admin, kaa = people["admin"], people["kaa"]
-    meeting = _plan(db_session, kaa, group, days=0)
+    meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=0)
     item = meetings.agenda_of(db_session, meeting.id)[0]
     meetings.record_notes(
         db_session, actor=kaa, meeting_id=meeting.id, item_id=item.id, notes="Vi gick igenom."

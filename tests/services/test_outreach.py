@@ -7,14 +7,14 @@ from sqlmodel import select
 
 from kaa_web.models.base import local_today
 from kaa_web.models.register import ContactAttempt, Youth
-from kaa_web.permissions import Actor
 from kaa_web.services import outreach
 from kaa_web.services.errors import Invalid
+from tests import factories
 
 
 @pytest.fixture
 def kaa(staff):
-    return Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+    return factories.actor("kaa", staff)
 
 
 def test_a_home_visit_needs_two_staff(db_session, kaa, staff, make_youth):

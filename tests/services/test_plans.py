@@ -17,14 +17,15 @@ from kaa_web.models.plans import (
 )
 from kaa_web.models.register import ContactAttempt, TimelineEntry, Youth
 from kaa_web.models.tasks import Task
-from kaa_web.permissions import Actor
+from kaa_web.rules.outreach import add_months
 from kaa_web.services import outreach, plans, register
 from kaa_web.services.errors import EditConflict, Invalid
+from tests import factories
 
 
 @pytest.fixture
 def kaa(staff):
-    return Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+    return factories.actor("kaa", staff)
 
 
 @pytest.fixture
@@ -82,7 +83,7 @@ def test_the_catalogue_is_seeded_with_the_domains_examples_once(db_session, cata
 def test_only_admin_manages_the_catalogue(db_session, kaa):
     with pytest.raises(PermissionError):
         plans.save_measure(db_session, actor=kaa, data=plans.MeasureCatalogueData(name="X"))
-    admin = Actor(staff_id=None, username="admin", roles=frozenset({"admin"}))
+    admin = factories.actor("admin")
     row = plans.save_measure(
         db_session,
         actor=admin,
@@ -122,7 +123,7 @@ def test_after_mapping_and_a_plan_an_unanswered_sms_keeps_the_person_on_follow_u
     stored = db_session.get(Youth, youth.id)
     assert (stored.next_step, stored.next_step_due) == (
         "uppfoljning",
-        plans.add_months(local_today(), 6),
+        add_months(local_today(), 6),
     )
     contacts = db_session.exec(
         select(ContactAttempt.kind).where(ContactAttempt.youth_id == youth.id)

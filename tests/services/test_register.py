@@ -8,14 +8,15 @@ from sqlmodel import select
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.register import ContactAttempt, District, TimelineEntry, Youth
-from kaa_web.permissions import SYSTEM_ACTOR, Actor
+from kaa_web.permissions import SYSTEM_ACTOR
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import register
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
+from tests import factories
 
 
 def actor(staff, username="kaa", roles=("kaa",)):
-    return Actor(staff_id=staff[username].id, username=username, roles=frozenset(roles))
+    return factories.actor(username, staff, roles=roles)
 
 
 def data(**overrides):
@@ -133,7 +134,7 @@ def test_an_edit_on_a_stale_version_is_refused_and_writes_nothing(db_session, st
 
 def test_social_services_see_a_person_only_after_an_orosanmalan(db_session, staff, make_youth):
     youth = make_youth()
-    ifo = Actor(staff_id=staff["ifo"].id, username="ifo", roles=frozenset({"ifo"}))
+    ifo = factories.actor("ifo", staff)
     with pytest.raises(NotFound):
         register.get_youth(db_session, actor=ifo, youth_id=youth.id)
     denied = db_session.exec(select(AuditEvent).where(AuditEvent.action == "denied")).all()
@@ -145,7 +146,7 @@ def test_social_services_see_a_person_only_after_an_orosanmalan(db_session, staf
 
 def test_school_staff_see_nobody(db_session, staff, make_youth):
     youth = make_youth()
-    school = Actor(staff_id=None, username="skola", roles=frozenset({"skola"}))
+    school = factories.actor("skola")
     with pytest.raises(NotFound):
         register.get_youth(db_session, actor=school, youth_id=youth.id)
 

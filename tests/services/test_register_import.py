@@ -8,10 +8,10 @@ from sqlmodel import func, select
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.register import ImportBatch, Youth
-from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import register_import
 from kaa_web.services.errors import Invalid
+from tests import factories
 
 HEADER = (
     "personnummer;fornamn;efternamn;utdelningsadress;postnummer;postort;telefon;epost;"
@@ -33,7 +33,7 @@ def row(n: int, first="Elsa", city="Exempelstad", reason="studiebevis", pn=None)
 
 @pytest.fixture
 def kaa(staff):
-    return Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+    return factories.actor("kaa", staff)
 
 
 def count(db_session) -> int:

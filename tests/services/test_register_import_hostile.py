@@ -12,13 +12,13 @@ from kaa_web.models.base import utcnow
 from kaa_web.models.register import ImportBatch, Youth
 from kaa_web.services import register_import
 from kaa_web.services.errors import Invalid
-from tests.services.conftest import actor_for
+from tests import factories
 from tests.services.test_register_import import HEADER, extract, row
 
 
 @pytest.fixture
 def kaa(staff):
-    return actor_for(staff, "kaa", {"kaa"})
+    return factories.actor("kaa", staff)
 
 
 def errors_of(db_session, actor, content: bytes) -> list[str]:

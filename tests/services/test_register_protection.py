@@ -10,7 +10,7 @@ from kaa_web.models.base import local_today
 from kaa_web.models.register import Guardian, Youth
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import register
-from tests.services.conftest import actor_for
+from tests import factories
 
 
 def data_of(youth: Youth, **overrides) -> register.YouthData:
@@ -30,7 +30,7 @@ def protected(make_youth, db_session):
 def test_only_the_protect_permission_may_clear_or_set_the_protection(
     db_session, staff, protected, make_youth
 ):
-    officer = actor_for(staff, "arbetsmarknad", {"arbetsmarknad"})
+    officer = factories.actor("arbetsmarknad", staff)
     with pytest.raises(PermissionError):
         register.update_youth(
             db_session,
@@ -57,7 +57,7 @@ def test_only_the_protect_permission_may_clear_or_set_the_protection(
 def test_a_save_by_someone_who_may_not_see_the_address_keeps_every_address(
     db_session, staff, protected
 ):
-    officer = actor_for(staff, "arbetsmarknad", {"arbetsmarknad"})
+    officer = factories.actor("arbetsmarknad", staff)
     register.update_youth(
         db_session,
         actor=officer,

@@ -17,6 +17,7 @@ from kaa_web.rules import personnummer as pnr
 from kaa_web.services import school_reports as service
 from kaa_web.services.errors import Invalid
 from kaa_web.services.register import new_youth
+from tests import factories
 
 
 @pytest.fixture
@@ -27,16 +28,11 @@ def unit(db_session, staff):
 
 
 def _school(staff, unit, username="skola") -> Actor:
-    return Actor(
-        staff_id=staff[username].id,
-        username=username,
-        roles=frozenset({"skola"}),
-        school_unit_ids=frozenset({unit.id}),
-    )
+    return factories.actor(username, staff, school_units={unit.id})
 
 
 def _kaa(staff) -> Actor:
-    return Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+    return factories.actor("kaa", staff)
 
 
 def _data(unit, kind="studiebevis", years=17, serials=(501,)) -> service.ReportData:
@@ -59,7 +55,7 @@ def _data(unit, kind="studiebevis", years=17, serials=(501,)) -> service.ReportD
 def test_only_school_staff_may_submit_and_only_for_their_units(db_session, staff, unit):
     with pytest.raises(PermissionError):
         service.submit_report(db_session, actor=_kaa(staff), data=_data(unit))
-    stranger = Actor(staff_id=staff["skola2"].id, username="skola2", roles=frozenset({"skola"}))
+    stranger = factories.actor("skola2", staff)
     with pytest.raises(Invalid):
         service.submit_report(db_session, actor=stranger, data=_data(unit))
 

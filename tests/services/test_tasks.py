@@ -5,17 +5,13 @@ from datetime import timedelta
 import pytest
 
 from kaa_web.models.base import local_today
-from kaa_web.permissions import Actor
 from kaa_web.services import tasks
 from kaa_web.services.errors import NotFound
-
-
-def actor_for(staff, username, roles):
-    return Actor(staff_id=staff[username].id, username=username, roles=frozenset(roles))
+from tests import factories
 
 
 def test_a_task_shows_for_its_assignee_until_completed(db_session, staff, make_youth):
-    kaa = actor_for(staff, "kaa", {"kaa"})
+    kaa = factories.actor("kaa", staff)
     youth = make_youth()
     task = tasks.create_task(
         db_session,
@@ -33,7 +29,7 @@ def test_a_task_shows_for_its_assignee_until_completed(db_session, staff, make_y
     ]
     assert (
         tasks.tasks_due(
-            db_session, actor=actor_for(staff, "kaa2", {"kaa"}), scope="mina", today=local_today()
+            db_session, actor=factories.actor("kaa2", staff), scope="mina", today=local_today()
         )
         == []
     )
@@ -43,7 +39,7 @@ def test_a_task_shows_for_its_assignee_until_completed(db_session, staff, make_y
 
 
 def test_tasks_later_than_fourteen_days_wait(db_session, staff):
-    kaa = actor_for(staff, "kaa", {"kaa"})
+    kaa = factories.actor("kaa", staff)
     tasks.create_task(
         db_session,
         actor=kaa,
@@ -59,17 +55,17 @@ def test_tasks_later_than_fourteen_days_wait(db_session, staff):
 def test_a_task_about_someone_hidden_from_the_user_cannot_be_completed(
     db_session, staff, make_youth
 ):
-    kaa = actor_for(staff, "kaa", {"kaa"})
+    kaa = factories.actor("kaa", staff)
     task = tasks.create_task(
         db_session, actor=kaa, kind="ovrigt", title="X", due=local_today(), youth_id=make_youth().id
     )
     db_session.commit()
     with pytest.raises(NotFound):
-        tasks.complete_task(db_session, actor=actor_for(staff, "ifo", {"ifo"}), task_id=task.id)
+        tasks.complete_task(db_session, actor=factories.actor("ifo", staff), task_id=task.id)
 
 
 def test_closing_a_sources_tasks(db_session, staff):
-    kaa = actor_for(staff, "kaa", {"kaa"})
+    kaa = factories.actor("kaa", staff)
     tasks.create_task(
         db_session,
         actor=kaa,
@@ -85,7 +81,7 @@ def test_closing_a_sources_tasks(db_session, staff):
 
 
 def test_the_worklist_page_lists_and_completes_a_task(login_as, staff, db_session):
-    kaa = actor_for(staff, "kaa", {"kaa"})
+    kaa = factories.actor("kaa", staff)
     task = tasks.create_task(
         db_session,
         actor=kaa,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from kaa_web.document_types import get_type
+from kaa_web.docx.types import get_type
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.documents import GeneratedDocument
 from kaa_web.models.school_reports import SchoolReport
-from kaa_web.permissions import Actor
 from kaa_web.services import documents as service
+from tests import factories
 from tests.views.test_school_reports import _submit, schools  # noqa: F401 (a fixture)
 
 
@@ -32,8 +32,8 @@ def minutes_of(login_as, db_session, meeting) -> GeneratedDocument:
     ).one()
 
 
-def test_someone_outside_the_group_cannot_download_its_minutes(login_as, db_session, setup):
-    _, meeting, _ = setup
+def test_someone_outside_the_group_cannot_download_its_minutes(login_as, db_session, planned):
+    _, meeting, _ = planned
     minutes = minutes_of(login_as, db_session, meeting)
     outsider = login_as("arbetsmarknad")  # may generate documents, but is no member
     assert outsider.get(f"/samverkan/moten/{meeting.id}").status_code == 404
@@ -41,8 +41,8 @@ def test_someone_outside_the_group_cannot_download_its_minutes(login_as, db_sess
     assert len(denials(db_session, "arbetsmarknad", minutes.id)) == 1
 
 
-def test_a_member_downloads_the_minutes_from_the_generic_link_too(login_as, db_session, setup):
-    _, meeting, _ = setup
+def test_a_member_downloads_the_minutes_from_the_generic_link_too(login_as, db_session, planned):
+    _, meeting, _ = planned
     minutes = minutes_of(login_as, db_session, meeting)
     response = login_as("kaa2").get(f"/dokument/{minutes.id}")
     assert response.status_code == 200 and response.data == minutes.content
@@ -73,7 +73,7 @@ def test_a_receipt_for_an_unregistered_student_is_for_the_inbox_only(
 
 
 def test_a_document_about_no_one_is_for_its_creator_only(login_as, db_session, staff):
-    kaa = Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+    kaa = factories.actor("kaa", staff)
     context = get_type("brev_ungdom").example_context()
     del context["kommun"]
     document = service.generate_document(

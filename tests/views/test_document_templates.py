@@ -10,14 +10,13 @@ import pytest
 from docx import Document
 from sqlmodel import select
 
-from kaa_web.document_types import EXAMPLE_LOGO, get_type
+from kaa_web.docx.types import EXAMPLE_LOGO, get_type
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.documents import DocumentTemplateVersion, Letterhead
-from kaa_web.permissions import Actor
 from kaa_web.services import documents as service
-from tests import docx_samples
+from tests import docx_samples, factories
 
-KAA = Actor(staff_id=None, username="kaa", roles=frozenset({"kaa"}))
+KAA = factories.actor("kaa")
 ADMIN_PAGES = [
     "/admin/dokumentmallar",
     "/admin/dokumentmallar/brev_ungdom",
@@ -209,10 +208,14 @@ def test_a_letterhead_without_a_name_is_refused(login_as):
 
 
 def test_downloading_a_generated_document_returns_the_stored_file_and_is_logged(
-    login_as, db_session, y
+    login_as, db_session, person_id
 ):
     document = service.generate_document(
-        db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context(), youth_id=y(314)
+        db_session,
+        actor=KAA,
+        doc_type="brev_ungdom",
+        context=letter_context(),
+        youth_id=person_id(314),
     )
     db_session.commit()  # the service leaves committing to its caller
     client = login_as("arbetsmarknad")
@@ -229,7 +232,7 @@ def test_downloading_a_generated_document_returns_the_stored_file_and_is_logged(
         )
     ).all()
     assert [(e.username, e.youth_id, e.object_id) for e in views] == [
-        ("arbetsmarknad", y(314), str(document.id))
+        ("arbetsmarknad", person_id(314), str(document.id))
     ]
 
 
@@ -238,9 +241,15 @@ def test_a_generated_document_that_does_not_exist_is_not_found(login_as):
 
 
 @pytest.mark.parametrize("role", ["ifo", "skola", "chef", "admin"])
-def test_roles_that_do_not_generate_documents_cannot_download_them(login_as, db_session, role, y):
+def test_roles_that_do_not_generate_documents_cannot_download_them(
+    login_as, db_session, role, person_id
+):
     document = service.generate_document(
-        db_session, actor=KAA, doc_type="brev_ungdom", context=letter_context(), youth_id=y(1)
+        db_session,
+        actor=KAA,
+        doc_type="brev_ungdom",
+        context=letter_context(),
+        youth_id=person_id(1),
     )
     db_session.commit()  # the service leaves committing to its caller
     assert login_as(role).get(f"/dokument/{document.id}").status_code == 403

@@ -15,8 +15,8 @@ from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.mailout import MailoutJob
 from kaa_web.models.register import ContactAttempt, Youth
-from kaa_web.permissions import Actor
 from kaa_web.services import mailout
+from tests import factories
 
 HOME = {"street_address": "Hemvägen 1", "postal_code": "123 45", "city": "Exempelstad"}
 
@@ -39,7 +39,7 @@ def due(make_youth, staff):
 
 @pytest.fixture
 def kaa_actor(staff):
-    return Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+    return factories.actor("kaa", staff)
 
 
 def made(db, actor, youth_ids):

@@ -7,14 +7,14 @@ from sqlmodel import select
 from kaa_web.models.documents import GeneratedDocument
 from kaa_web.models.meetings import Decision
 from kaa_web.services import meetings
-from tests.services.test_meetings import _consent
+from tests import factories
 from tests.views.conftest import TODAY, RecordingPage
 
 
 def test_chef_produces_the_notice_and_a_member_without_document_rights_downloads_it(
-    login_as, setup
+    login_as, planned
 ):
-    _, meeting, _ = setup
+    _, meeting, _ = planned
     response = login_as("chef").post_form(f"/samverkan/moten/{meeting.id}/kallelse")
     assert response.status_code == 303
     download = response.headers["Location"]
@@ -34,9 +34,9 @@ def test_chef_produces_the_notice_and_a_member_without_document_rights_downloads
 
 
 def test_the_convener_edits_the_agenda_and_the_order_shows_on_the_agenda(
-    login_as, setup, db_session
+    login_as, planned, db_session
 ):
-    _, meeting, _ = setup
+    _, meeting, _ = planned
     client = login_as("kaa")
     edit_page = client.get(f"/samverkan/moten/{meeting.id}/redigera").get_data(as_text=True)
     assert 'list="deltagarnamn"' in edit_page and '<option value="Petra Af">' in edit_page
@@ -56,8 +56,8 @@ def test_the_convener_edits_the_agenda_and_the_order_shows_on_the_agenda(
     assert page.index("§ 1 Sommarjobb") < page.index("§ 2 Genomgång av aktuella ungdomar")
 
 
-def test_bad_values_for_an_item_come_back_with_what_was_typed(login_as, setup):
-    _, meeting, _ = setup
+def test_bad_values_for_an_item_come_back_with_what_was_typed(login_as, planned):
+    _, meeting, _ = planned
     response = login_as("kaa").post_form(
         f"/samverkan/moten/{meeting.id}/dagordning/ny-punkt",
         {"ny-title": "Sommarjobb för alla", "ny-minutes": "999"},
@@ -67,16 +67,16 @@ def test_bad_values_for_an_item_come_back_with_what_was_typed(login_as, setup):
     assert "Ange 1–240 minuter." in page and 'value="Sommarjobb för alla"' in page
 
 
-def test_a_member_who_does_not_run_the_group_cannot_open_the_edit_page(login_as, setup):
-    _, meeting, _ = setup
+def test_a_member_who_does_not_run_the_group_cannot_open_the_edit_page(login_as, planned):
+    _, meeting, _ = planned
     assert login_as("ifo").get(f"/samverkan/moten/{meeting.id}/redigera").status_code == 403
     assert login_as("kaa2").get(f"/samverkan/moten/{meeting.id}/redigera").status_code == 404
     response = login_as("kaa2").post_form(f"/samverkan/moten/{meeting.id}/stall-in")
     assert response.status_code == 404
 
 
-def test_a_cancelled_meeting_says_so_and_offers_no_recording(login_as, setup):
-    _, meeting, _ = setup
+def test_a_cancelled_meeting_says_so_and_offers_no_recording(login_as, planned):
+    _, meeting, _ = planned
     client = login_as("kaa")
     response = client.post_form(f"/samverkan/moten/{meeting.id}/stall-in")
     assert response.status_code == 303
@@ -85,11 +85,11 @@ def test_a_cancelled_meeting_says_so_and_offers_no_recording(login_as, setup):
 
 
 def test_a_decision_on_a_plain_item_names_a_person_by_personnummer(
-    recording, setup, make_youth, db_session
+    recording, planned, make_youth, db_session
 ):
-    group, meeting, kaa = setup
+    group, meeting, kaa = planned
     youth = make_youth("Bea", "Nummersson", occupation="studier")
-    _consent(db_session, kaa, youth, {"socialtjansten", "arbetsformedlingen"})
+    factories.consent(db_session, kaa, youth, parties={"socialtjansten", "arbetsformedlingen"})
     item = meetings.add_agenda_item(
         db_session, actor=kaa, meeting_id=meeting.id, data=meetings.ExtraItem("Övrigt")
     )
@@ -109,9 +109,9 @@ def test_a_decision_on_a_plain_item_names_a_person_by_personnummer(
 
 
 def test_an_ifo_member_sees_their_action_point_on_the_start_page(
-    login_as, setup, db_session, staff
+    login_as, planned, db_session, staff
 ):
-    group, meeting, kaa = setup
+    group, meeting, kaa = planned
     ifo_member = next(
         m for m in meetings.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
     )
@@ -128,16 +128,16 @@ def test_an_ifo_member_sees_their_action_point_on_the_start_page(
     assert "Återkoppla om SIP" in page and "Samverkansgruppen KAA" in page
 
 
-def test_no_meeting_document_is_stored_when_the_request_is_refused(login_as, setup, db_session):
-    _, meeting, _ = setup
+def test_no_meeting_document_is_stored_when_the_request_is_refused(login_as, planned, db_session):
+    _, meeting, _ = planned
     assert login_as("kaa2").post_form(f"/samverkan/moten/{meeting.id}/kallelse").status_code == 404
     assert db_session.exec(select(GeneratedDocument)).all() == []
 
 
 def test_the_convener_hands_an_action_point_over_on_the_group_page(
-    login_as, setup, db_session, staff
+    login_as, planned, db_session, staff
 ):
-    group, meeting, kaa = setup
+    group, meeting, kaa = planned
     members = {m.name: m for m in meetings.members_of(db_session, group.id)}
     point = meetings.add_action_point(
         db_session,
@@ -168,8 +168,8 @@ def test_the_convener_hands_an_action_point_over_on_the_group_page(
     )
 
 
-def test_a_number_that_is_not_a_number_gets_a_swedish_error(login_as, setup):
-    _, meeting, _ = setup
+def test_a_number_that_is_not_a_number_gets_a_swedish_error(login_as, planned):
+    _, meeting, _ = planned
     response = login_as("kaa").post_form(
         f"/samverkan/moten/{meeting.id}/dagordning/ny-punkt",
         {"ny-title": "Sommarjobb", "ny-minutes": "1,5"},
@@ -179,10 +179,10 @@ def test_a_number_that_is_not_a_number_gets_a_swedish_error(login_as, setup):
     assert "Inte ett giltigt heltal" in page and "Not a valid" not in page
 
 
-def test_the_same_form_submitted_twice_saves_once(login_as, setup, db_session):
+def test_the_same_form_submitted_twice_saves_once(login_as, planned, db_session):
     from kaa_web.models.meetings import Meeting
 
-    group, meeting, _ = setup
+    group, meeting, _ = planned
     client = login_as("kaa")
     form = {
         "engangskod": "kod-1",
@@ -208,8 +208,8 @@ def test_the_same_form_submitted_twice_saves_once(login_as, setup, db_session):
     assert len(db_session.exec(select(Decision)).all()) == 2
 
 
-def test_every_create_form_on_the_meeting_pages_carries_a_one_time_code(login_as, setup):
-    group, meeting, _ = setup
+def test_every_create_form_on_the_meeting_pages_carries_a_one_time_code(login_as, planned):
+    group, meeting, _ = planned
     client = login_as("kaa")
     for url in (
         f"/samverkan/grupper/{group.id}/planera",
@@ -221,9 +221,9 @@ def test_every_create_form_on_the_meeting_pages_carries_a_one_time_code(login_as
 
 
 def test_ticking_an_action_point_done_cannot_send_the_user_to_another_site(
-    login_as, setup, db_session
+    login_as, planned, db_session
 ):
-    group, meeting, kaa = setup
+    group, meeting, kaa = planned
     member = meetings.members_of(db_session, group.id)[0]
     client = login_as("kaa")
     for back in ("/\t/evil.example/", "//evil.example/", "https://evil.example/", "/\\evil"):
@@ -237,8 +237,8 @@ def test_ticking_an_action_point_done_cannot_send_the_user_to_another_site(
         assert response.headers["Location"] == f"/samverkan/grupper/{group.id}", back
 
 
-def test_documents_of_a_cancelled_meeting_are_refused_with_a_message(login_as, setup):
-    _, meeting, _ = setup
+def test_documents_of_a_cancelled_meeting_are_refused_with_a_message(login_as, planned):
+    _, meeting, _ = planned
     client = login_as("kaa")
     assert client.post_form(f"/samverkan/moten/{meeting.id}/stall-in").status_code == 303
     for kind in ("kallelse", "protokoll"):
@@ -247,8 +247,8 @@ def test_documents_of_a_cancelled_meeting_are_refused_with_a_message(login_as, s
         assert "Mötet är inställt" in response.get_data(as_text=True)
 
 
-def test_a_double_click_on_create_notice_stores_one_notice(login_as, setup, db_session):
-    _, meeting, _ = setup
+def test_a_double_click_on_create_notice_stores_one_notice(login_as, planned, db_session):
+    _, meeting, _ = planned
     client = login_as("kaa")
     data = {"kallelse-engangskod": "kod-kallelse"}
     first = client.post_form(f"/samverkan/moten/{meeting.id}/kallelse", data)
@@ -257,8 +257,8 @@ def test_a_double_click_on_create_notice_stores_one_notice(login_as, setup, db_s
     assert len(db_session.exec(select(GeneratedDocument)).all()) == 1
 
 
-def test_crafted_ids_in_form_fields_get_400_not_a_server_error(login_as, setup, db_session):
-    group, meeting, kaa = setup
+def test_crafted_ids_in_form_fields_get_400_not_a_server_error(login_as, planned, db_session):
+    group, meeting, kaa = planned
     member = meetings.members_of(db_session, group.id)[0]
     point = meetings.add_action_point(
         db_session, actor=kaa, meeting_id=meeting.id, what="x", member_id=member.id, due=TODAY
@@ -277,8 +277,8 @@ def test_crafted_ids_in_form_fields_get_400_not_a_server_error(login_as, setup, 
     assert [r.status_code for r in responses] == [400, 400, 400, 404, 303]
 
 
-def test_an_item_of_another_meeting_is_404_even_with_bad_input(login_as, setup, db_session):
-    group, meeting, kaa = setup
+def test_an_item_of_another_meeting_is_404_even_with_bad_input(login_as, planned, db_session):
+    group, meeting, kaa = planned
     other = meetings.plan_meeting(
         db_session,
         actor=kaa,
@@ -301,9 +301,9 @@ def test_an_item_of_another_meeting_is_404_even_with_bad_input(login_as, setup, 
 
 
 def test_notes_typed_are_saved_for_htmx_without_replacing_the_text_being_typed(
-    login_as, setup, db_session
+    login_as, planned, db_session
 ):
-    _, meeting, _ = setup
+    _, meeting, _ = planned
     item = meetings.agenda_of(db_session, meeting.id)[0]
     response = login_as("kaa").post_form(
         f"/samverkan/moten/{meeting.id}/punkter/{item.id}/anteckningar",
@@ -323,7 +323,7 @@ def test_notes_typed_are_saved_for_htmx_without_replacing_the_text_being_typed(
     assert item.notes == "Gruppen går igenom listan."
 
 
-def test_the_start_page_lists_the_members_coming_meetings(login_as, setup):
-    _, meeting, _ = setup
+def test_the_start_page_lists_the_members_coming_meetings(login_as, planned):
+    _, meeting, _ = planned
     page = login_as("ifo").get("/").get_data(as_text=True)
     assert "Dina kommande möten" in page and f"/samverkan/moten/{meeting.id}" in page

@@ -7,14 +7,14 @@ from sqlmodel import select
 
 from kaa_web.models.base import local_today
 from kaa_web.models.meetings import GroupMember, MeetingGroup, StandingItem
-from kaa_web.permissions import Actor
 from kaa_web.services import meetings
+from tests import factories
 
 TODAY = local_today()
 
 
 @pytest.fixture
-def setup(db_session, chef, samverkansgrupp):
+def group_parts(db_session, chef, samverkansgrupp):
     """The shared group with a second standing item: (group, members by name, items)."""
     group = samverkansgrupp
     meetings.add_standing_item(db_session, actor=chef, group_id=group.id, title="Statistik")
@@ -38,8 +38,8 @@ def _settings(staff, **changes):
     }
 
 
-def test_chef_sees_settings_members_and_standing_items(login_as, setup):
-    group, _, _ = setup
+def test_chef_sees_settings_members_and_standing_items(login_as, group_parts):
+    group, _, _ = group_parts
     response = login_as("chef").get(_url(group, "/redigera"))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -48,8 +48,8 @@ def test_chef_sees_settings_members_and_standing_items(login_as, setup):
     assert 'name="csrf_token"' in page
 
 
-def test_the_convener_sees_only_the_standing_items(login_as, setup):
-    group, members, _ = setup
+def test_the_convener_sees_only_the_standing_items(login_as, group_parts):
+    group, members, _ = group_parts
     response = login_as("kaa").get(_url(group, "/redigera"))
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -58,15 +58,17 @@ def test_the_convener_sees_only_the_standing_items(login_as, setup):
     assert f"/deltagare/{members['Petra Af'].id}" not in page
 
 
-def test_the_group_page_links_to_the_edit_page_for_those_who_may_use_it(login_as, setup):
-    group, _, _ = setup
+def test_the_group_page_links_to_the_edit_page_for_those_who_may_use_it(login_as, group_parts):
+    group, _, _ = group_parts
     for who, shown in (("chef", True), ("kaa", True), ("kaa2", False), ("ifo", False)):
         page = login_as(who).get(_url(group)).get_data(as_text=True)
         assert ("Ändra gruppen" in page) is shown, who
 
 
-def test_members_who_do_not_run_the_group_and_outsiders_are_refused(login_as, setup, db_session):
-    group, members, items = setup
+def test_members_who_do_not_run_the_group_and_outsiders_are_refused(
+    login_as, group_parts, db_session
+):
+    group, members, items = group_parts
     petra, item = members["Petra Af"], items[0]
     posts = [
         ("/andra", {"name": "Kapad"}),
@@ -96,8 +98,8 @@ def test_members_who_do_not_run_the_group_and_outsiders_are_refused(login_as, se
     assert "Petra Af" in [m.name for m in meetings.members_of(db_session, group.id)]
 
 
-def test_chef_renames_the_group_and_changes_the_convener(login_as, setup, staff, db_session):
-    group, _, _ = setup
+def test_chef_renames_the_group_and_changes_the_convener(login_as, group_parts, staff, db_session):
+    group, _, _ = group_parts
     response = login_as("chef").post_form(
         _url(group, "/andra"),
         _settings(staff, name="Samverkansgruppen Norr", convener_id=str(staff["kaa2"].id)),
@@ -112,9 +114,9 @@ def test_chef_renames_the_group_and_changes_the_convener(login_as, setup, staff,
 
 
 def test_bad_settings_come_back_with_400_what_was_typed_and_swedish_errors(
-    login_as, setup, staff, db_session
+    login_as, group_parts, staff, db_session
 ):
-    group, _, _ = setup
+    group, _, _ = group_parts
     response = login_as("chef").post_form(
         _url(group, "/andra"),
         _settings(staff, name="   ", frequency="", kind="ledningsgrupp"),
@@ -128,8 +130,10 @@ def test_bad_settings_come_back_with_400_what_was_typed_and_swedish_errors(
     assert db_session.get(MeetingGroup, group.id).kind == "samverkansgrupp"
 
 
-def test_chef_edits_an_external_member_and_a_bad_edit_keeps_the_input(login_as, setup, db_session):
-    group, members, _ = setup
+def test_chef_edits_an_external_member_and_a_bad_edit_keeps_the_input(
+    login_as, group_parts, db_session
+):
+    group, members, _ = group_parts
     petra = members["Petra Af"]
     prefix = f"deltagare{petra.id}"
     client = login_as("chef")
@@ -164,8 +168,8 @@ def test_chef_edits_an_external_member_and_a_bad_edit_keeps_the_input(login_as, 
     assert (edited.name, edited.organisation_name) == ("Petra Nyman", "Exempelgymnasiet")
 
 
-def test_chef_removes_a_member_who_then_leaves_the_lists(login_as, setup, db_session):
-    group, members, _ = setup
+def test_chef_removes_a_member_who_then_leaves_the_lists(login_as, group_parts, db_session):
+    group, members, _ = group_parts
     client = login_as("chef")
     response = client.post_form(_url(group, f"/deltagare/{members['Petra Af'].id}/ta-bort"))
     assert response.status_code == 303
@@ -175,8 +179,8 @@ def test_chef_removes_a_member_who_then_leaves_the_lists(login_as, setup, db_ses
     assert "Petra Af" not in group_page and "Ingrid Sjöberg" in group_page
 
 
-def test_removing_the_convener_comes_back_with_a_swedish_error(login_as, setup, db_session):
-    group, members, _ = setup
+def test_removing_the_convener_comes_back_with_a_swedish_error(login_as, group_parts, db_session):
+    group, members, _ = group_parts
     response = login_as("chef").post_form(
         _url(group, f"/deltagare/{members['Karin Berg'].id}/ta-bort")
     )
@@ -186,8 +190,8 @@ def test_removing_the_convener_comes_back_with_a_swedish_error(login_as, setup, 
     assert db_session.get(GroupMember, members["Karin Berg"].id).removed_at is None
 
 
-def test_adding_a_staff_member_twice_shows_a_swedish_error(login_as, setup, staff):
-    group, _, _ = setup
+def test_adding_a_staff_member_twice_shows_a_swedish_error(login_as, group_parts, staff):
+    group, _, _ = group_parts
     response = login_as("chef").post_form(
         _url(group, "/deltagare"), {"staff_id": str(staff["ifo"].id), "organisation": "kommunen"}
     )
@@ -195,8 +199,10 @@ def test_adding_a_staff_member_twice_shows_a_swedish_error(login_as, setup, staf
     assert "Ingrid Sjöberg är redan med i gruppen." in response.get_data(as_text=True)
 
 
-def test_the_convener_adds_moves_edits_and_removes_standing_items(login_as, setup, db_session):
-    group, _, items = setup
+def test_the_convener_adds_moves_edits_and_removes_standing_items(
+    login_as, group_parts, db_session
+):
+    group, _, items = group_parts
     client = login_as("kaa")
     response = client.post_form(
         _url(group, "/staende-punkter"),
@@ -234,9 +240,9 @@ def test_the_convener_adds_moves_edits_and_removes_standing_items(login_as, setu
 
 
 def test_a_standing_item_with_bad_minutes_comes_back_with_what_was_typed(
-    login_as, setup, db_session
+    login_as, group_parts, db_session
 ):
-    group, _, items = setup
+    group, _, items = group_parts
     client = login_as("kaa")
     response = client.post_form(
         _url(group, "/staende-punkter"),
@@ -259,8 +265,8 @@ def test_a_standing_item_with_bad_minutes_comes_back_with_what_was_typed(
     ]
 
 
-def test_a_move_with_an_unknown_direction_is_refused(login_as, setup, db_session):
-    group, _, items = setup
+def test_a_move_with_an_unknown_direction_is_refused(login_as, group_parts, db_session):
+    group, _, items = group_parts
     response = login_as("kaa").post_form(
         _url(group, f"/staende-punkter/{items[0].id}/flytta"),
         {"direction": "sidledes", "position": "1"},
@@ -274,8 +280,8 @@ def test_a_move_with_an_unknown_direction_is_refused(login_as, setup, db_session
     ]
 
 
-def test_the_forms_need_the_csrf_token(login_as, setup, db_session):
-    group, members, items = setup
+def test_the_forms_need_the_csrf_token(login_as, group_parts, db_session):
+    group, members, items = group_parts
     client = login_as("chef")
     assert (
         client.post(_url(group, f"/deltagare/{members['Petra Af'].id}/ta-bort")).status_code == 400
@@ -286,10 +292,10 @@ def test_the_forms_need_the_csrf_token(login_as, setup, db_session):
 
 
 def test_a_removed_member_who_attended_is_still_listed_at_that_meeting(
-    login_as, setup, staff, db_session
+    login_as, group_parts, staff, db_session
 ):
-    group, members, _ = setup
-    kaa = Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+    group, members, _ = group_parts
+    kaa = factories.actor("kaa", staff)
     meeting = meetings.plan_meeting(
         db_session,
         actor=kaa,

@@ -8,9 +8,9 @@ from kaa_web.services import meetings
 
 
 @pytest.fixture
-def agenda(setup, db_session):
-    """The setup meeting with three items: the review and two ad-hoc ones."""
-    _, meeting, kaa = setup
+def agenda(planned, db_session):
+    """The planned meeting with three items: the review and two ad-hoc ones."""
+    _, meeting, kaa = planned
     for title in ("Sommarjobb", "Övrigt"):
         meetings.add_agenda_item(
             db_session, actor=kaa, meeting_id=meeting.id, data=meetings.ExtraItem(title)
@@ -119,8 +119,10 @@ def test_saving_one_tab_keeps_what_another_tab_saved_under_an_item_left_untouche
     assert _notes(db_session, (first, second)) == ["Från flik A.", "Från flik B."]
 
 
-def test_attendance_changed_in_another_tab_is_not_overwritten(recording, agenda, setup, db_session):
-    group, _, _ = setup
+def test_attendance_changed_in_another_tab_is_not_overwritten(
+    recording, agenda, planned, db_session
+):
+    group, _, _ = planned
     meeting, (first, _, _) = agenda
     petra = next(m for m in meetings.members_of(db_session, group.id) if m.name == "Petra Af")
     tab_a, tab_b, tab_c = recording(meeting), recording(meeting), recording(meeting)
@@ -137,10 +139,10 @@ def test_attendance_changed_in_another_tab_is_not_overwritten(recording, agenda,
 
 
 def test_an_autosave_on_an_old_version_is_refused_in_place_and_pauses(
-    login_as, agenda, db_session, setup
+    login_as, agenda, db_session, planned
 ):
     meeting, (first, _, _) = agenda
-    _, _, kaa = setup
+    _, _, kaa = planned
     meetings.record_notes(
         db_session, actor=kaa, meeting_id=meeting.id, item_id=first.id, notes="Sparat först."
     )
@@ -162,6 +164,6 @@ def test_an_autosave_on_an_old_version_is_refused_in_place_and_pauses(
 
 
 def _fields_of(html: str) -> dict:
-    from tests.views.conftest import form_fields
+    from tests.pages import form_fields
 
     return form_fields(html, "protokoll")

@@ -8,13 +8,13 @@ from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.meetings import ActionPoint, Decision
 from kaa_web.services import consents, meetings
-from tests.services.test_meetings import _consent
+from tests import factories
 
 TODAY = local_today()
 
 
-def test_a_member_sees_the_group_and_an_outsider_gets_404(login_as, setup):
-    group, meeting, _ = setup
+def test_a_member_sees_the_group_and_an_outsider_gets_404(login_as, planned):
+    group, meeting, _ = planned
     page = login_as("ifo").get(f"/samverkan/grupper/{group.id}")
     assert page.status_code == 200 and "Samverkansgruppen KAA" in page.get_data(as_text=True)
     assert login_as("arbetsmarknad").get(f"/samverkan/moten/{meeting.id}").status_code == 404
@@ -22,9 +22,9 @@ def test_a_member_sees_the_group_and_an_outsider_gets_404(login_as, setup):
 
 
 def test_the_agenda_names_only_a_person_with_full_consent_and_counts_the_rest(
-    login_as, setup, make_youth, db_session
+    login_as, planned, make_youth, db_session
 ):
-    _, meeting, kaa = setup
+    _, meeting, kaa = planned
     named = make_youth("Alva", "Namnsson", occupation="ingen")
     make_youth("Bo", "Doldsson", occupation="ingen")
     consents.record_consent(
@@ -57,9 +57,9 @@ def test_the_agenda_names_only_a_person_with_full_consent_and_counts_the_rest(
 
 
 def test_the_convener_records_a_decision_and_an_action_point(
-    recording, setup, staff, db_session, login_as
+    recording, planned, staff, db_session, login_as
 ):
-    _, meeting, _ = setup
+    _, meeting, _ = planned
     item = meetings.agenda_of(db_session, meeting.id)[0]
     kaa2 = next(
         m for m in meetings.members_of(db_session, meeting.group_id) if m.name == "Johan Wikström"
@@ -88,9 +88,9 @@ def test_the_convener_records_a_decision_and_an_action_point(
 
 
 def test_an_action_point_without_a_date_keeps_everything_typed_with_swedish_errors(
-    recording, setup, db_session
+    recording, planned, db_session
 ):
-    _, meeting, _ = setup
+    _, meeting, _ = planned
     item = meetings.agenda_of(db_session, meeting.id)[0]
     response = recording(meeting).submit(
         {"what": "Boka lokal", f"punkt{item.id}-notes": "Gruppen går igenom listan."},
@@ -105,13 +105,15 @@ def test_an_action_point_without_a_date_keeps_everything_typed_with_swedish_erro
     assert item.notes == ""  # ... and, like everything else on the page, not half-saved
 
 
-def test_a_member_who_is_not_the_convener_cannot_record(login_as, setup):
-    _, meeting, _ = setup
+def test_a_member_who_is_not_the_convener_cannot_record(login_as, planned):
+    _, meeting, _ = planned
     assert login_as("kaa2").get(f"/samverkan/moten/{meeting.id}/protokollfor").status_code == 404
 
 
-def test_adjusted_minutes_refuse_a_decision_from_a_tab_opened_before(recording, setup, db_session):
-    _, meeting, _ = setup
+def test_adjusted_minutes_refuse_a_decision_from_a_tab_opened_before(
+    recording, planned, db_session
+):
+    _, meeting, _ = planned
     meeting.on = TODAY  # the meeting has been held
     db_session.add(meeting)
     db_session.commit()
@@ -146,8 +148,8 @@ def test_chef_creates_a_group_with_standing_items(login_as, staff, db_session):
     assert "Uppföljning av handlingsplanen" in page and "Planera möte" in page
 
 
-def test_the_notice_and_minutes_download_as_word_documents(login_as, setup):
-    _, meeting, _ = setup
+def test_the_notice_and_minutes_download_as_word_documents(login_as, planned):
+    _, meeting, _ = planned
     client = login_as("kaa")
     for path in ("kallelse", "protokoll"):
         response = client.post_form(f"/samverkan/moten/{meeting.id}/{path}")
@@ -156,8 +158,8 @@ def test_the_notice_and_minutes_download_as_word_documents(login_as, setup):
         assert document.status_code == 200 and document.data[:2] == b"PK"
 
 
-def test_ticking_an_action_point_never_redirects_to_another_site(login_as, setup, db_session):
-    group, meeting, kaa = setup
+def test_ticking_an_action_point_never_redirects_to_another_site(login_as, planned, db_session):
+    group, meeting, kaa = planned
     member = meetings.members_of(db_session, group.id)[0]
     point = meetings.add_action_point(
         db_session,
@@ -175,9 +177,9 @@ def test_ticking_an_action_point_never_redirects_to_another_site(login_as, setup
     assert response.headers["Location"].endswith(f"/samverkan/grupper/{group.id}")
 
 
-def test_admin_changes_a_groups_members_but_cannot_open_its_meetings(login_as, setup, db_session):
+def test_admin_changes_a_groups_members_but_cannot_open_its_meetings(login_as, planned, db_session):
     """F11: admin is a system role; meeting content is for members and, for oversight, chef."""
-    group, meeting, kaa = setup
+    group, meeting, kaa = planned
     item = meetings.agenda_of(db_session, meeting.id)[0]
     meetings.record_notes(
         db_session, actor=kaa, meeting_id=meeting.id, item_id=item.id, notes="Hemlig anteckning"
@@ -223,11 +225,11 @@ def test_admin_changes_a_groups_members_but_cannot_open_its_meetings(login_as, s
 
 
 def test_a_long_list_becomes_counts_with_small_numbers_hidden_and_every_name_logged(
-    login_as, setup, make_youth, db_session
+    login_as, planned, make_youth, db_session
 ):
     from kaa_web.models.register import District
 
-    _, meeting, kaa = setup
+    _, meeting, kaa = planned
     district = dict(db_session.exec(select(District.name, District.id)).all())
     for n in range(6):
         make_youth(f"Anonym{n}", "Centrumsson", occupation="ingen", district_id=district["Centrum"])
@@ -236,7 +238,7 @@ def test_a_long_list_becomes_counts_with_small_numbers_hidden_and_every_name_log
         for first in ("Ada", "Bea")
     ]
     for youth in named:
-        _consent(db_session, kaa, youth, {"socialtjansten", "arbetsformedlingen"})
+        factories.consent(db_session, kaa, youth, parties={"socialtjansten", "arbetsformedlingen"})
 
     page = login_as("kaa").get(f"/samverkan/moten/{meeting.id}").get_data(as_text=True)
 

@@ -28,9 +28,9 @@ from kaa_web.models.plans import (
 )
 from kaa_web.models.register import ContactAttempt, District, SavedView, Youth
 from kaa_web.models.school_reports import SchoolReport, SchoolUnit
-from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import mailout, plans
+from tests import factories
 
 TODAY = local_today().isoformat()
 HOME = {"street_address": "Hemvägen 1", "postal_code": "123 45", "city": "Exempelstad"}
@@ -49,7 +49,7 @@ class Case:
 
 
 def _actor(staff, username="kaa"):
-    return Actor(staff_id=staff[username].id, username=username, roles=frozenset({"kaa"}))
+    return factories.actor(username, staff, roles={"kaa"})
 
 
 def _youth(make_youth, years=19, **fields):

@@ -11,6 +11,7 @@ from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.register import ContactAttempt, Youth
 from kaa_web.rules import personnummer as pnr
+from tests import factories
 
 
 @pytest.mark.parametrize(
@@ -125,11 +126,26 @@ def test_someone_of_20_or_older_is_refused_in_swedish_and_nothing_typed_is_lost(
     assert db_session.exec(select(Youth)).all() == []
 
 
-def test_registering_redirects_to_the_new_person(login_as, staff, db_session):
-    response = login_as("kaa").post_form("/ungdomar/ny", _new_youth_form())
-    assert response.status_code == 303
+def test_registering_redirects_to_the_new_person(client_request, staff, db_session):
+    form = client_request.get("register.new").form()
+    saved = form.submit(_new_youth_form())
     youth = db_session.exec(select(Youth)).one()
-    assert response.location == f"/ungdomar/{youth.id}"
+    assert saved.response.location == f"/ungdomar/{youth.id}"
+    assert (youth.first_name, youth.last_name, youth.registration_source) == (
+        "Sam",
+        "Nord",
+        "egen_kontakt",
+    )
+
+
+def test_a_double_click_on_the_rendered_register_form_saves_once_and_shows_that_person(
+    client_request, staff, db_session
+):
+    form = client_request.get("register.new").form()
+    first = form.submit(_new_youth_form())
+    second = form.submit(_new_youth_form())  # the same page's form, with its one-time code
+    assert second.response.location == first.response.location
+    assert len(db_session.exec(select(Youth)).all()) == 1
 
 
 def test_a_double_click_on_register_creates_one_person(login_as, staff, db_session):
@@ -140,53 +156,34 @@ def test_a_double_click_on_register_creates_one_person(login_as, staff, db_sessi
     assert len(db_session.exec(select(Youth)).all()) == 1
 
 
-def _edit_form(page: str) -> dict:
-    """The text and hidden inputs of the page's form as a browser would send them."""
-    fields = {}
-    for tag in re.findall(r"<input[^>]*>", page):
-        name, value = re.search(r'name="([^"]+)"', tag), re.search(r'value="([^"]*)"', tag)
-        if name and 'type="checkbox"' not in tag:
-            fields[name.group(1)] = value.group(1) if value else ""
-    fields.update({"registration_reason": "studiebevis", "registration_source": "import"})
-    return fields
-
-
 def test_a_concurrent_edit_gets_a_conflict_message_and_loses_nothing(
-    login_as, staff, make_youth, db_session
+    client_request, staff, make_youth, db_session
 ):
     youth = make_youth()
-    first, second = login_as("kaa"), login_as("kaa2")
-    form_a = _edit_form(first.get(f"/ungdomar/{youth.id}/redigera").get_data(as_text=True))
-    form_b = _edit_form(second.get(f"/ungdomar/{youth.id}/redigera").get_data(as_text=True))
-    assert (
-        first.post(
-            f"/ungdomar/{youth.id}/redigera", data={**form_a, "phone": "070-111 11 11"}
-        ).status_code
-        == 303
-    )
-    clash = second.post(f"/ungdomar/{youth.id}/redigera", data={**form_b, "phone": "070-222 22 22"})
-    body = clash.get_data(as_text=True)
-    assert clash.status_code == 409
-    assert "Någon annan har sparat" in body
-    assert 'value="070-222 22 22"' in body  # what the user typed is still in the form
-    assert "070-111 11 11" in body  # and the current value is shown
+    first, second = client_request, client_request.as_("kaa2")
+    form_a = first.get("register.edit", youth_id=youth.id).form()
+    form_b = second.get("register.edit", youth_id=youth.id).form()
+    form_a.submit({"phone": "070-111 11 11"})
+    clash = form_b.submit({"phone": "070-222 22 22"}, status=409)
+    assert "Någon annan har sparat" in clash.text
+    assert clash.form().fields["phone"] == "070-222 22 22"  # what the user typed is kept
+    assert "070-111 11 11" in clash.text  # and the current value is shown
     db_session.expire_all()
     assert db_session.get(Youth, youth.id).phone == "070-111 11 11"
 
 
-def test_posted_fields_the_form_does_not_offer_are_ignored(login_as, staff, make_youth, db_session):
+def test_posted_fields_the_form_does_not_offer_are_ignored(
+    client_request, staff, make_youth, db_session
+):
     youth = make_youth()
-    kaa = login_as("kaa")
-    form = _edit_form(kaa.get(f"/ungdomar/{youth.id}/redigera").get_data(as_text=True))
-    kaa.post(
-        f"/ungdomar/{youth.id}/redigera",
-        data={
-            **form,
+    form = client_request.get("register.edit", youth_id=youth.id).form()
+    form.submit(
+        {
             "status": "avregistrerad",
             "personnummer": "200001010000",
             "next_step": "avregistrering",
             "id": "1",
-        },
+        }
     )
     db_session.expire_all()
     stored = db_session.get(Youth, youth.id)
@@ -525,17 +522,16 @@ def _views_of(db_session, youth) -> int:
 
 
 def test_an_edit_shown_again_with_errors_is_logged_as_a_read(
-    login_as, staff, make_youth, db_session
+    client_request, staff, make_youth, db_session
 ):
     youth = make_youth()
-    kaa = login_as("kaa")
-    form = _edit_form(kaa.get(f"/ungdomar/{youth.id}/redigera").get_data(as_text=True))
+    form = client_request.get("register.edit", youth_id=youth.id).form()
     before = _views_of(db_session, youth)
-    response = kaa.post(f"/ungdomar/{youth.id}/redigera", data={**form, "first_name": ""})
-    assert response.status_code == 400 and youth.last_name in response.get_data(as_text=True)
+    refused = form.submit({"first_name": ""}, status=400)
+    assert youth.last_name in refused.text
     assert _views_of(db_session, youth) == before + 1
-    stale = {**form, "version": str(int(form["version"]) - 1), "phone": "070-333 33 33"}
-    assert kaa.post(f"/ungdomar/{youth.id}/redigera", data=stale).status_code == 409
+    stale = {"version": str(int(form.fields["version"]) - 1), "phone": "070-333 33 33"}
+    form.submit(stale, status=409)
     assert _views_of(db_session, youth) == before + 2
 
 
@@ -612,7 +608,6 @@ def test_the_timeline_shows_the_note_typed_with_a_contact(login_as, staff, make_
 def _shared_with_ifo(login_as, staff, make_youth, db_session):
     """An adult with a consent to social services, one to Arbetsförmedlingen only, a letter
     and an unanswered sms with a note: the case file IFO must not see."""
-    from kaa_web.permissions import Actor
     from kaa_web.services import consents
 
     youth = make_youth(
@@ -628,7 +623,7 @@ def _shared_with_ifo(login_as, staff, make_youth, db_session):
         f"/ungdomar/{youth.id}/kontakt",
         {"kind": "sms", "on": local_today().isoformat(), "outcome": "ej_nadd", "note": "Hemligt"},
     )
-    actor = Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
+    actor = factories.actor("kaa", staff)
     for parties, purpose in (
         ({"socialtjansten"}, "Samordna stödet inför studiestart."),
         ({"arbetsformedlingen"}, "Praktik via Arbetsförmedlingen."),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from kaa_web import document_package
-from kaa_web.document_package import COMPUTED_FIELD
+from kaa_web.docx import package as document_package
+from kaa_web.docx.package import COMPUTED_FIELD
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

@@ -21,8 +21,9 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 MB = 1024 * 1024
+_ROOT = Path(__file__).resolve().parents[2]
 # What the render server imports once, so that each child starts warm.
-PRELOAD = ("kaa_web.documents", "kaa_web.document_types")
+PRELOAD = ("kaa_web.docx.render", "kaa_web.docx.checks")
 
 
 class TemplateRenderError(Exception):
@@ -169,12 +170,12 @@ class _RenderServer:
             "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
             "LANG": "C.UTF-8",
         }
-        command = f"from kaa_web.document_limits import serve; serve({theirs.fileno()})"
+        command = f"from kaa_web.docx.limits import serve; serve({theirs.fileno()})"
         self._process = subprocess.Popen(
             [sys.executable, "-c", command],
             pass_fds=[theirs.fileno()],
             env=environment,
-            cwd=Path(__file__).resolve().parent.parent,
+            cwd=_ROOT,  # not kaa_web/, where this package would shadow python-docx's `docx`
             stdin=subprocess.DEVNULL,
         )
         theirs.close()

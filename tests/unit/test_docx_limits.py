@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from kaa_web import document_limits
-from kaa_web.document_limits import Limits, TemplateRenderError
+from kaa_web.docx import limits as document_limits
+from kaa_web.docx.limits import Limits, TemplateRenderError
 
 SMALL = Limits(memory_mb=64, cpu_seconds=1, wall_seconds=3, output_mb=1)
 

@@ -1,43 +1,31 @@
-"""Word documents from docxtpl templates: sandboxed rendering of plain data, batches, PDF."""
+"""Rendering docxtpl templates from plain data in a sandbox, one document or a batch of letters."""
 
 from __future__ import annotations
 
-import functools
 import io
-import json
-import logging
 import re
 import secrets
-import shutil
-import subprocess
-import tempfile
-import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from docx.oxml import parse_xml
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from jinja2.filters import _GroupTuple
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from kaa_web import document_package
-from kaa_web.document_limits import Limits, TemplateRenderError
-from kaa_web.document_limits import run as run_limited
+from kaa_web.docx import package as document_package
+from kaa_web.docx.limits import Limits, TemplateRenderError
+from kaa_web.docx.limits import run as run_limited
 
-if TYPE_CHECKING:
-    from kaa_web.document_types import DocumentType
-
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "doc_templates"
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "doc_templates"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF_CONTENT_TYPE = "application/pdf"
 
 # Images (the municipality's logo) are the only bytes a context may carry.
 IMAGE_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")
@@ -51,10 +39,7 @@ LETTERS_NAME = "_brev_lista"
 LETTER_NAME = "_brev"
 
 
-log = logging.getLogger(__name__)
-
-
-def _render_failure(exc: Exception) -> TemplateRenderError:
+def render_failure(exc: Exception) -> TemplateRenderError:
     """A Swedish TemplateRenderError for a Jinja/XML failure, the raw error as its detail.
 
     No line number: Jinja counts lines of the Word XML, which the user never sees."""
@@ -67,10 +52,6 @@ def _render_failure(exc: Exception) -> TemplateRenderError:
     else:
         message = "Mallen gick inte att fylla i med uppgifterna."
     return TemplateRenderError(message, f"{type(exc).__name__}: {exc}")
-
-
-class ConversionError(Exception):
-    """LibreOffice did not produce every PDF asked for."""
 
 
 # --- plain data ------------------------------------------------------------------------------
@@ -164,7 +145,7 @@ def _safe_replace(value, old, new, count=None):
 class _DocumentSandbox(SandboxedEnvironment):
     """Jinja's sandbox, deny by default: a template reads its records' keys and the few
     attributes in SAFE_ATTRIBUTES, calls only those methods, and `*`, `**` and `%` are capped.
-    The process it runs in has hard limits besides (kaa_web.document_limits)."""
+    The process it runs in has hard limits besides (kaa_web.docx.limits)."""
 
     intercepted_binops = frozenset({"*", "**", "%"})
 
@@ -220,7 +201,7 @@ def _refuse(problem: str, found) -> None:
         raise TemplateRenderError(problem.format(", ".join(sorted(found))))
 
 
-class _Template(DocxTemplate):
+class Template(DocxTemplate):
     """docxtpl with pictures put in after the Jinja pass, field codes checked in what was
     rendered, and two slow passes skipped when there is nothing for them to do.
 
@@ -263,12 +244,12 @@ class _Template(DocxTemplate):
         return super().resolve_listing(xml)
 
 
-def _load(template: bytes | Path | str) -> _Template:
+def _load(template: bytes | Path | str) -> Template:
     """The template, opened; refused if it links to anything outside itself or holds a field
     code that fetches files, so a version stored before its upload check knew the trick gets
     no further than one checked today. (The parts docxtpl renders are checked again after.)"""
     source = io.BytesIO(template) if isinstance(template, bytes) else Path(template)
-    tpl = _Template(source)
+    tpl = Template(source)
     tpl.init_docx()
     package = tpl.docx.part.package
     _refuse(
@@ -291,19 +272,20 @@ def _save(tpl: DocxTemplate) -> bytes:
     return out.getvalue()
 
 
-def _render(tpl: _Template, context: dict) -> None:
+def _render(tpl: Template, context: dict) -> None:
     try:
         tpl.render(tpl.prepare(context), jinja_env=make_environment())
     except (TemplateRenderError, MemoryError):
         raise
     except Exception as exc:  # jinja errors, SecurityError, XML errors: all mean "cannot render"
-        raise _render_failure(exc) from exc
+        raise render_failure(exc) from exc
 
 
 # --- rendering (each in a limited child process) --------------------------------------------
 
 
-def _render_document_here(template: bytes | Path | str, context: dict) -> bytes:
+def render_document_here(template: bytes | Path | str, context: dict) -> bytes:
+    """render_document in this very process: only ever called inside a limited child."""
     tpl = _load(template)
     _render(tpl, context)
     return _save(tpl)
@@ -313,7 +295,7 @@ def render_document(template: bytes | Path | str, context: Mapping[str, object])
     """Render one document from plain data; returns the .docx bytes."""
     context = dict(context)
     check_plain(context)
-    return run_limited(_render_document_here, template, context, limits=Limits.for_letters(1))
+    return run_limited(render_document_here, template, context, limits=Limits.for_letters(1))
 
 
 def _paragraph(inner: str = "", properties: str = "") -> etree._Element:
@@ -352,7 +334,7 @@ def _wrap_body_in_loop(tpl: DocxTemplate, keys: Sequence[str]) -> None:
         anchor.addnext(element)
 
 
-def _letter_keys(contexts: Sequence[Mapping[str, object]]) -> list[str]:
+def letter_keys(contexts: Sequence[Mapping[str, object]]) -> list[str]:
     keys = list(contexts[0])
     for context in contexts:
         if list(context) != keys and set(context) != set(keys):
@@ -369,7 +351,8 @@ def _shared_values(contexts: Sequence[Mapping[str, object]], keys: Sequence[str]
     return {key: first[key] for key in keys if all(c[key] == first[key] for c in contexts)}
 
 
-def _render_letters_here(template: bytes | Path | str, letters: list[dict], keys: list[str]):
+def render_letters_here(template: bytes | Path | str, letters: list[dict], keys: list[str]):
+    """render_letters in this very process: only ever called inside a limited child."""
     tpl = _load(template)
     shared = _shared_values(letters, keys)
     _wrap_body_in_loop(tpl, keys)
@@ -388,9 +371,9 @@ def render_letters(template: bytes | Path | str, contexts: Sequence[Mapping[str,
         raise ValueError("a batch needs at least one letter")
     letters = [dict(c) for c in contexts]
     check_plain(letters)
-    keys = _letter_keys(letters)
+    keys = letter_keys(letters)
     limits = Limits.for_letters(len(letters))
-    return run_limited(_render_letters_here, template, letters, keys, limits=limits)
+    return run_limited(render_letters_here, template, letters, keys, limits=limits)
 
 
 def count_letters(docx: bytes) -> int:
@@ -400,188 +383,3 @@ def count_letters(docx: bytes) -> int:
     document = Document(io.BytesIO(docx))
     breaks = sum(1 for p in document.paragraphs if p.paragraph_format.page_break_before)
     return breaks + 1
-
-
-# --- template variables ---------------------------------------------------------------------
-
-
-def _template_sources(tpl: DocxTemplate) -> list[str]:
-    """Every text docxtpl renders: body, headers, footers, footnotes, document properties."""
-    document = tpl.get_docx()
-    sources = [tpl.patch_xml(tpl.xml_to_string(document._element.body))]
-    for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-        for _key, part in tpl.get_headers_footers(uri):
-            sources.append(tpl.patch_xml(tpl.get_part_xml(part)))
-    for part in document.part.package.parts:
-        if part.content_type.endswith(".footnotes+xml"):
-            sources.append(tpl.patch_xml(part.blob.decode("utf-8")))
-    properties = document.core_properties
-    sources += [
-        getattr(properties, name) or ""
-        for name in ("author", "comments", "identifier", "language", "subject", "title")
-    ]
-    return sources
-
-
-def _dotted(node: nodes.Node) -> str | None:
-    """`a.b.c` (or `a['b'].c`) for a chain of attribute lookups on a name, else None."""
-    parts: list[str] = []
-    while True:
-        if isinstance(node, nodes.Getattr):
-            parts.append(node.attr)
-            node = node.node
-        elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
-            parts.append(str(node.arg.value))
-            node = node.node
-        elif isinstance(node, nodes.Name):
-            parts.append(node.name)
-            return ".".join(reversed(parts))
-        else:
-            return None
-
-
-def _longest_paths(tree: nodes.Template, roots: set[str]) -> set[str]:
-    paths: set[str] = set()
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
-        path = _dotted(node)
-        if path and path.split(".", 1)[0] in roots:
-            paths.add(path)
-    # keep `a.b.c`, drop its prefixes `a.b` and `a` that the same lookup produced
-    return {p for p in paths if not any(q.startswith(p + ".") for q in paths)}
-
-
-def list_template_variables(template: bytes | Path | str) -> set[str]:
-    """The variables a template uses, as attribute paths (`mottagare.namn`) where it can tell.
-
-    Raises TemplateRenderError when the template code itself is broken. An uploaded template
-    is only ever parsed inside check_template's limited process.
-    """
-    from jinja2 import meta
-
-    source = io.BytesIO(template) if isinstance(template, bytes) else Path(template)
-    tpl = _Template(source)
-    env = make_environment()
-    found: set[str] = set()
-    try:
-        for text in _template_sources(tpl):
-            tree = env.parse(text)
-            roots = meta.find_undeclared_variables(tree)
-            found |= _longest_paths(tree, roots)
-    except Exception as exc:
-        raise _render_failure(exc) from exc
-    return found
-
-
-# --- checking an upload ---------------------------------------------------------------------
-
-
-def _variable_problems(data: bytes, doc_type: DocumentType) -> list[str]:
-    try:
-        used = list_template_variables(data)
-    except TemplateRenderError as exc:
-        return [str(exc)]
-    except Exception:  # python-docx could not read the package as a document
-        return ["Filen går inte att läsa som ett Word-dokument."]
-    problems = []
-    for name in doc_type.unknown_variables(used):
-        leaf = doc_type.leaf_under(name)
-        if leaf:
-            problems.append(
-                f"{name}: en mall kan läsa {leaf} men inget under den. Formatera med "
-                "ett filter i stället, till exempel {{ ungdom.fornamn|upper }}."
-            )
-        else:
-            problems.append(f"Variabeln {name} finns inte för dokumenttypen {doc_type.name}.")
-    return problems
-
-
-def _check_here(data: bytes, doc_type: DocumentType) -> bytes:
-    problems = document_package.check_docx_package(data) or _variable_problems(data, doc_type)
-    if not problems:
-        example = doc_type.example_context()
-        _render_document_here(data, example)
-        _render_letters_here(data, [example, example], _letter_keys([example]))
-    return json.dumps(problems).encode()
-
-
-def check_template(data: bytes, doc_type: DocumentType) -> list[str]:
-    """Everything wrong with `data` as an uploaded template of `doc_type` (Swedish); [] if fine.
-
-    The package is checked first, then the variables it uses against the type's catalogue,
-    then a test render (one letter, and a batch of two) with the example data — all of it in
-    one child process under the limits of a small batch, since the file is hostile until shown
-    otherwise.
-    """
-    try:
-        reply = run_limited(_check_here, data, doc_type, limits=Limits.for_letters(3))
-    except TemplateRenderError as exc:
-        return [str(exc)]
-    problems = json.loads(reply)
-    return [str(p) for p in problems] if isinstance(problems, list) else [str(problems)]
-
-
-# --- PDF ------------------------------------------------------------------------------------
-
-
-def soffice_path() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-@functools.cache
-def offline_prefix() -> tuple[str, ...]:
-    """The command that runs LibreOffice in an empty network namespace, when this machine
-    allows one (root, or unprivileged user namespaces); () otherwise, which is logged."""
-    unshare = shutil.which("unshare")
-    command = (unshare, "--net", "--map-root-user") if unshare else ()
-    try:
-        works = bool(command) and subprocess.run([*command, "true"], timeout=10).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        works = False
-    if not works:
-        log.warning("LibreOffice runs with network access: unshare --net is not available here")
-        return ()
-    return command
-
-
-def convert_to_pdf(
-    docx_files: Iterable[Path | str], outdir: Path | str, *, timeout: float = 180
-) -> list[Path] | None:
-    """Convert .docx files to PDF with LibreOffice in one call; None when it is not installed.
-
-    LibreOffice runs without network access where the machine allows (offline_prefix), so a
-    linked image or file is not fetched. Each call gets its own LibreOffice profile directory
-    (two calls sharing one silently convert nothing), and every expected PDF is checked for,
-    since soffice exits 0 even on failure.
-    """
-    soffice = soffice_path()
-    if soffice is None:
-        return None
-    files = [Path(f).resolve() for f in docx_files]
-    out = Path(outdir).resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    if not files:
-        return []
-    profile = Path(tempfile.gettempdir()) / f"lo-{uuid.uuid4().hex}"
-    command = [
-        *offline_prefix(),
-        soffice,
-        "--headless",
-        "--norestore",
-        f"-env:UserInstallation=file://{profile}",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(out),
-        *map(str, files),
-    ]
-    try:
-        subprocess.run(command, capture_output=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise ConversionError(f"LibreOffice did not finish within {timeout} s") from exc
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    pdfs = [out / (f.stem + ".pdf") for f in files]
-    missing = [p.name for p in pdfs if not p.is_file() or p.stat().st_size == 0]
-    if missing:
-        raise ConversionError("LibreOffice produced no PDF for: " + ", ".join(missing))
-    return pdfs

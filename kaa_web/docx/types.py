@@ -6,7 +6,7 @@ import base64
 from dataclasses import dataclass
 from datetime import date
 
-from kaa_web.documents import TEMPLATE_DIR
+from kaa_web.docx.render import TEMPLATE_DIR
 
 
 @dataclass(frozen=True)

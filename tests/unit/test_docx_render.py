@@ -14,8 +14,10 @@ from decimal import Decimal
 import pytest
 from docx import Document
 
-from kaa_web import documents
-from kaa_web.document_types import DOCUMENT_TYPES, EXAMPLE_LOGO, get_type
+from kaa_web.docx import checks, render
+from kaa_web.docx import pdf as docx_pdf
+from kaa_web.docx.limits import TemplateRenderError
+from kaa_web.docx.types import DOCUMENT_TYPES, EXAMPLE_LOGO, get_type
 from kaa_web.models.documents import GeneratedDocument
 from tests import docx_samples
 
@@ -60,7 +62,7 @@ def docx_with(*paragraphs: str, base=None) -> bytes:
 @pytest.mark.parametrize("code", sorted(DOCUMENT_TYPES))
 def test_every_committed_template_renders_hostile_data_as_literal_text(code):
     doc_type = get_type(code)
-    rendered = documents.render_document(doc_type.builtin_path, hostile_context(doc_type))
+    rendered = render.render_document(doc_type.builtin_path, hostile_context(doc_type))
     text = all_text(rendered)
     assert "Smith & <Sons>" in text
     assert "Åäö & Co <kommun>" in text
@@ -76,14 +78,14 @@ def test_every_committed_template_renders_hostile_data_as_literal_text(code):
 @pytest.mark.parametrize("code", sorted(DOCUMENT_TYPES))
 def test_every_committed_template_uses_only_its_catalogued_variables(code):
     doc_type = get_type(code)
-    used = documents.list_template_variables(doc_type.builtin_path)
+    used = checks.list_template_variables(doc_type.builtin_path)
     assert doc_type.unknown_variables(used) == []
     assert "kommun.namn" in used and "mottagare.namn" in used
 
 
 def test_the_orosanmalan_draft_is_marked_as_a_draft_with_room_for_the_concern():
     doc_type = get_type("orosanmalan")
-    text = all_text(documents.render_document(doc_type.builtin_path, doc_type.example_context()))
+    text = all_text(render.render_document(doc_type.builtin_path, doc_type.example_context()))
     assert "UTKAST" in text
     assert "Beskrivning av oron (fylls i utanför systemet)" in text
     # only what förordning (2006:39) lets the register hold about the young person
@@ -108,10 +110,10 @@ def test_the_logo_is_placed_in_the_letterhead_when_there_is_one():
     doc_type = get_type("brev_ungdom")
     context = doc_type.example_context()
     assert context["kommun"]["logotyp"] == EXAMPLE_LOGO
-    with_logo = Document(io.BytesIO(documents.render_document(doc_type.builtin_path, context)))
+    with_logo = Document(io.BytesIO(render.render_document(doc_type.builtin_path, context)))
     assert with_logo.sections[0].header.part.package.image_parts._image_parts
     context["kommun"]["logotyp"] = None
-    rendered = documents.render_document(doc_type.builtin_path, context)
+    rendered = render.render_document(doc_type.builtin_path, context)
     assert "None" not in all_text(rendered)
 
 
@@ -122,27 +124,27 @@ def test_a_batch_holds_every_letter_in_order_with_a_page_break_between_them():
         context = doc_type.example_context()
         context["mottagare"]["namn"] = f"Mottagare nummer {number} & <son>"
         letters.append(context)
-    batch = documents.render_letters(doc_type.builtin_path, letters)
+    batch = render.render_letters(doc_type.builtin_path, letters)
     document = Document(io.BytesIO(batch))
     names = [t.rows[0].cells[0].text.splitlines()[0] for t in document.tables]
     assert names == [f"Mottagare nummer {n} & <son>" for n in range(25)]
     breaks = [p for p in document.paragraphs if p.paragraph_format.page_break_before]
     assert len(breaks) == 24
-    assert documents.count_letters(batch) == 25
+    assert render.count_letters(batch) == 25
     assert all_text(batch).count("Exempelkommun ·") == 1  # one footer, shared by all letters
 
 
 def test_a_batch_of_postcards_also_holds_one_card_per_page():
     doc_type = get_type("vykort")
-    batch = documents.render_letters(doc_type.builtin_path, [doc_type.example_context()] * 3)
-    assert documents.count_letters(batch) == 3
+    batch = render.render_letters(doc_type.builtin_path, [doc_type.example_context()] * 3)
+    assert render.count_letters(batch) == 3
 
 
 def test_a_batch_refuses_letters_with_different_keys():
     doc_type = get_type("brev_ungdom")
     context = doc_type.example_context()
     with pytest.raises(ValueError):
-        documents.render_letters(doc_type.builtin_path, [context, {**context, "extra": 1}])
+        render.render_letters(doc_type.builtin_path, [context, {**context, "extra": 1}])
 
 
 class _Youth:
@@ -173,11 +175,11 @@ def test_non_plain_context_values_are_refused(value):
     context = doc_type.example_context()
     context["mottagare"]["namn"] = value
     with pytest.raises(TypeError):
-        documents.render_document(doc_type.builtin_path, context)
+        render.render_document(doc_type.builtin_path, context)
 
 
 def test_plain_values_of_every_allowed_kind_are_accepted():
-    documents.check_plain(
+    render.check_plain(
         {"a": [1, 2.5, True, None, "x", date(2026, 1, 1), Decimal("1.5")], "b": (EXAMPLE_LOGO,)}
     )
 
@@ -205,8 +207,8 @@ def test_plain_values_of_every_allowed_kind_are_accepted():
 )
 def test_the_sandbox_refuses_template_injection(payload):
     template = docx_with("{{ mottagare.namn }}", payload)
-    with pytest.raises(documents.TemplateRenderError):
-        documents.render_document(template, {"mottagare": {"namn": "Alex"}})
+    with pytest.raises(TemplateRenderError):
+        render.render_document(template, {"mottagare": {"namn": "Alex"}})
 
 
 @pytest.mark.parametrize(
@@ -221,9 +223,9 @@ def test_a_failing_template_is_explained_in_swedish_and_the_raw_error_logged(
     source, expected, caplog
 ):
     template = docx_with(source)
-    with caplog.at_level("WARNING", logger="kaa_web.documents"):
-        with pytest.raises(documents.TemplateRenderError) as failed:
-            documents.render_document(template, {"mottagare": {"namn": "Alex"}})
+    with caplog.at_level("WARNING", logger="kaa_web.docx"):
+        with pytest.raises(TemplateRenderError) as failed:
+            render.render_document(template, {"mottagare": {"namn": "Alex"}})
     message = str(failed.value)
     assert re.fullmatch(expected, message), message
     assert "Error" not in message and "attribute" not in message and "xpected" not in message
@@ -231,8 +233,8 @@ def test_a_failing_template_is_explained_in_swedish_and_the_raw_error_logged(
 
 
 def test_broken_template_code_is_explained_in_swedish_when_variables_are_listed():
-    with pytest.raises(documents.TemplateRenderError) as failed:
-        documents.list_template_variables(docx_with("{{ a b }}"))
+    with pytest.raises(TemplateRenderError) as failed:
+        checks.list_template_variables(docx_with("{{ a b }}"))
     assert re.fullmatch(r"Mallkoden har ett syntaxfel\.", str(failed.value))
     assert "TemplateSyntaxError" in failed.value.detail  # for the log of whoever asked
 
@@ -242,7 +244,7 @@ def test_template_variables_are_listed_as_attribute_paths():
         "{{ mottagare.namn }} {{ datum }} {% if kommun.logotyp %}x{% endif %}",
         "{% for rad in rader %}{{ rad.text }}{% endfor %}",
     )
-    assert documents.list_template_variables(template) == {
+    assert checks.list_template_variables(template) == {
         "mottagare.namn",
         "datum",
         "kommun.logotyp",
@@ -255,9 +257,9 @@ def test_libreoffice_converts_every_rendered_template_to_pdf(tmp_path):
     for code, doc_type in DOCUMENT_TYPES.items():
         context = hostile_context(doc_type)
         path = tmp_path / f"{code}.docx"
-        path.write_bytes(documents.render_document(doc_type.builtin_path, context))
+        path.write_bytes(render.render_document(doc_type.builtin_path, context))
         files.append(path)
-    pdfs = documents.convert_to_pdf(files, tmp_path / "pdf")
+    pdfs = docx_pdf.convert_to_pdf(files, tmp_path / "pdf")
     assert pdfs is not None, "LibreOffice (soffice) is not installed"
     assert [p.name for p in pdfs] == [f"{code}.pdf" for code in DOCUMENT_TYPES]
     for pdf in pdfs:
@@ -269,15 +271,15 @@ def test_libreoffice_converts_every_rendered_template_to_pdf(tmp_path):
 
 
 def test_pdf_conversion_says_none_when_libreoffice_is_missing(monkeypatch, tmp_path):
-    monkeypatch.setattr(documents.shutil, "which", lambda _name: None)
-    assert documents.convert_to_pdf([tmp_path / "a.docx"], tmp_path) is None
+    monkeypatch.setattr(docx_pdf.shutil, "which", lambda _name: None)
+    assert docx_pdf.convert_to_pdf([tmp_path / "a.docx"], tmp_path) is None
 
 
 def test_pdf_conversion_that_produces_nothing_raises_a_clear_error(tmp_path):
     """soffice exits 0 even when it converts nothing, so the PDF files themselves are checked."""
     missing = tmp_path / "saknas.docx"
-    with pytest.raises(documents.ConversionError, match="saknas.pdf"):
-        documents.convert_to_pdf([missing], tmp_path / "out")
+    with pytest.raises(docx_pdf.ConversionError, match="saknas.pdf"):
+        docx_pdf.convert_to_pdf([missing], tmp_path / "out")
 
 
 def test_the_filters_letters_need_still_work():
@@ -285,7 +287,7 @@ def test_the_filters_letters_need_still_work():
         "{{ mottagare.namn|upper }} {{ mottagare.saknas|default('–') }}",
         "{{ rader|map(attribute='text')|join(', ')|replace('a', 'å') }} {{ '%05.1f' % 3.14159 }}",
     )
-    out = documents.render_document(
+    out = render.render_document(
         template, {"mottagare": {"namn": "Alex", "saknas": None}, "rader": [{"text": "a"}]}
     )
     text = "\n".join(p.text for p in Document(io.BytesIO(out)).paragraphs)
@@ -319,19 +321,19 @@ def test_the_template_that_copied_a_server_file_is_refused_and_writes_nothing(tm
     doc_type = get_type("brev_ungdom")
     target = tmp_path / "leak.docx"
     template = letter(save_attack(target, via_alias))
-    assert documents.check_template(template, doc_type) != []  # the upload check
+    assert checks.check_template(template, doc_type) != []  # the upload check
     assert not target.exists()
-    with pytest.raises(documents.TemplateRenderError):  # a real render of a stored template
-        documents.render_document(template, doc_type.example_context())
+    with pytest.raises(TemplateRenderError):  # a real render of a stored template
+        render.render_document(template, doc_type.example_context())
     assert not target.exists()
 
 
 def test_a_letter_never_carries_the_servers_environment():
     doc_type = get_type("brev_ungdom")
-    with pytest.raises(documents.TemplateRenderError):
-        documents.render_document(letter(ENVIRON_ATTACK), doc_type.example_context())
-    with pytest.raises(documents.TemplateRenderError):  # nor a mail-out
-        documents.render_letters(letter(ENVIRON_ATTACK), [doc_type.example_context()] * 2)
+    with pytest.raises(TemplateRenderError):
+        render.render_document(letter(ENVIRON_ATTACK), doc_type.example_context())
+    with pytest.raises(TemplateRenderError):  # nor a mail-out
+        render.render_letters(letter(ENVIRON_ATTACK), [doc_type.example_context()] * 2)
 
 
 @pytest.mark.parametrize(
@@ -356,8 +358,8 @@ def test_a_letter_never_carries_the_servers_environment():
 )
 def test_the_sandbox_allows_only_record_keys_and_a_few_plain_scalar_attributes(payload):
     context = get_type("brev_ungdom").example_context()
-    with pytest.raises(documents.TemplateRenderError):
-        documents.render_document(letter(payload), context)
+    with pytest.raises(TemplateRenderError):
+        render.render_document(letter(payload), context)
 
 
 def test_records_plain_scalar_methods_and_the_loop_still_work_for_template_authors():
@@ -366,7 +368,7 @@ def test_records_plain_scalar_methods_and_the_loop_still_work_for_template_autho
         "{% for r in rader %}{{ loop.index }}:{{ r.text|upper }}{% endfor %}",
         "{% for g in rader|groupby('text') %}{{ g.grouper }}={{ g.list|length }}{% endfor %}",
     )
-    out = documents.render_document(
+    out = render.render_document(
         template,
         {
             "mottagare": {"namn": "Alex"},
@@ -382,7 +384,7 @@ def test_records_plain_scalar_methods_and_the_loop_still_work_for_template_autho
 def test_the_logo_is_an_image_in_every_letter_of_a_batch_and_nothing_else():
     doc_type = get_type("brev_ungdom")
     template = letter("{% if kommun.logotyp %}{{ kommun.logotyp }}{% endif %}")
-    batch = documents.render_letters(template, [doc_type.example_context()] * 3)
+    batch = render.render_letters(template, [doc_type.example_context()] * 3)
     document = Document(io.BytesIO(batch))
     assert len(document.inline_shapes) == 3  # one in each letter's body (and one in the header)
     assert "KAABILD" not in all_text(batch)  # no marker was left as text
@@ -415,10 +417,10 @@ def test_templates_that_exhaust_memory_or_cpu_are_stopped_with_a_swedish_message
     template = letter(payload)
     started = time.monotonic()
     if path == "upload check":
-        problems = documents.check_template(template, doc_type)
+        problems = checks.check_template(template, doc_type)
     else:
-        with pytest.raises(documents.TemplateRenderError) as stopped:
-            documents.render_document(template, doc_type.example_context())
+        with pytest.raises(TemplateRenderError) as stopped:
+            render.render_document(template, doc_type.example_context())
         problems = [str(stopped.value)]
     assert len(problems) == 1 and expected in problems[0], problems
     assert time.monotonic() - started < 30  # stopped by the limits, not left to run
@@ -427,16 +429,16 @@ def test_templates_that_exhaust_memory_or_cpu_are_stopped_with_a_swedish_message
 def test_a_mail_out_of_a_template_that_exhausts_memory_is_stopped():
     doc_type = get_type("brev_ungdom")
     template = letter(F8_ATTACKS["a loop printing a long string"][0])
-    with pytest.raises(documents.TemplateRenderError, match=TOO_MUCH_MEMORY):
-        documents.render_letters(template, [doc_type.example_context()] * 50)
+    with pytest.raises(TemplateRenderError, match=TOO_MUCH_MEMORY):
+        render.render_letters(template, [doc_type.example_context()] * 50)
 
 
 def test_a_field_code_put_together_by_template_code_is_refused_when_rendered():
     doc_type = get_type("brev_ungdom")
     template = docx_samples.with_field('INCLUDE{{ "" }}PICTURE "http://127.0.0.1:9/x.png"')
-    with pytest.raises(documents.TemplateRenderError, match="INCLUDEPICTURE"):
-        documents.render_document(template, doc_type.example_context())
-    problems = documents.check_template(template, doc_type)
+    with pytest.raises(TemplateRenderError, match="INCLUDEPICTURE"):
+        render.render_document(template, doc_type.example_context())
+    problems = checks.check_template(template, doc_type)
     assert problems and "fältkoder som hämtar filer" in problems[0]
 
 
@@ -462,10 +464,10 @@ def test_libreoffice_fetches_nothing_a_document_links_to(tmp_path):
         url = f"http://127.0.0.1:{server.server_port}/spårning.png"
         path = tmp_path / "lankad.docx"
         path.write_bytes(docx_samples.with_linked_image(url))
-        pdfs = documents.convert_to_pdf([path], tmp_path / "pdf")
+        pdfs = docx_pdf.convert_to_pdf([path], tmp_path / "pdf")
     finally:
         server.shutdown()
         server.server_close()
     assert pdfs and pdfs[0].stat().st_size > 0
     assert _Recorder.requests == []
-    assert documents.offline_prefix() != ()  # this machine allows a network namespace
+    assert docx_pdf.offline_prefix() != ()  # this machine allows a network namespace
