@@ -91,10 +91,16 @@ class Youth(SQLModel, table=True):
 
     __tablename__ = "youth"
     # The list sorts by name and the worklist by due date within status (and officer): these
-    # indexes keep every page's work bounded by its page size, not by the register's size.
+    # indexes keep every page's work bounded by its page size, not by the register's size. A
+    # search within a status reads its matches from the (status, name, name) and (status,
+    # birth date) indexes, never everyone of that name or birth date in the register's history.
     __table_args__ = (
         sa.Index("ix_youth_status_due", "status", "next_step_due"),
         sa.Index("ix_youth_status_name", "status", "last_name_key", "first_name_key", "id"),
+        sa.Index(
+            "ix_youth_status_first_name", "status", "first_name_key", "last_name_key", "id"
+        ),
+        sa.Index("ix_youth_status_birth_date", "status", "birth_date"),
         sa.Index("ix_youth_status_step_due", "status", "next_step", "next_step_due"),
         sa.Index("ix_youth_officer_step_due", "officer_id", "status", "next_step", "next_step_due"),
     )
