@@ -1,13 +1,23 @@
-"""Mail-out benchmark: 1,000 letters in one .docx, then their contacts when confirmed as posted,
-versus one render a letter."""
+"""Mail-out benchmark: N letters (1,000 unless --letters) in one .docx, then their contacts when
+confirmed as posted, versus one render a letter.
+
+Each mail-out is timed beside a naive loop (bench/pairs.py: A B, B A, …, each mail-out with
+people of its own), and the speedup is the median of the pairs' ratios, the naive loop's time
+scaled from NAIVE_LETTERS to N letters. Last lines: `mailout_N_s`, …, `speedup_vs_naive: X`.
+
+Run: .venv/bin/python bench/mailout.py [--letters 5000] [--pairs 30]
+"""
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
+import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,20 +28,26 @@ from sqlmodel import Session, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.pairs import interleave  # noqa: E402
 from kaa_web import migrate  # noqa: E402
 from kaa_web.db import create_engine  # noqa: E402
 from kaa_web.docx.render import make_environment, render_letters  # noqa: E402
 from kaa_web.docx.types import get_type  # noqa: E402
+from kaa_web.models.auth import StaffUser  # noqa: E402
 from kaa_web.models.base import local_today  # noqa: E402
 from kaa_web.models.documents import GeneratedDocument  # noqa: E402
-from kaa_web.models.register import ContactAttempt  # noqa: E402
+from kaa_web.models.mailout import MailoutJob  # noqa: E402
+from kaa_web.models.register import ContactAttempt, Youth  # noqa: E402
 from kaa_web.permissions import Actor  # noqa: E402
+from kaa_web.rules import personnummer as pnr  # noqa: E402
 from kaa_web.services import mailout  # noqa: E402
 from kaa_web.services.letter_context import DEFAULT_LETTERHEAD  # noqa: E402
+from kaa_web.services.register import name_key  # noqa: E402
 
 LETTERS = 1000
-NAIVE_LETTERS = 100
-WARM_UP = 5
+NAIVE_LETTERS = 20  # a naive loop's letters, beside each mail-out
+PAIRS = 30
+WARM_UP = 1
 DOC_TYPE = "brev_ungdom"
 
 
@@ -84,71 +100,81 @@ def count_pages(docx: bytes) -> tuple[int, int]:
     return recipients, breaks + 1
 
 
-def fictitious_register(db_url: str, letters: list[dict]) -> tuple[Actor, list[int]]:
-    """A throwaway database holding one young person (19, letter due) per letter; not timed."""
-    from kaa_web.models.auth import StaffUser
-    from kaa_web.models.register import Youth
-    from kaa_web.rules import personnummer as pnr
-    from kaa_web.services.register import name_key
-
-    engine = create_engine(db_url)
-    migrate.upgrade(engine)
+def fictitious_register(engine, letters: list[dict], runs: int) -> tuple[Actor, list[int]]:
+    """One young person (19, letter due) per letter and run, bulk-inserted; not timed. Each
+    mail-out gets people of its own: a person's letter is recorded once."""
     today = local_today()
     birth = today.replace(year=today.year - 19)
+    rows = []
+    for n in range(len(letters) * runs):
+        letter = letters[n % len(letters)]
+        first, last = letter["ungdom"]["fornamn"], letter["ungdom"]["efternamn"]
+        number = pnr.parse(pnr.make_valid(birth - timedelta(days=n % 300), 200 + n // 300))
+        address = letter["mottagare"]
+        rows.append(
+            dict(
+                personnummer=number.canonical,
+                first_name=first,
+                last_name=last,
+                first_name_key=name_key(first),
+                last_name_key=name_key(last),
+                birth_date=number.birth_date,
+                gender=number.gender,
+                street_address=address["utdelningsadress"],
+                postal_code=address["postnummer"],
+                city=address["postort"],
+                registration_reason="avbrott_nationellt",
+                registration_source="import",
+                registered_on=today - timedelta(days=40),
+                next_step="brev",
+                next_step_due=today - timedelta(days=10),
+            )
+        )
     with Session(engine) as db:
         staff = StaffUser(username="bench", display_name="Bänk Handläggare", roles="kaa")
         db.add(staff)
-        for n, letter in enumerate(letters):
-            first, last = letter["ungdom"]["fornamn"], letter["ungdom"]["efternamn"]
-            number = pnr.parse(pnr.make_valid(birth - timedelta(days=n % 300), 200 + n // 300))
-            address = letter["mottagare"]
-            db.add(
-                Youth(
-                    personnummer=number.canonical,
-                    first_name=first,
-                    last_name=last,
-                    first_name_key=name_key(first),
-                    last_name_key=name_key(last),
-                    birth_date=number.birth_date,
-                    gender=number.gender,
-                    street_address=address["utdelningsadress"],
-                    postal_code=address["postnummer"],
-                    city=address["postort"],
-                    registration_reason="avbrott_nationellt",
-                    registration_source="import",
-                    registered_on=today - timedelta(days=40),
-                    next_step="brev",
-                    next_step_due=today - timedelta(days=10),
-                )
-            )
+        db.flush()
+        for start in range(0, len(rows), 10_000):
+            db.connection().execute(sa.insert(Youth), rows[start : start + 10_000])
         db.commit()
         actor = Actor(staff_id=staff.id, username="bench", roles=frozenset({"kaa"}))
         ids = list(db.exec(select(Youth.id).order_by(Youth.id)))
-    engine.dispose()
     return actor, ids
 
 
-def timed_mail_out(
-    db_url: str, actor: Actor, youth_ids: list[int]
-) -> tuple[float, float, bytes, int]:
-    """The production path, timed in its two steps: the job makes and stores the file (as its
-    thread does), then the officer's confirmation records every contact; each commits."""
-    engine = create_engine(db_url)
-    with Session(engine, expire_on_commit=False) as db:
-        start = time.perf_counter()
-        job = mailout.start_mailout(db, actor=actor, youth_ids=youth_ids, on=local_today())
-        db.commit()
-        mailout.run_mailout_job(engine, actor=actor, job_id=job.id)
-        made = time.perf_counter()
-        job = mailout.confirm_mailout(db, actor=actor, job_id=job.id, posted_on=local_today())
-        db.commit()
-        confirmed = time.perf_counter()
-        assert job.status == "sent", (job.status, job.error)
-        (document_id,) = json.loads(job.document_ids)
-        document = db.get(GeneratedDocument, document_id)
-        recorded = db.exec(select(sa.func.count()).select_from(ContactAttempt)).one()
-    engine.dispose()
-    return made - start, confirmed - made, document.content, recorded
+@dataclass
+class MailOuts:
+    """The production path as an action: the job makes and stores the file (as its thread
+    does), then the officer's confirmation records every contact; each step commits."""
+
+    engine: sa.Engine
+    actor: Actor
+    youth_ids: list[int]
+    letters: int
+    done: list[tuple[int, float, float]] = field(default_factory=list)  # job, make s, confirm s
+
+    def __call__(self, run: int) -> None:
+        ids = self.youth_ids[run * self.letters : (run + 1) * self.letters]
+        with Session(self.engine, expire_on_commit=False) as db:
+            start = time.perf_counter()
+            job = mailout.start_mailout(db, actor=self.actor, youth_ids=ids, on=local_today())
+            db.commit()
+            mailout.run_mailout_job(self.engine, actor=self.actor, job_id=job.id)
+            made = time.perf_counter()
+            mailout.confirm_mailout(db, actor=self.actor, job_id=job.id, posted_on=local_today())
+            db.commit()
+            self.done.append((job.id, made - start, time.perf_counter() - made))
+
+    def checked(self) -> tuple[list[bytes], int]:
+        """The last mail-out's files (LETTERS_PER_FILE letters each at most), and the contacts
+        recorded in all; every job was sent."""
+        with Session(self.engine) as db:
+            for job_id, _, _ in self.done:
+                job = db.get(MailoutJob, job_id)
+                assert job.status == "sent", (job.status, job.error)
+            files = [db.get(GeneratedDocument, i).content for i in json.loads(job.document_ids)]
+            recorded = db.exec(select(sa.func.count()).select_from(ContactAttempt)).one()
+        return files, recorded
 
 
 def _timed(function, *args) -> float:
@@ -158,58 +184,61 @@ def _timed(function, *args) -> float:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--letters", type=int, default=LETTERS, help="letters a mail-out")
+    parser.add_argument("--pairs", type=int, default=PAIRS, help="mail-outs timed, each paired")
+    options = parser.parse_args()
+    count = options.letters
     template = get_type(DOC_TYPE).builtin_path
-    letters = fictitious_letters(LETTERS)
+    letters = fictitious_letters(count)
     render_letters(template, letters[:5])  # warm-up: imports, regex compilation
 
     with tempfile.TemporaryDirectory(prefix="kaa-bench-") as tmp:
-        db_url = f"sqlite:///{tmp}/bench.db"
-        actor, youth_ids = fictitious_register(db_url, letters + fictitious_letters(WARM_UP))
-        # warm-up, as in a running server: SQLAlchemy compiles each statement once
-        timed_mail_out(db_url, actor, youth_ids[LETTERS:])
-        make_seconds, confirm_seconds, batch, recorded = timed_mail_out(
-            db_url, actor, youth_ids[:LETTERS]
-        )
-    batch_seconds = make_seconds + confirm_seconds
-    assert recorded == LETTERS + WARM_UP, recorded
+        engine = create_engine(f"sqlite:///{tmp}/bench.db")
+        migrate.upgrade(engine)
+        actor, youth_ids = fictitious_register(engine, letters, WARM_UP + options.pairs)
+        batch = MailOuts(engine, actor, youth_ids, count)
+        paired = interleave(
+            {"mailout": (batch, lambda run: naive(template, letters[:NAIVE_LETTERS]))},
+            options.pairs,
+            warm_up=WARM_UP,  # as in a running server: SQLAlchemy compiles each statement once
+        )["mailout"]
+        files, recorded = batch.checked()
+        engine.dispose()
+    assert recorded == count * (WARM_UP + options.pairs), recorded
+    speedup = paired.scaled(count / NAIVE_LETTERS)
 
-    start = time.perf_counter()
-    render_letters(template, letters)
-    render_seconds = time.perf_counter() - start
-
+    render_seconds = _timed(render_letters, template, letters)
     # a render's fixed cost: the limited child process (kaa_web.docx.limits) and the template
     one_letter = min(_timed(render_letters, template, letters[:1]) for _ in range(5))
-
-    start = time.perf_counter()
-    singles = naive(template, letters[:NAIVE_LETTERS])
-    naive_seconds = time.perf_counter() - start
-    naive_per_letter = naive_seconds / NAIVE_LETTERS
-    naive_total = naive_per_letter * LETTERS
-
-    found_letters, pages = count_pages(batch)
-    assert found_letters == LETTERS and pages == LETTERS, (found_letters, pages)
+    counted = [count_pages(f) for f in files]
+    found_letters, pages = sum(c[0] for c in counted), sum(c[1] for c in counted)
+    assert found_letters == count and pages == count, (found_letters, pages)
     last_name = letters[-1]["mottagare"]["namn"]
-    assert last_name in Document(io.BytesIO(batch)).tables[-1].rows[0].cells[0].text
+    assert last_name in Document(io.BytesIO(files[-1])).tables[-1].rows[0].cells[0].text
 
-    print(f"letters: {LETTERS} ({DOC_TYPE}, one page each)")
+    timed = batch.done[WARM_UP:]
+    make = statistics.median(t for _, t, _ in timed)
+    confirm = statistics.median(t for _, _, t in timed)
+    naive_ms = statistics.median(paired.b) / NAIVE_LETTERS * 1000
+    print(f"letters: {count} ({DOC_TYPE}, one page each)")
     print(
-        f"mail-out (make and store the file, then confirm: {LETTERS} contact attempts, SQLite): "
-        f"{batch_seconds:.3f} s, {batch_seconds / LETTERS * 1000:.2f} ms per letter, "
-        f"{len(batch) / 1024:.0f} KB"
+        f"mailout_{count}_s: {paired.a_ms / 1000:.3f} (median of {options.pairs}: make and store "
+        f"the files, then confirm {count} contact attempts, SQLite; {len(files)} file(s), "
+        f"{sum(map(len, files)) / 1024:.0f} KB)"
     )
+    print(f"mailout_make_s: {make:.3f} (the job making the files)")
+    print(f"mailout_confirm_s: {confirm:.3f} (the confirmation recording the contacts)")
+    print(f"render_{count}_s: {render_seconds:.3f} (rendering the one document alone)")
+    print(f"render_fixed_ms: {one_letter * 1000:.0f} (a batch of one letter, best of 5)")
     print(
-        f"of which the job making the file: {make_seconds:.3f} s, the confirmation: "
-        f"{confirm_seconds:.3f} s"
-    )
-    print(f"of which rendering the one document alone: {render_seconds:.3f} s")
-    print(f"fixed cost of a render (a batch of one letter, best of 5): {one_letter * 1000:.0f} ms")
-    print(
-        f"naive loop: {naive_seconds:.3f} s for {NAIVE_LETTERS} letters, "
-        f"{naive_per_letter * 1000:.2f} ms per letter, {naive_total:.1f} s for {LETTERS} "
-        f"(scaled), {sum(map(len, singles)) / NAIVE_LETTERS / 1024:.0f} KB per file"
+        f"naive_ms_per_letter: {naive_ms:.2f} (median of {options.pairs} loops of "
+        f"{NAIVE_LETTERS} letters, each beside a mail-out)"
     )
     print(f"python-docx read back: {found_letters} letters on {pages} pages")
-    print(f"speedup_vs_naive: {naive_total / batch_seconds:.1f}")
+    low, high = speedup.spread
+    print(f"speedup_spread: p25–p75 {low:.1f}–{high:.1f} ({options.pairs} pairs)")
+    print(f"speedup_vs_naive: {speedup.ratio:.1f}")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,9 @@ Seeds the register as bench/register.py does, gives one in ten of the active peo
 (half of them covering every organisation at the meeting), and times `view_agenda` for a
 samverkansgrupp whose items list those without occupation and those with an overdue follow-up
 (the summary by district, age and situation, the consent rule, the audit log of every named
-person), on SQLite and on PostgreSQL. Last line: `worst_agenda_ms_20k: X`.
+person), on SQLite and on PostgreSQL. All four databases are seeded first and the two sizes
+timed in pairs (bench/pairs.py), so the 20k-vs-1k ratio is the median of pairwise ratios.
+Last line: `worst_agenda_ms_20k: X`, the slower database's median at 20,000.
 
 Run: .venv/bin/python bench/meetings.py
 """
@@ -12,10 +14,8 @@ Run: .venv/bin/python bench/meetings.py
 from __future__ import annotations
 
 import random
-import statistics
 import sys
 import tempfile
-import time
 from datetime import time as clock
 from pathlib import Path
 
@@ -24,8 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from bench.register import _databases, seed  # noqa: E402
-from kaa_web import migrate  # noqa: E402
+from bench.pairs import Action, interleave  # noqa: E402
+from bench.register import BACKENDS, databases, seed_database  # noqa: E402
 from kaa_web.db import create_engine  # noqa: E402
 from kaa_web.models.auth import StaffUser  # noqa: E402
 from kaa_web.models.base import local_today  # noqa: E402
@@ -36,7 +36,7 @@ from kaa_web.services import meetings  # noqa: E402
 from tests.servers import running_postgres  # noqa: E402
 
 SIZES = (1_000, 20_000)
-REPEATS = 15
+PAIRS = 40
 
 
 def _meeting(engine) -> tuple[int, Actor]:
@@ -90,40 +90,45 @@ def _meeting(engine) -> tuple[int, Actor]:
         return meeting.id, kaa
 
 
-def measure(url: str) -> tuple[float, int, int]:
-    """(median ms of view_agenda, people counted in the lists, people named)."""
+def agenda(url: str) -> tuple[Action, tuple[int, int]]:
+    """The agenda's view on one database as an action, and (people counted, people named)."""
     engine = create_engine(url)
     meeting_id, kaa = _meeting(engine)
-    times = []
-    with Session(engine) as db:
-        for i in range(REPEATS + 3):
-            start = time.perf_counter()
-            _, _, views = meetings.view_agenda(db, actor=kaa, meeting_id=meeting_id)
-            db.commit()  # the audit events of the named people, as the page does
-            if i >= 3:  # warm-up first
-                times.append((time.perf_counter() - start) * 1000)
-    engine.dispose()
+    db = Session(engine)
+
+    def view(_run: int):
+        result = meetings.view_agenda(db, actor=kaa, meeting_id=meeting_id)
+        db.commit()  # the audit events of the named people, as the page does
+        return result
+
+    _, _, views = view(0)
     counted = sum(v.review.summary.total for v in views if v.review)
     named = sum(v.review.named_total for v in views if v.review)
-    return statistics.median(times), counted, named
+    return view, (counted, named)
 
 
 def main() -> None:
-    results = {}
+    cases, people = {}, {}
     with tempfile.TemporaryDirectory() as tmp, running_postgres() as pg_url:
-        for backend, size, url in _databases(Path(tmp), pg_url, SIZES):
-            engine = create_engine(url)
-            migrate.upgrade(engine)
-            seed(engine, size)
-            engine.dispose()
-            results[(backend, size)] = measure(url)
-            ms, counted, named = results[(backend, size)]
+        urls = {}
+        for backend, size, url in databases(Path(tmp), pg_url, SIZES):
+            seed_database(backend, size, url)
+            urls[(backend, size)] = url
+        for backend in BACKENDS:
+            small, large = (agenda(urls[(backend, size)]) for size in SIZES)
+            cases[backend] = (small[0], large[0])
+            people[backend] = (small[1], large[1])
+        results = interleave(cases, PAIRS)
+    for backend, paired in results.items():
+        for size, ms, (counted, named) in zip(
+            SIZES, (paired.a_ms, paired.b_ms), people[backend], strict=True
+        ):
             print(
-                f"{backend:<10} {size:>6} people: agenda {ms:6.1f} ms "
-                f"({counted} counted in the lists, {named} named)",
-                flush=True,
+                f"{backend}_agenda_ms_{size // 1000}k: {ms:.1f} "
+                f"({counted} counted in the lists, {named} named)"
             )
-    worst = max(results[(backend, SIZES[-1])][0] for backend in ("sqlite", "postgresql"))
+        print(f"{backend}_agenda_{SIZES[1] // 1000}k_vs_1k: {paired.describe()}")
+    worst = max(paired.b_ms for paired in results.values())
     print(f"worst_agenda_ms_20k: {worst:.1f}")
 
 

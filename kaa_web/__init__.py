@@ -139,6 +139,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from kaa_web.views import (
         admin,
+        audit_log,
         auth,
         catalogue,
         consents,
@@ -158,6 +159,7 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         main,
         admin,
+        audit_log,
         register,
         worklist,
         documents,

@@ -89,7 +89,7 @@ def nightly_command(extract):
     from kaa_web.permissions import SYSTEM_ACTOR
     from kaa_web.rules.words import plural
     from kaa_web.services import outreach, register, register_import
-    from kaa_web.services.admin import purge_audit_log
+    from kaa_web.services.audit_log import purge_audit_log
     from kaa_web.services.auth import purge_expired
     from kaa_web.services.school_reports import purge_old_drafts
 
@@ -104,6 +104,7 @@ def nightly_command(extract):
         sessions = purge_expired(db, settings)
         events = purge_audit_log(db, retention_days=settings.audit_retention_days)
         drafts = purge_old_drafts(db, retention_days=settings.draft_retention_days)
+        db.commit()
         extracts = register_import.purge_unapplied(
             db, retention_hours=settings.import_retention_hours
         )

@@ -54,7 +54,7 @@ SECTIONS = (
     Section(
         "admin.index", "Administration", "admin.manage", "Skolenheter, mallar och inställningar."
     ),
-    Section("admin.audit_log", "Granskningslogg", "audit.read", "Vem har läst och ändrat vad."),
+    Section("audit_log.index", "Granskningslogg", "audit.read", "Vem har läst och ändrat vad."),
 )
 
 

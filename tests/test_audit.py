@@ -11,7 +11,7 @@ from kaa_web import audit, migrate
 from kaa_web.db import create_engine
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import utcnow
-from kaa_web.services.admin import purge_audit_log
+from kaa_web.services.audit_log import purge_audit_log
 from tests.servers import empty_tables, own_database
 
 REFUSED = "younger than the retention period"
@@ -41,6 +41,7 @@ def test_the_nightly_purge_deletes_what_is_past_the_period_and_nothing_younger(d
     for days_ago in (400, 300, 10):
         add_event(db_session, days_ago)
     assert purge_audit_log(db_session, retention_days=30) == 1  # the database keeps 365 days
+    db_session.commit()
     assert ages(db_session) == [10, 300]
 
 
@@ -136,4 +137,5 @@ def test_the_app_s_own_role_still_purges_old_events(pg_session, app_role_engine)
         add_event(pg_session, days_ago)
     with Session(app_role_engine) as as_app:
         assert purge_audit_log(as_app, retention_days=365) == 1
+        as_app.commit()
     assert ages(pg_session) == [10]

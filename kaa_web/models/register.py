@@ -1,4 +1,4 @@
-"""The KAA register: young people, guardians, contact attempts, timeline, districts, saved views."""
+"""The KAA register: young people, registration periods, guardians, contacts, timeline."""
 
 from datetime import date, datetime
 
@@ -91,10 +91,16 @@ class Youth(SQLModel, table=True):
 
     __tablename__ = "youth"
     # The list sorts by name and the worklist by due date within status (and officer): these
-    # indexes keep every page's work bounded by its page size, not by the register's size.
+    # indexes keep every page's work bounded by its page size, not by the register's size. A
+    # search within a status reads its matches from the (status, name, name) and (status,
+    # birth date) indexes, never everyone of that name or birth date in the register's history.
     __table_args__ = (
         sa.Index("ix_youth_status_due", "status", "next_step_due"),
         sa.Index("ix_youth_status_name", "status", "last_name_key", "first_name_key", "id"),
+        sa.Index(
+            "ix_youth_status_first_name", "status", "first_name_key", "last_name_key", "id"
+        ),
+        sa.Index("ix_youth_status_birth_date", "status", "birth_date"),
         sa.Index("ix_youth_status_step_due", "status", "next_step", "next_step_due"),
         sa.Index("ix_youth_officer_step_due", "officer_id", "status", "next_step", "next_step_due"),
     )
@@ -135,6 +141,29 @@ class Youth(SQLModel, table=True):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class RegistrationPeriod(SQLModel, table=True):
+    """One stretch of time a person was covered by KAA: every statistic counts these.
+
+    A person who leaves KAA and comes back gets a new period, so the figures of a past period
+    never change. Periods are kept within the retention rules, also after anonymisation."""
+
+    __tablename__ = "registration_period"
+    __table_args__ = (
+        sa.Index("ix_registration_period_youth_on", "youth_id", "registered_on"),
+        sa.Index("ix_registration_period_span", "registered_on", "deregistered_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    youth_id: int = Field(foreign_key="youth.id")
+    registered_on: date
+    registration_reason: str = Field(max_length=30)  # REGISTRATION_REASONS
+    registration_source: str = Field(max_length=30)  # REGISTRATION_SOURCES
+    deregistered_on: date | None = None
+    deregistration_reason: str | None = Field(default=None, max_length=30)
+    deregistration_result: str | None = Field(default=None, max_length=20)  # OCCUPATIONS
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class Guardian(SQLModel, table=True):

@@ -556,18 +556,30 @@ def _search_condition(text: str, today: date):
     compact = _SEPARATORS.sub("", text)
     if compact.isdigit():
         return _number_condition(compact, today)
-    words = name_key(text).split()
-    first = words[0]
+    return _name_condition(name_key(text).split())
+
+
+_NAME_KEYS = (Youth.last_name_key, Youth.first_name_key)
+
+
+def _name_condition(words: list[str]):
+    """Each word the start of a name; of two or more words, the first two start the first
+    and the last name, in either order ("Erik Eriksson" is not every Eriksson).
+
+    Written as two branches, each two ranges in one (status, name, name) index, so the
+    database reads only the people who match, not everyone sharing the first word's name.
+    """
+    first, *rest = words
+    if not rest:
+        return sa.or_(*(_prefix_range(key, first) for key in _NAME_KEYS))
+    second, *rest = rest
+    last_key, first_key = _NAME_KEYS
     condition = sa.or_(
-        _prefix_range(Youth.last_name_key, first), _prefix_range(Youth.first_name_key, first)
+        sa.and_(_prefix_range(last_key, first), _prefix_range(first_key, second)),
+        sa.and_(_prefix_range(first_key, first), _prefix_range(last_key, second)),
     )
-    for word in words[1:]:
-        condition = sa.and_(
-            condition,
-            sa.or_(
-                _like_prefix(Youth.last_name_key, word), _like_prefix(Youth.first_name_key, word)
-            ),
-        )
+    for word in rest:
+        condition = sa.and_(condition, sa.or_(*(_like_prefix(key, word) for key in _NAME_KEYS)))
     return condition
 
 

@@ -1,12 +1,10 @@
-"""Administration pages: the overview, the audit log, districts."""
+"""Administration pages: the overview, districts."""
 
-from flask import Blueprint, flash, render_template, request, url_for
+from flask import Blueprint, flash, render_template, url_for
 
 from kaa_web.db import get_db
-from kaa_web.forms import db_int
-from kaa_web.forms.admin import AuditFilterForm, DistrictForm
-from kaa_web.htmx import redirect, render
-from kaa_web.models.audit import AUDIT_ACTIONS, AUDIT_OBJECTS, AUDIT_OUTCOMES
+from kaa_web.forms.admin import DistrictForm
+from kaa_web.htmx import redirect
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import admin as admin_service
 from kaa_web.services import register
@@ -20,34 +18,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @require("admin.manage")
 def index():
     return render_template("admin/index.html")
-
-
-@bp.get("/granskningslogg")
-@require("audit.read")
-def audit_log():
-    form = AuditFilterForm(request.args)
-    if request.args and not form.validate():
-        return render_template("admin/audit_log.html", form=form, result=None), 400
-    filters = admin_service.AuditFilter(
-        username=form.username.data or "",
-        action=form.action.data or "",
-        youth_id=form.youth_id.data,
-        date_from=form.date_from.data,
-        date_to=form.date_to.data,
-    )
-    page = request.args.get("sida", 1, type=db_int)
-    result = admin_service.list_audit_events(
-        get_db(), actor=current_actor(), filters=filters, page=page
-    )
-    return render(
-        "admin/audit_log.html",
-        "admin/_audit_table.html",
-        form=form,
-        result=result,
-        actions=AUDIT_ACTIONS,
-        objects=AUDIT_OBJECTS,
-        outcomes=AUDIT_OUTCOMES,
-    )
 
 
 @bp.route("/kommundelar", methods=["GET", "POST"])

@@ -174,6 +174,24 @@ def test_search_by_name_prefix_number_and_birth_date(db_session, staff, make_you
     assert all(r.masked_pnr.endswith("-XXXX") for r in by_date)
 
 
+def test_two_words_are_a_first_and_a_last_name_in_either_order(db_session, staff, make_youth):
+    make_youth("Erik", "Eriksson")
+    make_youth("Anna", "Eriksson")
+    make_youth("Theo", "Lindberg")
+    make_youth("Theodor", "Lind")
+
+    def names(text):
+        return {r.name for r in _search(db_session, staff, text).rows}
+
+    # every Eriksson would bury the one sought among hundreds in a large register
+    assert names("Erik Eriksson") == names("eriksson ERIK") == {"Erik Eriksson"}
+    assert names("Theo Lind") == {"Theo Lindberg", "Theodor Lind"}
+    assert names("Lind Theo") == {"Theo Lindberg", "Theodor Lind"}
+    assert names("Theo Eriksson") == set()
+    assert names("Theo Lind Lindberg") == {"Theo Lindberg"}  # a third word narrows further
+    assert names("eriks") == {"Erik Eriksson", "Anna Eriksson"}
+
+
 def test_a_search_is_audit_logged_but_its_text_is_not(db_session, staff, make_youth):
     alva = make_youth("Alva", "Öberg")
     _search(db_session, staff, "Öberg")
