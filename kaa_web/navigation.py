@@ -83,19 +83,25 @@ def _sections() -> list[dict]:
                 **_badge(section),
             }
         )
-    current = _current_endpoint([i["endpoint"] for i in items], request.endpoint or "")
+    current = _current_endpoint(items, request.endpoint or "", request.path)
     for item in items:
         item["current"] = item["endpoint"] == current
     return items
 
 
-def _current_endpoint(endpoints: list[str], endpoint: str) -> str | None:
-    """The section the page belongs to: its own, else the first of its blueprint (so a page
-    under Administration marks Administration, not also Granskningslogg)."""
+def _current_endpoint(items: list[dict], endpoint: str, path: str) -> str | None:
+    """The section the page belongs to: its own; else the first of its blueprint (so a page
+    under Administration marks Administration, not also Granskningslogg); else the section
+    whose address the page's lies under ("admin" is a URL prefix: /admin/kommundelar and
+    /admin/insatser are Administration's, whichever feature serves them)."""
+    endpoints = [i["endpoint"] for i in items]
     if endpoint in endpoints:
         return endpoint
     blueprint = endpoint.split(".")[0]
-    return next((e for e in endpoints if e.split(".")[0] == blueprint), None)
+    same = next((e for e in endpoints if e.split(".")[0] == blueprint), None)
+    if same or not path.startswith("/admin/"):
+        return same
+    return next((i["endpoint"] for i in items if i["url"] == "/admin/"), None)
 
 
 def _badge(section: Section) -> dict:

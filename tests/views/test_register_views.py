@@ -398,26 +398,6 @@ def test_export_streams_the_filtered_list_and_is_logged(login_as, staff, make_yo
     assert login_as("arbetsmarknad").get("/ungdomar/export.csv").status_code == 403
 
 
-def test_admin_manages_the_district_list(login_as, staff, db_session):
-    from kaa_web.models.register import District
-
-    admin = login_as("admin")
-    assert admin.post_form(
-        "/admin/kommundelar",
-        {"ny-code": "hamnen", "ny-name": "Hamnen"},
-    ).status_code in (200, 303)
-    district = db_session.exec(select(District).where(District.code == "hamnen")).one()
-    duplicate = admin.post_form("/admin/kommundelar", {"ny-code": "hamnen", "ny-name": "X"})
-    assert duplicate.status_code == 400 and "Koden används redan" in duplicate.get_data(True)
-    admin.post_form(
-        f"/admin/kommundelar/{district.id}/spara", {"code": "hamnen", "name": "Hamnområdet"}
-    )
-    db_session.expire_all()
-    stored = db_session.get(District, district.id)
-    assert (stored.name, stored.active) == ("Hamnområdet", False)
-    assert login_as("kaa").get("/admin/kommundelar").status_code == 403
-
-
 def test_cli_import_and_nightly(app, staff, tmp_path, db_session):
     number = pnr.make_valid(local_today() - timedelta(days=6400), 778)
     extract = tmp_path / "utdrag.csv"

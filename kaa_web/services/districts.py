@@ -1,4 +1,4 @@
-"""Administration: the list of districts."""
+"""Districts (kommundelar): the configurable list people are registered in, kept by admin."""
 
 from __future__ import annotations
 
@@ -8,6 +8,12 @@ from kaa_web import audit
 from kaa_web.models.register import District
 from kaa_web.permissions import Actor
 from kaa_web.services.errors import Invalid, NotFound
+
+
+def districts_page(db: Session, *, actor: Actor) -> list[District]:
+    """Every district by name, the inactive ones too, as admin keeps the list."""
+    actor.need("admin.manage")
+    return list(db.exec(select(District).order_by(District.name)).all())
 
 
 def save_district(

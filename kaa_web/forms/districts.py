@@ -1,4 +1,4 @@
-"""Administration forms: districts."""
+"""The districts' form (admin): a district's code and name, and whether it is in use."""
 
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
