@@ -145,7 +145,7 @@ def _next_steps(db: Session, youth_rows, ids, contacts, today: date) -> None:
         if row["status"] != "aktiv":
             continue
         facts = ladder.PersonFacts(row["birth_date"], row["registered_on"])
-        step = ladder.next_step(facts, by_youth.get(youth_id, []), today)
+        step = ladder.next_step(facts, by_youth.get(youth_id, []), today, ladder.DEFAULT_RULES)
         if step:
             updates.append({"i": youth_id, "s": step.kind, "d": step.due})
     db.connection().execute(

@@ -12,7 +12,7 @@ from kaa_web.models.catalogue import Measure
 from kaa_web.models.plans import MonthlyReport, Plan, PlanMeasure, Referral
 from kaa_web.models.register import Youth
 from kaa_web.permissions import Actor
-from kaa_web.rules.outreach import add_months
+from kaa_web.rules.dates import add_months
 from kaa_web.services import documents, letter_context, tasks, timeline
 from kaa_web.services.errors import Invalid, NotFound
 from kaa_web.services.plans.plan import plan_measure_of

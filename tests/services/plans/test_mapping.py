@@ -6,7 +6,7 @@ from sqlmodel import select
 from kaa_web.models.base import local_today
 from kaa_web.models.plans import MappingRevision
 from kaa_web.models.register import ContactAttempt, Youth
-from kaa_web.rules.outreach import add_months
+from kaa_web.rules.dates import add_months
 from kaa_web.services import outreach
 from kaa_web.services.errors import EditConflict
 from kaa_web.services.plans import mapping, page

@@ -10,7 +10,7 @@ from kaa_web.models.base import local_today
 from kaa_web.models.plans import MonthlyReport
 from kaa_web.models.register import TimelineEntry
 from kaa_web.models.tasks import Task
-from kaa_web.rules.outreach import add_months
+from kaa_web.rules.dates import add_months
 from kaa_web.services import catalogue as measures_catalogue
 from kaa_web.services.plans import referrals
 from tests import factories

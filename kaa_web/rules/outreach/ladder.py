@@ -1,36 +1,21 @@
-"""The outreach ladder: a young person's single next step and its due date."""
+"""The outreach ladder: a young person's single next step and its due date, from their history
+and the ladder's settings (`LadderRules`, passed in by the caller)."""
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from kaa_web.rules.personnummer import birthday
-
-MAILED_KINDS = frozenset({"brev", "vykort", "besoksvykort"})
-DIRECT_KINDS = frozenset(
-    {"telefon", "sms", "epost", "sociala_medier", "hembesok", "besok_kontoret"}
+from kaa_web.rules.dates import add_months
+from kaa_web.rules.outreach.kinds import (
+    CONTACT_KINDS,
+    DIRECT_KINDS,
+    DOCUMENTED_KINDS,
+    MAILED_KINDS,
+    REACHED_OUTCOMES,
 )
-CONTACT_KINDS = MAILED_KINDS | DIRECT_KINDS
-REACHED_OUTCOMES = frozenset({"nadd", "avbojer"})
-# Documented work that cannot happen without the young person: each counts as reaching them.
-DOCUMENTED_KINDS = frozenset({"kartlaggning", "plan"})
-
-STEP_LABELS: dict[str, str] = {
-    "brev": "Skicka brev",
-    "vykort": "Skicka vykort",
-    "kontakt": "Ring, sms:a eller mejla",
-    "besoksvykort": "Skicka besöksvykort",
-    "hembesok": "Hembesök (två personer)",
-    "skatteverket": "Anmäl till Skatteverket",
-    "orosanmalan": "Gör orosanmälan",
-    "kartlaggning": "Gör kartläggning",
-    "uppfoljning": "Följ upp",
-    "brev_20": "Skicka brev inför 20 år",
-    "avregistrering": "Avregistrera (fyller 20)",
-}
+from kaa_web.rules.personnummer import birthday
 
 # Tie-break between steps due the same day: first in this tuple wins.
 _PRIORITY = (
@@ -123,29 +108,6 @@ class _Ladder:
     unanswered_visit: date | None = None
 
 
-def contact_fields(
-    kind: str, outcome: str | None = None, occupation: str | None = None
-) -> frozenset[str]:
-    """The parts of a recorded contact that apply to its kind (the rest are never stored).
-
-    An outcome for every channel and for a mapping; what they do now only when reached;
-    the kind of studies only for studies; a planned visit for a visit card; the second
-    person for a home visit.
-    """
-    fields = {"kind", "on", "note"}
-    if kind in CONTACT_KINDS or kind == "kartlaggning":
-        fields.add("outcome")
-        if outcome == "nadd":
-            fields.add("occupation")
-            if occupation == "studier":
-                fields |= {"study_kind", "study_end"}
-    if kind == "besoksvykort":
-        fields |= {"planned_visit", "planned_time"}
-    if kind == "hembesok":
-        fields.add("second_staff_id")
-    return frozenset(fields)
-
-
 def letter_to_guardians(person: PersonFacts, on: date) -> bool:
     """Letters go to the guardians while the young person is under 18."""
     return _is_minor(person, on, DEFAULT_RULES)
@@ -155,7 +117,7 @@ def next_step(
     person: PersonFacts,
     events: Sequence[Event],
     today: date,
-    rules: LadderRules = DEFAULT_RULES,
+    rules: LadderRules,
 ) -> NextStep | None:
     """The single next step (earliest due date) for an active young person, else None.
 
@@ -406,10 +368,3 @@ def _after_summer_pause(due: date, rules: LadderRules) -> date:
     start = date(due.year, *rules.summer_pause_start)
     end = date(due.year, *rules.summer_pause_end)
     return end if start <= due < end else due
-
-
-def add_months(day: date, months: int) -> date:
-    """Same day of month `months` later (or earlier), clamped to the month's last day."""
-    year, month0 = divmod(day.year * 12 + day.month - 1 + months, 12)
-    last = calendar.monthrange(year, month0 + 1)[1]
-    return date(year, month0 + 1, min(day.day, last))

@@ -1,0 +1,101 @@
+"""Each person's stored next step on the outreach ladder: computed from their contacts and plan,
+stored (lists filter and sort on it) and recomputed nightly for what only the calendar changes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from kaa_web.models.base import local_today
+from kaa_web.models.plans import Plan, PlanRevision
+from kaa_web.models.register import ContactAttempt, Youth
+from kaa_web.rules import outreach as ladder
+
+
+def rules(db: Session) -> ladder.LadderRules:
+    """The ladder's delays from the app's settings, carried by its sessions (kaa_web.db); the
+    defaults for a session made without them."""
+    return db.info.get("ladder_rules", ladder.DEFAULT_RULES)
+
+
+def _events(contacts, plan_agreed: date | None) -> list[ladder.Event]:
+    # The plan first: on the day it is agreed, a later unanswered call counts after it.
+    events = [] if plan_agreed is None else [ladder.Event(kind="plan", on=plan_agreed)]
+    return events + [
+        ladder.Event(
+            kind=c.kind,
+            on=c.on,
+            outcome=c.outcome,
+            occupation=c.occupation,
+            study_end=c.study_end,
+            planned_visit=c.planned_visit,
+        )
+        for c in contacts
+    ]
+
+
+def plans_agreed(db: Session, youth_ids: list[int]) -> dict[int, date]:
+    """The day each of these people's plan was first agreed (the ladder's "plan" event)."""
+    if not youth_ids:
+        return {}
+    rows = db.exec(
+        select(Plan.youth_id, PlanRevision.agreed_on)
+        .join(PlanRevision, PlanRevision.plan_id == Plan.id)
+        .where(PlanRevision.revision == 1, Plan.youth_id.in_(youth_ids))
+    )
+    return dict(rows.all())
+
+
+def compute_next_step(
+    youth: Youth,
+    contacts,
+    today: date,
+    plan_agreed: date | None,
+    delays: ladder.LadderRules,
+) -> ladder.NextStep | None:
+    """The person's next step from their contacts and plan, under the ladder's `delays`."""
+    facts = ladder.PersonFacts(
+        birth_date=youth.birth_date,
+        registered_on=youth.registered_on,
+        active=youth.status == "aktiv",
+    )
+    return ladder.next_step(facts, _events(contacts, plan_agreed), today, delays)
+
+
+def refresh_next_step(db: Session, youth: Youth, today: date | None = None) -> None:
+    """Recompute and store the person's next step (lists filter and sort on the stored value)."""
+    contacts = db.exec(select(ContactAttempt).where(ContactAttempt.youth_id == youth.id)).all()
+    plan_agreed = plans_agreed(db, [youth.id]).get(youth.id)
+    step = compute_next_step(youth, contacts, today or local_today(), plan_agreed, rules(db))
+    youth.next_step = step.kind if step else None
+    youth.next_step_due = step.due if step else None
+    db.add(youth)
+
+
+def refresh_all(db: Session, *, today: date, batch: int = 2000) -> int:
+    """The nightly job: recompute every active person's next step, a batch at a time."""
+    last_id, changed = 0, 0
+    while True:
+        people = db.exec(
+            select(Youth)
+            .where(Youth.status == "aktiv", Youth.id > last_id)
+            .order_by(Youth.id)
+            .limit(batch)
+        ).all()
+        if not people:
+            return changed
+        ids = [p.id for p in people]
+        by_youth: dict[int, list] = {i: [] for i in ids}
+        for c in db.exec(select(ContactAttempt).where(ContactAttempt.youth_id.in_(ids))):
+            by_youth[c.youth_id].append(c)
+        agreed, delays = plans_agreed(db, ids), rules(db)
+        for youth in people:
+            step = compute_next_step(youth, by_youth[youth.id], today, agreed.get(youth.id), delays)
+            kind, due = (step.kind, step.due) if step else (None, None)
+            if (youth.next_step, youth.next_step_due) != (kind, due):
+                youth.next_step, youth.next_step_due = kind, due
+                db.add(youth)
+                changed += 1
+        db.commit()
+        last_id = ids[-1]
