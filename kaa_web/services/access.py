@@ -52,22 +52,20 @@ def sees_case_file(actor: Actor) -> bool:
 
 
 # What a caller is about to do with a young person (get_youth's `may`).
-MAY = ("see", "case_file", "edit")
+MAY = ("see", "case_file")
 
 
 def get_youth(db: Session, *, actor: Actor, youth_id: int, may: str = "see") -> Youth:
     """The young person, if the actor may do what `may` names, else NotFound (the refusal is
     logged): "see", they are in the register for this actor; "case_file", KAA's case file on
-    them too (contacts, next steps, mapping, plan, consents); "edit", and change it
-    (`register.write`, else PermissionError). The page showing the person logs the read
-    (`record_read`), so a refused form shown again is logged as what it is."""
+    them too (contacts, next steps, mapping, plan, consents). What the actor may change is the
+    view's permission. The page showing the person logs the read (`record_read`), so a refused
+    form shown again is logged as what it is."""
     if may not in MAY:
         raise ValueError(f"unknown access level {may!r}")
     youth = db.exec(select(Youth).where(Youth.id == youth_id, youth_visibility(actor))).first()
     if youth is None or (may != "see" and not sees_case_file(actor)):
         raise audit.record_denied(db, actor, object_type="youth", object_id=youth_id)
-    if may == "edit":
-        actor.need("register.write")
     return youth
 
 
