@@ -138,6 +138,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from kaa_web.views import (
+        action_plan,
         admin,
         audit_log,
         auth,
@@ -173,6 +174,7 @@ def _register_blueprints(app: Flask) -> None:
         consents,
         catalogue,
         meetings,
+        action_plan,
     ):
         app.register_blueprint(module.bp)
 
