@@ -23,8 +23,8 @@ from kaa_web.models.action_plan import (
     ActionPlanVersion,
 )
 from kaa_web.models.base import utcnow
+from kaa_web.models.catalogue import MEASURE_CATEGORIES, Measure
 from kaa_web.models.meetings import FREQUENCIES, GROUP_KINDS, MeetingGroup
-from kaa_web.models.plans import MEASURE_CATEGORIES, Measure
 from kaa_web.permissions import Actor
 from kaa_web.rules.outreach import LadderRules
 from kaa_web.services import outreach
