@@ -33,14 +33,12 @@ from kaa_web.models.meetings import (
     MinutesAddendum,
     StandingItem,
 )
-from kaa_web.models.plans import Consent
 from kaa_web.models.register import OCCUPATIONS, District, Youth
 from kaa_web.permissions import Actor, has_permission
 from kaa_web.rules import personnummer as pnr
 from kaa_web.rules import small_numbers
-from kaa_web.services import documents, letter_context, tasks, timeline
+from kaa_web.services import consents, documents, letter_context, tasks, timeline
 from kaa_web.services.access import youth_visibility
-from kaa_web.services.consents import PARTY_COLUMNS, is_active
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
 
 LOCKED = "Protokollet är justerat och kan inte ändras. Lägg till ett tillägg i stället."
@@ -797,26 +795,21 @@ def represented_organisations(db: Session, meeting: Meeting) -> set[tuple[str, s
     return {(m.organisation, m.organisation_name.strip().casefold()) for m in members}
 
 
-def covers(consent: Consent, organisation: tuple[str, str], today: date) -> bool:
-    """A consent in force that allows sharing with this organisation."""
-    code, school = organisation
-    if not is_active(consent, today):
-        return False
-    if code == "skola":
-        return bool(school) and consent.school_name.strip().casefold() == school
-    return bool(getattr(consent, PARTY_COLUMNS[code], False))
-
-
-def may_name(consents: list[Consent], organisations: set[tuple[str, str]], today: date) -> bool:
-    """By name only if ONE consent in force covers every organisation outside the municipality.
-
-    Consents given separately (say, one for Arbetsförmedlingen, one for social services) were
-    given for other purposes and do not add up to a consent to discuss the person with both.
-    """
-    outside = [o for o in organisations if o[0] != "kommunen"]
+def _consented(db: Session, youth_ids, organisations: set[tuple[str, str]], today: date):
+    """The people among `youth_ids` who may be named before `organisations`: all of them when
+    only the municipality is there, else those ONE consent in force covers for every
+    organisation outside it (consents.covered_by_one_consent: consents given separately for
+    other purposes do not add up)."""
+    outside = [(code, school) for code, school in organisations if code != "kommunen"]
     if not outside:
-        return True
-    return any(all(covers(c, o, today) for o in outside) for c in consents)
+        return None
+    return consents.covered_by_one_consent(
+        db,
+        youth_ids,
+        parties={code for code, _ in outside if code != "skola"},
+        schools=[school for code, school in outside if code == "skola"],
+        on=today,
+    )
 
 
 @dataclass(frozen=True)
@@ -896,15 +889,6 @@ REVIEW_LIMIT = 200
 UNKNOWN_DISTRICT = "Okänt område"
 
 
-def _consent_in_force(today: date):
-    """A SQL condition on Consent: given, not withdrawn, not expired (consents.is_active)."""
-    return sa.and_(
-        Consent.given_on <= today,
-        Consent.withdrawn_on.is_(None),
-        sa.or_(Consent.expires_on.is_(None), Consent.expires_on >= today),
-    )
-
-
 def _counted(counts: dict, labels: dict, limit: int | None) -> list[Count]:
     """`counts` in the order of `labels` (never by size: the order must not hint at a hidden
     count), each shown under the small-number rule when `limit` is set."""
@@ -946,14 +930,11 @@ def _named_lines(db, actor, condition, organisations, today) -> tuple[list, int]
         .where(condition, youth_visibility(actor, today))
         .order_by(Youth.last_name_key, Youth.first_name_key, Youth.id)
     )
-    if outside:  # only those with a consent in force can be named: evaluate just them
-        consented = select(Consent.youth_id).where(_consent_in_force(today))
-        rows = db.exec(query.where(Youth.id.in_(consented))).all()
-        consents: dict[int, list[Consent]] = {}
-        for ids in chunks([youth.id for youth, _ in rows]):
-            for consent in db.exec(select(Consent).where(Consent.youth_id.in_(ids))):
-                consents.setdefault(consent.youth_id, []).append(consent)
-        rows = [r for r in rows if may_name(consents.get(r[0].id, []), organisations, today)]
+    if outside:  # only those one consent covers can be named: evaluate just them
+        seen = select(Youth.id).where(condition, youth_visibility(actor, today))
+        covered = sorted(_consented(db, seen, organisations, today))
+        rows = [row for ids in chunks(covered) for row in db.exec(query.where(Youth.id.in_(ids)))]
+        rows.sort(key=lambda row: (row[0].last_name_key, row[0].first_name_key, row[0].id))
         total = len(rows)
     else:  # everyone there belongs to the municipality: the viewer's register access decides
         total = db.exec(
@@ -1200,8 +1181,8 @@ def may_name_person(
     ).first()
     if visible is None:
         return False
-    consents = list(db.exec(select(Consent).where(Consent.youth_id == youth_id)))
-    return may_name(consents, represented_organisations(db, meeting), today)
+    covered = _consented(db, [youth_id], represented_organisations(db, meeting), today)
+    return covered is None or youth_id in covered
 
 
 def _youth_by_number(
