@@ -190,8 +190,8 @@ def _group_page(group, member_form=None, errors=(), status=200):
         past=past,
         actions=actions if can_read else [],
         reassign_to=[(m.id, m.name) for m in meetings.members_of(db, group.id)],
-        can_run=meetings.can_run(db, actor, group),
-        can_edit=meetings.can_run(db, actor, group) or meetings.can_manage(actor),
+        can_run=meetings.can_run(actor, group),
+        can_edit=meetings.can_run(actor, group) or meetings.can_manage(actor),
         can_manage=meetings.can_manage(actor),
         member_form=member_form or _member_form(),
         errors=errors,
@@ -588,7 +588,7 @@ def _meeting_page(
     meeting, group, items = meetings.view_agenda(
         db, actor=actor, meeting_id=meeting_id, small_limit=_small_limit()
     )
-    can_run = meetings.can_run(db, actor, group, meeting)
+    can_run = meetings.can_run(actor, group, meeting)
     if recording and not can_run:
         abort(404)
     members = meetings.members_for_meeting(db, meeting)
@@ -905,7 +905,7 @@ def document(meeting_id: int, document_id: int):
 def _editable_meeting_or_404(meeting_id: int):
     db, actor = get_db(), current_actor()
     meeting, group = meetings.get_meeting(db, actor=actor, meeting_id=meeting_id)
-    if not meetings.can_run(db, actor, group, meeting):
+    if not meetings.can_run(actor, group, meeting):
         abort(404)
     return meeting, group
 

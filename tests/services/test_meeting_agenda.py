@@ -530,7 +530,7 @@ def _district(db, name):
 def test_the_review_names_at_most_its_limit_and_counts_everyone(
     db_session, people, group, make_youth, monkeypatch, staff
 ):
-    monkeypatch.setattr(meetings, "REVIEW_LIMIT", 2)
+    monkeypatch.setattr(meetings.review, "REVIEW_LIMIT", 2)
     kaa, centrum = people["kaa"], _district(db_session, "Centrum")
     for first in ("Ada", "Bo", "Cim"):
         youth = make_youth(first, "Listsson", occupation="ingen", district_id=centrum)
@@ -749,7 +749,6 @@ def test_adjusted_minutes_keep_what_they_said_when_members_change_later(
 def test_a_second_click_on_remove_does_nothing_and_a_meeting_convener_stays(
     db_session, people, group, staff
 ):
-    import json
 
     chef, kaa = people["chef"], people["kaa"]
     petra = next(m for m in meetings.members_of(db_session, group.id) if m.name == "Petra Af")
@@ -788,5 +787,5 @@ def test_a_second_click_on_remove_does_nothing_and_a_meeting_convener_stays(
     db_session.rollback()
 
     meetings.adjust_minutes(db_session, actor=kaa, meeting_id=meeting.id, adjuster="Ingrid")
-    snapshot = json.loads(meeting.minutes_snapshot, object_hook=meetings._date_from_json)
+    snapshot = meetings.minutes.adjusted_snapshot(meeting)
     assert snapshot["motet"]["datum"] == TODAY  # a date again, as templates expect

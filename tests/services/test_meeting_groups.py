@@ -82,8 +82,8 @@ def test_chef_changes_the_settings_and_a_new_convener_becomes_a_member(db_sessio
     )
     assert _names(meetings.members_of(db_session, group.id)) == ["Johan Wikström", "Karin Berg"]
     assert len(_audited(db_session, group)) > before
-    assert meetings.can_run(db_session, people["kaa2"], group)
-    assert not meetings.can_run(db_session, people["kaa"], group)
+    assert meetings.can_run(people["kaa2"], group)
+    assert not meetings.can_run(people["kaa"], group)
 
 
 def test_a_convener_who_is_already_a_member_is_not_added_twice(db_session, staff, people, group):
