@@ -16,7 +16,7 @@ from tests.services.test_meetings import TODAY
 
 
 def _titles(db, meeting):
-    return [(i.position, i.title) for i in meetings.agenda_of(db, meeting.id)]
+    return [(i.position, i.title) for i in meetings.agenda.agenda_of(db, meeting.id)]
 
 
 def _docx_text(document) -> str:
@@ -60,7 +60,7 @@ def test_the_convener_adds_edits_moves_and_removes_agenda_items(db_session, peop
         (3, "Statistik"),
     ]
 
-    statistics = meetings.agenda_of(db_session, meeting.id)[2]
+    statistics = meetings.agenda.agenda_of(db_session, meeting.id)[2]
     meetings.update_agenda_item(
         db_session,
         actor=kaa,
@@ -68,12 +68,12 @@ def test_the_convener_adds_edits_moves_and_removes_agenda_items(db_session, peop
         item_id=statistics.id,
         data=meetings.ExtraItem("Statistik HT", "Ingrid", 15, "forsenad_uppfoljning"),
     )
-    first = meetings.agenda_of(db_session, meeting.id)[0]
+    first = meetings.agenda.agenda_of(db_session, meeting.id)[0]
     meetings.remove_agenda_item(db_session, actor=kaa, meeting_id=meeting.id, item_id=first.id)
     meetings.remove_agenda_item(db_session, actor=kaa, meeting_id=meeting.id, item_id=first.id)
     db_session.commit()
 
-    items = meetings.agenda_of(db_session, meeting.id)
+    items = meetings.agenda.agenda_of(db_session, meeting.id)
     assert [(i.position, i.title) for i in items] == [(1, "Sommarjobb 2027"), (2, "Statistik HT")]
     assert (items[1].owner, items[1].minutes, items[1].youth_filter) == (
         "Ingrid",
@@ -98,7 +98,7 @@ def test_bad_agenda_values_are_refused_with_swedish_errors(db_session, people, g
 def test_an_item_with_decisions_stays_on_the_agenda(db_session, people, group):
     kaa = people["kaa"]
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
-    item = meetings.agenda_of(db_session, meeting.id)[1]
+    item = meetings.agenda.agenda_of(db_session, meeting.id)[1]
     meetings.record_decision(
         db_session, actor=kaa, meeting_id=meeting.id, item_id=item.id, text="Godkänns."
     )
@@ -110,7 +110,7 @@ def test_an_item_with_decisions_stays_on_the_agenda(db_session, people, group):
 def test_adjusted_minutes_refuse_agenda_changes(db_session, people, group):
     kaa = people["kaa"]
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=0)
-    item = meetings.agenda_of(db_session, meeting.id)[0]
+    item = meetings.agenda.agenda_of(db_session, meeting.id)[0]
     meetings.adjust_minutes(db_session, actor=kaa, meeting_id=meeting.id, adjuster="Ingrid")
     db_session.commit()
     data = meetings.ExtraItem("Sent tillagd")
@@ -120,7 +120,7 @@ def test_adjusted_minutes_refuse_agenda_changes(db_session, people, group):
         meetings.remove_agenda_item(db_session, actor=kaa, meeting_id=meeting.id, item_id=item.id)
     with pytest.raises(Invalid, match="justerat"):
         meetings.cancel_meeting(db_session, actor=kaa, meeting_id=meeting.id)
-    assert len(meetings.agenda_of(db_session, meeting.id)) == 2
+    assert len(meetings.agenda.agenda_of(db_session, meeting.id)) == 2
 
 
 def test_a_member_who_does_not_run_the_group_cannot_change_the_agenda(db_session, people, group):
@@ -164,7 +164,7 @@ def test_a_meeting_is_moved_and_its_own_convener_runs_it(db_session, people, gro
     db_session.refresh(meeting)
     assert (meeting.on, meeting.starts_at, meeting.place) == (new_day, time(9, 30), "Teams-länk")
     assert meeting.convener_id == staff["kaa2"].id
-    assert {s.username for s in meetings.possible_conveners(db_session, group.id)} == {
+    assert {s.username for s in meetings.groups.possible_conveners(db_session, group.id)} == {
         "kaa",
         "kaa2",
     }
@@ -173,7 +173,7 @@ def test_a_meeting_is_moved_and_its_own_convener_runs_it(db_session, people, gro
         db_session,
         actor=people["kaa2"],
         meeting_id=meeting.id,
-        item_id=meetings.agenda_of(db_session, meeting.id)[0].id,
+        item_id=meetings.agenda.agenda_of(db_session, meeting.id)[0].id,
         notes="Förberett.",
     )
     db_session.commit()
@@ -182,7 +182,7 @@ def test_a_meeting_is_moved_and_its_own_convener_runs_it(db_session, people, gro
             db_session,
             actor=people["kaa2"],
             meeting_id=other.id,
-            item_id=meetings.agenda_of(db_session, other.id)[0].id,
+            item_id=meetings.agenda.agenda_of(db_session, other.id)[0].id,
             notes="x",
         )
 
@@ -201,7 +201,7 @@ def test_a_cancelled_meeting_is_kept_locked_and_its_points_come_back_next_time(
 ):
     kaa = people["kaa"]
     earlier = factories.planned_meeting(db_session, group, by=kaa, in_days=-30)
-    member = meetings.members_of(db_session, group.id)[0]
+    member = meetings.groups.members_of(db_session, group.id)[0]
     meetings.add_action_point(
         db_session,
         actor=kaa,
@@ -217,7 +217,7 @@ def test_a_cancelled_meeting_is_kept_locked_and_its_points_come_back_next_time(
     db_session.commit()
 
     assert cancelled.cancelled_at is not None
-    item = meetings.agenda_of(db_session, cancelled.id)[0]
+    item = meetings.agenda.agenda_of(db_session, cancelled.id)[0]
     with pytest.raises(Invalid, match="inställt"):
         meetings.record_notes(
             db_session, actor=kaa, meeting_id=cancelled.id, item_id=item.id, notes="x"
@@ -230,7 +230,7 @@ def test_a_cancelled_meeting_is_kept_locked_and_its_points_come_back_next_time(
 def test_a_meeting_with_recorded_attendance_cannot_be_cancelled(db_session, people, group):
     kaa = people["kaa"]
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
-    member = meetings.members_of(db_session, group.id)[0]
+    member = meetings.groups.members_of(db_session, group.id)[0]
     meetings.record_attendance(
         db_session, actor=kaa, meeting_id=meeting.id, statuses={member.id: "narvarande"}
     )
@@ -255,7 +255,7 @@ def test_planning_takes_several_ad_hoc_items_and_skips_empty_rows(db_session, pe
         ],
     )
     db_session.commit()
-    items = meetings.agenda_of(db_session, meeting.id)
+    items = meetings.agenda.agenda_of(db_session, meeting.id)
     assert [(i.position, i.title, i.owner, i.minutes) for i in items] == [
         (1, "Sommarjobb", "Petra", 15),
         (2, "Övrigt", "", 5),
@@ -268,7 +268,7 @@ def test_a_carried_action_point_shows_on_the_agenda_with_its_owner_and_whether_i
     kaa = people["kaa"]
     earlier = factories.planned_meeting(db_session, group, by=kaa, in_days=-30)
     ifo_member = next(
-        m for m in meetings.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
+        m for m in meetings.groups.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
     )
     point = meetings.add_action_point(
         db_session,
@@ -282,7 +282,7 @@ def test_a_carried_action_point_shows_on_the_agenda_with_its_owner_and_whether_i
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
 
     def carried(actor):
-        _, _, views = meetings.view_agenda(db_session, actor=actor, meeting_id=meeting.id)
+        views = meetings.meeting_page(db_session, actor=actor, meeting_id=meeting.id).agenda
         (view,) = [v for v in views if v.action is not None]
         return view
 
@@ -305,7 +305,7 @@ def test_the_assignee_finds_open_action_points_of_every_group_on_the_start_page(
     kaa = people["kaa"]
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=-1)
     ifo_member = next(
-        m for m in meetings.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
+        m for m in meetings.groups.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
     )
     for what in ("Boka SIP", "Återkoppla"):
         meetings.add_action_point(
@@ -338,7 +338,7 @@ def test_chef_produces_the_notice_and_every_member_may_download_it(db_session, p
     minutes = meetings.generate_minutes(db_session, actor=people["chef"], meeting_id=meeting.id)
     db_session.commit()
 
-    listed = meetings.meeting_documents(db_session, meeting.id)
+    listed = meetings.minutes.meeting_documents(db_session, meeting.id)
     assert {d.id for d in listed} == {notice.id, minutes.id}
     opened = meetings.open_meeting_document(
         db_session, actor=people["ifo"], meeting_id=meeting.id, document_id=notice.id
@@ -372,9 +372,9 @@ def test_a_decision_under_any_item_may_name_a_person_the_consent_rule_allows(
         factories.consent(db_session, kaa, youth, parties={"socialtjansten", "arbetsformedlingen"})
     factories.consent(db_session, kaa, hidden, parties={"socialtjansten"})
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
-    _, _, views = meetings.view_agenda(db_session, actor=kaa, meeting_id=meeting.id)
-    assert meetings.named_people(views) == [(named.id, "Alva Namnsson")]
-    statistics = meetings.agenda_of(db_session, meeting.id)[1]
+    page = meetings.meeting_page(db_session, actor=kaa, meeting_id=meeting.id)
+    assert page.named == [(named.id, "Alva Namnsson")]
+    statistics = meetings.agenda.agenda_of(db_session, meeting.id)[1]
 
     def decide(**person):
         return meetings.record_decision(
@@ -414,7 +414,7 @@ def test_two_separate_consents_do_not_add_up_to_naming_before_both(
     factories.consent(db_session, kaa, youth, parties={"socialtjansten"})
     factories.consent(db_session, kaa, youth, parties={"arbetsformedlingen"})
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
-    _, _, views = meetings.view_agenda(db_session, actor=kaa, meeting_id=meeting.id)
+    views = meetings.meeting_page(db_session, actor=kaa, meeting_id=meeting.id).agenda
     assert views[0].listed == [] and views[0].review.summary.total == 1
 
 
@@ -425,7 +425,9 @@ def test_an_open_action_point_is_handed_over_and_its_task_moves_with_it(
 
     kaa = people["kaa"]
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
-    members = {m.staff_id: m for m in meetings.members_of(db_session, group.id) if m.staff_id}
+    members = {
+        m.staff_id: m for m in meetings.groups.members_of(db_session, group.id) if m.staff_id
+    }
     point = meetings.add_action_point(
         db_session,
         actor=kaa,
@@ -475,7 +477,7 @@ def test_an_action_point_joins_the_agenda_of_a_later_meeting_planned_already(
     kaa = people["kaa"]
     now = factories.planned_meeting(db_session, group, by=kaa, in_days=1)
     later = factories.planned_meeting(db_session, group, by=kaa, in_days=30)
-    member = meetings.members_of(db_session, group.id)[0]
+    member = meetings.groups.members_of(db_session, group.id)[0]
     meetings.add_action_point(
         db_session,
         actor=kaa,
@@ -490,7 +492,7 @@ def test_an_action_point_joins_the_agenda_of_a_later_meeting_planned_already(
 
 
 def _review_names(db, actor, meeting):
-    _, _, views = meetings.view_agenda(db, actor=actor, meeting_id=meeting.id)
+    views = meetings.meeting_page(db, actor=actor, meeting_id=meeting.id).agenda
     return [line.name for line in views[0].listed]
 
 
@@ -501,7 +503,7 @@ def test_a_viewer_who_may_not_see_the_person_gets_the_line_anonymised(
     youth = make_youth("Alva", "Afsson", occupation="ingen")
     factories.consent(db_session, kaa, youth, parties={"arbetsformedlingen"})
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=0)
-    members = {m.name: m for m in meetings.members_of(db_session, group.id)}
+    members = {m.name: m for m in meetings.groups.members_of(db_session, group.id)}
     ifo = next(m for m in members.values() if m.staff_id == staff["ifo"].id)
     meetings.record_attendance(
         db_session,
@@ -537,7 +539,7 @@ def test_the_review_names_at_most_its_limit_and_counts_everyone(
         factories.consent(db_session, kaa, youth, parties={"socialtjansten", "arbetsformedlingen"})
     make_youth("Dea", "Skyddsson", occupation="ingen", protected_identity=True, district_id=centrum)
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
-    _, _, views = meetings.view_agenda(db_session, actor=kaa, meeting_id=meeting.id)
+    views = meetings.meeting_page(db_session, actor=kaa, meeting_id=meeting.id).agenda
     review = views[0].review
     assert [line.name for line in review.named] == ["Ada Listsson", "Bo Listsson"]
     assert review.more and review.named_total == 3 and review.unnamed
@@ -566,7 +568,7 @@ def test_the_review_counts_by_district_age_and_situation_hiding_small_numbers(
             occupation=occupation,
         )
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
-    _, _, views = meetings.view_agenda(db_session, actor=kaa, meeting_id=meeting.id)
+    views = meetings.meeting_page(db_session, actor=kaa, meeting_id=meeting.id).agenda
     summary = views[0].review.summary
 
     assert (summary.total, summary.total_shown, summary.limit) == (13, "13", 5)
@@ -597,7 +599,7 @@ def test_a_group_of_the_municipality_alone_sees_exact_counts_and_names(
     db_session.commit()
     make_youth("Ebba", "Kommunsson", occupation="ingen")
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
-    _, _, views = meetings.view_agenda(db_session, actor=kaa, meeting_id=meeting.id)
+    views = meetings.meeting_page(db_session, actor=kaa, meeting_id=meeting.id).agenda
     review = views[0].review
     assert review.summary.limit is None and review.summary.total_shown == "1"
     assert [line.name for line in review.named] == ["Ebba Kommunsson"]
@@ -611,7 +613,7 @@ def test_a_cancelled_meeting_does_not_restart_the_new_since_last_meeting_list(
         db_session,
         actor=kaa,
         group_id=group.id,
-        item_id=meetings.standing_items_of(db_session, group.id)[0].id,
+        item_id=meetings.agenda.standing_items_of(db_session, group.id)[0].id,
         title="Nya sedan förra mötet",
         youth_filter="nya",
         minutes=20,
@@ -622,14 +624,14 @@ def test_a_cancelled_meeting_does_not_restart_the_new_since_last_meeting_list(
     make_youth("Ny", "Nyström", registered_on=TODAY - timedelta(days=10))
     db_session.commit()
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
-    _, _, views = meetings.view_agenda(db_session, actor=kaa, meeting_id=meeting.id)
+    views = meetings.meeting_page(db_session, actor=kaa, meeting_id=meeting.id).agenda
     assert views[0].review.summary.total == 1
 
 
 def test_handing_over_renames_the_owner_on_planned_agendas(db_session, people, group, staff):
     kaa = people["kaa"]
     earlier = factories.planned_meeting(db_session, group, by=kaa, in_days=-10)
-    members = {m.name: m for m in meetings.members_of(db_session, group.id)}
+    members = {m.name: m for m in meetings.groups.members_of(db_session, group.id)}
     point = meetings.add_action_point(
         db_session,
         actor=kaa,
@@ -645,7 +647,7 @@ def test_handing_over_renames_the_owner_on_planned_agendas(db_session, people, g
         db_session, actor=kaa, action_point_id=point.id, member_id=kaa_member.id
     )
     db_session.commit()
-    (carried,) = [i for i in meetings.agenda_of(db_session, planned.id) if i.action_point_id]
+    (carried,) = [i for i in meetings.agenda.agenda_of(db_session, planned.id) if i.action_point_id]
     assert carried.owner == kaa_member.name
 
 
@@ -679,12 +681,12 @@ def test_a_new_action_point_is_not_added_to_a_meeting_already_held(db_session, p
     kaa = people["kaa"]
     first = factories.planned_meeting(db_session, group, by=kaa, in_days=-20)
     held = factories.planned_meeting(db_session, group, by=kaa, in_days=-5)
-    member = meetings.members_of(db_session, group.id)[0]
+    member = meetings.groups.members_of(db_session, group.id)[0]
     meetings.add_action_point(
         db_session, actor=kaa, meeting_id=first.id, what="Sent", member_id=member.id, due=TODAY
     )
     db_session.commit()
-    assert all(i.action_point_id is None for i in meetings.agenda_of(db_session, held.id))
+    assert all(i.action_point_id is None for i in meetings.agenda.agenda_of(db_session, held.id))
 
 
 def test_school_staff_join_a_group_as_external_participants(db_session, people, group, staff):
@@ -711,7 +713,7 @@ def test_adjusted_minutes_keep_what_they_said_when_members_change_later(
 ):
     kaa = people["kaa"]
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=0)
-    members = {m.name: m for m in meetings.members_of(db_session, group.id)}
+    members = {m.name: m for m in meetings.groups.members_of(db_session, group.id)}
     petra = members["Petra Af"]
     meetings.record_attendance(
         db_session, actor=kaa, meeting_id=meeting.id, statuses={petra.id: "narvarande"}
@@ -751,14 +753,16 @@ def test_a_second_click_on_remove_does_nothing_and_a_meeting_convener_stays(
 ):
 
     chef, kaa = people["chef"], people["kaa"]
-    petra = next(m for m in meetings.members_of(db_session, group.id) if m.name == "Petra Af")
+    petra = next(
+        m for m in meetings.groups.members_of(db_session, group.id) if m.name == "Petra Af"
+    )
     for _ in range(2):
         meetings.remove_member(db_session, actor=chef, group_id=group.id, member_id=petra.id)
-    item = meetings.standing_items_of(db_session, group.id)[1]
+    item = meetings.agenda.standing_items_of(db_session, group.id)[1]
     for _ in range(2):
         meetings.remove_standing_item(db_session, actor=kaa, group_id=group.id, item_id=item.id)
     db_session.commit()
-    assert [s.title for s in meetings.standing_items_of(db_session, group.id)] == [
+    assert [s.title for s in meetings.agenda.standing_items_of(db_session, group.id)] == [
         "Genomgång av aktuella ungdomar"
     ]
 
@@ -769,7 +773,9 @@ def test_a_second_click_on_remove_does_nothing_and_a_meeting_convener_stays(
         data=meetings.MemberData(staff_id=staff["kaa2"].id),
     )
     kaa2 = next(
-        m for m in meetings.members_of(db_session, group.id) if m.staff_id == staff["kaa2"].id
+        m
+        for m in meetings.groups.members_of(db_session, group.id)
+        if m.staff_id == staff["kaa2"].id
     )
     meeting = meetings.plan_meeting(
         db_session,

@@ -25,7 +25,7 @@ def group(group, db_session, staff, people):
 
 
 def _member(db, group, name) -> GroupMember:
-    rows = meetings.members_of(db, group.id, include_removed=True)
+    rows = meetings.groups.members_of(db, group.id, include_removed=True)
     return next(m for m in rows if m.name == name)
 
 
@@ -80,7 +80,10 @@ def test_chef_changes_the_settings_and_a_new_convener_becomes_a_member(db_sessio
         "en_gang_per_termin",
         staff["kaa2"].id,
     )
-    assert _names(meetings.members_of(db_session, group.id)) == ["Johan Wikström", "Karin Berg"]
+    assert _names(meetings.groups.members_of(db_session, group.id)) == [
+        "Johan Wikström",
+        "Karin Berg",
+    ]
     assert len(_audited(db_session, group)) > before
     assert meetings.can_run(people["kaa2"], group)
     assert not meetings.can_run(people["kaa"], group)
@@ -269,14 +272,14 @@ def test_a_removed_member_keeps_their_history_but_leaves_the_group(
     _remove(db_session, people, group, "Ingrid Sjöberg")
     later = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=40)
 
-    assert "Ingrid Sjöberg" not in _names(meetings.members_of(db_session, group.id))
+    assert "Ingrid Sjöberg" not in _names(meetings.groups.members_of(db_session, group.id))
     assert "Ingrid Sjöberg" in _names(
-        meetings.members_of(db_session, group.id, include_removed=True)
+        meetings.groups.members_of(db_session, group.id, include_removed=True)
     )
-    assert "Ingrid Sjöberg" in _names(meetings.members_for_meeting(db_session, past))
-    assert "Ingrid Sjöberg" not in _names(meetings.members_for_meeting(db_session, later))
-    assert meetings.attendance_of(db_session, past.id) == {ingrid.id: "narvarande"}
-    done = meetings.action_points(db_session, group.id, meeting_id=past.id)
+    assert "Ingrid Sjöberg" in _names(meetings.groups.members_for_meeting(db_session, past))
+    assert "Ingrid Sjöberg" not in _names(meetings.groups.members_for_meeting(db_session, later))
+    assert meetings.recording.attendance_of(db_session, past.id) == {ingrid.id: "narvarande"}
+    done = meetings.action_points.action_points(db_session, group.id, meeting_id=past.id)
     assert [row.who for row in done] == ["Ingrid Sjöberg"]
     # re-saving the earlier meeting's attendance keeps hers
     meetings.record_attendance(
@@ -285,7 +288,7 @@ def test_a_removed_member_keeps_their_history_but_leaves_the_group(
         meeting_id=past.id,
         statuses={ingrid.id: "narvarande"},
     )
-    assert meetings.attendance_of(db_session, past.id) == {ingrid.id: "narvarande"}
+    assert meetings.recording.attendance_of(db_session, past.id) == {ingrid.id: "narvarande"}
     # she is no longer someone to give an action point to, and no longer sees the group
     with pytest.raises(Invalid) as refused:
         meetings.add_action_point(
@@ -300,7 +303,7 @@ def test_a_removed_member_keeps_their_history_but_leaves_the_group(
     db_session.commit()
     with pytest.raises(NotFound):
         meetings.get_group(db_session, actor=people["ifo"], group_id=group.id)
-    assert group not in meetings.list_groups(db_session, actor=people["ifo"])
+    assert group not in meetings.groups_page(db_session, actor=people["ifo"]).groups
 
 
 def test_a_removed_staff_member_is_no_longer_a_convener_to_choose(db_session, staff, people, group):
@@ -325,14 +328,14 @@ def test_a_removed_member_no_longer_counts_as_represented_before_the_meeting(
     youth = make_youth("Alva", "Lämnadsson", occupation="ingen")
     factories.consent(db_session, people["kaa"], youth, parties={"socialtjansten"})
     meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
-    organisations = {o for o, _ in meetings.represented_organisations(db_session, meeting)}
+    organisations = {o for o, _ in meetings.review.represented_organisations(db_session, meeting)}
     assert "arbetsformedlingen" in organisations
 
     _remove(db_session, people, group, "Petra Af")
 
-    organisations = {o for o, _ in meetings.represented_organisations(db_session, meeting)}
+    organisations = {o for o, _ in meetings.review.represented_organisations(db_session, meeting)}
     assert organisations == {"kommunen", "socialtjansten"}
-    _, _, views = meetings.view_agenda(db_session, actor=people["kaa"], meeting_id=meeting.id)
+    views = meetings.meeting_page(db_session, actor=people["kaa"], meeting_id=meeting.id).agenda
     assert [line.name for line in views[0].listed] == ["Alva Lämnadsson"]
 
 
@@ -350,8 +353,10 @@ def test_a_removed_member_who_attended_still_counts_at_that_meeting(
 
     _remove(db_session, people, group, "Petra Af")
 
-    assert meetings.represented_organisations(db_session, meeting) == {("arbetsformedlingen", "")}
-    _, _, views = meetings.view_agenda(db_session, actor=people["kaa"], meeting_id=meeting.id)
+    assert meetings.review.represented_organisations(db_session, meeting) == {
+        ("arbetsformedlingen", "")
+    }
+    views = meetings.meeting_page(db_session, actor=people["kaa"], meeting_id=meeting.id).agenda
     assert views[0].listed == [] and views[0].review.summary.total == 1
 
 
@@ -363,7 +368,7 @@ def test_the_convener_cannot_be_removed(db_session, people, group):
         )
     assert "Välj en annan sammankallande först" in str(refused.value)
     db_session.rollback()
-    assert "Karin Berg" in _names(meetings.members_of(db_session, group.id))
+    assert "Karin Berg" in _names(meetings.groups.members_of(db_session, group.id))
 
 
 def test_a_staff_member_already_in_the_group_is_refused(db_session, staff, people, group):
@@ -403,7 +408,7 @@ def test_a_removed_staff_member_can_be_added_again_without_a_duplicate(
 
 
 def _titles(db, group) -> list[str]:
-    return [s.title for s in meetings.standing_items_of(db, group.id)]
+    return [s.title for s in meetings.agenda.standing_items_of(db, group.id)]
 
 
 def test_the_convener_adds_edits_moves_and_removes_standing_items(db_session, people, group):
@@ -439,7 +444,7 @@ def test_the_convener_adds_edits_moves_and_removes_standing_items(db_session, pe
     up(2)
     up(1)  # already first: stays
     db_session.commit()
-    items = meetings.standing_items_of(db_session, group.id)
+    items = meetings.agenda.standing_items_of(db_session, group.id)
     assert [(s.title, s.position) for s in items] == [
         ("Nya sedan förra mötet", 1),
         ("Genomgång av aktuella ungdomar", 2),
@@ -457,7 +462,7 @@ def test_the_convener_adds_edits_moves_and_removes_standing_items(db_session, pe
     )
     meetings.remove_standing_item(db_session, actor=kaa, group_id=group.id, item_id=items[1].id)
     db_session.commit()
-    items = meetings.standing_items_of(db_session, group.id)
+    items = meetings.agenda.standing_items_of(db_session, group.id)
     assert [(s.title, s.position, s.minutes) for s in items] == [
         ("Nya sedan förra mötet", 1, 20),
         ("Statistik per område", 2, 15),
@@ -477,9 +482,10 @@ def test_the_convener_adds_edits_moves_and_removes_standing_items(db_session, pe
 def test_changing_standing_items_leaves_planned_agendas_alone(db_session, people, group):
     meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
     before = [
-        (i.title, i.youth_filter, i.minutes) for i in meetings.agenda_of(db_session, meeting.id)
+        (i.title, i.youth_filter, i.minutes)
+        for i in meetings.agenda.agenda_of(db_session, meeting.id)
     ]
-    review, statistics = meetings.standing_items_of(db_session, group.id)
+    review, statistics = meetings.agenda.standing_items_of(db_session, group.id)
 
     meetings.update_standing_item(
         db_session,
@@ -496,7 +502,8 @@ def test_changing_standing_items_leaves_planned_agendas_alone(db_session, people
     db_session.commit()
 
     after = [
-        (i.title, i.youth_filter, i.minutes) for i in meetings.agenda_of(db_session, meeting.id)
+        (i.title, i.youth_filter, i.minutes)
+        for i in meetings.agenda.agenda_of(db_session, meeting.id)
     ]
     assert after == before
     assert before[:2] == [
@@ -504,7 +511,9 @@ def test_changing_standing_items_leaves_planned_agendas_alone(db_session, people
         ("Statistik", "", 10),
     ]
     nxt = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=30)
-    assert [i.title for i in meetings.agenda_of(db_session, nxt.id)] == ["Försenade uppföljningar"]
+    assert [i.title for i in meetings.agenda.agenda_of(db_session, nxt.id)] == [
+        "Försenade uppföljningar"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -531,11 +540,11 @@ def test_a_standing_item_needs_a_title_a_known_list_and_1_to_240_minutes(
         )
     assert set(refused.value.field_errors) == fields
     db_session.rollback()
-    assert len(meetings.standing_items_of(db_session, group.id)) == 2
+    assert len(meetings.agenda.standing_items_of(db_session, group.id)) == 2
 
 
 def test_only_the_convener_and_chef_change_standing_items(db_session, people, group):
-    item = meetings.standing_items_of(db_session, group.id)[0]
+    item = meetings.agenda.standing_items_of(db_session, group.id)[0]
     for who in ("kaa2", "ifo", "arbetsmarknad"):
         with pytest.raises(NotFound):
             meetings.add_standing_item(
@@ -569,7 +578,7 @@ def test_a_standing_item_of_another_group_is_not_found(db_session, staff, people
         standing_items=[("Annat", "")],
     )
     db_session.commit()
-    (foreign,) = meetings.standing_items_of(db_session, other.id)
+    (foreign,) = meetings.agenda.standing_items_of(db_session, other.id)
     with pytest.raises(NotFound):
         meetings.remove_standing_item(
             db_session, actor=people["kaa"], group_id=group.id, item_id=foreign.id

@@ -17,7 +17,7 @@ TODAY = local_today()
 
 
 def _review(db, actor, meeting_id):
-    _, _, views = meetings.view_agenda(db, actor=actor, meeting_id=meeting_id)
+    views = meetings.meeting_page(db, actor=actor, meeting_id=meeting_id).agenda
     return views[0].review
 
 
@@ -93,7 +93,7 @@ def test_only_organisations_present_count_once_attendance_is_recorded(
     youth = make_youth("Dina", "Närvarosson", occupation="ingen")
     factories.consent(db_session, people["kaa"], youth, parties={"socialtjansten"})
     meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
-    members = meetings.members_of(db_session, group.id)
+    members = meetings.groups.members_of(db_session, group.id)
     statuses = {
         m.id: ("anmalt_forhinder" if m.organisation == "arbetsformedlingen" else "narvarande")
         for m in members
@@ -116,7 +116,7 @@ def test_a_decision_about_a_named_person_goes_to_their_timeline_and_is_numbered(
         db_session, people["kaa"], youth, parties={"socialtjansten", "arbetsformedlingen"}
     )
     meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
-    review = meetings.agenda_of(db_session, meeting.id)[0]
+    review = meetings.agenda.agenda_of(db_session, meeting.id)[0]
 
     first = meetings.record_decision(
         db_session, actor=people["kaa"], meeting_id=meeting.id, item_id=review.id, text="Noterat."
@@ -162,7 +162,7 @@ def test_a_decision_cannot_name_a_person_without_consent_for_everyone(
 ):
     youth = make_youth("Fia", "Utansson", occupation="ingen")
     meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
-    review = meetings.agenda_of(db_session, meeting.id)[0]
+    review = meetings.agenda.agenda_of(db_session, meeting.id)[0]
     with pytest.raises(Invalid):
         meetings.record_decision(
             db_session,
@@ -177,7 +177,7 @@ def test_a_decision_cannot_name_a_person_without_consent_for_everyone(
 def test_action_points_come_back_on_every_agenda_until_done(db_session, people, group, staff):
     first = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=-30)
     ifo_member = next(
-        m for m in meetings.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
+        m for m in meetings.groups.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
     )
     point = meetings.add_action_point(
         db_session,
@@ -190,7 +190,7 @@ def test_action_points_come_back_on_every_agenda_until_done(db_session, people, 
     db_session.commit()
 
     def carried(meeting):
-        return [i.action_point_id for i in meetings.agenda_of(db_session, meeting.id)]
+        return [i.action_point_id for i in meetings.agenda.agenda_of(db_session, meeting.id)]
 
     assert point.id in carried(
         factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
@@ -198,7 +198,7 @@ def test_action_points_come_back_on_every_agenda_until_done(db_session, people, 
     assert point.id in carried(
         factories.planned_meeting(db_session, group, by=people["kaa"], in_days=37)
     )
-    (row,) = meetings.action_points(db_session, group.id)
+    (row,) = meetings.action_points.action_points(db_session, group.id)
     assert row.overdue and row.who == "Ingrid Sjöberg"
 
     meetings.complete_action_point(db_session, actor=people["ifo"], action_point_id=point.id)
@@ -207,7 +207,7 @@ def test_action_points_come_back_on_every_agenda_until_done(db_session, people, 
     assert point.id not in carried(
         factories.planned_meeting(db_session, group, by=people["kaa"], in_days=67)
     )
-    assert meetings.action_points(db_session, group.id) == []
+    assert meetings.action_points.action_points(db_session, group.id) == []
 
 
 def test_a_staff_assignee_sees_the_action_point_in_their_worklist_until_done(
@@ -215,7 +215,7 @@ def test_a_staff_assignee_sees_the_action_point_in_their_worklist_until_done(
 ):
     meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
     ifo_member = next(
-        m for m in meetings.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
+        m for m in meetings.groups.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
     )
     point = meetings.add_action_point(
         db_session,
@@ -237,7 +237,7 @@ def test_a_staff_assignee_sees_the_action_point_in_their_worklist_until_done(
 
 def test_adjusted_minutes_refuse_edits_and_take_an_addendum(db_session, people, group):
     meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=0)
-    item = meetings.agenda_of(db_session, meeting.id)[1]
+    item = meetings.agenda.agenda_of(db_session, meeting.id)[1]
     meetings.record_notes(
         db_session, actor=people["kaa"], meeting_id=meeting.id, item_id=item.id, notes="Före."
     )
@@ -264,7 +264,7 @@ def test_adjusted_minutes_refuse_edits_and_take_an_addendum(db_session, people, 
 
     db_session.refresh(item)
     assert item.notes == "Före."
-    assert [a.text for a in meetings.addenda_of(db_session, meeting.id)] == [
+    assert [a.text for a in meetings.minutes.addenda_of(db_session, meeting.id)] == [
         "Rättelse: statistiken gäller HT."
     ]
 
@@ -302,8 +302,8 @@ def test_the_minutes_hold_attendance_notes_numbered_decisions_actions_and_the_ad
     from docx import Document
 
     meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=-1)
-    first, second = meetings.agenda_of(db_session, meeting.id)[:2]
-    members = meetings.members_of(db_session, group.id)
+    first, second = meetings.agenda.agenda_of(db_session, meeting.id)[:2]
+    members = meetings.groups.members_of(db_session, group.id)
     meetings.record_attendance(
         db_session,
         actor=people["kaa"],
@@ -363,14 +363,20 @@ def test_the_demo_shows_groups_adjusted_minutes_and_a_carried_action_point_once(
         select(Meeting).where(Meeting.group_id == groups[0].id).order_by(Meeting.on)
     ).all()
     assert past.adjusted_at is not None and upcoming.adjusted_at is None
-    carried = [i.title for i in meetings.agenda_of(db_session, upcoming.id) if i.action_point_id]
+    carried = [
+        i.title for i in meetings.agenda.agenda_of(db_session, upcoming.id) if i.action_point_id
+    ]
     assert carried == [
         "Åtgärdspunkt: Ta fram en gemensam rutin för överlämning till Arbetsförmedlingen"
     ]
-    (open_point,) = meetings.action_points(db_session, groups[0].id)
+    (open_point,) = meetings.action_points.action_points(db_session, groups[0].id)
     assert open_point.overdue
-    assert [d.doc_type for d in meetings.meeting_documents(db_session, past.id)] == ["protokoll"]
-    assert [d.doc_type for d in meetings.meeting_documents(db_session, upcoming.id)] == ["kallelse"]
+    assert [d.doc_type for d in meetings.minutes.meeting_documents(db_session, past.id)] == [
+        "protokoll"
+    ]
+    assert [d.doc_type for d in meetings.minutes.meeting_documents(db_session, upcoming.id)] == [
+        "kallelse"
+    ]
 
 
 def test_ticking_the_task_in_the_worklist_marks_the_action_point_done(
@@ -378,7 +384,7 @@ def test_ticking_the_task_in_the_worklist_marks_the_action_point_done(
 ):
     meeting = factories.planned_meeting(db_session, group, by=people["kaa"], in_days=7)
     ifo_member = next(
-        m for m in meetings.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
+        m for m in meetings.groups.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
     )
     point = meetings.add_action_point(
         db_session,
@@ -396,7 +402,7 @@ def test_ticking_the_task_in_the_worklist_marks_the_action_point_done(
 
     db_session.refresh(point)
     assert point.done_at is not None
-    assert meetings.action_points(db_session, group.id) == []
+    assert meetings.action_points.action_points(db_session, group.id) == []
 
 
 def test_a_meeting_may_be_convened_by_another_staff_member_of_the_group(
@@ -431,11 +437,11 @@ def test_admin_manages_a_group_but_reads_none_of_its_meetings(db_session, people
     """F11: the administrator keeps groups' settings and members, never their content."""
     admin, kaa = people["admin"], people["kaa"]
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=0)
-    item = meetings.agenda_of(db_session, meeting.id)[0]
+    item = meetings.agenda.agenda_of(db_session, meeting.id)[0]
     meetings.record_notes(
         db_session, actor=kaa, meeting_id=meeting.id, item_id=item.id, notes="Vi gick igenom."
     )
-    member = meetings.members_of(db_session, group.id)[0]
+    member = meetings.groups.members_of(db_session, group.id)[0]
     meetings.add_action_point(
         db_session,
         actor=kaa,
@@ -447,7 +453,7 @@ def test_admin_manages_a_group_but_reads_none_of_its_meetings(db_session, people
     notice = meetings.generate_notice(db_session, actor=kaa, meeting_id=meeting.id)
     db_session.commit()
 
-    assert group in meetings.list_groups(db_session, actor=admin)
+    assert group in meetings.groups_page(db_session, actor=admin).groups
     meetings.update_group(
         db_session,
         actor=admin,
@@ -460,7 +466,7 @@ def test_admin_manages_a_group_but_reads_none_of_its_meetings(db_session, people
     db_session.commit()
     for read in (
         lambda: meetings.get_meeting(db_session, actor=admin, meeting_id=meeting.id),
-        lambda: meetings.view_agenda(db_session, actor=admin, meeting_id=meeting.id),
+        lambda: meetings.meeting_page(db_session, actor=admin, meeting_id=meeting.id),
         lambda: meetings.open_meeting_document(
             db_session, actor=admin, meeting_id=meeting.id, document_id=notice.id
         ),
@@ -471,7 +477,7 @@ def test_admin_manages_a_group_but_reads_none_of_its_meetings(db_session, people
     ):
         with pytest.raises(NotFound):
             read()
-    assert not meetings.can_read(db_session, admin, group)
+    assert not meetings.access.can_read(db_session, admin, group)
     assert meetings.my_action_points(db_session, actor=admin) == []
     denied = db_session.exec(
         select(AuditEvent).where(AuditEvent.action == "denied", AuditEvent.username == "admin")

@@ -46,7 +46,7 @@ def test_the_convener_edits_the_agenda_and_the_order_shows_on_the_agenda(
         {"ny-title": "Sommarjobb", "ny-owner": "Petra", "ny-minutes": "20", "ny-youth_filter": ""},
     )
     assert added.status_code == 303
-    item = meetings.agenda_of(db_session, meeting.id)[-1]
+    item = meetings.agenda.agenda_of(db_session, meeting.id)[-1]
     moved = client.post_form(
         f"/samverkan/moten/{meeting.id}/dagordning/{item.id}/flytta",
         {"direction": "upp", "position": "2"},
@@ -113,7 +113,7 @@ def test_an_ifo_member_sees_their_action_point_on_the_start_page(
 ):
     group, meeting, kaa = planned
     ifo_member = next(
-        m for m in meetings.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
+        m for m in meetings.groups.members_of(db_session, group.id) if m.staff_id == staff["ifo"].id
     )
     meetings.add_action_point(
         db_session,
@@ -138,7 +138,7 @@ def test_the_convener_hands_an_action_point_over_on_the_group_page(
     login_as, planned, db_session, staff
 ):
     group, meeting, kaa = planned
-    members = {m.name: m for m in meetings.members_of(db_session, group.id)}
+    members = {m.name: m for m in meetings.groups.members_of(db_session, group.id)}
     point = meetings.add_action_point(
         db_session,
         actor=kaa,
@@ -196,7 +196,7 @@ def test_the_same_form_submitted_twice_saves_once(login_as, planned, db_session)
     assert first.headers["Location"] == second.headers["Location"]
     assert len(db_session.exec(select(Meeting).where(Meeting.place == "Rum 3")).all()) == 1
 
-    item = meetings.agenda_of(db_session, meeting.id)[0]
+    item = meetings.agenda.agenda_of(db_session, meeting.id)[0]
     page = RecordingPage(client, meeting.id)
     decision = {f"beslut{item.id}-text": "Bifalls."}
     first, second = page.submit(decision), page.submit(decision)
@@ -224,7 +224,7 @@ def test_ticking_an_action_point_done_cannot_send_the_user_to_another_site(
     login_as, planned, db_session
 ):
     group, meeting, kaa = planned
-    member = meetings.members_of(db_session, group.id)[0]
+    member = meetings.groups.members_of(db_session, group.id)[0]
     client = login_as("kaa")
     for back in ("/\t/evil.example/", "//evil.example/", "https://evil.example/", "/\\evil"):
         point = meetings.add_action_point(
@@ -259,7 +259,7 @@ def test_a_double_click_on_create_notice_stores_one_notice(login_as, planned, db
 
 def test_crafted_ids_in_form_fields_get_400_not_a_server_error(login_as, planned, db_session):
     group, meeting, kaa = planned
-    member = meetings.members_of(db_session, group.id)[0]
+    member = meetings.groups.members_of(db_session, group.id)[0]
     point = meetings.add_action_point(
         db_session, actor=kaa, meeting_id=meeting.id, what="x", member_id=member.id, due=TODAY
     )
@@ -290,7 +290,7 @@ def test_an_item_of_another_meeting_is_404_even_with_bad_input(login_as, planned
         extra_items=[meetings.ExtraItem("Annan punkt")],
     )
     db_session.commit()
-    foreign = meetings.agenda_of(db_session, other.id)[0]
+    foreign = meetings.agenda.agenda_of(db_session, other.id)[0]
     client = login_as("kaa")
     for path, data in (
         (f"dagordning/{foreign.id}", {f"punkt{foreign.id}-title": ""}),
@@ -304,7 +304,7 @@ def test_notes_typed_are_saved_for_htmx_without_replacing_the_text_being_typed(
     login_as, planned, db_session
 ):
     _, meeting, _ = planned
-    item = meetings.agenda_of(db_session, meeting.id)[0]
+    item = meetings.agenda.agenda_of(db_session, meeting.id)[0]
     response = login_as("kaa").post_form(
         f"/samverkan/moten/{meeting.id}/punkter/{item.id}/anteckningar",
         {

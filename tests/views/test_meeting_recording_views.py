@@ -16,7 +16,7 @@ def agenda(planned, db_session):
             db_session, actor=kaa, meeting_id=meeting.id, data=meetings.ExtraItem(title)
         )
     db_session.commit()
-    return meeting, meetings.agenda_of(db_session, meeting.id)
+    return meeting, meetings.agenda.agenda_of(db_session, meeting.id)
 
 
 def _notes(db, items) -> list[str]:
@@ -124,18 +124,20 @@ def test_attendance_changed_in_another_tab_is_not_overwritten(
 ):
     group, _, _ = planned
     meeting, (first, _, _) = agenda
-    petra = next(m for m in meetings.members_of(db_session, group.id) if m.name == "Petra Af")
+    petra = next(
+        m for m in meetings.groups.members_of(db_session, group.id) if m.name == "Petra Af"
+    )
     tab_a, tab_b, tab_c = recording(meeting), recording(meeting), recording(meeting)
     assert tab_a.submit({f"narvaro-{petra.id}": "narvarande"}).status_code == 303
 
     # a tab that leaves the attendance as it found it saves its notes and undoes nothing
     assert tab_c.submit({f"punkt{first.id}-notes": "Från flik C."}).status_code == 303
-    assert meetings.attendance_of(db_session, meeting.id) == {petra.id: "narvarande"}
+    assert meetings.recording.attendance_of(db_session, meeting.id) == {petra.id: "narvarande"}
     # a tab that changes it on an old view is told, and nothing of it is saved
     clash = tab_b.submit({f"narvaro-{petra.id}": "anmalt_forhinder"})
     assert clash.status_code == 409
     assert "Närvaron ändrades av någon annan" in clash.get_data(as_text=True)
-    assert meetings.attendance_of(db_session, meeting.id) == {petra.id: "narvarande"}
+    assert meetings.recording.attendance_of(db_session, meeting.id) == {petra.id: "narvarande"}
 
 
 def test_an_autosave_on_an_old_version_is_refused_in_place_and_pauses(

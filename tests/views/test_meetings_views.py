@@ -60,9 +60,11 @@ def test_the_convener_records_a_decision_and_an_action_point(
     recording, planned, staff, db_session, login_as
 ):
     _, meeting, _ = planned
-    item = meetings.agenda_of(db_session, meeting.id)[0]
+    item = meetings.agenda.agenda_of(db_session, meeting.id)[0]
     kaa2 = next(
-        m for m in meetings.members_of(db_session, meeting.group_id) if m.name == "Johan Wikström"
+        m
+        for m in meetings.groups.members_of(db_session, meeting.group_id)
+        if m.name == "Johan Wikström"
     )
     page = recording(meeting)
 
@@ -91,7 +93,7 @@ def test_an_action_point_without_a_date_keeps_everything_typed_with_swedish_erro
     recording, planned, db_session
 ):
     _, meeting, _ = planned
-    item = meetings.agenda_of(db_session, meeting.id)[0]
+    item = meetings.agenda.agenda_of(db_session, meeting.id)[0]
     response = recording(meeting).submit(
         {"what": "Boka lokal", f"punkt{item.id}-notes": "Gruppen går igenom listan."},
         button=("spara", "atgarder"),
@@ -117,7 +119,7 @@ def test_adjusted_minutes_refuse_a_decision_from_a_tab_opened_before(
     meeting.on = TODAY  # the meeting has been held
     db_session.add(meeting)
     db_session.commit()
-    item = meetings.agenda_of(db_session, meeting.id)[0]
+    item = meetings.agenda.agenda_of(db_session, meeting.id)[0]
     page = recording(meeting)
     old_tab = dict(page.fields)
     response = page.submit({"adjuster": "Ingrid"}, button=("justera", "ja"))
@@ -163,7 +165,7 @@ def test_the_notice_and_minutes_download_as_word_documents(login_as, planned):
 
 def test_ticking_an_action_point_never_redirects_to_another_site(login_as, planned, db_session):
     group, meeting, kaa = planned
-    member = meetings.members_of(db_session, group.id)[0]
+    member = meetings.groups.members_of(db_session, group.id)[0]
     point = meetings.add_action_point(
         db_session,
         actor=kaa,
@@ -183,7 +185,7 @@ def test_ticking_an_action_point_never_redirects_to_another_site(login_as, plann
 def test_admin_changes_a_groups_members_but_cannot_open_its_meetings(login_as, planned, db_session):
     """F11: admin is a system role; meeting content is for members and, for oversight, chef."""
     group, meeting, kaa = planned
-    item = meetings.agenda_of(db_session, meeting.id)[0]
+    item = meetings.agenda.agenda_of(db_session, meeting.id)[0]
     meetings.record_notes(
         db_session, actor=kaa, meeting_id=meeting.id, item_id=item.id, notes="Hemlig anteckning"
     )

@@ -137,10 +137,11 @@ def _task_for(db, actor, point: ActionPoint, member: GroupMember, group, meeting
         )
 
 
-def reassign_action_point(
-    db: Session, *, actor: Actor, action_point_id: int, member_id: int | None
-) -> ActionPoint:
-    """Give an open action point to another member: the task moves to their worklist."""
+def get_action_point(
+    db: Session, *, actor: Actor, action_point_id: int
+) -> tuple[ActionPoint, MeetingGroup]:
+    """The action point and its group if the actor runs the group's meetings; otherwise a
+    logged NotFound."""
     point = db.get(ActionPoint, action_point_id)
     if point is None:
         raise audit.record_denied(db, actor, object_type="action_point", object_id=action_point_id)
@@ -150,6 +151,14 @@ def reassign_action_point(
         raise audit.record_denied(
             db, actor, object_type="action_point", object_id=action_point_id
         ) from None
+    return point, group
+
+
+def reassign_action_point(
+    db: Session, *, actor: Actor, action_point_id: int, member_id: int | None
+) -> ActionPoint:
+    """Give an open action point to another member: the task moves to their worklist."""
+    point, group = get_action_point(db, actor=actor, action_point_id=action_point_id)
     if point.done_at is not None:
         raise Invalid("Åtgärdspunkten är redan klar.")
     member = db.get(GroupMember, member_id) if member_id else None

@@ -115,6 +115,26 @@ def create_group(
     return group
 
 
+def _check_member(data: MemberData) -> None:
+    """Invalid, with Swedish errors per field, unless the member is named and placed."""
+    errors = {}
+    if not data.name.strip():
+        errors["name"] = "Ange deltagarens namn."
+    if data.organisation not in ORGANISATIONS:
+        errors["organisation"] = "Välj vilken organisation deltagaren företräder."
+    if data.organisation == "skola" and not data.organisation_name.strip():
+        errors["organisation_name"] = "Ange vilken skola."
+    if errors:
+        raise Invalid(*errors.values(), field_errors=errors)
+
+
+def staff_choices(db: Session, *, convening: bool = False) -> list[tuple[int, str]]:
+    """(id, name) of the directory users who may take part in meetings (or convene them)."""
+    allowed = may_convene if convening else may_take_part
+    staff = db.exec(select(StaffUser).order_by(StaffUser.display_name)).all()
+    return [(s.id, s.display_name) for s in staff if allowed(s)]
+
+
 def add_member(db: Session, *, actor: Actor, group_id: int, data: MemberData) -> GroupMember:
     """A directory user (organisation from their role) or a named external participant."""
     group = get_group(db, actor=actor, group_id=group_id, may="manage")
@@ -134,15 +154,7 @@ def add_member(db: Session, *, actor: Actor, group_id: int, data: MemberData) ->
             staff_id=staff.id,
             email=staff.email or "",
         )
-    errors = {}
-    if not data.name.strip():
-        errors["name"] = "Ange deltagarens namn."
-    if data.organisation not in ORGANISATIONS:
-        errors["organisation"] = "Välj vilken organisation deltagaren företräder."
-    if data.organisation == "skola" and not data.organisation_name.strip():
-        errors["organisation_name"] = "Ange vilken skola."
-    if errors:
-        raise Invalid(*errors.values(), field_errors=errors)
+    _check_member(data)
     if data.staff_id is not None:
         return _add_staff_member(db, actor, group, data)
     member = GroupMember(
@@ -254,15 +266,7 @@ def update_member(
     member = _active_member(db, actor, group, member_id)
     if member.staff_id is not None:
         raise Invalid("Användare i kommunen ändras i katalogen, inte här.")
-    errors = {}
-    if not data.name.strip():
-        errors["name"] = "Ange deltagarens namn."
-    if data.organisation not in ORGANISATIONS:
-        errors["organisation"] = "Välj vilken organisation deltagaren företräder."
-    if data.organisation == "skola" and not data.organisation_name.strip():
-        errors["organisation_name"] = "Ange vilken skola."
-    if errors:
-        raise Invalid(*errors.values(), field_errors=errors)
+    _check_member(data)
     member.name, member.organisation = data.name.strip()[:200], data.organisation
     member.organisation_name = (
         data.organisation_name.strip()[:200] if data.organisation == "skola" else ""

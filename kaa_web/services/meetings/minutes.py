@@ -17,7 +17,6 @@ from kaa_web.models.meetings import (
     ATTENDANCE,
     ActionPoint,
     AgendaItem,
-    Decision,
     Meeting,
     MeetingGroup,
     MinutesAddendum,
@@ -29,7 +28,7 @@ from kaa_web.services.meetings.access import CANCELLED, LOCKED, get_meeting
 from kaa_web.services.meetings.action_points import action_points
 from kaa_web.services.meetings.agenda import agenda_of
 from kaa_web.services.meetings.groups import members_for_meeting, organisation_label
-from kaa_web.services.meetings.recording import attendance_of
+from kaa_web.services.meetings.recording import attendance_of, decisions_by_item
 
 
 def adjust_minutes(db: Session, *, actor: Actor, meeting_id: int, adjuster: str) -> Meeting:
@@ -122,11 +121,7 @@ def generate_notice(db: Session, *, actor: Actor, meeting_id: int):
 
 
 def _minutes_items(db: Session, meeting: Meeting) -> list[dict]:
-    decisions: dict[int, list[Decision]] = {}
-    for decision in db.exec(
-        select(Decision).where(Decision.meeting_id == meeting.id).order_by(Decision.number)
-    ):
-        decisions.setdefault(decision.agenda_item_id, []).append(decision)
+    decisions = decisions_by_item(db, meeting.id)
     items = agenda_of(db, meeting.id)
     ids = [i.action_point_id for i in items if i.action_point_id]
     carried = {p.id: p for p in db.exec(select(ActionPoint).where(ActionPoint.id.in_(ids)))}

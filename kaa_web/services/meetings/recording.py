@@ -224,6 +224,16 @@ def record_decision(
     return decision
 
 
+def decisions_by_item(db: Session, meeting_id: int) -> dict[int, list[Decision]]:
+    """A meeting's decisions by the agenda item they were made under, in number order."""
+    decisions: dict[int, list[Decision]] = {}
+    for decision in db.exec(
+        select(Decision).where(Decision.meeting_id == meeting_id).order_by(Decision.number)
+    ):
+        decisions.setdefault(decision.agenda_item_id, []).append(decision)
+    return decisions
+
+
 def decision_texts(
     db: Session, *, actor: Actor, youth: Youth, decision_ids: list[int]
 ) -> dict[int, str]:
