@@ -1,4 +1,4 @@
-"""Saving the recording page against the real database: all parts or none, locks per item."""
+"""The recording page's one save: everything typed on it, or (refused, raced) none of it."""
 
 import json
 
