@@ -377,3 +377,26 @@ def test_an_autosave_on_an_old_version_is_refused_in_place_and_pauses(
     assert "Sparat först." in fragment and "Inte sparat." in fragment
     assert "hx-post" not in fragment.split("hx-swap-oob")[0]  # no more autosaving this item
     assert _notes(db_session, (first,)) == ["Sparat först."]
+
+
+def test_a_member_who_does_not_run_the_meeting_is_refused_its_recording_and_edit_pages_logged(
+    client_request, planned, db_session
+):
+    _, meeting, _ = planned
+    kaa2 = client_request.as_("kaa2")  # a KAA officer and a member, but not the convener
+    kaa2.get("meetings.meeting", meeting_id=meeting.id)
+    for endpoint in ("meetings.record", "meetings.edit"):
+        kaa2.get(endpoint, meeting_id=meeting.id, status=404)
+    events = db_session.exec(
+        select(AuditEvent.action, AuditEvent.outcome).where(
+            AuditEvent.username == "kaa2",
+            AuditEvent.object_type == "meeting",
+            AuditEvent.object_id == str(meeting.id),
+        )
+    ).all()
+    # the meeting page read once; each refused page a denial, and no read of the agenda's lists
+    assert sorted(events) == [
+        ("denied", "not_found_or_denied"),
+        ("denied", "not_found_or_denied"),
+        ("view", "ok"),
+    ]
