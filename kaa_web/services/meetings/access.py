@@ -1,4 +1,12 @@
-"""Who may see, read, run and manage collaboration groups and their meetings: the loaders."""
+"""Who may see, read, run and manage collaboration groups and their meetings: the loaders.
+
+Who may do what is in the permission table (kaa_web/permissions.py): a group's name, settings
+and members are seen by its members and by those who manage groups ("see"); its meetings'
+content by members holding meetings.attend and by meetings.oversee ("read"; a meeting's "see");
+meetings are run by their convener (meetings.convene) and by meetings.oversee ("run"); settings
+and members are changed with meetings.manage_groups ("manage"); standing items by those who run
+or manage ("edit").
+"""
 
 from __future__ import annotations
 
@@ -15,12 +23,11 @@ from kaa_web.permissions import Actor
 from kaa_web.services.errors import Invalid
 
 LOCKED = "Protokollet är justerat och kan inte ändras. Lägg till ett tillägg i stället."
-
-
 CANCELLED = "Mötet är inställt och kan inte ändras."
 
 
 def my_groups(actor: Actor):
+    """The ids of the groups the actor is an active member of (a SELECT)."""
     return select(GroupMember.group_id).where(
         GroupMember.staff_id == actor.staff_id, GroupMember.removed_at.is_(None)
     )

@@ -13,29 +13,27 @@ from tests.views.conftest import RecordingPage
 TODAY = local_today()
 
 
-def test_a_member_sees_the_group_and_an_outsider_gets_404(login_as, planned):
+def test_a_member_sees_the_group_and_an_outsider_gets_404(client_request, planned):
     group, meeting, _ = planned
-    page = login_as("ifo").get(f"/samverkan/grupper/{group.id}")
-    assert page.status_code == 200 and "Samverkansgruppen KAA" in page.get_data(as_text=True)
-    assert login_as("arbetsmarknad").get(f"/samverkan/moten/{meeting.id}").status_code == 404
-    assert login_as("chef").get(f"/samverkan/moten/{meeting.id}").status_code == 200
+    page = client_request.as_("ifo").get("meetings.group", group_id=group.id)
+    assert "Samverkansgruppen KAA" in page.text
+    client_request.as_("arbetsmarknad").get("meetings.meeting", meeting_id=meeting.id, status=404)
+    client_request.as_("chef").get("meetings.meeting", meeting_id=meeting.id)
 
 
-def test_chef_creates_a_group_with_standing_items(login_as, staff, db_session):
-    response = login_as("chef").post_form(
-        "/samverkan/ny-grupp",
+def test_chef_creates_a_group_with_standing_items(client_request, staff):
+    form = client_request.as_("chef").get("meetings.new_group").form(button="Skapa gruppen")
+    created = form.submit(
         {
             "name": "Ledningsgruppen",
             "kind": "ledningsgrupp",
             "frequency": "en_gang_per_termin",
             "convener_id": str(staff["kaa"].id),
-            "review_filter": "",
             "standing_items": "Uppföljning av handlingsplanen\nStatistik",
-        },
+        }
     )
-    assert response.status_code == 303
-    page = login_as("kaa").get(response.headers["Location"]).get_data(as_text=True)
-    assert "Uppföljning av handlingsplanen" in page and "Planera möte" in page
+    page = client_request.follow(created)  # the convener, kaa, opens the new group
+    assert "Uppföljning av handlingsplanen" in page.text and "Planera möte" in page.text
 
 
 def test_ticking_an_action_point_never_redirects_to_another_site(login_as, planned, db_session):
