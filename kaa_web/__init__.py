@@ -138,6 +138,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from kaa_web.views import (
+        action_plan,
         admin,
         audit_log,
         auth,
@@ -167,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
         school_admin,
         plans,
         meetings,
+        action_plan,
     ):
         app.register_blueprint(module.bp)
 
