@@ -1,7 +1,7 @@
 """A meeting's agenda with lists of young people at 1,000 and 20,000 people in the register.
 
 Seeds the register as bench/register.py does, gives one in ten of the active people a consent
-(half of them covering every organisation at the meeting), and times `view_agenda` for a
+(half of them covering every organisation at the meeting), and times `meeting_page` for a
 samverkansgrupp whose items list those without occupation and those with an overdue follow-up
 (the summary by district, age and situation, the consent rule, the audit log of every named
 person), on SQLite and on PostgreSQL. All four databases are seeded first and the two sizes
@@ -84,7 +84,7 @@ def _meeting(engine) -> tuple[int, Actor]:
             on=today,
             starts_at=clock(13, 0),
             place="Rum 1",
-            standing_item_ids=[s.id for s in meetings.standing_items_of(db, group.id)],
+            standing_item_ids=[s.id for s in meetings.agenda.standing_items_of(db, group.id)],
         )
         db.commit()
         return meeting.id, kaa
@@ -97,11 +97,11 @@ def agenda(url: str) -> tuple[Action, tuple[int, int]]:
     db = Session(engine)
 
     def view(_run: int):
-        result = meetings.view_agenda(db, actor=kaa, meeting_id=meeting_id)
+        result = meetings.meeting_page(db, actor=kaa, meeting_id=meeting_id)
         db.commit()  # the audit events of the named people, as the page does
         return result
 
-    _, _, views = view(0)
+    views = view(0).agenda
     counted = sum(v.review.summary.total for v in views if v.review)
     named = sum(v.review.named_total for v in views if v.review)
     return view, (counted, named)

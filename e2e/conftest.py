@@ -13,11 +13,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from kaa_web import migrate
 from kaa_web.db import create_engine
 from kaa_web.demo_data import seed_schools, seed_staff
+from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
 from tests import factories
 from tests.servers import USER_FOR_ROLE, empty_tables, free_port, own_database, password_for
@@ -233,3 +234,24 @@ def make_person(db, first: str, last: str, n: int, **fields):
         registered_on=fields.pop("registered_on", today - timedelta(days=40)),
         **fields,
     )
+
+
+def samverkansgrupp(db):
+    """The samverkansgrupp of the meeting journeys: convened by KAA, with labour market and IFO,
+    three standing items; Noa (a consent to share with social services) and Mio (none), both
+    without occupation, so the review lists them."""
+    staff = {s.username: s for s in db.exec(select(StaffUser)).all()}
+    group = factories.group(
+        db,
+        staff,
+        members=("arbetsmarknad", "ifo"),
+        standing_items=[
+            *factories.SAMVERKAN_ITEMS,
+            ("Uppföljning av handlingsplanen", ""),
+            ("Statistik", ""),
+        ],
+    )
+    named = make_person(db, "Noa", "Samtyckesson", 3, occupation="ingen")
+    make_person(db, "Mio", "Hemligsson", 4, occupation="ingen")
+    factories.consent(db, factories.actor("kaa", staff), named, parties={"socialtjansten"})
+    return group

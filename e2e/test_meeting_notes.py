@@ -1,14 +1,16 @@
 """A secretary takes notes under several items: nothing typed is lost, with or without JavaScript,
 and two tabs never overwrite each other silently."""
 
+from datetime import time
+
 from playwright.sync_api import expect
 
-from e2e.conftest import assert_accessible, login
-from e2e.test_meetings import TODAY, _group, planned_meeting
+from e2e.conftest import assert_accessible, login, samverkansgrupp
+from tests import factories
 
 
 def _meeting(db):
-    return planned_meeting(db, _group(db), TODAY)
+    return factories.planned_meeting(db, samverkansgrupp(db), in_days=0, starts_at=time(9, 0))
 
 
 def _item(page, position: int):

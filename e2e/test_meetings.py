@@ -6,53 +6,12 @@ from datetime import time, timedelta
 
 from docx import Document
 from playwright.sync_api import expect
-from sqlmodel import select
 
-from e2e.conftest import assert_accessible, login, make_person
-from kaa_web.models.auth import StaffUser
+from e2e.conftest import assert_accessible, login, samverkansgrupp
 from kaa_web.models.base import local_today
-from kaa_web.services import consents
 from tests import factories
 
 TODAY = local_today()
-
-
-def _group(db):
-    """The samverkansgrupp with its standing items, convened by KAA; two young people."""
-    staff = {s.username: s for s in db.exec(select(StaffUser)).all()}
-    group = factories.group(
-        db,
-        staff,
-        members=("arbetsmarknad", "ifo"),
-        standing_items=[
-            *factories.SAMVERKAN_ITEMS,
-            ("Uppföljning av handlingsplanen", ""),
-            ("Statistik", ""),
-        ],
-    )
-    kaa = factories.actor("kaa", staff)
-    named = make_person(db, "Noa", "Samtyckesson", 3, occupation="ingen")
-    make_person(db, "Mio", "Hemligsson", 4, occupation="ingen")
-    consents.record_consent(
-        db,
-        actor=kaa,
-        youth=named,
-        data=consents.ConsentData(
-            given_by="vardnadshavare",
-            guardian_name="Förälder Samtyckesson",
-            parties=frozenset({"socialtjansten"}),
-            purpose="Samverkansgruppens genomgång.",
-            given_on=TODAY,
-            form="skriftligt",
-        ),
-    )
-    db.commit()
-    return group
-
-
-def planned_meeting(db, group, on):
-    """A meeting of `group` on `on`, planned by its convener from all its standing items."""
-    return factories.planned_meeting(db, group, on=on, starts_at=time(9, 0))
 
 
 def _text(path) -> str:
@@ -79,7 +38,7 @@ def _action(page, what: str, who: str, due):
 
 
 def test_convener_plans_records_and_adjusts_a_term_start_meeting(page, server_url, db):
-    _group(db)
+    samverkansgrupp(db)
     questions = []
     page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     login(page, server_url, "kaa")
@@ -156,7 +115,9 @@ def test_convener_plans_records_and_adjusts_a_term_start_meeting(page, server_ur
 
 def test_convener_reshapes_the_agenda_and_a_member_downloads_the_notice(page, server_url, db):
     page.on("dialog", lambda dialog: dialog.accept())  # "Ta bort punkten …?"
-    meeting = planned_meeting(db, _group(db), TODAY + timedelta(days=7))
+    meeting = factories.planned_meeting(
+        db, samverkansgrupp(db), on=TODAY + timedelta(days=7), starts_at=time(9, 0)
+    )
     login(page, server_url, "kaa")
     page.goto(f"{server_url}/samverkan/moten/{meeting.id}")
     page.get_by_role("link", name="Ändra tid, plats eller dagordning").click()

@@ -564,7 +564,7 @@ def seed_meetings(db: Session) -> None:
         meetings.add_member(db, actor=chef, group_id=main.id, data=data)
     kaa = Actor(staff_id=staff["kaa"].id, username="kaa", roles=frozenset({"kaa"}))
     today = local_today()
-    standing = [s.id for s in meetings.standing_items_of(db, main.id)]
+    standing = [s.id for s in meetings.agenda.standing_items_of(db, main.id)]
     past = meetings.plan_meeting(
         db,
         actor=kaa,
@@ -574,7 +574,7 @@ def seed_meetings(db: Session) -> None:
         place="Stadshuset, rum Ekbacken",
         standing_item_ids=standing,
     )
-    members = meetings.members_of(db, main.id)
+    members = meetings.groups.members_of(db, main.id)
     meetings.record_attendance(
         db,
         actor=kaa,
@@ -583,7 +583,7 @@ def seed_meetings(db: Session) -> None:
             m.id: "anmalt_forhinder" if m.organisation == "skola" else "narvarande" for m in members
         },
     )
-    agenda = meetings.agenda_of(db, past.id)
+    agenda = meetings.agenda.agenda_of(db, past.id)
     meetings.record_notes(
         db,
         actor=kaa,

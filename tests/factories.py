@@ -237,7 +237,7 @@ def planned_meeting(
         on=on or local_today() + timedelta(days=in_days),
         starts_at=starts_at,
         place=place,
-        standing_item_ids=[s.id for s in meetings.standing_items_of(db, of.id)],
+        standing_item_ids=[s.id for s in meetings.agenda.standing_items_of(db, of.id)],
     )
     db.commit()
     return made

@@ -24,8 +24,10 @@ from kaa_web.forms import (
     OnceForm,
     choices,
     int_or_none,
+    text_of,
 )
 from kaa_web.models.meetings import FREQUENCIES, GROUP_KINDS, ORGANISATIONS, YOUTH_FILTERS
+from kaa_web.services.meetings import ExtraItem, MemberData
 
 
 class GroupSettingsForm(FlaskForm):
@@ -48,6 +50,15 @@ class GroupSettingsForm(FlaskForm):
         validators=[DataRequired("Välj vem som kallar till mötena.")],
     )
 
+    def settings(self) -> dict:
+        """The service's keyword arguments for the group's name, kind, frequency and convener."""
+        return dict(
+            name=text_of(self.name),
+            kind=self.kind.data,
+            frequency=self.frequency.data,
+            convener_id=self.convener_id.data,
+        )
+
 
 class GroupForm(GroupSettingsForm, OnceForm):
     standing_items = TextAreaField("Stående punkter (en per rad)", validators=[Optional()])
@@ -55,6 +66,24 @@ class GroupForm(GroupSettingsForm, OnceForm):
         "Genomgång av aktuella ungdomar",
         choices=choices(YOUTH_FILTERS.items()),
         validators=[Optional()],
+    )
+
+    def standing_item_rows(self) -> list[tuple[str, str]]:
+        """(title, youth filter) of the standing items typed, the review first when chosen."""
+        titles = [t.strip() for t in (self.standing_items.data or "").splitlines() if t.strip()]
+        items = [(t, "") for t in titles]
+        if self.review_filter.data:
+            items.insert(0, ("Genomgång av aktuella ungdomar", self.review_filter.data))
+        return items
+
+
+def _member_data(form, organisation: str, staff_id: int | None = None) -> MemberData:
+    return MemberData(
+        name=text_of(form.name),
+        organisation=form.organisation.data or organisation,
+        organisation_name=text_of(form.organisation_name),
+        staff_id=staff_id,
+        email=text_of(form.email),
     )
 
 
@@ -67,6 +96,9 @@ class MemberForm(OnceForm):
     organisation_name = StringField("Skolans namn", validators=[Optional(), Length(max=200)])
     email = StringField("E-post", validators=[Optional(), Length(max=200)])
 
+    def member_data(self) -> MemberData:
+        return _member_data(self, "kommunen", self.staff_id.data)
+
 
 class ExternalMemberForm(FlaskForm):
     name = StringField("Namn", validators=[DataRequired("Ange deltagarens namn."), Length(max=200)])
@@ -77,6 +109,9 @@ class ExternalMemberForm(FlaskForm):
     )
     organisation_name = StringField("Skolans namn", validators=[Optional(), Length(max=200)])
     email = StringField("E-post", validators=[Optional(), Length(max=200)])
+
+    def member_data(self) -> MemberData:
+        return _member_data(self, "")
 
 
 def _minutes_field():
@@ -96,6 +131,14 @@ class StandingItemForm(OnceForm):
     )
     minutes = _minutes_field()
 
+    def item_fields(self) -> dict:
+        """The service's keyword arguments for the item's title, list and time."""
+        return dict(
+            title=text_of(self.title),
+            youth_filter=self.youth_filter.data or "",
+            minutes=self.minutes.data,
+        )
+
 
 class MoveForm(FlaskForm):
     # the buttons carry the value; the service refuses anything but "upp" and "ned"
@@ -108,6 +151,10 @@ class MoveForm(FlaskForm):
     # where the item stood when the page was drawn: a second click finds it moved already
     position = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
 
+    def move(self) -> dict:
+        """The service's keyword arguments for one step up or down."""
+        return dict(direction=self.direction.data, from_position=self.position.data)
+
 
 class MeetingDetailsForm(FlaskForm):
     on = DateField("Datum", format="%Y-%m-%d", validators=[DataRequired(DATE_MESSAGE)])
@@ -118,6 +165,15 @@ class MeetingDetailsForm(FlaskForm):
     convener_id = SelectField(
         "Sammankallande", coerce=int_or_none, validate_choice=False, validators=[Optional()]
     )
+
+    def details(self) -> dict:
+        """The service's keyword arguments for the meeting's date, time, place and convener."""
+        return dict(
+            on=self.on.data,
+            starts_at=self.starts_at.data,
+            place=text_of(self.place),
+            convener_id=self.convener_id.data,
+        )
 
 
 class ExtraItemForm(Form):
@@ -132,6 +188,12 @@ class PlanMeetingForm(MeetingDetailsForm, OnceForm):
     standing_item_ids = CheckboxesField("Stående punkter", coerce=int, validators=[Optional()])
     extra_items = FieldList(FormField(ExtraItemForm), min_entries=3, max_entries=3)
 
+    def extras(self) -> list[ExtraItem]:
+        return [
+            ExtraItem(text_of(row.title), text_of(row.owner), row.minutes.data or 10)
+            for row in self.extra_items
+        ]
+
 
 class AgendaItemForm(OnceForm):
     title = StringField(
@@ -142,6 +204,14 @@ class AgendaItemForm(OnceForm):
     youth_filter = SelectField(
         "Lista över ungdomar", choices=choices(YOUTH_FILTERS.items()), validators=[Optional()]
     )
+
+    def item_data(self) -> ExtraItem:
+        return ExtraItem(
+            text_of(self.title),
+            text_of(self.owner),
+            self.minutes.data or 10,
+            self.youth_filter.data or "",
+        )
 
 
 # --- the recording page: one form (id RECORD_FORM) whose fields sit in the page's sections --

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -9,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from kaa_web import audit
+from kaa_web.db import chunks
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
 from kaa_web.models.plans import (
@@ -28,7 +30,7 @@ from kaa_web.services.errors import Invalid, NotFound
 from kaa_web.services.staff import staff_names
 
 # Which consent column covers which party.
-PARTY_COLUMNS = {
+_PARTY_COLUMNS = {
     "socialtjansten": "social_services",
     "arbetsformedlingen": "arbetsformedlingen",
     "forsakringskassan": "forsakringskassan",
@@ -48,7 +50,7 @@ class ConsentData:
     expires_on: date | None = None
 
 
-def is_active(consent: Consent, today: date) -> bool:
+def _is_active(consent: Consent, today: date) -> bool:
     """In force: given, not withdrawn and not expired."""
     return (
         consent.given_on <= today
@@ -57,9 +59,44 @@ def is_active(consent: Consent, today: date) -> bool:
     )
 
 
+def _in_force(on: date):
+    """A SQL condition on Consent: given, not withdrawn and not expired on `on` (_is_active)."""
+    return sa.and_(
+        Consent.given_on <= on,
+        Consent.withdrawn_on.is_(None),
+        sa.or_(Consent.expires_on.is_(None), Consent.expires_on >= on),
+    )
+
+
+def covered_by_one_consent(
+    db: Session, youth_ids, *, parties: Iterable[str], schools: Iterable[str] = (), on: date
+) -> set[int]:
+    """The people among `youth_ids` (ids, or a SELECT of ids) for whom ONE consent in force on
+    `on` covers every party in `parties` (codes of CONSENT_PARTIES but "skola") and every school
+    named in `schools` (as typed, ignoring case and surrounding space).
+
+    Consents given separately (say, one for Arbetsförmedlingen, one for social services) were
+    given for other purposes and do not add up to a consent to share with both.
+    """
+    wanted = {name.strip().casefold() for name in schools}
+    if "" in wanted or len(wanted) > 1:  # a consent names one school, and names it
+        return set()
+    condition = sa.and_(_in_force(on), *(getattr(Consent, _PARTY_COLUMNS[p]) for p in parties))
+    batches = [youth_ids] if isinstance(youth_ids, sa.Select) else chunks(list(youth_ids))
+    covered = set()
+    for batch in batches:
+        rows = db.exec(
+            select(Consent.youth_id, Consent.school_name).where(
+                Consent.youth_id.in_(batch), condition
+            )
+        )
+        covered |= {y for y, school in rows if not wanted or {school.strip().casefold()} == wanted}
+    return covered
+
+
 def parties_of(consent: Consent) -> list[str]:
     """The parties (Swedish labels) a consent allows sharing with."""
-    labels = [CONSENT_PARTIES[p] for p, col in PARTY_COLUMNS.items() if getattr(consent, col)]
+    labels = [CONSENT_PARTIES[p] for p, col in _PARTY_COLUMNS.items() if getattr(consent, col)]
     if consent.school_name:
         labels.append(consent.school_name)
     return labels
@@ -112,7 +149,7 @@ def record_consent(
         form=data.form,
         recorded_by=actor.staff_id,
         expires_on=data.expires_on,
-        **{col: party in data.parties for party, col in PARTY_COLUMNS.items()},
+        **{col: party in data.parties for party, col in _PARTY_COLUMNS.items()},
     )
     db.add(consent)
     db.flush()
@@ -174,7 +211,7 @@ def consents_of(db: Session, youth_id: int, today: date | None = None) -> list[C
         select(Consent).where(Consent.youth_id == youth_id).order_by(Consent.given_on.desc())
     ).all()
     return [
-        ConsentRow(c, parties_of(c), is_active(c, today), names.get(c.recorded_by, ""))
+        ConsentRow(c, parties_of(c), _is_active(c, today), names.get(c.recorded_by, ""))
         for c in rows
     ]
 

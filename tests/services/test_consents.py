@@ -151,3 +151,36 @@ def test_a_sip_is_suggested_with_two_agencies_and_a_consent(db_session, kaa, mak
     assert consents.person_summary(db_session, youth.id).sip_agencies == suggestion()
     consents.withdraw_consent(db_session, actor=kaa, youth=youth, consent_id=consent.id)
     assert suggestion() is None
+
+
+def test_only_one_consent_covering_every_party_and_the_school_counts(db_session, kaa, make_youth):
+    both, apart, school, expired = (_adult(make_youth) for _ in range(4))
+    today = local_today()
+    wide = frozenset({"socialtjansten", "arbetsformedlingen"})
+    factories.consent(db_session, kaa, both, parties=wide)
+    factories.consent(db_session, kaa, apart, parties={"socialtjansten"})
+    factories.consent(db_session, kaa, apart, parties={"arbetsformedlingen"})
+    factories.consent(db_session, kaa, school, parties={"skola"}, school_name=" Exempelgymnasiet")
+    factories.consent(
+        db_session,
+        kaa,
+        expired,
+        parties=wide,
+        given_on=today - timedelta(days=60),
+        expires_on=today - timedelta(days=1),
+    )
+    everyone = [both.id, apart.id, school.id, expired.id]
+
+    def covered(parties, schools=()):
+        return consents.covered_by_one_consent(
+            db_session, everyone, parties=parties, schools=schools, on=today
+        )
+
+    assert covered(wide) == {both.id}  # two consents for other purposes do not add up
+    assert covered({"socialtjansten"}) == {both.id, apart.id}
+    assert covered((), ["exempelgymnasiet "]) == {school.id}
+    assert covered((), ["Exempelgymnasiet", "Fiktiva Friskolan"]) == set()  # one school a consent
+    assert covered((), [""]) == set()  # a school with no name is no school
+    assert covered({"socialtjansten"}, ["Exempelgymnasiet"]) == set()
+    query = select(Youth.id).where(Youth.id.in_(everyone))
+    assert consents.covered_by_one_consent(db_session, query, parties=wide, on=today) == {both.id}

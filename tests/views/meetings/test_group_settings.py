@@ -19,8 +19,8 @@ def group_parts(db_session, chef, samverkansgrupp):
     group = samverkansgrupp
     meetings.add_standing_item(db_session, actor=chef, group_id=group.id, title="Statistik")
     db_session.commit()
-    members = {m.name: m for m in meetings.members_of(db_session, group.id)}
-    items = meetings.standing_items_of(db_session, group.id)
+    members = {m.name: m for m in meetings.groups.members_of(db_session, group.id)}
+    items = meetings.agenda.standing_items_of(db_session, group.id)
     return group, members, items
 
 
@@ -93,9 +93,9 @@ def test_members_who_do_not_run_the_group_and_outsiders_are_refused(
         assert convener.post_form(_url(group, rest), data).status_code == 403, rest
     db_session.expire_all()
     assert db_session.get(MeetingGroup, group.id).name == "Samverkansgruppen KAA"
-    titles = [s.title for s in meetings.standing_items_of(db_session, group.id)]
+    titles = [s.title for s in meetings.agenda.standing_items_of(db_session, group.id)]
     assert titles == ["Genomgång av aktuella ungdomar", "Statistik"]
-    assert "Petra Af" in [m.name for m in meetings.members_of(db_session, group.id)]
+    assert "Petra Af" in [m.name for m in meetings.groups.members_of(db_session, group.id)]
 
 
 def test_chef_renames_the_group_and_changes_the_convener(login_as, group_parts, staff, db_session):
@@ -233,7 +233,9 @@ def test_the_convener_adds_moves_edits_and_removes_standing_items(
     response = client.post_form(_url(group, f"/staende-punkter/{items[0].id}/ta-bort"))
     assert response.status_code == 303
     db_session.expire_all()
-    assert [(s.title, s.position) for s in meetings.standing_items_of(db_session, group.id)] == [
+    assert [
+        (s.title, s.position) for s in meetings.agenda.standing_items_of(db_session, group.id)
+    ] == [
         ("Nya sedan förra mötet", 1),
         ("Statistik per område", 2),
     ]
@@ -259,7 +261,7 @@ def test_a_standing_item_with_bad_minutes_comes_back_with_what_was_typed(
     assert response.status_code == 400
     assert "Ange punktens rubrik." in response.get_data(as_text=True)
     db_session.expire_all()
-    assert [s.title for s in meetings.standing_items_of(db_session, group.id)] == [
+    assert [s.title for s in meetings.agenda.standing_items_of(db_session, group.id)] == [
         "Genomgång av aktuella ungdomar",
         "Statistik",
     ]
@@ -274,7 +276,7 @@ def test_a_move_with_an_unknown_direction_is_refused(login_as, group_parts, db_s
     assert response.status_code == 400
     assert "Välj om punkten ska flyttas upp eller ned." in response.get_data(as_text=True)
     db_session.expire_all()
-    assert [s.id for s in meetings.standing_items_of(db_session, group.id)] == [
+    assert [s.id for s in meetings.agenda.standing_items_of(db_session, group.id)] == [
         items[0].id,
         items[1].id,
     ]

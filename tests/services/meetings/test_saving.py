@@ -1,4 +1,4 @@
-"""Saving the recording page against the real database: all parts or none, locks per item."""
+"""The recording page's one save: everything typed on it, or (refused, raced) none of it."""
 
 import json
 
@@ -18,7 +18,7 @@ def _data(**parts) -> meetings.RecordData:
 def test_two_saves_at_the_same_moment_cannot_both_pass_the_check(db_session, people, group, app):
     kaa = people["kaa"]
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
-    item = meetings.agenda_of(db_session, meeting.id)[0]
+    item = meetings.agenda.agenda_of(db_session, meeting.id)[0]
     version = meetings.notes_version(item.notes)  # both secretaries start from empty notes
     with Session(app.extensions["kaa_engine"], expire_on_commit=False) as other:
         meetings.record_notes(
@@ -55,8 +55,8 @@ def test_attendance_is_saved_first_so_a_decision_is_checked_against_who_is_there
     youth = make_youth("Gun", "Närvarosson", occupation="ingen")
     factories.consent(db_session, kaa, youth, parties={"socialtjansten"})  # not Arbetsförmedlingen
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=0)
-    members = {m.organisation: m for m in meetings.members_of(db_session, group.id)}
-    review = meetings.agenda_of(db_session, meeting.id)[0]
+    members = {m.organisation: m for m in meetings.groups.members_of(db_session, group.id)}
+    review = meetings.agenda.agenda_of(db_session, meeting.id)[0]
 
     result = meetings.record_meeting(
         db_session,
@@ -78,7 +78,7 @@ def test_attendance_is_saved_first_so_a_decision_is_checked_against_who_is_there
 def test_one_refused_part_means_nothing_is_saved(db_session, people, group):
     kaa = people["kaa"]
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=7)
-    first, second = meetings.agenda_of(db_session, meeting.id)[:2]
+    first, second = meetings.agenda.agenda_of(db_session, meeting.id)[:2]
     with pytest.raises(meetings.RecordRefused) as refused:
         meetings.record_meeting(
             db_session,
@@ -103,7 +103,7 @@ def test_one_refused_part_means_nothing_is_saved(db_session, people, group):
 def test_the_minutes_are_adjusted_with_the_notes_typed_in_the_same_save(db_session, people, group):
     kaa = people["kaa"]
     meeting = factories.planned_meeting(db_session, group, by=kaa, in_days=0)
-    item = meetings.agenda_of(db_session, meeting.id)[1]
+    item = meetings.agenda.agenda_of(db_session, meeting.id)[1]
     result = meetings.record_meeting(
         db_session,
         actor=kaa,
