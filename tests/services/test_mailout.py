@@ -18,6 +18,7 @@ from kaa_web.models.register import ContactAttempt, Guardian, Youth
 from kaa_web.services import documents as document_service
 from kaa_web.services import mailout, register
 from kaa_web.services.errors import Invalid, NotFound
+from kaa_web.services.mailout import files as mailout_files
 from tests import factories
 
 HOME = {"street_address": "Hemvägen 1", "postal_code": "123 45", "city": "Exempelstad"}
@@ -413,7 +414,7 @@ def test_a_letter_is_recorded_as_printed_even_if_the_ladder_moved_before_the_con
 def test_each_file_is_committed_as_it_is_made_so_the_page_can_count_the_progress(
     db_session, kaa, person, monkeypatch
 ):
-    monkeypatch.setattr(mailout, "LETTERS_PER_FILE", 2)
+    monkeypatch.setattr(mailout_files, "LETTERS_PER_FILE", 2)
     people = [person(f"P{n}") for n in range(5)]
     seen = []
     real = document_service.generate_batch
@@ -549,7 +550,7 @@ def test_a_job_its_server_stopped_running_is_shown_as_failed_with_nothing_record
 ):
     someone = person("Vuxen")
     job = mailout.start_mailout(db_session, actor=kaa, youth_ids=[someone.id], on=local_today())
-    job.created_at = job.created_at - mailout.STALE_AFTER - timedelta(minutes=1)
+    job.created_at = job.created_at - mailout_files.STALE_AFTER - timedelta(minutes=1)
     db_session.add(job)
     db_session.commit()
 
