@@ -159,7 +159,7 @@ class MailOuts:
             start = time.perf_counter()
             job = mailout.start_mailout(db, actor=self.actor, youth_ids=ids, on=local_today())
             db.commit()
-            mailout.run_mailout_job(self.engine, actor=self.actor, job_id=job.id)
+            mailout.run_mailout_job(db, job_id=job.id)
             made = time.perf_counter()
             mailout.confirm_mailout(db, actor=self.actor, job_id=job.id, posted_on=local_today())
             db.commit()

@@ -1,131 +1,135 @@
-"""Making a mail-out's files: the job a worker runs, who is in, one .docx per type, PDF copies."""
+"""Making a mail-out's files: who is in (stored once), one .docx per document type, PDF copies.
+
+Each step is stored as it is done, so a job a worker stopped in the middle (`runs`) goes on
+from what is stored: the people are classified once, a person whose letter is in a stored
+file gets no second one, and the PDF copies are stored together with the job being ready.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import tempfile
-from datetime import date, timedelta
+from collections.abc import Callable
 from pathlib import Path
 
-import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from kaa_web import audit
 from kaa_web.db import insert_rows
 from kaa_web.docx import pdf as docx_pdf
-from kaa_web.models.base import utcnow
+from kaa_web.docx.render import DOCX_CONTENT_TYPE
 from kaa_web.models.documents import GeneratedDocument, GeneratedDocumentYouth
 from kaa_web.models.mailout import MailoutJob, MailoutPerson
-from kaa_web.models.register import Youth
 from kaa_web.permissions import Actor
 from kaa_web.services import documents as document_service
 from kaa_web.services import letter_context
-from kaa_web.services.errors import NotFound
 from kaa_web.services.mailout.letter import letter_fields
 from kaa_web.services.mailout.preview import (
     TYPE_ORDER,
     Preview,
-    checked_selection,
+    Recipient,
     classify,
+    guardians_of,
     load_people,
-    visible_people,
+    recipients_for,
 )
 
 log = logging.getLogger(__name__)
 
-STALE_AFTER = timedelta(minutes=15)
-LETTERS_PER_FILE = 1000  # a print run Word and the printer queue handle comfortably
-FAILED_MESSAGE = (
-    "Utskicket kunde inte skapas, och inget är registrerat som skickat. Försök igen, och "
-    "kontakta systemförvaltningen om det händer igen."
-)
-STALE_MESSAGE = (
-    "Utskicket avbröts innan det blev klart (servern startades om), och inget är registrerat "
-    "som skickat. Starta det igen från Att göra."
-)
+# A whole term-start print run in one file per document type: a print shop and Word take
+# 5,000 pages, and the render's limits grow with the letters (kaa_web.docx.limits).
+LETTERS_PER_FILE = 5000
 PDF_FAILED = "PDF-filerna kunde inte skapas. Word-filerna går att skriva ut som de är."
 
-
-def start_mailout(
-    db: Session, *, actor: Actor, youth_ids: list[int], on: date, make_pdf: bool = False
-) -> MailoutJob:
-    """A queued job for these people (the view's one-time code makes a double click start one).
-    NotFound for people not visible. The caller commits, then starts run_mailout_job."""
-    actor.need("documents.generate")
-    wanted = checked_selection(youth_ids)
-    if len(visible_people(db, actor, wanted, what=Youth.id)) != len(wanted):
-        raise NotFound("mail-out selection")
-    job = MailoutJob(
-        created_by=actor.username,
-        created_by_id=actor.staff_id,
-        sending_date=on,
-        make_pdf=make_pdf,
-        youth_ids=json.dumps(wanted),
-        person_count=len(wanted),
-    )
-    db.add(job)
-    db.flush()
-    audit.record(db, actor, "create", object_type="mailout_job", object_id=job.id)
-    return job
+# Stores the job's progress (letter_count, letters_done, document_ids, phase) and commits;
+# raises if another worker has taken the job over, so nothing of this one is stored.
+Progress = Callable[..., None]
 
 
-def run_mailout_job(engine: sa.Engine, *, actor: Actor, job_id: int) -> None:
-    """Run a queued job in a session of its own (the thread's); at most once per job."""
-    with Session(engine, expire_on_commit=False) as db:
-        claimed = db.exec(
-            sa.update(MailoutJob)
-            .where(MailoutJob.id == job_id, MailoutJob.status == "queued")
-            .values(status="running", phase="Skapar brev", started_at=utcnow())
-        ).rowcount
-        db.commit()
-        if not claimed:
-            return
-        job = db.get(MailoutJob, job_id)
-        try:
-            made = _make_files(db, actor, job)
-        except Exception:
-            log.exception("mail-out job %s failed", job_id)
-            db.rollback()
-            _fail(db, job_id, FAILED_MESSAGE)
-            return
-        if job.make_pdf and made:
-            _add_pdfs(db, actor, job, made)
-        else:
-            _ready(db, job)
-
-
-def _make_files(db: Session, actor: Actor, job: MailoutJob) -> list[GeneratedDocument]:
-    """Who is in, then each file, committed one at a time so the page can show the progress."""
-    people = load_people(db, actor, json.loads(job.youth_ids))
-    preview = classify(db, people, job.sending_date, job.id)
-    _store_people(db, job, preview)
-    job.letter_count = len(preview.recipients)
-    db.add(job)
-    db.commit()
-    by_id = {p.id: p for p in people}
-    signers = letter_context.signers(db, actor, [by_id[i] for i in preview.youth_ids])
-    made = []
-    for code in TYPE_ORDER:
-        letters = [r for r in preview.recipients if r.doc_type == code]
-        for start in range(0, len(letters), LETTERS_PER_FILE):
-            part = letters[start : start + LETTERS_PER_FILE]
-            document = document_service.generate_batch(
-                db,
-                actor=actor,
-                doc_type=code,
-                contexts=[
-                    letter_fields(r, by_id[r.youth.id], signers[r.youth.id], job.sending_date)
-                    for r in part
-                ],
-                youth_ids=[r.youth.id for r in part],
-            )
-            made.append(document)
-            job.document_ids = json.dumps([d.id for d in made])
-            job.letters_done += len(part)
-            db.add(job)
-            db.commit()
+def make_files(db: Session, actor: Actor, job: MailoutJob, progress: Progress) -> list[int]:
+    """The job's Word files, made or found made: their ids, in order."""
+    made = _word_files(db, json.loads(job.document_ids))
+    printed = _letters_in(db, made)
+    if _people_stored(db, job.id):  # a stopped job's: go on from what it stored
+        youth, letters = _letters_to_make(db, actor, job, set(printed))
+    else:
+        people = load_people(db, actor, json.loads(job.youth_ids))
+        preview = classify(db, people, job.sending_date, job.id)
+        _store_people(db, job, preview)
+        progress(letter_count=len(preview.recipients))
+        youth = {y.id: y for y in people if y.id in preview.steps}
+        letters = preview.recipients
+    parts = [
+        (code, part)
+        for code in TYPE_ORDER
+        for part in _files_of([r for r in letters if r.doc_type == code])
+    ]
+    signers = letter_context.signers(db, actor, list(youth.values()))
+    done = len(printed)
+    for code, part in parts:
+        people = [r.youth.id for r in part]
+        document = document_service.generate_batch(
+            db,
+            actor=actor,
+            doc_type=code,
+            contexts=[
+                letter_fields(r, youth[r.youth.id], signers[r.youth.id], job.sending_date)
+                for r in part
+            ],
+            youth_ids=people,
+        )
+        made.append(document.id)
+        done += len(part)
+        progress(letters_done=done, document_ids=json.dumps(made))
     return made
+
+
+def _people_stored(db: Session, job_id: int) -> bool:
+    found = db.exec(select(MailoutPerson.id).where(MailoutPerson.job_id == job_id).limit(1))
+    return found.first() is not None
+
+
+def _word_files(db: Session, ids: list[int]) -> list[int]:
+    rows = db.exec(
+        select(GeneratedDocument.id)
+        .where(GeneratedDocument.id.in_(ids), GeneratedDocument.content_type == DOCX_CONTENT_TYPE)
+        .order_by(GeneratedDocument.id)
+    )
+    return list(rows)
+
+
+def _letters_in(db: Session, document_ids: list[int]) -> list[int]:
+    """The people with a letter in these files (one entry per letter's person and file)."""
+    if not document_ids:
+        return []
+    rows = db.exec(
+        select(GeneratedDocumentYouth.youth_id).where(
+            GeneratedDocumentYouth.document_id.in_(document_ids)
+        )
+    )
+    return list(rows)
+
+
+def _files_of(letters: list[Recipient]) -> list[list[Recipient]]:
+    return [letters[i : i + LETTERS_PER_FILE] for i in range(0, len(letters), LETTERS_PER_FILE)]
+
+
+def _letters_to_make(db: Session, actor: Actor, job: MailoutJob, printed: set[int]):
+    """The people still to print for, by id, and their letters: those of everyone stored as
+    included whose letter is in no stored file, addressed as the household rule says."""
+    rows = db.exec(
+        select(MailoutPerson.youth_id, MailoutPerson.step)
+        .where(MailoutPerson.job_id == job.id, MailoutPerson.outcome == "med")
+        .order_by(MailoutPerson.id)
+    ).all()
+    todo = [(youth_id, step) for youth_id, step in rows if youth_id not in printed]
+    people = load_people(db, actor, [youth_id for youth_id, _ in todo]) if todo else []
+    guardians = guardians_of(db, [y.id for y in people])
+    letters: list[Recipient] = []
+    for youth, (_, step) in zip(people, todo, strict=True):
+        letters += recipients_for(youth, guardians[youth.id], job.sending_date, step)[0]
+    return {y.id: y for y in people}, letters
 
 
 def _store_people(db: Session, job: MailoutJob, preview: Preview) -> None:
@@ -158,50 +162,26 @@ def _store_people(db: Session, job: MailoutJob, preview: Preview) -> None:
     insert_rows(db, MailoutPerson.__table__, rows)
 
 
-def _ready(db: Session, job: MailoutJob) -> None:
-    job.status, job.phase, job.finished_at = "ready", "", utcnow()
-    db.add(job)
-    db.commit()
-
-
-def _fail(db: Session, job_id: int, message: str) -> None:
-    job = db.get(MailoutJob, job_id)
-    job.status, job.phase, job.error, job.finished_at = "failed", "", message, utcnow()
-    db.add(job)
-    db.commit()
-
-
-def give_up(db: Session, job: MailoutJob) -> None:
-    """A job its server stopped running: failed before its last file, or only its PDFs missing."""
-    if job.letter_count and job.letters_done == job.letter_count:
-        job.error = PDF_FAILED
-        _ready(db, job)
-    else:
-        _fail(db, job.id, STALE_MESSAGE)
-
-
-def _add_pdfs(db: Session, actor: Actor, job: MailoutJob, made: list[GeneratedDocument]) -> None:
-    """PDF copies of the committed .docx files, after the fact: LibreOffice may be slow."""
-    job.phase = "Skapar PDF-filer"
-    db.add(job)
-    db.commit()
+def add_pdfs(db: Session, actor: Actor, job_id: int, made: list[int]) -> tuple[list[int], str]:
+    """PDF copies of the stored .docx files (not committed: they are stored with the job being
+    ready); the ids and, when LibreOffice failed, the message to show."""
+    documents = [db.get(GeneratedDocument, i) for i in made]
     try:
         with tempfile.TemporaryDirectory(prefix="kaa-mailout-") as tmp:
             files = []
-            for n, document in enumerate(made):
+            for n, document in enumerate(documents):
                 path = Path(tmp) / f"{n:03d}_{document.file_name}"
                 path.write_bytes(document.content)
                 files.append(path)
             pdfs = docx_pdf.convert_to_pdf(files, Path(tmp) / "pdf") or []
-            ids = [
-                _store_pdf(db, actor, d, p.read_bytes()) for d, p in zip(made, pdfs, strict=True)
-            ]
+            return [
+                _store_pdf(db, actor, d, p.read_bytes())
+                for d, p in zip(documents, pdfs, strict=True)
+            ], ""
     except Exception:
-        log.exception("mail-out job %s: PDF conversion failed", job.id)
+        log.exception("mail-out job %s: PDF conversion failed", job_id)
         db.rollback()
-        ids, job.error = [], PDF_FAILED
-    job.document_ids = json.dumps([*json.loads(job.document_ids), *ids])
-    _ready(db, job)
+        return [], PDF_FAILED
 
 
 def _store_pdf(db: Session, actor: Actor, docx: GeneratedDocument, content: bytes) -> int:

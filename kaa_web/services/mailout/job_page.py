@@ -13,12 +13,10 @@ from kaa_web import audit
 from kaa_web.docx import pdf as docx_pdf
 from kaa_web.docx.types import get_type
 from kaa_web.models.auth import StaffUser
-from kaa_web.models.base import utcnow
 from kaa_web.models.documents import GeneratedDocument
 from kaa_web.models.mailout import LEFT_OUT_REASONS, MAILOUT_STATUSES, MailoutJob, MailoutPerson
 from kaa_web.models.register import Youth
 from kaa_web.permissions import Actor
-from kaa_web.services.mailout.files import STALE_AFTER, give_up
 from kaa_web.services.mailout.posting import owned_job
 from kaa_web.services.mailout.preview import (
     GUARDIAN_TYPES,
@@ -124,8 +122,6 @@ def get_mailout_job(db: Session, *, actor: Actor, job_id: int) -> JobView:
     """
     actor.need("documents.generate")
     job = owned_job(actor, db.get(MailoutJob, job_id, populate_existing=True))
-    if job.status in UNFINISHED and job.created_at < utcnow() - STALE_AFTER:
-        give_up(db, job)
     if job.status in UNFINISHED or job.status == "failed":
         return JobView(job, [], [], {})
     included, left_out = _job_people(db, job)
