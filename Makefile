@@ -3,7 +3,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 DEB_PACKAGES := libldap2-dev libsasl2-dev slapd ldap-utils postgresql chromium \
-	libreoffice-writer-nogui poppler-utils fonts-crosextra-carlito fonts-crosextra-caladea
+	libreoffice-writer-nogui poppler-utils fonts-crosextra-carlito fonts-crosextra-caladea \
+	redis-server
 
 .PHONY: run test lint system-packages python-packages bench
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -21,7 +20,15 @@ from kaa_web.demo_data import seed_schools, seed_staff
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
 from tests import factories
-from tests.servers import USER_FOR_ROLE, empty_tables, free_port, own_database, password_for
+from tests.servers import (
+    USER_FOR_ROLE,
+    empty_tables,
+    env_for,
+    free_port,
+    own_database,
+    password_for,
+    start_worker,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = [
@@ -45,11 +52,6 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-def _env_for(settings: dict) -> dict:
-    env = {f"KAA_{name.upper()}": str(value) for name, value in settings.items()}
-    return {**os.environ, **env}
-
-
 @pytest.fixture(scope="session")
 def e2e_database(postgres_url):
     with own_database(postgres_url, "kaa_e2e") as url:
@@ -60,7 +62,7 @@ def e2e_database(postgres_url):
 
 
 @pytest.fixture(scope="session")
-def server_url(e2e_database, ldap_server, tmp_path_factory):
+def server_url(e2e_database, ldap_server, redis_url, tmp_path_factory):
     """The app under gunicorn (a real WSGI server), as production runs it."""
     port = free_port()
     settings = {
@@ -68,8 +70,10 @@ def server_url(e2e_database, ldap_server, tmp_path_factory):
         "env": "development",
         "database_url": str(e2e_database.url.render_as_string(hide_password=False)),
         "secret_key": "e2e-" + "k" * 40,
+        "jobs_url": redis_url,  # as in production: Redis, a worker beside gunicorn
     }
     log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    worker = start_worker(settings, log.with_name("worker.log"))
     process = subprocess.Popen(
         [
             sys.executable,
@@ -86,7 +90,7 @@ def server_url(e2e_database, ldap_server, tmp_path_factory):
             "wsgi:app",
         ],
         cwd=ROOT,
-        env=_env_for(settings),
+        env=env_for(settings),
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
@@ -101,13 +105,14 @@ def server_url(e2e_database, ldap_server, tmp_path_factory):
                 raise RuntimeError("gunicorn did not start:\n" + log.read_text()) from None
             time.sleep(0.2)
     yield url
-    process.terminate()
-    try:
-        # A loaded machine can take gunicorn past its graceful shutdown; the run is over anyway.
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    for running in (process, worker):
+        running.terminate()
+        try:
+            # A loaded machine can keep gunicorn past its graceful shutdown; the run is over.
+            running.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            running.kill()
+            running.wait()
 
 
 @pytest.fixture(autouse=True)

@@ -20,6 +20,7 @@ from kaa_web.forms import IdConverter
 from kaa_web.login import login_manager, refresh_roles_if_due
 from kaa_web.navigation import nav_items
 from kaa_web.permissions import ROLE_LABELS, endpoint_is_declared
+from kaa_web.services import jobs
 from kaa_web.services.errors import NotFound
 from kaa_web.sessions import DatabaseSessionInterface
 from kaa_web.templating import register_filters, register_labels
@@ -118,6 +119,7 @@ def create_app(config: dict | None = None) -> Flask:
             app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count
         )
     app.extensions["kaa_engine"] = kaa_db.create_engine(settings.database_url)
+    app.extensions["kaa_jobs"] = jobs.Runner(app, settings)
     app.session_interface = DatabaseSessionInterface()
     csrf.init_app(app)
     login_manager.init_app(app)

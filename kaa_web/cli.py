@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
@@ -9,6 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlmodel import Session
 
+from kaa_web import nightly  # also declares the nightly steps as jobs, for the worker
 from kaa_web.db import app_session
 
 kaa_cli = AppGroup("kaa", help="KAA commands: migrations, demo data and scheduled jobs.")
@@ -83,49 +85,36 @@ def import_register_command(path):
     help="A register extract to import first (same format as import-register).",
 )
 def nightly_command(extract):
-    """The nightly job: import, age-outs, next steps; clean-up of sessions, the log and drafts."""
-    from kaa_web import once
-    from kaa_web.models.base import local_today
-    from kaa_web.permissions import SYSTEM_ACTOR
-    from kaa_web.rules.words import plural
-    from kaa_web.services import outreach, register, register_import
-    from kaa_web.services.audit_log import purge_audit_log
-    from kaa_web.services.auth import purge_expired
-    from kaa_web.services.school_reports import purge_old_drafts
-
+    """The nightly steps at once (the worker also runs them every night at KAA_NIGHTLY_AT):
+    import, age-outs, next steps; clean-up of sessions, the log, drafts and extracts."""
     if extract:
         _import_file(extract)
-    settings = current_app.config["KAA_SETTINGS"]
-    today = local_today()
     with app_session() as db:
-        aged_out = register.deregister_turned_20(db, actor=SYSTEM_ACTOR, today=today)
-        db.commit()
-        steps = outreach.refresh_all(db, today=today)
-        sessions = purge_expired(db, settings)
-        events = purge_audit_log(db, retention_days=settings.audit_retention_days)
-        drafts = purge_old_drafts(db, retention_days=settings.draft_retention_days)
-        db.commit()
-        extracts = register_import.purge_unapplied(
-            db, retention_hours=settings.import_retention_hours
-        )
-        once.purge(db)
-    click.echo(
-        f"Nattjobbet klart: {plural(aged_out, 'avregistrerad', 'avregistrerade')} (fyllt 20), "
-        f"{plural(steps, 'nytt nästa steg', 'nya nästa steg')}, "
-        f"{plural(sessions, 'utgången session', 'utgångna sessioner')}, "
-        f"{plural(events, 'gammal logghändelse', 'gamla logghändelser')} och "
-        f"{plural(drafts, 'gammalt utkast', 'gamla utkast')} borttagna."
-    )
-    unapplied = plural(extracts, "ej genomfört registerutdrag", "ej genomförda registerutdrag")
-    click.echo(f"Innehållet i {unapplied} är raderat.")
+        counts = {name: nightly.run_step(db, name) for name in nightly.STEPS}
+    for line in nightly.summary(counts):
+        click.echo(line)
+
+
+@kaa_cli.command("worker")
+@click.option("--threads", default=2, show_default=True, help="Jobs run at the same time.")
+def worker_command(threads):
+    """Run the job worker (mail-outs and their PDF copies, the nightly steps) until stopped."""
+    from kaa_web.services import jobs
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    jobs.runner().work(threads)
 
 
 @kaa_cli.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 def demo_command(host, port):
-    """Run the app on SQLite with a local demo directory (slapd); Ctrl-C stops both."""
+    """Run the app on SQLite with a local demo directory (slapd) and a job worker beside it;
+    Ctrl-C stops all three."""
+    import os
     import secrets
+    import subprocess
+    import sys
 
     from werkzeug.serving import run_simple
 
@@ -148,7 +137,15 @@ def demo_command(host, port):
         )
         for person in people:
             click.echo(f"  {person.username:<14} {person.password:<14} {', '.join(person.roles)}")
-        click.echo(f"\nÖppna http://{host}:{port}/  (Ctrl-C stoppar appen och katalogen)\n")
-        run_simple(host, port, app, threaded=True, use_reloader=False)
+        click.echo(f"\nÖppna http://{host}:{port}/  (Ctrl-C stoppar appen, katalogen och jobben)\n")
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "kaa", "worker"],
+            env={**os.environ, "KAA_ENV": "development"},
+        )
+        try:
+            run_simple(host, port, app, threaded=True, use_reloader=False)
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
     finally:
         server.stop()

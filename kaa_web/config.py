@@ -17,6 +17,11 @@ class ConfigError(RuntimeError):
     """The configuration is unsafe or incomplete; the message says what to set."""
 
 
+def _is_time(value: str) -> bool:
+    hour, _, minute = value.partition(":")
+    return (hour + minute).isdigit() and int(hour) < 24 and int(minute) < 60 and len(minute) == 2
+
+
 def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
 
@@ -38,6 +43,10 @@ class Settings:
         metadata={"env": "KAA_SUPPORT_CONTACT"},
     )
     proxy_count: int = field(default=0, metadata={"env": "KAA_PROXY_COUNT"})
+    # The job runner (huey): the queue every app server and worker shares
+    jobs_url: str = field(default="sqlite:///instance/jobs.db", metadata={"env": "KAA_JOBS_URL"})
+    job_lease_seconds: int = field(default=60, metadata={"env": "KAA_JOB_LEASE_SECONDS"})
+    nightly_at: str = field(default="02:30", metadata={"env": "KAA_NIGHTLY_AT"})
     # Directory (LDAP)
     ldap_url: str = field(default="", metadata={"env": "KAA_LDAP_URL"})
     ldap_bind_dn: str = field(default="", metadata={"env": "KAA_LDAP_BIND_DN"})
@@ -142,6 +151,8 @@ class Settings:
                 "kaa_web refuses to start: set KAA_ENV to production (a server) or to "
                 "development (a developer's machine or the demo)"
             )
+        if self.nightly_at and not _is_time(self.nightly_at):
+            raise ConfigError("kaa_web refuses to start: KAA_NIGHTLY_AT must be TT:MM or empty")
         if not self.production:
             return
         problems = list(self._production_problems())
@@ -167,6 +178,11 @@ class Settings:
             )
         if not self.role_groups():
             yield "at least one KAA_ROLE_GROUP_<ROLE> must be set in production"
+        if not self.jobs_url.startswith(("redis://", "rediss://", "unix://")):
+            yield (
+                "KAA_JOBS_URL must name the Redis server the app servers and the job worker "
+                "share in production (redis://host:6379/0)"
+            )
 
 
 def env_names() -> dict[str, str]:

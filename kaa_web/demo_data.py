@@ -81,7 +81,7 @@ def seed_mailout(db: Session) -> None:
     today = local_today()
     job = mailout.start_mailout(db, actor=actor, youth_ids=list(due), on=today)
     db.commit()
-    mailout.run_mailout_job(db.get_bind(), actor=actor, job_id=job.id)
+    mailout.run_mailout_job(db, job_id=job.id)
     mailout.confirm_mailout(db, actor=actor, job_id=job.id, posted_on=today)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ldap
 import ldap.dn
@@ -191,3 +191,18 @@ def lookup(settings: Settings, username: str) -> DirectoryUser | None:
             conn.unbind_s()
     except _UNAVAILABLE as exc:
         raise DirectoryUnavailable(str(exc)) from exc
+
+
+def reachable(settings: Settings, timeout: float) -> bool:
+    """Whether the directory answers a bind of the service account within `timeout` seconds."""
+    if not settings.ldap_url:
+        return False
+    try:
+        conn = _service_connection(
+            replace(settings, ldap_timeout=min(timeout, settings.ldap_timeout))
+        )
+        conn.unbind_s()
+    except (DirectoryUnavailable, ldap.LDAPError):
+        log.warning("the directory did not answer the health check")
+        return False
+    return True

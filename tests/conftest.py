@@ -70,6 +70,7 @@ def app(request, migrated_database, ldap_server):
         "env": "development",
         "database_url": migrated_database,
         "secret_key": TEST_SECRET,
+        "jobs_url": "immediate",  # a job runs in the request that starts it (see tests/jobs)
     }
     marker = request.node.get_closest_marker("settings")
     if marker:

@@ -1,4 +1,4 @@
-"""pytest plugin (loaded with -p): the real servers both suites share (slapd, PostgreSQL)."""
+"""pytest plugin (loaded with -p): the real servers both suites share (slapd, PostgreSQL, Redis)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +74,27 @@ def _set_aside_audit_triggers(connection) -> list[str]:
     for name, _sql in rows:
         connection.execute(text(f'DROP TRIGGER "{name}"'))
     return [sql for _name, sql in rows]
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def env_for(settings: dict) -> dict:
+    """The environment a process of the app reads these settings (by name) from."""
+    env = {f"KAA_{name.upper()}": str(value) for name, value in settings.items()}
+    return {**os.environ, **env}
+
+
+def start_worker(settings: dict, log: Path, threads: int = 1) -> subprocess.Popen:
+    """`flask --app wsgi kaa worker` as production runs it: a process of its own."""
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "kaa", "worker"]
+    return subprocess.Popen(
+        [*command, "--threads", str(threads)],
+        cwd=ROOT,
+        env=env_for(settings),
+        stdout=log.open("a"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 @dataclass
@@ -177,6 +200,44 @@ def own_database(postgres_url: str, name: str):
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()
+
+
+@contextmanager
+def running_redis():
+    """A throwaway Redis server (the production job queue) on a free port, yielding its URL."""
+    import redis
+
+    root = Path(tempfile.mkdtemp(prefix="kaa-redis-"))
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(root)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("redis-server did not start: run `make test`") from None
+            time.sleep(0.05)
+    try:
+        yield url
+    finally:
+        client.close()
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    with running_redis() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

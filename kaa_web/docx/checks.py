@@ -15,11 +15,11 @@ from kaa_web.docx.limits import run as run_limited
 from kaa_web.docx.render import (
     Template,
     letter_keys,
-    make_environment,
     render_document_here,
     render_failure,
     render_letters_here,
 )
+from kaa_web.docx.sandbox import make_environment
 from kaa_web.docx.types import DocumentType
 
 # --- template variables ---------------------------------------------------------------------

@@ -35,6 +35,7 @@ class MailoutJob(SQLModel, table=True):
     phase: str = Field(default="", max_length=100)
     created_by: str = Field(max_length=100, index=True)
     created_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    created_roles: str = Field(default="", max_length=200)  # the job works with these roles
     sending_date: date
     make_pdf: bool = Field(default=False)
     # JSON lists of ids: the people selected on the preview, the documents made.
@@ -47,6 +48,10 @@ class MailoutJob(SQLModel, table=True):
     error: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
     started_at: datetime | None = None
+    # The job runner: the worker holding the job, when it was last heard from, how many tried.
+    worker_token: str = Field(default="", max_length=32)
+    heartbeat_at: datetime | None = None
+    attempts: int = Field(default=0)
     finished_at: datetime | None = None
     posted_on: date | None = None
     confirmed_by: str = Field(default="", max_length=100)

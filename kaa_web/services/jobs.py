@@ -1,15 +1,187 @@
-"""The one place that starts work to run after the request has been answered (a mail-out).
+"""The one place that hands work to the job runner (huey), and the runner's side of it.
 
-Today the work runs in a thread of this process with a database session of its own; the job
-runner that replaces it (a worker process of its own) plugs in here, so no view or feature
-starts threads itself. The work must be idempotent: a job is claimed once, by its status."""
+Features declare their background work by name (`@task("mailout.files")`, `@every_minute`);
+views and commands enqueue it here after their transaction has committed (`enqueue`), and
+`flask --app wsgi kaa worker` runs it in a process of its own. The queue is huey's: Redis in
+production (`KAA_JOBS_URL=redis://…`, shared by every app server), a SQLite file for the demo,
+or `immediate` (each job runs at once in the process that enqueues it; tests). huey hands a
+message to one worker and forgets it, so a job must be idempotent and keep its own state in
+the database: a worker killed mid-job loses the message, and the feature's `every_minute`
+check (also run when a worker starts) finds the stalled job and enqueues it again.
+"""
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+from sqlmodel import Session
+
+from kaa_web.db import app_session
+from kaa_web.models.base import LOCAL_TZ
+
+log = logging.getLogger(__name__)
+
+_TASKS: dict[str, Callable[..., None]] = {}
+_MINUTELY: list[Callable[[Session], None]] = []
+_NIGHTLY: list[str] = []  # the tasks a worker enqueues every night at KAA_NIGHTLY_AT, in order
+WORKER_BEAT = "kaa-worker-beat"  # when a worker last said it was alive (a Unix time)
+WORKER_SILENT_AFTER = 150  # seconds: no worker has run its minutely round for longer than this
 
 
-def start(name: str, work: Callable[..., None], **arguments) -> None:
-    """Run `work(**arguments)` after this request; `name` tells the job apart in logs."""
-    threading.Thread(target=work, kwargs=arguments, name=name, daemon=True).start()
+def task(name: str):
+    """Declare `function(db, **arguments)` as the work `enqueue(name, …)` starts."""
+
+    def register(function):
+        _TASKS[name] = function
+        return function
+
+    return register
+
+
+def nightly(name: str):
+    """Declare `function(db)` as the task `name`, enqueued every night at KAA_NIGHTLY_AT."""
+
+    def register(function):
+        _NIGHTLY.append(name)
+        return task(name)(function)
+
+    return register
+
+
+def every_minute(function: Callable[[Session], None]):
+    """Declare `function(db)` to be run by a worker when it starts and then every minute."""
+    _MINUTELY.append(function)
+    return function
+
+
+def lease(db: Session) -> timedelta:
+    """How long a running job may go unheard from before another worker takes it over."""
+    return timedelta(seconds=db.info.get("job_lease_seconds", 60))
+
+
+def make_queue(url: str) -> Huey:
+    """huey for `KAA_JOBS_URL`: redis://… , sqlite:///path or immediate."""
+    if url == "immediate":
+        return MemoryHuey("kaa", immediate=True, results=False)
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey("kaa", url=url, results=False)
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteHuey("kaa", filename=str(path), results=False)
+    raise ValueError("KAA_JOBS_URL must be redis://…, sqlite:///… or immediate")
+
+
+class Runner:
+    """The app's queue: enqueues by name and, in a worker, runs each job in a session of its
+    own inside the app's context."""
+
+    def __init__(self, app, settings):
+        self.app, self.lease_seconds = app, settings.job_lease_seconds
+        self.queue = make_queue(settings.jobs_url)
+        self._run = self.queue.task(name="kaa.run")(self._run_named)
+        self.queue.periodic_task(crontab(), name="kaa.minutely")(self.minutely)
+        self.queue.on_startup(name="kaa.startup")(self.minutely)
+        if settings.nightly_at:
+            at = tuple(int(part) for part in settings.nightly_at.split(":"))
+
+            def is_time(utc: datetime) -> bool:
+                return _local(utc) == at
+
+            self.queue.periodic_task(is_time, name="kaa.nightly")(self.night)
+
+    def night(self) -> None:
+        """Enqueue each nightly step: a step that fails leaves the others to run."""
+        for name in _NIGHTLY:
+            self.enqueue(name)
+
+    def enqueue(self, name: str, **arguments) -> None:
+        if name not in _TASKS:
+            raise KeyError(f"no job named {name!r}")
+        self._run(name, arguments)
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with self.app.app_context(), app_session(expire_on_commit=False) as db:
+            db.info["job_lease_seconds"] = self.lease_seconds
+            yield db
+
+    def _run_named(self, name: str, arguments: dict) -> None:
+        with self._session() as db:
+            _TASKS[name](db, **arguments)
+
+    def minutely(self) -> None:
+        """Say this worker is alive, then each feature's check for work to pick up again."""
+        if not self.queue.immediate:
+            self.queue.put(WORKER_BEAT, time.time())
+        for check in _MINUTELY:
+            with self._session() as db:
+                try:
+                    check(db)
+                except Exception:
+                    log.exception("the minutely check %s failed", check.__name__)
+
+    def problem(self) -> str:
+        """Why jobs cannot run now ('' when they can): the queue or every worker is gone."""
+        if self.queue.immediate:
+            return ""
+        try:
+            beat = self.queue.get(WORKER_BEAT, peek=True)
+        except Exception:
+            log.warning("the job queue cannot be reached", exc_info=True)
+            return "queue unreachable"
+        if beat is None or time.time() - beat > WORKER_SILENT_AFTER:
+            return "no worker"
+        return ""
+
+    def work(self, threads: int) -> None:
+        """Run a worker in this process until it is stopped (SIGINT finishes running jobs)."""
+        consumer = self.queue.create_consumer(
+            workers=threads, worker_type="thread", periodic=True, max_delay=1.0
+        )
+        consumer.run()
+
+
+def _local(utc: datetime) -> tuple[int, int]:
+    """(hour, minute) in Sweden of the naive UTC time huey's scheduler passes."""
+    here = utc.replace(tzinfo=UTC).astimezone(LOCAL_TZ)
+    return here.hour, here.minute
+
+
+def runner() -> Runner:
+    return current_app.extensions["kaa_jobs"]
+
+
+def enqueue(name: str, **arguments) -> None:
+    """Start the job `name` with JSON-plain `arguments`, once the caller has committed."""
+    runner().enqueue(name, **arguments)
+
+
+@contextmanager
+def keep_alive(beat: Callable[[], None], every: float) -> Iterator[None]:
+    """Call `beat()` every `every` seconds while the body runs: a long step (LibreOffice, a
+    large render) must not look like a dead worker to the others."""
+    stop = threading.Event()
+
+    def loop():
+        while not stop.wait(every):
+            try:
+                beat()
+            except Exception:
+                log.warning("a job's heartbeat failed", exc_info=True)
+
+    thread = threading.Thread(target=loop, name="job-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()

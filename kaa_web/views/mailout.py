@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, render_template, request, url_for
 
-from kaa_web.db import engine, get_db
+from kaa_web.db import get_db
 from kaa_web.forms import id_list
 from kaa_web.forms.mailout import CancelMailoutForm, ConfirmMailoutForm, StartMailoutForm
 from kaa_web.forms.register import ListFilterForm
@@ -103,9 +103,7 @@ def start():
         make_pdf=form.pdf.data and mailout.pdf_available(),
     )
     response = saved(None, url_for("mailout.job", job_id=job.id), form)
-    jobs.start(
-        f"mailout-{job.id}", mailout.run_mailout_job, engine=engine(), actor=actor, job_id=job.id
-    )
+    jobs.enqueue(mailout.TASK, job_id=job.id)  # committed: a worker makes the files
     return response
 
 

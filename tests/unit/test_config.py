@@ -31,6 +31,7 @@ GOOD_PRODUCTION = {
     "KAA_LDAP_USER_BASE": "ou=personal,dc=kommun,dc=se",
     "KAA_LDAP_ENABLED_FILTER": AD_ENABLED,
     "KAA_ROLE_GROUP_KAA": "cn=kaa-handlaggare,ou=grupper,dc=kommun,dc=se",
+    "KAA_JOBS_URL": "redis://jobb.kommun.se:6379/0",
 }
 
 
@@ -71,6 +72,8 @@ def test_good_production_settings_pass():
         ({"KAA_LDAP_URL": "ldaps://ad1.kommun.se LDAP://ad2.kommun.se"}, "KAA_LDAP_STARTTLS"),
         ({"KAA_LDAP_ENABLED_FILTER": ""}, "KAA_LDAP_ENABLED_FILTER"),
         ({"KAA_ENV": "Production"}, "KAA_ENV"),
+        ({"KAA_JOBS_URL": ""}, "KAA_JOBS_URL"),  # the demo's SQLite queue is one machine's
+        ({"KAA_JOBS_URL": "immediate"}, "KAA_JOBS_URL"),  # jobs inside web requests
     ],
 )
 def test_production_refuses_to_start_with_unsafe_settings(change, expected):

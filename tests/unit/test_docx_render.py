@@ -471,3 +471,28 @@ def test_libreoffice_fetches_nothing_a_document_links_to(tmp_path):
     assert pdfs and pdfs[0].stat().st_size > 0
     assert _Recorder.requests == []
     assert docx_pdf.offline_prefix() != ()  # this machine allows a network namespace
+
+
+def test_each_letter_of_a_batch_with_a_picture_in_its_body_gets_a_drawing_id_of_its_own():
+    template = docx_samples.template_with("brev_ungdom", "Bild: {{ kommun.logotyp }}")
+    letters = []
+    for n in range(3):
+        letters.append(get_type("brev_ungdom").example_context())
+        letters[-1]["mottagare"]["namn"] = f"Mottagare {n}"
+    batch = render.render_letters(template, letters)
+    xml = Document(io.BytesIO(batch)).element.xml
+    ids = re.findall(r'<wp:docPr id="(\d+)"', xml)
+    assert len(ids) == 3 and len(set(ids)) == 3  # Word refuses a file with a repeated id
+    assert [f"Mottagare {n}" in xml for n in range(3)] == [True] * 3
+
+
+def test_a_rendered_body_that_is_not_well_formed_is_repaired_as_docxtpl_repairs_it():
+    tpl = render.Template(io.BytesIO(docx_samples.template_with("brev_ungdom")))
+    tpl.init_docx()
+    tpl._column_loops = False
+    body = f'<w:body xmlns:w="{render._W}"><w:p><w:r><w:t>kvar</w:t></w:r></w:p><w:p></w:body>'
+    repaired = tpl.fix_tables(body)
+    assert not isinstance(repaired, str) and "kvar" in "".join(repaired.itertext())
+    assert tpl.fix_tables(body.replace("<w:p></w:body>", "</w:body>")) == body.replace(
+        "<w:p></w:body>", "</w:body>"
+    )

@@ -46,7 +46,7 @@ def made(db, actor, youth_ids):
     """A mail-out whose files are made (as its thread makes them): ready to be confirmed."""
     job = mailout.start_mailout(db, actor=actor, youth_ids=youth_ids, on=local_today())
     db.commit()
-    mailout.run_mailout_job(db.get_bind(), actor=actor, job_id=job.id)
+    mailout.run_mailout_job(db, job_id=job.id)
     return job
 
 

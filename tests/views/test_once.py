@@ -122,7 +122,7 @@ def _mailout_confirm_case(db, staff, youth):
     actor = _actor(staff)
     job = mailout.start_mailout(db, actor=actor, youth_ids=[youth.id], on=local_today())
     db.commit()
-    mailout.run_mailout_job(db.get_bind(), actor=actor, job_id=job.id)
+    mailout.run_mailout_job(db, job_id=job.id)
     return Case(
         "kaa",
         ContactAttempt,

@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from kaa_web import audit
-from kaa_web.db import chunks
+from kaa_web.db import chunks, insert_rows
 from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.register import ContactAttempt, Youth
 from kaa_web.permissions import Actor
@@ -105,10 +105,8 @@ def record_letters_sent(
     ]
     if not rows:
         return []
-    table = ContactAttempt.__table__
-    ids = db.exec(
-        sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), params=rows
-    ).scalars()
+    # pipelined on PostgreSQL: 5,000 rows through SQLAlchemy's pages of 8 took seconds
+    ids = insert_rows(db, ContactAttempt.__table__, rows, return_ids=True)
     contacts = [
         SentLetter(i, row["youth_id"], row["kind"], on, row["to_guardians"])
         for i, row in zip(ids, rows, strict=True)
