@@ -53,13 +53,13 @@ def seed_demo_command():
 def _import_file(path: str) -> None:
     """Import an extract as the system (all or nothing); prints the summary or the errors."""
     from kaa_web.permissions import SYSTEM_ACTOR
-    from kaa_web.services import register_import
     from kaa_web.services.errors import Invalid
+    from kaa_web.services.register import importing
 
     content = Path(path).read_bytes()
     with app_session() as db:
         try:
-            result = register_import.import_rows(db, actor=SYSTEM_ACTOR, content=content)
+            result = importing.import_rows(db, actor=SYSTEM_ACTOR, content=content)
         except Invalid as error:
             db.rollback()
             for message in error.messages:
@@ -88,9 +88,10 @@ def nightly_command(extract):
     from kaa_web.models.base import local_today
     from kaa_web.permissions import SYSTEM_ACTOR
     from kaa_web.rules.words import plural
-    from kaa_web.services import outreach, register, register_import
+    from kaa_web.services import outreach, register
     from kaa_web.services.audit_log import purge_audit_log
     from kaa_web.services.auth import purge_expired
+    from kaa_web.services.register import importing
     from kaa_web.services.school_reports import purge_old_drafts
 
     if extract:
@@ -105,7 +106,7 @@ def nightly_command(extract):
         events = purge_audit_log(db, retention_days=settings.audit_retention_days)
         drafts = purge_old_drafts(db, retention_days=settings.draft_retention_days)
         db.commit()
-        extracts = register_import.purge_unapplied(
+        extracts = importing.purge_unapplied(
             db, retention_hours=settings.import_retention_hours
         )
         once.purge(db)

@@ -21,6 +21,7 @@ from kaa_web.models.register import (
     OUTCOMES,
     STUDY_KINDS,
     ContactAttempt,
+    RegistrationPeriod,
     Youth,
 )
 from kaa_web.permissions import Actor
@@ -105,18 +106,52 @@ def plans_agreed(db: Session, youth_ids: list[int]) -> dict[int, date]:
     return dict(rows.all())
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """The person's current registration period as the ladder reads it."""
+
+    registered_on: date
+    # the end of their previous period: contacts up to then belong to that one, not this
+    earlier_until: date | None = None
+
+
+def coverage(db: Session, youth_ids: list[int]) -> dict[int, Coverage]:
+    """Each person's current period start and the end of the period before it."""
+    if not youth_ids:
+        return {}
+    ends = dict(
+        db.exec(
+            select(RegistrationPeriod.youth_id, sa.func.max(RegistrationPeriod.deregistered_on))
+            .where(RegistrationPeriod.youth_id.in_(youth_ids), ~RegistrationPeriod.latest)
+            .group_by(RegistrationPeriod.youth_id)
+        ).all()
+    )
+    starts = db.exec(
+        select(RegistrationPeriod.youth_id, RegistrationPeriod.registered_on).where(
+            RegistrationPeriod.youth_id.in_(youth_ids), RegistrationPeriod.latest
+        )
+    )
+    return {youth_id: Coverage(on, ends.get(youth_id)) for youth_id, on in starts.all()}
+
+
 def compute_next_step(
     youth: Youth,
+    cover: Coverage,
     contacts,
     today: date,
     plan_agreed: date | None = None,
     delays: ladder.LadderRules = ladder.DEFAULT_RULES,
 ) -> ladder.NextStep | None:
+    """The ladder's next step for the person's current period (an earlier period's contacts
+    and plan do not count: someone who comes back starts the ladder again)."""
     facts = ladder.PersonFacts(
         birth_date=youth.birth_date,
-        registered_on=youth.registered_on,
+        registered_on=cover.registered_on,
         active=youth.status == "aktiv",
     )
+    until = cover.earlier_until or date.min
+    contacts = [c for c in contacts if c.on > until]
+    plan_agreed = plan_agreed if plan_agreed and plan_agreed > until else None
     return ladder.next_step(facts, _events(contacts, plan_agreed), today, delays)
 
 
@@ -124,7 +159,8 @@ def refresh_next_step(db: Session, youth: Youth, today: date | None = None) -> N
     """Recompute and store the person's next step (lists filter and sort on the stored value)."""
     contacts = db.exec(select(ContactAttempt).where(ContactAttempt.youth_id == youth.id)).all()
     plan_agreed = plans_agreed(db, [youth.id]).get(youth.id)
-    step = compute_next_step(youth, contacts, today or local_today(), plan_agreed, rules(db))
+    cover = coverage(db, [youth.id])[youth.id]
+    step = compute_next_step(youth, cover, contacts, today or local_today(), plan_agreed, rules(db))
     youth.next_step = step.kind if step else None
     youth.next_step_due = step.due if step else None
     db.add(youth)
@@ -146,9 +182,11 @@ def refresh_all(db: Session, *, today: date, batch: int = 2000) -> int:
         by_youth: dict[int, list] = {i: [] for i in ids}
         for c in db.exec(select(ContactAttempt).where(ContactAttempt.youth_id.in_(ids))):
             by_youth[c.youth_id].append(c)
-        agreed, delays = plans_agreed(db, ids), rules(db)
+        agreed, delays, covers = plans_agreed(db, ids), rules(db), coverage(db, ids)
         for youth in people:
-            step = compute_next_step(youth, by_youth[youth.id], today, agreed.get(youth.id), delays)
+            step = compute_next_step(
+                youth, covers[youth.id], by_youth[youth.id], today, agreed.get(youth.id), delays
+            )
             kind, due = (step.kind, step.due) if step else (None, None)
             if (youth.next_step, youth.next_step_due) != (kind, due):
                 youth.next_step, youth.next_step_due = kind, due
@@ -224,9 +262,7 @@ def record_contact(
         planned_visit=data.planned_visit,
         planned_time=data.planned_time,
         to_guardians=data.kind in LETTER_KINDS
-        and ladder.letter_to_guardians(
-            ladder.PersonFacts(youth.birth_date, youth.registered_on), data.on
-        ),
+        and ladder.letter_to_guardians(youth.birth_date, data.on),
         note=data.note.strip()[:500],
         staff_id=actor.staff_id,
         second_staff_id=data.second_staff_id,
@@ -308,10 +344,12 @@ def record_letters_sent(
     history: dict[int, list[ContactAttempt]] = {p.id: [] for p in people}
     ids, delays = list(history), rules(db)
     agreed: dict[int, date] = {}
+    covers: dict[int, Coverage] = {}
     for chunk in chunks(ids):
         for contact in db.exec(select(ContactAttempt).where(ContactAttempt.youth_id.in_(chunk))):
             history[contact.youth_id].append(contact)
         agreed |= plans_agreed(db, chunk)
+        covers |= coverage(db, chunk)
     due = [
         youth
         for youth in people
@@ -344,7 +382,15 @@ def record_letters_sent(
     db.exec(
         sa.update(Youth.__table__).where(Youth.__table__.c.id == sa.bindparam("b_id")),
         params=[
-            _after_letter(youth, contact, history[youth.id], today, agreed.get(youth.id), delays)
+            _after_letter(
+                youth,
+                covers[youth.id],
+                contact,
+                history[youth.id],
+                today,
+                agreed.get(youth.id),
+                delays,
+            )
             for youth, contact in zip(due, contacts, strict=True)
         ],
     )
@@ -359,11 +405,12 @@ def record_letters_sent(
 
 
 def _to_guardians(youth: Youth, on: date) -> bool:
-    return ladder.letter_to_guardians(ladder.PersonFacts(youth.birth_date, youth.registered_on), on)
+    return ladder.letter_to_guardians(youth.birth_date, on)
 
 
 def _after_letter(
     youth: Youth,
+    cover: Coverage,
     contact: SentLetter,
     history: list,
     today: date,
@@ -371,7 +418,7 @@ def _after_letter(
     delays: ladder.LadderRules,
 ) -> dict:
     """The person's new stored state after a letter (kept in step in the session, too)."""
-    step = compute_next_step(youth, [*history, contact], today, plan_agreed, delays)
+    step = compute_next_step(youth, cover, [*history, contact], today, plan_agreed, delays)
     values = {
         "last_contact_on": max(youth.last_contact_on or date.min, contact.on),
         "next_step": step.kind if step else None,

@@ -18,6 +18,7 @@ from kaa_web.forms.register import (
     ImportForm,
     LetterForm,
     ListFilterForm,
+    RegisterAgainForm,
     SaveViewForm,
     SearchForm,
     YouthForm,
@@ -31,9 +32,10 @@ from kaa_web.permissions import current_actor, require
 from kaa_web.rules import outreach as ladder
 from kaa_web.rules import personnummer as pnr
 from kaa_web.rules.words import plural
-from kaa_web.services import consents, mailout, outreach, register, register_import, staff
+from kaa_web.services import consents, mailout, outreach, register, staff
 from kaa_web.services.access import can_see_address, sees_case_file
 from kaa_web.services.errors import EditConflict, Invalid
+from kaa_web.services.register import extract, importing
 from kaa_web.views import already_saved, rejected, saved, youth_or_404
 
 bp = Blueprint("register", __name__, url_prefix="/ungdomar")
@@ -176,14 +178,20 @@ def assign():
 # --- one person -------------------------------------------------------------------------------
 
 
-def _person_context(youth: Youth, deregister_form=None, letter_form=None) -> dict:
+def _person_context(
+    youth: Youth, deregister_form=None, letter_form=None, again_form=None
+) -> dict:
     """Everything the person page shows; rendering it is logged as a view of the person."""
     db = get_db()
     actor = current_actor()
     register.record_view(db, actor=actor, youth=youth)
     officer = db.get(StaffUser, youth.officer_id) if youth.officer_id else None
+    periods = register.periods_of(db, youth.id)
     return dict(
         youth=youth,
+        period=periods[0],
+        periods=periods,
+        again_form=again_form or RegisterAgainForm(formdata=None),
         display_pnr=pnr.display(youth.personnummer),
         age=pnr.age_on(youth.birth_date, local_today()),
         guardians=register.guardians_of(db, youth.id),
@@ -300,7 +308,12 @@ def _form_context(form, errors, youth=None, conflict=None) -> dict:
 
 def _edit_initial(youth: Youth) -> dict:
     hidden = () if can_see_address(current_actor(), youth) else register.ADDRESS
-    data = {name: getattr(youth, name) for name in register.EDITABLE if name not in hidden}
+    period = register.current_period(get_db(), youth.id)
+    data = {
+        name: getattr(period if name in register.PERIOD_FIELDS else youth, name)
+        for name in register.EDITABLE
+        if name not in hidden
+    }
     for n, guardian in enumerate(register.guardians_of(get_db(), youth.id)[:2], start=1):
         for key in ("name", "street_address", "postal_code", "city", "phone"):
             if key not in hidden:
@@ -354,6 +367,8 @@ def deregister(youth_id: int):
     youth = youth_or_404(youth_id, log=None)
     form = DeregisterForm()
     if form.validate():
+        if done := already_saved(form):
+            return done
         try:
             register.deregister_youth(
                 get_db(),
@@ -364,12 +379,43 @@ def deregister(youth_id: int):
                 result=form.result.data,
             )
             return saved(
-                "Ungdomen är avregistrerad.", url_for("register.person", youth_id=youth_id)
+                "Ungdomen är avregistrerad.", url_for("register.person", youth_id=youth_id), form
             )
         except Invalid as error:
-            get_db().rollback()
+            rejected(form)
             form.reason.errors = [*form.reason.errors, *error.messages]
     context = _person_context(youth, deregister_form=form)
+    get_db().commit()  # the logged view
+    return render_template("register/person.html", **context), 400
+
+
+@bp.post("/<int:youth_id>/registrera-igen")
+@require("register.write")
+def register_again(youth_id: int):
+    """A deregistered person comes back: a new period; their earlier ones stay as they were."""
+    youth = youth_or_404(youth_id, log=None)
+    form = RegisterAgainForm()
+    if form.validate():
+        if done := already_saved(form):
+            return done
+        try:
+            register.register_again(
+                get_db(),
+                actor=current_actor(),
+                youth_id=youth_id,
+                reason=form.registration_reason.data,
+                source=form.registration_source.data,
+                on=form.registered_on.data,
+            )
+            return saved(
+                "Ungdomen är registrerad i KAA igen.",
+                url_for("register.person", youth_id=youth_id),
+                form,
+            )
+        except Invalid as error:
+            leftover = rejected(form, error)
+            form.registration_reason.errors = [*form.registration_reason.errors, *leftover]
+    context = _person_context(youth, again_form=form)
     get_db().commit()  # the logged view
     return render_template("register/person.html", **context), 400
 
@@ -415,9 +461,7 @@ def contact(youth_id: int):
         form=form,
         youth=youth,
         errors=errors,
-        guardians_get_letters=ladder.letter_to_guardians(
-            ladder.PersonFacts(youth.birth_date, youth.registered_on), local_today()
-        ),
+        guardians_get_letters=ladder.letter_to_guardians(youth.birth_date, local_today()),
     ), status
 
 
@@ -466,7 +510,7 @@ def import_extract():
     preview = None
     if form.validate_on_submit():
         upload = form.file.data
-        preview = register_import.preview_import(
+        preview = importing.preview_import(
             get_db(),
             actor=current_actor(),
             filename=upload.filename or "utdrag.csv",
@@ -477,7 +521,7 @@ def import_extract():
         400 if request.method == "POST" and (form.errors or (preview and preview.errors)) else 200
     )
     return render_template(
-        "register/import.html", form=form, preview=preview, columns=register_import.COLUMNS
+        "register/import.html", form=form, preview=preview, columns=extract.COLUMNS
     ), status
 
 
@@ -485,7 +529,7 @@ def import_extract():
 @require("register.import")
 def apply_import(batch_id: int):
     try:
-        preview = register_import.apply_import(get_db(), actor=current_actor(), batch_id=batch_id)
+        preview = importing.apply_import(get_db(), actor=current_actor(), batch_id=batch_id)
     except Invalid as error:
         get_db().rollback()
         flash(" ".join(error.messages[:20]), "error")

@@ -91,7 +91,8 @@ def test_the_age_is_checked_on_the_registration_date(db_session, staff):
         personnummer=number,
         data=data(registered_on=turns_20 - timedelta(days=1)),
     )
-    assert youth.registered_on == turns_20 - timedelta(days=1)
+    period = register.current_period(db_session, youth.id)
+    assert period.registered_on == turns_20 - timedelta(days=1)
 
 
 def test_an_edit_cannot_move_the_registration_date_past_the_20th_birthday(
@@ -240,7 +241,11 @@ def test_nightly_deregisters_those_who_turned_twenty(db_session, staff, make_you
     assert register.deregister_turned_20(db_session, actor=SYSTEM_ACTOR, today=today) == 1
     db_session.commit()
     assert db_session.get(Youth, old.id).status == "avregistrerad"
-    assert db_session.get(Youth, old.id).deregistration_reason == "fyllt_20"
+    closed = register.current_period(db_session, old.id)
+    assert (closed.deregistration_reason, closed.deregistered_on) == (
+        "fyllt_20",
+        pnr.birthday(old.birth_date, 20),
+    )
     assert db_session.get(Youth, young.id).status == "aktiv"
 
 
