@@ -13,7 +13,7 @@ from kaa_web.models.register import ImportBatch, Youth
 from kaa_web.services.errors import Invalid
 from kaa_web.services.register import importing
 from tests import factories
-from tests.services.test_register_import import HEADER, extract, row
+from tests.services.register.test_importing import HEADER, extract, row
 
 
 @pytest.fixture
@@ -69,9 +69,7 @@ def test_what_the_preview_accepts_is_stored_whole_on_apply(db_session, kaa):
     name on apply), and a name that case-folds longer still fits its search key."""
     longest = "\ufb03" * 100  # the ligature "ffi": 300 characters once case-folded
     content = extract([row(1, first=longest, city="Å" * 100)])
-    preview = importing.preview_import(
-        db_session, actor=kaa, filename="u.csv", content=content
-    )
+    preview = importing.preview_import(db_session, actor=kaa, filename="u.csv", content=content)
     assert preview.errors == []
     importing.apply_import(db_session, actor=kaa, batch_id=preview.batch_id)
     db_session.commit()

@@ -151,3 +151,59 @@ def test_the_people_a_preview_names_are_logged_as_read(db_session, kaa):
         )
     ).all()
     assert sorted(views) == sorted(named)
+
+
+def _deregistered(db_session, kaa, person_number: str, *, on):
+    """Someone the register held from an earlier extract who left KAA on `on`."""
+    importing.import_rows(db_session, actor=kaa, content=extract([row(1, pn=person_number)]))
+    youth = db_session.exec(select(Youth).where(Youth.personnummer == person_number)).one()
+    register.update_youth(
+        db_session,
+        actor=kaa,
+        youth_id=youth.id,
+        version=youth.version,
+        data=register.YouthData(
+            youth.first_name,
+            youth.last_name,
+            street_address=youth.street_address,
+            postal_code=youth.postal_code,
+            city=youth.city,
+            district_id=youth.district_id,
+            registration_reason="studiebevis",
+            registration_source="import",
+            registered_on=on - timedelta(days=60),
+        ),
+    )
+    register.deregister_youth(
+        db_session, actor=kaa, youth_id=youth.id, reason="nationellt_program", on=on
+    )
+    db_session.commit()
+    return youth
+
+
+def test_a_deregistered_person_in_an_extract_comes_back_with_a_new_period(db_session, kaa):
+    left_on = local_today() - timedelta(days=30)
+    youth = _deregistered(db_session, kaa, number(1), on=left_on)
+    content = extract([row(1, city="Nystad", reason="avbrott_nationellt"), row(2)])
+    preview = importing.preview_import(db_session, actor=kaa, filename="u.csv", content=content)
+    db_session.commit()
+    assert [(y.id, changed) for y, changed, _r in preview.returning] == [(youth.id, ["city"])]
+    assert (len(preview.new), len(preview.changed)) == (1, 0)
+    assert preview.summary.startswith("1 ny, 1 återkommer, 0 ändrade")
+    importing.apply_import(db_session, actor=kaa, batch_id=preview.batch_id)
+    db_session.commit()
+    periods = register.periods_of(db_session, youth.id)
+    assert [(p.registered_on, p.registration_reason, p.deregistered_on) for p in periods] == [
+        (local_today(), "avbrott_nationellt", None),
+        (left_on - timedelta(days=60), "studiebevis", left_on),  # the earlier one unchanged
+    ]
+    db_session.refresh(youth)
+    assert (youth.status, youth.city, youth.next_step) == ("aktiv", "Nystad", "brev")
+
+
+def test_a_returning_person_without_a_reason_stops_the_extract(db_session, kaa):
+    _deregistered(db_session, kaa, number(1), on=local_today() - timedelta(days=30))
+    preview = importing.preview_import(
+        db_session, actor=kaa, filename="u.csv", content=extract([row(1, reason="")])
+    )
+    assert preview.errors == ["Rad 2: personen återkommer till KAA och behöver en orsak."]
