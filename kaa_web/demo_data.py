@@ -55,6 +55,9 @@ def seed_demo(db: Session) -> None:
     seed_mailout(db)
     seed_plans(db)
     seed_meetings(db)
+    from kaa_web.demo_history import seed_history  # three years of periods for the statistics
+
+    seed_history(db)
     db.commit()
 
 
