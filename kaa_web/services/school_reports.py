@@ -623,6 +623,8 @@ def register_student(
         register.register_again(
             db, actor=actor, youth_id=youth_id, reason=reason, source="skolanmalan"
         )
+        _start_handling(report)
+        db.add(report)
         return db.get(Youth, youth_id)
     youth = register.register_youth(
         db,

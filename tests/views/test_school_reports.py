@@ -892,6 +892,7 @@ def test_a_report_on_someone_who_left_kaa_says_they_come_back_and_registers_a_ne
     assert "Registrera eleven i KAA igen" in page
     student = db_session.exec(select(SchoolReportStudent)).one()
     assert kaa.post_form(f"/inkorg/elev/{student.id}/registrera").status_code == 303
+    assert _reports(db_session)[0].status == "under_handlaggning"
     periods = register.periods_of(db_session, person.id)
     assert [(p.registration_source, p.registration_reason, p.deregistered_on) for p in periods] == [
         ("skolanmalan", "avbrott_nationellt", None),
