@@ -249,8 +249,9 @@ def _plan(h: _History, youth: Youth, reached: date, horizon: date) -> str | None
             ),
             today=h.today,
         )
+    new_plan = plans.get_plan(h.db, youth.id) is None  # someone back keeps their plan
     with h.dated(youth.id, agreed):
-        if plans.get_plan(h.db, youth.id) is None:
+        if new_plan:
             plans.save_plan(
                 h.db,
                 actor=h.actor,
@@ -264,8 +265,10 @@ def _plan(h: _History, youth: Youth, reached: date, horizon: date) -> str | None
             )
     after = None
     fitting = _fitting(h, youth, agreed)
-    for measure in h.rnd.sample(fitting, k=min(len(fitting), h.rnd.randint(1, 2))):
-        after = _measure(h, youth, measure, agreed, horizon) or after
+    chosen = h.rnd.sample(fitting, k=min(len(fitting), h.rnd.randint(1, 2)))
+    for n, measure in enumerate(chosen):
+        referred = new_plan and n == 0  # a new plan's first measure goes to its provider
+        after = _measure(h, youth, measure, agreed, horizon, referred) or after
     return after
 
 
@@ -280,7 +283,11 @@ def _fitting(h: _History, youth: Youth, on: date) -> list:
     ]
 
 
-def _measure(h: _History, youth: Youth, measure, start: date, horizon: date) -> str | None:
+def _measure(
+    h: _History, youth: Youth, measure, start: date, horizon: date, referred: bool
+) -> str | None:
+    """A catalogue measure in the plan (the first one referred to its provider), ended with the
+    occupation after it unless it is still going on."""
     with h.dated(youth.id, start):
         row = plans.add_plan_measure(
             h.db,
@@ -295,6 +302,10 @@ def _measure(h: _History, youth: Youth, measure, start: date, horizon: date) -> 
                 end_on=start + timedelta(days=120),
             ),
         )
+        if referred:
+            plans.make_referral(
+                h.db, actor=h.actor, youth=youth, plan_measure_id=row.id, sent_on=start
+            )
     ended = start + timedelta(days=h.rnd.randint(40, 200))
     if ended >= horizon:
         return None  # still ongoing (or ended when the person leaves KAA)
