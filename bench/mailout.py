@@ -38,7 +38,7 @@ from kaa_web.models.auth import StaffUser  # noqa: E402
 from kaa_web.models.base import local_today  # noqa: E402
 from kaa_web.models.documents import GeneratedDocument  # noqa: E402
 from kaa_web.models.mailout import MailoutJob  # noqa: E402
-from kaa_web.models.register import ContactAttempt, Youth  # noqa: E402
+from kaa_web.models.register import ContactAttempt, RegistrationPeriod, Youth  # noqa: E402
 from kaa_web.permissions import Actor  # noqa: E402
 from kaa_web.rules import personnummer as pnr  # noqa: E402
 from kaa_web.services import mailout  # noqa: E402
@@ -124,9 +124,6 @@ def fictitious_register(engine, letters: list[dict], runs: int) -> tuple[Actor, 
                 street_address=address["utdelningsadress"],
                 postal_code=address["postnummer"],
                 city=address["postort"],
-                registration_reason="avbrott_nationellt",
-                registration_source="import",
-                registered_on=today - timedelta(days=40),
                 next_step="brev",
                 next_step_due=today - timedelta(days=10),
             )
@@ -140,6 +137,18 @@ def fictitious_register(engine, letters: list[dict], runs: int) -> tuple[Actor, 
         db.commit()
         actor = Actor(staff_id=staff.id, username="bench", roles=frozenset({"kaa"}))
         ids = list(db.exec(select(Youth.id).order_by(Youth.id)))
+        periods = [
+            dict(
+                youth_id=youth_id,
+                registered_on=today - timedelta(days=40),
+                registration_reason="avbrott_nationellt",
+                registration_source="import",
+            )
+            for youth_id in ids
+        ]
+        for start in range(0, len(periods), 10_000):
+            db.connection().execute(sa.insert(RegistrationPeriod), periods[start : start + 10_000])
+        db.commit()
     return actor, ids
 
 

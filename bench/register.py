@@ -33,12 +33,19 @@ from kaa_web.demo_data import seed_districts, seed_staff  # noqa: E402
 from kaa_web.demo_directory import settings_for, start_directory  # noqa: E402
 from kaa_web.models.auth import StaffUser  # noqa: E402
 from kaa_web.models.base import local_today  # noqa: E402
-from kaa_web.models.register import ContactAttempt, District, Youth  # noqa: E402
+from kaa_web.models.register import (  # noqa: E402
+    ContactAttempt,
+    District,
+    RegistrationPeriod,
+    Youth,
+)
 from kaa_web.permissions import SYSTEM_ACTOR  # noqa: E402
 from kaa_web.rules import outreach as ladder  # noqa: E402
 from kaa_web.rules import personnummer as pnr  # noqa: E402
-from kaa_web.services import register_import  # noqa: E402
-from kaa_web.services.register import name_key  # noqa: E402
+from kaa_web.services.register import (
+    importing,  # noqa: E402
+    name_key,  # noqa: E402
+)
 from tests.servers import LDIF, SERVICE_PASSWORD, running_postgres  # noqa: E402
 
 # Swedish first and last names weighted by how common they are (Faker's sv_SE lists): in a
@@ -61,6 +68,14 @@ PAIRS = 150
 QUICK_PAIRS = 40
 IMPORT_ROWS = 20_000
 BACKENDS = ("sqlite", "postgresql")
+# what _people gives each person that is their registration period's, not the person's own
+PERIOD_KEYS = (
+    "registration_reason",
+    "registration_source",
+    "registered_on",
+    "deregistered_on",
+    "deregistration_reason",
+)
 
 
 def _people(n: int, today: date, rnd: random.Random, districts, officers):
@@ -167,9 +182,16 @@ def seed(engine, n: int) -> None:
             if set(s.role_list) & {"kaa", "arbetsmarknad"}
         ]
         youth_rows = _people(n, today, rnd, districts, officers)
+        people = [{k: v for k, v in row.items() if k not in PERIOD_KEYS} for row in youth_rows]
         for start in range(0, n, 10_000):
-            db.connection().execute(insert(Youth), youth_rows[start : start + 10_000])
+            db.connection().execute(insert(Youth), people[start : start + 10_000])
         ids = list(db.exec(select(Youth.id).order_by(Youth.id)).all())
+        periods = [
+            dict(youth_id=youth_id, **{key: row[key] for key in PERIOD_KEYS})
+            for row, youth_id in zip(youth_rows, ids, strict=True)
+        ]
+        for start in range(0, n, 10_000):
+            db.connection().execute(insert(RegistrationPeriod), periods[start : start + 10_000])
         contacts = _contacts(youth_rows, ids, len(HISTORY), today, rnd)
         for start in range(0, len(contacts), 20_000):
             db.connection().execute(insert(ContactAttempt), contacts[start : start + 20_000])
@@ -264,7 +286,7 @@ def time_import(url: str, rows: int = IMPORT_ROWS) -> float:
     engine = create_engine(url)
     with Session(engine) as db:
         start = time.perf_counter()
-        result = register_import.import_rows(db, actor=SYSTEM_ACTOR, content=content)
+        result = importing.import_rows(db, actor=SYSTEM_ACTOR, content=content)
         db.commit()
         elapsed = time.perf_counter() - start
     engine.dispose()

@@ -238,3 +238,36 @@ def test_social_services_see_what_the_consent_covers_not_the_case_file(page, ser
     expect(page.locator("main")).not_to_contain_text(pnr.display(youth.personnummer))
     expect(page.get_by_role("heading", name="Tidslinje")).to_have_count(0)
     assert_accessible(page)
+
+
+def test_a_person_who_left_kaa_is_registered_again_and_the_page_lists_both_periods(
+    page, server_url, people, db
+):
+    from kaa_web.services import register
+
+    left = people[1]
+    register.deregister_youth(
+        db,
+        actor=factories.actor("kaa", roles={"kaa"}),
+        youth_id=left.id,
+        reason="nationellt_program",
+        on=local_today() - timedelta(days=10),
+        result="studier",
+    )
+    db.commit()
+    login(page, server_url, "kaa")
+    page.goto(f"{server_url}/ungdomar/{left.id}")
+    periods = page.locator("section[aria-labelledby=perioder] tbody tr")
+    expect(periods).to_have_count(1)
+    expect(periods.first).to_contain_text("Har börjat nationellt program")
+    assert_accessible(page)
+    again = page.locator("section[aria-labelledby=registrera-igen]")
+    again.get_by_label("Orsak till att ungdomen omfattas").select_option("avbrott_nationellt")
+    again.get_by_label("Hur blev ungdomen känd?").select_option("skolanmalan")
+    again.get_by_role("button", name="Registrera igen").click()
+    expect(page.get_by_text("Ungdomen är registrerad i KAA igen.")).to_be_visible()
+    expect(periods).to_have_count(2)
+    expect(periods.first).to_contain_text("Pågår")
+    expect(periods.nth(1)).to_contain_text("Har börjat nationellt program")
+    expect(page.locator(".timeline")).to_contain_text("Registrerad i KAA igen, återkommer")
+    assert_accessible(page)

@@ -55,13 +55,13 @@ def seed_demo_command():
 def _import_file(path: str) -> None:
     """Import an extract as the system (all or nothing); prints the summary or the errors."""
     from kaa_web.permissions import SYSTEM_ACTOR
-    from kaa_web.services import register_import
     from kaa_web.services.errors import Invalid
+    from kaa_web.services.register import importing
 
     content = Path(path).read_bytes()
     with app_session() as db:
         try:
-            result = register_import.import_rows(db, actor=SYSTEM_ACTOR, content=content)
+            result = importing.import_rows(db, actor=SYSTEM_ACTOR, content=content)
         except Invalid as error:
             db.rollback()
             for message in error.messages:

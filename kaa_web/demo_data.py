@@ -55,6 +55,9 @@ def seed_demo(db: Session) -> None:
     seed_mailout(db)
     seed_plans(db)
     seed_meetings(db)
+    from kaa_web.demo_history import seed_history  # three years of periods for the statistics
+
+    seed_history(db)
     db.commit()
 
 
@@ -126,6 +129,7 @@ def seed_register(db: Session, *, count: int = 120, seed: int = 2026) -> None:
     from kaa_web.rules import personnummer as pnr
     from kaa_web.services import outreach, timeline
     from kaa_web.services.register import new_youth
+    from kaa_web.services.register.periods import open_period
 
     if db.exec(select(Youth.id)).first():
         return
@@ -163,12 +167,16 @@ def seed_register(db: Session, *, count: int = 120, seed: int = 2026) -> None:
             email=f"ungdom{n}@example.se",
             district_id=rnd.choice(districts),
             officer_id=rnd.choice(officers + [None]),
-            registration_reason=rnd.choice(reasons),
-            registration_source=rnd.choice(["import", "import", "skolanmalan", "egen_kontakt"]),
-            registered_on=registered,
         )
         db.add(youth)
         db.flush()
+        open_period(
+            db,
+            youth,
+            reason=rnd.choice(reasons),
+            source=rnd.choice(["import", "import", "skolanmalan", "egen_kontakt"]),
+            on=registered,
+        )
         entry = timeline.add_entry(
             db,
             actor=SYSTEM_ACTOR,

@@ -15,9 +15,10 @@ from kaa_web.config import Settings
 from kaa_web.models.base import local_today
 from kaa_web.permissions import SYSTEM_ACTOR
 from kaa_web.rules.words import plural
-from kaa_web.services import jobs, outreach, register, register_import
+from kaa_web.services import jobs, outreach, register
 from kaa_web.services.audit_log import purge_audit_log
 from kaa_web.services.auth import purge_expired
+from kaa_web.services.register import importing
 from kaa_web.services.school_reports import purge_old_drafts
 
 # In this order: the age-outs before the next steps they change. Each returns a count.
@@ -31,7 +32,7 @@ STEPS: dict[str, Callable[[Session, Settings], int]] = {
         db, retention_days=s.audit_retention_days
     ),
     "nightly.drafts": lambda db, s: purge_old_drafts(db, retention_days=s.draft_retention_days),
-    "nightly.extracts": lambda db, s: register_import.purge_unapplied(
+    "nightly.extracts": lambda db, s: importing.purge_unapplied(
         db, retention_hours=s.import_retention_hours
     ),
     "nightly.form_codes": lambda db, _s: once.purge(db),

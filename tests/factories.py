@@ -26,6 +26,7 @@ from kaa_web.rules import personnummer as pnr
 from kaa_web.services import consents, meetings, outreach, school_reports
 from kaa_web.services.plans.plan import PlanData, save_plan
 from kaa_web.services.register import new_youth
+from kaa_web.services.register.periods import open_period
 
 # The test directory's people (tests/ldif/directory.ldif, the demo's): username -> roles.
 DIRECTORY_ROLES = {person.username: frozenset(person.roles) for person in DEMO_PEOPLE}
@@ -74,17 +75,15 @@ def youth(
     (kind, on, outcome) and the stored next step the ladder gives them."""
     birth = birth_date or local_today() - timedelta(days=17 * 365)
     number = pnr.parse(pnr.make_valid(birth, next(_serials) if serial is None else serial))
-    person = new_youth(
-        number,
-        first_name,
-        last_name,
-        registration_reason=fields.pop("registration_reason", "avbrott_nationellt"),
-        registration_source=fields.pop("registration_source", "import"),
-        registered_on=fields.pop("registered_on", local_today() - timedelta(days=10)),
-        **fields,
+    period = dict(
+        reason=fields.pop("registration_reason", "avbrott_nationellt"),
+        source=fields.pop("registration_source", "import"),
+        on=fields.pop("registered_on", local_today() - timedelta(days=10)),
     )
+    person = new_youth(number, first_name, last_name, **fields)
     db.add(person)
     db.flush()
+    open_period(db, person, **period)
     for kind, on, outcome in contacts:
         db.add(ContactAttempt(youth_id=person.id, kind=kind, on=on, outcome=outcome))
     db.flush()

@@ -263,7 +263,7 @@ def test_a_letters_document_line_joins_its_contact_and_a_cancelled_ones_stays(fr
             )
         conn.execute(
             text(
-                "INSERT INTO contact_attempt (youth_id, kind, \"on\", to_guardians, note, "
+                'INSERT INTO contact_attempt (youth_id, kind, "on", to_guardians, note, '
                 "created_at) VALUES (:youth, 'brev', '2026-09-22', false, '', CURRENT_TIMESTAMP)"
             ),
             {"youth": youth_id},
@@ -274,3 +274,70 @@ def test_a_letters_document_line_joins_its_contact_and_a_cancelled_ones_stays(fr
         lines = conn.execute(text("SELECT ref_id FROM timeline_entry")).all()
     assert [tuple(c) for c in linked] == [("brev", 1)]  # posted two days after it was made
     assert [r for (r,) in lines] == [2]  # the postcard was never recorded as sent
+
+
+def test_each_registration_becomes_a_period_and_a_deregistered_person_a_closed_one(
+    fresh_engine,
+):
+    """5e1f0a7c2b90 and 7a3c9d2e4f61: today's one registration per person becomes one period,
+    the latest, closed where the person was deregistered; youth keeps none of it, and a
+    downgrade gives the columns back from the latest period."""
+    migrate.upgrade(fresh_engine, "4c6758b9ccbc")
+    with fresh_engine.begin() as conn:
+        active = _insert_youth(conn)
+        conn.execute(
+            text(
+                "INSERT INTO youth (personnummer, first_name, last_name, first_name_key, "
+                "last_name_key, birth_date, gender, protected_identity, street_address, "
+                "postal_code, city, phone, email, status, registration_reason, "
+                "registration_source, registered_on, deregistered_on, deregistration_reason, "
+                "deregistration_result, occupation, version, created_at, updated_at) VALUES "
+                "('200802022389', 'C', 'D', 'c', 'd', '2008-02-02', 'kvinna', :no, '', '', '', "
+                "'', '', 'avregistrerad', 'studiebevis', 'skolanmalan', '2025-09-01', "
+                "'2026-06-15', 'nationellt_program', 'studier', 'studier', 3, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ),
+            {"no": False},
+        )
+        left = conn.execute(text("SELECT id FROM youth WHERE status = 'avregistrerad'")).scalar()
+    migrate.upgrade(fresh_engine)
+    with fresh_engine.connect() as conn:
+        periods = conn.execute(
+            text(
+                "SELECT youth_id, registered_on, registration_reason, registration_source, "
+                "deregistered_on, deregistration_reason, deregistration_result, latest "
+                "FROM registration_period ORDER BY youth_id"
+            )
+        ).all()
+    columns = {c["name"] for c in inspect(fresh_engine).get_columns("youth")}
+    assert [
+        (p[0], str(p[1]), *p[2:4], p[4] and str(p[4]), *p[5:7], bool(p[7])) for p in periods
+    ] == [
+        (active, "2026-09-01", "annan", "import", None, None, None, True),
+        (
+            left,
+            "2025-09-01",
+            "studiebevis",
+            "skolanmalan",
+            "2026-06-15",
+            "nationellt_program",
+            "studier",
+            True,
+        ),
+    ]
+    assert not columns & {"registered_on", "registration_reason", "deregistered_on"}
+    migrate.downgrade(fresh_engine, "5e1f0a7c2b90")
+    with fresh_engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT registered_on, registration_source, deregistered_on, "
+                "deregistration_result FROM youth WHERE id = :id"
+            ),
+            {"id": left},
+        ).one()
+    assert (str(row[0]), row[1], str(row[2]), row[3]) == (
+        "2025-09-01",
+        "skolanmalan",
+        "2026-06-15",
+        "studier",
+    )

@@ -11,6 +11,7 @@ from kaa_web.models.base import local_today
 from kaa_web.models.register import Youth
 from kaa_web.nightly import STEPS
 from kaa_web.rules import personnummer as pnr
+from kaa_web.services import register
 
 
 def scheduled_at(app, utc: datetime) -> list[str]:
@@ -39,10 +40,12 @@ def test_a_nights_steps_run_as_jobs_and_a_repeated_night_changes_nothing_more(
 
     runner.night()  # each step enqueued (and, with KAA_JOBS_URL=immediate, run at once)
     db_session.expire_all()
-    after_one = db_session.get(Youth, old.id)
-    assert (after_one.status, after_one.deregistration_reason) == ("avregistrerad", "fyllt_20")
+    period = register.current_period(db_session, old.id)
+    assert db_session.get(Youth, old.id).status == "avregistrerad"
+    assert (period.deregistration_reason, period.deregistered_on) == ("fyllt_20", today)
 
     runner.night()
     db_session.expire_all()
-    assert db_session.get(Youth, old.id).deregistered_on == after_one.deregistered_on
+    assert len(register.periods_of(db_session, old.id)) == 1
+    assert register.current_period(db_session, old.id).deregistered_on == today
     assert list(STEPS)[0] == "nightly.aged_out"  # before the next steps it changes

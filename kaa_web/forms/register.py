@@ -58,7 +58,23 @@ class PersonnummerField(StringField):
             raise ValidationError(str(exc)) from exc
 
 
-class YouthForm(OnceForm):
+class RegistrationFields(OnceForm):
+    """A registration period's own fields: why the person is covered, how they became known."""
+
+    registration_reason = SelectField(
+        "Orsak till att ungdomen omfattas",
+        choices=choices(REGISTRATION_REASONS.items(), blank="Välj orsak"),
+        validators=[DataRequired("Välj orsak.")],
+    )
+    registration_source = SelectField(
+        "Hur blev ungdomen känd?",
+        choices=choices(REGISTRATION_SOURCES.items(), blank="Välj källa"),
+        validators=[DataRequired("Välj källa.")],
+    )
+    registered_on = date_field("Registreringsdatum")
+
+
+class YouthForm(RegistrationFields):
     personnummer = PersonnummerField(
         "Personnummer eller samordningsnummer", validators=[DataRequired("Ange personnumret.")]
     )
@@ -81,17 +97,6 @@ class YouthForm(OnceForm):
     email = StringField("E-post", validators=[Optional(), EMAIL, Length(max=200), PlainText()])
     district_id = SelectField("Kommundel", coerce=int_or_none, validators=[Optional()])
     officer_id = SelectField("Ansvarig handläggare", coerce=int_or_none, validators=[Optional()])
-    registration_reason = SelectField(
-        "Orsak till att ungdomen omfattas",
-        choices=choices(REGISTRATION_REASONS.items(), blank="Välj orsak"),
-        validators=[DataRequired("Välj orsak.")],
-    )
-    registration_source = SelectField(
-        "Hur blev ungdomen känd?",
-        choices=choices(REGISTRATION_SOURCES.items(), blank="Välj källa"),
-        validators=[DataRequired("Välj källa.")],
-    )
-    registered_on = date_field("Registreringsdatum")
     guardian1_name = StringField("Namn", validators=[Length(max=200), PlainText()])
     guardian1_street_address = StringField("Adress", validators=[Length(max=200), PlainText()])
     guardian1_postal_code = StringField("Postnummer", validators=[POSTAL])
@@ -212,7 +217,11 @@ class ContactForm(OnceForm):
         return not self.errors
 
 
-class DeregisterForm(FlaskForm):
+class RegisterAgainForm(RegistrationFields):
+    """A deregistered person comes back: a new registration period of its own."""
+
+
+class DeregisterForm(OnceForm):
     reason = SelectField(
         "Orsak",
         choices=choices(DEREGISTRATION_REASONS.items(), blank="Välj orsak"),

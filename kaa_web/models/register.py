@@ -121,13 +121,9 @@ class Youth(SQLModel, table=True):
     email: str = Field(default="", max_length=200)
     district_id: int | None = Field(default=None, foreign_key="district.id", index=True)
     officer_id: int | None = Field(default=None, foreign_key="staff_user.id", index=True)
+    # "aktiv" while the person has an open registration period (the periods are the truth;
+    # the status is stored because every list filters on it)
     status: str = Field(default="aktiv", max_length=20, index=True)
-    registration_reason: str = Field(max_length=30, index=True)
-    registration_source: str = Field(max_length=30)
-    registered_on: date
-    deregistered_on: date | None = None
-    deregistration_reason: str | None = Field(default=None, max_length=30)
-    deregistration_result: str | None = Field(default=None, max_length=20)  # OCCUPATIONS
     occupation: str = Field(default="okand", max_length=20)
     study_kind: str | None = Field(default=None, max_length=20)
     last_contact_on: date | None = None
@@ -147,12 +143,28 @@ class RegistrationPeriod(SQLModel, table=True):
     """One stretch of time a person was covered by KAA: every statistic counts these.
 
     A person who leaves KAA and comes back gets a new period, so the figures of a past period
-    never change. Periods are kept within the retention rules, also after anonymisation."""
+    never change. Periods are kept within the retention rules, also after anonymisation.
+    A person has at most one open period, and exactly one `latest` (the one lists show)."""
 
     __tablename__ = "registration_period"
     __table_args__ = (
         sa.Index("ix_registration_period_youth_on", "youth_id", "registered_on"),
         sa.Index("ix_registration_period_span", "registered_on", "deregistered_on"),
+        # Two tabs registering the same person again can never both open a period.
+        sa.Index(
+            "uq_registration_period_open",
+            "youth_id",
+            unique=True,
+            sqlite_where=sa.text("deregistered_on IS NULL"),
+            postgresql_where=sa.text("deregistered_on IS NULL"),
+        ),
+        sa.Index(
+            "uq_registration_period_latest",
+            "youth_id",
+            unique=True,
+            sqlite_where=sa.text("latest"),
+            postgresql_where=sa.text("latest"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -163,6 +175,8 @@ class RegistrationPeriod(SQLModel, table=True):
     deregistered_on: date | None = None
     deregistration_reason: str | None = Field(default=None, max_length=30)
     deregistration_result: str | None = Field(default=None, max_length=20)  # OCCUPATIONS
+    # the person's most recent period: the one the register list and the person page show
+    latest: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
 
 

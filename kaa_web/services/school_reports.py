@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from kaa_web import audit
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import LOCAL_TZ, local_today, utcnow
-from kaa_web.models.register import Youth
+from kaa_web.models.register import RegistrationPeriod, Youth
 from kaa_web.models.school_reports import (
     REFERENCE_PREFIXES,
     REGISTRATION_REASON_FOR_KIND,
@@ -611,13 +611,21 @@ def register_student(
     row, report = _student(db, actor, student_id)
     if row.home_municipality:
         raise Invalid("Eleven har en annan hemkommun och ska inte finnas i kommunens register.")
-    if row.youth_id or link_student(db, actor=actor, student_id=student_id):
+    youth_id = row.youth_id or link_student(db, actor=actor, student_id=student_id)
+    if youth_id and db.get(Youth, youth_id).status != "avregistrerad":
         raise Invalid("Eleven finns redan i registret och är nu kopplad till anmälan.")
     if not _under_age_limit(row):
         raise Invalid(f"{eligibility.too_old_sv(row.birth_date, 'Eleven')} {NOT_KAA_CASE}")
     contact = json.loads(row.contact or "{}")
     details = json.loads(report.details or "{}")
     reason = details.get("registration_reason") or REGISTRATION_REASON_FOR_KIND[report.kind]
+    if youth_id:  # left KAA earlier and comes back: a new period, the earlier ones kept
+        register.register_again(
+            db, actor=actor, youth_id=youth_id, reason=reason, source="skolanmalan"
+        )
+        _start_handling(report)
+        db.add(report)
+        return db.get(Youth, youth_id)
     youth = register.register_youth(
         db,
         actor=actor,
@@ -701,6 +709,25 @@ def set_status(db: Session, *, actor: Actor, report_id: int, status: str, answer
         report.answer, report.answered_at = answer, utcnow() if answer else None
     db.add(report)
     audit.record(db, actor, "update", object_type="school_report", object_id=report.id)
+
+
+def returning_students(
+    db: Session, actor: Actor, students: list[SchoolReportStudent]
+) -> dict[int, date]:
+    """Student id -> the day the linked person left KAA, for those deregistered: registered
+    from the report they come back (återkommer) with a new period."""
+    actor.need("inbox.handle")
+    linked = {s.youth_id: s.id for s in students if s.youth_id}
+    if not linked:
+        return {}
+    rows = db.exec(
+        select(RegistrationPeriod.youth_id, RegistrationPeriod.deregistered_on).where(
+            RegistrationPeriod.youth_id.in_(list(linked)),
+            RegistrationPeriod.latest,
+            RegistrationPeriod.deregistered_on.is_not(None),
+        )
+    )
+    return {linked[youth_id]: left_on for youth_id, left_on in rows.all()}
 
 
 def _youths_by_personnummer(db: Session, personnummers) -> dict[str, Youth]:

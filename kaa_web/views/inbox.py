@@ -57,6 +57,7 @@ def _report_page(report_id: int, status_form=None, municipality_form=None, error
     municipality_form.set_choices(municipalities.municipalities(), _own_code())
     unlinked = [s for s in view.students if not s.youth_id and not s.home_municipality]
     candidates = service.register_candidates(db, actor, unlinked)
+    returning = service.returning_students(db, actor, view.students)
     too_old = {
         s.id: eligibility.too_old_sv(s.birth_date, "Eleven")
         for s in unlinked
@@ -71,6 +72,7 @@ def _report_page(report_id: int, status_form=None, municipality_form=None, error
         status_form=status_form,
         municipality_form=municipality_form,
         candidates=candidates,
+        returning=returning,
         too_old=too_old,
         municipality_names=municipalities.municipalities(),
         display_pnr=pnr.display,

@@ -14,6 +14,7 @@ from kaa_web.models.school_reports import SchoolReport, SchoolReportStudent, Sch
 from kaa_web.models.tasks import Task
 from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
+from kaa_web.services import register
 from kaa_web.services import school_reports as service
 from kaa_web.services.errors import Invalid
 from kaa_web.services.register import new_youth
@@ -93,7 +94,11 @@ def test_students_on_a_studiebevis_list_are_registered_with_reason_studiebevis(
     )
     rows = service.report_students(db_session, report.id)
     youth = service.register_student(db_session, actor=_kaa(staff), student_id=rows[0].id)
-    assert (youth.registration_reason, youth.registration_source) == ("studiebevis", "skolanmalan")
+    period = register.current_period(db_session, youth.id)
+    assert (period.registration_reason, period.registration_source) == (
+        "studiebevis",
+        "skolanmalan",
+    )
     with pytest.raises(Invalid, match="redan"):
         service.register_student(db_session, actor=_kaa(staff), student_id=rows[0].id)
 
@@ -153,9 +158,6 @@ def test_register_candidates_finds_all_students_in_one_query_and_logs_each_match
             pnr.parse(row.personnummer),
             row.first_name,
             row.last_name,
-            registration_reason="studiebevis",
-            registration_source="import",
-            registered_on=local_today(),
         )
         for row in rows[:2]
     )

@@ -27,10 +27,16 @@ from kaa_web.models.plans import (
     PlanRevision,
     Referral,
 )
-from kaa_web.models.register import ContactAttempt, District, SavedView, Youth
+from kaa_web.models.register import (
+    ContactAttempt,
+    District,
+    RegistrationPeriod,
+    SavedView,
+    Youth,
+)
 from kaa_web.models.school_reports import SchoolReport, SchoolUnit
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import catalogue, mailout
+from kaa_web.services import catalogue, mailout, register
 from kaa_web.services.plans import measures, plan
 from tests import factories
 
@@ -168,6 +174,17 @@ def _case(name, db, staff, make_youth) -> Case:  # noqa: C901 - one branch per f
         return Case("kaa", SavedView, "/ungdomar/vyer/spara", {"name": "Mina", "officer": "mig"})
     youth = _youth(make_youth, years=16 if name == "orosanmälan" else 19)
     base = f"/ungdomar/{youth.id}"
+    if name == "avregistrering":
+        closed = (RegistrationPeriod.deregistered_on.is_not(None),)
+        data = {"reason": "examen", "result": "arbete"}
+        return Case("kaa", RegistrationPeriod, f"{base}/avregistrera", data, where=closed)
+    if name == "registrera igen":
+        register.deregister_youth(
+            db, actor=_actor(staff), youth_id=youth.id, reason="nationellt_program"
+        )
+        db.commit()
+        data = {"registration_reason": "avbrott_nationellt", "registration_source": "skolanmalan"}
+        return Case("kaa", RegistrationPeriod, f"{base}/registrera-igen", data)
     if name == "kontaktförsök":
         data = {"kind": "telefon", "on": TODAY, "outcome": "ej_nadd"}
         return Case("kaa", ContactAttempt, f"{base}/kontakt", data)
@@ -211,6 +228,8 @@ def _case(name, db, staff, make_youth) -> Case:  # noqa: C901 - one branch per f
 
 FORMS = [
     "registrera ungdom",
+    "avregistrering",
+    "registrera igen",
     "kontaktförsök",
     "brev",
     "samtycke",

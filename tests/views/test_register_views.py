@@ -11,6 +11,7 @@ from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.register import ContactAttempt, Youth
 from kaa_web.rules import personnummer as pnr
+from kaa_web.services import register
 from tests import factories
 
 
@@ -131,7 +132,8 @@ def test_registering_redirects_to_the_new_person(client_request, staff, db_sessi
     saved = form.submit(_new_youth_form())
     youth = db_session.exec(select(Youth)).one()
     assert saved.response.location == f"/ungdomar/{youth.id}"
-    assert (youth.first_name, youth.last_name, youth.registration_source) == (
+    source = register.current_period(db_session, youth.id).registration_source
+    assert (youth.first_name, youth.last_name, source) == (
         "Sam",
         "Nord",
         "egen_kontakt",

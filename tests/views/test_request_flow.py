@@ -17,7 +17,7 @@ from kaa_web.models.documents import (
 )
 from kaa_web.models.plans import ConcernReport
 from kaa_web.models.register import ContactAttempt, Youth
-from kaa_web.services import outreach
+from kaa_web.services import outreach, register
 from tests.docx_samples import template_with
 
 NUL_REFUSED = "otillåtet tecken (NUL"
@@ -119,8 +119,9 @@ def test_the_ladders_delays_come_from_each_apps_own_settings(app, make_youth, db
     with early.app_context():
         db = get_db()
         person = db.get(Youth, youth.id)
-        outreach.refresh_next_step(db, person, today=youth.registered_on)
-        assert person.next_step_due == youth.registered_on + timedelta(days=3)
+        registered_on = register.current_period(db, youth.id).registered_on
+        outreach.refresh_next_step(db, person, today=registered_on)
+        assert person.next_step_due == registered_on + timedelta(days=3)
         db.rollback()
     early.extensions["kaa_engine"].dispose()
 

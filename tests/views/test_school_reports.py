@@ -20,9 +20,11 @@ from kaa_web.models.school_reports import (
 )
 from kaa_web.models.tasks import Task
 from kaa_web.rules import personnummer as pnr
+from kaa_web.services import register
 from kaa_web.services import school_reports as service
 from kaa_web.services.errors import Invalid
 from kaa_web.services.register import new_youth
+from tests import factories
 
 
 @pytest.fixture
@@ -350,7 +352,8 @@ def test_kaa_creates_the_register_entry_from_a_dropout_report(login_as, schools,
     assert response.status_code == 303
     db_session.expire_all()
     youth = db_session.exec(select(Youth)).one()
-    assert (youth.registration_source, youth.registration_reason) == (
+    period = register.current_period(db_session, youth.id)
+    assert (period.registration_source, period.registration_reason) == (
         "skolanmalan",
         "avbrott_nationellt",
     )
@@ -517,9 +520,6 @@ def test_the_register_match_shown_on_a_report_is_logged_as_a_read_of_that_person
         pnr.parse(student.personnummer),
         "Ella",
         "Matchsson",
-        registration_reason="avbrott_nationellt",
-        registration_source="import",
-        registered_on=local_today(),
     )
     db_session.add(later)
     db_session.commit()
@@ -860,3 +860,45 @@ def test_guardians_addresses_reach_the_register_when_kaa_registers_the_student(
         ("Vera Exempelsson", "Storgatan 1", "111 22", "Annanstad"),
         ("Olof Exempelsson", "Elevvägen 3", "123 45", "Exempelstad"),
     ]
+
+
+def test_a_report_on_someone_who_left_kaa_says_they_come_back_and_registers_a_new_period(
+    login_as, schools, db_session, staff
+):
+    number = _number(serial=377)
+    person = factories.youth(
+        db_session,
+        "Ella",
+        "Exempelsson",
+        birth_date=pnr.parse(number).birth_date,
+        serial=377,
+        registered_on=local_today() - timedelta(days=400),
+        registration_reason="aldrig_borjat",
+    )
+    kaa_actor = factories.actor("kaa", staff)
+    register.deregister_youth(
+        db_session,
+        actor=kaa_actor,
+        youth_id=person.id,
+        reason="nationellt_program",
+        on=local_today() - timedelta(days=300),
+    )
+    db_session.commit()
+    _submit(login_as("skola"), schools["90000001"], personnummer=person.personnummer)
+    [report] = _reports(db_session)
+    kaa = login_as("kaa")
+    page = kaa.get(f"/inkorg/{report.id}").get_data(as_text=True)
+    assert "<strong>Återkommer.</strong>" in page
+    assert "Registrera eleven i KAA igen" in page
+    student = db_session.exec(select(SchoolReportStudent)).one()
+    assert kaa.post_form(f"/inkorg/elev/{student.id}/registrera").status_code == 303
+    assert _reports(db_session)[0].status == "under_handlaggning"
+    periods = register.periods_of(db_session, person.id)
+    assert [(p.registration_source, p.registration_reason, p.deregistered_on) for p in periods] == [
+        ("skolanmalan", "avbrott_nationellt", None),
+        ("import", "aldrig_borjat", local_today() - timedelta(days=300)),
+    ]
+    again = kaa.get(f"/inkorg/{report.id}").get_data(as_text=True)
+    assert "Återkommer" not in again and "Registrera eleven i KAA igen" not in again
+    assert kaa.post_form(f"/inkorg/elev/{student.id}/registrera").status_code in (303, 400)
+    assert len(register.periods_of(db_session, person.id)) == 2  # a second click adds nothing

@@ -108,9 +108,9 @@ class _Ladder:
     unanswered_visit: date | None = None
 
 
-def letter_to_guardians(person: PersonFacts, on: date) -> bool:
+def letter_to_guardians(birth_date: date, on: date) -> bool:
     """Letters go to the guardians while the young person is under 18."""
-    return _is_minor(person, on, DEFAULT_RULES)
+    return on < birthday(birth_date, DEFAULT_RULES.adult_age)
 
 
 def next_step(

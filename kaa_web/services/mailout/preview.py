@@ -183,8 +183,7 @@ def recipients_for(
 ) -> tuple[list[Recipient], list[str]]:
     """The letters for a person's step (the household rule), and who has no usable address."""
     person = person_of(youth)
-    facts = ladder.PersonFacts(youth.birth_date, youth.registered_on)
-    to_guardians = ladder.letter_to_guardians(facts, on)
+    to_guardians = ladder.letter_to_guardians(youth.birth_date, on)
     doc_type = (GUARDIAN_TYPES if to_guardians else YOUTH_TYPES)[step]
     letters, missing = [], []
     for addressee in letter_recipients(

@@ -17,7 +17,7 @@ from kaa_web.models.meetings import (
     Attendance,
     Meeting,
 )
-from kaa_web.models.register import OCCUPATIONS, District, Youth
+from kaa_web.models.register import OCCUPATIONS, District, RegistrationPeriod, Youth
 from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
 from kaa_web.rules import small_numbers
@@ -125,7 +125,14 @@ def _previous_meeting_on(db: Session, meeting: Meeting) -> date | None:
 def _filter_condition(db: Session, meeting: Meeting, youth_filter: str, today: date):
     if youth_filter == "nya":
         since = _previous_meeting_on(db, meeting)
-        return Youth.registered_on > since if since else sa.true()
+        if since is None:
+            return sa.true()
+        # registered (or registered again) since the group last met
+        return Youth.id.in_(
+            select(RegistrationPeriod.youth_id).where(
+                RegistrationPeriod.latest, RegistrationPeriod.registered_on > since
+            )
+        )
     if youth_filter == "ingen_sysselsattning":
         return Youth.occupation.in_(("ingen", "okand"))
     return Youth.next_step_due < today

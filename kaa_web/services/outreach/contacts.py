@@ -116,9 +116,7 @@ def record_contact(
         planned_visit=data.planned_visit,
         planned_time=data.planned_time,
         to_guardians=data.kind in LETTER_KINDS
-        and ladder.letter_to_guardians(
-            ladder.PersonFacts(youth.birth_date, youth.registered_on), data.on
-        ),
+        and ladder.letter_to_guardians(youth.birth_date, data.on),
         note=data.note.strip()[:500],
         staff_id=actor.staff_id,
         second_staff_id=data.second_staff_id,

@@ -19,7 +19,13 @@ from kaa_web.services.access import youth_visibility
 from kaa_web.services.errors import Invalid
 from kaa_web.services.outreach.contacts import LETTER_KINDS
 from kaa_web.services.outreach.due import due_conditions
-from kaa_web.services.outreach.next_step import compute_next_step, plans_agreed, rules
+from kaa_web.services.outreach.next_step import (
+    Coverage,
+    compute_next_step,
+    coverage,
+    plans_agreed,
+    rules,
+)
 
 
 def mark_letters_sent(db: Session, *, actor: Actor, youth_ids: list[int], on: date) -> int:
@@ -80,10 +86,12 @@ def record_letters_sent(
     history: dict[int, list[ContactAttempt]] = {p.id: [] for p in people}
     ids, delays = list(history), rules(db)
     agreed: dict[int, date] = {}
+    covers: dict[int, Coverage] = {}
     for chunk in chunks(ids):
         for contact in db.exec(select(ContactAttempt).where(ContactAttempt.youth_id.in_(chunk))):
             history[contact.youth_id].append(contact)
         agreed |= plans_agreed(db, chunk)
+        covers |= coverage(db, chunk)
     due = [
         youth
         for youth in people
@@ -114,7 +122,15 @@ def record_letters_sent(
     db.exec(
         sa.update(Youth.__table__).where(Youth.__table__.c.id == sa.bindparam("b_id")),
         params=[
-            _after_letter(youth, contact, history[youth.id], today, agreed.get(youth.id), delays)
+            _after_letter(
+                youth,
+                covers[youth.id],
+                contact,
+                history[youth.id],
+                today,
+                agreed.get(youth.id),
+                delays,
+            )
             for youth, contact in zip(due, contacts, strict=True)
         ],
     )
@@ -129,11 +145,12 @@ def record_letters_sent(
 
 
 def _to_guardians(youth: Youth, on: date) -> bool:
-    return ladder.letter_to_guardians(ladder.PersonFacts(youth.birth_date, youth.registered_on), on)
+    return ladder.letter_to_guardians(youth.birth_date, on)
 
 
 def _after_letter(
     youth: Youth,
+    cover: Coverage,
     contact: SentLetter,
     history: list,
     today: date,
@@ -141,7 +158,7 @@ def _after_letter(
     delays: ladder.LadderRules,
 ) -> dict:
     """The person's new stored state after a letter (kept in step in the session, too)."""
-    step = compute_next_step(youth, [*history, contact], today, plan_agreed, delays)
+    step = compute_next_step(youth, cover, [*history, contact], today, plan_agreed, delays)
     values = {
         "last_contact_on": max(youth.last_contact_on or date.min, contact.on),
         "next_step": step.kind if step else None,

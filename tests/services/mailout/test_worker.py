@@ -18,7 +18,7 @@ from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.documents import GeneratedDocument, GeneratedDocumentYouth
 from kaa_web.models.mailout import MailoutJob, MailoutPerson
-from kaa_web.models.register import ContactAttempt, Youth
+from kaa_web.models.register import ContactAttempt, RegistrationPeriod, Youth
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import jobs, mailout
 from kaa_web.services.register import name_key
@@ -79,16 +79,24 @@ def due_letters(db: Session, adults: int, minors: int) -> list[int]:
                 street_address=f"Gatan {n}",
                 postal_code="123 45",
                 city="Exempelstad",
-                registration_reason="avbrott_nationellt",
-                registration_source="import",
-                registered_on=today - timedelta(days=40),
                 next_step="brev",
                 next_step_due=today - timedelta(days=10),
             )
         )
     db.connection().execute(sa.insert(Youth), rows)
+    ids = list(db.exec(select(Youth.id).order_by(Youth.id)))
+    periods = [
+        dict(
+            youth_id=youth_id,
+            registered_on=today - timedelta(days=40),
+            registration_reason="avbrott_nationellt",
+            registration_source="import",
+        )
+        for youth_id in ids
+    ]
+    db.connection().execute(sa.insert(RegistrationPeriod), periods)
     db.commit()
-    return list(db.exec(select(Youth.id).order_by(Youth.id)))
+    return ids
 
 
 def wait_for(db: Session, job_id: int, done, seconds: float = 120) -> MailoutJob:

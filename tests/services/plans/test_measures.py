@@ -7,7 +7,6 @@ from sqlmodel import select
 
 from kaa_web.models.base import local_today
 from kaa_web.models.plans import PlanMeasure, PlanRevision
-from kaa_web.models.register import Youth
 from kaa_web.models.tasks import Task
 from kaa_web.services import register
 from kaa_web.services.errors import Invalid
@@ -58,8 +57,11 @@ def test_closing_records_the_result_and_ends_open_measures_with_a_reason(
         db_session, actor=kaa, youth_id=youth.id, reason="nationellt_program", result="studier"
     )
     db_session.commit()
-    closed = db_session.get(Youth, youth.id)
-    assert closed.deregistration_result == "studier"
+    closed = register.current_period(db_session, youth.id)
+    assert (closed.deregistration_reason, closed.deregistration_result) == (
+        "nationellt_program",
+        "studier",
+    )
     row = db_session.get(PlanMeasure, measure.id)
     assert (row.end_reason, row.occupation_after) == ("avregistrerad", "studier")
     assert db_session.exec(select(Task).where(Task.done_at.is_(None))).all() == []

@@ -230,8 +230,8 @@ def test_letters_stop_going_to_guardians_after_the_18th_birthday():
 
 
 def test_letter_to_guardians_is_decided_on_the_given_date():
-    assert letter_to_guardians(MINOR, date(2027, 3, 14)) is True
-    assert letter_to_guardians(MINOR, date(2027, 3, 15)) is False
+    assert letter_to_guardians(MINOR.birth_date, date(2027, 3, 14)) is True
+    assert letter_to_guardians(MINOR.birth_date, date(2027, 3, 15)) is False
 
 
 # --- reached: mapping and follow-up ------------------------------------------------------

@@ -10,10 +10,10 @@ from sqlmodel import select
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import utcnow
 from kaa_web.models.register import ImportBatch, Youth
-from kaa_web.services import register_import
 from kaa_web.services.errors import Invalid
+from kaa_web.services.register import importing
 from tests import factories
-from tests.services.test_register_import import HEADER, extract, row
+from tests.services.register.test_importing import HEADER, extract, row
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def kaa(staff):
 
 
 def errors_of(db_session, actor, content: bytes) -> list[str]:
-    preview = register_import.preview_import(
+    preview = importing.preview_import(
         db_session, actor=actor, filename="utdrag.csv", content=content
     )
     return preview.errors
@@ -69,11 +69,9 @@ def test_what_the_preview_accepts_is_stored_whole_on_apply(db_session, kaa):
     name on apply), and a name that case-folds longer still fits its search key."""
     longest = "\ufb03" * 100  # the ligature "ffi": 300 characters once case-folded
     content = extract([row(1, first=longest, city="Å" * 100)])
-    preview = register_import.preview_import(
-        db_session, actor=kaa, filename="u.csv", content=content
-    )
+    preview = importing.preview_import(db_session, actor=kaa, filename="u.csv", content=content)
     assert preview.errors == []
-    register_import.apply_import(db_session, actor=kaa, batch_id=preview.batch_id)
+    importing.apply_import(db_session, actor=kaa, batch_id=preview.batch_id)
     db_session.commit()
     stored = db_session.exec(select(Youth)).one()
     assert (stored.first_name, stored.city) == (longest, "Å" * 100)
@@ -81,7 +79,7 @@ def test_what_the_preview_accepts_is_stored_whole_on_apply(db_session, kaa):
 
 def test_old_mac_line_endings_are_read_as_rows(db_session, kaa):
     content = "\r".join([HEADER, row(1), row(2)]).encode()
-    preview = register_import.import_rows(db_session, actor=kaa, content=content)
+    preview = importing.import_rows(db_session, actor=kaa, content=content)
     assert len(preview.new) == 2
 
 
@@ -105,7 +103,7 @@ def test_hostile_files_get_a_swedish_page_not_a_server_error(login_as, staff, db
 
 
 def test_an_uploaded_file_name_with_control_characters_is_stored_without_them(db_session, kaa):
-    preview = register_import.preview_import(
+    preview = importing.preview_import(
         db_session, actor=kaa, filename="utdrag\x00\x1b.csv", content=extract([row(1)])
     )
     db_session.commit()
@@ -116,12 +114,12 @@ def test_an_uploaded_file_name_with_control_characters_is_stored_without_them(db
 
 
 def test_the_content_is_deleted_once_applied_and_hash_and_summary_are_kept(db_session, kaa):
-    preview = register_import.preview_import(
+    preview = importing.preview_import(
         db_session, actor=kaa, filename="u.csv", content=extract([row(1), row(2)])
     )
     db_session.commit()
     assert db_session.get(ImportBatch, preview.batch_id).summary.startswith("Förhandsgranskad")
-    register_import.apply_import(db_session, actor=kaa, batch_id=preview.batch_id)
+    importing.apply_import(db_session, actor=kaa, batch_id=preview.batch_id)
     db_session.commit()
     db_session.expire_all()
     batch = db_session.get(ImportBatch, preview.batch_id)
@@ -131,7 +129,7 @@ def test_the_content_is_deleted_once_applied_and_hash_and_summary_are_kept(db_se
 
 def previewed(db_session, actor, n: int, hours_ago: int = 0) -> int:
     """A batch previewed `hours_ago` (and not applied): its id."""
-    preview = register_import.preview_import(
+    preview = importing.preview_import(
         db_session, actor=actor, filename=f"utdrag{n}.csv", content=extract([row(n)])
     )
     db_session.get(ImportBatch, preview.batch_id).created_at = utcnow() - timedelta(hours=hours_ago)
@@ -156,7 +154,7 @@ def test_an_unapplied_extract_is_deleted_after_the_retention_and_cannot_be_appli
     assert expired.sha256 and expired.summary
     assert kept.content == extract([row(2)])
     with pytest.raises(Invalid, match="gått ut"):
-        register_import.apply_import(db_session, actor=kaa, batch_id=old)
+        importing.apply_import(db_session, actor=kaa, batch_id=old)
 
 
 @pytest.mark.settings(import_retention_hours=1)
@@ -169,10 +167,10 @@ def test_the_retention_is_a_setting(app, db_session, kaa):
 
 
 def test_protection_from_the_extract_is_an_audit_action_of_its_own(db_session, kaa):
-    register_import.import_rows(db_session, actor=kaa, content=extract([row(1)[:-3] + "ja"]))
+    importing.import_rows(db_session, actor=kaa, content=extract([row(1)[:-3] + "ja"]))
     db_session.commit()
     youth = db_session.exec(select(Youth)).one()
-    register_import.import_rows(db_session, actor=kaa, content=extract([row(1)]))
+    importing.import_rows(db_session, actor=kaa, content=extract([row(1)]))
     db_session.commit()
     changes = db_session.exec(
         select(AuditEvent.action, AuditEvent.youth_id)

@@ -1,11 +1,8 @@
-"""Import of a register extract (CSV): parse, preview new/changed/missing, apply all or nothing."""
+"""Import of a register extract: preview new/returning/changed/missing, apply all or nothing."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -17,35 +14,23 @@ from kaa_web.db import insert_rows
 from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.register import (
     REGISTRATION_REASONS,
-    District,
     ImportBatch,
+    RegistrationPeriod,
     TimelineEntry,
     Youth,
 )
 from kaa_web.permissions import Actor
 from kaa_web.rules import eligibility
 from kaa_web.rules import outreach as ladder
-from kaa_web.rules import personnummer as pnr
-from kaa_web.rules.text import clean_line, line_problem
+from kaa_web.rules.text import clean_line
 from kaa_web.rules.words import plural, thousands
 from kaa_web.services import outreach, timeline
 from kaa_web.services.errors import Invalid, NotFound
-from kaa_web.services.register import FIELD_LABELS, name_key
+from kaa_web.services.register.editing import FIELD_LABELS
+from kaa_web.services.register.extract import ExtractRow, parse_extract
+from kaa_web.services.register.periods import RETURNING, register_again
+from kaa_web.services.register.person import name_key
 
-COLUMNS = (
-    "personnummer",
-    "fornamn",
-    "efternamn",
-    "utdelningsadress",
-    "postnummer",
-    "postort",
-    "telefon",
-    "epost",
-    "kommundel",
-    "orsak",
-    "skyddad",
-)
-REQUIRED = ("personnummer", "fornamn", "efternamn")
 COMPARED = (
     "first_name",
     "last_name",
@@ -57,30 +42,6 @@ COMPARED = (
     "district_id",
     "protected_identity",
 )
-MAX_ROWS = 100_000
-# Extract column -> the Youth field it fills; the longest value is the column's own length.
-FIELD_OF = {
-    "fornamn": "first_name",
-    "efternamn": "last_name",
-    "utdelningsadress": "street_address",
-    "postnummer": "postal_code",
-    "postort": "city",
-    "telefon": "phone",
-    "epost": "email",
-}
-MAX_LENGTH = {"personnummer": 20, "kommundel": 30, "orsak": 30, "skyddad": 3} | {
-    column: Youth.__table__.c[name].type.length for column, name in FIELD_OF.items()
-}
-
-
-@dataclass
-class ExtractRow:
-    line: int
-    personnummer: str
-    birth_date: date
-    gender: str
-    values: dict
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -101,6 +62,8 @@ class Preview:
     batch_id: int | None = None
     new: list[ExtractRow] = field(default_factory=list)
     changed: list[tuple[Youth, list[str], ExtractRow]] = field(default_factory=list)
+    # deregistered people in the extract: they come back with a new period (and any changes)
+    returning: list[tuple[Youth, list[str], ExtractRow]] = field(default_factory=list)
     missing: list[MissingPerson] = field(default_factory=list)
     too_old: list[ExtractRow] = field(default_factory=list)  # new, 20 or older: not registered
     unchanged: int = 0
@@ -112,6 +75,11 @@ class Preview:
         return self.changed[:PREVIEW_SHOWN]
 
     @property
+    def returning_shown(self) -> list[tuple[Youth, list[str], ExtractRow]]:
+        """The returning people the preview page names (the first PREVIEW_SHOWN)."""
+        return self.returning[:PREVIEW_SHOWN]
+
+    @property
     def missing_shown(self) -> list[MissingPerson]:
         """The missing people the preview page names (the first PREVIEW_SHOWN)."""
         return self.missing[:PREVIEW_SHOWN]
@@ -121,140 +89,14 @@ class Preview:
         """What the import did, in words: "1 ny, 2 ändrade, 40 oförändrade, 0 saknas i utdraget"."""
         parts = [
             plural(len(self.new), "ny", "nya"),
+            *([f"{thousands(len(self.returning))} {RETURNING}"] if self.returning else []),
             plural(len(self.changed), "ändrad", "ändrade"),
             plural(self.unchanged, "oförändrad", "oförändrade"),
             f"{thousands(len(self.missing))} saknas i utdraget",
         ]
         if self.too_old:
-            parts.append(
-                plural(len(self.too_old), "ny", "nya") + " över 20 år registrerades inte"
-            )
+            parts.append(plural(len(self.too_old), "ny", "nya") + " över 20 år registrerades inte")
         return ", ".join(parts)
-
-
-def _decode(content: bytes) -> tuple[str, list[str]]:
-    """The text, or a Swedish error for every line that is neither UTF-8 nor Excel's cp1252."""
-    for encoding in ("utf-8-sig", "cp1252"):  # cp1252: an extract saved from Excel
-        try:
-            return content.decode(encoding), []
-        except UnicodeDecodeError:
-            pass
-    return "", [
-        f"Rad {n}: raden har tecken som inte kan läsas (filen är varken UTF-8 eller Excels "
-        "teckenkodning). Spara filen som CSV UTF-8 och försök igen."
-        for n, line in enumerate(content.split(b"\n"), start=1)
-        if not _decodes(line)
-    ]
-
-
-def _decodes(line: bytes) -> bool:
-    try:
-        line.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _reader(text: str):
-    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
-    delimiter = ";" if ";" in first_line else ","
-    return csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-
-def _field_problems(line: int, get: dict) -> list[str]:
-    """Characters and lengths, checked before anything else reads (or echoes) the values."""
-    problems = []
-    for column in COLUMNS:
-        problem = line_problem(get[column], MAX_LENGTH[column])
-        if problem:
-            problems.append(f"Rad {line}: kolumnen {column} {problem[0].lower()}{problem[1:]}")
-    return problems
-
-
-def _parse_row(line: int, raw: dict, districts: dict[str, int], today: date):
-    """One row to an ExtractRow, or a list of Swedish error messages for it."""
-    get = {k: (raw.get(k) or "").strip() for k in COLUMNS}
-    problems = _field_problems(line, get)
-    if problems:
-        return problems
-    errors = [f"Rad {line}: kolumnen {k} saknar värde." for k in REQUIRED if not get[k]]
-    number = None
-    if get["personnummer"]:
-        try:
-            number = pnr.parse(get["personnummer"], today)
-        except pnr.InvalidPersonnummer as exc:
-            errors.append(f"Rad {line}: {exc}")
-    district_id = districts.get(get["kommundel"].casefold()) if get["kommundel"] else None
-    if get["kommundel"] and district_id is None:
-        errors.append(f"Rad {line}: kommundelen \u201d{get['kommundel']}\u201d finns inte.")
-    if get["orsak"] and get["orsak"] not in REGISTRATION_REASONS:
-        errors.append(f"Rad {line}: orsaken \u201d{get['orsak']}\u201d är inte en känd kod.")
-    if get["skyddad"].casefold() not in ("", "ja", "nej"):
-        errors.append(f"Rad {line}: skyddad ska vara ja, nej eller tom.")
-    if errors:
-        return errors
-    values = {name: get[column] for column, name in FIELD_OF.items()} | {
-        "district_id": district_id,
-        "protected_identity": get["skyddad"].casefold() == "ja",
-    }
-    return ExtractRow(
-        line, number.canonical, number.birth_date, number.gender, values, get["orsak"]
-    )
-
-
-def _records(reader):
-    """(line, row or None) for every row after the header; None for a row csv cannot read."""
-    line = 1
-    while True:
-        line += 1
-        try:
-            yield line, next(reader)
-        except StopIteration:
-            return
-        except csv.Error:  # e.g. a field past csv's size limit
-            yield line, None
-
-
-def _header(reader) -> list[str]:
-    try:
-        return reader.fieldnames or []
-    except csv.Error:
-        return []
-
-
-def parse_extract(db: Session, content: bytes, today: date) -> tuple[list[ExtractRow], list[str]]:
-    """All rows, or the errors of every bad row (a file with any error is refused whole)."""
-    text, errors = _decode(content)
-    if errors:
-        return [], errors
-    reader = _reader(text)
-    missing_columns = [c for c in REQUIRED if c not in _header(reader)]
-    if missing_columns:
-        return [], [
-            f"Filen saknar kolumnerna: {', '.join(missing_columns)}. "
-            f"Första raden ska vara rubrikerna {';'.join(COLUMNS)}."
-        ]
-    districts = {d.code.casefold(): d.id for d in db.exec(select(District)).all()}
-    rows, seen = [], {}
-    for line, raw in _records(reader):
-        if line - 1 > MAX_ROWS:
-            return [], [f"Filen har fler än {MAX_ROWS} rader."]
-        if raw is None:
-            errors.append(f"Rad {line}: raden kan inte läsas (ett fält är för långt).")
-            continue
-        parsed = _parse_row(line, raw, districts, today)
-        if isinstance(parsed, list):
-            errors.extend(parsed)
-        elif parsed.personnummer in seen:
-            errors.append(
-                f"Rad {line}: personnumret finns redan på rad {seen[parsed.personnummer]}."
-            )
-        else:
-            seen[parsed.personnummer] = line
-            rows.append(parsed)
-    if not rows and not errors:
-        errors.append("Filen innehåller inga rader.")
-    return rows, errors
 
 
 def _existing(db: Session, numbers: list[str]) -> dict[str, Youth]:
@@ -278,15 +120,20 @@ def _diff(db: Session, rows: list[ExtractRow], today: date) -> Preview:
             (preview.new if covered else preview.too_old).append(row)
             continue
         changed = [k for k in COMPARED if getattr(youth, k) != row.values[k]]
-        if changed:
+        if youth.status == "avregistrerad" and eligibility.covered_on(row.birth_date, today):
+            preview.returning.append((youth, changed, row))
+        elif changed:
             preview.changed.append((youth, changed, row))
         else:
             preview.unchanged += 1
     in_file = {r.personnummer for r in rows}
     imported = db.exec(
-        select(Youth.id, Youth.personnummer, Youth.first_name, Youth.last_name).where(
-            Youth.status == "aktiv", Youth.registration_source == "import"
+        select(Youth.id, Youth.personnummer, Youth.first_name, Youth.last_name)
+        .join(
+            RegistrationPeriod,
+            sa.and_(RegistrationPeriod.youth_id == Youth.id, RegistrationPeriod.latest),
         )
+        .where(Youth.status == "aktiv", RegistrationPeriod.registration_source == "import")
     ).all()
     preview.missing = [
         MissingPerson(r[0], f"{r[2]} {r[3]}") for r in imported if r[1] not in in_file
@@ -294,6 +141,11 @@ def _diff(db: Session, rows: list[ExtractRow], today: date) -> Preview:
     for row in preview.new:
         if not row.reason:
             preview.errors.append(f"Rad {row.line}: ny person i registret behöver en orsak.")
+    for _youth, _changed, row in preview.returning:
+        if not row.reason:
+            preview.errors.append(
+                f"Rad {row.line}: personen {RETURNING} till KAA och behöver en orsak."
+            )
     return preview
 
 
@@ -320,6 +172,7 @@ def preview_import(db: Session, *, actor: Actor, filename: str, content: bytes) 
     preview.batch_id = batch.id
     audit.record(db, actor, "create", object_type="import_batch", object_id=batch.id)
     shown = [youth.id for youth, _changed, _row in preview.changed_shown]
+    shown += [youth.id for youth, _changed, _row in preview.returning_shown]
     shown += [person.id for person in preview.missing_shown]
     audit.record_many(
         db, actor, "view", object_type="youth", items=[(i, i) for i in dict.fromkeys(shown)]
@@ -338,9 +191,6 @@ def _new_rows(rows: list[ExtractRow], today: date, delays: ladder.LadderRules) -
                 personnummer=row.personnummer,
                 birth_date=row.birth_date,
                 gender=row.gender,
-                registration_reason=row.reason,
-                registration_source="import",
-                registered_on=today,
                 first_name_key=name_key(row.values["first_name"]),
                 last_name_key=name_key(row.values["last_name"]),
                 status="aktiv",
@@ -365,6 +215,18 @@ def _insert_new(db: Session, actor: Actor, rows: list[ExtractRow], today: date) 
         db, Youth.__table__, _new_rows(rows, today, outreach.rules(db)), return_ids=True
     )
     now = utcnow()
+    periods = [
+        dict(
+            youth_id=youth_id,
+            registered_on=today,
+            registration_reason=row.reason,
+            registration_source="import",
+            latest=True,
+            created_at=now,
+        )
+        for youth_id, row in zip(ids, rows, strict=True)
+    ]
+    insert_rows(db, RegistrationPeriod.__table__, periods)
     entries = [
         dict(
             youth_id=youth_id,
@@ -388,16 +250,18 @@ def _record_protection(db: Session, actor: Actor, preview: Preview, new_ids: lis
         i for i, row in zip(new_ids, preview.new, strict=True) if row.values["protected_identity"]
     ]
     cleared = []
-    for youth, changed, _row in preview.changed:
+    for youth, changed, _row in preview.changed + preview.returning:
         if "protected_identity" in changed:
             (protected if youth.protected_identity else cleared).append(youth.id)
     for action, ids in (("protection_set", protected), ("protection_cleared", cleared)):
         audit.record_many(db, actor, action, object_type="youth", items=((i, i) for i in ids))
 
 
-def _apply_rows(db: Session, actor: Actor, preview: Preview, today: date) -> None:
-    new_ids = _insert_new(db, actor, preview.new, today)
-    for youth, changed, row in preview.changed:
+def _apply_changes(db: Session, actor: Actor, changes: list[tuple[Youth, list[str], ExtractRow]]):
+    """The extract's new values onto people already in the register, each with a timeline line."""
+    for youth, changed, row in changes:
+        if not changed:
+            continue
         for key in changed:
             setattr(youth, key, row.values[key])
         youth.first_name_key = name_key(youth.first_name)
@@ -413,8 +277,18 @@ def _apply_rows(db: Session, actor: Actor, preview: Preview, today: date) -> Non
             kind="andrad",
             title=f"Uppgifter ändrade från registerutdrag: {labels}",
         )
-    changed_ids = [youth.id for youth, _c, _r in preview.changed]
-    audit.record_many(db, actor, "update", object_type="youth", items=((i, i) for i in changed_ids))
+    ids = [youth.id for youth, changed, _r in changes if changed]
+    audit.record_many(db, actor, "update", object_type="youth", items=((i, i) for i in ids))
+
+
+def _apply_rows(db: Session, actor: Actor, preview: Preview, today: date) -> None:
+    new_ids = _insert_new(db, actor, preview.new, today)
+    _apply_changes(db, actor, preview.changed + preview.returning)
+    db.flush()
+    for youth, _changed, row in preview.returning:
+        register_again(
+            db, actor=actor, youth_id=youth.id, reason=row.reason, source="import", on=today
+        )
     _record_protection(db, actor, preview, new_ids)
     db.flush()
 

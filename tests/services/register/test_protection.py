@@ -13,8 +13,13 @@ from kaa_web.services import register
 from tests import factories
 
 
-def data_of(youth: Youth, **overrides) -> register.YouthData:
-    values = {name: getattr(youth, name) for name in register.EDITABLE}
+def data_of(db, youth: Youth, **overrides) -> register.YouthData:
+    """The person and their current period as the edit form would send them back."""
+    period = register.current_period(db, youth.id)
+    values = {
+        name: getattr(period if name in register.PERIOD_FIELDS else youth, name)
+        for name in register.EDITABLE
+    }
     return register.YouthData(**{**values, **overrides})
 
 
@@ -37,7 +42,7 @@ def test_only_the_protect_permission_may_clear_or_set_the_protection(
             actor=officer,
             youth_id=protected.id,
             version=protected.version,
-            data=data_of(protected, protected_identity=False),
+            data=data_of(db_session, protected, protected_identity=False),
         )
     number = pnr.make_valid(local_today() - timedelta(days=6400), 557)
     with pytest.raises(PermissionError):
@@ -64,6 +69,7 @@ def test_a_save_by_someone_who_may_not_see_the_address_keeps_every_address(
         youth_id=protected.id,
         version=protected.version,
         data=data_of(
+            db_session,
             protected,
             protected_identity=None,
             street_address="",
