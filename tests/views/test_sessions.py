@@ -100,6 +100,7 @@ def test_over_https_the_cookie_is_host_only_and_secure(client):
     ldap_url="ldaps://127.0.0.1:1",
     ldap_user_base="ou=personal,dc=kommun,dc=se",
     ldap_enabled_filter="(objectClass=*)",
+    jobs_url="redis://127.0.0.1:1/0",
 )
 def test_production_always_names_the_cookie_host_only(client):
     response = client.get("/logga-in")
