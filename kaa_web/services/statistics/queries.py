@@ -1,0 +1,506 @@
+"""The figures as grouped SQL over registration periods: one statement per figure and breakdown.
+
+Every figure reads the registration periods that overlap the report period (`spans`), so a
+period's figures depend only on what happened within it: someone who comes back later gets a
+new period after it and changes nothing. Events (contacts, measures) count when they fall in
+the report period and within one of the person's registration periods.
+"""
+
+from __future__ import annotations
+
+import statistics as pystats
+from collections import defaultdict
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from kaa_web.models.plans import DeclinedOffer, Mapping, Measure, Plan, PlanMeasure, PlanRevision
+from kaa_web.models.register import CHANNELS, ContactAttempt, RegistrationPeriod, Youth
+from kaa_web.rules.report_periods import ReportPeriod, age_threshold
+from kaa_web.services.statistics.definitions import AGE_GROUPS, RETURNED, figure
+
+P = RegistrationPeriod.__table__
+Y = Youth.__table__
+C = ContactAttempt.__table__
+PM = PlanMeasure.__table__
+M = Measure.__table__
+ALL = "alla"
+OUTREACH_KINDS = tuple(CHANNELS)
+
+# {group key: {column: number}} for one figure, breakdown and period
+Grouped = dict[str, dict[str, float | int | None]]
+
+
+def _day(value: date):
+    return sa.literal(value, sa.Date)
+
+
+def _spans(period: ReportPeriod):
+    """The registration periods overlapping the report period, clipped to it (lo..hi), each
+    numbered per person from the latest (rn = 1: the one a person is counted with)."""
+    start, end = _day(period.start), _day(period.end)
+    ends_after = sa.or_(P.c.deregistered_on.is_(None), P.c.deregistered_on > period.end)
+    return (
+        sa.select(
+            P.c.id.label("period_id"),
+            P.c.youth_id,
+            P.c.registered_on,
+            P.c.deregistered_on,
+            P.c.registration_reason.label("reason"),
+            P.c.deregistration_reason,
+            P.c.deregistration_result,
+            sa.case((P.c.registered_on < period.start, start), else_=P.c.registered_on).label("lo"),
+            sa.case((ends_after, end), else_=P.c.deregistered_on).label("hi"),
+            sa.func.row_number()
+            .over(
+                partition_by=P.c.youth_id,
+                order_by=(P.c.registered_on.desc(), P.c.id.desc()),
+            )
+            .label("rn"),
+        )
+        .where(
+            P.c.registered_on <= period.end,
+            sa.or_(P.c.deregistered_on.is_(None), P.c.deregistered_on >= period.start),
+        )
+        .cte("spans")
+    )
+
+
+def _group(dimension: str, span, youth, period: ReportPeriod):
+    """The breakdown's group of a row; a protected identity's district is never told."""
+    if dimension == "hela":
+        return sa.literal(ALL)
+    if dimension == "kommundel":
+        return sa.case(
+            (youth.c.protected_identity, sa.null()), else_=sa.cast(youth.c.district_id, sa.String)
+        )
+    if dimension == "kon":
+        return youth.c.gender
+    if dimension == "orsak":
+        return span.c.reason
+    if dimension == "alder":
+        ages = [key for key in AGE_GROUPS if key != "under_16"]
+        whens = [
+            (youth.c.birth_date <= age_threshold(period.end, int(key)), key)
+            for key in reversed(ages)
+        ]
+        return sa.case(*whens, else_="under_16")
+    raise ValueError(f"unknown breakdown {dimension!r}")
+
+
+class Query:
+    """One figure's statement builder for a period and a breakdown."""
+
+    def __init__(self, period: ReportPeriod, dimension: str):
+        self.period = period
+        self.dimension = dimension
+        self.spans = _spans(period)
+        self.people = self.spans.alias("people")  # filtered to rn = 1 where used
+        self.youth = Y.alias("y")
+
+    def group_of(self, span):
+        return _group(self.dimension, span, self.youth, self.period).label("g")
+
+    def from_spans(self, span=None):
+        span = span if span is not None else self.spans
+        return span.join(self.youth, self.youth.c.id == span.c.youth_id)
+
+    def person_rows(self):
+        """From the people (one row each, their latest period) with their group."""
+        p = self.people
+        return p, self.from_spans(p), p.c.rn == 1
+
+    def in_span(self, column, span=None):
+        span = span if span is not None else self.spans
+        return sa.and_(column >= span.c.lo, column <= span.c.hi)
+
+
+def _run(db: Session, statement, column: str = "n") -> Grouped:
+    out: Grouped = defaultdict(dict)
+    for row in db.exec(statement):
+        out[_key(row.g)][column] = row.n
+    return dict(out)
+
+
+def _run_categories(db: Session, statement) -> Grouped:
+    out: Grouped = defaultdict(lambda: defaultdict(int))
+    for row in db.exec(statement):
+        out[_key(row.g)][row.cat or "ej_angiven"] += row.n
+    return {g: dict(cells) for g, cells in out.items()}
+
+
+def _key(group) -> str:
+    return "" if group is None else str(group)
+
+
+# --- coverage ---------------------------------------------------------------------------
+
+
+def _covered(db, q: Query) -> Grouped:
+    p, joined, first = q.person_rows()
+    n = sa.func.count(sa.distinct(p.c.youth_id)).label("n")
+    return _run(db, sa.select(q.group_of(p), n).select_from(joined).where(first).group_by("g"))
+
+
+def _span_count(db, q: Query, *where) -> Grouped:
+    s = q.spans
+    n = sa.func.count().label("n")
+    stmt = sa.select(q.group_of(s), n).select_from(q.from_spans()).where(*where).group_by("g")
+    return _run(db, stmt)
+
+
+def covered(db, q):
+    return _covered(db, q)
+
+
+def covered_start(db, q):
+    return _span_count(db, q, q.spans.c.registered_on < q.period.start)
+
+
+def covered_end(db, q):
+    s = q.spans
+    return _span_count(
+        db, q, sa.or_(s.c.deregistered_on.is_(None), s.c.deregistered_on > q.period.end)
+    )
+
+
+def registrations(db, q):
+    return _span_count(db, q, q.spans.c.registered_on >= q.period.start)
+
+
+def _deregistered(db, q: Query, category) -> Grouped:
+    s = q.spans
+    stmt = (
+        sa.select(q.group_of(s), category.label("cat"), sa.func.count().label("n"))
+        .select_from(q.from_spans())
+        .where(s.c.deregistered_on <= q.period.end)
+        .group_by("g", "cat")
+    )
+    return _run_categories(db, stmt)
+
+
+def deregistration_reasons(db, q):
+    return _deregistered(db, q, q.spans.c.deregistration_reason)
+
+
+def deregistration_results(db, q):
+    return _deregistered(db, q, q.spans.c.deregistration_result)
+
+
+# --- outreach ---------------------------------------------------------------------------
+
+
+def _contacts(q: Query, *where):
+    """People (grouped by their latest period) joined to their contacts within any span."""
+    p, joined, first = q.person_rows()
+    s = q.spans
+    c = C.alias("c")
+    joined = joined.join(s, s.c.youth_id == p.c.youth_id).join(
+        c, sa.and_(c.c.youth_id == s.c.youth_id, q.in_span(c.c.on, s))
+    )
+    return p, c, joined, [first, c.c.kind.in_(OUTREACH_KINDS), *where]
+
+
+def sought(db, q):
+    p, _, joined, where = _contacts(q)
+    n = sa.func.count(sa.distinct(p.c.youth_id)).label("n")
+    return _run(db, sa.select(q.group_of(p), n).select_from(joined).where(*where).group_by("g"))
+
+
+def reached(db, q):
+    p, c, joined, where = _contacts(q)
+    n = sa.func.count(sa.distinct(p.c.youth_id)).label("n")
+    stmt = sa.select(q.group_of(p), n).select_from(joined).where(*where, c.c.outcome == "nadd")
+    return _run(db, stmt.group_by("g"))
+
+
+def reached_channel(db, q):
+    p, c, joined, where = _contacts(q)
+    first = sa.func.row_number().over(partition_by=p.c.youth_id, order_by=(c.c.on, c.c.id))
+    ranked = (
+        sa.select(q.group_of(p), c.c.kind.label("cat"), first.label("nth"))
+        .select_from(joined)
+        .where(*where, c.c.outcome == "nadd")
+        .subquery()
+    )
+    stmt = (
+        sa.select(ranked.c.g, ranked.c.cat, sa.func.count().label("n"))
+        .where(ranked.c.nth == 1)
+        .group_by(ranked.c.g, ranked.c.cat)
+    )
+    return _run_categories(db, stmt)
+
+
+def outreach_efforts(db, q):
+    p, c, joined, where = _contacts(q)
+    stmt = (
+        sa.select(q.group_of(p), c.c.kind.label("cat"), sa.func.count().label("n"))
+        .select_from(joined)
+        .where(*where)
+        .group_by("g", "cat")
+    )
+    return _run_categories(db, stmt)
+
+
+def first_attempts(db, q: Query) -> dict[str, list[tuple[date, date | None]]]:
+    """Each registration that began in the period with its first attempt (or None) by its end."""
+    s = q.spans
+    c = C.alias("c")
+    first = (
+        sa.select(sa.func.min(c.c.on))
+        .where(
+            c.c.youth_id == s.c.youth_id,
+            c.c.kind.in_(OUTREACH_KINDS),
+            c.c.on >= s.c.registered_on,
+            c.c.on <= s.c.hi,
+        )
+        .scalar_subquery()
+    )
+    stmt = (
+        sa.select(q.group_of(s), s.c.registered_on, first.label("first_on"))
+        .select_from(q.from_spans())
+        .where(s.c.registered_on >= q.period.start)
+    )
+    out = defaultdict(list)
+    for row in db.exec(stmt):
+        out[_key(row.g)].append((row.registered_on, row.first_on))
+    return dict(out)
+
+
+def days_to_first_attempt(db, q):
+    return {
+        g: _median([(first - on).days for on, first in rows if first is not None])
+        for g, rows in first_attempts(db, q).items()
+    }
+
+
+def first_attempt_in_time(db, q, days: int):
+    """numerator/denominator: registrations with the whole delay inside the period, attempted
+    within it."""
+    last_day = q.period.end - timedelta(days=days)
+    out = {}
+    for g, rows in first_attempts(db, q).items():
+        due = [(on, first) for on, first in rows if on <= last_day]
+        within = sum(1 for on, first in due if first is not None and (first - on).days <= days)
+        out[g] = {"taljare": within, "namnare": len(due)}
+    return out
+
+
+def _median(values: list[int]) -> dict:
+    return {"antal": len(values), "median": pystats.median(values) if values else None}
+
+
+# --- mapping and plan -------------------------------------------------------------------
+
+
+def mapped(db, q):
+    p, joined, first = q.person_rows()
+    joined = joined.join(Mapping.__table__, Mapping.__table__.c.youth_id == p.c.youth_id)
+    stmt = (
+        sa.select(q.group_of(p), sa.func.count(sa.distinct(p.c.youth_id)).label("n"))
+        .select_from(joined)
+        .where(first, Mapping.__table__.c.on <= q.period.end)
+        .group_by("g")
+    )
+    return _run(db, stmt)
+
+
+def with_plan(db, q):
+    p, joined, first = q.person_rows()
+    plan, revision = Plan.__table__, PlanRevision.__table__
+    first_agreed = (
+        sa.select(sa.func.min(revision.c.agreed_on))
+        .where(revision.c.plan_id == plan.c.id)
+        .scalar_subquery()
+    )
+    joined = joined.join(plan, plan.c.youth_id == p.c.youth_id)
+    stmt = (
+        sa.select(q.group_of(p), sa.func.count(sa.distinct(p.c.youth_id)).label("n"))
+        .select_from(joined)
+        .where(first, sa.func.coalesce(first_agreed, plan.c.agreed_on) <= q.period.end)
+        .group_by("g")
+    )
+    return _run(db, stmt)
+
+
+def studiebevis(db, q):
+    p, joined, first = q.person_rows()
+    stmt = (
+        sa.select(q.group_of(p), sa.func.count(sa.distinct(p.c.youth_id)).label("n"))
+        .select_from(joined)
+        .where(first, p.c.reason == "studiebevis")
+        .group_by("g")
+    )
+    return _run(db, stmt)
+
+
+# --- measures ---------------------------------------------------------------------------
+
+
+def _measure_group(q: Query, measure_id, title=None):
+    """Measures also break down by SCB category and by catalogue measure."""
+    if q.dimension == "kategori":
+        return sa.func.coalesce(M.c.category, "annan").label("g")
+    if q.dimension == "insats":
+        return sa.func.coalesce(M.c.name, title if title is not None else "").label("g")
+    return q.group_of(q.people)
+
+
+def _measures(q: Query, table, day, *where, title=None):
+    """Rows of `table` (measures or declined offers) dated `day` within a span, with the
+    person's group and the catalogue measure."""
+    p, joined, first = q.person_rows()
+    s = q.spans
+    joined = (
+        joined.join(s, s.c.youth_id == p.c.youth_id)
+        .join(table, sa.and_(table.c.youth_id == s.c.youth_id, q.in_span(day, s)))
+        .outerjoin(M, M.c.id == table.c.measure_id)
+    )
+    return _measure_group(q, table.c.measure_id, title), joined, [first, *where]
+
+
+def _count_measures(db, q, stage: str, table, day, *where, title=None) -> Grouped:
+    group, joined, conditions = _measures(q, table, day, *where, title=title)
+    stmt = (
+        sa.select(group, sa.func.count(sa.distinct(table.c.id)).label("n"))
+        .select_from(joined)
+        .where(*conditions)
+        .group_by("g")
+    )
+    return _run(db, stmt, stage)
+
+
+def measure_stages(db, q):
+    started = _count_measures(db, q, "paborjade", PM, PM.c.start_on, title=PM.c.title)
+    ended = _count_measures(db, q, "avslutade", PM, PM.c.ended_on, title=PM.c.title)
+    d = DeclinedOffer.__table__
+    declined = _count_measures(db, q, "avbojda", d, d.c.on)
+    ongoing = _ongoing(db, q)
+    out: Grouped = defaultdict(dict)
+    for part in (started, ended, declined, ongoing):
+        for g, cells in part.items():
+            out[g].update(cells)
+    for cells in out.values():
+        cells["erbjudna"] = cells.get("paborjade", 0) + cells.get("avbojda", 0)
+    return dict(out)
+
+
+def _ongoing(db, q):
+    """Measures started while registered and still going on at the period's end, for people
+    still registered then."""
+    s = q.spans
+    still = sa.or_(s.c.deregistered_on.is_(None), s.c.deregistered_on > q.period.end)
+    running = sa.or_(PM.c.ended_on.is_(None), PM.c.ended_on > q.period.end)
+    p, joined, first = q.person_rows()
+    joined = (
+        joined.join(s, s.c.youth_id == p.c.youth_id)
+        .join(PM, sa.and_(PM.c.youth_id == s.c.youth_id, PM.c.start_on <= q.period.end))
+        .outerjoin(M, M.c.id == PM.c.measure_id)
+    )
+    stmt = (
+        sa.select(
+            _measure_group(q, PM.c.measure_id, PM.c.title),
+            sa.func.count(sa.distinct(PM.c.id)).label("n"),
+        )
+        .select_from(joined)
+        .where(first, still, running)
+        .group_by("g")
+    )
+    return _run(db, stmt, "pagaende")
+
+
+def occupation_after_measure(db, q):
+    group, joined, where = _measures(q, PM, PM.c.ended_on, title=PM.c.title)
+    stmt = (
+        sa.select(group, PM.c.occupation_after.label("cat"), sa.func.count().label("n"))
+        .select_from(joined)
+        .where(*where)
+        .group_by("g", "cat")
+    )
+    return _run_categories(db, stmt)
+
+
+def returned_after_measure(db, q):
+    group, joined, where = _measures(q, PM, PM.c.ended_on, title=PM.c.title)
+    latest = sa.func.row_number().over(
+        partition_by=PM.c.youth_id, order_by=(PM.c.ended_on.desc(), PM.c.id.desc())
+    )
+    ranked = (
+        sa.select(group, PM.c.occupation_after.label("after"), latest.label("nth"))
+        .select_from(joined)
+        .where(*where)
+        .subquery()
+    )
+    returned = sa.func.sum(sa.case((ranked.c.after.in_(RETURNED), 1), else_=0))
+    stmt = (
+        sa.select(ranked.c.g, returned.label("taljare"), sa.func.count().label("namnare"))
+        .where(ranked.c.nth == 1)
+        .group_by(ranked.c.g)
+    )
+    return {
+        _key(r.g): {"taljare": int(r.taljare or 0), "namnare": r.namnare} for r in db.exec(stmt)
+    }
+
+
+# --- results ----------------------------------------------------------------------------
+
+
+def time_in_kaa(db, q):
+    s = q.spans
+    stmt = (
+        sa.select(q.group_of(s), s.c.registered_on, s.c.deregistered_on)
+        .select_from(q.from_spans())
+        .where(s.c.deregistered_on <= q.period.end)
+    )
+    days = defaultdict(list)
+    for row in db.exec(stmt):
+        days[_key(row.g)].append((row.deregistered_on - row.registered_on).days)
+    out = {}
+    for g, values in days.items():
+        cells = {**_median(values), **dict.fromkeys(figure("tid_i_kaa").categories, 0)}
+        for value in values:
+            cells[_months_bucket(value)] += 1
+        out[g] = cells
+    return out
+
+
+def _months_bucket(days: int) -> str:
+    months = days / 30.44
+    for bound, key in ((3, "under_3"), (6, "3_6"), (12, "6_12"), (24, "12_24")):
+        if months < bound:
+            return key
+    return "over_24"
+
+
+def latest_occupation(db, q):
+    p, joined, first = q.person_rows()
+    c = C.alias("c")
+    joined = joined.join(
+        c,
+        sa.and_(
+            c.c.youth_id == p.c.youth_id,
+            c.c.on >= p.c.registered_on,
+            c.c.on <= p.c.hi,
+            c.c.occupation.is_not(None),
+        ),
+    )
+    latest = sa.func.row_number().over(
+        partition_by=p.c.youth_id, order_by=(c.c.on.desc(), c.c.id.desc())
+    )
+    ranked = (
+        sa.select(q.group_of(p), c.c.occupation.label("cat"), latest.label("nth"))
+        .select_from(joined)
+        .where(first)
+        .subquery()
+    )
+    stmt = (
+        sa.select(ranked.c.g, ranked.c.cat, sa.func.count().label("n"))
+        .where(ranked.c.nth == 1)
+        .group_by(ranked.c.g, ranked.c.cat)
+    )
+    known = _run_categories(db, stmt)
+    for g, cells in _covered(db, q).items():
+        row = known.setdefault(g, {})
+        row["okand"] = row.get("okand", 0) + cells["n"] - sum(row.values())
+    return known
