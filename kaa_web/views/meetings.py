@@ -518,7 +518,7 @@ def create_meeting(group_id: int):
 
 
 def _small_limit() -> int:
-    return current_app.config["KAA_SETTINGS"].small_number_limit
+    return current_app.config["KAA_SETTINGS"].stats_min_cell
 
 
 def _statuses(formdata) -> dict[int, str]:

@@ -19,6 +19,7 @@ import pytest
 
 from kaa_web.rules.report_periods import custom_period, named_period
 from kaa_web.services.statistics.figures import indicator_value, table
+from kaa_web.services.statistics.protect import exact_table, protect_table
 from tests import factories
 
 H1 = named_period("h1", 2026)
@@ -214,3 +215,19 @@ def test_the_year_earlier_is_the_same_period_one_year_back(history, db_session):
     earlier = H1.year_earlier()
     assert (earlier.start, earlier.end) == (date(2025, 1, 1), date(2025, 6, 30))
     assert total(db_session, "omfattade", earlier) == 1  # Dan
+
+
+def test_what_leaves_the_app_hides_small_counts_a_second_cell_and_their_shares(history, db_session):
+    db = db_session
+    shown = protect_table(table(db, "omfattade", H1, "kon"), 3)
+    # 2 men are under 3; beside the shown total of 5 the 3 women would give them away
+    assert [row.shown["n"] for row in shown.rows] == ["dolt", "<3", "0"]
+    assert shown.total.shown["n"] == "5" and shown.hidden_any
+    assert [row.values["n"] for row in shown.rows] == [None, None, 0]
+    mapped = protect_table(table(db, "kartlagda", H1), 5).total
+    assert (mapped.shown["taljare"], mapped.shown["namnare"], mapped.shown["andel"]) == (
+        "<5",
+        "5",
+        "–",
+    )
+    assert exact_table(table(db, "kartlagda", H1)).total.shown["andel"] == "20,0 %"
