@@ -150,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
         register,
         school_admin,
         school_reports,
+        statistics,
         worklist,
     )
 
@@ -167,6 +168,7 @@ def _register_blueprints(app: Flask) -> None:
         school_admin,
         plans,
         meetings,
+        statistics,
     ):
         app.register_blueprint(module.bp)
 

@@ -137,36 +137,61 @@ def _key(group) -> str:
 # --- coverage ---------------------------------------------------------------------------
 
 
-def _covered(db, q: Query) -> Grouped:
+def _count_people(db, population) -> Grouped:
+    """Count the distinct people of a (g, youth_id) population per group."""
+    sub = population.subquery()
+    n = sa.func.count(sa.distinct(sub.c.youth_id)).label("n")
+    return _run(db, sa.select(sub.c.g, n).group_by(sub.c.g))
+
+
+def covered_people(q: Query):
     p, joined, first = q.person_rows()
-    n = sa.func.count(sa.distinct(p.c.youth_id)).label("n")
-    return _run(db, sa.select(q.group_of(p), n).select_from(joined).where(first).group_by("g"))
+    return sa.select(q.group_of(p), p.c.youth_id).select_from(joined).where(first)
 
 
-def _span_count(db, q: Query, *where) -> Grouped:
+def _span_people(q: Query, *where):
     s = q.spans
-    n = sa.func.count().label("n")
-    stmt = sa.select(q.group_of(s), n).select_from(q.from_spans()).where(*where).group_by("g")
-    return _run(db, stmt)
+    return sa.select(q.group_of(s), s.c.youth_id).select_from(q.from_spans()).where(*where)
 
 
-def covered(db, q):
-    return _covered(db, q)
+def start_people(q):
+    return _span_people(q, q.spans.c.registered_on < q.period.start)
 
 
-def covered_start(db, q):
-    return _span_count(db, q, q.spans.c.registered_on < q.period.start)
-
-
-def covered_end(db, q):
+def end_people(q):
     s = q.spans
-    return _span_count(
-        db, q, sa.or_(s.c.deregistered_on.is_(None), s.c.deregistered_on > q.period.end)
+    return _span_people(
+        q, sa.or_(s.c.deregistered_on.is_(None), s.c.deregistered_on > q.period.end)
     )
 
 
+def new_people(q):
+    return _span_people(q, q.spans.c.registered_on >= q.period.start)
+
+
+def covered(db, q):
+    return _count_people(db, covered_people(q))
+
+
+def covered_start(db, q):
+    return _count_people(db, start_people(q))
+
+
+def covered_end(db, q):
+    return _count_people(db, end_people(q))
+
+
 def registrations(db, q):
-    return _span_count(db, q, q.spans.c.registered_on >= q.period.start)
+    """Registrations, not people: someone who comes back twice in the period counts twice."""
+    s = q.spans
+    n = sa.func.count().label("n")
+    stmt = (
+        sa.select(q.group_of(s), n)
+        .select_from(q.from_spans())
+        .where(s.c.registered_on >= q.period.start)
+        .group_by("g")
+    )
+    return _run(db, stmt)
 
 
 def _deregistered(db, q: Query, category) -> Grouped:
@@ -202,17 +227,23 @@ def _contacts(q: Query, *where):
     return p, c, joined, [first, c.c.kind.in_(OUTREACH_KINDS), *where]
 
 
-def sought(db, q):
+def sought_people(q):
     p, _, joined, where = _contacts(q)
-    n = sa.func.count(sa.distinct(p.c.youth_id)).label("n")
-    return _run(db, sa.select(q.group_of(p), n).select_from(joined).where(*where).group_by("g"))
+    return sa.select(q.group_of(p), p.c.youth_id).select_from(joined).where(*where)
+
+
+def reached_people(q):
+    p, c, joined, where = _contacts(q)
+    stmt = sa.select(q.group_of(p), p.c.youth_id).select_from(joined)
+    return stmt.where(*where, c.c.outcome == "nadd")
+
+
+def sought(db, q):
+    return _count_people(db, sought_people(q))
 
 
 def reached(db, q):
-    p, c, joined, where = _contacts(q)
-    n = sa.func.count(sa.distinct(p.c.youth_id)).label("n")
-    stmt = sa.select(q.group_of(p), n).select_from(joined).where(*where, c.c.outcome == "nadd")
-    return _run(db, stmt.group_by("g"))
+    return _count_people(db, reached_people(q))
 
 
 def reached_channel(db, q):
@@ -294,19 +325,15 @@ def _median(values: list[int]) -> dict:
 # --- mapping and plan -------------------------------------------------------------------
 
 
-def mapped(db, q):
+def mapped_people(q):
     p, joined, first = q.person_rows()
-    joined = joined.join(Mapping.__table__, Mapping.__table__.c.youth_id == p.c.youth_id)
-    stmt = (
-        sa.select(q.group_of(p), sa.func.count(sa.distinct(p.c.youth_id)).label("n"))
-        .select_from(joined)
-        .where(first, Mapping.__table__.c.on <= q.period.end)
-        .group_by("g")
-    )
-    return _run(db, stmt)
+    m = Mapping.__table__
+    joined = joined.join(m, m.c.youth_id == p.c.youth_id)
+    stmt = sa.select(q.group_of(p), p.c.youth_id).select_from(joined)
+    return stmt.where(first, m.c.on <= q.period.end)
 
 
-def with_plan(db, q):
+def plan_people(q):
     p, joined, first = q.person_rows()
     plan, revision = Plan.__table__, PlanRevision.__table__
     first_agreed = (
@@ -315,24 +342,26 @@ def with_plan(db, q):
         .scalar_subquery()
     )
     joined = joined.join(plan, plan.c.youth_id == p.c.youth_id)
-    stmt = (
-        sa.select(q.group_of(p), sa.func.count(sa.distinct(p.c.youth_id)).label("n"))
-        .select_from(joined)
-        .where(first, sa.func.coalesce(first_agreed, plan.c.agreed_on) <= q.period.end)
-        .group_by("g")
-    )
-    return _run(db, stmt)
+    stmt = sa.select(q.group_of(p), p.c.youth_id).select_from(joined)
+    return stmt.where(first, sa.func.coalesce(first_agreed, plan.c.agreed_on) <= q.period.end)
+
+
+def studiebevis_people(q):
+    p, joined, first = q.person_rows()
+    stmt = sa.select(q.group_of(p), p.c.youth_id).select_from(joined)
+    return stmt.where(first, p.c.reason == "studiebevis")
+
+
+def mapped(db, q):
+    return _count_people(db, mapped_people(q))
+
+
+def with_plan(db, q):
+    return _count_people(db, plan_people(q))
 
 
 def studiebevis(db, q):
-    p, joined, first = q.person_rows()
-    stmt = (
-        sa.select(q.group_of(p), sa.func.count(sa.distinct(p.c.youth_id)).label("n"))
-        .select_from(joined)
-        .where(first, p.c.reason == "studiebevis")
-        .group_by("g")
-    )
-    return _run(db, stmt)
+    return _count_people(db, studiebevis_people(q))
 
 
 # --- measures ---------------------------------------------------------------------------
@@ -473,7 +502,9 @@ def _months_bucket(days: int) -> str:
     return "over_24"
 
 
-def latest_occupation(db, q):
+def _latest_occupations(q: Query):
+    """Each covered person's occupation at their latest contact that noted one (g, youth_id,
+    cat), within their latest registration period."""
     p, joined, first = q.person_rows()
     c = C.alias("c")
     joined = joined.join(
@@ -489,18 +520,30 @@ def latest_occupation(db, q):
         partition_by=p.c.youth_id, order_by=(c.c.on.desc(), c.c.id.desc())
     )
     ranked = (
-        sa.select(q.group_of(p), c.c.occupation.label("cat"), latest.label("nth"))
+        sa.select(q.group_of(p), p.c.youth_id, c.c.occupation.label("cat"), latest.label("nth"))
         .select_from(joined)
         .where(first)
         .subquery()
     )
+    return ranked
+
+
+def unknown_occupation_people(q):
+    """Covered people without a known occupation: no contact noted one, or it was "okänd"."""
+    ranked = _latest_occupations(q)
+    known = sa.select(ranked.c.youth_id).where(ranked.c.nth == 1, ranked.c.cat != "okand")
+    return covered_people(q).where(q.people.c.youth_id.not_in(known))
+
+
+def latest_occupation(db, q):
+    ranked = _latest_occupations(q)
     stmt = (
         sa.select(ranked.c.g, ranked.c.cat, sa.func.count().label("n"))
         .where(ranked.c.nth == 1)
         .group_by(ranked.c.g, ranked.c.cat)
     )
     known = _run_categories(db, stmt)
-    for g, cells in _covered(db, q).items():
+    for g, cells in covered(db, q).items():
         row = known.setdefault(g, {})
         row["okand"] = row.get("okand", 0) + cells["n"] - sum(row.values())
     return known
