@@ -1,7 +1,9 @@
 """The statistics page (/statistik): who may open it, the period form, the read in the log."""
 
+import io
 from datetime import date
 
+import openpyxl
 import pytest
 from sqlmodel import select
 
@@ -106,3 +108,37 @@ def test_the_administrator_sees_the_figures_but_never_the_people(client_request,
 
 def test_an_unknown_figure_has_no_list(client_request):
     client_request.as_("chef").get("statistics.people", siffra="okand", status=404)
+
+
+def test_the_workbook_hides_small_numbers_and_holds_no_formula(client_request, covered, db_session):
+    factories.district(db_session, '=HYPERLINK("http://example.com","Klicka")')
+    pages = client_request.as_("chef")
+    response = pages.client.get(
+        pages.url("statistics.export", typ="h1", ar=2026, uppdelning="kommundel")
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=kaa-statistik-h1-2026.xlsx"
+    )
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    assert book.sheetnames[:2] == ["Om uttaget", "Översikt"]
+    overview = {row[0]: row[1:] for row in book["Översikt"].iter_rows(values_only=True)}
+    assert overview["Omfattade under perioden"] == ("<5", "0")  # 3 covered: under 5
+    sheet = book["Omfattade under perioden"]
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert not [cell for cell in cells if cell.data_type == "f"]
+    assert '\'=HYPERLINK("http://example.com","Klicka")' in [cell.value for cell in cells]
+    definitions = dict(book["Definitioner"].iter_rows(values_only=True))
+    assert definitions["Sökta"].startswith("Antal omfattade ungdomar med minst ett")
+    export = db_session.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
+    assert (export.username, export.object_type) == ("chef", "statistics")
+
+
+def test_a_chart_is_an_svg_with_its_title_as_text(client_request, covered):
+    pages = client_request.as_("chef")
+    page = pages.get("statistics.index", typ="h1", ar=2026)
+    src = page.document.xpath("//section[@id='figur-nadda_kanal']//img/@src")[0]
+    response = pages.client.get(src)
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    svg = response.get_data(as_text=True)
+    assert "Hur de nåddes" in svg and "Telefon" in svg and "<script" not in svg

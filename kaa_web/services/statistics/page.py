@@ -62,31 +62,37 @@ def headline_column(f: Figure) -> str:
     return "n"
 
 
+def figure_view(
+    db: Session, key: str, period: ReportPeriod, dimension: str = "hela", limit: int = 0
+) -> FigureView:
+    """One figure by a breakdown beside the year before; exact, or protected under `limit`."""
+    shown = (lambda t: protect_table(t, limit)) if limit else exact_table
+    extra = tuple(
+        shown(table(db, key, period, d)) for d in breakdowns_of(key) if d not in BREAKDOWNS
+    )
+    return FigureView(
+        FIGURES[key],
+        shown(table(db, key, period, dimension)),
+        shown(table(db, key, period.year_earlier(), "hela")).total,
+        extra,
+    )
+
+
 def figure_views(
     db: Session, period: ReportPeriod, dimension: str, limit: int = 0
 ) -> tuple[tuple[str, tuple[FigureView, ...]], ...]:
-    """Every figure, section by section; exact counts, or protected under `limit`."""
-    shown = (lambda t: protect_table(t, limit)) if limit else exact_table
-    earlier = period.year_earlier()
-    sections = []
-    for section, name in SECTIONS.items():
-        views = []
-        for key, f in FIGURES.items():
-            if f.section != section:
-                continue
-            extra = tuple(
-                shown(table(db, key, period, d)) for d in breakdowns_of(key) if d not in BREAKDOWNS
-            )
-            views.append(
-                FigureView(
-                    f,
-                    shown(table(db, key, period, dimension)),
-                    shown(table(db, key, earlier, "hela")).total,
-                    extra,
-                )
-            )
-        sections.append((name, tuple(views)))
-    return tuple(sections)
+    """Every figure, section by section."""
+    return tuple(
+        (
+            name,
+            tuple(
+                figure_view(db, key, period, dimension, limit)
+                for key, f in FIGURES.items()
+                if f.section == section
+            ),
+        )
+        for section, name in SECTIONS.items()
+    )
 
 
 def statistics_page(
