@@ -56,6 +56,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # system's figures. The people behind a figure also need register.read.
     "statistics.read": frozenset({"kaa", "chef", "admin"}),
     "statistics.people": frozenset({"kaa", "chef"}),
+    "statistics.report": frozenset({"kaa", "chef"}),  # write and make the nämnd reports
     "plans.write": frozenset({"kaa", "arbetsmarknad"}),
     "measures.manage": frozenset({"admin"}),
 }

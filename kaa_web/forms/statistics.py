@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
-from wtforms.validators import NumberRange, Optional
+from wtforms import DateField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from kaa_web.forms import IntegerField, choices
 from kaa_web.models.base import local_today
+from kaa_web.models.statistics import REPORT_KINDS
 from kaa_web.rules.report_periods import (
     KINDS,
     ReportPeriod,
@@ -17,7 +19,8 @@ from kaa_web.rules.report_periods import (
     latest_half_year,
     named_period,
 )
-from kaa_web.services.statistics.definitions import BREAKDOWNS
+from kaa_web.services.statistics.definitions import BREAKDOWNS, SECTIONS
+from kaa_web.services.statistics.report import MAX_TEXT, TEXT_PARTS
 
 
 class PeriodForm(FlaskForm):
@@ -69,3 +72,44 @@ class PeriodForm(FlaskForm):
 
     def dimension(self) -> str:
         return self.uppdelning.data or "hela"
+
+
+class NewReportForm(FlaskForm):
+    """Begin (or open) the report for a period."""
+
+    kind = SelectField("Rapport", choices=choices(REPORT_KINDS.items()))
+    year = IntegerField(
+        "År",
+        validators=[
+            DataRequired("Ange ett år."),
+            NumberRange(min=2000, max=2100, message="Ange ett år 2000–2100."),
+        ],
+    )
+
+
+class ReportTextsForm(FlaskForm):
+    """The manager's analysis and development areas, section by section."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+    def texts(self) -> dict:
+        return {
+            section: {part: self[f"{part}_{section}"].data or "" for part in TEXT_PARTS}
+            for section in SECTIONS
+        }
+
+    def fields_of(self, section: str):
+        return [self[f"{part}_{section}"] for part in TEXT_PARTS]
+
+
+for _section, _name in SECTIONS.items():
+    setattr(
+        ReportTextsForm,
+        f"analys_{_section}",
+        TextAreaField(f"{_name}: analys", validators=[Length(max=MAX_TEXT)]),
+    )
+    setattr(
+        ReportTextsForm,
+        f"utveckling_{_section}",
+        TextAreaField(f"{_name}: utvecklingsområden", validators=[Length(max=MAX_TEXT)]),
+    )

@@ -52,10 +52,12 @@ from kaa_web.models.school_reports import (
     SchoolReportStudent,
     SchoolUnit,
 )
+from kaa_web.models.statistics import NamndReport
 from kaa_web.models.submissions import FormSubmission
 from kaa_web.models.tasks import Task
 
 __all__ = [
+    "NamndReport",
     "StandingItem",
     "MinutesAddendum",
     "MeetingGroup",

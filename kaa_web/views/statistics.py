@@ -1,18 +1,21 @@
 """The statistics page (/statistik): a period, a breakdown, every figure with its definition."""
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 
 from kaa_web.db import get_db
 from kaa_web.exports import xlsx_download
-from kaa_web.forms.statistics import PeriodForm
+from kaa_web.forms.statistics import NewReportForm, PeriodForm, ReportTextsForm
 from kaa_web.models.base import local_today
 from kaa_web.permissions import current_actor, require
 from kaa_web.rules.report_periods import latest_half_year
+from kaa_web.services.errors import EditConflict
 from kaa_web.services.statistics import charts
-from kaa_web.services.statistics.definitions import BREAKDOWNS, MEASURE_BREAKDOWNS
+from kaa_web.services.statistics import report as reports
+from kaa_web.services.statistics.definitions import BREAKDOWNS, MEASURE_BREAKDOWNS, SECTIONS
 from kaa_web.services.statistics.export import statistics_workbook
 from kaa_web.services.statistics.page import CHARTED, figure_view, statistics_page
 from kaa_web.services.statistics.people import LISTS, people_behind
+from kaa_web.views import rejected, saved
 
 bp = Blueprint("statistics", __name__)
 
@@ -28,7 +31,10 @@ def period_form() -> PeriodForm:
 def index():
     form = period_form()
     if request.args and not form.validate():
-        return render_template("statistics/index.html", form=form, page=None), 400
+        may_report = current_actor().can("statistics.report")
+        return render_template(
+            "statistics/index.html", form=form, page=None, may_report=may_report
+        ), 400
     db = get_db()
     page = statistics_page(
         db, actor=current_actor(), period=form.period(), dimension=form.dimension()
@@ -40,6 +46,7 @@ def index():
         page=page,
         breakdowns=BREAKDOWNS | MEASURE_BREAKDOWNS,
         lists=LISTS if current_actor().can("statistics.people") else {},
+        may_report=current_actor().can("statistics.report"),
         period_args=period_args(form),
     )
 
@@ -107,3 +114,98 @@ def chart():
     view = figure_view(get_db(), key, period)
     svg = charts.render(charts.chart_of(view, period.label), "svg")
     return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})
+
+
+# --- nämnd reports ----------------------------------------------------------------------------
+
+
+def _min_cell() -> int:
+    return current_app.config["KAA_SETTINGS"].stats_min_cell
+
+
+@bp.get("/statistik/rapporter")
+@require("statistics.report")
+def reports_index(form=None):
+    listed = reports.list_reports(get_db(), actor=current_actor())
+    form = form or NewReportForm(data={"year": local_today().year})
+    status = 400 if form.errors else 200
+    return render_template(
+        "statistics/reports.html", reports=listed, form=form, title_of=reports.title_of
+    ), status
+
+
+@bp.post("/statistik/rapporter")
+@require("statistics.report")
+def new_report():
+    """Begin the period's report, or open it if someone already has (a second click too)."""
+    form = NewReportForm()
+    if not form.validate():
+        rejected(form)
+        return reports_index(form)
+    report = reports.open_report(
+        get_db(), actor=current_actor(), kind=form.kind.data, year=form.year.data
+    )
+    return saved(None, url_for("statistics.report", report_id=report.id))
+
+
+def _report_page(report, form, status=200, conflict=False):
+    return render_template(
+        "statistics/report.html",
+        report=report,
+        form=form,
+        conflict=conflict,
+        title=reports.title_of(report),
+        sections=SECTIONS,
+    ), status
+
+
+@bp.get("/statistik/rapporter/<int:report_id>")
+@require("statistics.report")
+def report(report_id: int):
+    found = reports.get_report(get_db(), actor=current_actor(), report_id=report_id)
+    texts = reports.texts_of(found)
+    data = {"version": found.version} | {
+        f"{part}_{section}": texts.get(section, part)
+        for section in SECTIONS
+        for part in reports.TEXT_PARTS
+    }
+    return _report_page(found, ReportTextsForm(data=data))
+
+
+@bp.post("/statistik/rapporter/<int:report_id>")
+@require("statistics.report")
+def save_report(report_id: int):
+    """Save the texts as the draft; with "Skapa rapporten" also make the Word document."""
+    db, actor = get_db(), current_actor()
+    found = reports.get_report(db, actor=actor, report_id=report_id)
+    form = ReportTextsForm()
+    if not form.validate():
+        rejected(form)
+        return _report_page(found, form, 400)
+    try:
+        reports.save_texts(
+            db, actor=actor, report=found, texts=form.texts(), version=form.version.data
+        )
+    except EditConflict:
+        rejected(form)
+        found = reports.get_report(db, actor=actor, report_id=report_id)
+        form.version.data = found.version
+        return _report_page(found, form, 409, conflict=True)
+    location = url_for("statistics.report", report_id=found.id)
+    if request.form.get("atgard") == "skapa":
+        reports.generate_report(db, actor=actor, report=found, limit=_min_cell())
+        return saved("Rapporten är skapad. Utkastet är sparat med den.", location)
+    return saved("Utkastet är sparat.", location)
+
+
+@bp.get("/statistik/rapporter/<int:report_id>/rapport.docx")
+@require("statistics.report")
+def report_file(report_id: int):
+    db = get_db()
+    document = reports.report_document(db, actor=current_actor(), report_id=report_id)
+    db.commit()  # the download is logged
+    return Response(
+        document.content,
+        mimetype=document.content_type,
+        headers={"Content-Disposition": f"attachment; filename={document.file_name}"},
+    )

@@ -5,6 +5,7 @@ from datetime import date
 
 import openpyxl
 import pytest
+from docx import Document
 from sqlmodel import select
 
 from kaa_web.models.audit import AuditEvent
@@ -142,3 +143,47 @@ def test_a_chart_is_an_svg_with_its_title_as_text(client_request, covered):
     assert response.status_code == 200 and response.mimetype == "image/svg+xml"
     svg = response.get_data(as_text=True)
     assert "Hur de nåddes" in svg and "Telefon" in svg and "<script" not in svg
+
+
+def test_a_manager_writes_the_tertial_report_saves_a_draft_and_makes_the_document(
+    client_request, covered, db_session
+):
+    pages = client_request.as_("chef")
+    start = pages.get("statistics.reports_index")
+    opened = start.form().submit({"kind": "t1", "year": "2026"})
+    again = start.form().submit({"kind": "t1", "year": "2026"})  # a second click: the same one
+    assert opened.response.headers["Location"] == again.response.headers["Location"]
+    page = pages.follow(opened)
+    assert "Utkast: ingen rapport är skapad än." in page.text
+    assert "Skriv inte känsliga personuppgifter" in page.text
+    saved = page.form().submit({"analys_omfattning": "Tre nya i januari."}, button="Spara utkastet")
+    page = pages.follow(saved)
+    typed = page.document.xpath("//textarea[@name='analys_omfattning']/text()")
+    assert [text.strip() for text in typed] == ["Tre nya i januari."]
+    made = page.form().submit({"utveckling_uppsokande": "Ring tidigare."}, button="Skapa rapporten")
+    page = pages.follow(made)
+    link = page.document.xpath("//a[contains(@href, 'rapport.docx')]/@href")[0]
+    response = pages.client.get(link)
+    assert response.status_code == 200
+    word = Document(io.BytesIO(response.data))
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "Tertialrapport 1 2026" in text
+    assert "Tre nya i januari." in text and "Ring tidigare." in text
+
+
+def test_a_stale_draft_comes_back_with_the_text_typed(client_request, covered):
+    pages = client_request.as_("kaa")
+    opened = pages.get("statistics.reports_index").form().submit({"kind": "h1", "year": "2026"})
+    first, second = pages.follow(opened), pages.follow(opened)
+    first.form().submit({"analys_resultat": "Först."}, button="Spara utkastet")
+    late = second.form().submit(
+        {"analys_resultat": "Sen text."}, button="Spara utkastet", status=409
+    )
+    assert "Någon annan sparade rapporten samtidigt" in late.text
+    typed = late.document.xpath("//textarea[@name='analys_resultat']/text()")
+    assert [text.strip() for text in typed] == ["Sen text."]
+
+
+@pytest.mark.parametrize("role", ["admin", "arbetsmarknad", "skola"])
+def test_only_managers_and_kaa_make_reports(client_request, role):
+    client_request.as_(role).get("statistics.reports_index", status=403)

@@ -82,7 +82,7 @@ def render(chart: Chart, fmt: str = "svg") -> bytes:
     ax.set_yticks(list(rows), list(chart.labels), fontsize=8)
     ax.invert_yaxis()
     ax.set_title(chart.title, fontsize=10, loc="left")
-    ax.legend(fontsize=8, loc="lower right", frameon=False)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     ax.margins(x=0.15)
     fig.tight_layout()
