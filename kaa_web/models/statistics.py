@@ -7,6 +7,12 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from kaa_web.models.base import utcnow
+from kaa_web.models.register import RegistrationPeriod
+
+# The statistics read the periods overlapping a report period: open ones and those ended since
+# its start. This index finds them without reading the archive of periods that ended long ago,
+# so a page's cost follows the period's activity (bench/statistics.py).
+sa.Index("ix_registration_period_deregistered_on", RegistrationPeriod.deregistered_on)
 
 REPORT_KINDS = {
     "t1": "Tertialrapport 1",

@@ -13,7 +13,7 @@ from kaa_web.models.base import LOCAL_TZ
 from kaa_web.permissions import Actor
 from kaa_web.rules.report_periods import ReportPeriod
 from kaa_web.services.statistics.definitions import BREAKDOWNS, FIGURES, MEASURE_BREAKDOWNS
-from kaa_web.services.statistics.page import FigureView, figure_views
+from kaa_web.services.statistics.page import FigureView, figure_views, headline_column
 from kaa_web.services.statistics.protect import ShownTable
 
 LABELS = BREAKDOWNS | MEASURE_BREAKDOWNS
@@ -64,7 +64,12 @@ def statistics_workbook(
         ["Uppgifterna hämtade", made],
     ]
     overview = [["Siffra", period.label, "Året innan"]] + [
-        [v.figure.name, v.headline, v.earlier_headline] for v in views
+        [
+            v.figure.name,
+            _cell(v.table.total, headline_column(v.figure)),
+            _cell(v.earlier, headline_column(v.figure)),
+        ]
+        for v in views
     ]
     definitions = [["Siffra", "Definition"]] + [[f.name, f.definition] for f in FIGURES.values()]
     sheets = [("Om uttaget", about), ("Översikt", overview)]
