@@ -31,11 +31,11 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from datetime import date, timedelta  # noqa: E402
 
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import insert  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
 from bench.pairs import interleave  # noqa: E402
-from bench.register import HISTORY, _ok, _token, databases  # noqa: E402
+from bench.register import HISTORY, _contacts, _ok, _token, analyze, databases  # noqa: E402
 from kaa_web import create_app, migrate  # noqa: E402
 from kaa_web.db import create_engine  # noqa: E402
 from kaa_web.demo_data import seed_districts, seed_staff  # noqa: E402
@@ -118,26 +118,6 @@ def _periods(rows, ids, rnd: random.Random) -> list[dict]:
     return out
 
 
-def _contacts(rows, ids, today: date, rnd: random.Random) -> list[dict]:
-    contacts = []
-    for row, youth_id in zip(rows, ids, strict=True):
-        on = row["registered_on"]
-        for kind, outcome, occupation in HISTORY:
-            on = min(on + timedelta(days=rnd.randint(3, 25)), today)
-            contacts.append(
-                dict(
-                    youth_id=youth_id,
-                    kind=kind,
-                    on=on,
-                    outcome=outcome,
-                    occupation=occupation,
-                    to_guardians=False,
-                    note="",
-                )
-            )
-    return contacts
-
-
 def seed(engine, n: int) -> None:
     rnd, today = random.Random(n), local_today()
     with Session(engine) as db:
@@ -153,16 +133,11 @@ def seed(engine, n: int) -> None:
         periods = _periods(rows, ids, rnd)
         for start in range(0, len(periods), 20_000):
             db.connection().execute(insert(RegistrationPeriod), periods[start : start + 20_000])
-        contacts = _contacts(rows, ids, today, rnd)
+        contacts = _contacts(rows, ids, len(HISTORY), today, rnd)
         for start in range(0, len(contacts), 20_000):
             db.connection().execute(insert(ContactAttempt), contacts[start : start + 20_000])
         db.commit()
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE"))
-    else:
-        with engine.begin() as conn:
-            conn.execute(text("ANALYZE"))
+    analyze(engine)
 
 
 def signed_in(url: str, directory_settings: dict):

@@ -7,8 +7,6 @@ import io
 from collections.abc import Iterable
 
 from flask import Response, stream_with_context
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 # A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice or
 # Google Sheets: "=HYPERLINK(...)" in a name would run when the file is opened (OWASP CSV
@@ -53,6 +51,9 @@ _SHEET_NAME_BANNED = str.maketrans({c: " " for c in "[]:*?/\\"})
 def xlsx_bytes(sheets: Iterable[tuple[str, Iterable[Iterable]]]) -> bytes:
     """A workbook with one sheet per (title, rows), the first row of each in bold. Text is
     always stored as text (never a formula), through the same neutralisation as the CSV."""
+    from openpyxl import Workbook  # imported when a workbook is made, not at every start-up
+    from openpyxl.styles import Font
+
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()

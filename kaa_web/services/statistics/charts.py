@@ -1,18 +1,13 @@
 """Charts drawn on the server with matplotlib (SVG for the page, PNG for Word), readable in
-greyscale: this period in black, the year before hatched grey; a hidden count is a labelled gap."""
+greyscale: this period in black, the year before hatched grey; a hidden count is a labelled gap.
+Drawn with the Agg backend through Figure (no pyplot, no display)."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display; set before anything draws
-
-from matplotlib.figure import Figure  # noqa: E402
-
-from kaa_web.services.statistics.page import FigureView  # noqa: E402
+from kaa_web.services.statistics.page import FigureView
 
 BLACK, GREY = "#1a1a1a", "#bdbdbd"
 
@@ -54,6 +49,11 @@ def _describe(name: str, period_label: str, labels, values) -> str:
 
 def render(chart: Chart, fmt: str = "svg") -> bytes:
     """The chart as SVG (text kept as text) or PNG."""
+    # matplotlib takes a second or more to import: only what draws a chart pays for it, not
+    # every app process at start-up. Figure() draws without pyplot's global state or a display.
+    import matplotlib
+    from matplotlib.figure import Figure
+
     height = 1.0 + 0.42 * len(chart.labels)
     fig = Figure(figsize=(6.4, height), dpi=110)
     ax = fig.add_subplot()
