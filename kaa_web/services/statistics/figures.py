@@ -125,13 +125,22 @@ def _first_letter_days(db: Session) -> int:
     return db.info.get("ladder_rules", DEFAULT_RULES).first_letter_days
 
 
-def table(db: Session, key: str, period: ReportPeriod, dimension: str = "hela") -> Table:
+def whole(db: Session, key: str, period: ReportPeriod) -> dict:
+    """The figure for the whole municipality: {column: number}."""
+    f = figure(key)
+    return grouped(db, key, period, "hela").get(q.ALL) or _complete(f, _empty(f))
+
+
+def table(
+    db: Session, key: str, period: ReportPeriod, dimension: str = "hela", total=None
+) -> Table:
     """The figure for every group of the breakdown, with the whole municipality as its total
-    (counted on its own, so a person in two groups' rows is one in the total)."""
+    (counted on its own, so a person in two groups' rows is one in the total; `total` when
+    the caller has it already)."""
     f = figure(key)
     if dimension not in breakdowns_of(key):
         raise ValueError(f"{key} has no breakdown {dimension!r}")
-    total = grouped(db, key, period, "hela").get(q.ALL) or _complete(f, _empty(f))
+    total = total if total is not None else whole(db, key, period)
     rows = ()
     if dimension != "hela":
         found = grouped(db, key, period, dimension)

@@ -11,7 +11,7 @@ from kaa_web import audit
 from kaa_web.permissions import Actor
 from kaa_web.rules.report_periods import ReportPeriod
 from kaa_web.services.statistics.definitions import BREAKDOWNS, FIGURES, SECTIONS, Figure
-from kaa_web.services.statistics.figures import breakdowns_of, table
+from kaa_web.services.statistics.figures import breakdowns_of, table, whole
 from kaa_web.services.statistics.protect import ShownRow, ShownTable, exact_table, protect_table
 
 CHARTED = frozenset(
@@ -67,12 +67,13 @@ def figure_view(
 ) -> FigureView:
     """One figure by a breakdown beside the year before; exact, or protected under `limit`."""
     shown = (lambda t: protect_table(t, limit)) if limit else exact_table
+    total = whole(db, key, period)  # counted once for every table of the figure
     extra = tuple(
-        shown(table(db, key, period, d)) for d in breakdowns_of(key) if d not in BREAKDOWNS
+        shown(table(db, key, period, d, total)) for d in breakdowns_of(key) if d not in BREAKDOWNS
     )
     return FigureView(
         FIGURES[key],
-        shown(table(db, key, period, dimension)),
+        shown(table(db, key, period, dimension, total)),
         shown(table(db, key, period.year_earlier(), "hela")).total,
         extra,
     )
