@@ -16,7 +16,6 @@ from kaa_web.models.register import (
 
 # kind: "count" (one number per group), "share" (numerator of denominator), "median" (days),
 # "distribution" (a count per category; the groups are the table's rows).
-KINDS = ("count", "share", "median", "distribution")
 
 SECTIONS = {
     "omfattning": "Omfattning",
@@ -282,9 +281,3 @@ def figure(key: str) -> Figure:
         return FIGURES[key]
     except KeyError:
         raise KeyError(f"unknown statistics figure {key!r}") from None
-
-
-def by_section() -> list[tuple[str, list[Figure]]]:
-    return [
-        (name, [f for f in FIGURES.values() if f.section == key]) for key, name in SECTIONS.items()
-    ]

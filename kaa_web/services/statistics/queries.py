@@ -367,7 +367,7 @@ def studiebevis(db, q):
 # --- measures ---------------------------------------------------------------------------
 
 
-def _measure_group(q: Query, measure_id, title=None):
+def _measure_group(q: Query, title=None):
     """Measures also break down by SCB category and by catalogue measure."""
     if q.dimension == "kategori":
         return sa.func.coalesce(M.c.category, "annan").label("g")
@@ -386,7 +386,7 @@ def _measures(q: Query, table, day, *where, title=None):
         .join(table, sa.and_(table.c.youth_id == s.c.youth_id, q.in_span(day, s)))
         .outerjoin(M, M.c.id == table.c.measure_id)
     )
-    return _measure_group(q, table.c.measure_id, title), joined, [first, *where]
+    return _measure_group(q, title), joined, [first, *where]
 
 
 def _count_measures(db, q, stage: str, table, day, *where, title=None) -> Grouped:
@@ -429,7 +429,7 @@ def _ongoing(db, q):
     )
     stmt = (
         sa.select(
-            _measure_group(q, PM.c.measure_id, PM.c.title),
+            _measure_group(q, PM.c.title),
             sa.func.count(sa.distinct(PM.c.id)).label("n"),
         )
         .select_from(joined)
