@@ -38,33 +38,42 @@ def _day(value: date):
 
 def _spans(period: ReportPeriod):
     """The registration periods overlapping the report period, clipped to it (lo..hi), each
-    numbered per person from the latest (rn = 1: the one a person is counted with)."""
+    numbered per person from the latest (rn = 1: the one a person is counted with).
+
+    Open periods and those ended since the start are read apart (UNION ALL): each is a range of
+    the index on deregistered_on, so the archive of periods that ended long ago is never read.
+    """
     start, end = _day(period.start), _day(period.end)
-    ends_after = sa.or_(P.c.deregistered_on.is_(None), P.c.deregistered_on > period.end)
-    return (
-        sa.select(
-            P.c.id.label("period_id"),
-            P.c.youth_id,
-            P.c.registered_on,
-            P.c.deregistered_on,
-            P.c.registration_reason.label("reason"),
-            P.c.deregistration_reason,
-            P.c.deregistration_result,
-            sa.case((P.c.registered_on < period.start, start), else_=P.c.registered_on).label("lo"),
-            sa.case((ends_after, end), else_=P.c.deregistered_on).label("hi"),
-            sa.func.row_number()
-            .over(
-                partition_by=P.c.youth_id,
-                order_by=(P.c.registered_on.desc(), P.c.id.desc()),
-            )
-            .label("rn"),
-        )
-        .where(
-            P.c.registered_on <= period.end,
-            sa.or_(P.c.deregistered_on.is_(None), P.c.deregistered_on >= period.start),
-        )
-        .cte("spans")
+    columns = (
+        P.c.id,
+        P.c.youth_id,
+        P.c.registered_on,
+        P.c.deregistered_on,
+        P.c.registration_reason,
+        P.c.deregistration_reason,
+        P.c.deregistration_result,
     )
+    begun = P.c.registered_on <= period.end
+    overlapping = sa.union_all(
+        sa.select(*columns).where(P.c.deregistered_on.is_(None), begun),
+        sa.select(*columns).where(P.c.deregistered_on >= period.start, begun),
+    ).subquery("overlapping")
+    o = overlapping.c
+    ends_after = sa.or_(o.deregistered_on.is_(None), o.deregistered_on > period.end)
+    return sa.select(
+        o.id.label("period_id"),
+        o.youth_id,
+        o.registered_on,
+        o.deregistered_on,
+        o.registration_reason.label("reason"),
+        o.deregistration_reason,
+        o.deregistration_result,
+        sa.case((o.registered_on < period.start, start), else_=o.registered_on).label("lo"),
+        sa.case((ends_after, end), else_=o.deregistered_on).label("hi"),
+        sa.func.row_number()
+        .over(partition_by=o.youth_id, order_by=(o.registered_on.desc(), o.id.desc()))
+        .label("rn"),
+    ).cte("spans")
 
 
 def _group(dimension: str, span, youth, period: ReportPeriod):
