@@ -98,5 +98,5 @@ def test_the_statistics_page_works_without_javascript(kaa_without_javascript, se
     page = kaa_without_javascript
     page.goto(server_url + "/statistik?typ=ar&ar=" + str(TODAY.year))
     expect(page.locator("#figur-omfattade h3")).to_contain_text("Omfattade under perioden: 6")
-    page.get_by_text("Så räknas det").first.click()
+    page.locator("#figur-omfattade summary").click()
     expect(page.locator("#figur-omfattade details p")).to_be_visible()
