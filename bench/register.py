@@ -197,6 +197,11 @@ def seed(engine, n: int) -> None:
             db.connection().execute(insert(ContactAttempt), contacts[start : start + 20_000])
         _next_steps(db, youth_rows, ids, contacts, today)
         db.commit()
+    analyze(engine)
+
+
+def analyze(engine) -> None:
+    """Fresh planner statistics after a bulk load, as a production database would have."""
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))

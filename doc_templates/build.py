@@ -503,6 +503,21 @@ def plan_facts(doc, rows) -> None:
     para(doc, "", after=4)
 
 
+def looped_table(doc, widths, head, loop: str, values) -> None:
+    """A table with a shaded header row and one row per item of `loop` ("x in list")."""
+    t = table(doc, widths, rows=3)
+    t.style = doc.styles["Table Grid"]
+    grid(t, widths)
+    for cell, text in zip(t.rows[0].cells, head, strict=True):
+        fill(cell, (text,), bold=True, size=10)
+        shade(cell, "E8EEF5")
+    fill(t.rows[1].cells[0], (f"{{%tr for {loop} %}}",), size=1)
+    for cell, text in zip(t.rows[2].cells, values, strict=True):
+        fill(cell, (text,), size=10)
+    end = t.add_row()
+    fill(end.cells[0], ("{%tr endfor %}",), size=1)
+
+
 def shade(cell, color: str) -> None:
     tc_pr = cell._tc.get_or_add_tcPr()
     shading = OxmlElement("w:shd")
@@ -590,19 +605,13 @@ def kallelse():
     heading(doc, "Kallelse till möte i {{ motet.grupp }}")
     facts(doc, MEETING_FACTS)
     heading(doc, "Dagordning", size=12)
-    widths = (12, 110, 46)
-    t = table(doc, widths, rows=3)
-    t.style = doc.styles["Table Grid"]
-    grid(t, widths)
-    for cell, text in zip(t.rows[0].cells, ("Nr", "Punkt", "Ansvarig / tid"), strict=True):
-        fill(cell, (text,), bold=True, size=10)
-        shade(cell, "E8EEF5")
-    fill(t.rows[1].cells[0], ("{%tr for p in motet.dagordning %}",), size=1)
-    values = ("{{ p.nr }}", "{{ p.rubrik }}", "{{ p.ansvarig }} ({{ p.minuter }} min)")
-    for cell, text in zip(t.rows[2].cells, values, strict=True):
-        fill(cell, (text,), size=10)
-    end = t.add_row()
-    fill(end.cells[0], ("{%tr endfor %}",), size=1)
+    looped_table(
+        doc,
+        (12, 110, 46),
+        ("Nr", "Punkt", "Ansvarig / tid"),
+        "p in motet.dagordning",
+        ("{{ p.nr }}", "{{ p.rubrik }}", "{{ p.ansvarig }} ({{ p.minuter }} min)"),
+    )
     para(doc, "", after=4)
     heading(doc, "Kallade", size=12)
     para(doc, "{%p for d in motet.deltagare %}", after=0)
@@ -639,19 +648,13 @@ def protokoll():
     para(doc, "{%p endfor %}", after=0)
     para(doc, "{%p endfor %}", after=0)
     heading(doc, "Åtgärdslista", size=12)
-    widths = (84, 44, 24, 16)
-    t = table(doc, widths, rows=3)
-    t.style = doc.styles["Table Grid"]
-    grid(t, widths)
-    for cell, text in zip(t.rows[0].cells, ("Vad", "Vem", "Senast", "Klar"), strict=True):
-        fill(cell, (text,), bold=True, size=10)
-        shade(cell, "E8EEF5")
-    fill(t.rows[1].cells[0], ("{%tr for a in motet.atgarder %}",), size=1)
-    values = ("{{ a.vad }}", "{{ a.vem }}", "{{ a.senast }}", "{{ a.klar }}")
-    for cell, text in zip(t.rows[2].cells, values, strict=True):
-        fill(cell, (text,), size=10)
-    end = t.add_row()
-    fill(end.cells[0], ("{%tr endfor %}",), size=1)
+    looped_table(
+        doc,
+        (84, 44, 24, 16),
+        ("Vad", "Vem", "Senast", "Klar"),
+        "a in motet.atgarder",
+        ("{{ a.vad }}", "{{ a.vem }}", "{{ a.senast }}", "{{ a.klar }}"),
+    )
     para(doc, "", after=6)
     heading(doc, "Justering", size=12)
     lines(
@@ -673,6 +676,56 @@ def protokoll():
     save(doc, "protokoll.docx")
 
 
+def namndrapport():
+    """The report to the nämnd: per section its figures beside the year before, its charts,
+    and the manager's analysis and development areas; SKR's questions; the definitions."""
+    doc = new_document("Nämndrapport")
+    doc.sections[0].top_margin = Mm(30)
+    letterhead(doc)
+    title = para(doc, "{{ rapport.rubrik }}", bold=True, size=20, color=BLUE, after=2)
+    title.paragraph_format.keep_with_next = True
+    para(doc, "Uppföljning av det kommunala aktivitetsansvaret", size=11, color=GREY, after=8)
+    plan_facts(
+        doc,
+        [
+            ("Period", "{{ rapport.period }}"),
+            ("Jämförs med", "{{ rapport.jamforelse }}"),
+            ("Uppgifterna hämtade", "{{ rapport.hamtad }}"),
+            ("Små tal", "{{ rapport.smatal }}"),
+        ],
+    )
+    para(doc, "{%p for a in avsnitt %}", after=0)
+    heading(doc, "{{ a.rubrik }}", size=14)
+    looped_table(
+        doc,
+        (100, 34, 34),
+        ("Siffra", "Perioden", "Året innan"),
+        "s in a.siffror",
+        ("{{ s.namn }}", "{{ s.perioden }}", "{{ s.aret_innan }}"),
+    )
+    para(doc, "{%p for d in a.diagram %}", after=0)
+    para(doc, "{{ d.bild }}", after=0)
+    para(doc, "{{ d.beskrivning }}", size=9, color=GREY, after=6)
+    para(doc, "{%p endfor %}", after=0)
+    para(doc, "Analys", bold=True, after=2)
+    para(doc, "{{ a.analys }}", after=6)
+    para(doc, "Utvecklingsområden", bold=True, after=2)
+    para(doc, "{{ a.utveckling }}", after=6)
+    para(doc, "{%p endfor %}", after=0)
+    heading(doc, "Frågor som politiker bör kunna få svar på (SKR)", size=14)
+    para(doc, "{%p for f in skr %}", after=0)
+    para(doc, "{{ f.fraga }}", bold=True, after=2)
+    para(doc, "{{ f.svar }}", after=6)
+    para(doc, "{%p endfor %}", after=0)
+    heading(doc, "Så räknas siffrorna", size=14)
+    para(doc, "{%p for d in definitioner %}", after=0)
+    p = para(doc, "", after=4)
+    run(p, "{{ d.namn }}: ", bold=True, size=9.5)
+    run(p, "{{ d.text }}", size=9.5)
+    para(doc, "{%p endfor %}", after=0)
+    save(doc, "namndrapport.docx")
+
+
 def main() -> None:
     for build in (
         brev_ungdom,
@@ -686,6 +739,7 @@ def main() -> None:
         individuell_plan,
         kallelse,
         protokoll,
+        namndrapport,
     ):
         build()
 

@@ -156,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
         register,
         school_admin,
         school_reports,
+        statistics,
         worklist,
     )
 
@@ -177,6 +178,7 @@ def _register_blueprints(app: Flask) -> None:
         catalogue,
         meetings,
         action_plan,
+        statistics,
     ):
         app.register_blueprint(module.bp)
 

@@ -86,8 +86,9 @@ class Settings:
     max_upload_mb: int = field(default=10, metadata={"env": "KAA_MAX_UPLOAD_MB"})
     audit_retention_days: int = field(default=3650, metadata={"env": "KAA_AUDIT_RETENTION_DAYS"})
     draft_retention_days: int = field(default=14, metadata={"env": "KAA_DRAFT_RETENTION_DAYS"})
-    # Counts under this are shown as "<N" where people outside the municipality see a table
-    small_number_limit: int = field(default=5, metadata={"env": "KAA_SMALL_NUMBER_LIMIT"})
+    # Counts under this are shown as "<N" in statistics that leave the app and where people
+    # outside the municipality see a table
+    stats_min_cell: int = field(default=5, metadata={"env": "KAA_STATS_MIN_CELL"})
     import_retention_hours: int = field(default=24, metadata={"env": "KAA_IMPORT_RETENTION_HOURS"})
     # The outreach ladder (DOMAIN.md section 3): each step's delay
     ladder_first_letter_days: int = field(

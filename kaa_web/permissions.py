@@ -52,7 +52,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "meetings.oversee": frozenset({"chef"}),  # read and run every group's meetings
     # A member who represents social services (an organisation consent must cover).
     "meetings.for_social_services": frozenset({"ifo"}),
-    "statistics.read": frozenset({"kaa", "chef"}),
+    # Aggregates (no one named): managers, KAA and the administrator who answers for the
+    # system's figures. The people behind a figure also need register.read.
+    "statistics.read": frozenset({"kaa", "chef", "admin"}),
+    "statistics.people": frozenset({"kaa", "chef"}),
+    "statistics.report": frozenset({"kaa", "chef"}),  # write and make the nämnd reports
     "plans.write": frozenset({"kaa", "arbetsmarknad"}),
     "measures.manage": frozenset({"admin"}),
     # The municipality's yearly action plan: managers write and adopt it, officers comment.

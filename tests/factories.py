@@ -11,15 +11,22 @@ import itertools
 from collections.abc import Iterable
 from datetime import date, time, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select, update
 
 from kaa_web.demo_data import seed_districts, seed_schools, seed_staff
 from kaa_web.demo_directory import DEMO_PEOPLE
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
+from kaa_web.models.catalogue import Measure
 from kaa_web.models.meetings import Meeting, MeetingGroup
-from kaa_web.models.plans import Consent, Plan
-from kaa_web.models.register import ContactAttempt, Guardian, Youth
+from kaa_web.models.plans import Consent, DeclinedOffer, Mapping, Plan, PlanMeasure
+from kaa_web.models.register import (
+    ContactAttempt,
+    District,
+    Guardian,
+    RegistrationPeriod,
+    Youth,
+)
 from kaa_web.models.school_reports import SchoolReport, SchoolUnit
 from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
@@ -144,6 +151,150 @@ def plan(db: Session, by: Actor, person: Youth, goal: str = "Börja på Komvux",
     made = save_plan(db, actor=by, youth=person, data=data)
     db.commit()
     return made
+
+
+def district(db: Session, name: str, code: str | None = None) -> District:
+    row = District(code=code or f"test-{name.lower()}"[:30], name=name)
+    db.add(row)
+    db.commit()
+    return row
+
+
+def history(
+    db: Session,
+    periods: Iterable[dict],
+    *,
+    birth_date: date,
+    gender: str = "kvinna",
+    **fields,
+) -> Youth:
+    """A person with exactly the registration periods given, oldest first: each a dict with
+    `registered_on` and optionally `reason`, `source`, `deregistered_on`, `deregistration_reason`
+    and `result` (the person's own row follows the latest period)."""
+    periods = list(periods)
+    latest = periods[-1]
+    person = youth(
+        db,
+        birth_date=birth_date,
+        gender=gender,
+        registered_on=periods[0]["registered_on"],
+        registration_reason=latest.get("reason", "avbrott_nationellt"),
+        **fields,
+    )
+    db.exec(delete(RegistrationPeriod).where(RegistrationPeriod.youth_id == person.id))
+    for n, spec in enumerate(periods, start=1):
+        period(db, person, **spec, latest=n == len(periods))
+    if latest.get("deregistered_on"):
+        person.status = "avregistrerad"
+        db.add(person)
+        db.commit()
+    return person
+
+
+def period(
+    db: Session,
+    person: Youth,
+    registered_on: date,
+    *,
+    reason: str = "avbrott_nationellt",
+    source: str = "import",
+    deregistered_on: date | None = None,
+    deregistration_reason: str | None = None,
+    result: str | None = None,
+    latest: bool = True,
+) -> RegistrationPeriod:
+    """One registration period of `person`, as the register keeps it (`latest`: the one the
+    person's lists show; a person has exactly one)."""
+    if latest:  # a new latest period: the earlier one is history from now on
+        db.exec(
+            update(RegistrationPeriod)
+            .where(RegistrationPeriod.youth_id == person.id, RegistrationPeriod.latest)
+            .values(latest=False)
+        )
+    row = RegistrationPeriod(
+        youth_id=person.id,
+        registered_on=registered_on,
+        registration_reason=reason,
+        registration_source=source,
+        deregistered_on=deregistered_on,
+        deregistration_reason=deregistration_reason or (deregistered_on and "annan"),
+        deregistration_result=result,
+        latest=latest,
+    )
+    db.add(row)
+    db.commit()
+    return row
+
+
+def end_period(
+    db: Session, person: Youth, on: date, reason: str = "nationellt_program", result=None
+) -> RegistrationPeriod:
+    """End `person`'s open registration period on `on`."""
+    row = db.exec(
+        select(RegistrationPeriod).where(
+            RegistrationPeriod.youth_id == person.id, RegistrationPeriod.deregistered_on.is_(None)
+        )
+    ).one()
+    row.deregistered_on, row.deregistration_reason, row.deregistration_result = on, reason, result
+    db.add(row)
+    db.commit()
+    return row
+
+
+def mapping_on(db: Session, person: Youth, on: date, occupation: str = "ingen") -> Mapping:
+    """A documented mapping (kartläggning) dated `on`, as an old record holds it."""
+    row = Mapping(youth_id=person.id, on=on, occupation=occupation)
+    db.add(row)
+    db.commit()
+    return row
+
+
+def outreach_contact(
+    db: Session, person: Youth, kind: str, on: date, outcome: str = "", occupation=None
+) -> ContactAttempt:
+    """A contact as an old record holds it, with the occupation noted at it."""
+    row = ContactAttempt(
+        youth_id=person.id, kind=kind, on=on, outcome=outcome, occupation=occupation
+    )
+    db.add(row)
+    db.commit()
+    return row
+
+
+def catalogue_measure(
+    db: Session, name: str = "Studieförberedande praktik", category: str = "arbetsinriktad"
+) -> Measure:
+    row = Measure(name=name, category=category)
+    db.add(row)
+    db.commit()
+    return row
+
+
+def plan_measure(
+    db: Session, made: Plan, measure: Measure, start_on: date, *, ended_on=None, after=None
+) -> PlanMeasure:
+    """A measure in `made`'s plan, ended with the occupation after it when `ended_on` is given."""
+    row = PlanMeasure(
+        plan_id=made.id,
+        youth_id=made.youth_id,
+        measure_id=measure.id,
+        title=measure.name,
+        responsible="kommunen",
+        start_on=start_on,
+        ended_on=ended_on,
+        end_reason="genomford" if ended_on else None,
+        occupation_after=after,
+    )
+    db.add(row)
+    db.commit()
+    return row
+
+
+def declined_offer(db: Session, person: Youth, measure: Measure, on: date) -> DeclinedOffer:
+    row = DeclinedOffer(youth_id=person.id, measure_id=measure.id, on=on)
+    db.add(row)
+    db.commit()
+    return row
 
 
 def school_unit(db: Session, code: str = "90000001") -> SchoolUnit:

@@ -36,6 +36,7 @@ LAYERS = {
     # 4. pages that combine features
     "kaa_web.services.worklist": COMPOSITION,
     "kaa_web.services.downloads": COMPOSITION,
+    "kaa_web.services.statistics": COMPOSITION,
     # 5. the app and what serves requests: views, forms, navigation, the CLI, the demo
     "kaa_web": APP,
 }

@@ -90,6 +90,16 @@ def _record_problem(record: dict) -> str | None:
     return None
 
 
+class WideImage(bytes):
+    """Image bytes placed at the text's width (a chart in a report), not at the letterhead's
+    logo height: still plain data, only the size differs."""
+
+    __slots__ = ()
+
+
+WIDE_IMAGE_WIDTH = Mm(160)
+
+
 class _Picture(str):
     """An image as a template sees it: a random marker, of which the sandbox lets a template
     read no attribute. The image itself replaces the marker after the Jinja pass, so no
@@ -161,7 +171,12 @@ class Template(DocxTemplate):
         xml = self.resolve_listing(xml)
         for marker, data in getattr(self, "_pictures", {}).items():
             if marker in xml:  # docxtpl adds the image to the part being rendered
-                image = InlineImage(self, io.BytesIO(data), height=IMAGE_HEIGHT)
+                size = (
+                    {"width": WIDE_IMAGE_WIDTH}
+                    if isinstance(data, WideImage)
+                    else {"height": IMAGE_HEIGHT}
+                )
+                image = InlineImage(self, io.BytesIO(data), **size)
                 xml = xml.replace(marker, str(image))
         # a template can put a field code together from pieces only Jinja joins
         _refuse(document_package.FIELD_PROBLEM, document_package.refused_fields_in(xml))

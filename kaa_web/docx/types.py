@@ -206,8 +206,44 @@ MINUTES = (
         [],
     ),
 )
-MEETING_LETTER = (
-    LETTERHEAD + SENDER + recipient("Deltagarna i Samverkansgruppen KAA", "") + MEETING
+MEETING_LETTER = LETTERHEAD + SENDER + recipient("Deltagarna i Samverkansgruppen KAA", "") + MEETING
+
+REPORT = LETTERHEAD + (
+    Variable("rapport.rubrik", "Rapportens rubrik", "Tertialrapport 1 2026"),
+    Variable("rapport.period", "Perioden", "2026-01-01 – 2026-04-30"),
+    Variable("rapport.jamforelse", "Perioden den jämförs med", "2025-01-01 – 2025-04-30"),
+    Variable("rapport.hamtad", "När uppgifterna hämtades", "2026-05-04 08:15"),
+    Variable(
+        "rapport.smatal",
+        "Hur små tal visas",
+        "Antal under 5 visas som <5; ”dolt” där en summa annars skulle avslöja ett dolt antal.",
+    ),
+    Variable(
+        "avsnitt",
+        "Avsnitten: rubrik, siffror (namn, perioden, året innan), diagram (bild, beskrivning), "
+        "chefens analys och utvecklingsområden",
+        [
+            {
+                "rubrik": "Omfattning",
+                "siffror": [
+                    {"namn": "Omfattade under perioden", "perioden": "412", "aret_innan": "388"}
+                ],
+                "diagram": [{"bild": EXAMPLE_LOGO, "beskrivning": "Stapeldiagram: …"}],
+                "analys": "Fler nya i augusti än året innan.",
+                "utveckling": "Snabbare första kontakt.",
+            }
+        ],
+    ),
+    Variable(
+        "skr",
+        "SKR:s frågor till politiker som uppgifterna besvarar: fråga och svar",
+        [{"fraga": "Hur många ungdomar omfattas?", "svar": "412 under perioden."}],
+    ),
+    Variable(
+        "definitioner",
+        "Varje siffras definition: namn och text",
+        [{"namn": "Sökta", "text": "Antal omfattade ungdomar med minst ett försök …"}],
+    ),
 )
 
 
@@ -360,6 +396,13 @@ DOCUMENT_TYPES: dict[str, DocumentType] = {
             "Protokoll: närvaro, anteckningar och beslut per punkt, åtgärdslista och justering.",
             "protokoll.docx",
             MEETING_LETTER + MINUTES,
+        ),
+        DocumentType(
+            "namndrapport",
+            "Nämndrapport",
+            "Tertial-, halvårs- eller årsrapport till nämnden: siffror, diagram och analys.",
+            "namndrapport.docx",
+            REPORT,
         ),
     )
 }

@@ -53,6 +53,7 @@ from kaa_web.models.school_reports import (
     SchoolReportStudent,
     SchoolUnit,
 )
+from kaa_web.models.statistics import NamndReport
 from kaa_web.models.submissions import FormSubmission
 from kaa_web.models.tasks import Task
 
@@ -60,6 +61,7 @@ __all__ = [
     "ActionPlanComment",
     "ActionPlanText",
     "ActionPlanVersion",
+    "NamndReport",
     "StandingItem",
     "MinutesAddendum",
     "MeetingGroup",

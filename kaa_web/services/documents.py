@@ -303,6 +303,15 @@ def generate_meeting_document(
     return document
 
 
+def generate_statistics_report(
+    db: Session, *, actor: Actor, context: dict, file_name: str
+) -> GeneratedDocument:
+    """A nämnd report, stored as generated; the statistics service has checked that the actor
+    makes reports, and the report names no young person. The caller commits."""
+    kind, version, content = _render_one(db, "namndrapport", context)
+    return _store(db, actor, kind, version, content, 1, [], file_name)
+
+
 def generate_batch(
     db: Session,
     *,

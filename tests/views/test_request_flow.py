@@ -150,9 +150,9 @@ def test_a_redirect_to_a_path_on_the_site_is_followed():
 def test_the_demo_gets_a_sibling_app_with_only_the_directory_settings_changed(app):
     """`flask kaa demo` asks the running app for one pointed at its own slapd (the CLI imports
     no create_app: tests/test_layers.py)."""
-    sibling = app.with_settings(ldap_url="ldap://127.0.0.1:1", small_number_limit=3)
+    sibling = app.with_settings(ldap_url="ldap://127.0.0.1:1", stats_min_cell=3)
     mine, theirs = app.config["KAA_SETTINGS"], sibling.config["KAA_SETTINGS"]
-    assert (theirs.ldap_url, theirs.small_number_limit) == ("ldap://127.0.0.1:1", 3)
+    assert (theirs.ldap_url, theirs.stats_min_cell) == ("ldap://127.0.0.1:1", 3)
     assert (theirs.database_url, theirs.secret_key) == (mine.database_url, mine.secret_key)
     sibling.extensions["kaa_engine"].dispose()
 

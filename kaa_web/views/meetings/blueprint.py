@@ -42,4 +42,4 @@ def staff_choices(db, blank: str, *, convening: bool = False):
 
 
 def small_limit() -> int:
-    return current_app.config["KAA_SETTINGS"].small_number_limit
+    return current_app.config["KAA_SETTINGS"].stats_min_cell

@@ -1,0 +1,1 @@
+"""Statistics over registration periods: definitions, figures, the page, exports and reports."""
