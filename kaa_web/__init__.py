@@ -138,6 +138,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     from kaa_web.views import (
+        action_plan,
         admin,
         audit_log,
         auth,
@@ -169,6 +170,7 @@ def _register_blueprints(app: Flask) -> None:
         plans,
         meetings,
         statistics,
+        action_plan,
     ):
         app.register_blueprint(module.bp)
 

@@ -52,6 +52,12 @@ SECTIONS = (
     Section("meetings.index", "Samverkan", "meetings.use", "Samverkansgrupper och möten."),
     Section("statistics.index", "Uppföljning", "statistics.read", "Statistik och rapporter."),
     Section(
+        "action_plan.index",
+        "Handlingsplan",
+        "action_plan.read",
+        "Kommunens handlingsplan för aktivitetsansvaret, år för år.",
+    ),
+    Section(
         "admin.index", "Administration", "admin.manage", "Skolenheter, mallar och inställningar."
     ),
     Section("audit_log.index", "Granskningslogg", "audit.read", "Vem har läst och ändrat vad."),

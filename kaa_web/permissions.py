@@ -58,6 +58,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "statistics.people": frozenset({"kaa", "chef"}),
     "plans.write": frozenset({"kaa", "arbetsmarknad"}),
     "measures.manage": frozenset({"admin"}),
+    # The municipality's yearly action plan: managers write and adopt it, officers comment.
+    "action_plan.read": frozenset({"kaa", "arbetsmarknad", "chef"}),
+    "action_plan.comment": frozenset({"kaa", "arbetsmarknad", "chef"}),
+    "action_plan.write": frozenset({"chef"}),
 }
 
 # Endpoints anyone may reach without logging in. Everything else needs @require.

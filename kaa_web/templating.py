@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from kaa_web import once
+from kaa_web import markup, once
 from kaa_web.models import register as register_model
 from kaa_web.models.base import LOCAL_TZ, local_today
 from kaa_web.rules.words import plural, thousands
@@ -46,6 +46,7 @@ def register_filters(app) -> None:
     app.jinja_env.filters["tusental"] = thousands
     # {{ n|plural("ungdom", "ungdomar") }} -> "1 ungdom", "2 ungdomar"
     app.jinja_env.filters["plural"] = plural
+    app.jinja_env.filters["plan_text"] = markup.to_html
     app.jinja_env.filters["field_label"] = lambda name: FIELD_LABELS.get(name, name)
     app.jinja_env.globals["today_date"] = local_today
     # A fresh one-time code for each of a row of small create forms (see kaa_web.once).

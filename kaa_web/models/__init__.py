@@ -1,5 +1,6 @@
 """All tables; importing this package registers every model on SQLModel.metadata."""
 
+from kaa_web.models.action_plan import ActionPlanComment, ActionPlanText, ActionPlanVersion
 from kaa_web.models.audit import AuditEvent, AuditPolicy
 from kaa_web.models.auth import LoginThrottle, StaffUser, WebSession
 from kaa_web.models.documents import (
@@ -56,6 +57,9 @@ from kaa_web.models.submissions import FormSubmission
 from kaa_web.models.tasks import Task
 
 __all__ = [
+    "ActionPlanComment",
+    "ActionPlanText",
+    "ActionPlanVersion",
     "StandingItem",
     "MinutesAddendum",
     "MeetingGroup",

@@ -1,0 +1,71 @@
+"""The manager's year, in the browser: a handlingsplan drafted, written, commented, adopted and
+compared with the next year's draft, each page accessible; officers comment without JavaScript."""
+
+from playwright.sync_api import expect
+
+from e2e.conftest import assert_accessible, login
+from kaa_web.models.action_plan import SECTIONS
+
+
+def _write_every_section(page, server_url, year):
+    for key, title in SECTIONS.items():
+        page.goto(f"{server_url}/handlingsplan/{year}/avsnitt/{key}")
+        page.get_by_label("Text").fill(
+            f"{title} gäller.\n\n| Vad | Hur | När | Ansvar | Uppföljning |\n"
+            "|---|---|---|---|---|\n| Brev till nya | Post | Inom 30 dagar | KAA | Tertialvis |"
+        )
+        assert_accessible(page)
+        page.get_by_role("button", name="Spara avsnittet").click()
+        expect(page.get_by_text(f"Avsnittet ”{title}” är sparat.")).to_be_visible()
+
+
+def test_a_manager_drafts_adopts_and_next_year_sees_what_changed(page, server_url):
+    login(page, server_url, "chef", check_accessibility=False)
+    page.goto(f"{server_url}/handlingsplan")
+    assert_accessible(page)
+    page.get_by_label("År").fill("2025")
+    page.get_by_role("button", name="Påbörja utkast").click()
+    expect(page.get_by_text("Utkastet för 2025 är påbörjat.")).to_be_visible()
+    assert_accessible(page)
+    _write_every_section(page, server_url, 2025)
+    expect(page.locator("#avsnitt-rutiner table").first).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_label("Beslutande nämnd").fill("Utbildningsnämnden")
+    page.get_by_label("Paragraf eller diarienummer").fill("§ 45")
+    page.get_by_label("Beslutsdatum").fill("2025-02-20")
+    page.get_by_role("button", name="Anta och lås planen").click()
+    expect(page.get_by_text("Handlingsplanen för 2025 är antagen och låst.")).to_be_visible()
+    expect(page.get_by_role("link", name="Ändra ”Mål”")).to_have_count(0)
+
+    page.goto(f"{server_url}/handlingsplan")
+    page.get_by_label("År").fill("2026")
+    page.get_by_role("button", name="Påbörja utkast").click()
+    expect(page.get_by_text("Utkastet för 2026 är påbörjat.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Ändra ”Mål”").click()
+    assert_accessible(page)
+    page.get_by_label("Text").fill("Mål gäller.\n\n- 90 % återgår till studier eller arbete")
+    page.get_by_role("button", name="Spara avsnittet").click()
+    page.get_by_role("link", name="Jämför med planen för 2025").click()
+    expect(page.get_by_text("1 av 9 avsnitt har ändrats")).to_be_visible()
+    expect(page.locator(".diff__added")).to_contain_text("90 % återgår")
+    assert_accessible(page)
+
+
+def test_an_officer_comments_without_javascript(browser, server_url, page):
+    login(page, server_url, "chef", check_accessibility=False)
+    page.goto(f"{server_url}/handlingsplan")
+    assert_accessible(page)
+    page.get_by_label("År").fill("2026")
+    page.get_by_role("button", name="Påbörja utkast").click()
+    assert_accessible(page)
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 400, "height": 900})
+    officer = context.new_page()
+    login(officer, server_url, "kaa", check_accessibility=False)
+    officer.goto(f"{server_url}/handlingsplan/2026")
+    officer.get_by_label("Avsnitt", exact=True).select_option(label="Mål")
+    officer.get_by_label("Kommentar", exact=True).fill("Målet bör mätas per kommundel.")
+    officer.get_by_role("button", name="Spara kommentaren").click()
+    expect(officer.locator("#avsnitt-mal")).to_contain_text("Målet bör mätas per kommundel.")
+    context.close()

@@ -1,0 +1,72 @@
+"""The municipality's yearly KAA action plan (handlingsplan): versions, section texts, comments."""
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from kaa_web.models.base import utcnow
+
+# The plan's sections in order (DOMAIN.md §7, Skolverket's general advice).
+SECTIONS = {
+    "uppdrag": "Uppdrag och lagstöd",
+    "mal": "Mål",
+    "ansvar": "Ansvarsfördelning mellan nämnder och förvaltningar",
+    "organisation": "Organisation och samverkansgrupper",
+    "rutiner": "Rutiner för att identifiera, informera och kontakta",
+    "insatser": "Insatser som erbjuds",
+    "dokumentation": "Dokumentation och register",
+    "uppfoljning": "Uppföljning och rapportering",
+    "samverkanspartner": "Samverkanspartner",
+}
+STATUSES = {"utkast": "Utkast", "antagen": "Antagen"}
+
+
+class ActionPlanVersion(SQLModel, table=True):
+    """One year's plan: drafted, commented, adopted by a nämnd decision, then locked."""
+
+    __tablename__ = "action_plan_version"
+
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(unique=True)
+    status: str = Field(default="utkast", max_length=10)  # STATUSES
+    based_on_id: int | None = Field(default=None, foreign_key="action_plan_version.id")
+    decision_body: str = Field(default="", max_length=200)  # e.g. "Utbildningsnämnden"
+    decision_reference: str = Field(default="", max_length=100)  # paragraph or diarienummer
+    decided_on: date | None = None
+    adopted_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    adopted_at: datetime | None = None
+    # What the linked parts (groups, ladder, measures, calendar) were when it was adopted, as
+    # JSON: an adopted plan keeps showing what was decided, not today's settings.
+    linked_snapshot: str = Field(default="", sa_type=sa.Text)
+    created_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1)  # bumped on adoption: a stale adopt form is refused
+
+
+class ActionPlanText(SQLModel, table=True):
+    """A section's text as saved once; the newest per section is the text in force, the rest
+    are its history (every change is kept)."""
+
+    __tablename__ = "action_plan_text"
+    __table_args__ = (sa.Index("ix_action_plan_text_plan_section", "plan_id", "section", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="action_plan_version.id")
+    section: str = Field(max_length=30)  # SECTIONS
+    body: str = Field(default="", sa_type=sa.Text)  # the plan's light markup, never HTML
+    saved_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    saved_at: datetime = Field(default_factory=utcnow)
+
+
+class ActionPlanComment(SQLModel, table=True):
+    """A reader's comment on a draft, on one section or on the whole plan."""
+
+    __tablename__ = "action_plan_comment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="action_plan_version.id", index=True)
+    section: str = Field(default="", max_length=30)  # "" = the whole plan
+    body: str = Field(max_length=2000)
+    staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,162 @@
+"""The action plan pages (/handlingsplan): the years, one year's plan, editing a section,
+comments, adoption and the comparison with last year's adopted plan."""
+
+from flask import Blueprint, render_template, url_for
+
+from kaa_web.db import get_db
+from kaa_web.forms.action_plan import AdoptForm, CommentForm, NewDraftForm, SectionForm
+from kaa_web.markup import HELP
+from kaa_web.models.action_plan import SECTIONS
+from kaa_web.permissions import current_actor, require
+from kaa_web.services import action_plan
+from kaa_web.services.errors import EditConflict, Invalid, NotFound
+from kaa_web.views import already_saved, one_of, rejected, saved
+
+bp = Blueprint("action_plan", __name__)
+
+CONFLICT = (
+    "Någon annan har sparat avsnittet sedan du öppnade det. Din text finns kvar i rutan; "
+    "den sparade texten visas ovanför. Jämför, ändra och spara igen."
+)
+ADOPT_CONFLICT = "Planen har ändrats sedan sidan laddades. Kontrollera den och anta igen."
+
+
+@bp.route("/handlingsplan", methods=["GET", "POST"])
+@require("action_plan.read")
+def index():
+    """Every year's plan; managers start next year's draft from the newest adopted one."""
+    db, actor = get_db(), current_actor()
+    form = NewDraftForm() if actor.can("action_plan.write") else None
+    errors: list[str] = []
+    if form is not None and form.validate_on_submit():
+        if done := already_saved(form):
+            return done
+        try:
+            plan = action_plan.start_draft(db, actor=actor, year=form.year.data)
+            location = url_for("action_plan.show", year=plan.year)
+            return saved(f"Utkastet för {plan.year} är påbörjat.", location, form)
+        except Invalid as error:
+            errors = rejected(form, error)
+    status = 400 if (form is not None and form.errors) or errors else 200
+    plans = action_plan.versions(db, actor=actor)
+    return render_template("action_plan/index.html", plans=plans, form=form, errors=errors), status
+
+
+def _show(year: int, *, comment_form=None, adopt_form=None, errors=(), status=200):
+    db, actor = get_db(), current_actor()
+    page = action_plan.plan_page(db, actor=actor, year=year)
+    db.commit()  # the read is logged
+    draft = page.plan.status == "utkast"
+    if comment_form is None and draft and actor.can("action_plan.comment"):
+        comment_form = CommentForm()
+    if adopt_form is None and draft and actor.can("action_plan.write"):
+        adopt_form = AdoptForm(version=page.plan.version)
+    return render_template(
+        "action_plan/show.html",
+        page=page,
+        comment_form=comment_form,
+        adopt_form=adopt_form,
+        may_write=draft and actor.can("action_plan.write"),
+        errors=list(errors),
+        sections=SECTIONS,
+    ), status
+
+
+@bp.get("/handlingsplan/<int:year>")
+@require("action_plan.read")
+def show(year: int):
+    return _show(year)
+
+
+@bp.route(
+    f"/handlingsplan/<int:year>/avsnitt/<{one_of(SECTIONS)}:section>", methods=["GET", "POST"]
+)
+@require("action_plan.write")
+def edit_section(year: int, section: str):
+    """One section's text; saving keeps the earlier text as history."""
+    db, actor = get_db(), current_actor()
+    page = action_plan.plan_page(db, actor=actor, year=year)
+    if page.plan.status != "utkast":
+        raise NotFound("an adopted plan has no edit page")
+    current = next(s for s in page.sections if s.key == section)
+    form = SectionForm(body=current.body, base=current.text_id or "")
+    errors: list[str] = []
+    conflict = None
+    if form.validate_on_submit():
+        try:
+            action_plan.save_section(
+                db, actor=actor, year=year, section=section,
+                body=(form.body.data or "").replace("\r\n", "\n"),
+                base_text_id=form.base_text_id(),
+            )
+            location = url_for("action_plan.show", year=year, _anchor=f"avsnitt-{section}")
+            return saved(f"Avsnittet ”{SECTIONS[section]}” är sparat.", location)
+        except EditConflict as error:
+            errors = rejected(form) + [CONFLICT]
+            conflict = error.current
+            form.base.data = str(conflict.id) if conflict else ""
+        except Invalid as error:
+            errors = rejected(form, error)
+    else:
+        db.commit()  # the read is logged
+    status = 409 if conflict else 400 if form.errors or errors else 200
+    return render_template(
+        "action_plan/edit_section.html",
+        plan=page.plan, section=current, form=form, errors=errors, conflict=conflict, help=HELP,
+    ), status
+
+
+@bp.post("/handlingsplan/<int:year>/kommentarer")
+@require("action_plan.comment")
+def comment(year: int):
+    form = CommentForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        if done := already_saved(form):
+            return done
+        try:
+            action_plan.add_comment(
+                get_db(), actor=current_actor(), year=year,
+                section=form.section.data or "", body=form.body.data,
+            )
+            location = url_for("action_plan.show", year=year, _anchor="kommentarer")
+            return saved("Kommentaren är sparad.", location, form)
+        except Invalid as error:
+            errors = rejected(form, error)
+    return _show(year, comment_form=form, errors=errors, status=400)
+
+
+@bp.post("/handlingsplan/<int:year>/anta")
+@require("action_plan.write")
+def adopt(year: int):
+    form = AdoptForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            action_plan.adopt(
+                get_db(), actor=current_actor(), year=year,
+                decision_body=form.decision_body.data,
+                decision_reference=form.decision_reference.data,
+                decided_on=form.decided_on.data, version=form.version_number(),
+            )
+            return saved(f"Handlingsplanen för {year} är antagen och låst.",
+                         url_for("action_plan.show", year=year))
+        except EditConflict:
+            errors = rejected(form) + [ADOPT_CONFLICT]
+        except Invalid as error:
+            errors = rejected(form, error)
+    return _show(year, adopt_form=form, errors=errors, status=409 if ADOPT_CONFLICT in errors
+                 else 400)
+
+
+@bp.get("/handlingsplan/<int:year>/jamforelse")
+@require("action_plan.read")
+def compare(year: int):
+    """What changed since the newest adopted plan before this one, section by section."""
+    db = get_db()
+    plan = action_plan.get_plan(db, actor=current_actor(), year=year)
+    previous, changes = action_plan.compare(db, actor=current_actor(), year=year)
+    db.commit()  # the read is logged
+    return render_template(
+        "action_plan/compare.html", plan=plan, previous=previous, changes=changes
+    )

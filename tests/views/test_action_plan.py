@@ -1,0 +1,142 @@
+"""The action plan pages: a manager drafts, writes and adopts; officers read and comment;
+typed text survives every refusal; a locked plan has nothing left to edit."""
+
+from datetime import date
+
+import pytest
+from sqlmodel import select
+
+from kaa_web.models.action_plan import SECTIONS, ActionPlanVersion
+
+
+@pytest.fixture
+def chef_pages(client_request):
+    return client_request.as_("chef")
+
+
+def _draft(chef_pages, year=2026):
+    page = chef_pages.get("action_plan.index")
+    return chef_pages.follow(page.form(button="Påbörja utkast").submit({"year": str(year)}))
+
+
+def _fill_every_section(chef_pages, year=2026):
+    for key, title in SECTIONS.items():
+        page = chef_pages.get("action_plan.edit_section", year=year, section=key)
+        page.form().submit({"body": f"{title} gäller.\n\n## Så gör vi\n\n- Ett\n- Två"})
+
+
+def test_a_manager_drafts_writes_and_adopts_and_the_plan_is_then_locked(chef_pages, db_session):
+    plan_page = _draft(chef_pages)
+    assert "Handlingsplan 2026" in plan_page.text and "Utkast" in plan_page.text
+    _fill_every_section(chef_pages)
+    plan_page = chef_pages.get("action_plan.show", year=2026)
+    assert plan_page.document.xpath("//section[@id='avsnitt-mal']//ul/li/text()") == ["Ett", "Två"]
+    adopted = chef_pages.follow(
+        plan_page.form(button="Anta och lås planen").submit(
+            {
+                "decision_body": "Utbildningsnämnden",
+                "decision_reference": "§ 45",
+                "decided_on": "2026-11-20",
+            }
+        )
+    )
+    assert "Antagen av Utbildningsnämnden 2026-11-20 (§ 45)" in adopted.text
+    assert "Ändra" not in adopted.text and "Anta planen" not in adopted.text
+    chef_pages.get("action_plan.edit_section", year=2026, section="mal", status=404)
+    plan = db_session.exec(select(ActionPlanVersion)).one()
+    assert plan.status == "antagen" and plan.decided_on == date(2026, 11, 20)
+
+
+def test_refused_adoption_keeps_what_was_typed_with_swedish_errors(chef_pages):
+    plan_page = _draft(chef_pages)
+    refused = plan_page.form(button="Anta och lås planen").submit(
+        {"decision_body": "Utbildningsnämnden", "decision_reference": "", "decided_on": "20 nov"},
+        status=400,
+    )
+    assert "Ange beslutets paragraf eller diarienummer." in refused.text
+    assert "Ange ett datum som ÅÅÅÅ-MM-DD." in refused.text
+    form = refused.form(button="Anta och lås planen")
+    assert form.fields["decision_body"] == "Utbildningsnämnden"
+    assert form.fields["decided_on"] == "20 nov"
+    empty = form.submit({"decision_reference": "§ 45", "decided_on": "2026-11-20"}, status=400)
+    assert "Alla avsnitt måste ha text innan planen antas" in empty.text
+
+
+def test_typed_markup_is_text_never_html(chef_pages):
+    _draft(chef_pages)
+    page = chef_pages.get("action_plan.edit_section", year=2026, section="rutiner")
+    page.form().submit(
+        {
+            "body": "<script>alert(1)</script>\n\n[klicka](javascript:alert(1))\n\n"
+            "| Vad | Hur | När | Ansvar | Uppföljning |\n|---|---|---|---|---|\n"
+            "| Brev | Post | Inom 30 dagar | KAA | Tertialvis |"
+        }
+    )
+    shown = chef_pages.get("action_plan.show", year=2026)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown.html
+    assert 'href="javascript' not in shown.html
+    section = shown.document.get_element_by_id("avsnitt-rutiner")
+    assert section.xpath(".//div[@class='plan-text']//th/text()") == [
+        "Vad",
+        "Hur",
+        "När",
+        "Ansvar",
+        "Uppföljning",
+    ]
+    assert section.xpath(".//div[@class='plan-text']/div[@class='table-scroll']/@tabindex") == ["0"]
+
+
+def test_a_stale_tab_gets_a_conflict_and_keeps_its_text(chef_pages):
+    _draft(chef_pages)
+    first = chef_pages.get("action_plan.edit_section", year=2026, section="ansvar")
+    second = chef_pages.get("action_plan.edit_section", year=2026, section="ansvar")
+    first.form().submit({"body": "Skolan ansvarar för att anmäla."})
+    conflict = second.form().submit({"body": "Min egen text"}, status=409)
+    assert "Någon annan har sparat avsnittet" in conflict.text
+    assert "Skolan ansvarar för att anmäla." in conflict.text
+    assert conflict.form().fields["body"] == "Min egen text"
+    conflict.form().submit()  # saved on top of what the user has now seen
+    shown = chef_pages.get("action_plan.show", year=2026)
+    assert "Min egen text" in shown.text
+
+
+def test_officers_comment_but_do_not_edit_and_others_cannot_open_it(client_request, chef_pages):
+    _draft(chef_pages)
+    page = client_request.get("action_plan.show", year=2026)
+    assert "Ändra" not in page.text and "Anta planen" not in page.text
+    commented = client_request.follow(
+        page.form(button="Spara kommentaren").submit(
+            {"section": "mal", "body": "Målet bör mätas per kommundel."}
+        )
+    )
+    assert "Målet bör mätas per kommundel." in commented.text
+    empty = commented.form(button="Spara kommentaren").submit({"body": ""}, status=400)
+    assert "Skriv en kommentar." in empty.text
+    client_request.get("action_plan.edit_section", year=2026, section="mal", status=403)
+    client_request.post("action_plan.adopt", {}, year=2026, status=403)
+    for role in ("ifo", "skola", "admin"):
+        client_request.as_(role).get("action_plan.index", status=403)
+
+
+def test_a_double_click_on_a_new_draft_makes_one_plan(chef_pages, db_session):
+    form = chef_pages.get("action_plan.index").form(button="Påbörja utkast")
+    form.submit({"year": "2026"})
+    form.submit({"year": "2026"})
+    assert len(db_session.exec(select(ActionPlanVersion)).all()) == 1
+
+
+def test_the_comparison_page_lists_what_changed(chef_pages):
+    _draft(chef_pages, 2025)
+    _fill_every_section(chef_pages, 2025)
+    chef_pages.get("action_plan.show", year=2025).form(button="Anta och lås planen").submit(
+        {"decision_body": "UBN", "decision_reference": "§ 3", "decided_on": "2025-02-01"}
+    )
+    nothing = _draft(chef_pages, 2026)
+    assert "Jämför med planen för 2025" in nothing.text
+    page = chef_pages.get("action_plan.edit_section", year=2026, section="mal")
+    page.form().submit({"body": "Mål gäller.\n\n## Så gör vi\n\n- Ett\n- Tre"})
+    diff = chef_pages.get("action_plan.compare", year=2026)
+    assert "1 av 9 avsnitt har ändrats" in diff.text
+    assert "Mål: ändrat" in diff.text and "Uppdrag och lagstöd: oförändrat" in diff.text
+    assert diff.document.xpath("//li[@class='diff__added']/ins/text()") == ["- Tre"]
+    assert diff.document.xpath("//li[@class='diff__removed']/del/text()") == ["- Två"]
