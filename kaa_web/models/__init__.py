@@ -1,6 +1,11 @@
 """All tables; importing this package registers every model on SQLModel.metadata."""
 
-from kaa_web.models.action_plan import ActionPlanComment, ActionPlanText, ActionPlanVersion
+from kaa_web.models.action_plan import (
+    ActionPlanComment,
+    ActionPlanGoal,
+    ActionPlanText,
+    ActionPlanVersion,
+)
 from kaa_web.models.audit import AuditEvent, AuditPolicy
 from kaa_web.models.auth import LoginThrottle, StaffUser, WebSession
 from kaa_web.models.documents import (
@@ -58,6 +63,7 @@ from kaa_web.models.tasks import Task
 
 __all__ = [
     "ActionPlanComment",
+    "ActionPlanGoal",
     "ActionPlanText",
     "ActionPlanVersion",
     "StandingItem",

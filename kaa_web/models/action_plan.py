@@ -70,3 +70,28 @@ class ActionPlanComment(SQLModel, table=True):
     body: str = Field(max_length=2000)
     staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
     created_at: datetime = Field(default_factory=utcnow)
+
+DIRECTIONS = {"minst": "Minst", "hogst": "Högst"}
+FULFILMENT = {
+    "helt": "Uppfyllt",
+    "delvis": "Delvis uppfyllt",
+    "ej": "Ej uppfyllt",
+    "okant": "Kan inte bedömas",
+}
+
+
+class ActionPlanGoal(SQLModel, table=True):
+    """A measurable goal of the plan: a figure of the statistics, the value it should reach in
+    the plan's year (at least or at most), and from where it counts as partly met."""
+
+    __tablename__ = "action_plan_goal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="action_plan_version.id", index=True)
+    title: str = Field(max_length=300)
+    indicator: str = Field(max_length=40)  # a figure key of services/statistics/definitions.py
+    period_kind: str = Field(default="ar", max_length=10)  # rules/report_periods.py KINDS
+    direction: str = Field(default="minst", max_length=10)  # DIRECTIONS
+    target: float
+    partial: float  # "delvis uppfyllt" from here (below the target for "minst", above for "högst")
+    created_at: datetime = Field(default_factory=utcnow)

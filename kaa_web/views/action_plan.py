@@ -1,12 +1,12 @@
 """The action plan pages (/handlingsplan): the years, one year's plan, editing a section,
 comments, adoption and the comparison with last year's adopted plan."""
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, render_template, request, url_for
 
 from kaa_web.db import get_db
-from kaa_web.forms.action_plan import AdoptForm, CommentForm, NewDraftForm, SectionForm
+from kaa_web.forms.action_plan import AdoptForm, CommentForm, GoalForm, NewDraftForm, SectionForm
 from kaa_web.markup import HELP
-from kaa_web.models.action_plan import SECTIONS
+from kaa_web.models.action_plan import FULFILMENT, SECTIONS
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import action_plan
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
@@ -59,6 +59,7 @@ def _show(year: int, *, comment_form=None, adopt_form=None, errors=(), status=20
         may_write=draft and actor.can("action_plan.write"),
         errors=list(errors),
         sections=SECTIONS,
+        fulfilment=FULFILMENT,
     ), status
 
 
@@ -85,7 +86,10 @@ def edit_section(year: int, section: str):
     if form.validate_on_submit():
         try:
             action_plan.save_section(
-                db, actor=actor, year=year, section=section,
+                db,
+                actor=actor,
+                year=year,
+                section=section,
                 body=(form.body.data or "").replace("\r\n", "\n"),
                 base_text_id=form.base_text_id(),
             )
@@ -102,7 +106,12 @@ def edit_section(year: int, section: str):
     status = 409 if conflict else 400 if form.errors or errors else 200
     return render_template(
         "action_plan/edit_section.html",
-        plan=page.plan, section=current, form=form, errors=errors, conflict=conflict, help=HELP,
+        plan=page.plan,
+        section=current,
+        form=form,
+        errors=errors,
+        conflict=conflict,
+        help=HELP,
     ), status
 
 
@@ -116,8 +125,11 @@ def comment(year: int):
             return done
         try:
             action_plan.add_comment(
-                get_db(), actor=current_actor(), year=year,
-                section=form.section.data or "", body=form.body.data,
+                get_db(),
+                actor=current_actor(),
+                year=year,
+                section=form.section.data or "",
+                body=form.body.data,
             )
             location = url_for("action_plan.show", year=year, _anchor="kommentarer")
             return saved("Kommentaren är sparad.", location, form)
@@ -134,19 +146,25 @@ def adopt(year: int):
     if form.validate_on_submit():
         try:
             action_plan.adopt(
-                get_db(), actor=current_actor(), year=year,
+                get_db(),
+                actor=current_actor(),
+                year=year,
                 decision_body=form.decision_body.data,
                 decision_reference=form.decision_reference.data,
-                decided_on=form.decided_on.data, version=form.version_number(),
+                decided_on=form.decided_on.data,
+                version=form.version_number(),
             )
-            return saved(f"Handlingsplanen för {year} är antagen och låst.",
-                         url_for("action_plan.show", year=year))
+            return saved(
+                f"Handlingsplanen för {year} är antagen och låst.",
+                url_for("action_plan.show", year=year),
+            )
         except EditConflict:
             errors = rejected(form) + [ADOPT_CONFLICT]
         except Invalid as error:
             errors = rejected(form, error)
-    return _show(year, adopt_form=form, errors=errors, status=409 if ADOPT_CONFLICT in errors
-                 else 400)
+    return _show(
+        year, adopt_form=form, errors=errors, status=409 if ADOPT_CONFLICT in errors else 400
+    )
 
 
 @bp.get("/handlingsplan/<int:year>/jamforelse")
@@ -159,4 +177,62 @@ def compare(year: int):
     db.commit()  # the read is logged
     return render_template(
         "action_plan/compare.html", plan=plan, previous=previous, changes=changes
+    )
+
+
+def _goal_page(year: int, form, *, goal=None, errors=(), status=200):
+    plan = action_plan.get_plan(get_db(), actor=current_actor(), year=year, may="write")
+    return render_template(
+        "action_plan/goal.html", plan=plan, form=form, goal=goal, errors=list(errors)
+    ), status
+
+
+@bp.route("/handlingsplan/<int:year>/mal/nytt", methods=["GET", "POST"])
+@require("action_plan.write")
+def new_goal(year: int):
+    """A measurable goal: a figure of the statistics, its target and when it is partly met."""
+    form = GoalForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        if done := already_saved(form):
+            return done
+        try:
+            action_plan.add_goal(
+                get_db(), actor=current_actor(), year=year, data=form.data_object()
+            )
+            location = url_for("action_plan.show", year=year, _anchor="avsnitt-mal")
+            return saved("Målet är tillagt.", location, form)
+        except Invalid as error:
+            errors = rejected(form, error)
+    action_plan.get_plan(get_db(), actor=current_actor(), year=year, may="write")
+    return _goal_page(year, form, errors=errors, status=400 if form.errors or errors else 200)
+
+
+@bp.route("/handlingsplan/<int:year>/mal/<int:goal_id>", methods=["GET", "POST"])
+@require("action_plan.write")
+def edit_goal(year: int, goal_id: int):
+    db, actor = get_db(), current_actor()
+    goal = action_plan.get_goal(db, actor=actor, year=year, goal_id=goal_id)
+    form = GoalForm() if request.method == "POST" else GoalForm.of(goal)
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            action_plan.update_goal(
+                db, actor=actor, year=year, goal_id=goal_id, data=form.data_object()
+            )
+            location = url_for("action_plan.show", year=year, _anchor="avsnitt-mal")
+            return saved("Målet är ändrat.", location)
+        except Invalid as error:
+            errors = rejected(form, error)
+    return _goal_page(
+        year, form, goal=goal, errors=errors, status=400 if form.errors or errors else 200
+    )
+
+
+@bp.post("/handlingsplan/<int:year>/mal/<int:goal_id>/ta-bort")
+@require("action_plan.write")
+def remove_goal(year: int, goal_id: int):
+    action_plan.remove_goal(get_db(), actor=current_actor(), year=year, goal_id=goal_id)
+    return saved(
+        "Målet är borttaget.", url_for("action_plan.show", year=year, _anchor="avsnitt-mal")
     )

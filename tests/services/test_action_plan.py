@@ -238,3 +238,125 @@ def test_every_change_and_read_is_logged(db_session, people, two_years):
     ).all()
     assert ("create", "action_plan") in events and ("update", "action_plan") in events
     assert ("update", "action_plan_text") in events and ("view", "action_plan") in events
+
+
+def _covered(db, n, registered_on, deregistered_on=None):
+    """`n` people with one registration period from `registered_on`."""
+    spec = {"registered_on": registered_on, "deregistered_on": deregistered_on}
+    return [factories.history(db, [spec], birth_date=date(2009, 5, 1 + i)) for i in range(n)]
+
+
+@pytest.fixture
+def measured(db_session, people):
+    """2026: four covered, three mapped (75 %); 2025: two covered, one mapped (50 %)."""
+    for i, person in enumerate(_covered(db_session, 2, date(2025, 3, 1), date(2025, 12, 31))):
+        if i == 0:
+            factories.mapping_on(db_session, person, date(2025, 4, 1))
+    for i, person in enumerate(_covered(db_session, 4, date(2026, 2, 1))):
+        if i < 3:
+            factories.mapping_on(db_session, person, date(2026, 3, 1))
+    chef = people["chef"]
+    action_plan.start_draft(db_session, actor=chef, year=2026)
+    goal = action_plan.GoalData
+    action_plan.add_goal(
+        db_session,
+        actor=chef,
+        year=2026,
+        data=goal("Alla nya kartläggs", "kartlagda", "ar", "minst", 90, 70),
+    )
+    action_plan.add_goal(
+        db_session,
+        actor=chef,
+        year=2026,
+        data=goal("Fler åter till studier", "ater_studier_arbete", "ar", "minst", 90, 75),
+    )
+    db_session.commit()
+
+
+def test_each_goal_is_measured_from_live_data_beside_last_year(db_session, people, measured):
+    page = action_plan.plan_page(db_session, actor=people["kaa"], year=2026)
+    mapped, returned = page.goals
+    assert (mapped.measured.value, mapped.measured.numerator, mapped.measured.denominator) == (
+        75.0,
+        3,
+        4,
+    )
+    assert mapped.last_year.value == 50.0
+    assert mapped.fulfilment == "delvis" and mapped.unit == "%"
+    assert mapped.period.start == date(2026, 1, 1) and mapped.period.end == date(2026, 12, 31)
+    assert returned.measured.value is None and returned.fulfilment == "okant"
+
+
+@pytest.mark.parametrize(
+    ("direction", "target", "partial", "value", "expected"),
+    [
+        ("minst", 90, 70, 90.0, "helt"),
+        ("minst", 90, 70, 70.0, "delvis"),
+        ("minst", 90, 70, 69.9, "ej"),
+        ("hogst", 30, 45, 30.0, "helt"),
+        ("hogst", 30, 45, 45.0, "delvis"),
+        ("hogst", 30, 45, 46.0, "ej"),
+        ("minst", 90, 70, None, "okant"),
+    ],
+)
+def test_fulfilment_follows_the_goals_own_thresholds(direction, target, partial, value, expected):
+    from kaa_web.models.action_plan import ActionPlanGoal
+
+    goal = ActionPlanGoal(
+        plan_id=1,
+        title="x",
+        indicator="kartlagda",
+        direction=direction,
+        target=target,
+        partial=partial,
+    )
+    assert action_plan.fulfilment(goal, value) == expected
+
+
+def test_goals_are_copied_to_next_year_and_their_changes_compared(db_session, people, measured):
+    chef = people["chef"]
+    _write(db_session, chef, 2026, LAST_YEAR)
+    _adopt(db_session, chef, 2026)
+    action_plan.start_draft(db_session, actor=chef, year=2027)
+    db_session.commit()
+    page = action_plan.plan_page(db_session, actor=chef, year=2027)
+    assert [r.goal.title for r in page.goals] == ["Alla nya kartläggs", "Fler åter till studier"]
+    first = page.goals[0].goal
+    action_plan.update_goal(
+        db_session,
+        actor=chef,
+        year=2027,
+        goal_id=first.id,
+        data=action_plan.GoalData("Alla nya kartläggs", "kartlagda", "ar", "minst", 95, 80),
+    )
+    db_session.commit()
+    _, changes = action_plan.compare(db_session, actor=chef, year=2027)
+    goals = next(c for c in changes if c.key == action_plan.GOALS_KEY)
+    assert [c.key for c in changes if c.changed] == [action_plan.GOALS_KEY]
+    assert [line for line in goals.lines if line[0] != "samma"] == [
+        ("borttaget", "Alla nya kartläggs – Kartlagda, minst 90, delvis från 70, kalenderår"),
+        ("lagt_till", "Alla nya kartläggs – Kartlagda, minst 95, delvis från 80, kalenderår"),
+    ]
+    with pytest.raises(Invalid, match="antagen"):
+        action_plan.remove_goal(
+            db_session,
+            actor=chef,
+            year=2026,
+            goal_id=action_plan.plan_page(db_session, actor=chef, year=2026).goals[0].goal.id,
+        )
+
+
+def test_a_goal_with_impossible_thresholds_is_refused_in_swedish(db_session, people, measured):
+    with pytest.raises(Invalid) as refused:
+        action_plan.add_goal(
+            db_session,
+            actor=people["chef"],
+            year=2026,
+            data=action_plan.GoalData("", "fordelning", "egen", "minst", 120, 130),
+        )
+    assert refused.value.field_errors == {
+        "title": "Beskriv målet.",
+        "indicator": "Välj ett mått i listan.",
+        "period_kind": "Välj en period i listan.",
+        "partial": "Gränsen för delvis uppfyllt kan inte ligga över målvärdet.",
+    }
