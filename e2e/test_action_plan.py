@@ -52,6 +52,17 @@ def test_a_manager_drafts_adopts_and_next_year_sees_what_changed(page, server_ur
     expect(page.locator(".diff__added")).to_contain_text("90 % återgår")
     assert_accessible(page)
 
+    page.goto(f"{server_url}/handlingsplan/2025/uppfoljning")
+    assert_accessible(page)
+    page.get_by_label("Samverkan: bedömning").select_option(label="Delvis uppfyllt")
+    page.get_by_label("Samverkan: motivering").fill("Socialtjänsten deltog inte i alla möten.")
+    page.get_by_role("button", name="Spara uppföljningen").click()
+    expect(page.get_by_text("Uppföljningen är sparad.")).to_be_visible()
+    expect(page.get_by_role("region", name="Självskattning 2025")).to_contain_text(
+        "Socialtjänsten deltog inte i alla möten."
+    )
+    assert_accessible(page)
+
 
 def test_an_officer_comments_without_javascript(browser, server_url, page):
     login(page, server_url, "chef", check_accessibility=False)

@@ -1,4 +1,4 @@
-"""The action plan's forms: a year's draft, a section, a comment, the adoption, a goal."""
+"""The action plan's forms: a year's draft, a section, a comment, adoption, a goal, the review."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from kaa_web.forms import IntegerField, OnceForm, PlainText, choices, date_field
-from kaa_web.models.action_plan import DIRECTIONS, SECTIONS
+from kaa_web.models.action_plan import DIRECTIONS, RATINGS, REVIEW_AREAS, SECTIONS
 from kaa_web.services.action_plan import GOAL_FIGURES, GOAL_PERIODS, MAX_TEXT, GoalData
 
 
@@ -122,3 +122,52 @@ class GoalForm(OnceForm):
             target=f"{goal.target:g}".replace(".", ","),
             partial=f"{goal.partial:g}".replace(".", ","),
         )
+
+
+class _ReviewFields(FlaskForm):
+    conclusions = TextAreaField("Slutsatser", validators=[Length(max=10_000)])
+    changes = TextAreaField("Beslutade ändringar inför nästa år", validators=[Length(max=10_000)])
+    version = HiddenField()
+
+    def version_number(self) -> int | None:
+        return int(self.version.data) if (self.version.data or "").isdigit() else None
+
+    def assessments(self) -> dict[str, tuple[str, str]]:
+        return {
+            key: (self[f"{key}_rating"].data or "", self[f"{key}_justification"].data or "")
+            for key in REVIEW_AREAS
+        }
+
+
+def review_form(review, assessments, formdata=None) -> FlaskForm:
+    """The review's form: a rating and a justification for each control area, then the
+    conclusions and the changes decided; filled from the saved review."""
+
+    class ReviewForm(_ReviewFields):
+        pass
+
+    for key, title in REVIEW_AREAS.items():
+        setattr(
+            ReviewForm,
+            f"{key}_rating",
+            SelectField(
+                f"{title}: bedömning",
+                choices=choices(RATINGS.items(), blank="Inte bedömt"),
+                validators=[Optional()],
+            ),
+        )
+        setattr(
+            ReviewForm,
+            f"{key}_justification",
+            TextAreaField(f"{title}: motivering", validators=[Length(max=2000)]),
+        )
+    data = {f"{a.key}_rating": a.rating for a in assessments} | {
+        f"{a.key}_justification": a.justification for a in assessments
+    }
+    if review is not None:
+        data |= {
+            "conclusions": review.conclusions,
+            "changes": review.changes,
+            "version": review.version,
+        }
+    return ReviewForm(formdata=formdata, data=data)

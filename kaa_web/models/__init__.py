@@ -3,6 +3,7 @@
 from kaa_web.models.action_plan import (
     ActionPlanComment,
     ActionPlanGoal,
+    ActionPlanReview,
     ActionPlanText,
     ActionPlanVersion,
 )
@@ -64,6 +65,7 @@ from kaa_web.models.tasks import Task
 __all__ = [
     "ActionPlanComment",
     "ActionPlanGoal",
+    "ActionPlanReview",
     "ActionPlanText",
     "ActionPlanVersion",
     "StandingItem",

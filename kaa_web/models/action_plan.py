@@ -95,3 +95,33 @@ class ActionPlanGoal(SQLModel, table=True):
     target: float
     partial: float  # "delvis uppfyllt" from here (below the target for "minst", above for "högst")
     created_at: datetime = Field(default_factory=utcnow)
+
+# PwC's eight control areas (seed 002), judged as in their audit.
+REVIEW_AREAS = {
+    "resurser": "Resurser",
+    "styrdokument": "Styrdokument",
+    "ansvarsfordelning": "Ansvarsfördelning",
+    "uppfoljning": "Uppföljning och utvärdering",
+    "kartlaggning": "Kartläggning och register",
+    "dokumentation": "Dokumentation",
+    "insatser": "Individuella insatser",
+    "samverkan": "Samverkan",
+}
+RATINGS = {"uppfyllt": "Uppfyllt", "delvis": "Delvis uppfyllt", "ej": "Ej uppfyllt"}
+
+
+class ActionPlanReview(SQLModel, table=True):
+    """The managers' yearly review of a plan: the self-assessment per control area, their
+    conclusions and the changes decided (which next year's draft starts from)."""
+
+    __tablename__ = "action_plan_review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="action_plan_version.id", unique=True)
+    # {area: {"rating": RATINGS key, "justification": text}}, as JSON
+    assessments: str = Field(default="{}", sa_type=sa.Text)
+    conclusions: str = Field(default="", sa_type=sa.Text)
+    changes: str = Field(default="", sa_type=sa.Text)
+    updated_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1)

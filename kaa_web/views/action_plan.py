@@ -1,12 +1,19 @@
 """The action plan pages (/handlingsplan): the years, one year's plan, editing a section,
 comments, adoption and the comparison with last year's adopted plan."""
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from kaa_web.db import get_db
-from kaa_web.forms.action_plan import AdoptForm, CommentForm, GoalForm, NewDraftForm, SectionForm
+from kaa_web.forms.action_plan import (
+    AdoptForm,
+    CommentForm,
+    GoalForm,
+    NewDraftForm,
+    SectionForm,
+    review_form,
+)
 from kaa_web.markup import HELP
-from kaa_web.models.action_plan import FULFILMENT, SECTIONS
+from kaa_web.models.action_plan import FULFILMENT, RATINGS, SECTIONS
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import action_plan
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
@@ -17,6 +24,10 @@ bp = Blueprint("action_plan", __name__)
 CONFLICT = (
     "Någon annan har sparat avsnittet sedan du öppnade det. Din text finns kvar i rutan; "
     "den sparade texten visas ovanför. Jämför, ändra och spara igen."
+)
+REVIEW_CONFLICT = (
+    "Någon annan har sparat uppföljningen sedan du öppnade den. Det du skrev finns kvar; "
+    "jämför med deras version i en ny flik och spara igen när du är klar."
 )
 ADOPT_CONFLICT = "Planen har ändrats sedan sidan laddades. Kontrollera den och anta igen."
 
@@ -236,3 +247,56 @@ def remove_goal(year: int, goal_id: int):
     return saved(
         "Målet är borttaget.", url_for("action_plan.show", year=year, _anchor="avsnitt-mal")
     )
+
+
+@bp.route("/handlingsplan/<int:year>/uppfoljning", methods=["GET", "POST"])
+@require("action_plan.read")
+def review(year: int):
+    """The yearly review: goals beside outcomes, collaboration held, routines measured, the
+    control areas' self-assessment and the managers' conclusions (written by chef)."""
+    db, actor = get_db(), current_actor()
+    page = action_plan.review_page(db, actor=actor, year=year)
+    may_write = actor.can("action_plan.write")
+    posted = request.method == "POST"
+    if posted and not may_write:
+        abort(403)
+    form = review_form(page.review, page.areas, request.form if posted else None)
+    errors: list[str] = []
+    if posted and form.validate_on_submit():
+        try:
+            action_plan.save_review(
+                db,
+                actor=actor,
+                year=year,
+                assessments=form.assessments(),
+                conclusions=form.conclusions.data or "",
+                changes=form.changes.data or "",
+                version=form.version_number(),
+            )
+            return saved("Uppföljningen är sparad.", url_for("action_plan.review", year=year))
+        except EditConflict as error:
+            errors = rejected(form) + [REVIEW_CONFLICT]
+            form.version.data = error.current.version if error.current else ""
+        except Invalid as error:
+            errors = rejected(form, error)
+    else:
+        db.commit()  # the read is logged
+    status = 409 if REVIEW_CONFLICT in errors else 400 if form.errors or errors else 200
+    return render_template(
+        "action_plan/review.html",
+        page=page,
+        form=form if may_write else None,
+        errors=errors,
+        fulfilment=FULFILMENT,
+        ratings=RATINGS,
+    ), status
+
+
+@bp.get("/handlingsplan/<int:year>/uppfoljning/diagram.svg")
+@require("action_plan.read")
+def review_chart(year: int):
+    db = get_db()
+    page = action_plan.review_page(db, actor=current_actor(), year=year)
+    db.commit()
+    svg = action_plan.radar_svg(page.areas)
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})

@@ -360,3 +360,134 @@ def test_a_goal_with_impossible_thresholds_is_refused_in_swedish(db_session, peo
         "period_kind": "Välj en period i listan.",
         "partial": "Gränsen för delvis uppfyllt kan inte ligga över målvärdet.",
     }
+
+
+def _meeting(db, group, on, cancelled=False):
+    from datetime import UTC, datetime, time
+
+    from kaa_web.models.meetings import Meeting
+
+    row = Meeting(
+        group_id=group.id,
+        on=on,
+        starts_at=time(13),
+        place="Rum Ekbacken",
+        cancelled_at=datetime(2026, 1, 1, tzinfo=UTC) if cancelled else None,
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def test_the_reviews_collaboration_table_matches_the_meetings_held(db_session, people, staff):
+    from datetime import UTC, datetime
+
+    from kaa_web.models.meetings import ActionPoint, Attendance, GroupMember
+
+    group = factories.group(db_session, staff)  # ifo, and Petra Af from Arbetsförmedlingen
+    members = {
+        m.organisation: m
+        for m in db_session.exec(select(GroupMember).where(GroupMember.group_id == group.id))
+    }
+    first, second = (
+        _meeting(db_session, group, date(2026, 2, 10)),
+        _meeting(db_session, group, date(2026, 9, 8)),
+    )
+    _meeting(db_session, group, date(2026, 5, 5), cancelled=True)
+    _meeting(db_session, group, date(2025, 9, 9))  # last year's: not counted
+    for meeting, org, status in [
+        (first, "socialtjansten", "narvarande"),
+        (first, "arbetsformedlingen", "narvarande"),
+        (second, "socialtjansten", "narvarande"),
+        (second, "arbetsformedlingen", "anmalt_forhinder"),
+    ]:
+        db_session.add(Attendance(meeting_id=meeting.id, member_id=members[org].id, status=status))
+    for done in (True, False):
+        db_session.add(
+            ActionPoint(
+                group_id=group.id,
+                meeting_id=first.id,
+                what="Kontakta skolan",
+                member_id=members["socialtjansten"].id,
+                due=date(2026, 3, 1),
+                done_at=datetime(2026, 2, 20, tzinfo=UTC) if done else None,
+            )
+        )
+    action_plan.start_draft(db_session, actor=people["chef"], year=2026)
+    db_session.commit()
+    page = action_plan.review_page(db_session, actor=people["kaa"], year=2026)
+    (outcome,) = page.groups
+    assert (outcome.name, outcome.planned, outcome.held, outcome.cancelled) == (
+        "Samverkansgruppen KAA",
+        "Vid varje terminsstart",
+        2,
+        1,
+    )
+    assert outcome.attendance == {"Socialtjänsten": 2, "Arbetsförmedlingen": 1}
+    assert (outcome.points_opened, outcome.points_closed) == (2, 1)
+    samverkan = next(a for a in page.areas if a.key == "samverkan")
+    assert samverkan.evidence == "2 samverkansmöten i 1 grupp hölls."
+
+
+def test_the_review_is_written_by_managers_and_its_changes_start_next_years_draft(
+    db_session, people, measured
+):
+    chef = people["chef"]
+    page = action_plan.review_page(db_session, actor=chef, year=2026)
+    assert next(a for a in page.areas if a.key == "kartlaggning").evidence == (
+        "Kartlagda: 75 % (3 av 4)."
+    )
+    assert dict(page.questions)["Vilka resurser har verksamheten?"] is None
+    assert dict(page.questions)["Hur många ungdomar omfattas av aktivitetsansvaret?"] == (
+        "4 ungdomar"
+    )
+    assessments = {
+        "dokumentation": ("delvis", "Planer saknas för en del."),
+        "samverkan": ("uppfyllt", ""),
+    }
+    review = action_plan.save_review(
+        db_session,
+        actor=chef,
+        year=2026,
+        assessments=assessments,
+        conclusions="Kartläggningen fungerar.",
+        changes="Mät per kommundel.",
+        version=None,
+    )
+    db_session.commit()
+    with pytest.raises(EditConflict):
+        action_plan.save_review(
+            db_session,
+            actor=chef,
+            year=2026,
+            assessments={},
+            conclusions="",
+            changes="",
+            version=None,
+        )
+    with pytest.raises(PermissionError):
+        action_plan.save_review(
+            db_session,
+            actor=people["kaa"],
+            year=2026,
+            assessments={},
+            conclusions="",
+            changes="",
+            version=review.version,
+        )
+    areas = {a.key: a for a in action_plan.review_page(db_session, actor=chef, year=2026).areas}
+    assert (areas["dokumentation"].rating, areas["dokumentation"].justification) == (
+        "delvis",
+        "Planer saknas för en del.",
+    )
+    assert areas["resurser"].rating == ""
+    svg = action_plan.radar_svg(list(areas.values()))
+    assert svg.startswith(b"<?xml") and b"Dokumentation" in svg and b"(ej bed" in svg
+    _write(db_session, chef, 2026, LAST_YEAR)
+    _adopt(db_session, chef, 2026)
+    action_plan.start_draft(db_session, actor=chef, year=2027)
+    db_session.commit()
+    comments = action_plan.plan_page(db_session, actor=chef, year=2027).general_comments
+    assert [c.body for c in comments] == [
+        "Beslutade ändringar i uppföljningen av 2026: Mät per kommundel."
+    ]

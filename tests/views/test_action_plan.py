@@ -185,3 +185,42 @@ def test_a_manager_adds_changes_and_removes_a_measurable_goal(chef_pages, client
     page.form(button="Ta bort målet").submit()
     assert "Inga mätbara mål ännu." in chef_pages.get("action_plan.show", year=2026).text
     chef_pages.get("action_plan.edit_goal", year=2026, goal_id=goal_id, status=404)
+
+
+def test_managers_write_the_review_and_officers_read_it(chef_pages, client_request):
+    _draft(chef_pages)
+    page = chef_pages.get("action_plan.review", year=2026)
+    assert "Öppen fråga – finns inte i registret." in page.text
+    assert "Planen har inga mätbara mål." in page.text
+    refused = page.form().submit(
+        {
+            "conclusions": "x" * 10_001,
+            "resurser_rating": "delvis",
+            "resurser_justification": "Två tjänster.",
+        },
+        status=400,
+    )
+    assert refused.form().fields["resurser_justification"] == "Två tjänster."
+    saved = chef_pages.follow(
+        refused.form().submit(
+            {"conclusions": "Kartläggningen fungerar.", "changes": "Mät per kommundel."}
+        )
+    )
+    table = saved.document.xpath("//table[caption='Självskattning 2026']//tbody/tr")
+    assert [" ".join(td.text_content().split()) for td in table[0].xpath("td")][:3] == [
+        "Resurser",
+        "Delvis uppfyllt",
+        "Två tjänster.",
+    ]
+    assert "Mät per kommundel." in saved.text
+    stale = page.form().submit({"conclusions": "Från en gammal flik"}, status=409)
+    assert "Någon annan har sparat uppföljningen" in stale.text
+    assert stale.form().fields["conclusions"] == "Från en gammal flik"
+
+    read = client_request.get("action_plan.review", year=2026)
+    assert "Mät per kommundel." in read.text and "Spara uppföljningen" not in read.text
+    client_request.post("action_plan.review", {}, year=2026, status=403)
+    chart = client_request.client.get(client_request.url("action_plan.review_chart", year=2026))
+    assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
+    assert b"Resurser" in chart.data
+    client_request.as_("ifo").get("action_plan.review", year=2026, status=403)

@@ -7,6 +7,7 @@ table). Nothing here is about a young person: the plan is the municipality's own
 """
 
 from kaa_web.services.action_plan.base import LOCKED, get_plan, versions
+from kaa_web.services.action_plan.charts import radar_svg
 from kaa_web.services.action_plan.drafting import (
     MAX_TEXT,
     add_comment,
@@ -26,6 +27,7 @@ from kaa_web.services.action_plan.goals import (
 )
 from kaa_web.services.action_plan.linked import LADDER_LABELS, linked_parts
 from kaa_web.services.action_plan.page import GOALS_KEY, compare, plan_page
+from kaa_web.services.action_plan.review import review_page, save_review
 
 __all__ = [
     "GOALS_KEY",
@@ -44,7 +46,10 @@ __all__ = [
     "get_plan",
     "linked_parts",
     "plan_page",
+    "radar_svg",
     "remove_goal",
+    "review_page",
+    "save_review",
     "save_section",
     "start_draft",
     "update_goal",

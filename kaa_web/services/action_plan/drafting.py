@@ -21,6 +21,7 @@ from kaa_web.permissions import Actor
 from kaa_web.services.action_plan.base import draft_of, previous_adopted, texts_in_force
 from kaa_web.services.action_plan.goals import copy_goals
 from kaa_web.services.action_plan.linked import linked_parts
+from kaa_web.services.action_plan.review import decided_changes
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
 
 MAX_TEXT = 20_000
@@ -42,6 +43,14 @@ def start_draft(db: Session, *, actor: Actor, year: int) -> ActionPlanVersion:
     db.flush()
     if source is not None:
         copy_goals(db, source, plan)
+        if changes := decided_changes(db, source.id):
+            db.add(
+                ActionPlanComment(
+                    plan_id=plan.id,
+                    body=f"Beslutade ändringar i uppföljningen av {source.year}: {changes}"[:2000],
+                    staff_id=actor.staff_id,
+                )
+            )
         for text in texts_in_force(db, source.id).values():
             db.add(
                 ActionPlanText(
