@@ -95,7 +95,7 @@ def server_url(e2e_database, ldap_server, redis_url, tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a loaded machine boots slowly
     while True:
         try:
             urllib.request.urlopen(url + "/halsa", timeout=1)

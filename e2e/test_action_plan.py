@@ -48,8 +48,19 @@ def test_a_manager_drafts_adopts_and_next_year_sees_what_changed(page, server_ur
     page.get_by_label("Text").fill("Mål gäller.\n\n- 90 % återgår till studier eller arbete")
     page.get_by_role("button", name="Spara avsnittet").click()
     page.get_by_role("link", name="Jämför med planen för 2025").click()
-    expect(page.get_by_text("1 av 9 avsnitt har ändrats")).to_be_visible()
+    expect(page.get_by_text("1 av 10 delar har ändrats")).to_be_visible()
     expect(page.locator(".diff__added")).to_contain_text("90 % återgår")
+    assert_accessible(page)
+
+    page.goto(f"{server_url}/handlingsplan/2025/uppfoljning")
+    assert_accessible(page)
+    page.get_by_label("Samverkan: bedömning").select_option(label="Delvis uppfyllt")
+    page.get_by_label("Samverkan: motivering").fill("Socialtjänsten deltog inte i alla möten.")
+    page.get_by_role("button", name="Spara uppföljningen").click()
+    expect(page.get_by_text("Uppföljningen är sparad.")).to_be_visible()
+    expect(page.get_by_role("region", name="Självskattning 2025")).to_contain_text(
+        "Socialtjänsten deltog inte i alla möten."
+    )
     assert_accessible(page)
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from kaa_web import markup, once
 from kaa_web.models import register as register_model
 from kaa_web.models.base import LOCAL_TZ, local_today
-from kaa_web.rules.words import plural, thousands
+from kaa_web.rules.words import decimal, plural, thousands
 from kaa_web.services.register import FIELD_LABELS
 
 register_labels = {
@@ -44,6 +44,7 @@ def register_filters(app) -> None:
     app.jinja_env.filters["datum"] = iso_date
     app.jinja_env.filters["fromjson"] = json.loads
     app.jinja_env.filters["tusental"] = thousands
+    app.jinja_env.filters["decimal"] = decimal
     # {{ n|plural("ungdom", "ungdomar") }} -> "1 ungdom", "2 ungdomar"
     app.jinja_env.filters["plural"] = plural
     app.jinja_env.filters["plan_text"] = markup.to_html

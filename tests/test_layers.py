@@ -37,6 +37,7 @@ LAYERS = {
     "kaa_web.services.worklist": COMPOSITION,
     "kaa_web.services.downloads": COMPOSITION,
     "kaa_web.services.statistics": COMPOSITION,
+    "kaa_web.services.action_plan": COMPOSITION,  # goals read the statistics
     # 5. the app and what serves requests: views, forms, navigation, the CLI, the demo
     "kaa_web": APP,
 }

@@ -1,6 +1,12 @@
 """All tables; importing this package registers every model on SQLModel.metadata."""
 
-from kaa_web.models.action_plan import ActionPlanComment, ActionPlanText, ActionPlanVersion
+from kaa_web.models.action_plan import (
+    ActionPlanComment,
+    ActionPlanGoal,
+    ActionPlanReview,
+    ActionPlanText,
+    ActionPlanVersion,
+)
 from kaa_web.models.audit import AuditEvent, AuditPolicy
 from kaa_web.models.auth import LoginThrottle, StaffUser, WebSession
 from kaa_web.models.catalogue import Measure
@@ -59,6 +65,8 @@ from kaa_web.models.tasks import Task
 
 __all__ = [
     "ActionPlanComment",
+    "ActionPlanGoal",
+    "ActionPlanReview",
     "ActionPlanText",
     "ActionPlanVersion",
     "NamndReport",

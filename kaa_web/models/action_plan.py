@@ -70,3 +70,58 @@ class ActionPlanComment(SQLModel, table=True):
     body: str = Field(max_length=2000)
     staff_id: int | None = Field(default=None, foreign_key="staff_user.id")
     created_at: datetime = Field(default_factory=utcnow)
+
+DIRECTIONS = {"minst": "Minst", "hogst": "Högst"}
+FULFILMENT = {
+    "helt": "Uppfyllt",
+    "delvis": "Delvis uppfyllt",
+    "ej": "Ej uppfyllt",
+    "okant": "Kan inte bedömas",
+}
+
+
+class ActionPlanGoal(SQLModel, table=True):
+    """A measurable goal of the plan: a figure of the statistics, the value it should reach in
+    the plan's year (at least or at most), and from where it counts as partly met."""
+
+    __tablename__ = "action_plan_goal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="action_plan_version.id", index=True)
+    title: str = Field(max_length=300)
+    indicator: str = Field(max_length=40)  # a figure key of services/statistics/definitions.py
+    period_kind: str = Field(default="ar", max_length=10)  # rules/report_periods.py KINDS
+    direction: str = Field(default="minst", max_length=10)  # DIRECTIONS
+    target: float
+    partial: float  # "delvis uppfyllt" from here (below the target for "minst", above for "högst")
+    created_at: datetime = Field(default_factory=utcnow)
+
+# PwC's eight control areas (seed 002), judged as in their audit.
+REVIEW_AREAS = {
+    "resurser": "Resurser",
+    "styrdokument": "Styrdokument",
+    "ansvarsfordelning": "Ansvarsfördelning",
+    "uppfoljning": "Uppföljning och utvärdering",
+    "kartlaggning": "Kartläggning och register",
+    "dokumentation": "Dokumentation",
+    "insatser": "Individuella insatser",
+    "samverkan": "Samverkan",
+}
+RATINGS = {"uppfyllt": "Uppfyllt", "delvis": "Delvis uppfyllt", "ej": "Ej uppfyllt"}
+
+
+class ActionPlanReview(SQLModel, table=True):
+    """The managers' yearly review of a plan: the self-assessment per control area, their
+    conclusions and the changes decided (which next year's draft starts from)."""
+
+    __tablename__ = "action_plan_review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="action_plan_version.id", unique=True)
+    # {area: {"rating": RATINGS key, "justification": text}}, as JSON
+    assessments: str = Field(default="{}", sa_type=sa.Text)
+    conclusions: str = Field(default="", sa_type=sa.Text)
+    changes: str = Field(default="", sa_type=sa.Text)
+    updated_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = Field(default=1)

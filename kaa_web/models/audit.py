@@ -28,6 +28,8 @@ AUDIT_OBJECTS = {
     "": "–",
     "action_plan": "Handlingsplan",
     "action_plan_comment": "Kommentar till handlingsplanen",
+    "action_plan_goal": "Mål i handlingsplanen",
+    "action_plan_review": "Uppföljning av handlingsplanen",
     "action_plan_text": "Avsnitt i handlingsplanen",
     "action_point": "Åtgärdspunkt",
     "agenda_item": "Punkt på dagordningen",

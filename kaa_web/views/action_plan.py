@@ -1,12 +1,19 @@
 """The action plan pages (/handlingsplan): the years, one year's plan, editing a section,
 comments, adoption and the comparison with last year's adopted plan."""
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
 from kaa_web.db import get_db
-from kaa_web.forms.action_plan import AdoptForm, CommentForm, NewDraftForm, SectionForm
+from kaa_web.forms.action_plan import (
+    AdoptForm,
+    CommentForm,
+    GoalForm,
+    NewDraftForm,
+    SectionForm,
+    review_form,
+)
 from kaa_web.markup import HELP
-from kaa_web.models.action_plan import SECTIONS
+from kaa_web.models.action_plan import FULFILMENT, RATINGS, SECTIONS
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import action_plan
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
@@ -17,6 +24,10 @@ bp = Blueprint("action_plan", __name__)
 CONFLICT = (
     "Någon annan har sparat avsnittet sedan du öppnade det. Din text finns kvar i rutan; "
     "den sparade texten visas ovanför. Jämför, ändra och spara igen."
+)
+REVIEW_CONFLICT = (
+    "Någon annan har sparat uppföljningen sedan du öppnade den. Det du skrev finns kvar; "
+    "jämför med deras version i en ny flik och spara igen när du är klar."
 )
 ADOPT_CONFLICT = "Planen har ändrats sedan sidan laddades. Kontrollera den och anta igen."
 
@@ -59,6 +70,7 @@ def _show(year: int, *, comment_form=None, adopt_form=None, errors=(), status=20
         may_write=draft and actor.can("action_plan.write"),
         errors=list(errors),
         sections=SECTIONS,
+        fulfilment=FULFILMENT,
     ), status
 
 
@@ -85,7 +97,10 @@ def edit_section(year: int, section: str):
     if form.validate_on_submit():
         try:
             action_plan.save_section(
-                db, actor=actor, year=year, section=section,
+                db,
+                actor=actor,
+                year=year,
+                section=section,
                 body=(form.body.data or "").replace("\r\n", "\n"),
                 base_text_id=form.base_text_id(),
             )
@@ -102,7 +117,12 @@ def edit_section(year: int, section: str):
     status = 409 if conflict else 400 if form.errors or errors else 200
     return render_template(
         "action_plan/edit_section.html",
-        plan=page.plan, section=current, form=form, errors=errors, conflict=conflict, help=HELP,
+        plan=page.plan,
+        section=current,
+        form=form,
+        errors=errors,
+        conflict=conflict,
+        help=HELP,
     ), status
 
 
@@ -116,8 +136,11 @@ def comment(year: int):
             return done
         try:
             action_plan.add_comment(
-                get_db(), actor=current_actor(), year=year,
-                section=form.section.data or "", body=form.body.data,
+                get_db(),
+                actor=current_actor(),
+                year=year,
+                section=form.section.data or "",
+                body=form.body.data,
             )
             location = url_for("action_plan.show", year=year, _anchor="kommentarer")
             return saved("Kommentaren är sparad.", location, form)
@@ -134,19 +157,25 @@ def adopt(year: int):
     if form.validate_on_submit():
         try:
             action_plan.adopt(
-                get_db(), actor=current_actor(), year=year,
+                get_db(),
+                actor=current_actor(),
+                year=year,
                 decision_body=form.decision_body.data,
                 decision_reference=form.decision_reference.data,
-                decided_on=form.decided_on.data, version=form.version_number(),
+                decided_on=form.decided_on.data,
+                version=form.version_number(),
             )
-            return saved(f"Handlingsplanen för {year} är antagen och låst.",
-                         url_for("action_plan.show", year=year))
+            return saved(
+                f"Handlingsplanen för {year} är antagen och låst.",
+                url_for("action_plan.show", year=year),
+            )
         except EditConflict:
             errors = rejected(form) + [ADOPT_CONFLICT]
         except Invalid as error:
             errors = rejected(form, error)
-    return _show(year, adopt_form=form, errors=errors, status=409 if ADOPT_CONFLICT in errors
-                 else 400)
+    return _show(
+        year, adopt_form=form, errors=errors, status=409 if ADOPT_CONFLICT in errors else 400
+    )
 
 
 @bp.get("/handlingsplan/<int:year>/jamforelse")
@@ -160,3 +189,114 @@ def compare(year: int):
     return render_template(
         "action_plan/compare.html", plan=plan, previous=previous, changes=changes
     )
+
+
+def _goal_page(year: int, form, *, goal=None, errors=(), status=200):
+    plan = action_plan.get_plan(get_db(), actor=current_actor(), year=year, may="write")
+    return render_template(
+        "action_plan/goal.html", plan=plan, form=form, goal=goal, errors=list(errors)
+    ), status
+
+
+@bp.route("/handlingsplan/<int:year>/mal/nytt", methods=["GET", "POST"])
+@require("action_plan.write")
+def new_goal(year: int):
+    """A measurable goal: a figure of the statistics, its target and when it is partly met."""
+    form = GoalForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        if done := already_saved(form):
+            return done
+        try:
+            action_plan.add_goal(
+                get_db(), actor=current_actor(), year=year, data=form.data_object()
+            )
+            location = url_for("action_plan.show", year=year, _anchor="avsnitt-mal")
+            return saved("Målet är tillagt.", location, form)
+        except Invalid as error:
+            errors = rejected(form, error)
+    action_plan.get_plan(get_db(), actor=current_actor(), year=year, may="write")
+    return _goal_page(year, form, errors=errors, status=400 if form.errors or errors else 200)
+
+
+@bp.route("/handlingsplan/<int:year>/mal/<int:goal_id>", methods=["GET", "POST"])
+@require("action_plan.write")
+def edit_goal(year: int, goal_id: int):
+    db, actor = get_db(), current_actor()
+    goal = action_plan.get_goal(db, actor=actor, year=year, goal_id=goal_id)
+    form = GoalForm() if request.method == "POST" else GoalForm.of(goal)
+    errors: list[str] = []
+    if form.validate_on_submit():
+        try:
+            action_plan.update_goal(
+                db, actor=actor, year=year, goal_id=goal_id, data=form.data_object()
+            )
+            location = url_for("action_plan.show", year=year, _anchor="avsnitt-mal")
+            return saved("Målet är ändrat.", location)
+        except Invalid as error:
+            errors = rejected(form, error)
+    return _goal_page(
+        year, form, goal=goal, errors=errors, status=400 if form.errors or errors else 200
+    )
+
+
+@bp.post("/handlingsplan/<int:year>/mal/<int:goal_id>/ta-bort")
+@require("action_plan.write")
+def remove_goal(year: int, goal_id: int):
+    action_plan.remove_goal(get_db(), actor=current_actor(), year=year, goal_id=goal_id)
+    return saved(
+        "Målet är borttaget.", url_for("action_plan.show", year=year, _anchor="avsnitt-mal")
+    )
+
+
+@bp.route("/handlingsplan/<int:year>/uppfoljning", methods=["GET", "POST"])
+@require("action_plan.read")
+def review(year: int):
+    """The yearly review: goals beside outcomes, collaboration held, routines measured, the
+    control areas' self-assessment and the managers' conclusions (written by chef)."""
+    db, actor = get_db(), current_actor()
+    page = action_plan.review_page(db, actor=actor, year=year)
+    may_write = actor.can("action_plan.write")
+    posted = request.method == "POST"
+    if posted and not may_write:
+        abort(403)
+    form = review_form(page.review, page.areas, request.form if posted else None)
+    errors: list[str] = []
+    if posted and form.validate_on_submit():
+        try:
+            action_plan.save_review(
+                db,
+                actor=actor,
+                year=year,
+                assessments=form.assessments(),
+                conclusions=form.conclusions.data or "",
+                changes=form.changes.data or "",
+                version=form.version_number(),
+            )
+            return saved("Uppföljningen är sparad.", url_for("action_plan.review", year=year))
+        except EditConflict as error:
+            errors = rejected(form) + [REVIEW_CONFLICT]
+            form.version.data = error.current.version if error.current else ""
+        except Invalid as error:
+            errors = rejected(form, error)
+    else:
+        db.commit()  # the read is logged
+    status = 409 if REVIEW_CONFLICT in errors else 400 if form.errors or errors else 200
+    return render_template(
+        "action_plan/review.html",
+        page=page,
+        form=form if may_write else None,
+        errors=errors,
+        fulfilment=FULFILMENT,
+        ratings=RATINGS,
+    ), status
+
+
+@bp.get("/handlingsplan/<int:year>/uppfoljning/diagram.svg")
+@require("action_plan.read")
+def review_chart(year: int):
+    db = get_db()
+    page = action_plan.review_page(db, actor=current_actor(), year=year)
+    db.commit()
+    svg = action_plan.radar_svg(page.areas)
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "private, no-store"})

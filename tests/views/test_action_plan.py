@@ -136,7 +136,91 @@ def test_the_comparison_page_lists_what_changed(chef_pages):
     page = chef_pages.get("action_plan.edit_section", year=2026, section="mal")
     page.form().submit({"body": "Mål gäller.\n\n## Så gör vi\n\n- Ett\n- Tre"})
     diff = chef_pages.get("action_plan.compare", year=2026)
-    assert "1 av 9 avsnitt har ändrats" in diff.text
+    assert "1 av 10 delar har ändrats" in diff.text
     assert "Mål: ändrat" in diff.text and "Uppdrag och lagstöd: oförändrat" in diff.text
     assert diff.document.xpath("//li[@class='diff__added']/ins/text()") == ["- Tre"]
     assert diff.document.xpath("//li[@class='diff__removed']/del/text()") == ["- Två"]
+
+
+def test_a_manager_adds_changes_and_removes_a_measurable_goal(chef_pages, client_request):
+    _draft(chef_pages)
+    form = chef_pages.get("action_plan.new_goal", year=2026).form()
+    refused = form.submit(
+        {
+            "title": "Fler åter till studier",
+            "indicator": "ater_studier_arbete",
+            "target": "nittio",
+            "partial": "95",
+        },
+        status=400,
+    )
+    assert "Ange ett tal, t.ex. 90 eller 87,5." in refused.text
+    assert refused.form().fields["title"] == "Fler åter till studier"
+    shown = chef_pages.follow(
+        refused.form()
+        .submit({"target": "87,5", "partial": "95"}, status=400)
+        .form()
+        .submit({"target": "87,5", "partial": "75"})
+    )
+    row = shown.document.xpath("//table[caption='Mål och utfall']//tbody/tr")[0]
+    cells = [" ".join(td.text_content().split()) for td in row.xpath("td")]
+    assert cells[0] == "Fler åter till studier"
+    assert cells[2] == "Minst 87,5 %delvis från 75"  # a line break between
+    assert cells[3] == "Inga uppgifter för perioden" and cells[5] == "Kan inte bedömas"
+    officer_view = client_request.get("action_plan.show", year=2026)
+    assert (
+        "Fler åter till studier" in officer_view.text and "Lägg till mål" not in officer_view.text
+    )
+    client_request.get("action_plan.new_goal", year=2026, status=403)
+
+    edit = chef_pages.get("action_plan.show", year=2026).document.xpath(
+        "//a[starts-with(normalize-space(.), 'Ändra') and contains(@href, '/mal/')]/@href"
+    )[0]
+    goal_id = int(edit.rsplit("/", 1)[1])
+    page = chef_pages.get("action_plan.edit_goal", year=2026, goal_id=goal_id)
+    assert page.form(button="Spara målet").fields["target"] == "87,5"
+    page.form(button="Spara målet").submit({"target": "90"})
+    assert "Minst 90 %" in chef_pages.get("action_plan.show", year=2026).text
+    page = chef_pages.get("action_plan.edit_goal", year=2026, goal_id=goal_id)
+    page.form(button="Ta bort målet").submit()
+    assert "Inga mätbara mål ännu." in chef_pages.get("action_plan.show", year=2026).text
+    chef_pages.get("action_plan.edit_goal", year=2026, goal_id=goal_id, status=404)
+
+
+def test_managers_write_the_review_and_officers_read_it(chef_pages, client_request):
+    _draft(chef_pages)
+    page = chef_pages.get("action_plan.review", year=2026)
+    assert "Öppen fråga – finns inte i registret." in page.text
+    assert "Planen har inga mätbara mål." in page.text
+    refused = page.form().submit(
+        {
+            "conclusions": "x" * 10_001,
+            "resurser_rating": "delvis",
+            "resurser_justification": "Två tjänster.",
+        },
+        status=400,
+    )
+    assert refused.form().fields["resurser_justification"] == "Två tjänster."
+    saved = chef_pages.follow(
+        refused.form().submit(
+            {"conclusions": "Kartläggningen fungerar.", "changes": "Mät per kommundel."}
+        )
+    )
+    table = saved.document.xpath("//table[caption='Självskattning 2026']//tbody/tr")
+    assert [" ".join(td.text_content().split()) for td in table[0].xpath("td")][:3] == [
+        "Resurser",
+        "Delvis uppfyllt",
+        "Två tjänster.",
+    ]
+    assert "Mät per kommundel." in saved.text
+    stale = page.form().submit({"conclusions": "Från en gammal flik"}, status=409)
+    assert "Någon annan har sparat uppföljningen" in stale.text
+    assert stale.form().fields["conclusions"] == "Från en gammal flik"
+
+    read = client_request.get("action_plan.review", year=2026)
+    assert "Mät per kommundel." in read.text and "Spara uppföljningen" not in read.text
+    client_request.post("action_plan.review", {}, year=2026, status=403)
+    chart = client_request.client.get(client_request.url("action_plan.review_chart", year=2026))
+    assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
+    assert b"Resurser" in chart.data
+    client_request.as_("ifo").get("action_plan.review", year=2026, status=403)
