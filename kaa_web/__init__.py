@@ -140,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from kaa_web.views import (
         admin,
         audit_log,
+        audit_review,
         auth,
         documents,
         inbox,
@@ -158,6 +159,7 @@ def _register_blueprints(app: Flask) -> None:
         main,
         admin,
         audit_log,
+        audit_review,
         register,
         worklist,
         documents,

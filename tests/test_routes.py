@@ -123,7 +123,7 @@ def test_every_url_parameter_is_typed(app):
     assert untyped == []
 
 
-KEBAB_SEGMENT = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*(\.(csv|docx))?")
+KEBAB_SEGMENT = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*(\.(csv|docx|xlsx))?")
 
 
 def test_every_path_is_swedish_kebab_case(app):

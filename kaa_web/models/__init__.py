@@ -1,6 +1,6 @@
 """All tables; importing this package registers every model on SQLModel.metadata."""
 
-from kaa_web.models.audit import AuditEvent, AuditPolicy
+from kaa_web.models.audit import AuditEvent, AuditFlagReview, AuditPolicy
 from kaa_web.models.auth import LoginThrottle, StaffUser, WebSession
 from kaa_web.models.documents import (
     ActiveDocumentTemplate,
@@ -67,6 +67,7 @@ __all__ = [
     "ActionPoint",
     "ActiveDocumentTemplate",
     "AuditEvent",
+    "AuditFlagReview",
     "AuditPolicy",
     "ConcernReport",
     "Consent",
