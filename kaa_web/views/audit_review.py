@@ -2,17 +2,20 @@
 and their review, the period's XLSX export and a person's read log for the data-protection
 officer."""
 
-from flask import Blueprint, current_app, flash, render_template, request, url_for
+import io
+
+from flask import Blueprint, current_app, flash, render_template, request, send_file, url_for
 
 from kaa_web.db import get_db
+from kaa_web.docx.render import DOCX_CONTENT_TYPE
 from kaa_web.exports import xlsx_download
 from kaa_web.forms import add_service_errors, db_int
 from kaa_web.forms.audit_review import FlagReviewForm, PersonSearchForm, ReviewFilterForm
 from kaa_web.htmx import redirect, render
 from kaa_web.models.audit import AUDIT_ACTIONS, AUDIT_OBJECTS, AUDIT_OUTCOMES, FLAG_KINDS
 from kaa_web.permissions import current_actor, require
-from kaa_web.services.audit_review import review
-from kaa_web.services.audit_review.flags import ReviewRules
+from kaa_web.services.audit_review import access_log, review
+from kaa_web.services.audit_review.flags import ReviewFilter, ReviewRules
 from kaa_web.services.errors import Invalid
 from kaa_web.views import one_of
 
@@ -121,3 +124,22 @@ def export():
     db.commit()  # the export is logged before its rows are read
     name = f"behorighetsuppfoljning_{filters.date_from}_{filters.date_to}.xlsx"
     return xlsx_download(sheets, name)
+
+
+@bp.get("/admin/behorighetsuppfoljning/ungdomar/<int:youth_id>/atkomstlogg.docx")
+@require("audit.review")
+def read_log(youth_id: int):
+    form = ReviewFilterForm(request.args)
+    if not form.validate():
+        return _page(status=400)
+    db = get_db()
+    filters = form.filters()
+    name, content = access_log.read_log_document(
+        db,
+        actor=current_actor(),
+        filters=ReviewFilter(filters.date_from, filters.date_to, youth_id=youth_id),
+    )
+    db.commit()
+    return send_file(
+        io.BytesIO(content), mimetype=DOCX_CONTENT_TYPE, as_attachment=True, download_name=name
+    )
