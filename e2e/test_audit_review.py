@@ -17,7 +17,8 @@ def test_a_manager_reviews_a_read_outside_the_caseload(page, server_url, db, bro
     colleague.context.close()
 
     login(page, server_url, "chef")
-    page.get_by_role("link", name="Behörighetsuppföljning").click()
+    menu = page.get_by_role("navigation", name="Huvudmeny")
+    menu.get_by_role("link", name="Behörighetsuppföljning").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Behörighetsuppföljning")
     assert_accessible(page)
     card = page.locator(".flags li").filter(has_text="Utanför egna ärenden")
@@ -42,6 +43,7 @@ def test_an_officer_makes_the_register_extract_from_the_person_page(page, server
     youth = make_person(db, "Alva", "Öberg", 4)
     login(page, server_url, "kaa")
     page.goto(f"{server_url}/ungdomar/{youth.id}")
+    assert_accessible(page)
     page.get_by_role("link", name="Registerutdrag").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Registerutdrag för Alva Öberg")
     assert_accessible(page)
