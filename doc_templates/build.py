@@ -486,6 +486,109 @@ def individuell_plan():
     save(doc, "individuell_plan.docx")
 
 
+def sections(doc, loop: str, *, widths=(45, 123), empty="Inga uppgifter.") -> None:
+    """One heading and one two-column table per section of `loop` (rubrik, rader of falt and
+    varde); a section without rows says `empty`."""
+    para(doc, "{%p for avsnitt in " + loop + " %}", size=1, after=0)
+    heading(doc, "{{ avsnitt.rubrik }}", size=12)
+    para(doc, "{%p if avsnitt.rader %}", size=1, after=0)
+    t = table(doc, widths, rows=3)
+    t.style = doc.styles["Table Grid"]
+    grid(t, widths)
+    fill(t.rows[0].cells[0], ("{%tr for rad in avsnitt.rader %}",), size=1)
+    fill(t.rows[1].cells[0], ("{{ rad.falt }}",), bold=True, size=9.5)
+    shade(t.rows[1].cells[0], "E8EEF5")
+    fill(t.rows[1].cells[1], ("{{ rad.varde }}",), size=9.5)
+    fill(t.rows[2].cells[0], ("{%tr endfor %}",), size=1)
+    para(doc, "{%p else %}", size=1, after=0)
+    para(doc, empty, color=GREY)
+    para(doc, "{%p endif %}", size=1, after=0)
+    para(doc, "{%p endfor %}", size=1, after=0)
+
+
+def registerutdrag():
+    """Everything the register holds about one young person, for them (GDPR article 15)."""
+    doc = new_document("Registerutdrag")
+    letterhead(doc)
+    address_block(doc)
+    title = para(doc, "Registerutdrag", bold=True, size=20, color=BLUE, after=2)
+    title.paragraph_format.keep_with_next = True
+    para(
+        doc,
+        "Uppgifter om {{ ungdom.fornamn }} {{ ungdom.efternamn }} ({{ ungdom.personnummer }}) "
+        "i kommunens register över aktivitetsansvaret, den {{ datum }}.",
+        size=10,
+        color=GREY,
+        after=8,
+    )
+    for text in (
+        "Du har bett att få veta vilka uppgifter kommunen har om dig (dataskyddsförordningen, "
+        "artikel 15). Här är allt som registret för det kommunala aktivitetsansvaret innehåller "
+        "om dig. Kommunen behandlar uppgifterna för att erbjuda dig stöd (skollagen 29 kap. 9 § "
+        "och förordning 2006:39).",
+        "Är något fel kan du be att få det rättat. Du kan också klaga hos "
+        "Integritetsskyddsmyndigheten (IMY). Kontakta KAA: {{ kommun.kaa_kontakt }}.",
+    ):
+        para(doc, text)
+    para(
+        doc,
+        "{%p if utdrag.skyddad %}",
+        size=1,
+        after=0,
+    )
+    para(
+        doc,
+        "Du har skyddade personuppgifter. Därför står din adress, och dina vårdnadshavares "
+        "adresser, inte med i utdraget.",
+        bold=True,
+    )
+    para(doc, "{%p endif %}", size=1, after=0)
+    sections(doc, "utdrag.avsnitt")
+    signature(doc)
+    save(doc, "registerutdrag.docx")
+
+
+def atkomstlogg():
+    """Who among the staff read one young person's data, and when: for the data-protection
+    officer, never sent out."""
+    doc = new_document("Läslogg")
+    letterhead(doc)
+    title = para(doc, "Läslogg för dataskyddsombudet", bold=True, size=18, color=BLUE, after=2)
+    title.paragraph_format.keep_with_next = True
+    para(
+        doc,
+        "{{ ungdom.fornamn }} {{ ungdom.efternamn }} ({{ ungdom.personnummer }}) · "
+        "{{ logg.fran }} – {{ logg.till }} · utskriven {{ datum }} av {{ handlaggare.namn }}",
+        size=10,
+        color=GREY,
+        after=2,
+    )
+    para(doc, "Till: {{ mottagare.namn }}", size=10, after=8)
+    para(
+        doc,
+        "Intern handling: lämnas inte ut med registerutdraget. Varje rad är en läsning av "
+        "ungdomens uppgifter enligt granskningsloggen, också i listor, sökningar och exporter.",
+        size=9,
+        color=RED,
+    )
+    widths = (30, 50, 38, 50)
+    t = table(doc, widths, rows=4)
+    t.style = doc.styles["Table Grid"]
+    grid(t, widths)
+    for cell, text in zip(t.rows[0].cells, ("Tid", "Vem", "Roll", "Vad"), strict=True):
+        fill(cell, (text,), bold=True, size=9.5, color=RGBColor(0xFF, 0xFF, 0xFF))
+        shade(cell, "005293")
+    fill(t.rows[1].cells[0], ("{%tr for r in logg.rader %}",), size=1)
+    values = ("{{ r.tid }}", "{{ r.namn }}", "{{ r.roll }}", "{{ r.vad }}")
+    for cell, text in zip(t.rows[2].cells, values, strict=True):
+        fill(cell, (text,), size=9)
+    fill(t.rows[3].cells[0], ("{%tr endfor %}",), size=1)
+    para(doc, "{%p if logg.fler %}", size=1, after=0)
+    para(doc, "Loggen har fler läsningar än som ryms här: ta ut en kortare period.", bold=True)
+    para(doc, "{%p endif %}", size=1, after=0)
+    save(doc, "atkomstlogg.docx")
+
+
 def grid(t, widths_mm) -> None:
     """Column widths that LibreOffice honours too (it reads the grid, not the cell widths)."""
     for column, width in zip(t.columns, widths_mm, strict=True):
@@ -737,6 +840,8 @@ def main() -> None:
         uppdrag,
         orosanmalan,
         individuell_plan,
+        registerutdrag,
+        atkomstlogg,
         kallelse,
         protokoll,
         namndrapport,

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field, fields
 
 from kaa_web.rules.outreach import LadderRules
+from kaa_web.rules.working_hours import WorkingHours
 
 ROLES = ("kaa", "arbetsmarknad", "ifo", "skola", "chef", "admin")
 ENVIRONMENTS = ("production", "development")
@@ -85,6 +86,13 @@ class Settings:
     )
     max_upload_mb: int = field(default=10, metadata={"env": "KAA_MAX_UPLOAD_MB"})
     audit_retention_days: int = field(default=3650, metadata={"env": "KAA_AUDIT_RETENTION_DAYS"})
+    # The log review: what counts as working hours, and an export large enough to be flagged
+    audit_working_hours: str = field(
+        default="07:00-18:00", metadata={"env": "KAA_AUDIT_WORKING_HOURS"}
+    )
+    audit_bulk_export_people: int = field(
+        default=100, metadata={"env": "KAA_AUDIT_BULK_EXPORT_PEOPLE"}
+    )
     draft_retention_days: int = field(default=14, metadata={"env": "KAA_DRAFT_RETENTION_DAYS"})
     # Counts under this are shown as "<N" in statistics that leave the app and where people
     # outside the municipality see a table
@@ -140,6 +148,9 @@ class Settings:
             summer_pause_end=end,
         )
 
+    def working_hours(self) -> WorkingHours:
+        return WorkingHours.parse(self.audit_working_hours)
+
     def role_groups(self) -> dict[str, str]:
         """Role name -> configured group DN (only the roles that have one)."""
         groups = {role: getattr(self, f"role_group_{role}") for role in ROLES}
@@ -154,6 +165,12 @@ class Settings:
             )
         if self.nightly_at and not _is_time(self.nightly_at):
             raise ConfigError("kaa_web refuses to start: KAA_NIGHTLY_AT must be TT:MM or empty")
+        try:
+            self.working_hours()
+        except ValueError as exc:
+            raise ConfigError(
+                "kaa_web refuses to start: KAA_AUDIT_WORKING_HOURS must look like 07:00-18:00"
+            ) from exc
         if not self.production:
             return
         problems = list(self._production_problems())

@@ -1,12 +1,18 @@
-"""The one writer of spreadsheet exports (CSV and XLSX): no cell is ever read as a formula."""
+"""The one writer of spreadsheet exports (CSV for Excel, and XLSX): no cell is ever read as a
+formula."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from flask import Response, stream_with_context
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # A cell starting with one of these is a formula (or becomes one) in Excel, LibreOffice or
 # Google Sheets: "=HYPERLINK(...)" in a name would run when the file is opened (OWASP CSV
@@ -44,31 +50,33 @@ def csv_download(rows: Iterable[Iterable], filename: str) -> Response:
     )
 
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _SHEET_NAME_BANNED = str.maketrans({c: " " for c in "[]:*?/\\"})
 
 
-def xlsx_bytes(sheets: Iterable[tuple[str, Iterable[Iterable]]]) -> bytes:
-    """A workbook with one sheet per (title, rows), the first row of each in bold. Text is
-    always stored as text (never a formula), through the same neutralisation as the CSV."""
-    from openpyxl import Workbook  # imported when a workbook is made, not at every start-up
-    from openpyxl.styles import Font
+def _xlsx_cell(sheet, value, bold: bool = False) -> WriteOnlyCell:
+    """Text is always a text cell (openpyxl would store "=…" as a formula); text that would
+    start a formula when edited also gets Excel's quote prefix, so it stays text then too."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        cell.quotePrefix = value.startswith(FORMULA_STARTS)
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
 
-    book = Workbook()
-    book.remove(book.active)
+
+def xlsx_bytes(sheets: Mapping[str, Iterable[Iterable]] | Iterable[tuple[str, Iterable]]) -> bytes:
+    """A workbook with one sheet per (title, rows), the first row of each (its column names) in
+    bold, written row by row (openpyxl's write-only mode) so a long period does not fill memory."""
+    book = Workbook(write_only=True)
     used: set[str] = set()
-    for title, rows in sheets:
-        sheet = book.create_sheet(_sheet_name(title, used))
-        for values in rows:
-            sheet.append([safe_cell(value) for value in values])
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    for title, rows in sheets.items() if isinstance(sheets, Mapping) else sheets:
+        sheet = book.create_sheet(title=_sheet_name(title, used))
+        for n, row in enumerate(rows):
+            sheet.append([_xlsx_cell(sheet, value, bold=n == 0) for value in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
@@ -83,6 +91,7 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 
 def xlsx_download(content: bytes, filename: str) -> Response:
+    """An .xlsx file download of a workbook made by `xlsx_bytes`."""
     return Response(
         content,
         mimetype=XLSX_CONTENT_TYPE,

@@ -61,6 +61,12 @@ SECTIONS = (
         "admin.index", "Administration", "admin.manage", "Skolenheter, mallar och inställningar."
     ),
     Section("audit_log.index", "Granskningslogg", "audit.read", "Vem har läst och ändrat vad."),
+    Section(
+        "audit_review.index",
+        "Behörighetsuppföljning",
+        "audit.review",
+        "Läsningar som behöver granskas, per ungdom, användare och period.",
+    ),
 )
 
 

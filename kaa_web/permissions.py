@@ -30,6 +30,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "register.protect": frozenset({"kaa", "system"}),
     "register.import": frozenset({"kaa", "system"}),  # "system": the nightly job
     "register.export": frozenset({"kaa", "chef"}),
+    # The register extract a young person asks for (GDPR art. 15): KAA keeps the register.
+    "register.extract": frozenset({"kaa"}),
     "worklist.use": frozenset({"kaa", "arbetsmarknad"}),
     "school_reports.submit": frozenset({"skola"}),
     "inbox.handle": frozenset({"kaa"}),
@@ -40,6 +42,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "templates.manage": frozenset({"admin"}),
     "admin.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
+    # The log review (behörighetsuppföljning): the system's administrator, and managers, who
+    # answer for how their staff use their access (README, Security notes).
+    "audit.review": frozenset({"admin", "chef"}),
     # Collaboration meetings. Their content (agendas with the young people's lists, notes,
     # decisions, action points, notices and minutes) is for the group's members and, for
     # oversight, managers; the administrator keeps groups' settings and members, not content.

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from kaa_web import audit, migrate
 from kaa_web.db import create_engine
-from kaa_web.models.audit import AuditEvent
+from kaa_web.models.audit import AuditEvent, AuditFlagReview
 from kaa_web.models.base import utcnow
 from kaa_web.services.audit_log import purge_audit_log
 from tests.servers import empty_tables, own_database
@@ -43,6 +43,27 @@ def test_the_nightly_purge_deletes_what_is_past_the_period_and_nothing_younger(d
     assert purge_audit_log(db_session, retention_days=30) == 1  # the database keeps 365 days
     db_session.commit()
     assert ages(db_session) == [10, 300]
+
+
+def test_the_purge_takes_the_reviews_of_purged_events_with_them(db_session, staff):
+    audit.enforce_retention(db_session, 365)
+    for days_ago in (400, 10):
+        add_event(db_session, days_ago)
+    for event in db_session.exec(select(AuditEvent).where(AuditEvent.object_type == "youth")):
+        db_session.add(
+            AuditFlagReview(
+                event_id=event.id,
+                event_at=event.at,
+                kind="outside_hours",
+                reviewed_by=staff["chef"].id,
+                comment="Granskad.",
+            )
+        )
+    db_session.commit()
+    purge_audit_log(db_session, retention_days=365)
+    db_session.commit()
+    kept = db_session.exec(select(AuditFlagReview)).all()
+    assert [(utcnow() - r.event_at).days for r in kept] == [10]
 
 
 def test_migrate_enforces_the_configured_period(app, db_session):

@@ -247,6 +247,60 @@ REPORT = LETTERHEAD + (
 )
 
 
+# The register extract and the read log hold every entry as a section of labelled rows, so a
+# template lays them out once, whatever the system comes to hold.
+SECTIONS_EXAMPLE = [
+    {
+        "rubrik": "Kontakter",
+        "rader": [
+            {"falt": "2026-11-02", "varde": "Telefon · Nådd"},
+            {"falt": "2026-10-05", "varde": "Brev · Brev till ungdom"},
+        ],
+    },
+    {"rubrik": "Samtycken", "rader": []},
+]
+REGISTER_EXTRACT = (
+    LETTER
+    + (
+        Variable("ungdom.personnummer", "Ungdomens personnummer", "20080101-0000"),
+        Variable(
+            "utdrag.skyddad",
+            "Ja när ungdomen har skyddade personuppgifter (adressen är då utelämnad), annars tomt",
+            "",
+        ),
+        Variable(
+            "utdrag.avsnitt",
+            "Avsnitten: rubrik och rader (fält och värde); en tom lista när inget finns",
+            SECTIONS_EXAMPLE,
+        ),
+    )
+)
+READ_LOG = (
+    LETTERHEAD
+    + SENDER
+    + recipient("Dataskyddsombudet", "")
+    + YOUTH_NAME
+    + (
+        Variable("ungdom.personnummer", "Ungdomens personnummer", "20080101-0000"),
+        Variable("logg.fran", "Periodens första dag", date(2026, 1, 1)),
+        Variable("logg.till", "Periodens sista dag", date(2026, 11, 30)),
+        Variable(
+            "logg.rader",
+            "Läsningarna: tid, namn, roll och vad som lästes",
+            [
+                {
+                    "tid": "2026-11-02 10:14",
+                    "namn": "Kim Exempelsson (kim)",
+                    "roll": "KAA-handläggare",
+                    "vad": "Visning: Ungdom",
+                }
+            ],
+        ),
+        Variable("logg.fler", "Ja när loggen har fler läsningar än dokumentet visar", ""),
+    )
+)
+
+
 DOCUMENT_TYPES: dict[str, DocumentType] = {
     t.code: t
     for t in (
@@ -382,6 +436,20 @@ DOCUMENT_TYPES: dict[str, DocumentType] = {
                     ],
                 ),
             ),
+        ),
+        DocumentType(
+            "registerutdrag",
+            "Registerutdrag",
+            "Allt registret innehåller om en ungdom, till ungdomen (GDPR artikel 15).",
+            "registerutdrag.docx",
+            REGISTER_EXTRACT,
+        ),
+        DocumentType(
+            "atkomstlogg",
+            "Läslogg för dataskyddsombudet",
+            "Vilka i personalen som har läst en ungdoms uppgifter och när; stannar inom kommunen.",
+            "atkomstlogg.docx",
+            READ_LOG,
         ),
         DocumentType(
             "kallelse",

@@ -7,7 +7,7 @@ from kaa_web.models.action_plan import (
     ActionPlanText,
     ActionPlanVersion,
 )
-from kaa_web.models.audit import AuditEvent, AuditPolicy
+from kaa_web.models.audit import AuditEvent, AuditFlagReview, AuditPolicy
 from kaa_web.models.auth import LoginThrottle, StaffUser, WebSession
 from kaa_web.models.catalogue import Measure
 from kaa_web.models.documents import (
@@ -81,6 +81,7 @@ __all__ = [
     "ActionPoint",
     "ActiveDocumentTemplate",
     "AuditEvent",
+    "AuditFlagReview",
     "AuditPolicy",
     "ConcernReport",
     "Consent",

@@ -34,7 +34,10 @@ AUDIT_OBJECTS = {
     "action_point": "Åtgärdspunkt",
     "agenda_item": "Punkt på dagordningen",
     "attendance": "Närvaro",
+    "access_log": "Läslogg för dataskyddsombudet",
+    "audit_flag": "Flagga i behörighetsuppföljningen",
     "audit_log": "Granskningsloggen",
+    "audit_review": "Behörighetsuppföljningen",
     "concern_report": "Orosanmälan",
     "consent": "Samtycke",
     "contact_attempt": "Kontakt",
@@ -58,6 +61,7 @@ AUDIT_OBJECTS = {
     "plan": "Individuell plan",
     "plan_measure": "Insats i planen",
     "referral": "Uppdrag",
+    "register_extract": "Registerutdrag",
     "school_report": "Skolanmälan",
     "school_report_student": "Elev i skolanmälan",
     "school_unit": "Skolenhet",
@@ -85,6 +89,18 @@ class AuditEvent(SQLModel, table=True):
     """One recorded access or change; holds identifiers only, never names or free text."""
 
     __tablename__ = "audit_event"
+    # The log review searches one person's or one member of staff's events within a period,
+    # newest first: both read an index range, whatever the log's size (bench/audit.py). It
+    # counts an export's people by its request: the per-person rows of exports only.
+    __table_args__ = (
+        sa.Index("ix_audit_event_youth_at", "youth_id", "at"),
+        sa.Index(
+            "ix_audit_event_export_request",
+            "request_id",
+            postgresql_where=sa.text("action = 'export' AND youth_id IS NOT NULL"),
+            sqlite_where=sa.text("action = 'export' AND youth_id IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)
@@ -93,14 +109,48 @@ class AuditEvent(SQLModel, table=True):
     action: str = Field(max_length=30)
     object_type: str = Field(default="", max_length=50)
     object_id: str = Field(default="", max_length=64)
-    youth_id: int | None = Field(default=None, index=True)
+    youth_id: int | None = None  # ix_audit_event_youth_at
     client_address: str = Field(default="", max_length=64)
     request_id: str = Field(default="", max_length=64)
     outcome: str = Field(default="ok", max_length=30)
 
 
 # Events are found by username whatever its case: older rows may hold a login's typed spelling.
-sa.Index("ix_audit_event_username_folded", sa.func.lower(AuditEvent.username))
+# The username itself as the last column lets PostgreSQL count a member of staff's events from
+# the index alone (an expression index needs its column stored for an index-only scan).
+sa.Index(
+    "ix_audit_event_username_folded_at",
+    sa.func.lower(AuditEvent.username),
+    AuditEvent.at,
+    AuditEvent.username,
+)
+
+# What the log review flags for a second look (kaa_web.services.audit_review).
+FLAG_KINDS = {
+    "caseload": "Utanför egna ärenden",
+    "outside_hours": "Utanför arbetstid",
+    "bulk_export": "Stor export",
+    "protected": "Skyddade personuppgifter",
+    "role_scope": "Utanför rollens område",
+}
+
+
+class AuditFlagReview(SQLModel, table=True):
+    """That a flagged event was looked at, by whom, and what they concluded.
+
+    No foreign key to the event: the log's own purge deletes old events, and takes their
+    reviews with them (by `event_at`), never the other way round."""
+
+    __tablename__ = "audit_flag_review"
+    __table_args__ = (sa.UniqueConstraint("event_id", "kind", name="uq_audit_flag_review"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int
+    event_at: datetime = Field(index=True)
+    kind: str = Field(max_length=20)  # FLAG_KINDS
+    reviewed_by: int = Field(foreign_key="staff_user.id")
+    reviewed_at: datetime = Field(default_factory=utcnow)
+    comment: str = Field(max_length=500)
 
 
 class AuditPolicy(SQLModel, table=True):

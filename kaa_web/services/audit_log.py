@@ -10,7 +10,7 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from kaa_web import audit
-from kaa_web.models.audit import AuditEvent
+from kaa_web.models.audit import AuditEvent, AuditFlagReview
 from kaa_web.models.base import LOCAL_TZ, utcnow
 from kaa_web.permissions import Actor
 from kaa_web.services.auth import account_names
@@ -76,7 +76,7 @@ def audit_log_page(
 
 def purge_audit_log(db: Session, *, retention_days: int) -> int:
     """Delete audit events older than the log's own retention period (its gallring); the
-    caller commits.
+    caller commits. The reviews of purged events go with them.
 
     Never within the period the database enforces (`flask kaa migrate` sets it from the
     setting): the database would refuse those rows. The hour's margin absorbs a clock
@@ -86,4 +86,5 @@ def purge_audit_log(db: Session, *, retention_days: int) -> int:
     if enforced is None:
         return 0
     cutoff = utcnow() - timedelta(days=max(retention_days, enforced), hours=1)
+    db.exec(delete(AuditFlagReview).where(AuditFlagReview.event_at < cutoff))
     return db.exec(delete(AuditEvent).where(AuditEvent.at < cutoff)).rowcount

@@ -265,6 +265,13 @@ def _render_one(db: Session, doc_type: str, context: dict) -> tuple[DocumentType
     return get_type(doc_type), version, content
 
 
+def render_internal(db: Session, *, doc_type: str, context: dict) -> bytes:
+    """A document that stays inside the administration (the read log for the data-protection
+    officer): rendered with the type's active template like any other, never stored or linked
+    to a young person. The caller logs it."""
+    return _render_one(db, doc_type, context)[2]
+
+
 def generate_document(
     db: Session,
     *,

@@ -49,6 +49,7 @@ def _person_context(youth: Youth, deregister_form=None, letter_form=None, again_
         show_address=can_see_address(actor, youth),
         can_write=actor.can("register.write"),
         can_documents=actor.can("documents.generate"),
+        can_extract=actor.can("register.extract"),
         step_label=ladder.STEP_LABELS.get(youth.next_step or "", ""),
         deregister_form=deregister_form or DeregisterForm(),
         letter_form=letter_form or LetterForm(formdata=None, step=_default_letter(youth)),
