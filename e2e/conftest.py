@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,7 +15,13 @@ from kaa_web.db import create_engine
 from kaa_web.demo_data import seed_schools, seed_staff
 from kaa_web.models.base import local_today
 from tests import factories
-from tests.servers import USER_FOR_ROLE, empty_tables, free_port, own_database, password_for
+from tests.servers import (
+    USER_FOR_ROLE,
+    empty_tables,
+    own_database,
+    password_for,
+    running_gunicorn,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = [
@@ -44,11 +45,6 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-def _env_for(settings: dict) -> dict:
-    env = {f"KAA_{name.upper()}": str(value) for name, value in settings.items()}
-    return {**os.environ, **env}
-
-
 @pytest.fixture(scope="session")
 def e2e_database(postgres_url):
     with own_database(postgres_url, "kaa_e2e") as url:
@@ -61,7 +57,6 @@ def e2e_database(postgres_url):
 @pytest.fixture(scope="session")
 def server_url(e2e_database, ldap_server, tmp_path_factory):
     """The app under gunicorn (a real WSGI server), as production runs it."""
-    port = free_port()
     settings = {
         **ldap_server.settings,
         "env": "development",
@@ -69,39 +64,9 @@ def server_url(e2e_database, ldap_server, tmp_path_factory):
         "secret_key": "e2e-" + "k" * 40,
     }
     log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "120",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=_env_for(settings),
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url + "/halsa", timeout=1)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start:\n" + log.read_text()) from None
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    # threads: a journey's browser opens several connections at once
+    with running_gunicorn(settings, log, "--workers", "2", "--threads", "4") as server:
+        yield server.url
 
 
 @pytest.fixture(autouse=True)
