@@ -38,13 +38,16 @@ def test_systemd_accepts_every_unit_as_installed_by_the_guide(tmp_path):
 
 def test_every_service_runs_as_kaa_with_the_settings_file_and_a_timer_for_each_job():
     services = {u.stem: u.read_text() for u in UNITS if u.suffix == ".service"}
-    assert set(services) == {"kaa-web", "kaa-worker", "kaa-nightly", "kaa-backup"}
+    assert set(services) == {"kaa-web", "kaa-worker", "kaa-nightly", "kaa-backup", "kaa-migrate"}
     for name, text in services.items():
         assert "User=kaa\n" in text and "NoNewPrivileges=yes" in text, name
         assert "EnvironmentFile=/etc/kaa/" in text, name
     assert "kaa_web/deploy/gunicorn.conf.py wsgi:app" in services["kaa-web"]
     assert "flask --app wsgi kaa worker" in services["kaa-worker"]
     assert "flask --app wsgi kaa nightly" in services["kaa-nightly"]
+    assert "flask --app wsgi kaa migrate" in services["kaa-migrate"]
+    owner = _environment_file(DEPLOY / "migrate.env.example")["KAA_DATABASE_URL"]
+    assert owner.startswith("postgresql+psycopg://kaa_owner:")
     assert {u.stem for u in UNITS if u.suffix == ".timer"} == {"kaa-nightly", "kaa-backup"}
 
 
