@@ -47,5 +47,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 bench: python-packages
+	$(PY) -m pip install -q -e '.[test,bench]'
 	$(PY) bench/register.py
 	$(PY) bench/mailout.py
+	$(PY) bench/load.py

@@ -78,13 +78,14 @@ PERIOD_KEYS = (
 )
 
 
-def _people(n: int, today: date, rnd: random.Random, districts, officers):
-    """Youth rows: 8 % active (covered now), the rest registered and deregistered years ago."""
+def _people(n: int, today: date, rnd: random.Random, districts, officers, active_every: int):
+    """Youth rows: one in `active_every` active (covered now), the rest registered and
+    deregistered years ago."""
     rows, serials = [], {}
     firsts = rnd.choices(list(FIRST_NAMES), weights=list(FIRST_NAMES.values()), k=n)
     lasts = rnd.choices(list(LAST_NAMES), weights=list(LAST_NAMES.values()), k=n)
     for i, first, last in zip(range(n), firsts, lasts, strict=True):
-        active = i % 12 == 0
+        active = i % active_every == 0
         age_days = (
             rnd.randint(16 * 365 + 30, 19 * 365 + 300)
             if active
@@ -168,8 +169,9 @@ def _next_steps(db: Session, youth_rows, ids, contacts, today: date) -> None:
     )
 
 
-def seed(engine, n: int) -> None:
-    """Bulk-load n people with ten contact events each (Core inserts, batches of 10,000)."""
+def seed(engine, n: int, *, active_every: int = 12) -> None:
+    """Bulk-load n people with ten contact events each (Core inserts, batches of 10,000); one
+    in `active_every` is covered now (8 % by default: ten years of a city's register)."""
     rnd, today = random.Random(n), local_today()
     with Session(engine) as db:
         seed_staff(db)
@@ -181,7 +183,7 @@ def seed(engine, n: int) -> None:
             for s in db.exec(select(StaffUser)).all()
             if set(s.role_list) & {"kaa", "arbetsmarknad"}
         ]
-        youth_rows = _people(n, today, rnd, districts, officers)
+        youth_rows = _people(n, today, rnd, districts, officers, active_every)
         people = [{k: v for k, v in row.items() if k not in PERIOD_KEYS} for row in youth_rows]
         for start in range(0, n, 10_000):
             db.connection().execute(insert(Youth), people[start : start + 10_000])

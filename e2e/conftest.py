@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
-import time
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,10 +20,9 @@ from tests import factories
 from tests.servers import (
     USER_FOR_ROLE,
     empty_tables,
-    env_for,
-    free_port,
     own_database,
     password_for,
+    running_gunicorn,
     start_worker,
 )
 
@@ -64,7 +60,6 @@ def e2e_database(postgres_url):
 @pytest.fixture(scope="session")
 def server_url(e2e_database, ldap_server, redis_url, tmp_path_factory):
     """The app under gunicorn (a real WSGI server), as production runs it."""
-    port = free_port()
     settings = {
         **ldap_server.settings,
         "env": "development",
@@ -74,45 +69,17 @@ def server_url(e2e_database, ldap_server, redis_url, tmp_path_factory):
     }
     log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
     worker = start_worker(settings, log.with_name("worker.log"))
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "120",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env_for(settings),
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90  # a loaded machine boots slowly
-    while True:
+    try:
+        # threads: a journey's browser opens several connections at once
+        with running_gunicorn(settings, log, "--workers", "2", "--threads", "4") as server:
+            yield server.url
+    finally:
+        worker.terminate()
         try:
-            urllib.request.urlopen(url + "/halsa", timeout=1)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start:\n" + log.read_text()) from None
-            time.sleep(0.2)
-    yield url
-    for running in (process, worker):
-        running.terminate()
-        try:
-            # A loaded machine can keep gunicorn past its graceful shutdown; the run is over.
-            running.wait(timeout=30)
+            worker.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            running.kill()
-            running.wait()
+            worker.kill()
+            worker.wait()
 
 
 @pytest.fixture(autouse=True)

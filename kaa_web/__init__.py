@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask, abort, g, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from kaa_web import db as kaa_db
@@ -26,6 +26,7 @@ from kaa_web.sessions import DatabaseSessionInterface
 from kaa_web.templating import register_filters, register_labels
 
 csrf = CSRFProtect()
+DISK_FULL_SQLSTATE = "53100"  # PostgreSQL's disk_full
 log = logging.getLogger(__name__)
 _PACKAGE = Path(__file__).parent
 
@@ -193,6 +194,9 @@ def _register_request_hooks(app: Flask) -> None:
         g.request_id = uuid.uuid4().hex
         if request.endpoint is not None and not endpoint_is_declared(app, request.endpoint):
             abort(403)  # fail closed: a view without @require is never served
+        if g.get("database_down") and request.endpoint != "static":
+            return _database_unavailable_page()  # the session could not be read
+        return None
 
     app.before_request(refresh_roles_if_due)
 
@@ -234,6 +238,30 @@ def _error_page(code: int, message: str | None = None, title: str | None = None)
     ), code
 
 
+DATABASE_DOWN = "Databasen svarar inte just nu. Försök igen om en stund."
+NOTHING_SAVED = (
+    "Databasen svarar inte just nu, så det du skickade har inte sparats. Gå tillbaka – det du "
+    "skrev finns kvar i formuläret – och skicka igen om en stund."
+)
+DISK_FULL = (
+    "Servern har slut på lagringsutrymme, så inget av det du skickade har sparats. Kontakta "
+    "IT-supporten och försök igen när det är åtgärdat."
+)
+
+
+def _database_unavailable_page(message: str = ""):
+    """The database cannot be reached (or cannot write): say so in Swedish without touching
+    it again — no menu counts, no session write, the request's session dropped."""
+    if not message:
+        message = DATABASE_DOWN if request.method == "GET" else NOTHING_SAVED
+    g.database_down = True
+    g.without_badges = True
+    db = g.pop("db", None)
+    if db is not None:
+        db.invalidate()  # its connection is gone or mid-failure: never back into the pool
+    return _error_page(503, message)
+
+
 def _nothing_saved() -> None:
     """Roll back what a refused request wrote, so the error page renders on a clean session."""
     db = g.get("db")
@@ -269,6 +297,14 @@ def _register_error_handlers(app: Flask) -> None:
             return htmx.redirect(location)
         log.warning(error_summary(error))  # never the message: it quotes the row's values
         return _error_page(409)
+
+    @app.errorhandler(OperationalError)
+    def _database_failed(error):
+        """PostgreSQL stopped, restarting or out of disk in the middle of a request: its
+        transaction is rolled back by the database; the user gets the reason in Swedish."""
+        log.warning(error_summary(error))
+        disk_full = getattr(error.orig, "sqlstate", "") == DISK_FULL_SQLSTATE
+        return _database_unavailable_page(DISK_FULL if disk_full else "")
 
     @app.errorhandler(500)
     def _server_error(_error):  # KaaFlask.log_exception has logged it

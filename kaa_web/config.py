@@ -12,6 +12,8 @@ ROLES = ("kaa", "arbetsmarknad", "ifo", "skola", "chef", "admin")
 ENVIRONMENTS = ("production", "development")
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
+DEFAULT_MUNICIPALITY = "Exempelkommun"  # the demo's; refused in production, like the next
+DEFAULT_SUPPORT_CONTACT = "KAA-samordnaren, kaa@exempelkommun.se"
 
 
 class ConfigError(RuntimeError):
@@ -37,11 +39,10 @@ class Settings:
     database_url: str = field(
         default="sqlite:///instance/kaa.db", metadata={"env": "KAA_DATABASE_URL"}
     )
-    municipality: str = field(default="Exempelkommun", metadata={"env": "KAA_MUNICIPALITY"})
+    municipality: str = field(default=DEFAULT_MUNICIPALITY, metadata={"env": "KAA_MUNICIPALITY"})
     municipality_code: str = field(default="", metadata={"env": "KAA_MUNICIPALITY_CODE"})
     support_contact: str = field(
-        default="KAA-samordnaren, kaa@exempelkommun.se",
-        metadata={"env": "KAA_SUPPORT_CONTACT"},
+        default=DEFAULT_SUPPORT_CONTACT, metadata={"env": "KAA_SUPPORT_CONTACT"}
     )
     proxy_count: int = field(default=0, metadata={"env": "KAA_PROXY_COUNT"})
     # The job runner (huey): the queue every app server and worker shares
@@ -182,6 +183,33 @@ class Settings:
             yield "KAA_SECRET_KEY must be set to a random value of at least 32 chars"
         if self.debug:
             yield "KAA_DEBUG must be off in production"
+        yield from self._deployment_problems()
+        yield from self._directory_problems()
+
+    def _deployment_problems(self):
+        """What the production guide (README, Running in production) marks as required."""
+        if not self.database_url.startswith("postgresql"):
+            yield (
+                "KAA_DATABASE_URL must name PostgreSQL in production (postgresql+psycopg://…): "
+                "several app servers, the job worker and the backups share it"
+            )
+        if self.municipality == DEFAULT_MUNICIPALITY or not self.municipality.strip():
+            yield "KAA_MUNICIPALITY must be set to the municipality's name in production"
+        if not (len(self.municipality_code) == 4 and self.municipality_code.isdigit()):
+            yield (
+                "KAA_MUNICIPALITY_CODE must be the municipality's 4-digit kommunkod in "
+                "production (school reports about other municipalities' students are forwarded)"
+            )
+        if self.support_contact.strip() in (DEFAULT_SUPPORT_CONTACT, ""):
+            yield "KAA_SUPPORT_CONTACT must say whom users without access contact"
+        if self.proxy_count < 1:
+            yield (
+                "KAA_PROXY_COUNT must be the number of reverse proxies in front (1 behind the "
+                "guide's nginx): without it every user has the proxy's address, and the login "
+                "limit per address would lock everyone out at once"
+            )
+
+    def _directory_problems(self):
         if not self.ldap_url or not self.ldap_user_base:
             yield "KAA_LDAP_URL and KAA_LDAP_USER_BASE must be set in production"
         if not self.ldap_starttls and any(

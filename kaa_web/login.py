@@ -84,7 +84,9 @@ def refresh_roles_if_due():
     try:
         refreshed = auth_service.refresh_access(get_db(), settings, actor=current_actor())
     except DirectoryUnavailable:
-        # Never serve on roles that could not be confirmed; the session stays for a retry.
+        # Never serve on roles that could not be confirmed; the session stays for a retry,
+        # unchanged: refused requests do not keep it alive past its idle time.
+        session.hold()
         return render_template("errors/login_unavailable.html"), 503
     get_db().commit()
     if refreshed is None:

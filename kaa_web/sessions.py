@@ -8,9 +8,10 @@ import json
 import secrets
 from datetime import timedelta
 
-from flask import request
+from flask import g, request
 from flask.sessions import SessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from werkzeug.datastructures import CallbackDict
 
@@ -57,11 +58,17 @@ class ServerSession(CallbackDict, SessionMixin):
         self.modified = False
         self.rotate = False
         self.destroyed = False
+        self.held = False
 
     def regenerate(self) -> None:
         """Issue a new token (and drop the old row) when this response is saved."""
         self.rotate = True
         self.modified = True
+
+    def hold(self) -> None:
+        """Leave the stored session as it is after this response: a request refused because
+        the roles could not be re-checked must not extend the session's idle time."""
+        self.held = True
 
     def destroy(self) -> None:
         """Delete the session row: a copied cookie is useless afterwards.
@@ -87,6 +94,13 @@ class DatabaseSessionInterface(SessionInterface):
             return ServerSession()
         if value.startswith(_ANONYMOUS):
             return self._open_anonymous(app, value.removeprefix(_ANONYMOUS))
+        try:
+            return self._open_stored(app, value)
+        except OperationalError:  # the database is down: the app answers 503 (kaa_web/__init__)
+            g.database_down = True
+            return ServerSession()
+
+    def _open_stored(self, app, value: str) -> ServerSession:
         settings = app.config["KAA_SETTINGS"]
         now = utcnow()
         with Session(self._engine(app)) as db:
@@ -112,6 +126,8 @@ class DatabaseSessionInterface(SessionInterface):
         return ServerSession({k: data[k] for k in ANONYMOUS_KEYS if k in data})
 
     def save_session(self, app, session: ServerSession, response):
+        if g.get("database_down"):  # nothing can be stored; the cookie stays as it was
+            return
         if signed_in(session):
             self._save_signed_in(app, session, response)
             return
@@ -135,7 +151,7 @@ class DatabaseSessionInterface(SessionInterface):
                 if session.token:
                     self._delete(db, session.token)
                 self._insert(db, app, session, response)
-            elif session.modified or self._stale(session):
+            elif not session.held and (session.modified or self._stale(session)):
                 self._update(db, session)
             db.commit()
 

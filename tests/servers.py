@@ -9,6 +9,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,9 +139,41 @@ def _pg_bin(name: str) -> str:
     return found
 
 
+@dataclass
+class Cluster:
+    """A running throwaway PostgreSQL cluster: its URL, and stop/start for fault drills."""
+
+    url: str
+    data: Path
+    options: str
+    log: Path
+
+    def stop(self, mode: str = "fast") -> None:
+        subprocess.run(
+            _as_postgres([_pg_bin("pg_ctl"), "-D", str(self.data), "-m", mode, "stop"]),
+            capture_output=True,
+        )
+
+    def start(self) -> None:
+        command = [_pg_bin("pg_ctl"), "-D", str(self.data), "-w", "-l", str(self.log)]
+        subprocess.run(
+            _as_postgres([*command, "-o", self.options, "start"]), check=True, capture_output=True
+        )
+
+
 @contextmanager
-def running_postgres():
-    """A throwaway PostgreSQL cluster (initdb + pg_ctl) on a free port, yielding its URL."""
+def running_postgres(*, durable: bool = False):
+    """A throwaway PostgreSQL cluster (initdb + pg_ctl) on a free port, yielding its URL.
+
+    The tests' cluster does not wait for the disk (fsync off); `durable=True` keeps production's
+    settings (every commit flushed), for the load bench."""
+    with postgres_cluster(durable=durable) as cluster:
+        yield cluster.url
+
+
+@contextmanager
+def postgres_cluster(*, durable: bool = False):
+    """The running cluster itself (running_postgres yields only its URL)."""
     # Not under pytest's temp dir: that is private to root and the postgres user cannot enter it.
     root = Path(tempfile.mkdtemp(prefix="kaa-pg-"))
     data = root / "data"
@@ -164,24 +198,16 @@ def running_postgres():
         capture_output=True,
     )
     port = free_port()
-    options = (
-        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off"
-    )
-    pg_ctl = _pg_bin("pg_ctl")
-    subprocess.run(
-        _as_postgres(
-            [pg_ctl, "-D", str(data), "-w", "-l", str(root / "log"), "-o", options, "start"]
-        ),
-        check=True,
-        capture_output=True,
-    )
+    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1"
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    cluster = Cluster(url, data, options, root / "log")
+    cluster.start()
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        yield cluster
     finally:
-        subprocess.run(
-            _as_postgres([pg_ctl, "-D", str(data), "-m", "immediate", "stop"]), capture_output=True
-        )
+        cluster.stop("immediate")
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -244,3 +270,58 @@ def redis_url():
 def postgres_url():
     with running_postgres() as url:
         yield url
+
+
+ROOT = Path(__file__).resolve().parents[1]
+GUNICORN_CONF = ROOT / "kaa_web" / "deploy" / "gunicorn.conf.py"
+
+
+@dataclass
+class Gunicorn:
+    """A running gunicorn serving wsgi:app: its address, master process and log."""
+
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+
+@contextmanager
+def running_gunicorn(settings: dict, log: Path, *args: str, timeout: float = 90):
+    """gunicorn with the production configuration (kaa_web/deploy/gunicorn.conf.py) on a free
+    port of 127.0.0.1; `args` override it (`--workers 2`). Waits until /halsa answers."""
+    port = free_port()
+    command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)]
+    command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", "-", *args, "wsgi:app"]
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env_for(settings), stdout=output, stderr=output
+        )
+    server = Gunicorn(f"http://127.0.0.1:{port}", process, log)
+    try:
+        _wait_until_serving(server, timeout)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_serving(server: Gunicorn, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(server.url + "/halsa", timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return  # serving: /halsa's 503 names a part that is down (a worker not yet heard)
+        except OSError:
+            if server.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not start:\n" + server.log.read_text()) from None
+            time.sleep(0.2)

@@ -27,13 +27,26 @@ def active_social_consent(today: date):
 
 def youth_visibility(actor: Actor, today: date | None = None):
     """A SQL condition on Youth: the rows this actor may see at all."""
+    return visibility_condition(visibility_of(actor), today or local_today())
+
+
+def visibility_of(actor: Actor) -> str:
+    """Which young people the actor may see: "all", "shared" (social services: those an
+    orosanmälan or a consent in force shares with them) or "none"."""
     if actor.has_role("kaa", "arbetsmarknad", "chef"):
+        return "all"
+    return "shared" if actor.has_role("ifo") else "none"
+
+
+def visibility_condition(kind: str, today):
+    """The condition on Youth for a kind of visibility; `today` may be a bind parameter, for a
+    statement built once and run with each request's date."""
+    if kind == "all":
         return sa.true()
-    if actor.has_role("ifo"):
-        # Social services see a person only through an orosanmälan or while a consent covering
-        # them is in force: checked on every request, so a withdrawal ends access at once.
+    if kind == "shared":
+        # Checked on every request, so a withdrawn consent ends access at once.
         reported = select(ContactAttempt.youth_id).where(ContactAttempt.kind == "orosanmalan")
-        consented = select(Consent.youth_id).where(active_social_consent(today or local_today()))
+        consented = select(Consent.youth_id).where(active_social_consent(today))
         return sa.or_(Youth.id.in_(reported), Youth.id.in_(consented))
     return sa.false()
 

@@ -27,6 +27,11 @@ AD_ENABLED = "(!(userAccountControl:1.2.840.113556.1.4.803:=2))"
 GOOD_PRODUCTION = {
     "KAA_ENV": "production",
     "KAA_SECRET_KEY": "s" * 40,
+    "KAA_DATABASE_URL": "postgresql+psycopg://kaa_app:losen@db.kommun.se/kaa",
+    "KAA_MUNICIPALITY": "Sundsvalls kommun",
+    "KAA_MUNICIPALITY_CODE": "2281",
+    "KAA_SUPPORT_CONTACT": "KAA-samordnaren, 060-19 10 00",
+    "KAA_PROXY_COUNT": "1",
     "KAA_LDAP_URL": "ldaps://ad.kommun.se",
     "KAA_LDAP_USER_BASE": "ou=personal,dc=kommun,dc=se",
     "KAA_LDAP_ENABLED_FILTER": AD_ENABLED,
@@ -74,6 +79,15 @@ def test_good_production_settings_pass():
         ({"KAA_ENV": "Production"}, "KAA_ENV"),
         ({"KAA_JOBS_URL": ""}, "KAA_JOBS_URL"),  # the demo's SQLite queue is one machine's
         ({"KAA_JOBS_URL": "immediate"}, "KAA_JOBS_URL"),  # jobs inside web requests
+        ({"KAA_DATABASE_URL": ""}, "KAA_DATABASE_URL must name PostgreSQL"),
+        ({"KAA_DATABASE_URL": "sqlite:////srv/kaa/kaa.db"}, "KAA_DATABASE_URL"),
+        ({"KAA_MUNICIPALITY": ""}, "KAA_MUNICIPALITY must"),
+        ({"KAA_MUNICIPALITY": "Exempelkommun"}, "KAA_MUNICIPALITY must"),
+        ({"KAA_MUNICIPALITY_CODE": ""}, "KAA_MUNICIPALITY_CODE"),
+        ({"KAA_MUNICIPALITY_CODE": "228"}, "KAA_MUNICIPALITY_CODE"),
+        ({"KAA_SUPPORT_CONTACT": ""}, "KAA_SUPPORT_CONTACT"),
+        ({"KAA_PROXY_COUNT": ""}, "KAA_PROXY_COUNT"),
+        ({"KAA_PROXY_COUNT": "0"}, "KAA_PROXY_COUNT"),
     ],
 )
 def test_production_refuses_to_start_with_unsafe_settings(change, expected):

@@ -1,8 +1,8 @@
 """Sessions: nothing stored for anonymous visitors, yet CSRF holds; the HTTPS cookie's name."""
 
-import pytest
 from sqlmodel import select
 
+from kaa_web import create_app
 from kaa_web.models.auth import WebSession
 from kaa_web.sessions import COOKIE_NAME, SECURE_COOKIE_NAME
 from tests.conftest import log_in
@@ -94,15 +94,23 @@ def test_over_https_the_cookie_is_host_only_and_secure(client):
     assert client.get_cookie(COOKIE_NAME, domain="kaa.example") is None
 
 
-@pytest.mark.settings(
-    env="production",
-    secret_key="p" * 40,
-    ldap_url="ldaps://127.0.0.1:1",
-    ldap_user_base="ou=personal,dc=kommun,dc=se",
-    ldap_enabled_filter="(objectClass=*)",
-    jobs_url="redis://127.0.0.1:1/0",
-)
-def test_production_always_names_the_cookie_host_only(client):
-    response = client.get("/logga-in")
+def test_production_always_names_the_cookie_host_only(postgres_url):
+    app = create_app(
+        {
+            "env": "production",
+            "secret_key": "p" * 40,
+            "database_url": postgres_url,  # production refuses SQLite
+            "municipality": "Sundsvalls kommun",
+            "municipality_code": "2281",
+            "support_contact": "KAA-samordnaren",
+            "proxy_count": 1,
+            "ldap_url": "ldaps://127.0.0.1:1",
+            "ldap_user_base": "ou=personal,dc=kommun,dc=se",
+            "ldap_enabled_filter": "(objectClass=*)",
+            "role_group_kaa": "cn=kaa,dc=kommun,dc=se",
+            "jobs_url": "redis://127.0.0.1:1/0",
+        }
+    )
+    response = app.test_client().get("/logga-in")
     assert response.headers["Set-Cookie"].startswith(SECURE_COOKIE_NAME + "=")
     assert "Secure" in response.headers["Set-Cookie"]

@@ -1,0 +1,1 @@
+"""Production: several app servers, faults, deployment."""
