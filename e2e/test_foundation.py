@@ -28,7 +28,7 @@ def test_each_role_logs_in_and_sees_its_own_navigation(page, server_url, role):
     else:
         expect(nav.get_by_role("link", name="Granskningslogg")).to_have_count(0)
     for link in expected_nav(role)[1:]:
-        nav.get_by_role("link", name=link).click()
+        nav.get_by_role("link", name=link, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert_accessible(page)
 

@@ -40,7 +40,8 @@ def _covered(db):
 def test_a_manager_reads_the_figures_opens_the_people_and_exports(page, server_url, db):
     half, people = _covered(db)
     login(page, server_url, "chef")
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Uppföljning").click()
+    menu = page.get_by_role("navigation", name="Huvudmeny")
+    menu.get_by_role("link", name="Uppföljning", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Uppföljning")
     assert_accessible(page)
 
