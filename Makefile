@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-DEB_PACKAGES := libldap2-dev libsasl2-dev slapd ldap-utils postgresql chromium \
+DEB_PACKAGES := libldap2-dev libsasl2-dev slapd ldap-utils postgresql chromium systemd \
 	libreoffice-writer-nogui poppler-utils fonts-crosextra-carlito fonts-crosextra-caladea \
 	redis-server
 

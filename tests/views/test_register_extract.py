@@ -2,7 +2,6 @@
 address never in it, logged as an export, and only for KAA; the read log is the reviewers'."""
 
 import io
-import shutil
 import subprocess
 from datetime import timedelta
 
@@ -207,7 +206,6 @@ def test_a_protected_identity_s_address_is_in_no_copy_that_leaves_kaa(client_req
         assert secret not in text
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is part of the set-up")
 def test_the_pdf_extract_is_made_by_libreoffice_and_has_no_protected_address(
     client_request, protected, tmp_path
 ):
