@@ -1,7 +1,7 @@
 """The action plan pages (/handlingsplan): the years, one year's plan, editing a section,
 comments, adoption and the comparison with last year's adopted plan."""
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
 from kaa_web.db import get_db
 from kaa_web.forms.action_plan import (
@@ -16,7 +16,7 @@ from kaa_web.markup import HELP
 from kaa_web.models.action_plan import FULFILMENT, RATINGS, SECTIONS
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import action_plan
-from kaa_web.services.errors import EditConflict, Invalid, NotFound
+from kaa_web.services.errors import EditConflict, Invalid
 from kaa_web.views import already_saved, one_of, rejected, saved
 
 bp = Blueprint("action_plan", __name__)
@@ -87,10 +87,7 @@ def show(year: int):
 def edit_section(year: int, section: str):
     """One section's text; saving keeps the earlier text as history."""
     db, actor = get_db(), current_actor()
-    page = action_plan.plan_page(db, actor=actor, year=year)
-    if page.plan.status != "utkast":
-        raise NotFound("an adopted plan has no edit page")
-    current = next(s for s in page.sections if s.key == section)
+    plan, current = action_plan.section_for_edit(db, actor=actor, year=year, section=section)
     form = SectionForm(body=current.body, base=current.text_id or "")
     errors: list[str] = []
     conflict = None
@@ -117,7 +114,7 @@ def edit_section(year: int, section: str):
     status = 409 if conflict else 400 if form.errors or errors else 200
     return render_template(
         "action_plan/edit_section.html",
-        plan=page.plan,
+        plan=plan,
         section=current,
         form=form,
         errors=errors,
@@ -249,20 +246,39 @@ def remove_goal(year: int, goal_id: int):
     )
 
 
-@bp.route("/handlingsplan/<int:year>/uppfoljning", methods=["GET", "POST"])
+def _review(year: int, *, form=None, errors=(), status=200):
+    db, actor = get_db(), current_actor()
+    page = action_plan.review_page(db, actor=actor, year=year)
+    may_write = actor.can("action_plan.write")
+    if form is None and may_write:
+        form = review_form(page.review, page.areas)
+    db.commit()  # the read is logged
+    return render_template(
+        "action_plan/review.html",
+        page=page,
+        form=form,
+        errors=list(errors),
+        fulfilment=FULFILMENT,
+        ratings=RATINGS,
+    ), status
+
+
+@bp.get("/handlingsplan/<int:year>/uppfoljning")
 @require("action_plan.read")
 def review(year: int):
     """The yearly review: goals beside outcomes, collaboration held, routines measured, the
     control areas' self-assessment and the managers' conclusions (written by chef)."""
+    return _review(year)
+
+
+@bp.post("/handlingsplan/<int:year>/uppfoljning")
+@require("action_plan.write")
+def save_review(year: int):
     db, actor = get_db(), current_actor()
-    page = action_plan.review_page(db, actor=actor, year=year)
-    may_write = actor.can("action_plan.write")
-    posted = request.method == "POST"
-    if posted and not may_write:
-        abort(403)
-    form = review_form(page.review, page.areas, request.form if posted else None)
+    current = action_plan.review_of(db, actor=actor, year=year)
+    form = review_form(current, [], request.form)
     errors: list[str] = []
-    if posted and form.validate_on_submit():
+    if form.validate_on_submit():
         try:
             action_plan.save_review(
                 db,
@@ -279,17 +295,8 @@ def review(year: int):
             form.version.data = error.current.version if error.current else ""
         except Invalid as error:
             errors = rejected(form, error)
-    else:
-        db.commit()  # the read is logged
-    status = 409 if REVIEW_CONFLICT in errors else 400 if form.errors or errors else 200
-    return render_template(
-        "action_plan/review.html",
-        page=page,
-        form=form if may_write else None,
-        errors=errors,
-        fulfilment=FULFILMENT,
-        ratings=RATINGS,
-    ), status
+    status = 409 if REVIEW_CONFLICT in errors else 400
+    return _review(year, form=form, errors=errors, status=status)
 
 
 @bp.get("/handlingsplan/<int:year>/uppfoljning/diagram.svg")

@@ -4,9 +4,10 @@ typed text survives every refusal; a locked plan has nothing left to edit."""
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
-from kaa_web.models.action_plan import SECTIONS, ActionPlanVersion
+from kaa_web.models.action_plan import SECTIONS, ActionPlanReview, ActionPlanVersion
 
 
 @pytest.fixture
@@ -219,8 +220,57 @@ def test_managers_write_the_review_and_officers_read_it(chef_pages, client_reque
 
     read = client_request.get("action_plan.review", year=2026)
     assert "Mät per kommundel." in read.text and "Spara uppföljningen" not in read.text
-    client_request.post("action_plan.review", {}, year=2026, status=403)
+    client_request.post("action_plan.save_review", {}, year=2026, status=403)
     chart = client_request.client.get(client_request.url("action_plan.review_chart", year=2026))
     assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
     assert b"Resurser" in chart.data
     client_request.as_("ifo").get("action_plan.review", year=2026, status=403)
+
+
+def _statements_during(app, request):
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    engine = app.extensions["kaa_engine"]
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        request()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_editing_a_section_reads_its_text_and_none_of_the_goal_figures(app, chef_pages):
+    _draft(chef_pages)
+    chef_pages.get("action_plan.new_goal", year=2026).form().submit(
+        {"title": "Fler nås", "indicator": "nadda", "target": "50", "partial": "40"}
+    )
+    chef_pages.get("action_plan.edit_section", year=2026, section="mal").form().submit(
+        {"body": "Målen gäller."}
+    )
+    plan = _statements_during(app, lambda: chef_pages.get("action_plan.show", year=2026))
+    assert any("registration_period" in s for s in plan)  # the plan page measures its goals
+    edit = _statements_during(
+        app,
+        lambda: chef_pages.get("action_plan.edit_section", year=2026, section="mal"),
+    )
+    assert not any("registration_period" in s for s in edit)
+    page = chef_pages.get("action_plan.edit_section", year=2026, section="mal")
+    assert page.form().fields["body"] == "Målen gäller."
+
+
+def test_only_a_writer_reaches_the_review_save_and_a_reader_changes_nothing(
+    chef_pages, client_request, db_session
+):
+    _draft(chef_pages)
+    refused = client_request.post(
+        "action_plan.save_review", {"conclusions": "Från en läsare"}, year=2026, status=403
+    )
+    assert "Från en läsare" not in refused.text
+    assert db_session.exec(select(ActionPlanReview)).all() == []
+    reader = client_request.get("action_plan.review", year=2026)
+    assert "Spara uppföljningen" not in reader.text
+    chef_pages.get("action_plan.review", year=2026).form().submit({"conclusions": "Klart."})
+    assert db_session.exec(select(ActionPlanReview.conclusions)).one() == "Klart."

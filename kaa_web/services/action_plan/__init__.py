@@ -26,8 +26,8 @@ from kaa_web.services.action_plan.goals import (
     update_goal,
 )
 from kaa_web.services.action_plan.linked import LADDER_LABELS, linked_parts
-from kaa_web.services.action_plan.page import GOALS_KEY, compare, plan_page
-from kaa_web.services.action_plan.review import review_page, save_review
+from kaa_web.services.action_plan.page import GOALS_KEY, compare, plan_page, section_for_edit
+from kaa_web.services.action_plan.review import review_of, review_page, save_review
 
 __all__ = [
     "GOALS_KEY",
@@ -48,9 +48,11 @@ __all__ = [
     "plan_page",
     "radar_svg",
     "remove_goal",
+    "review_of",
     "review_page",
     "save_review",
     "save_section",
+    "section_for_edit",
     "start_draft",
     "update_goal",
     "versions",

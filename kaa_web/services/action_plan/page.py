@@ -15,6 +15,7 @@ from kaa_web.permissions import Actor
 from kaa_web.services.action_plan.base import get_plan, previous_adopted, texts_in_force
 from kaa_web.services.action_plan.goals import GoalResult, goal_lines, goal_results
 from kaa_web.services.action_plan.linked import LinkedParts, linked_parts, snapshot
+from kaa_web.services.errors import NotFound
 from kaa_web.services.staff import staff_names
 
 GOALS_KEY, GOALS_TITLE = "malvarden", "Mål med mått och målvärden"
@@ -78,6 +79,25 @@ def plan_page(db: Session, *, actor: Actor, year: int) -> PlanPage:
         previous=previous_adopted(db, year),
         names=staff_names(db),
         goals=goal_results(db, plan, local_today()),
+    )
+
+
+def section_for_edit(
+    db: Session, *, actor: Actor, year: int, section: str
+) -> tuple[ActionPlanVersion, Section]:
+    """A draft's section for its edit form: the text in force only, no goal figures (those are
+    the plan page's); an adopted plan has no edit page (NotFound). The caller commits."""
+    plan = get_plan(db, actor=actor, year=year, may="write")
+    if plan.status != "utkast" or section not in SECTIONS:
+        raise NotFound(f"editable section {section} of {year}")
+    text = texts_in_force(db, plan.id).get(section)
+    audit.record(db, actor, "view", object_type="action_plan", object_id=plan.id)
+    return plan, Section(
+        key=section,
+        title=SECTIONS[section],
+        body=text.body if text else "",
+        text_id=text.id if text else None,
+        comments=[],
     )
 
 

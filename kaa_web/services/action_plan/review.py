@@ -210,6 +210,11 @@ def _review_of(db: Session, plan_id: int) -> ActionPlanReview | None:
     return db.exec(select(ActionPlanReview).where(ActionPlanReview.plan_id == plan_id)).first()
 
 
+def review_of(db: Session, *, actor: Actor, year: int) -> ActionPlanReview | None:
+    """The saved review of a plan for its managers' form (no figures), or None."""
+    return _review_of(db, get_plan(db, actor=actor, year=year, may="write").id)
+
+
 def review_page(db: Session, *, actor: Actor, year: int) -> ReviewPage:
     """The review of the plan of `year`; the read is logged. The caller commits."""
     plan = get_plan(db, actor=actor, year=year)
