@@ -829,6 +829,184 @@ def namndrapport():
     save(doc, "namndrapport.docx")
 
 
+def text_blocks(doc, blocks: str) -> None:
+    """A plan text's blocks (kaa_web.markup.to_blocks) as Word: headings, bulleted and numbered
+    lists (indented by level), paragraphs, and tables whose columns are the text's own."""
+    para(doc, f"{{%p for b in {blocks} %}}", after=0)
+    para(doc, '{%p if b.typ == "rubrik" %}', after=0)
+    h = para(doc, "{{ b.text }}", bold=True, size=12, color=BLUE, after=4)
+    h.paragraph_format.keep_with_next = True
+    para(doc, '{%p elif b.typ == "punkt" %}', after=0)
+    bullet = doc.add_paragraph("{{ b.text }}", style="List Bullet")
+    bullet.paragraph_format.left_indent = Mm(6)
+    para(doc, '{%p elif b.typ == "nummer" %}', after=0)
+    numbered = para(doc, "{{ b.nr }} {{ b.text }}", after=2)
+    numbered.paragraph_format.left_indent = Mm(6)
+    para(doc, '{%p elif b.typ == "tabell" %}', after=0)
+    t = doc.add_table(rows=4, cols=3)
+    t.style = doc.styles["Table Grid"]
+    head = t.rows[0].cells
+    fill(head[0], ("{%tc for h in b.huvud %}",), size=1)
+    fill(head[1], ("{{ h }}",), bold=True, size=10)
+    shade(head[1], "E8EEF5")
+    fill(head[2], ("{%tc endfor %}",), size=1)
+    fill(t.rows[1].cells[0], ("{%tr for r in b.rader %}",), size=1)
+    cells = t.rows[2].cells
+    fill(cells[0], ("{%tc for c in r %}",), size=1)
+    fill(cells[1], ("{{ c }}",), size=10)
+    fill(cells[2], ("{%tc endfor %}",), size=1)
+    fill(t.rows[3].cells[0], ("{%tr endfor %}",), size=1)
+    para(doc, "{%p else %}", after=0)
+    para(doc, "{{ b.text }}", after=6)
+    para(doc, "{%p endif %}", after=0)
+    para(doc, "{%p endfor %}", after=0)
+
+
+def goal_table(doc) -> None:
+    looped_table(
+        doc,
+        (52, 30, 30, 28, 28),
+        ("Mål och mått", "Målvärde", "Utfall", "Året före", "Bedömning"),
+        "m in mal",
+        (
+            "{{ m.titel }} ({{ m.matt }}, {{ m.period }})",
+            "{{ m.malvarde }}",
+            "{{ m.utfall }}",
+            "{{ m.aret_innan }}",
+            "{{ m.bedomning }}",
+        ),
+    )
+    para(doc, "{%p for d in diagram %}", after=0)
+    para(doc, "{{ d.bild }}", after=0)
+    para(doc, "{{ d.beskrivning }}", size=9, color=GREY, after=6)
+    para(doc, "{%p endfor %}", after=0)
+
+
+def report_title(doc, title: str, subtitle: str, rows) -> None:
+    doc.sections[0].top_margin = Mm(30)
+    letterhead(doc)
+    p = para(doc, title, bold=True, size=20, color=BLUE, after=2)
+    p.paragraph_format.keep_with_next = True
+    para(doc, subtitle, size=11, color=GREY, after=8)
+    plan_facts(doc, rows)
+
+
+def handlingsplan():
+    """The adopted action plan: its decision, every section's text, the goals with their
+    measured values and charts, and the parts the system holds (groups, ladder, measures)."""
+    doc = new_document("Handlingsplan")
+    report_title(
+        doc,
+        "Handlingsplan för det kommunala aktivitetsansvaret {{ plan.ar }}",
+        "{{ kommun.namn }}",
+        [
+            ("Beslut", "{{ plan.beslut }}"),
+            ("Version", "{{ plan.version }}"),
+            ("Uppgifterna hämtade", "{{ plan.hamtad }}"),
+            ("Små tal", "{{ plan.smatal }}"),
+        ],
+    )
+    para(doc, "{%p for a in avsnitt %}", after=0)
+    heading(doc, "{{ a.rubrik }}", size=14)
+    text_blocks(doc, "a.block")
+    para(doc, '{%p if a.nyckel == "mal" %}', after=0)
+    heading(doc, "Mål med mått och målvärden", size=12)
+    goal_table(doc)
+    para(doc, "{%p endif %}", after=0)
+    para(doc, "{%p endfor %}", after=0)
+    heading(doc, "Samverkansgrupper", size=14)
+    looped_table(
+        doc,
+        (70, 54, 44),
+        ("Grupp", "Slag", "Planerad mötesfrekvens"),
+        "g in grupper",
+        ("{{ g.namn }}", "{{ g.slag }}", "{{ g.frekvens }}"),
+    )
+    heading(doc, "Uppsökande arbete: tidsgränser", size=14)
+    looped_table(
+        doc, (128, 40), ("Steg", "Värde"), "s in trappan", ("{{ s.steg }}", "{{ s.varde }}")
+    )
+    heading(doc, "Insatser som erbjuds", size=14)
+    looped_table(
+        doc,
+        (70, 54, 44),
+        ("Insats", "Anordnare", "Kategori"),
+        "i in insatser",
+        ("{{ i.namn }}", "{{ i.anordnare }}", "{{ i.kategori }}"),
+    )
+    heading(doc, "Rapportering", size=14)
+    looped_table(
+        doc,
+        (70, 54, 44),
+        ("Vad", "Period", "När"),
+        "r in kalender",
+        ("{{ r.vad }}", "{{ r.period }}", "{{ r.nar }}"),
+    )
+    save(doc, "handlingsplan.docx")
+
+
+def handlingsplan_uppfoljning():
+    """The yearly review: goals beside outcomes, collaboration held, routines measured, the
+    self-assessment per control area with its radar chart, SKR's questions, conclusions."""
+    doc = new_document("Uppföljning av handlingsplan")
+    report_title(
+        doc,
+        "Uppföljning av handlingsplanen {{ plan.ar }}",
+        "{{ kommun.namn }} · Kommunala aktivitetsansvaret",
+        [
+            ("Planen", "{{ plan.beslut }}"),
+            ("Uppföljningen", "{{ uppfoljning.sparad }}"),
+            ("Uppgifterna hämtade", "{{ plan.hamtad }}"),
+            ("Små tal", "{{ plan.smatal }}"),
+        ],
+    )
+    heading(doc, "Mål och utfall", size=14)
+    goal_table(doc)
+    heading(doc, "Samverkan: planerat och genomfört", size=14)
+    looped_table(
+        doc,
+        (40, 30, 18, 18, 40, 22),
+        ("Grupp", "Planerat", "Hållna", "Inställda", "Närvaro per organisation", "Åtgärder"),
+        "g in samverkan",
+        (
+            "{{ g.namn }}",
+            "{{ g.planerat }}",
+            "{{ g.hallna }}",
+            "{{ g.installda }}",
+            "{{ g.narvaro }}",
+            "{{ g.atgarder }}",
+        ),
+    )
+    heading(doc, "Rutinernas resultat", size=14)
+    looped_table(
+        doc,
+        (78, 45, 45),
+        ("Rutin", "Utfall", "Enligt rutinen"),
+        "r in rutiner",
+        ("{{ r.vad }}", "{{ r.utfall }}", "{{ r.enligt }}"),
+    )
+    heading(doc, "Självskattning per kontrollområde", size=14)
+    para(doc, "{{ radar.bild }}", after=0)
+    para(doc, "{{ radar.beskrivning }}", size=9, color=GREY, after=6)
+    looped_table(
+        doc,
+        (36, 28, 52, 52),
+        ("Kontrollområde", "Bedömning", "Motivering", "Underlag ur systemet"),
+        "k in omraden",
+        ("{{ k.namn }}", "{{ k.bedomning }}", "{{ k.motivering }}", "{{ k.underlag }}"),
+    )
+    heading(doc, "Frågor som nämnden bör kunna få svar på (SKR)", size=14)
+    para(doc, "{%p for f in fragor %}", after=0)
+    para(doc, "{{ f.fraga }}", bold=True, after=2)
+    para(doc, "{{ f.svar }}", after=6)
+    para(doc, "{%p endfor %}", after=0)
+    heading(doc, "Slutsatser", size=14)
+    text_blocks(doc, "uppfoljning.slutsatser")
+    heading(doc, "Beslutade ändringar inför nästa år", size=14)
+    text_blocks(doc, "uppfoljning.andringar")
+    save(doc, "handlingsplan_uppfoljning.docx")
+
+
 def main() -> None:
     for build in (
         brev_ungdom,
@@ -845,6 +1023,8 @@ def main() -> None:
         kallelse,
         protokoll,
         namndrapport,
+        handlingsplan,
+        handlingsplan_uppfoljning,
     ):
         build()
 

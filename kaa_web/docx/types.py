@@ -247,6 +247,126 @@ REPORT = LETTERHEAD + (
 )
 
 
+# The action plan and its review: a plan text is laid out from its blocks (kaa_web.markup).
+TEXT_BLOCKS_EXAMPLE = [
+    {"typ": "rubrik", "text": "Så gör vi", "niva": 0, "nr": "", "huvud": [], "rader": []},
+    {"typ": "punkt", "text": "Brev inom 30 dagar", "niva": 1, "nr": "", "huvud": [], "rader": []},
+    {
+        "typ": "tabell",
+        "text": "",
+        "niva": 0,
+        "nr": "",
+        "huvud": ["Vad", "Hur", "När", "Ansvar", "Uppföljning"],
+        "rader": [["Brev till nya", "Post", "Inom 30 dagar", "KAA", "Tertialvis"]],
+    },
+]
+TEXT_BLOCKS = (
+    "rubrik, stycke, punkt (niva 1, 2 …) och nummer (nr) har text; tabell har huvud (kolumnernas "
+    "rubriker) och rader (varje rad en lista av celler)"
+)
+PLAN_FACTS = LETTERHEAD + (
+    Variable("plan.ar", "Planens år", 2026),
+    Variable("plan.beslut", "Beslutet", "Antagen av Utbildningsnämnden 2026-02-20, § 45"),
+    Variable("plan.version", "Planens version", "2"),
+    Variable("plan.hamtad", "När siffrorna hämtades", "2026-03-02 08:15"),
+    Variable("plan.smatal", "Hur små tal visas", "Antal under 5 visas som <5."),
+    Variable(
+        "mal",
+        "Målen: titel, mått, period, målvärde, utfall, året före och bedömning",
+        [
+            {
+                "titel": "Fler åter till studier",
+                "matt": "Åter till studier eller arbete",
+                "period": "2026",
+                "malvarde": "Minst 90 %",
+                "utfall": "87,5 % (35 av 40)",
+                "aret_innan": "80 %",
+                "bedomning": "Delvis uppfyllt",
+            }
+        ],
+    ),
+    Variable(
+        "diagram",
+        "Målens diagram: bild och beskrivning",
+        [{"bild": EXAMPLE_LOGO, "beskrivning": "Stapeldiagram: …"}],
+    ),
+)
+ACTION_PLAN = PLAN_FACTS + (
+    Variable(
+        "avsnitt",
+        "Avsnitten: nyckel, rubrik och block (" + TEXT_BLOCKS + ")",
+        [{"nyckel": "mal", "rubrik": "Mål", "block": TEXT_BLOCKS_EXAMPLE}],
+    ),
+    Variable(
+        "grupper",
+        "Samverkansgrupperna: namn, slag och frekvens",
+        [{"namn": "Samverkansgruppen", "slag": "Samverkansgrupp", "frekvens": "Varje månad"}],
+    ),
+    Variable(
+        "trappan", "Uppsökandets tidsgränser: steg och värde", [{"steg": "Brev", "varde": 30}]
+    ),
+    Variable(
+        "insatser",
+        "Insatskatalogen: namn, anordnare och kategori",
+        [{"namn": "Praktik", "anordnare": "Arbetsmarknadsenheten", "kategori": "Arbete"}],
+    ),
+    Variable(
+        "kalender",
+        "Rapporteringen: vad, period och när",
+        [{"vad": "Nämnden, tertial 1", "period": "Januari–april", "nar": "Maj"}],
+    ),
+)
+ACTION_PLAN_REVIEW = PLAN_FACTS + (
+    Variable(
+        "uppfoljning.sparad", "Vem som sparade uppföljningen och när", "Karin Berg 2026-03-01"
+    ),
+    Variable(
+        "uppfoljning.slutsatser",
+        "Slutsatserna som block (" + TEXT_BLOCKS + ")",
+        TEXT_BLOCKS_EXAMPLE,
+    ),
+    Variable("uppfoljning.andringar", "De beslutade ändringarna som block", TEXT_BLOCKS_EXAMPLE),
+    Variable(
+        "samverkan",
+        "Samverkan: namn, planerat, hållna, inställda, närvaro och åtgärder",
+        [
+            {
+                "namn": "Samverkansgruppen",
+                "planerat": "Varje månad",
+                "hallna": 10,
+                "installda": 1,
+                "narvaro": "Socialtjänsten: 8",
+                "atgarder": "4 öppnade, 3 klara",
+            }
+        ],
+    ),
+    Variable(
+        "rutiner",
+        "Rutinernas resultat: vad, utfall och enligt rutinen",
+        [{"vad": "Dagar till första försöket", "utfall": "12 dagar", "enligt": "Högst 30 dagar"}],
+    ),
+    Variable("radar.bild", "Självskattningen som radardiagram (bild)", EXAMPLE_LOGO),
+    Variable("radar.beskrivning", "Diagrammet i ord", "Radardiagram: …"),
+    Variable(
+        "omraden",
+        "Kontrollområdena: namn, bedömning, motivering och underlag",
+        [
+            {
+                "namn": "Samverkan",
+                "bedomning": "Delvis uppfyllt",
+                "motivering": "Socialtjänsten deltog inte i alla möten.",
+                "underlag": "10 samverkansmöten i 2 grupper hölls.",
+            }
+        ],
+    ),
+    Variable(
+        "fragor",
+        "SKR:s frågor: fråga och svar",
+        [{"fraga": "Hur många omfattas?", "svar": "412"}],
+    ),
+)
+
+
 # The register extract and the read log hold every entry as a section of labelled rows, so a
 # template lays them out once, whatever the system comes to hold.
 SECTIONS_EXAMPLE = [
@@ -471,6 +591,20 @@ DOCUMENT_TYPES: dict[str, DocumentType] = {
             "Tertial-, halvårs- eller årsrapport till nämnden: siffror, diagram och analys.",
             "namndrapport.docx",
             REPORT,
+        ),
+        DocumentType(
+            "handlingsplan",
+            "Handlingsplan",
+            "Den antagna handlingsplanen: beslutet, avsnitten, målen med utfall och diagram.",
+            "handlingsplan.docx",
+            ACTION_PLAN,
+        ),
+        DocumentType(
+            "handlingsplan_uppfoljning",
+            "Uppföljning av handlingsplan",
+            "Årlig uppföljning: mål mot utfall, samverkan, rutiner, självskattning och slutsatser.",
+            "handlingsplan_uppfoljning.docx",
+            ACTION_PLAN_REVIEW,
         ),
     )
 }
