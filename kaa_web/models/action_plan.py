@@ -77,6 +77,7 @@ FULFILMENT = {
     "delvis": "Delvis uppfyllt",
     "ej": "Ej uppfyllt",
     "okant": "Kan inte bedömas",
+    "dolt": "Visas inte (för få)",
 }
 
 
@@ -125,3 +126,49 @@ class ActionPlanReview(SQLModel, table=True):
     updated_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = Field(default=1)
+
+
+DOCUMENT_KINDS = {"plan": "Handlingsplan", "uppfoljning": "Uppföljning"}
+
+
+class ActionPlanDocument(SQLModel, table=True):
+    """A Word document made of a plan or its review, with what it was made from: the plan's
+    and the review's version, who made it, when the figures were read and the small-number
+    setting they were protected under."""
+
+    __tablename__ = "action_plan_document"
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="action_plan_version.id", index=True)
+    kind: str = Field(max_length=20)  # DOCUMENT_KINDS
+    document_id: int = Field(foreign_key="generated_document.id")
+    plan_version: int
+    review_version: int | None = None  # the review's version (for a review document)
+    data_at: datetime
+    settings: str = Field(default="", max_length=200)
+    created_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ActionPlanReviewShare(SQLModel, table=True):
+    """A plan's review shared with a collaboration group through one of its meetings' agenda
+    items: the group's members may open it read-only from there."""
+
+    __tablename__ = "action_plan_review_share"
+    __table_args__ = (
+        sa.UniqueConstraint("plan_id", "agenda_item_id", name="uq_action_plan_review_share"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="action_plan_version.id")
+    # an agenda item taken off the agenda takes its shares with it
+    agenda_item_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer,
+            sa.ForeignKey("agenda_item.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    shared_by_id: int | None = Field(default=None, foreign_key="staff_user.id")
+    shared_at: datetime = Field(default_factory=utcnow)

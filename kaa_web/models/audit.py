@@ -31,6 +31,8 @@ AUDIT_OBJECTS = {
     "action_plan_goal": "Mål i handlingsplanen",
     "action_plan_review": "Uppföljning av handlingsplanen",
     "action_plan_text": "Avsnitt i handlingsplanen",
+    "action_plan_document": "Dokument av handlingsplanen",
+    "action_plan_review_share": "Delad uppföljning av handlingsplanen",
     "action_point": "Åtgärdspunkt",
     "agenda_item": "Punkt på dagordningen",
     "attendance": "Närvaro",

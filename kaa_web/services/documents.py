@@ -319,6 +319,20 @@ def generate_statistics_report(
     return _store(db, actor, kind, version, content, 1, [], file_name)
 
 
+ACTION_PLAN_TYPES = ("handlingsplan", "handlingsplan_uppfoljning")
+
+
+def generate_action_plan_document(
+    db: Session, *, actor: Actor, doc_type: str, context: dict, file_name: str
+) -> GeneratedDocument:
+    """The adopted action plan or its review, stored as generated; the action plan service has
+    checked that the actor writes the plan, which names no young person. The caller commits."""
+    if doc_type not in ACTION_PLAN_TYPES:
+        raise ValueError(f"not an action plan document: {doc_type!r}")
+    kind, version, content = _render_one(db, doc_type, context)
+    return _store(db, actor, kind, version, content, 1, [], file_name)
+
+
 def generate_batch(
     db: Session,
     *,

@@ -8,6 +8,12 @@ table). Nothing here is about a young person: the plan is the municipality's own
 
 from kaa_web.services.action_plan.base import LOCKED, get_plan, versions
 from kaa_web.services.action_plan.charts import radar_svg
+from kaa_web.services.action_plan.documents import (
+    make_plan_document,
+    make_review_document,
+    open_plan_document,
+    plan_documents,
+)
 from kaa_web.services.action_plan.drafting import (
     MAX_TEXT,
     add_comment,
@@ -45,6 +51,10 @@ __all__ = [
     "get_goal",
     "get_plan",
     "linked_parts",
+    "make_plan_document",
+    "make_review_document",
+    "open_plan_document",
+    "plan_documents",
     "plan_page",
     "radar_svg",
     "remove_goal",

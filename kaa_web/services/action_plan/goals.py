@@ -40,6 +40,8 @@ class GoalResult:
     last_year: Indicator
     fulfilment: str  # FULFILMENT
     ongoing: bool  # the period has not ended: the value so far
+    hidden: bool = False  # too few behind the value to show it (and so its fulfilment)
+    last_year_hidden: bool = False
 
     @property
     def unit(self) -> str:
@@ -168,22 +170,37 @@ def _has_data(indicator: Indicator) -> bool:
     return indicator.value is not None
 
 
-def goal_results(db: Session, plan: ActionPlanVersion, today: date) -> list[GoalResult]:
-    """Every goal of the plan measured for its period of the plan's year, and the year before."""
+def too_few(indicator: Indicator, limit: int) -> bool:
+    """Whether a value may not be shown under the small-number limit: a count under it, or a
+    share or median whose counts are (as a figure's table hides them, statistics/protect)."""
+    counts = (indicator.numerator, indicator.denominator)
+    return bool(limit) and any(n is not None and 0 < n < limit for n in counts)
+
+
+def goal_results(
+    db: Session, plan: ActionPlanVersion, today: date, limit: int = 0
+) -> list[GoalResult]:
+    """Every goal of the plan measured for its period of the plan's year, and the year before;
+    exact, or with values too few to show under `limit` hidden (documents, shared pages)."""
     results = []
     for goal in goals_of(db, plan.id):
         period = named_period(goal.period_kind, plan.year)
         measured = indicator_value(db, key=goal.indicator, period=period)
         last_year = indicator_value(db, key=goal.indicator, period=period.year_earlier())
-        value = measured.value if _has_data(measured) else None
+        hidden, last_hidden = too_few(measured, limit), too_few(last_year, limit)
+        value = measured.value if _has_data(measured) and not hidden else None
         results.append(
             GoalResult(
                 goal=goal,
                 period=period,
                 measured=measured if value is not None else _no_data(measured),
-                last_year=last_year if _has_data(last_year) else _no_data(last_year),
-                fulfilment=fulfilment(goal, value),
+                last_year=last_year
+                if _has_data(last_year) and not last_hidden
+                else _no_data(last_year),
+                fulfilment="dolt" if hidden else fulfilment(goal, value),
                 ongoing=period.end >= today,
+                hidden=hidden,
+                last_year_hidden=last_hidden,
             )
         )
     return results

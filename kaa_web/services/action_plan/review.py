@@ -28,7 +28,7 @@ from kaa_web.permissions import Actor
 from kaa_web.rules.report_periods import named_period
 from kaa_web.rules.words import decimal, plural
 from kaa_web.services.action_plan.base import get_plan
-from kaa_web.services.action_plan.goals import GoalResult, goal_results
+from kaa_web.services.action_plan.goals import GoalResult, goal_results, too_few
 from kaa_web.services.action_plan.linked import linked_parts
 from kaa_web.services.errors import EditConflict, Invalid
 from kaa_web.services.statistics.figures import Indicator, indicator_value
@@ -67,9 +67,11 @@ class ReviewPage:
     questions: list[tuple[str, str | None]]  # SKR's question, the answer from data or None
 
 
-def _shown(indicator: Indicator) -> str | None:
+def _shown(indicator: Indicator, limit: int) -> str | None:
     if indicator.value is None or indicator.denominator == 0:
         return None
+    if too_few(indicator, limit):
+        return f"dolt (färre än {limit})"
     text = f"{decimal(indicator.value)} {indicator.unit}"
     if indicator.denominator:
         text += f" ({indicator.numerator} av {indicator.denominator})"
@@ -107,7 +109,7 @@ def _groups(db: Session, year: int, today: date) -> list[GroupOutcome]:
     return outcomes
 
 
-def _figures(db: Session, year: int) -> dict[str, str | None]:
+def _figures(db: Session, year: int, limit: int) -> dict[str, str | None]:
     period = named_period("ar", year)
     keys = (
         "omfattade",
@@ -121,7 +123,7 @@ def _figures(db: Session, year: int) -> dict[str, str | None]:
         "studiebevis",
         "nadda",
     )
-    return {k: _shown(indicator_value(db, key=k, period=period)) for k in keys}
+    return {k: _shown(indicator_value(db, key=k, period=period), limit) for k in keys}
 
 
 def _evidence(
@@ -215,14 +217,14 @@ def review_of(db: Session, *, actor: Actor, year: int) -> ActionPlanReview | Non
     return _review_of(db, get_plan(db, actor=actor, year=year, may="write").id)
 
 
-def review_page(db: Session, *, actor: Actor, year: int) -> ReviewPage:
-    """The review of the plan of `year`; the read is logged. The caller commits."""
-    plan = get_plan(db, actor=actor, year=year)
+def build_review(db: Session, plan: ActionPlanVersion, limit: int = 0) -> ReviewPage:
+    """The review of a plan already checked against its reader: exact, or with the values too
+    few to show under `limit` hidden (its document, and the page shared with a group)."""
     review = _review_of(db, plan.id)
     today = local_today()
-    goals = goal_results(db, plan, today)
-    groups = _groups(db, year, today)
-    figures = _figures(db, year)
+    goals = goal_results(db, plan, today, limit)
+    groups = _groups(db, plan.year, today)
+    figures = _figures(db, plan.year, limit)
     saved = json.loads(review.assessments) if review else {}
     evidence = _evidence(figures, plan, goals, groups)
     areas = [
@@ -235,10 +237,17 @@ def review_page(db: Session, *, actor: Actor, year: int) -> ReviewPage:
         )
         for key, title in REVIEW_AREAS.items()
     ]
-    audit.record(db, actor, "view", object_type="action_plan_review", object_id=plan.id)
     return ReviewPage(
         plan, review, goals, groups, _routines(figures, db), areas, _questions(figures, groups)
     )
+
+
+def review_page(db: Session, *, actor: Actor, year: int) -> ReviewPage:
+    """The review of the plan of `year`; the read is logged. The caller commits."""
+    plan = get_plan(db, actor=actor, year=year)
+    page = build_review(db, plan)
+    audit.record(db, actor, "view", object_type="action_plan_review", object_id=plan.id)
+    return page
 
 
 def save_review(
