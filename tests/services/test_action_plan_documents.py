@@ -110,7 +110,12 @@ def test_the_adopted_plan_document_holds_its_texts_goals_and_hidden_small_number
         "Delvis uppfyllt",
     ]
     reached = rows["Fler nås (Nådda, Kalenderåret 2025)"]
-    assert reached == ["Minst 10 ungdomar, delvis från 5", "<5", "0 ungdomar", "Visas inte (för få)"]
+    assert reached == [
+        "Minst 10 ungdomar, delvis från 5",
+        "<5",
+        "0 ungdomar",
+        "Visas inte (för få)",
+    ]
     assert len(word.inline_shapes) == 2  # one chart per goal
     _converts(stored, tmp_path)
 
