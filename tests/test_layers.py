@@ -24,6 +24,7 @@ LAYERS = {
     "kaa_web.audit": CROSS_CUTTING,
     "kaa_web.once": CROSS_CUTTING,
     "kaa_web.exports": CROSS_CUTTING,
+    "kaa_web.markup": CROSS_CUTTING,  # the plan's texts as HTML and as a document's blocks
     "kaa_web.directory": CROSS_CUTTING,
     "kaa_web.services.access": CROSS_CUTTING,
     "kaa_web.services.timeline": CROSS_CUTTING,

@@ -6,9 +6,9 @@ import math
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from kaa_web.forms import IntegerField, OnceForm, PlainText, choices, date_field
+from kaa_web.forms import IntegerField, OnceForm, PlainText, choices, date_field, int_or_none
 from kaa_web.models.action_plan import DIRECTIONS, RATINGS, REVIEW_AREAS, SECTIONS
 from kaa_web.services.action_plan import GOAL_FIGURES, GOAL_PERIODS, MAX_TEXT, GoalData
 
@@ -171,3 +171,22 @@ def review_form(review, assessments, formdata=None) -> FlaskForm:
             "version": review.version,
         }
     return ReviewForm(formdata=formdata, data=data)
+
+
+class DocumentForm(OnceForm):
+    """Make a Word document: nothing to fill in, its one-time code makes a double click one."""
+
+
+class ShareForm(OnceForm):
+    agenda_item = SelectField(
+        "Punkt på dagordningen",
+        coerce=int_or_none,
+        validate_choice=False,
+        validators=[InputRequired("Välj en punkt på dagordningen.")],
+    )
+
+    @classmethod
+    def with_items(cls, items: list[tuple[int, str]], **kwargs) -> ShareForm:
+        form = cls(**kwargs)
+        form.agenda_item.choices = [("", "Välj en punkt")] + [(str(i), t) for i, t in items]
+        return form

@@ -193,7 +193,7 @@ def test_managers_write_the_review_and_officers_read_it(chef_pages, client_reque
     page = chef_pages.get("action_plan.review", year=2026)
     assert "Öppen fråga – finns inte i registret." in page.text
     assert "Planen har inga mätbara mål." in page.text
-    refused = page.form().submit(
+    refused = page.form(button="Spara uppföljningen").submit(
         {
             "conclusions": "x" * 10_001,
             "resurser_rating": "delvis",
@@ -201,9 +201,12 @@ def test_managers_write_the_review_and_officers_read_it(chef_pages, client_reque
         },
         status=400,
     )
-    assert refused.form().fields["resurser_justification"] == "Två tjänster."
+    assert (
+        refused.form(button="Spara uppföljningen").fields["resurser_justification"]
+        == "Två tjänster."
+    )
     saved = chef_pages.follow(
-        refused.form().submit(
+        refused.form(button="Spara uppföljningen").submit(
             {"conclusions": "Kartläggningen fungerar.", "changes": "Mät per kommundel."}
         )
     )
@@ -214,9 +217,11 @@ def test_managers_write_the_review_and_officers_read_it(chef_pages, client_reque
         "Två tjänster.",
     ]
     assert "Mät per kommundel." in saved.text
-    stale = page.form().submit({"conclusions": "Från en gammal flik"}, status=409)
+    stale = page.form(button="Spara uppföljningen").submit(
+        {"conclusions": "Från en gammal flik"}, status=409
+    )
     assert "Någon annan har sparat uppföljningen" in stale.text
-    assert stale.form().fields["conclusions"] == "Från en gammal flik"
+    assert stale.form(button="Spara uppföljningen").fields["conclusions"] == "Från en gammal flik"
 
     read = client_request.get("action_plan.review", year=2026)
     assert "Mät per kommundel." in read.text and "Spara uppföljningen" not in read.text
@@ -272,5 +277,7 @@ def test_only_a_writer_reaches_the_review_save_and_a_reader_changes_nothing(
     assert db_session.exec(select(ActionPlanReview)).all() == []
     reader = client_request.get("action_plan.review", year=2026)
     assert "Spara uppföljningen" not in reader.text
-    chef_pages.get("action_plan.review", year=2026).form().submit({"conclusions": "Klart."})
+    chef_pages.get("action_plan.review", year=2026).form(button="Spara uppföljningen").submit(
+        {"conclusions": "Klart."}
+    )
     assert db_session.exec(select(ActionPlanReview.conclusions)).one() == "Klart."

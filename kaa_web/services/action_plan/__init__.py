@@ -34,6 +34,13 @@ from kaa_web.services.action_plan.goals import (
 from kaa_web.services.action_plan.linked import LADDER_LABELS, linked_parts
 from kaa_web.services.action_plan.page import GOALS_KEY, compare, plan_page, section_for_edit
 from kaa_web.services.action_plan.review import review_of, review_page, save_review
+from kaa_web.services.action_plan.sharing import (
+    review_shares,
+    share_review,
+    shareable_items,
+    shared_review,
+    unshare_review,
+)
 
 __all__ = [
     "GOALS_KEY",
@@ -60,10 +67,15 @@ __all__ = [
     "remove_goal",
     "review_of",
     "review_page",
+    "review_shares",
     "save_review",
     "save_section",
     "section_for_edit",
+    "share_review",
+    "shareable_items",
+    "shared_review",
     "start_draft",
+    "unshare_review",
     "update_goal",
     "versions",
 ]

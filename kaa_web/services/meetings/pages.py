@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from kaa_web import audit
+from kaa_web.models.action_plan import ActionPlanReviewShare, ActionPlanVersion
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
 from kaa_web.models.documents import GeneratedDocument
@@ -43,6 +44,7 @@ class ItemView:
     review: Review | None = None  # the item's list of young people, if it has one
     decisions: list[Decision] = field(default_factory=list)
     action: ActionRow | None = None  # a carried-over action point, with whether it is done
+    shared_reviews: list[tuple[int, int]] = field(default_factory=list)  # (share id, plan year)
 
     @property
     def listed(self) -> list[YouthLine]:
@@ -229,12 +231,14 @@ def meeting_page(
     carried = [i.action_point_id for i in items if i.action_point_id]
     rows = action_rows(db, ActionPoint.id.in_(carried), today, actor.staff_id) if carried else []
     actions = {row.point.id: row for row in rows}
+    shared = _shared_reviews(db, [item.id for item in items])
     views = [
         ItemView(
             item,
             review_for_item(db, actor, meeting, item, today, small_limit),
             decisions.get(item.id, []),
             actions.get(item.action_point_id),
+            shared.get(item.id, []),
         )
         for item in items
     ]
@@ -256,3 +260,20 @@ def meeting_page(
         can_run=can_run(actor, group, meeting),
         recording=recording,
     )
+
+
+def _shared_reviews(db: Session, item_ids: list[int]) -> dict[int, list[tuple[int, int]]]:
+    """{agenda item id: [(share id, plan year)]}: the action plan reviews shared under the
+    items, which the group's members open from the agenda."""
+    rows = db.exec(
+        select(
+            ActionPlanReviewShare.agenda_item_id, ActionPlanReviewShare.id, ActionPlanVersion.year
+        )
+        .join(ActionPlanVersion, ActionPlanVersion.id == ActionPlanReviewShare.plan_id)
+        .where(ActionPlanReviewShare.agenda_item_id.in_(item_ids or [0]))
+        .order_by(ActionPlanReviewShare.id)
+    ).all()
+    found: dict[int, list[tuple[int, int]]] = {}
+    for item_id, share_id, year in rows:
+        found.setdefault(item_id, []).append((share_id, year))
+    return found

@@ -1,15 +1,17 @@
-"""The action plan pages (/handlingsplan): the years, one year's plan, editing a section,
-comments, adoption and the comparison with last year's adopted plan."""
+"""The plan's pages: the years, one year's plan, editing a section, comments, goals, adoption,
+the comparison with last year's adopted plan, and the review."""
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Response, render_template, request, url_for
 
 from kaa_web.db import get_db
 from kaa_web.forms.action_plan import (
     AdoptForm,
     CommentForm,
+    DocumentForm,
     GoalForm,
     NewDraftForm,
     SectionForm,
+    ShareForm,
     review_form,
 )
 from kaa_web.markup import HELP
@@ -18,8 +20,7 @@ from kaa_web.permissions import current_actor, require
 from kaa_web.services import action_plan
 from kaa_web.services.errors import EditConflict, Invalid
 from kaa_web.views import already_saved, one_of, rejected, saved
-
-bp = Blueprint("action_plan", __name__)
+from kaa_web.views.action_plan.blueprint import bp
 
 CONFLICT = (
     "Någon annan har sparat avsnittet sedan du öppnade det. Din text finns kvar i rutan; "
@@ -53,7 +54,7 @@ def index():
     return render_template("action_plan/index.html", plans=plans, form=form, errors=errors), status
 
 
-def _show(year: int, *, comment_form=None, adopt_form=None, errors=(), status=200):
+def render_plan(year: int, *, comment_form=None, adopt_form=None, errors=(), status=200):
     db, actor = get_db(), current_actor()
     page = action_plan.plan_page(db, actor=actor, year=year)
     db.commit()  # the read is logged
@@ -62,9 +63,14 @@ def _show(year: int, *, comment_form=None, adopt_form=None, errors=(), status=20
         comment_form = CommentForm()
     if adopt_form is None and draft and actor.can("action_plan.write"):
         adopt_form = AdoptForm(version=page.plan.version)
+    may_make = not draft and actor.can("action_plan.write")
     return render_template(
         "action_plan/show.html",
         page=page,
+        documents=[
+            d for d in action_plan.plan_documents(db, actor=actor, year=year) if d.kind == "plan"
+        ],
+        document_form=DocumentForm() if may_make else None,
         comment_form=comment_form,
         adopt_form=adopt_form,
         may_write=draft and actor.can("action_plan.write"),
@@ -77,7 +83,7 @@ def _show(year: int, *, comment_form=None, adopt_form=None, errors=(), status=20
 @bp.get("/handlingsplan/<int:year>")
 @require("action_plan.read")
 def show(year: int):
-    return _show(year)
+    return render_plan(year)
 
 
 @bp.route(
@@ -143,7 +149,7 @@ def comment(year: int):
             return saved("Kommentaren är sparad.", location, form)
         except Invalid as error:
             errors = rejected(form, error)
-    return _show(year, comment_form=form, errors=errors, status=400)
+    return render_plan(year, comment_form=form, errors=errors, status=400)
 
 
 @bp.post("/handlingsplan/<int:year>/anta")
@@ -170,7 +176,7 @@ def adopt(year: int):
             errors = rejected(form) + [ADOPT_CONFLICT]
         except Invalid as error:
             errors = rejected(form, error)
-    return _show(
+    return render_plan(
         year, adopt_form=form, errors=errors, status=409 if ADOPT_CONFLICT in errors else 400
     )
 
@@ -246,17 +252,25 @@ def remove_goal(year: int, goal_id: int):
     )
 
 
-def _review(year: int, *, form=None, errors=(), status=200):
+def render_review(year: int, *, form=None, share_form=None, errors=(), status=200):
     db, actor = get_db(), current_actor()
     page = action_plan.review_page(db, actor=actor, year=year)
     may_write = actor.can("action_plan.write")
     if form is None and may_write:
         form = review_form(page.review, page.areas)
+    if share_form is None and may_write:
+        share_form = ShareForm.with_items(action_plan.shareable_items(db, actor=actor))
+    documents = action_plan.plan_documents(db, actor=actor, year=year)
+    shares = action_plan.review_shares(db, actor=actor, year=year)
     db.commit()  # the read is logged
     return render_template(
         "action_plan/review.html",
         page=page,
         form=form,
+        share_form=share_form,
+        shares=shares,
+        documents=[d for d in documents if d.kind == "uppfoljning"],
+        document_form=DocumentForm() if may_write else None,
         errors=list(errors),
         fulfilment=FULFILMENT,
         ratings=RATINGS,
@@ -268,7 +282,7 @@ def _review(year: int, *, form=None, errors=(), status=200):
 def review(year: int):
     """The yearly review: goals beside outcomes, collaboration held, routines measured, the
     control areas' self-assessment and the managers' conclusions (written by chef)."""
-    return _review(year)
+    return render_review(year)
 
 
 @bp.post("/handlingsplan/<int:year>/uppfoljning")
@@ -296,7 +310,7 @@ def save_review(year: int):
         except Invalid as error:
             errors = rejected(form, error)
     status = 409 if REVIEW_CONFLICT in errors else 400
-    return _review(year, form=form, errors=errors, status=status)
+    return render_review(year, form=form, errors=errors, status=status)
 
 
 @bp.get("/handlingsplan/<int:year>/uppfoljning/diagram.svg")
