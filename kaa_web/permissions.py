@@ -69,8 +69,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "action_plan.comment": frozenset({"kaa", "arbetsmarknad", "chef"}),
     "action_plan.write": frozenset({"chef"}),
     # The review a manager shares with a collaboration group: its members open it from the
-    # meeting's agenda, whatever their role (the service checks the membership).
-    "action_plan.shared": frozenset({"kaa", "arbetsmarknad", "ifo", "skola", "chef"}),
+    # meeting's agenda, also those without action_plan.read (the service checks membership).
+    "action_plan.shared": frozenset({"kaa", "arbetsmarknad", "ifo", "chef"}),
 }
 
 # Endpoints anyone may reach without logging in. Everything else needs @require.
