@@ -1,6 +1,8 @@
-"""The manager's year, in the browser: a handlingsplan drafted, written, commented, adopted and
-compared with the next year's draft, each page accessible; officers comment without JavaScript."""
+"""The manager's year, in the browser: a handlingsplan drafted, written, commented, adopted,
+made a Word document and compared with the next year's draft, each page accessible; officers
+comment without JavaScript."""
 
+from docx import Document
 from playwright.sync_api import expect
 
 from e2e.conftest import assert_accessible, login
@@ -17,6 +19,23 @@ def _write_every_section(page, server_url, year):
         assert_accessible(page)
         page.get_by_role("button", name="Spara avsnittet").click()
         expect(page.get_by_text(f"Avsnittet ”{title}” är sparat.")).to_be_visible()
+
+
+def _make_the_plan_document(page):
+    """The adopted plan as a Word document: made, listed with its version, downloaded."""
+    page.get_by_role("button", name="Skapa handlingsplanen som Word-dokument").click()
+    expect(page.get_by_text("Handlingsplanen är skapad som Word-dokument.")).to_be_visible()
+    expect(page.get_by_role("region", name="Skapade dokument")).to_contain_text("Plan 2")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Hämta").first.click()
+    assert download.value.suggested_filename == "handlingsplan_2025_v2.docx"
+    word = Document(download.value.path())
+    texts = [p.text for p in word.paragraphs]
+    assert "Handlingsplan för det kommunala aktivitetsansvaret 2025" in texts
+    assert ["Brev till nya", "Post", "Inom 30 dagar", "KAA", "Tertialvis"] in [
+        [c.text for c in row.cells] for t in word.tables for row in t.rows
+    ]
 
 
 def test_a_manager_drafts_adopts_and_next_year_sees_what_changed(page, server_url):
@@ -37,6 +56,7 @@ def test_a_manager_drafts_adopts_and_next_year_sees_what_changed(page, server_ur
     page.get_by_role("button", name="Anta och lås planen").click()
     expect(page.get_by_text("Handlingsplanen för 2025 är antagen och låst.")).to_be_visible()
     expect(page.get_by_role("link", name="Ändra ”Mål”")).to_have_count(0)
+    _make_the_plan_document(page)
 
     page.goto(f"{server_url}/handlingsplan")
     page.get_by_label("År").fill("2026")
