@@ -10,10 +10,11 @@ from docx import Document
 from sqlmodel import select
 
 from kaa_web.docx import pdf as docx_pdf
+from kaa_web.docx.types import get_type
 from kaa_web.models.action_plan import SECTIONS, ActionPlanDocument
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.documents import GeneratedDocument
-from kaa_web.services import action_plan
+from kaa_web.services import action_plan, documents
 from kaa_web.services.errors import Invalid, NotFound
 from tests import factories
 from tests.services.test_action_plan import _adopt, _covered, _write
@@ -189,3 +190,45 @@ def test_readers_list_and_open_the_documents_and_each_download_is_logged(
         )
     ).all()
     assert ("create", str(row.id)) in events and ("export", str(row.id)) in events
+
+
+def _with_paragraph(template: bytes, text: str) -> bytes:
+    word = Document(io.BytesIO(template))
+    word.add_paragraph(text)
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+def test_an_uploaded_template_is_checked_and_then_makes_the_plan(
+    db_session, people, adopted, staff
+):
+    admin = factories.actor("admin", staff)
+    builtin = get_type("handlingsplan").builtin_path.read_bytes()
+    with pytest.raises(documents.TemplateRejected, match="plan.hemligt"):
+        documents.upload_template(
+            db_session,
+            actor=admin,
+            code="handlingsplan",
+            file_name="egen.docx",
+            data=_with_paragraph(builtin, "{{ plan.hemligt }}"),
+        )
+    with pytest.raises(documents.TemplateRejected):
+        documents.upload_template(
+            db_session,
+            actor=admin,
+            code="handlingsplan",
+            file_name="egen.docx",
+            data=_with_paragraph(builtin, "{{ plan.__class__ }}"),
+        )
+    documents.upload_template(
+        db_session,
+        actor=admin,
+        code="handlingsplan",
+        file_name="egen.docx",
+        data=_with_paragraph(builtin, "Kommunens egen mall, år {{ plan.ar }}"),
+    )
+    row = action_plan.make_plan_document(db_session, actor=people["chef"], year=2025, limit=5)
+    stored, word = _word(db_session, row)
+    assert stored.template_version == 1
+    assert "Kommunens egen mall, år 2025" in [p.text for p in word.paragraphs]
