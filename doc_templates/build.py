@@ -955,6 +955,7 @@ def handlingsplan_uppfoljning():
         "{{ kommun.namn }} · Kommunala aktivitetsansvaret",
         [
             ("Planen", "{{ plan.beslut }}"),
+            ("Planens version", "{{ plan.version }}"),
             ("Uppföljningen", "{{ uppfoljning.sparad }}"),
             ("Uppgifterna hämtade", "{{ plan.hamtad }}"),
             ("Små tal", "{{ plan.smatal }}"),

@@ -38,13 +38,21 @@ REPORT_FIELDS = {
     "mottagare.postort": "rapport.jamforelse",
     "handlaggare.namn": "rapport.hamtad",
 }
+# The action plan's documents: the plan's one-line values.
+PLAN_FIELDS = {
+    "mottagare.namn": "plan.beslut",
+    "mottagare.utdelningsadress": "plan.version",
+    "mottagare.postort": "plan.hamtad",
+    "handlaggare.namn": "plan.smatal",
+}
 
 
 def hostile_context(doc_type) -> dict:
     context = doc_type.example_context()
     letter = "mottagare.namn" in doc_type.variable_names
+    report = PLAN_FIELDS if "plan.beslut" in doc_type.variable_names else REPORT_FIELDS
     for dotted, value in HOSTILE.items():
-        dotted = dotted if letter else REPORT_FIELDS.get(dotted, dotted)
+        dotted = dotted if letter else report.get(dotted, dotted)
         group, key = dotted.split(".")
         context.setdefault(group, {})[key] = value  # meeting documents have no ungdom
     return context
