@@ -836,9 +836,10 @@ def text_blocks(doc, blocks: str) -> None:
     para(doc, '{%p if b.typ == "rubrik" %}', after=0)
     h = para(doc, "{{ b.text }}", bold=True, size=12, color=BLUE, after=4)
     h.paragraph_format.keep_with_next = True
+    para(doc, '{%p elif b.typ == "punkt" and b.niva > 1 %}', after=0)
+    doc.add_paragraph("{{ b.text }}", style="List Bullet 2")
     para(doc, '{%p elif b.typ == "punkt" %}', after=0)
-    bullet = doc.add_paragraph("{{ b.text }}", style="List Bullet")
-    bullet.paragraph_format.left_indent = Mm(6)
+    doc.add_paragraph("{{ b.text }}", style="List Bullet")
     para(doc, '{%p elif b.typ == "nummer" %}', after=0)
     numbered = para(doc, "{{ b.nr }} {{ b.text }}", after=2)
     numbered.paragraph_format.left_indent = Mm(6)
