@@ -5,8 +5,9 @@ comment without JavaScript."""
 from docx import Document
 from playwright.sync_api import expect
 
-from e2e.conftest import assert_accessible, login
+from e2e.conftest import assert_accessible, login, samverkansgrupp
 from kaa_web.models.action_plan import SECTIONS
+from tests import factories
 
 
 def _write_every_section(page, server_url, year):
@@ -100,3 +101,39 @@ def test_an_officer_comments_without_javascript(browser, server_url, page):
     officer.get_by_role("button", name="Spara kommentaren").click()
     expect(officer.locator("#avsnitt-mal")).to_contain_text("Målet bör mätas per kommundel.")
     context.close()
+
+
+def test_a_social_worker_in_the_group_reads_the_shared_review(browser, page, server_url, db):
+    group = samverkansgrupp(db)
+    meeting = factories.planned_meeting(db, group)
+    login(page, server_url, "chef", check_accessibility=False)
+    page.goto(f"{server_url}/handlingsplan")
+    assert_accessible(page)
+    page.get_by_label("År").fill("2026")
+    page.get_by_role("button", name="Påbörja utkast").click()
+    assert_accessible(page)
+    page.goto(f"{server_url}/handlingsplan/2026/uppfoljning")
+    page.get_by_label("Slutsatser").fill("Samverkan med socialtjänsten fungerar.")
+    page.get_by_role("button", name="Spara uppföljningen").click()
+    page.get_by_label("Punkt på dagordningen").select_option(
+        label=f"{group.name}, {meeting.on.isoformat()}: § 2 Uppföljning av handlingsplanen"
+    )
+    page.get_by_role("button", name="Dela uppföljningen").click()
+    expect(page.get_by_text("Uppföljningen är delad med gruppen.")).to_be_visible()
+    page.get_by_role("button", name="Skapa uppföljningen som Word-dokument").click()
+    expect(page.get_by_text("Uppföljningen är skapad som Word-dokument.")).to_be_visible()
+    assert_accessible(page)
+
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 400, "height": 900})
+    social = context.new_page()
+    login(social, server_url, "ifo", check_accessibility=False)
+    social.goto(f"{server_url}/samverkan/moten/{meeting.id}")
+    social.get_by_role("link", name="Uppföljning av handlingsplanen 2026").click()
+    expect(social.get_by_role("heading", name="Uppföljning av handlingsplan 2026")).to_be_visible()
+    expect(social.get_by_text("Samverkan med socialtjänsten fungerar.")).to_be_visible()
+    expect(social.get_by_role("button", name="Spara uppföljningen")).to_have_count(0)
+    shared_url = social.url
+    context.close()
+    page.goto(shared_url)  # the manager sees what the group sees, with axe
+    expect(page.get_by_text("Delad med samverkansgruppen.")).to_be_visible()
+    assert_accessible(page)
