@@ -1,6 +1,7 @@
 """The action plan (handlingsplan): yearly versions drafted, commented, adopted by a nämnd
 decision and then locked; goals measured against the statistics; the comparison with last
-year's plan. One module each; the names the views use are named here.
+year's plan; the review; the Word documents of both; the review shared with collaboration
+groups. One module each; the names the views use are named here.
 
 Only "chef" writes and adopts; KAA and labour-market officers read and comment (the permission
 table). Nothing here is about a young person: the plan is the municipality's own document.
