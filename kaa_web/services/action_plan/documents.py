@@ -47,7 +47,13 @@ class DocumentRow:
     made_by: str
     made_at: datetime
     data_at: datetime
-    settings: str
+    settings: str  # "KAA_STATS_MIN_CELL=5"
+
+    @property
+    def small_numbers(self) -> str:
+        """The setting in the users' words."""
+        limit = self.settings.removeprefix("KAA_STATS_MIN_CELL=")
+        return f"Antal under {limit} dolda" if limit.isdigit() and limit != "0" else "Alla visas"
 
 
 def _local(moment: datetime) -> str:
