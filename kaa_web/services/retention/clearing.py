@@ -1,0 +1,225 @@
+"""What gallring clears in each data category, for a batch of people, as bulk statements.
+
+Everything the statistics read stays: gender, birth year-month, district, registration periods,
+contacts' dates, kinds and outcomes, mapping and plan dates, measures and their results. The
+texts that may name the person go, and with the "register" category the identity itself."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from kaa_web.models.base import utcnow
+from kaa_web.models.documents import GeneratedDocument, GeneratedDocumentYouth
+from kaa_web.models.mailout import MailoutPerson
+from kaa_web.models.meetings import ActionPoint, AgendaItem, Decision, Meeting, MinutesAddendum
+from kaa_web.models.plans import Consent, Mapping, MappingRevision, Plan, PlanRevision, Referral
+from kaa_web.models.register import ContactAttempt, Guardian, TimelineEntry, Youth
+from kaa_web.models.school_reports import SchoolReport, SchoolReportStudent
+from kaa_web.models.tasks import Task
+from kaa_web.rules import personnummer as pnr
+
+GALLRAD = pnr.GALLRAD
+TEXT_KEYS = ("goal", "goals", "last_school", "programme", "responsible_actor")
+
+
+def _update(db: Session, model, ids: list[int], **values) -> None:
+    db.exec(sa.update(model).where(model.youth_id.in_(ids)).values(**values))
+
+
+def _scrub_snapshots(db: Session, model, rows: Iterable) -> None:
+    """Revisions keep their dates and codes; their texts are emptied."""
+    for row_id, snapshot in rows:
+        data = json.loads(snapshot or "{}")
+        for item in (data, *data.get("measures", ())):
+            item.update({key: "" for key in TEXT_KEYS if item.get(key)})
+        db.exec(
+            sa.update(model).where(model.id == row_id).values(snapshot=json.dumps(data))
+        )
+
+
+def notes(db: Session, ids: list[int]) -> None:
+    """Free text on contacts, mapping and plan, and the timeline's and tasks' titles."""
+    _update(db, ContactAttempt, ids, note="")
+    _update(db, Mapping, ids, goals="")
+    _update(db, Plan, ids, goal="")
+    _update(db, TimelineEntry, ids, title=GALLRAD)
+    _update(db, Task, ids, title=GALLRAD)
+    mappings = select(Mapping.id).where(Mapping.youth_id.in_(ids))
+    plans = select(Plan.id).where(Plan.youth_id.in_(ids))
+    _scrub_snapshots(
+        db,
+        MappingRevision,
+        db.exec(
+            select(MappingRevision.id, MappingRevision.snapshot).where(
+                MappingRevision.mapping_id.in_(mappings)
+            )
+        ),
+    )
+    _scrub_snapshots(
+        db,
+        PlanRevision,
+        db.exec(
+            select(PlanRevision.id, PlanRevision.snapshot).where(PlanRevision.plan_id.in_(plans))
+        ),
+    )
+
+
+def _delete_documents(db: Session, document_ids: list[int]) -> None:
+    if not document_ids:
+        return
+    for model in (ContactAttempt, Referral):
+        db.exec(
+            sa.update(model)
+            .where(model.document_id.in_(document_ids))
+            .values(document_id=None)
+        )
+    db.exec(
+        sa.update(SchoolReport)
+        .where(SchoolReport.receipt_document_id.in_(document_ids))
+        .values(receipt_document_id=None)
+    )
+    db.exec(
+        sa.delete(GeneratedDocumentYouth).where(
+            GeneratedDocumentYouth.document_id.in_(document_ids)
+        )
+    )
+    db.exec(sa.delete(GeneratedDocument).where(GeneratedDocument.id.in_(document_ids)))
+
+
+def documents(db: Session, ids: list[int]) -> None:
+    """The person's own letters go; a mail-out's file goes with the last person in it."""
+    own = list(db.exec(select(GeneratedDocument.id).where(GeneratedDocument.youth_id.in_(ids))))
+    shared = list(
+        db.exec(
+            select(GeneratedDocumentYouth.document_id)
+            .where(GeneratedDocumentYouth.youth_id.in_(ids))
+            .distinct()
+        )
+    )
+    db.exec(sa.delete(GeneratedDocumentYouth).where(GeneratedDocumentYouth.youth_id.in_(ids)))
+    still_linked = select(GeneratedDocumentYouth.document_id).where(
+        GeneratedDocumentYouth.document_id.in_(shared)
+    )
+    orphaned = list(
+        db.exec(
+            select(GeneratedDocument.id).where(
+                GeneratedDocument.id.in_(shared),
+                GeneratedDocument.youth_id.is_(None),
+                GeneratedDocument.meeting_id.is_(None),
+                GeneratedDocument.id.not_in(still_linked),
+            )
+        )
+    )
+    _delete_documents(db, sorted(set(own) | set(orphaned)))
+
+
+def school_reports(db: Session, ids: list[int]) -> None:
+    """A report's student row keeps the school, programme and dates; not who it was."""
+    _update(
+        db,
+        SchoolReportStudent,
+        ids,
+        personnummer="",
+        first_name=GALLRAD,
+        last_name="",
+        contact="{}",
+        forward_note="",
+    )
+
+
+def consents(db: Session, ids: list[int]) -> None:
+    """A consent keeps its parties and dates; who gave it and why go."""
+    _update(db, Consent, ids, guardian_name="", school_name="", purpose=GALLRAD)
+
+
+def _names_pattern(db: Session, ids: list[int]) -> re.Pattern | None:
+    people = db.exec(
+        select(Youth.first_name, Youth.last_name, Youth.personnummer).where(Youth.id.in_(ids))
+    ).all()
+    words = set()
+    for first, last, number in people:
+        if first and last:
+            words.add(f"{first} {last}")
+        if number.isdigit():
+            words |= {pnr.display(number), pnr.mask(number), number}
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def _replace_in(db: Session, column, pattern: re.Pattern) -> None:
+    model = column.class_
+    for row_id, text in db.exec(select(model.id, column).where(column != "")):
+        changed = pattern.sub(GALLRAD, text)
+        if changed != text:
+            db.exec(sa.update(model).where(model.id == row_id).values({column.key: changed}))
+
+
+def meeting_notes(db: Session, ids: list[int]) -> None:
+    """Decisions about the person, and their name or number wherever meeting texts hold it."""
+    db.exec(sa.update(Decision).where(Decision.youth_id.in_(ids)).values(text=GALLRAD))
+    pattern = _names_pattern(db, ids)
+    if pattern is None:
+        return
+    for column in (
+        Meeting.minutes_snapshot,
+        AgendaItem.notes,
+        Decision.text,
+        MinutesAddendum.text,
+        ActionPoint.what,
+    ):
+        _replace_in(db, column, pattern)
+
+
+def register(db: Session, ids: list[int]) -> None:
+    """The identity: name, number, address, contact details and guardians. Birth date keeps
+    its year and month; open tasks about the person are closed."""
+    db.exec(sa.delete(Guardian).where(Guardian.youth_id.in_(ids)))
+    _update(db, MailoutPerson, ids, missing="")
+    _update(db, Mapping, ids, last_school="", programme="")
+    db.exec(
+        sa.update(Task)
+        .where(Task.youth_id.in_(ids), Task.done_at.is_(None))
+        .values(done_at=utcnow())
+    )
+    births = db.exec(select(Youth.id, Youth.birth_date).where(Youth.id.in_(ids))).all()
+    for youth_id, birth in births:
+        db.exec(
+            sa.update(Youth)
+            .where(Youth.id == youth_id)
+            .values(
+                personnummer=pnr.anonymised(youth_id),
+                first_name="",
+                last_name=GALLRAD,
+                first_name_key="",
+                last_name_key=GALLRAD.lower(),
+                birth_date=birth.replace(day=1),
+                street_address="",
+                postal_code="",
+                city="",
+                phone="",
+                email="",
+                protected_identity=False,
+                status="gallrad",
+                next_step=None,
+                next_step_due=None,
+                version=Youth.version + 1,
+                updated_at=utcnow(),
+            )
+        )
+
+
+# In RETENTION_CATEGORIES' order: meeting texts are searched for names before they go.
+CLEARS: dict[str, Callable[[Session, list[int]], None]] = {
+    "notes": notes,
+    "documents": documents,
+    "school_reports": school_reports,
+    "consents": consents,
+    "meeting_notes": meeting_notes,
+    "register": register,
+}
