@@ -7,6 +7,23 @@ from sqlmodel import Field, SQLModel
 
 from kaa_web.models.base import utcnow
 
+# What each category of kaa_web.config.RETENTION_CATEGORIES clears, as the admin page says it.
+CATEGORY_LABELS = {
+    "notes": "Fritext: anteckningar, kartläggningens och planens texter, tidslinjens rubriker",
+    "documents": "Skapade dokument (brev, uppdrag, utdrag)",
+    "school_reports": "Elevuppgifter i skolornas anmälningar",
+    "consents": "Samtyckens texter (vem som gav dem och syftet)",
+    "meeting_notes": "Mötesanteckningar och beslut som nämner personen",
+    "register": "Personuppgifter: namn, personnummer, adress, kontaktuppgifter, vårdnadshavare",
+}
+CATEGORY_SHORT = {
+    "notes": "Fritext",
+    "documents": "Dokument",
+    "school_reports": "Skolanmälningar",
+    "consents": "Samtycken",
+    "meeting_notes": "Mötesanteckningar",
+    "register": "Anonymiserade personer",
+}
 RUN_STATUSES = {
     "queued": "Väntar",
     "running": "Pågår",

@@ -37,9 +37,7 @@ def _scrub_snapshots(db: Session, model, rows: Iterable) -> None:
         data = json.loads(snapshot or "{}")
         for item in (data, *data.get("measures", ())):
             item.update({key: "" for key in TEXT_KEYS if item.get(key)})
-        db.exec(
-            sa.update(model).where(model.id == row_id).values(snapshot=json.dumps(data))
-        )
+        db.exec(sa.update(model).where(model.id == row_id).values(snapshot=json.dumps(data)))
 
 
 def notes(db: Session, ids: list[int]) -> None:
@@ -74,9 +72,7 @@ def _delete_documents(db: Session, document_ids: list[int]) -> None:
         return
     for model in (ContactAttempt, Referral):
         db.exec(
-            sa.update(model)
-            .where(model.document_id.in_(document_ids))
-            .values(document_id=None)
+            sa.update(model).where(model.document_id.in_(document_ids)).values(document_id=None)
         )
     db.exec(
         sa.update(SchoolReport)

@@ -31,9 +31,7 @@ def unfinished(db: Session) -> RetentionRun | None:
 
 
 def recent(db: Session, limit: int = 10) -> list[RetentionRun]:
-    return list(
-        db.exec(select(RetentionRun).order_by(RetentionRun.id.desc()).limit(limit)).all()
-    )
+    return list(db.exec(select(RetentionRun).order_by(RetentionRun.id.desc()).limit(limit)).all())
 
 
 def counts_of(run: RetentionRun) -> dict[str, int]:
