@@ -6,6 +6,13 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from kaa_web.models.base import utcnow
+from kaa_web.models.plans import Referral
+from kaa_web.models.register import ContactAttempt
+
+# Deleting a document checks the rows that link it: without these indexes every deleted letter
+# would read every contact (bench/retention.py).
+sa.Index("ix_contact_attempt_document_id", ContactAttempt.document_id)
+sa.Index("ix_referral_document_id", Referral.document_id)
 
 # What each category of kaa_web.config.RETENTION_CATEGORIES clears, as the admin page says it.
 CATEGORY_LABELS = {

@@ -1,7 +1,8 @@
 """retention: gallring runs, and which category of whose data each has cleared
 
 A run records the day its retention periods were counted from, its progress and its counts; a
-mark per person and category makes clearing anything twice impossible. `unfinished` is True
+mark per person and category makes clearing anything twice impossible. Deleting a document
+checks the contacts and referrals that link it: their document_id gets an index. `unfinished` is True
 until a run is done and NULL after, so its unique key allows one unfinished run at a time.
 
 Revision ID: a7e2c91d5b30
@@ -51,9 +52,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("youth_id", "category"),
     )
     op.create_index("ix_retention_mark_run_id", "retention_mark", ["run_id"])
+    op.create_index("ix_contact_attempt_document_id", "contact_attempt", ["document_id"])
+    op.create_index("ix_referral_document_id", "referral", ["document_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_referral_document_id", table_name="referral")
+    op.drop_index("ix_contact_attempt_document_id", table_name="contact_attempt")
     op.drop_index("ix_retention_mark_run_id", table_name="retention_mark")
     op.drop_table("retention_mark")
     op.drop_index("ix_retention_run_status", table_name="retention_run")

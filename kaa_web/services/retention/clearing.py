@@ -27,17 +27,34 @@ GALLRAD = pnr.GALLRAD
 TEXT_KEYS = ("goal", "goals", "last_school", "programme", "responsible_actor")
 
 
+def _run(db: Session, statement, rows: list[dict] | None = None) -> None:
+    """A bulk statement on the session's connection: no ORM bookkeeping per row."""
+    if rows is None or rows:
+        db.connection().execute(statement, rows)
+
+
 def _update(db: Session, model, ids: list[int], **values) -> None:
-    db.exec(sa.update(model).where(model.youth_id.in_(ids)).values(**values))
+    _run(db, sa.update(model).where(model.youth_id.in_(ids)).values(**values))
+
+
+def _update_each(db: Session, model, rows: list[dict]) -> None:
+    """One statement run for many rows: each dict's "row_id" and its new values."""
+    if rows:
+        table = model.__table__
+        values = {key: sa.bindparam(key) for key in rows[0] if key != "row_id"}
+        statement = table.update().where(table.c.id == sa.bindparam("row_id")).values(values)
+        _run(db, statement, rows)
 
 
 def _scrub_snapshots(db: Session, model, rows: Iterable) -> None:
     """Revisions keep their dates and codes; their texts are emptied."""
+    changed = []
     for row_id, snapshot in rows:
         data = json.loads(snapshot or "{}")
         for item in (data, *data.get("measures", ())):
             item.update({key: "" for key in TEXT_KEYS if item.get(key)})
-        db.exec(sa.update(model).where(model.id == row_id).values(snapshot=json.dumps(data)))
+        changed.append({"row_id": row_id, "snapshot": json.dumps(data, ensure_ascii=False)})
+    _update_each(db, model, changed)
 
 
 def notes(db: Session, ids: list[int]) -> None:
@@ -71,20 +88,23 @@ def _delete_documents(db: Session, document_ids: list[int]) -> None:
     if not document_ids:
         return
     for model in (ContactAttempt, Referral):
-        db.exec(
-            sa.update(model).where(model.document_id.in_(document_ids)).values(document_id=None)
+        _run(
+            db,
+            sa.update(model).where(model.document_id.in_(document_ids)).values(document_id=None),
         )
-    db.exec(
+    _run(
+        db,
         sa.update(SchoolReport)
         .where(SchoolReport.receipt_document_id.in_(document_ids))
-        .values(receipt_document_id=None)
+        .values(receipt_document_id=None),
     )
-    db.exec(
+    _run(
+        db,
         sa.delete(GeneratedDocumentYouth).where(
             GeneratedDocumentYouth.document_id.in_(document_ids)
-        )
+        ),
     )
-    db.exec(sa.delete(GeneratedDocument).where(GeneratedDocument.id.in_(document_ids)))
+    _run(db, sa.delete(GeneratedDocument).where(GeneratedDocument.id.in_(document_ids)))
 
 
 def documents(db: Session, ids: list[int]) -> None:
@@ -97,7 +117,7 @@ def documents(db: Session, ids: list[int]) -> None:
             .distinct()
         )
     )
-    db.exec(sa.delete(GeneratedDocumentYouth).where(GeneratedDocumentYouth.youth_id.in_(ids)))
+    _run(db, sa.delete(GeneratedDocumentYouth).where(GeneratedDocumentYouth.youth_id.in_(ids)))
     still_linked = select(GeneratedDocumentYouth.document_id).where(
         GeneratedDocumentYouth.document_id.in_(shared)
     )
@@ -133,34 +153,70 @@ def consents(db: Session, ids: list[int]) -> None:
     _update(db, Consent, ids, guardian_name="", school_name="", purpose=GALLRAD)
 
 
-def _names_pattern(db: Session, ids: list[int]) -> re.Pattern | None:
+WORD = re.compile(r"[\w-]+")
+
+
+def _names_of(db: Session, ids: list[int]) -> dict[str, list[str]]:
+    """The people's full names and numbers as written, by their last word."""
     people = db.exec(
         select(Youth.first_name, Youth.last_name, Youth.personnummer).where(Youth.id.in_(ids))
     ).all()
-    words = set()
+    phrases = set()
     for first, last, number in people:
         if first and last:
-            words.add(f"{first} {last}")
+            phrases.add(f"{first} {last}")
         if number.isdigit():
-            words |= {pnr.display(number), pnr.mask(number), number}
-    if not words:
-        return None
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+            phrases |= {pnr.display(number), pnr.mask(number), number}
+    by_last: dict[str, list[str]] = {}
+    for phrase in phrases:
+        by_last.setdefault(WORD.findall(phrase)[-1], []).append(phrase)
+    return by_last
 
 
-def _replace_in(db: Session, column, pattern: re.Pattern) -> None:
+def _without_names(text: str, by_last: dict[str, list[str]]) -> str:
+    """`text` with each of the phrases that stands in it as whole words made "Gallrad"."""
+    found = [
+        phrase
+        for word in set(WORD.findall(text)) & by_last.keys()
+        for phrase in by_last[word]
+        if phrase in text
+    ]
+    for phrase in sorted(found, key=len, reverse=True):
+        text = _replace_whole(text, phrase)
+    return text
+
+
+def _replace_whole(text: str, phrase: str) -> str:
+    """Each occurrence of `phrase` that is not part of a longer word made "Gallrad"."""
+    out, done, at = [], 0, text.find(phrase)
+    while at >= 0:
+        end = at + len(phrase)
+        if not (_in_word(text, at - 1) or _in_word(text, end)):
+            out += [text[done:at], GALLRAD]
+            done = end
+        at = text.find(phrase, end if done == end else at + 1)
+    return "".join([*out, text[done:]])
+
+
+def _in_word(text: str, at: int) -> bool:
+    return 0 <= at < len(text) and (text[at].isalnum() or text[at] in "-_")
+
+
+def _replace_in(db: Session, column, by_last: dict[str, list[str]]) -> None:
     model = column.class_
+    changed = []
     for row_id, text in db.exec(select(model.id, column).where(column != "")):
-        changed = pattern.sub(GALLRAD, text)
-        if changed != text:
-            db.exec(sa.update(model).where(model.id == row_id).values({column.key: changed}))
+        replaced = _without_names(text, by_last)
+        if replaced != text:
+            changed.append({"row_id": row_id, column.key: replaced})
+    _update_each(db, model, changed)
 
 
 def meeting_notes(db: Session, ids: list[int]) -> None:
     """Decisions about the person, and their name or number wherever meeting texts hold it."""
-    db.exec(sa.update(Decision).where(Decision.youth_id.in_(ids)).values(text=GALLRAD))
-    pattern = _names_pattern(db, ids)
-    if pattern is None:
+    _run(db, sa.update(Decision).where(Decision.youth_id.in_(ids)).values(text=GALLRAD))
+    by_last = _names_of(db, ids)
+    if not by_last:
         return
     for column in (
         Meeting.minutes_snapshot,
@@ -169,45 +225,57 @@ def meeting_notes(db: Session, ids: list[int]) -> None:
         MinutesAddendum.text,
         ActionPoint.what,
     ):
-        _replace_in(db, column, pattern)
+        _replace_in(db, column, by_last)
 
 
 def register(db: Session, ids: list[int]) -> None:
     """The identity: name, number, address, contact details and guardians. Birth date keeps
     its year and month; open tasks about the person are closed."""
-    db.exec(sa.delete(Guardian).where(Guardian.youth_id.in_(ids)))
+    _run(db, sa.delete(Guardian).where(Guardian.youth_id.in_(ids)))
     _update(db, MailoutPerson, ids, missing="")
     _update(db, Mapping, ids, last_school="", programme="")
-    db.exec(
+    _run(
+        db,
         sa.update(Task)
         .where(Task.youth_id.in_(ids), Task.done_at.is_(None))
-        .values(done_at=utcnow())
+        .values(done_at=utcnow()),
     )
     births = db.exec(select(Youth.id, Youth.birth_date).where(Youth.id.in_(ids))).all()
-    for youth_id, birth in births:
-        db.exec(
-            sa.update(Youth)
-            .where(Youth.id == youth_id)
-            .values(
-                personnummer=pnr.anonymised(youth_id),
-                first_name="",
-                last_name=GALLRAD,
-                first_name_key="",
-                last_name_key=GALLRAD.lower(),
-                birth_date=birth.replace(day=1),
-                street_address="",
-                postal_code="",
-                city="",
-                phone="",
-                email="",
-                protected_identity=False,
-                status="gallrad",
-                next_step=None,
-                next_step_due=None,
-                version=Youth.version + 1,
-                updated_at=utcnow(),
-            )
-        )
+    _update_each(
+        db,
+        Youth,
+        [
+            {
+                "row_id": youth_id,
+                "personnummer": pnr.anonymised(youth_id),
+                "birth_date": birth.replace(day=1),
+            }
+            for youth_id, birth in births
+        ],
+    )
+    table = Youth.__table__
+    _run(
+        db,
+        table.update()
+        .where(table.c.id.in_(ids))
+        .values(
+            first_name="",
+            last_name=GALLRAD,
+            first_name_key="",
+            last_name_key=GALLRAD.lower(),
+            street_address="",
+            postal_code="",
+            city="",
+            phone="",
+            email="",
+            protected_identity=False,
+            status="gallrad",
+            next_step=None,
+            next_step_due=None,
+            version=table.c.version + 1,
+            updated_at=utcnow(),
+        ),
+    )
 
 
 # In RETENTION_CATEGORIES' order: meeting texts are searched for names before they go.

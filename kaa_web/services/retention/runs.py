@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from kaa_web import audit
 from kaa_web.config import RETENTION_CATEGORIES, Settings
+from kaa_web.db import insert_rows
 from kaa_web.models.base import utcnow
 from kaa_web.models.retention import RetentionMark, RetentionRun
 from kaa_web.permissions import SYSTEM_ACTOR, Actor
@@ -85,12 +86,14 @@ def _mark(db: Session, run: RetentionRun, ids: list[int], categories) -> None:
             )
         )
     )
-    db.add_all(
-        RetentionMark(youth_id=i, category=c, run_id=run.id)
+    now = utcnow()
+    rows = [
+        dict(youth_id=i, category=c, run_id=run.id, at=now)
         for i in ids
         for c in categories
         if (i, c) not in marked
-    )
+    ]
+    insert_rows(db, RetentionMark.__table__, rows)
 
 
 def _batch(db: Session, run: RetentionRun, category: str, ids: list[int]) -> None:
