@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, select
 
 from kaa_web.models.base import utcnow
@@ -27,6 +28,14 @@ GALLRAD = pnr.GALLRAD
 TEXT_KEYS = ("goal", "goals", "last_school", "programme", "responsible_actor")
 
 
+def among(db: Session, column, ids: list[int]):
+    """`column IN ids`; on PostgreSQL one array parameter, not a placeholder per id (which
+    the driver would parse in every statement of a batch)."""
+    if db.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, list(ids), type_=ARRAY(sa.Integer)))
+    return column.in_(ids)
+
+
 def _run(db: Session, statement, rows: list[dict] | None = None) -> None:
     """A bulk statement on the session's connection: no ORM bookkeeping per row."""
     if rows is None or rows:
@@ -34,7 +43,10 @@ def _run(db: Session, statement, rows: list[dict] | None = None) -> None:
 
 
 def _update(db: Session, model, ids: list[int], **values) -> None:
-    _run(db, sa.update(model).where(model.youth_id.in_(ids)).values(**values))
+    """Set `values` on the people's rows that do not hold them yet (a run that takes a
+    person's identity clears their other categories again: only what is left is written)."""
+    differs = sa.or_(*(getattr(model, key) != value for key, value in values.items()))
+    _run(db, sa.update(model).where(among(db, model.youth_id, ids), differs).values(**values))
 
 
 def _update_each(db: Session, model, rows: list[dict]) -> None:
@@ -53,7 +65,9 @@ def _scrub_snapshots(db: Session, model, rows: Iterable) -> None:
         data = json.loads(snapshot or "{}")
         for item in (data, *data.get("measures", ())):
             item.update({key: "" for key in TEXT_KEYS if item.get(key)})
-        changed.append({"row_id": row_id, "snapshot": json.dumps(data, ensure_ascii=False)})
+        scrubbed = json.dumps(data, ensure_ascii=False)
+        if scrubbed != snapshot:
+            changed.append({"row_id": row_id, "snapshot": scrubbed})
     _update_each(db, model, changed)
 
 
@@ -64,8 +78,8 @@ def notes(db: Session, ids: list[int]) -> None:
     _update(db, Plan, ids, goal="")
     _update(db, TimelineEntry, ids, title=GALLRAD)
     _update(db, Task, ids, title=GALLRAD)
-    mappings = select(Mapping.id).where(Mapping.youth_id.in_(ids))
-    plans = select(Plan.id).where(Plan.youth_id.in_(ids))
+    mappings = select(Mapping.id).where(among(db, Mapping.youth_id, ids))
+    plans = select(Plan.id).where(among(db, Plan.youth_id, ids))
     _scrub_snapshots(
         db,
         MappingRevision,
@@ -90,41 +104,47 @@ def _delete_documents(db: Session, document_ids: list[int]) -> None:
     for model in (ContactAttempt, Referral):
         _run(
             db,
-            sa.update(model).where(model.document_id.in_(document_ids)).values(document_id=None),
+            sa.update(model)
+            .where(among(db, model.document_id, document_ids))
+            .values(document_id=None),
         )
     _run(
         db,
         sa.update(SchoolReport)
-        .where(SchoolReport.receipt_document_id.in_(document_ids))
+        .where(among(db, SchoolReport.receipt_document_id, document_ids))
         .values(receipt_document_id=None),
     )
     _run(
         db,
         sa.delete(GeneratedDocumentYouth).where(
-            GeneratedDocumentYouth.document_id.in_(document_ids)
+            among(db, GeneratedDocumentYouth.document_id, document_ids)
         ),
     )
-    _run(db, sa.delete(GeneratedDocument).where(GeneratedDocument.id.in_(document_ids)))
+    _run(db, sa.delete(GeneratedDocument).where(among(db, GeneratedDocument.id, document_ids)))
 
 
 def documents(db: Session, ids: list[int]) -> None:
     """The person's own letters go; a mail-out's file goes with the last person in it."""
-    own = list(db.exec(select(GeneratedDocument.id).where(GeneratedDocument.youth_id.in_(ids))))
+    own = list(
+        db.exec(select(GeneratedDocument.id).where(among(db, GeneratedDocument.youth_id, ids)))
+    )
     shared = list(
         db.exec(
             select(GeneratedDocumentYouth.document_id)
-            .where(GeneratedDocumentYouth.youth_id.in_(ids))
+            .where(among(db, GeneratedDocumentYouth.youth_id, ids))
             .distinct()
         )
     )
-    _run(db, sa.delete(GeneratedDocumentYouth).where(GeneratedDocumentYouth.youth_id.in_(ids)))
+    _run(
+        db, sa.delete(GeneratedDocumentYouth).where(among(db, GeneratedDocumentYouth.youth_id, ids))
+    )
     still_linked = select(GeneratedDocumentYouth.document_id).where(
-        GeneratedDocumentYouth.document_id.in_(shared)
+        among(db, GeneratedDocumentYouth.document_id, shared)
     )
     orphaned = list(
         db.exec(
             select(GeneratedDocument.id).where(
-                GeneratedDocument.id.in_(shared),
+                among(db, GeneratedDocument.id, shared),
                 GeneratedDocument.youth_id.is_(None),
                 GeneratedDocument.meeting_id.is_(None),
                 GeneratedDocument.id.not_in(still_linked),
@@ -159,7 +179,9 @@ WORD = re.compile(r"[\w-]+")
 def _names_of(db: Session, ids: list[int]) -> dict[str, list[str]]:
     """The people's full names and numbers as written, by their last word."""
     people = db.exec(
-        select(Youth.first_name, Youth.last_name, Youth.personnummer).where(Youth.id.in_(ids))
+        select(Youth.first_name, Youth.last_name, Youth.personnummer).where(
+            among(db, Youth.id, ids)
+        )
     ).all()
     phrases = set()
     for first, last, number in people:
@@ -214,7 +236,7 @@ def _replace_in(db: Session, column, by_last: dict[str, list[str]]) -> None:
 
 def meeting_notes(db: Session, ids: list[int]) -> None:
     """Decisions about the person, and their name or number wherever meeting texts hold it."""
-    _run(db, sa.update(Decision).where(Decision.youth_id.in_(ids)).values(text=GALLRAD))
+    _update(db, Decision, ids, text=GALLRAD)
     by_last = _names_of(db, ids)
     if not by_last:
         return
@@ -231,16 +253,16 @@ def meeting_notes(db: Session, ids: list[int]) -> None:
 def register(db: Session, ids: list[int]) -> None:
     """The identity: name, number, address, contact details and guardians. Birth date keeps
     its year and month; open tasks about the person are closed."""
-    _run(db, sa.delete(Guardian).where(Guardian.youth_id.in_(ids)))
+    _run(db, sa.delete(Guardian).where(among(db, Guardian.youth_id, ids)))
     _update(db, MailoutPerson, ids, missing="")
     _update(db, Mapping, ids, last_school="", programme="")
     _run(
         db,
         sa.update(Task)
-        .where(Task.youth_id.in_(ids), Task.done_at.is_(None))
+        .where(among(db, Task.youth_id, ids), Task.done_at.is_(None))
         .values(done_at=utcnow()),
     )
-    births = db.exec(select(Youth.id, Youth.birth_date).where(Youth.id.in_(ids))).all()
+    births = db.exec(select(Youth.id, Youth.birth_date).where(among(db, Youth.id, ids))).all()
     _update_each(
         db,
         Youth,
@@ -257,7 +279,7 @@ def register(db: Session, ids: list[int]) -> None:
     _run(
         db,
         table.update()
-        .where(table.c.id.in_(ids))
+        .where(among(db, table.c.id, ids))
         .values(
             first_name="",
             last_name=GALLRAD,

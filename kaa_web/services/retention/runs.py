@@ -21,7 +21,7 @@ from kaa_web.models.retention import RetentionMark, RetentionRun
 from kaa_web.permissions import SYSTEM_ACTOR, Actor
 from kaa_web.services import jobs
 from kaa_web.services.retention import selection
-from kaa_web.services.retention.clearing import CLEARS
+from kaa_web.services.retention.clearing import CLEARS, among
 
 BATCH = 500
 JOB = "retention.run"
@@ -82,7 +82,7 @@ def _mark(db: Session, run: RetentionRun, ids: list[int], categories) -> None:
     marked = set(
         db.exec(
             select(RetentionMark.youth_id, RetentionMark.category).where(
-                RetentionMark.youth_id.in_(ids), RetentionMark.category.in_(categories)
+                among(db, RetentionMark.youth_id, ids), RetentionMark.category.in_(categories)
             )
         )
     )
@@ -125,8 +125,10 @@ def execute(db: Session, run_id: int, settings: Settings) -> int:
     try:
         for category in RETENTION_CATEGORIES:
             ended_before = selection.cutoff(run.today, days[category])
-            while ids := selection.due(db, category, ended_before, BATCH):
+            after = 0
+            while ids := selection.due(db, category, ended_before, BATCH, after):
                 _batch(db, run, category, ids)
+                after = ids[-1]
     except Exception as exc:
         db.rollback()
         db.exec(

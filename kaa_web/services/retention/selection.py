@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from kaa_web.config import RETENTION_CATEGORIES
@@ -20,16 +21,15 @@ from kaa_web.models.retention import RetentionMark
 P = RegistrationPeriod
 
 
-def _last_end():
-    return (
-        select(P.youth_id, sa.func.max(P.deregistered_on).label("ended_on"))
-        .group_by(P.youth_id)
-        .subquery("last_end")
-    )
-
-
 def _open_case():
-    return sa.exists().where(P.youth_id == Youth.id, P.deregistered_on.is_(None))
+    current = aliased(RegistrationPeriod)
+    return sa.exists().where(current.youth_id == Youth.id, current.deregistered_on.is_(None))
+
+
+def _came_back(ended_before: date):
+    """An earlier period ended on or before `ended_before` (and a new one is open)."""
+    earlier = aliased(RegistrationPeriod)
+    return sa.exists().where(earlier.youth_id == Youth.id, earlier.deregistered_on <= ended_before)
 
 
 def _ongoing_measure():
@@ -48,14 +48,16 @@ def cutoff(today: date, days: int) -> date:
 
 
 def _past(category: str, ended_before: date):
-    last = _last_end()
-    stmt = select(Youth.id).join(last, last.c.youth_id == Youth.id)
-    return stmt.where(last.c.ended_on <= ended_before, _not_marked(category))
+    """People whose latest period ended on or before `ended_before`, not yet cleared in
+    `category`. The latest period is the one that ended last (an open one is always the
+    latest), read from the index on deregistered_on."""
+    stmt = select(Youth.id).join(P, (P.youth_id == Youth.id) & P.latest)
+    return stmt.where(P.deregistered_on <= ended_before, _not_marked(category))
 
 
-def due(db: Session, category: str, ended_before: date, limit: int) -> list[int]:
-    """The next `limit` people (by id) whose `category` gallring reaches now."""
-    stmt = _past(category, ended_before).where(~_open_case(), ~_ongoing_measure())
+def due(db: Session, category: str, ended_before: date, limit: int, after: int = 0) -> list[int]:
+    """The next `limit` people (by id, after `after`) whose `category` gallring reaches now."""
+    stmt = _past(category, ended_before).where(Youth.id > after, ~_open_case(), ~_ongoing_measure())
     return list(db.exec(stmt.order_by(Youth.id).limit(limit)))
 
 
@@ -83,10 +85,15 @@ def preview(db: Session, days: dict[str, int], today: date) -> Preview:
         )
         for category in RETENTION_CATEGORIES
     }
-    past = _past("register", cutoff(today, days["register"]))
+    ended_before = cutoff(today, days["register"])
+    came_back = select(Youth.id).where(
+        _came_back(ended_before), _open_case(), _not_marked("register")
+    )
     return Preview(
         today=today,
         due=counts,
-        open_case=_count(db, past.where(_open_case())),
-        ongoing_measure=_count(db, past.where(~_open_case(), _ongoing_measure())),
+        open_case=_count(db, came_back),
+        ongoing_measure=_count(
+            db, _past("register", ended_before).where(~_open_case(), _ongoing_measure())
+        ),
     )
