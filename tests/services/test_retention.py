@@ -9,12 +9,14 @@ import pytest
 from sqlmodel import select
 
 from kaa_web.config import load_settings
+from kaa_web.models.base import utcnow
 from kaa_web.models.documents import GeneratedDocument, GeneratedDocumentYouth
 from kaa_web.models.meetings import AgendaItem, Decision, Meeting
 from kaa_web.models.plans import Consent, Plan, PlanMeasure
 from kaa_web.models.register import ContactAttempt, Guardian, RegistrationPeriod, Youth
 from kaa_web.models.retention import RetentionMark, RetentionRun
 from kaa_web.models.school_reports import SchoolReportStudent
+from kaa_web.permissions import SYSTEM_ACTOR
 from kaa_web.rules import personnummer as pnr
 from kaa_web.rules.report_periods import named_period
 from kaa_web.services.retention import clearing, runs, selection
@@ -351,3 +353,18 @@ def test_a_run_stopped_half_way_is_taken_up_again_where_it_stopped(
     assert finished.status == "done" and finished.unfinished is None
     assert len(db_session.exec(select(RetentionRun)).all()) == 1
     assert len(db_session.exec(select(Youth).where(Youth.status == "gallrad")).all()) == 3
+
+
+@pytest.mark.settings(**{f"retention_{name}_days": days for name, days in DAYS.items()})
+def test_a_run_whose_worker_stopped_answering_is_taken_over_by_another(
+    app, db_session, histories
+):
+    stalled = runs.start(db_session, actor=SYSTEM_ACTOR, today=TODAY)
+    stalled.status, stalled.heartbeat_at = "running", utcnow() - timedelta(minutes=5)
+    db_session.add(stalled)
+    db_session.commit()
+    with app.app_context():
+        runs.pick_up_stalled(db_session)  # the minutely check; the queue runs jobs at once
+    done = reload(db_session, RetentionRun, stalled.id)
+    assert done.status == "done" and done.today == TODAY and done.attempts == 1
+    assert runs.counts_of(done)["register"] == 1
