@@ -11,6 +11,7 @@ import json
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlmodel import Session, select
 
 from kaa_web import audit
@@ -156,8 +157,6 @@ def nightly(db: Session, settings: Settings, *, today: date) -> int:
 
 @jobs.task(JOB)
 def _run_job(db: Session, run_id: int) -> None:
-    from flask import current_app
-
     execute(db, run_id, current_app.config["KAA_SETTINGS"])
 
 
