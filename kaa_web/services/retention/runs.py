@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from kaa_web import audit
@@ -150,8 +151,12 @@ def execute(db: Session, run_id: int, settings: Settings) -> int:
 
 def nightly(db: Session, settings: Settings, *, today: date) -> int:
     """The nightly step: the unfinished run taken up again, else a new one for `today`."""
-    run = unfinished(db) or start(db, actor=SYSTEM_ACTOR, today=today)
-    db.commit()
+    try:
+        run = unfinished(db) or start(db, actor=SYSTEM_ACTOR, today=today)
+        db.commit()
+    except IntegrityError:  # admin started one at this very moment: that one it is
+        db.rollback()
+        run = unfinished(db)
     return execute(db, run.id, settings)
 
 
