@@ -1,9 +1,9 @@
 """Gallring runs: started by the nightly job or by admin, run on the job runner in batches.
 
-Each batch clears one category for up to BATCH people, marks them and commits, so a run that
-is stopped half-way (a worker killed, a database restart) loses nothing: run again, it finds
-only what is left. At most one run is unfinished at a time (a unique index), and it keeps the
-date its periods were counted from when it is taken up again."""
+Each batch clears one category (the identity pass: all of them) for up to BATCH people, marks
+them and commits, so a run stopped half-way (a worker killed, a database restart) loses
+nothing: run again, it finds only what is left. At most one run is unfinished at a time (a
+unique index), and it keeps the date its periods were counted from when it is taken up again."""
 
 from __future__ import annotations
 
