@@ -10,6 +10,11 @@ from kaa_web.rules.working_hours import WorkingHours
 
 ROLES = ("kaa", "arbetsmarknad", "ifo", "skola", "chef", "admin")
 ENVIRONMENTS = ("production", "development")
+# Gallring's data categories, each with a KAA_RETENTION_<NAME>_DAYS setting; "register" (the
+# person's identity) last, since every other category goes with it at the latest.
+RETENTION_CATEGORIES = (
+    "notes", "documents", "school_reports", "consents", "meeting_notes", "register"
+)
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production
 DEFAULT_MUNICIPALITY = "Exempelkommun"  # the demo's; refused in production, like the next
@@ -95,6 +100,24 @@ class Settings:
         default=100, metadata={"env": "KAA_AUDIT_BULK_EXPORT_PEOPLE"}
     )
     draft_retention_days: int = field(default=14, metadata={"env": "KAA_DRAFT_RETENTION_DAYS"})
+    # Gallring (README, Retention): days after a person's last registration period ended, per
+    # data category, as the municipality's gallringsbeslut says
+    retention_register_days: int = field(
+        default=1826, metadata={"env": "KAA_RETENTION_REGISTER_DAYS"}
+    )
+    retention_notes_days: int = field(default=730, metadata={"env": "KAA_RETENTION_NOTES_DAYS"})
+    retention_documents_days: int = field(
+        default=730, metadata={"env": "KAA_RETENTION_DOCUMENTS_DAYS"}
+    )
+    retention_school_reports_days: int = field(
+        default=730, metadata={"env": "KAA_RETENTION_SCHOOL_REPORTS_DAYS"}
+    )
+    retention_consents_days: int = field(
+        default=365, metadata={"env": "KAA_RETENTION_CONSENTS_DAYS"}
+    )
+    retention_meeting_notes_days: int = field(
+        default=730, metadata={"env": "KAA_RETENTION_MEETING_NOTES_DAYS"}
+    )
     # Counts under this are shown as "<N" in statistics that leave the app and where people
     # outside the municipality see a table
     stats_min_cell: int = field(default=5, metadata={"env": "KAA_STATS_MIN_CELL"})
@@ -149,6 +172,10 @@ class Settings:
             summer_pause_end=end,
         )
 
+    def retention_days(self) -> dict[str, int]:
+        """Each gallring category's period in days (kaa_web.services.retention)."""
+        return {name: getattr(self, f"retention_{name}_days") for name in RETENTION_CATEGORIES}
+
     def working_hours(self) -> WorkingHours:
         return WorkingHours.parse(self.audit_working_hours)
 
@@ -185,6 +212,7 @@ class Settings:
             yield "KAA_DEBUG must be off in production"
         yield from self._deployment_problems()
         yield from self._directory_problems()
+        yield from self._retention_problems()
 
     def _deployment_problems(self):
         """What the production guide (README, Running in production) marks as required."""
@@ -228,6 +256,20 @@ class Settings:
             yield (
                 "KAA_JOBS_URL must name the Redis server the app servers and the job worker "
                 "share in production (redis://host:6379/0)"
+            )
+
+
+    def _retention_problems(self):
+        """The gallringsbeslut's periods: whole days, none longer than the identity's."""
+        days = self.retention_days()
+        if any(value < 1 for value in days.values()) or self.audit_retention_days < 1:
+            yield "KAA_RETENTION_*_DAYS and KAA_AUDIT_RETENTION_DAYS must be at least 1"
+        longer = [n for n, v in days.items() if v > days["register"]]
+        if longer:
+            names = ", ".join(f"KAA_RETENTION_{n.upper()}_DAYS" for n in longer)
+            yield (
+                f"{names} must not exceed KAA_RETENTION_REGISTER_DAYS: what names a person "
+                "cannot be kept after the person's identity is gallrad"
             )
 
 

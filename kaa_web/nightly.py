@@ -19,6 +19,7 @@ from kaa_web.services import jobs, outreach, register
 from kaa_web.services.audit_log import purge_audit_log
 from kaa_web.services.auth import purge_expired
 from kaa_web.services.register import importing
+from kaa_web.services.retention import runs as retention
 from kaa_web.services.school_reports import purge_old_drafts
 
 # In this order: the age-outs before the next steps they change. Each returns a count.
@@ -36,6 +37,7 @@ STEPS: dict[str, Callable[[Session, Settings], int]] = {
         db, retention_hours=s.import_retention_hours
     ),
     "nightly.form_codes": lambda db, _s: once.purge(db),
+    "nightly.retention": lambda db, s: retention.nightly(db, s, today=local_today()),
 }
 
 
@@ -68,4 +70,5 @@ def summary(counts: dict[str, int]) -> list[str]:
         f"{plural(c['audit_events'], 'gammal logghändelse', 'gamla logghändelser')} och "
         f"{plural(c['drafts'], 'gammalt utkast', 'gamla utkast')} borttagna.",
         f"Innehållet i {unapplied} är raderat.",
+        f"Gallring: {plural(c['retention'], 'person anonymiserad', 'personer anonymiserade')}.",
     ]

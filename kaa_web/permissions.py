@@ -42,6 +42,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "templates.manage": frozenset({"admin"}),
     "admin.manage": frozenset({"admin"}),
     "audit.read": frozenset({"admin"}),
+    # Gallring: the preview, the runs and starting one; "system": the nightly job.
+    "retention.manage": frozenset({"admin", "system"}),
     # The log review (behörighetsuppföljning): the system's administrator, and managers, who
     # answer for how their staff use their access (README, Security notes).
     "audit.review": frozenset({"admin", "chef"}),

@@ -1,10 +1,11 @@
-"""The register extract's form: which file to make."""
+"""The register extract's form: which file to make (once, however often it is sent)."""
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField
 
+from kaa_web.forms import OnceForm
 
-class ExtractForm(FlaskForm):
+
+class ExtractForm(OnceForm):
     format = RadioField(
         "Filformat",
         choices=[("word", "Word (.docx)"), ("pdf", "PDF")],

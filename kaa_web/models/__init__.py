@@ -51,6 +51,7 @@ from kaa_web.models.register import (
     TimelineEntry,
     Youth,
 )
+from kaa_web.models.retention import RetentionMark, RetentionRun
 from kaa_web.models.school_reports import (
     FormHelpText,
     InboxAssignment,
@@ -110,6 +111,8 @@ __all__ = [
     "PlanRevision",
     "Referral",
     "ReportDraft",
+    "RetentionMark",
+    "RetentionRun",
     "SavedView",
     "SchoolReport",
     "SchoolReportStudent",

@@ -23,6 +23,7 @@ AUDIT_ACTIONS = {
     "denied": "Nekad åtkomst",
     "protection_set": "Skyddade personuppgifter satta",  # on a person
     "protection_cleared": "Skyddade personuppgifter borttagna",
+    "anonymised": "Gallring",
 }
 AUDIT_OBJECTS = {
     "": "–",
@@ -64,6 +65,7 @@ AUDIT_OBJECTS = {
     "plan_measure": "Insats i planen",
     "referral": "Uppdrag",
     "register_extract": "Registerutdrag",
+    "retention_run": "Gallringskörning",
     "school_report": "Skolanmälan",
     "school_report_student": "Elev i skolanmälan",
     "school_unit": "Skolenhet",

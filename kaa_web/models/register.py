@@ -32,7 +32,8 @@ DEREGISTRATION_REASONS = {
     "flyttat": "Har flyttat från kommunen",
     "annan": "Annan orsak",
 }
-STATUSES = {"aktiv": "Aktiv i KAA", "avregistrerad": "Avregistrerad"}
+# "gallrad": anonymised after the retention period (kaa_web.services.retention); never opened
+STATUSES = {"aktiv": "Aktiv i KAA", "avregistrerad": "Avregistrerad", "gallrad": "Gallrad"}
 GENDERS = {"kvinna": "Kvinna", "man": "Man", "annat": "Annat / vill inte ange"}
 CHANNELS = {
     "brev": "Brev",
@@ -136,7 +137,7 @@ class Youth(SQLModel, table=True):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
 
 
 class RegistrationPeriod(SQLModel, table=True):

@@ -150,14 +150,22 @@ def _birth_date(year: int, month: int, day: int) -> tuple[date, bool]:
         raise InvalidPersonnummer("Datumet i personnumret finns inte.") from None
 
 
+GALLRAD = "Gallrad"
+
+
+def anonymised(youth_id: int) -> str:
+    """What an anonymised person's number becomes: unique (the column's key), never a number."""
+    return f"G{youth_id:011d}"
+
+
 def mask(canonical: str) -> str:
     """A stored 12-digit number as shown in lists: "060115-XXXX"."""
-    return f"{canonical[2:8]}-XXXX"
+    return f"{canonical[2:8]}-XXXX" if canonical.isdigit() else GALLRAD
 
 
 def display(canonical: str) -> str:
     """A stored 12-digit number in full: "20060115-2382"."""
-    return f"{canonical[:8]}-{canonical[8:]}"
+    return f"{canonical[:8]}-{canonical[8:]}" if canonical.isdigit() else GALLRAD
 
 
 def birthday_cutoff(today: date, age: int) -> date:

@@ -73,11 +73,11 @@ def get_youth(db: Session, *, actor: Actor, youth_id: int, may: str = "see") -> 
     logged): "see", they are in the register for this actor; "case_file", KAA's case file on
     them too (contacts, next steps, mapping, plan, consents). What the actor may change is the
     view's permission. The page showing the person logs the read (`record_read`), so a refused
-    form shown again is logged as what it is."""
+    form shown again is logged as what it is. An anonymised person is never opened."""
     if may not in MAY:
         raise ValueError(f"unknown access level {may!r}")
     youth = db.exec(select(Youth).where(Youth.id == youth_id, youth_visibility(actor))).first()
-    if youth is None or (may != "see" and not sees_case_file(actor)):
+    if youth is None or youth.status == "gallrad" or (may != "see" and not sees_case_file(actor)):
         raise audit.record_denied(db, actor, object_type="youth", object_id=youth_id)
     return youth
 

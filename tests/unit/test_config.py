@@ -88,6 +88,10 @@ def test_good_production_settings_pass():
         ({"KAA_SUPPORT_CONTACT": ""}, "KAA_SUPPORT_CONTACT"),
         ({"KAA_PROXY_COUNT": ""}, "KAA_PROXY_COUNT"),
         ({"KAA_PROXY_COUNT": "0"}, "KAA_PROXY_COUNT"),
+        ({"KAA_RETENTION_REGISTER_DAYS": "0"}, "KAA_RETENTION_"),
+        ({"KAA_RETENTION_NOTES_DAYS": "-5"}, "at least 1"),
+        ({"KAA_AUDIT_RETENTION_DAYS": "0"}, "KAA_AUDIT_RETENTION_DAYS"),
+        ({"KAA_RETENTION_DOCUMENTS_DAYS": "4000"}, "KAA_RETENTION_DOCUMENTS_DAYS must not"),
     ],
 )
 def test_production_refuses_to_start_with_unsafe_settings(change, expected):

@@ -9,9 +9,12 @@ from personnummer import personnummer
 from kaa_web.rules.personnummer import (
     InvalidPersonnummer,
     Personnummer,
+    anonymised,
     birthday,
+    display,
     luhn_check_digit,
     make_valid,
+    mask,
     parse,
 )
 
@@ -284,3 +287,12 @@ def test_the_parser_agrees_with_the_personnummer_package_on_40000_generated_numb
             assert (ours.gender == "kvinna") == theirs.is_female(), text
             assert ours.is_samordningsnummer == theirs.is_coordination_number(), text
     assert compared > 38_000 and accepted > 10_000  # the sample covers both outcomes
+
+
+def test_an_anonymised_number_is_unique_per_person_never_valid_and_shown_as_gallrad():
+    numbers = {anonymised(youth_id) for youth_id in (1, 2, 99_999_999_999)}
+    assert len(numbers) == 3 and all(len(n) == 12 for n in numbers)
+    for number in numbers:
+        assert mask(number) == display(number) == "Gallrad"
+        with pytest.raises(InvalidPersonnummer):
+            parse(number, TODAY)

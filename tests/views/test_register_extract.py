@@ -12,6 +12,7 @@ from sqlmodel import select
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.catalogue import Measure
+from kaa_web.models.documents import GeneratedDocument
 from kaa_web.models.meetings import Decision
 from kaa_web.models.plans import (
     ConcernReport,
@@ -179,6 +180,26 @@ def test_making_the_extract_is_logged_and_it_is_kept_as_sent(client_request, db_
     assert ("document_generated", "generated_document") in made
     timeline = client_request.get("register.person", youth_id=person.id)
     assert "Dokument skapat: Registerutdrag" in timeline.text
+
+
+@pytest.mark.parametrize("format_", ["word", "pdf"])
+def test_a_double_click_on_make_stores_one_extract_and_both_get_its_file(
+    client_request, db_session, person, format_
+):
+    form = client_request.get("register_extract.page", youth_id=person.id).form()
+    data = {**form.fields, "format": format_}
+    first = client_request.client.post(form.action, data=data)
+    second = client_request.client.post(form.action, data=data)
+    made = db_session.exec(
+        select(GeneratedDocument).where(
+            GeneratedDocument.youth_id == person.id, GeneratedDocument.doc_type == "registerutdrag"
+        )
+    ).all()
+    assert len(made) == 1
+    assert first.status_code == 200 and second.status_code == 303
+    again = client_request.client.get(second.headers["Location"])
+    assert again.status_code == 200 and again.get_data()[:4] == first.get_data()[:4]
+    assert again.mimetype == first.mimetype
 
 
 @pytest.fixture

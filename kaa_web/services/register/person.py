@@ -46,9 +46,9 @@ def get_youth(
     case_file: bool = False,
 ) -> Youth:
     """The person if the actor may see them (with `case_file`, KAA's case file on them too);
-    otherwise NotFound (and the refusal is logged)."""
+    otherwise NotFound (and the refusal is logged). An anonymised person is never opened."""
     youth = db.exec(select(Youth).where(Youth.id == youth_id, youth_visibility(actor))).first()
-    if youth is None or (case_file and not sees_case_file(actor)):
+    if youth is None or youth.status == "gallrad" or (case_file and not sees_case_file(actor)):
         raise audit.record_denied(db, actor, object_type="youth", object_id=youth_id)
     if log:
         audit.record(db, actor, log, object_type="youth", object_id=youth.id, youth_id=youth.id)

@@ -59,6 +59,19 @@ def make_extract(db: Session, *, actor: Actor, youth_id: int) -> GeneratedDocume
     return document
 
 
+def stored_extract(
+    db: Session, *, actor: Actor, youth_id: int, document_id: int
+) -> GeneratedDocument:
+    """An extract made earlier for this person (its read logged), else NotFound."""
+    actor.need("register.extract")
+    document = documents.open_generated_document(db, actor=actor, document_id=document_id)
+    if document.doc_type != DOC_TYPE or document.youth_id != youth_id:
+        raise audit.record_denied(
+            db, actor, object_type="generated_document", object_id=document_id
+        )
+    return document
+
+
 def as_pdf(document: GeneratedDocument) -> bytes:
     """The extract converted by LibreOffice; RuntimeError when it is not installed here."""
     with tempfile.TemporaryDirectory(prefix="kaa-extract-") as tmp:

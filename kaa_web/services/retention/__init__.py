@@ -1,0 +1,1 @@
+"""Gallring: anonymising what has passed the retention periods (README, Retention)."""
