@@ -54,7 +54,7 @@ from tests.servers import (  # noqa: E402
     running_gunicorn,
     running_postgres,
 )
-from tests.views.test_school_reports import dropout  # noqa: E402
+from tests.views.school_reports.helpers import dropout  # noqa: E402
 
 PEOPLE = 5_000
 BURST = 30

@@ -34,7 +34,7 @@ from tests import factories
 from tests.conftest import TEST_SECRET, KaaClient, log_in
 from tests.live import LiveClient
 from tests.servers import empty_tables, postgres_cluster, running_gunicorn
-from tests.views.test_school_reports import dropout
+from tests.views.school_reports.helpers import dropout
 
 NOTHING_SAVED = "Databasen svarar inte just nu, så det du skickade har inte sparats."
 DISK_FULL = "Servern har slut på lagringsutrymme, så inget av det du skickade har sparats."

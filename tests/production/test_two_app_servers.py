@@ -16,7 +16,7 @@ from kaa_web.models.documents import GeneratedDocument
 from kaa_web.models.school_reports import SchoolReport, SchoolUnit
 from tests.live import LiveClient
 from tests.servers import empty_tables, own_database, running_gunicorn
-from tests.views.test_school_reports import dropout
+from tests.views.school_reports.helpers import dropout
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from kaa_web.models.school_reports import SchoolReport, SchoolReportStudent, Sch
 from tests.live import LiveClient
 from tests.production.test_database_faults import blocked, wait_for_a_waiting_writer
 from tests.servers import own_database, running_gunicorn
-from tests.views.test_school_reports import dropout
+from tests.views.school_reports.helpers import dropout
 
 
 @pytest.fixture
