@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from kaa_web import create_app, migrate
 from kaa_web.db import create_engine
-from kaa_web.demo_data import seed_schools, seed_staff
+from kaa_web.demo import seed_schools, seed_staff
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.documents import GeneratedDocument
 from kaa_web.models.register import ContactAttempt

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from kaa_web import migrate
 from kaa_web.db import create_engine
-from kaa_web.demo_data import seed_schools, seed_staff
+from kaa_web.demo import seed_schools, seed_staff
 from kaa_web.models.school_reports import SchoolReport, SchoolReportStudent, SchoolUnit
 from tests.live import LiveClient
 from tests.production.test_database_faults import blocked, wait_for_a_waiting_writer

@@ -4,7 +4,7 @@ planned meeting."""
 import pytest
 from sqlmodel import select
 
-from kaa_web.demo_data import seed_schools
+from kaa_web.demo import seed_schools
 from kaa_web.models.base import local_today
 from kaa_web.models.school_reports import SchoolUnit
 from tests import factories

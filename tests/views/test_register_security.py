@@ -225,7 +225,7 @@ def test_the_register_form_refuses_control_characters_in_names(login_as, staff, 
 
 
 def test_a_school_report_refuses_control_characters_in_names(login_as, staff, db_session):
-    from kaa_web.demo_data import seed_schools
+    from kaa_web.demo import seed_schools
     from kaa_web.models.school_reports import SchoolReport, SchoolUnit
 
     seed_schools(db_session)

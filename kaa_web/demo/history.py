@@ -1,4 +1,4 @@
-"""Demo history for `kaa seed-demo`: three years of people coming to KAA and leaving it.
+"""The demo's history: three years of people coming to KAA and leaving it.
 
 Registrations peak in August–September; each person is sought by letter, postcard and phone,
 most are reached, many are mapped and get a plan whose measures start and end, and most leave
