@@ -1,4 +1,5 @@
-"""Consents (samtycke) per young person, orosanmälan records and the SIP suggestion."""
+"""A young person's consents (samtycke): recording and withdrawing one, which are in force and
+whom they cover."""
 
 from __future__ import annotations
 
@@ -11,21 +12,12 @@ from sqlmodel import Session, select
 
 from kaa_web import audit
 from kaa_web.db import chunks
-from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
-from kaa_web.models.plans import (
-    AGENCIES,
-    CONSENT_FORMS,
-    CONSENT_GIVERS,
-    CONSENT_PARTIES,
-    ConcernReport,
-    Consent,
-    Referral,
-)
-from kaa_web.models.register import Guardian, Youth
+from kaa_web.models.plans import CONSENT_FORMS, CONSENT_GIVERS, CONSENT_PARTIES, Consent
+from kaa_web.models.register import Youth
 from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
-from kaa_web.services import documents, letter_context, outreach, plans, timeline
+from kaa_web.services import timeline
 from kaa_web.services.errors import Invalid, NotFound
 from kaa_web.services.staff import staff_names
 
@@ -214,166 +206,3 @@ def consents_of(db: Session, youth_id: int, today: date | None = None) -> list[C
         ConsentRow(c, parties_of(c), _is_active(c, today), names.get(c.recorded_by, ""))
         for c in rows
     ]
-
-
-# --- orosanmälan ------------------------------------------------------------------------------
-
-
-def record_orosanmalan(
-    db: Session, *, actor: Actor, youth: Youth, on: date, recipient: str
-) -> ConcernReport:
-    """That an orosanmälan was made: date, recipient and officer, never what it said."""
-    if not recipient.strip():
-        raise Invalid("Ange mottagaren.", field_errors={"recipient": "Ange mottagaren."})
-    contact = outreach.record_contact(
-        db, actor=actor, youth=youth, data=outreach.ContactData(kind="orosanmalan", on=on)
-    )
-    report = ConcernReport(
-        youth_id=youth.id,
-        on=on,
-        recipient=recipient.strip()[:200],
-        staff_id=actor.staff_id,
-        contact_attempt_id=contact.id,
-    )
-    db.add(report)
-    db.flush()
-    timeline.add_entry(
-        db,
-        actor=actor,
-        youth_id=youth.id,
-        kind="orosanmalan",
-        title=f"Orosanmälan gjord till {report.recipient}",
-        ref_type="concern_report",
-        ref_id=report.id,
-    )
-    audit.record(
-        db, actor, "create", object_type="concern_report", object_id=report.id, youth_id=youth.id
-    )
-    return report
-
-
-def concern_reports(db: Session, youth_id: int) -> list[tuple[ConcernReport, str]]:
-    names = staff_names(db)
-    rows = db.exec(
-        select(ConcernReport)
-        .where(ConcernReport.youth_id == youth_id)
-        .order_by(ConcernReport.on.desc())
-    ).all()
-    return [(r, names.get(r.staff_id, "")) for r in rows]
-
-
-# --- what social services see ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SharedRecord:
-    """What social services may see of a person: never KAA's case file (services.access)."""
-
-    consents: list[ConsentRow]  # in force and covering social services
-    concern_reports: list[tuple[ConcernReport, str]]
-    guardians: list[Guardian]  # with a consent in force and under 18 only
-    officer: StaffUser | None  # whom at KAA to contact
-
-    @property
-    def contact_details(self) -> bool:
-        """A consent in force shares the contact details its purpose needs; an orosanmälan
-        alone shares only that it was made (the report itself went to social services)."""
-        return bool(self.consents)
-
-
-def shared_with_social_services(
-    db: Session, youth: Youth, today: date | None = None
-) -> SharedRecord:
-    """The page social services get instead of the case file (the caller logs the read)."""
-    today = today or local_today()
-    rows = consents_of(db, youth.id, today)
-    in_force = [row for row in rows if row.active and row.consent.social_services]
-    minor = pnr.age_on(youth.birth_date, today) < 18
-    guardians = db.exec(select(Guardian).where(Guardian.youth_id == youth.id).order_by(Guardian.id))
-    return SharedRecord(
-        consents=in_force,
-        concern_reports=concern_reports(db, youth.id),
-        guardians=list(guardians) if in_force and minor else [],
-        officer=db.get(StaffUser, youth.officer_id) if youth.officer_id else None,
-    )
-
-
-# --- SIP --------------------------------------------------------------------------------------
-
-
-def agencies_involved(mapping, measures) -> list[str]:
-    """The agencies involved according to the mapping, plus other actors in open measures."""
-    involved = [AGENCIES[code] for code in plans.mapping_agencies(mapping)]
-    for measure in measures:
-        actor_name = measure.responsible_actor
-        open_elsewhere = measure.responsible == "annan" and measure.ended_on is None
-        if open_elsewhere and actor_name and actor_name not in involved:
-            involved.append(actor_name)
-    return involved
-
-
-def sip_suggestion(involved: list[str], consents: list[ConsentRow]) -> list[str] | None:
-    """The agencies to name when suggesting a SIP: two or more involved and a consent in force."""
-    if len(involved) < 2 or not any(row.active for row in consents):
-        return None
-    return involved
-
-
-def sip_for(db: Session, youth_id: int, consents: list[ConsentRow]) -> list[str] | None:
-    """`sip_suggestion` for a person whose consents are loaded already."""
-    measures = plans.plan_measures(db, plans.get_plan(db, youth_id))
-    return sip_suggestion(agencies_involved(plans.get_mapping(db, youth_id), measures), consents)
-
-
-# --- the person page's summary ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PersonSummary:
-    """What the person page shows about mapping, plan, referrals and consents (a few queries)."""
-
-    mapping: object
-    plan: object
-    open_measures: int
-    referrals: int
-    active_consents: list[ConsentRow]
-    concern_reports: int
-    sip_agencies: list[str] | None
-
-
-def person_summary(db: Session, youth_id: int, today: date | None = None) -> PersonSummary:
-    today = today or local_today()
-    mapping, plan = plans.get_mapping(db, youth_id), plans.get_plan(db, youth_id)
-    measures = plans.plan_measures(db, plan)
-    consents = consents_of(db, youth_id, today)
-
-    def count(model) -> int:
-        return db.exec(select(sa.func.count()).where(model.youth_id == youth_id)).one()
-
-    return PersonSummary(
-        mapping=mapping,
-        plan=plan,
-        open_measures=sum(1 for m in measures if m.ended_on is None),
-        referrals=count(Referral),
-        active_consents=[c for c in consents if c.active],
-        concern_reports=count(ConcernReport),
-        sip_agencies=sip_suggestion(agencies_involved(mapping, measures), consents),
-    )
-
-
-def generate_concern_draft(db: Session, *, actor: Actor, youth: Youth, recipient: str):
-    """The orosanmälan draft (the documents issue's type); the concern is written outside."""
-    address = youth.street_address if not youth.protected_identity else ""
-    context = {
-        "mottagare": letter_context.recipient(recipient),
-        "handlaggare": letter_context.sender(db, actor),
-        "ungdom": letter_context.young_person(youth)
-        | {
-            "utdelningsadress": address,
-            "postnummer": youth.postal_code if address else "",
-            "postort": youth.city if address else "",
-        },
-    }
-    return documents.generate_document(
-        db, actor=actor, doc_type="orosanmalan", context=context, youth_id=youth.id
-    )
