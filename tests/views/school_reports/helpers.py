@@ -45,7 +45,7 @@ def reports(db_session):
 
 def submit(client, unit, kind="studieavbrott", **overrides):
     data = dropout(unit, **overrides) if kind == "studieavbrott" else overrides
-    return client.post_form(f"/skola/anmalan/{kind}", data)
+    return client.post_form(client.url("school_reports.form", kind=kind), data)
 
 
 def studiebevis(client, unit, token: str, rows: str, **extra):
@@ -58,4 +58,8 @@ def studiebevis(client, unit, token: str, rows: str, **extra):
         "rows": rows,
         **extra,
     }
-    return client.post_form("/skola/anmalan/studiebevis", data, content_type="multipart/form-data")
+    return client.post_form(
+        client.url("school_reports.form", kind="studiebevis"),
+        data,
+        content_type="multipart/form-data",
+    )

@@ -21,7 +21,7 @@ def test_inbox_lists_reports_by_type_and_age_and_filters(login_as, schools, db_s
     submit(login_as("skola"), schools["90000001"])
     [report] = reports(db_session)
     kaa = login_as("kaa")
-    page = kaa.get("/inkorg/").get_data(as_text=True)
+    page = kaa.get(kaa.url("inbox.index")).get_data(as_text=True)
     assert report.reference in page and "0 dagar" in page and "Studieavbrott: 1" in page
     assert report.reference not in kaa.get("/inkorg/?typ=risk").get_data(as_text=True)
     assert report.reference not in kaa.get("/inkorg/?status=avslutad").get_data(as_text=True)
@@ -32,7 +32,7 @@ def test_kaa_creates_the_register_entry_from_a_dropout_report(login_as, schools,
     [report] = reports(db_session)
     student = db_session.exec(select(SchoolReportStudent)).one()
     kaa = login_as("kaa")
-    response = kaa.post_form(f"/inkorg/elev/{student.id}/registrera")
+    response = kaa.post_form(kaa.url("inbox.register_student", student_id=student.id))
     assert response.status_code == 303
     db_session.expire_all()
     youth = db_session.exec(select(Youth)).one()
@@ -46,7 +46,7 @@ def test_kaa_creates_the_register_entry_from_a_dropout_report(login_as, schools,
     assert db_session.get(SchoolReport, report.id).status == "under_handlaggning"
     entries = db_session.exec(select(TimelineEntry).where(TimelineEntry.youth_id == youth.id)).all()
     assert any(report.reference in e.title for e in entries)
-    page = kaa.get(f"/inkorg/{report.id}").get_data(as_text=True)
+    page = kaa.get(kaa.url("inbox.report", report_id=report.id)).get_data(as_text=True)
     assert f"/ungdomar/{youth.id}" in page
 
 
@@ -55,10 +55,10 @@ def test_a_new_mapping_starts_from_what_the_school_reported(login_as, schools, d
     [report] = reports(db_session)
     student = db_session.exec(select(SchoolReportStudent)).one()
     kaa = login_as("kaa")
-    kaa.post_form(f"/inkorg/elev/{student.id}/registrera")
+    kaa.post_form(kaa.url("inbox.register_student", student_id=student.id))
     db_session.expire_all()
     youth = db_session.exec(select(Youth)).one()
-    page = kaa.get(f"/ungdomar/{youth.id}/kartlaggning").get_data(as_text=True)
+    page = kaa.get(kaa.url("plans.mapping", youth_id=youth.id)).get_data(as_text=True)
     school = schools["90000001"].name
     assert f'name="last_school" type="text" value="{school}"' in page
     assert 'value="Ekonomiprogrammet, åk 2"' in page
@@ -140,18 +140,20 @@ def test_another_home_municipality_keeps_the_student_out_of_the_register(
     student = db_session.exec(select(SchoolReportStudent)).one()
     kaa = login_as("kaa")
     response = kaa.post_form(
-        f"/inkorg/elev/{student.id}/hemkommun",
+        kaa.url("inbox.other_municipality", student_id=student.id),
         {"municipality": "0182", "forward_note": "Skickad till Nacka per e-post."},
     )
     assert response.status_code == 303
-    kaa.post_form(f"/inkorg/elev/{student.id}/registrera")
+    kaa.post_form(kaa.url("inbox.register_student", student_id=student.id))
     db_session.expire_all()
     assert db_session.exec(select(Youth)).all() == []
     assert db_session.get(SchoolReportStudent, student.id).home_municipality == "0182"
-    page = kaa.get(f"/inkorg/{report.id}").get_data(as_text=True)
+    page = kaa.get(kaa.url("inbox.report", report_id=report.id)).get_data(as_text=True)
     assert "Annan hemkommun: Nacka" in page
     assert "Skickad till Nacka per e-post." in page
-    bad = kaa.post_form(f"/inkorg/elev/{student.id}/hemkommun", {"municipality": "9999"})
+    bad = kaa.post_form(
+        kaa.url("inbox.other_municipality", student_id=student.id), {"municipality": "9999"}
+    )
     assert bad.status_code == 400
 
 
@@ -160,18 +162,25 @@ def test_status_and_a_short_answer_reach_the_school(login_as, schools, db_sessio
     submit(school, schools["90000001"])
     [report] = reports(db_session)
     kaa = login_as("kaa")
-    page = kaa.get(f"/inkorg/{report.id}").get_data(as_text=True)
+    page = kaa.get(kaa.url("inbox.report", report_id=report.id)).get_data(as_text=True)
     assert "Skriv inte känsliga personuppgifter" in page
     response = kaa.post_form(
-        f"/inkorg/{report.id}/status",
+        kaa.url("inbox.change_status", report_id=report.id),
         {"status": "avslutad", "answer": "KAA har kontaktat eleven.", "school_unit_id": "999"},
     )
     assert response.status_code == 303
-    school_page = school.get(f"/skola/anmalningar/{report.id}").get_data(as_text=True)
+    school_page = school.get(school.url("school_reports.report", report_id=report.id)).get_data(
+        as_text=True
+    )
     assert "Avslutad" in school_page and "KAA har kontaktat eleven." in school_page
     db_session.expire_all()
     assert db_session.get(SchoolReport, report.id).school_unit_id == schools["90000001"].id
-    assert kaa.post_form(f"/inkorg/{report.id}/status", {"status": "hemlig"}).status_code == 400
+    assert (
+        kaa.post_form(
+            kaa.url("inbox.change_status", report_id=report.id), {"status": "hemlig"}
+        ).status_code
+        == 400
+    )
 
 
 def test_every_read_of_a_report_is_logged_with_the_matched_youth(
@@ -182,7 +191,7 @@ def test_every_read_of_a_report_is_logged_with_the_matched_youth(
     submit(school, schools["90000001"], personnummer=youth.personnummer)
     [report] = reports(db_session)
     login_as("kaa").get(f"/inkorg/{report.id}")
-    school.get(f"/skola/anmalningar/{report.id}")
+    school.get(school.url("school_reports.report", report_id=report.id))
     views = db_session.exec(
         select(AuditEvent).where(
             AuditEvent.action == "view", AuditEvent.object_type == "school_report"
@@ -227,10 +236,10 @@ def test_the_inbox_does_not_offer_to_register_a_student_who_has_turned_20(
     db_session.add(student)
     db_session.commit()
     kaa = login_as("kaa")
-    page = kaa.get(f"/inkorg/{report.id}").get_data(as_text=True)
+    page = kaa.get(kaa.url("inbox.report", report_id=report.id)).get_data(as_text=True)
     assert "Det är inte ett KAA-ärende" in page
     assert "Skapa registerpost från anmälan" not in page
-    refused = kaa.post_form(f"/inkorg/elev/{student.id}/registrera")
+    refused = kaa.post_form(kaa.url("inbox.register_student", student_id=student.id))
     assert refused.status_code == 303
     assert "inte ett KAA-ärende" in kaa.get(refused.location).get_data(as_text=True)
     assert db_session.exec(select(Youth)).all() == []
@@ -257,14 +266,16 @@ def test_guardians_addresses_reach_the_register_when_kaa_registers_the_student(
     assert response.status_code == 303
     [report] = reports(db_session)
     kaa = login_as("kaa")
-    page = kaa.get(f"/inkorg/{report.id}").get_data(as_text=True)
+    page = kaa.get(kaa.url("inbox.report", report_id=report.id)).get_data(as_text=True)
     assert (
         "Vårdnadshavare 1: Vera Exempelsson, tel. 070-222 33 44, Storgatan 1, 111 22 Annanstad"
         in page
     )
     assert "Vårdnadshavare 2: Olof Exempelsson, Elevvägen 3, 123 45 Exempelstad" in page
     student = db_session.exec(select(SchoolReportStudent)).one()
-    assert kaa.post_form(f"/inkorg/elev/{student.id}/registrera").status_code == 303
+    assert (
+        kaa.post_form(kaa.url("inbox.register_student", student_id=student.id)).status_code == 303
+    )
     db_session.expire_all()
     guardians = db_session.exec(select(Guardian).order_by(Guardian.id)).all()
     assert [(g.name, g.street_address, g.postal_code, g.city) for g in guardians] == [
@@ -298,18 +309,23 @@ def test_a_report_on_someone_who_left_kaa_says_they_come_back_and_registers_a_ne
     submit(login_as("skola"), schools["90000001"], personnummer=person.personnummer)
     [report] = reports(db_session)
     kaa = login_as("kaa")
-    page = kaa.get(f"/inkorg/{report.id}").get_data(as_text=True)
+    page = kaa.get(kaa.url("inbox.report", report_id=report.id)).get_data(as_text=True)
     assert "<strong>Återkommer.</strong>" in page
     assert "Registrera eleven i KAA igen" in page
     student = db_session.exec(select(SchoolReportStudent)).one()
-    assert kaa.post_form(f"/inkorg/elev/{student.id}/registrera").status_code == 303
+    assert (
+        kaa.post_form(kaa.url("inbox.register_student", student_id=student.id)).status_code == 303
+    )
     assert reports(db_session)[0].status == "under_handlaggning"
     periods = register.periods_of(db_session, person.id)
     assert [(p.registration_source, p.registration_reason, p.deregistered_on) for p in periods] == [
         ("skolanmalan", "avbrott_nationellt", None),
         ("import", "aldrig_borjat", local_today() - timedelta(days=300)),
     ]
-    again = kaa.get(f"/inkorg/{report.id}").get_data(as_text=True)
+    again = kaa.get(kaa.url("inbox.report", report_id=report.id)).get_data(as_text=True)
     assert "Återkommer" not in again and "Registrera eleven i KAA igen" not in again
-    assert kaa.post_form(f"/inkorg/elev/{student.id}/registrera").status_code in (303, 400)
+    assert kaa.post_form(kaa.url("inbox.register_student", student_id=student.id)).status_code in (
+        303,
+        400,
+    )
     assert len(register.periods_of(db_session, person.id)) == 2  # a second click adds nothing

@@ -13,9 +13,11 @@ def test_school_cannot_read_another_schools_report_and_the_attempt_is_logged(
     submit(login_as("skola"), schools["90000001"])
     [report] = reports(db_session)
     other = login_as("skola2")
-    assert other.get(f"/skola/anmalningar/{report.id}").status_code == 404
-    assert other.get(f"/skola/anmalningar/{report.id}/kvitto.docx").status_code == 404
-    assert report.reference not in other.get("/skola/anmalan").get_data(as_text=True)
+    assert other.get(other.url("school_reports.report", report_id=report.id)).status_code == 404
+    assert other.get(other.url("school_reports.receipt", report_id=report.id)).status_code == 404
+    assert report.reference not in other.get(other.url("school_reports.index")).get_data(
+        as_text=True
+    )
     denied = db_session.exec(
         select(AuditEvent).where(
             AuditEvent.action == "denied", AuditEvent.object_type == "school_report"
@@ -36,10 +38,10 @@ def test_school_list_shows_its_own_units_reports_with_status(login_as, schools, 
 def test_school_without_a_unit_sees_nothing_and_cannot_submit(login_as, schools, db_session):
     submit(login_as("skola"), schools["90000001"])
     nobody = login_as("nyskola")
-    page = nobody.get("/skola/anmalan").get_data(as_text=True)
+    page = nobody.get(nobody.url("school_reports.index")).get_data(as_text=True)
     assert "inte knuten till någon skolenhet" in page
     assert reports(db_session)[0].reference not in page
-    assert nobody.get("/skola/anmalan/studieavbrott").status_code == 403
+    assert nobody.get(nobody.url("school_reports.form", kind="studieavbrott")).status_code == 403
     response = submit(nobody, schools["90000001"], token="x")
     assert response.status_code == 403
     assert len(reports(db_session)) == 1
@@ -98,8 +100,8 @@ def test_a_receipt_is_stored_when_first_issued_and_sent_again_unchanged(
     school = login_as("skola")
     assert submit(school, schools["90000001"]).status_code == 303
     [report] = reports(db_session)
-    first = school.get(f"/skola/anmalningar/{report.id}/kvitto.docx")
-    second = school.get(f"/skola/anmalningar/{report.id}/kvitto.docx")
+    first = school.get(school.url("school_reports.receipt", report_id=report.id))
+    second = school.get(school.url("school_reports.receipt", report_id=report.id))
     assert first.status_code == second.status_code == 200
     assert first.data == second.data
     db_session.expire_all()
@@ -135,7 +137,7 @@ def test_the_school_list_names_its_own_students_and_logs_each_name_shown(
     )
     rows = f"{student_number(19, 341)};Lista;Ett\n{student_number(19, 342)};Lista;Två"
     assert studiebevis(school, schools["90000001"], "sb", rows).status_code == 303
-    page = school.get("/skola/anmalan").get_data(as_text=True)
+    page = school.get(school.url("school_reports.index")).get_data(as_text=True)
     assert "<td>Ella Listad</td>" in page and "<td>Känd Elevsson</td>" in page
     assert "<td>2 elever</td>" in page
     assert "Annans" not in page and "Lista Ett" not in page
@@ -159,11 +161,11 @@ def test_kaas_answer_shows_as_its_text_in_the_schools_list(login_as, schools, db
     school = login_as("skola")
     submit(school, schools["90000001"])
     [report] = reports(db_session)
-    assert "<td>–</td>" in school.get("/skola/anmalan").get_data(as_text=True)
+    assert "<td>–</td>" in school.get(school.url("school_reports.index")).get_data(as_text=True)
     login_as("kaa").post_form(
         f"/inkorg/{report.id}/status",
         {"status": "under_handlaggning", "answer": "Vi ringer eleven i veckan."},
     )
-    page = school.get("/skola/anmalan").get_data(as_text=True)
+    page = school.get(school.url("school_reports.index")).get_data(as_text=True)
     assert "<td>Vi ringer eleven i veckan.</td>" in page
     assert "<td>Ja</td>" not in page

@@ -41,6 +41,6 @@ def test_a_restored_draft_keeps_what_was_typed_over_the_prefill(login_as, school
     school.post_form(
         "/skola/anmalan/risk/utkast", {"contact_name": "Annan Kontakt", "contact_phone": ""}
     )
-    page = school.get("/skola/anmalan/risk").get_data(as_text=True)
+    page = school.get(school.url("school_reports.form", kind="risk")).get_data(as_text=True)
     assert _contact_values(page)["contact_name"] == "Annan Kontakt"
     assert _contact_values(page)["contact_phone"] == ""

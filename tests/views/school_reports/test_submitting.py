@@ -24,7 +24,7 @@ def test_school_submits_a_dropout_report_and_gets_a_receipt_with_a_reference(
     assert report.reference in receipt
     assert "Kvitto på anmälan" in receipt
     assert "Låg motivation / trivs inte" in receipt
-    docx = school.get(f"/skola/anmalningar/{report.id}/kvitto.docx")
+    docx = school.get(school.url("school_reports.receipt", report_id=report.id))
     assert docx.status_code == 200
     assert docx.data[:2] == b"PK"
 
@@ -74,10 +74,12 @@ def test_a_draft_survives_a_session_timeout_and_is_restored_after_logging_in(
 ):
     school = login_as("skola")
     typed = dropout(schools["90000001"], token="utkast-1", first_name="Maja Utkast")
-    response = school.post_form("/skola/anmalan/studieavbrott/utkast", typed)
+    response = school.post_form(
+        school.url("school_reports.save_draft", kind="studieavbrott"), typed
+    )
     assert response.status_code == 204
     again = login_as("skola")  # a new session, as after a timeout
-    page = again.get("/skola/anmalan/studieavbrott").get_data(as_text=True)
+    page = again.get(again.url("school_reports.form", kind="studieavbrott")).get_data(as_text=True)
     assert "Maja Utkast" in page
     assert "Vi har återställt det du skrev senast" in page
     assert 'value="utkast-1"' in page
@@ -88,7 +90,7 @@ def test_a_draft_survives_a_session_timeout_and_is_restored_after_logging_in(
         .count("Maja Utkast")
         == 0
     )
-    again.post_form("/skola/anmalan/studieavbrott", typed)
+    again.post_form(again.url("school_reports.form", kind="studieavbrott"), typed)
     db_session.expire_all()
     assert db_session.exec(select(ReportDraft)).all() == []
 
@@ -172,7 +174,9 @@ def test_a_report_about_someone_of_20_or_older_is_refused_as_not_a_kaa_case(
     login_as, schools, db_session
 ):
     school = login_as("skola")
-    form = school.get("/skola/anmalan/studieavbrott").get_data(as_text=True)
+    form = school.get(school.url("school_reports.form", kind="studieavbrott")).get_data(
+        as_text=True
+    )
     assert "Anmäl bara elever som är under 20 år" in form
     older = student_number(years=21, serial=312)
     response = submit(school, schools["90000001"], personnummer=older)

@@ -232,7 +232,7 @@ def test_a_school_report_refuses_control_characters_in_names(login_as, staff, db
     db_session.commit()
     unit = db_session.exec(select(SchoolUnit).where(SchoolUnit.code == "90000001")).one()
     school = login_as("skola")
-    page = school.get("/skola/anmalan/studiebevis").get_data(as_text=True)
+    page = school.get(school.url("school_reports.form", kind="studiebevis")).get_data(as_text=True)
     form = submitted(page)
     number = pnr.make_valid(local_today() - timedelta(days=17 * 365 + 40), 312)
     form.update(
@@ -241,7 +241,7 @@ def test_a_school_report_refuses_control_characters_in_names(login_as, staff, db
         contact_phone="010-123 40 01",
         rows=f"{number};=cmd|'/c calc'!A0\x07;Exempelsson;Ekonomi",
     )
-    response = school.post("/skola/anmalan/studiebevis", data=form)
+    response = school.post(school.url("school_reports.form", kind="studiebevis"), data=form)
     assert response.status_code == 400
     assert "förnamnet får inte innehålla styrtecken" in response.get_data(as_text=True)
     assert db_session.exec(select(SchoolReport)).all() == []
@@ -258,11 +258,11 @@ def about_people(db_session, action: str, object_type: str) -> list:
 def test_the_list_and_a_search_log_each_person_shown(login_as, staff, make_youth, db_session):
     shown = {make_youth(f"Lista{n}", "Exempel").id for n in range(3)}
     kaa = login_as("kaa")
-    kaa.get("/ungdomar/")
+    kaa.get(kaa.url("register.index"))
     assert {e.youth_id for e in about_people(db_session, "view", "youth_list")} == shown
     assert events(db_session, object_type="youth") == []  # a list row is not a record read
     found = make_youth("Unik", "Sökbar").id
-    kaa.post_form("/ungdomar/sok", {"search": "sökbar", "status": "aktiv"})
+    kaa.post_form(kaa.url("register.search"), {"search": "sökbar", "status": "aktiv"})
     searched = about_people(db_session, "search", "youth_list")
     assert [(e.youth_id, e.object_id, e.username) for e in searched] == [(found, str(found), "kaa")]
     assert len(events(db_session, action="search")) == 2  # the search itself, and who it found
@@ -305,7 +305,7 @@ def test_the_export_logs_each_person_exported(login_as, staff, make_youth, db_se
 
 def test_a_person_id_past_the_integer_range_is_404(login_as, staff):
     kaa = login_as("kaa")
-    assert kaa.get(f"/ungdomar/{HUGE}").status_code == 404
+    assert kaa.get(kaa.url("register.person", youth_id=HUGE)).status_code == 404
     assert kaa.get("/ungdomar/2147483648").status_code == 404
     assert kaa.get("/ungdomar/2147483647").status_code == 404  # the largest id: not found
 
@@ -331,7 +331,7 @@ def test_a_posted_id_list_is_capped(login_as, staff, make_youth, db_session):
     youth = make_youth()
     kaa = login_as("kaa")
     ids = [str(youth.id)] * 10_001
-    response = kaa.post_form("/att-gora/markera-skickade", {"youth_ids": ids, "vy": "mina"})
+    response = kaa.post_form(kaa.url("worklist.mark_sent"), {"youth_ids": ids, "vy": "mina"})
     assert response.status_code == 303
     assert "högst 10 000" in kaa.get(response.location).get_data(as_text=True)
     assert events(db_session, action="update", youth_id=youth.id) == []

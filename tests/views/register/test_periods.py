@@ -107,7 +107,9 @@ def test_a_reader_without_write_access_cannot_register_again(
 ):
     person = _left(db_session, staff, make_youth)
     chef = login_as("chef")
-    assert "Registrera igen" not in chef.get(f"/ungdomar/{person.id}").get_data(as_text=True)
+    assert "Registrera igen" not in chef.get(
+        chef.url("register.person", youth_id=person.id)
+    ).get_data(as_text=True)
     response = chef.post_form(
         f"/ungdomar/{person.id}/registrera-igen",
         {"registration_reason": "annan", "registration_source": "annan"},
@@ -123,7 +125,7 @@ def test_the_extract_preview_says_who_comes_back(login_as, staff, make_youth, db
     ).encode()
     kaa = login_as("kaa")
     preview = kaa.post_form(
-        "/ungdomar/import",
+        kaa.url("register.import_extract"),
         {"file": (io.BytesIO(csv), "utdrag.csv")},
         content_type="multipart/form-data",
     ).get_data(as_text=True)
