@@ -9,23 +9,18 @@ from kaa_web.services.consents.concerns import (
 )
 from kaa_web.services.consents.consent import (
     ConsentData,
-    ConsentRow,
     consents_of,
     covered_by_one_consent,
     parties_of,
     record_consent,
     withdraw_consent,
 )
-from kaa_web.services.consents.page import ConsentsPage, consents_page
-from kaa_web.services.consents.shared import SharedRecord, shared_with_social_services
-from kaa_web.services.consents.summary import PersonSummary, person_summary, sip_for
+from kaa_web.services.consents.page import consents_page
+from kaa_web.services.consents.shared import shared_with_social_services
+from kaa_web.services.consents.summary import person_summary, sip_for
 
 __all__ = [
     "ConsentData",
-    "ConsentRow",
-    "ConsentsPage",
-    "PersonSummary",
-    "SharedRecord",
     "concern_reports",
     "consents_of",
     "consents_page",

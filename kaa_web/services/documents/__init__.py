@@ -18,7 +18,6 @@ from kaa_web.services.documents.letterhead import (
 )
 from kaa_web.services.documents.opening import open_generated_document, youth_ids_of
 from kaa_web.services.documents.templates import (
-    TypeOverview,
     activate_template,
     describe_document_type,
     list_document_types,
@@ -29,7 +28,6 @@ from kaa_web.services.documents.templates import (
 __all__ = [
     "MAX_LOGO_BYTES",
     "LetterheadChange",
-    "TypeOverview",
     "activate_template",
     "describe_document_type",
     "generate_batch",

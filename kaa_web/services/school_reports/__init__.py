@@ -30,12 +30,9 @@ from kaa_web.services.school_reports.inbox import (
 from kaa_web.services.school_reports.own_reports import (
     get_own_report,
     list_school_reports,
-    receipt_context,
     receipt_document,
 )
 from kaa_web.services.school_reports.reading import (
-    ReportRow,
-    ReportView,
     report_id_of,
     report_students,
 )
@@ -56,8 +53,6 @@ from kaa_web.services.school_reports.units import (
 __all__ = [
     "DEFAULT_HELP_TEXTS",
     "ReportData",
-    "ReportRow",
-    "ReportView",
     "SchoolBackground",
     "SchoolUnitData",
     "StudentData",
@@ -77,7 +72,6 @@ __all__ = [
     "mark_other_municipality",
     "my_units",
     "purge_old_drafts",
-    "receipt_context",
     "receipt_document",
     "register_candidates",
     "register_student",
