@@ -38,7 +38,7 @@ from sqlmodel import Session, select  # noqa: E402
 from bench.register import seed  # noqa: E402
 from kaa_web import migrate  # noqa: E402
 from kaa_web.db import create_engine  # noqa: E402
-from kaa_web.demo_data import seed_schools  # noqa: E402
+from kaa_web.demo import seed_schools  # noqa: E402
 from kaa_web.demo_directory import settings_for, start_directory  # noqa: E402
 from kaa_web.models.base import local_today  # noqa: E402
 from kaa_web.models.register import District, Youth  # noqa: E402
@@ -54,7 +54,7 @@ from tests.servers import (  # noqa: E402
     running_gunicorn,
     running_postgres,
 )
-from tests.views.test_school_reports import dropout  # noqa: E402
+from tests.views.school_reports.helpers import dropout  # noqa: E402
 
 PEOPLE = 5_000
 BURST = 30

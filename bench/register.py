@@ -29,7 +29,7 @@ from sqlmodel import Session, select  # noqa: E402
 from bench.pairs import Action, Paired, interleave  # noqa: E402
 from kaa_web import create_app, migrate  # noqa: E402
 from kaa_web.db import create_engine  # noqa: E402
-from kaa_web.demo_data import seed_districts, seed_staff  # noqa: E402
+from kaa_web.demo import seed_districts, seed_staff  # noqa: E402
 from kaa_web.demo_directory import settings_for, start_directory  # noqa: E402
 from kaa_web.models.auth import StaffUser  # noqa: E402
 from kaa_web.models.base import local_today  # noqa: E402

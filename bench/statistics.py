@@ -38,7 +38,7 @@ from bench.pairs import interleave  # noqa: E402
 from bench.register import HISTORY, _contacts, _ok, _token, analyze, databases  # noqa: E402
 from kaa_web import create_app, migrate  # noqa: E402
 from kaa_web.db import create_engine  # noqa: E402
-from kaa_web.demo_data import seed_districts, seed_staff  # noqa: E402
+from kaa_web.demo import seed_districts, seed_staff  # noqa: E402
 from kaa_web.demo_directory import settings_for, start_directory  # noqa: E402
 from kaa_web.models.base import local_today  # noqa: E402
 from kaa_web.models.register import ContactAttempt, District, RegistrationPeriod, Youth  # noqa: E402

@@ -3,7 +3,7 @@
 The .docx files are the templates. A municipality edits them in Word (or uploads its own
 versions on /admin/dokumentmallar); this script only recreates the originals shipped with
 kaa_web, so that their layout is reviewable as code. Variables use docxtpl/Jinja syntax,
-e.g. {{ mottagare.namn }}; the catalogue of variables per type is kaa_web/docx/types.py.
+e.g. {{ mottagare.namn }}; the catalogue of variables per type is kaa_web/docx/types/catalogue.py.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from kaa_web import migrate
 from kaa_web.db import create_engine
-from kaa_web.demo_data import seed_schools, seed_staff
+from kaa_web.demo import seed_schools, seed_staff
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
 from tests import factories

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from e2e.conftest import assert_accessible, login, make_person
-from kaa_web.demo_data import seed_districts
+from kaa_web.demo import seed_districts
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
 from kaa_web.rules import personnummer as pnr

@@ -45,7 +45,7 @@ def make_migration_command(message):
 @kaa_cli.command("seed-demo")
 def seed_demo_command():
     """Fill the database with clearly fictitious demo data (idempotent)."""
-    from kaa_web.demo_data import seed_demo
+    from kaa_web.demo import seed_demo
 
     with app_session() as db:
         seed_demo(db)
@@ -119,7 +119,7 @@ def demo_command(host, port):
     from werkzeug.serving import run_simple
 
     from kaa_web import demo_directory, migrate
-    from kaa_web.demo_data import DEMO_SCHOOLS, seed_demo
+    from kaa_web.demo import DEMO_SCHOOLS, seed_demo
 
     people = demo_directory.demo_people_with_passwords()
     service_password = secrets.token_urlsafe(16)

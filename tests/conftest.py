@@ -8,6 +8,7 @@ from datetime import date
 
 import lxml.html
 import pytest
+from flask import url_for
 from flask.testing import FlaskClient
 from sqlmodel import Session
 
@@ -61,6 +62,11 @@ class KaaClient(FlaskClient):
 
     def post_form(self, url: str, data: dict | None = None, **kwargs):
         return self.post(url, data={"csrf_token": self.csrf_token(), **(data or {})}, **kwargs)
+
+    def url(self, endpoint: str, **values) -> str:
+        """A page's path by its endpoint, so a test follows a URL that is renamed."""
+        with self.application.test_request_context():
+            return url_for(endpoint, **values)
 
 
 @pytest.fixture

@@ -12,6 +12,17 @@ from docx.shared import Mm
 
 from kaa_web.docx.types import EXAMPLE_LOGO, get_type
 
+
+def text_of(docx: bytes) -> str:
+    """A document's words as a reader finds them: body, tables, headers and footers."""
+    document = Document(io.BytesIO(docx))
+    parts = [p.text for p in document.paragraphs]
+    parts += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    for section in document.sections:
+        parts += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
+    return "\n".join(parts)
+
+
 MACRO_CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'

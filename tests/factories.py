@@ -1,7 +1,7 @@
 """One builder per kind of row, for service, request and browser tests alike.
 
 Rows are made through the real services (and the demo's own seeding for staff, schools and
-districts, kaa_web/demo_data.py), so a test's data is what the product itself would store. Each
+districts, kaa_web/demo/), so a test's data is what the product itself would store. Each
 builder commits, so what it made is there for the next request as well.
 """
 
@@ -13,7 +13,8 @@ from datetime import date, time, timedelta
 
 from sqlmodel import Session, delete, select, update
 
-from kaa_web.demo_data import seed_districts, seed_schools, seed_staff
+from kaa_web.demo import seed_districts, seed_schools, seed_staff
+from kaa_web.demo.meetings import build_group, plan_from_standing_items
 from kaa_web.demo_directory import DEMO_PEOPLE
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import local_today
@@ -344,23 +345,21 @@ def group(
 ) -> MeetingGroup:
     """A samverkansgrupp the manager (chef) set up: convened by `convener`, its `members`
     usernames of staff or (name, organisation) of people outside the municipality."""
-    chef = actor("chef", staff)
-    made = meetings.create_group(
+    made = build_group(
         db,
-        actor=chef,
+        by=actor("chef", staff),
         name=name,
         kind="samverkansgrupp",
         frequency="terminsstart",
         convener_id=staff[convener].id,
-        standing_items=list(standing_items),
-    )
-    for member in members:
-        data = (
+        standing_items=standing_items,
+        members=[
             meetings.MemberData(staff_id=staff[member].id)
             if isinstance(member, str)
             else meetings.MemberData(name=member[0], organisation=member[1])
-        )
-        meetings.add_member(db, actor=chef, group_id=made.id, data=data)
+            for member in members
+        ],
+    )
     db.commit()
     return made
 
@@ -380,14 +379,13 @@ def planned_meeting(
     if by is None:
         convener = db.get(StaffUser, of.convener_id)
         by = actor(convener.username, {convener.username: convener})
-    made = meetings.plan_meeting(
+    made = plan_from_standing_items(
         db,
-        actor=by,
-        group_id=of.id,
+        by=by,
+        group=of,
         on=on or local_today() + timedelta(days=in_days),
         starts_at=starts_at,
         place=place,
-        standing_item_ids=[s.id for s in meetings.agenda.standing_items_of(db, of.id)],
     )
     db.commit()
     return made

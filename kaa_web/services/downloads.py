@@ -14,7 +14,8 @@ from kaa_web.services.errors import NotFound
 
 def open_document(db: Session, *, actor: Actor, document_id: int) -> GeneratedDocument:
     """The document if the actor may open it, its read logged; NotFound (the denial logged)
-    otherwise. A meeting's document: whoever sees the meeting, exactly as on its page."""
+    otherwise. A meeting's document: whoever sees the meeting, exactly as on its page. The
+    caller commits the read's log."""
     actor.need("documents.generate")
     document = db.get(GeneratedDocument, document_id)
     if document is None or document.meeting_id is None:
@@ -27,5 +28,4 @@ def open_document(db: Session, *, actor: Actor, document_id: int) -> GeneratedDo
         raise audit.record_denied(
             db, actor, object_type="generated_document", object_id=document_id
         ) from None
-    db.commit()
     return document

@@ -18,15 +18,17 @@ from kaa_web.forms import add_service_errors
 from kaa_web.htmx import redirect
 from kaa_web.models.register import Youth
 from kaa_web.permissions import current_actor
-from kaa_web.services.register import get_youth
+from kaa_web.services.access import get_youth, record_read
 
 
-def youth_or_404(youth_id: int, log: str | None = "view", case_file: bool = False) -> Youth:
+def youth_or_404(youth_id: int, log: bool = True, case_file: bool = False) -> Youth:
     """The young person if this user may see them (with `case_file`, KAA's case file on them
-    too; the read logged as `log`), else 404."""
-    return get_youth(
-        get_db(), actor=current_actor(), youth_id=youth_id, log=log, case_file=case_file
-    )
+    too; with `log`, the read logged), else 404."""
+    db, actor = get_db(), current_actor()
+    youth = get_youth(db, actor=actor, youth_id=youth_id, may="case_file" if case_file else "see")
+    if log:
+        record_read(db, actor, youth)
+    return youth
 
 
 def one_of(values) -> str:

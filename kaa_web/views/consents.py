@@ -11,7 +11,7 @@ from kaa_web.models.base import local_today
 from kaa_web.models.plans import CONSENT_FORMS, CONSENT_GIVERS
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import consents
-from kaa_web.services.access import get_youth, record_read
+from kaa_web.services.access import get_youth
 from kaa_web.services.errors import Invalid
 from kaa_web.views import already_saved, rejected, saved
 
@@ -25,21 +25,19 @@ def _labels() -> dict:
 
 def _page(youth_id: int, errors=(), status=200, consent_form=None, concern_form=None):
     """The consents page of a person whose case file the user sees, its read logged."""
-    db, actor, today = get_db(), current_actor(), local_today()
-    youth = get_youth(db, actor=actor, youth_id=youth_id, may="case_file")
-    record_read(db, actor, youth)
-    rows = consents.consents_of(db, youth.id, today)
+    db, today = get_db(), local_today()
+    page = consents.consents_page(db, actor=current_actor(), youth_id=youth_id, today=today)
     response = render_template(
         "consents/index.html",
-        youth=youth,
-        consents=rows,
-        reports=consents.concern_reports(db, youth.id),
-        sip_agencies=consents.sip_for(db, youth.id, rows),
+        youth=page.youth,
+        consents=page.consents,
+        reports=page.reports,
+        sip_agencies=page.sip_agencies,
         consent_form=consent_form or ConsentForm(formdata=None, data={"given_on": today}),
         concern_form=concern_form or ConcernForm(formdata=None, data={"on": today}),
         errors=list(errors),
-        can_write=actor.can("plans.write") and youth.status == "aktiv",
-        can_documents=actor.can("documents.generate"),
+        can_write=page.can_write,
+        can_documents=page.can_documents,
     )
     db.commit()
     return response, status

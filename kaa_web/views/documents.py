@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import io
 
-from flask import Blueprint, abort, flash, render_template, send_file, url_for
+from flask import Blueprint, render_template, send_file, url_for
 
 from kaa_web.db import get_db
 from kaa_web.docx.package import MAX_TEMPLATE_BYTES
@@ -13,11 +13,11 @@ from kaa_web.docx.render import DOCX_CONTENT_TYPE
 from kaa_web.docx.types import DOCUMENT_TYPES
 from kaa_web.forms import text_of
 from kaa_web.forms.documents import ActivateTemplateForm, LetterheadForm, UploadTemplateForm
-from kaa_web.htmx import redirect
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import documents as service
 from kaa_web.services import downloads, letter_context
-from kaa_web.views import one_of
+from kaa_web.services.errors import Invalid
+from kaa_web.views import one_of, saved
 
 bp = Blueprint("documents", __name__)
 CODES = one_of(DOCUMENT_TYPES)
@@ -67,10 +67,11 @@ def upload(code: str):
             file_name=upload_file.filename or "",
             data=_read(upload_file, MAX_TEMPLATE_BYTES),
         )
-    except service.TemplateRejected as rejected:
-        return _type_page(code, form, problems=rejected.problems, status=400)
-    flash(f"Version {version.version} är uppladdad och används nu.", "success")
-    return redirect(url_for("documents.template_type", code=code))
+    except Invalid as rejected:
+        get_db().rollback()
+        return _type_page(code, form, problems=rejected.messages, status=400)
+    message = f"Version {version.version} är uppladdad och används nu."
+    return saved(message, url_for("documents.template_type", code=code))
 
 
 @bp.post(f"/admin/dokumentmallar/<{CODES}:code>/anvand-version")
@@ -81,26 +82,15 @@ def activate(code: str):
         return _type_page(
             code, UploadTemplateForm(), problems=["Ange en giltig version."], status=400
         )
-    try:
-        service.activate_template(
-            get_db(), actor=current_actor(), code=code, version=form.version.data
-        )
-    except LookupError:
-        abort(404)
+    service.activate_template(get_db(), actor=current_actor(), code=code, version=form.version.data)
     label = "standardmallen" if form.version.data == 0 else f"version {form.version.data}"
-    flash(f"Nu används {label}.", "success")
-    return redirect(url_for("documents.template_type", code=code))
+    return saved(f"Nu används {label}.", url_for("documents.template_type", code=code))
 
 
 @bp.get(f"/admin/dokumentmallar/<{CODES}:code>/versioner/<int:version>")
 @require("templates.manage")
 def download_template(code: str, version: int):
-    try:
-        name, data = service.template_file(
-            get_db(), actor=current_actor(), code=code, version=version
-        )
-    except LookupError:
-        abort(404)
+    name, data = service.template_file(get_db(), actor=current_actor(), code=code, version=version)
     return send_file(
         io.BytesIO(data), mimetype=DOCX_CONTENT_TYPE, as_attachment=True, download_name=name
     )
@@ -144,16 +134,18 @@ def save_letterhead():
     )
     try:
         service.save_letterhead(get_db(), actor=current_actor(), change=change)
-    except ValueError as problem:
-        return _letterhead_page(form, problems=[str(problem)], status=400)
-    flash("Brevhuvudet är sparat.", "success")
-    return redirect(url_for("documents.letterhead"))
+    except Invalid as problem:
+        get_db().rollback()
+        return _letterhead_page(form, problems=problem.messages, status=400)
+    return saved("Brevhuvudet är sparat.", url_for("documents.letterhead"))
 
 
 @bp.get("/dokument/<int:document_id>")
 @require("documents.generate")
 def download(document_id: int):
-    document = downloads.open_document(get_db(), actor=current_actor(), document_id=document_id)
+    db = get_db()
+    document = downloads.open_document(db, actor=current_actor(), document_id=document_id)
+    db.commit()  # the read is logged
     return send_file(
         io.BytesIO(document.content),
         mimetype=document.content_type,

@@ -15,7 +15,7 @@ from sqlmodel import Session, SQLModel
 
 from kaa_web import create_app, migrate
 from kaa_web.db import create_engine
-from kaa_web.demo_data import seed_demo
+from kaa_web.demo import seed_demo
 from tests.conftest import TEST_SECRET, KaaClient, log_in
 from tests.servers import _pg_bin, own_database
 

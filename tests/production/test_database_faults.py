@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from kaa_web import create_app, migrate
 from kaa_web.db import create_engine
-from kaa_web.demo_data import seed_schools, seed_staff
+from kaa_web.demo import seed_schools, seed_staff
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.documents import GeneratedDocument
 from kaa_web.models.register import ContactAttempt
@@ -34,7 +34,7 @@ from tests import factories
 from tests.conftest import TEST_SECRET, KaaClient, log_in
 from tests.live import LiveClient
 from tests.servers import empty_tables, postgres_cluster, running_gunicorn
-from tests.views.test_school_reports import dropout
+from tests.views.school_reports.helpers import dropout
 
 NOTHING_SAVED = "Databasen svarar inte just nu, så det du skickade har inte sparats."
 DISK_FULL = "Servern har slut på lagringsutrymme, så inget av det du skickade har sparats."

@@ -10,13 +10,13 @@ from sqlmodel import Session, select
 
 from kaa_web import migrate
 from kaa_web.db import create_engine
-from kaa_web.demo_data import seed_schools, seed_staff
+from kaa_web.demo import seed_schools, seed_staff
 from kaa_web.models.auth import WebSession
 from kaa_web.models.documents import GeneratedDocument
 from kaa_web.models.school_reports import SchoolReport, SchoolUnit
 from tests.live import LiveClient
 from tests.servers import empty_tables, own_database, running_gunicorn
-from tests.views.test_school_reports import dropout
+from tests.views.school_reports.helpers import dropout
 
 
 @pytest.fixture(scope="module")

@@ -15,12 +15,12 @@ from sqlmodel import Session, select
 
 from kaa_web import migrate
 from kaa_web.db import create_engine
-from kaa_web.demo_data import seed_schools, seed_staff
+from kaa_web.demo import seed_schools, seed_staff
 from kaa_web.models.school_reports import SchoolReport, SchoolReportStudent, SchoolUnit
 from tests.live import LiveClient
 from tests.production.test_database_faults import blocked, wait_for_a_waiting_writer
 from tests.servers import own_database, running_gunicorn
-from tests.views.test_school_reports import dropout
+from tests.views.school_reports.helpers import dropout
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 
 from sqlmodel import select
 
-from kaa_web.demo_history import seed_history
+from kaa_web.demo.history import seed_history
 from kaa_web.models.base import local_today
 from kaa_web.models.plans import PlanMeasure
 from kaa_web.models.register import ContactAttempt, RegistrationPeriod, Youth

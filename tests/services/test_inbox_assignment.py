@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import select
 
-from kaa_web.demo_data import seed_schools
+from kaa_web.demo import seed_schools
 from kaa_web.models.register import District, TimelineEntry, Youth
 from kaa_web.models.school_reports import SchoolReport, SchoolUnit
 from kaa_web.models.tasks import Task

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from kaa_web.demo_data import seed_demo, seed_schools
+from kaa_web.demo import seed_demo, seed_schools
 from kaa_web.models.audit import AuditEvent
 from kaa_web.models.base import local_today
 from kaa_web.models.register import Youth

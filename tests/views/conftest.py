@@ -1,12 +1,24 @@
-"""Fixtures shared by the meeting page tests: chef and a group with one planned meeting."""
+"""Fixtures shared by the page tests: the demo schools; for meetings, chef and a group with one
+planned meeting."""
 
 import pytest
+from sqlmodel import select
 
+from kaa_web.demo import seed_schools
 from kaa_web.models.base import local_today
+from kaa_web.models.school_reports import SchoolUnit
 from tests import factories
 from tests.pages import form_fields
 
 TODAY = local_today()
+
+
+@pytest.fixture
+def schools(db_session, staff):
+    """The two demo schools (Exempelgymnasiet for "skola", Fiktiva Friskolan for "skola2")."""
+    seed_schools(db_session)
+    db_session.commit()
+    return {u.code: u for u in db_session.exec(select(SchoolUnit)).all()}
 
 
 @pytest.fixture

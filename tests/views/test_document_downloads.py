@@ -10,7 +10,7 @@ from kaa_web.models.documents import GeneratedDocument
 from kaa_web.models.school_reports import SchoolReport
 from kaa_web.services import documents as service
 from tests import factories
-from tests.views.test_school_reports import _submit, schools  # noqa: F401 (a fixture)
+from tests.views.school_reports.helpers import submit
 
 
 def denials(db, username: str, document_id: int) -> list[AuditEvent]:
@@ -62,7 +62,7 @@ def test_a_receipt_for_an_unregistered_student_is_for_the_inbox_only(
     schools,  # noqa: F811 (the fixture)
 ):
     school = login_as("skola")
-    assert _submit(school, schools["90000001"]).status_code == 303
+    assert submit(school, schools["90000001"]).status_code == 303
     [report] = db_session.exec(select(SchoolReport)).all()
     assert school.get(f"/skola/anmalningar/{report.id}/kvitto.docx").status_code == 200
     db_session.expire_all()

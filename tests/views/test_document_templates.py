@@ -7,7 +7,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-from docx import Document
 from sqlmodel import select
 
 from kaa_web.docx.types import EXAMPLE_LOGO, get_type
@@ -15,6 +14,7 @@ from kaa_web.models.audit import AuditEvent
 from kaa_web.models.documents import DocumentTemplateVersion, Letterhead
 from kaa_web.services import documents as service
 from tests import docx_samples, factories
+from tests.docx_samples import text_of
 
 KAA = factories.actor("kaa")
 ADMIN_PAGES = [
@@ -37,15 +37,6 @@ def letter_context() -> dict:
     context = get_type("brev_ungdom").example_context()
     del context["kommun"]
     return context
-
-
-def text_of(docx: bytes) -> str:
-    document = Document(io.BytesIO(docx))
-    parts = [p.text for p in document.paragraphs]
-    parts += [c.text for t in document.tables for r in t.rows for c in r.cells]
-    for section in document.sections:
-        parts += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
-    return "\n".join(parts)
 
 
 @pytest.mark.parametrize("role", ["kaa", "arbetsmarknad", "ifo", "skola", "chef"])

@@ -96,7 +96,7 @@ def _referral_case(db, staff, youth):
 
 
 def _school_report_case(db, staff, make_youth):
-    from kaa_web.demo_data import seed_schools
+    from kaa_web.demo import seed_schools
 
     seed_schools(db)
     db.commit()

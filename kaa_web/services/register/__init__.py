@@ -1,8 +1,8 @@
 """The KAA register: people, their registration periods, the list, and register extracts.
 
 The sub-features live in their own modules (person, periods, editing, listing, extract,
-importing); what the rest of the app calls is named here so `register.get_youth` keeps
-meaning one thing."""
+importing); what the rest of the app calls is named here. A person is loaded by
+`access.get_youth`, the one loader."""
 
 from kaa_web.services.register.editing import (
     ADDRESS,
@@ -35,12 +35,10 @@ from kaa_web.services.register.periods import (
 )
 from kaa_web.services.register.person import (
     districts,
-    get_youth,
     guardians_of,
     name_key,
     new_youth,
     person_timeline,
-    record_view,
 )
 
 __all__ = [
@@ -60,14 +58,12 @@ __all__ = [
     "districts",
     "export_rows",
     "filtered_ids",
-    "get_youth",
     "guardians_of",
     "list_youth",
     "name_key",
     "new_youth",
     "periods_of",
     "person_timeline",
-    "record_view",
     "register_again",
     "register_youth",
     "save_view",

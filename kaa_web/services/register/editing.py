@@ -16,7 +16,7 @@ from kaa_web.permissions import Actor
 from kaa_web.rules import eligibility
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import outreach, timeline
-from kaa_web.services.access import can_see_address, youth_visibility
+from kaa_web.services.access import can_see_address, get_youth, youth_visibility
 from kaa_web.services.errors import EditConflict, Invalid, NotFound
 from kaa_web.services.register.periods import (
     check_age,
@@ -26,7 +26,7 @@ from kaa_web.services.register.periods import (
     periods_of,
     registered_title,
 )
-from kaa_web.services.register.person import get_youth, guardians_of, name_key, new_youth
+from kaa_web.services.register.person import guardians_of, name_key, new_youth
 from kaa_web.services.staff import is_officer
 
 
@@ -231,7 +231,7 @@ def update_youth(
 ) -> Youth:
     """Save an edit made on `version`; EditConflict if someone saved in between. The reason,
     source and date are the current period's (a correction; a new period is registering again)."""
-    youth = get_youth(db, actor=actor, youth_id=youth_id, log=None)
+    youth = get_youth(db, actor=actor, youth_id=youth_id)
     if youth.version != version:
         raise EditConflict(youth)
     period = current_period(db, youth.id)

@@ -21,9 +21,9 @@ from kaa_web.permissions import Actor
 from kaa_web.rules import eligibility
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import outreach, timeline
+from kaa_web.services.access import get_youth
 from kaa_web.services.errors import Invalid
 from kaa_web.services.plans.measures import end_open_measures
-from kaa_web.services.register.person import get_youth
 
 ALREADY_ACTIVE = "Personen är redan registrerad i KAA."
 ALREADY_LEFT = "Personen är redan avregistrerad."
@@ -108,7 +108,7 @@ def register_again(
     """A deregistered person comes back: a new period with its own reason and source, the
     earlier ones unchanged. A second request for the same person (a double click, two tabs)
     is refused: only one of them finds the person deregistered."""
-    youth = get_youth(db, actor=actor, youth_id=youth_id, log=None)
+    youth = get_youth(db, actor=actor, youth_id=youth_id)
     check_choices(reason, source)
     on = on or local_today()
     check_age(youth.birth_date, on, "registered_on")
@@ -153,7 +153,7 @@ def deregister_youth(
 
     Open measures in the plan end with the reason "left KAA" and the same occupation.
     """
-    youth = get_youth(db, actor=actor, youth_id=youth_id, log=None)
+    youth = get_youth(db, actor=actor, youth_id=youth_id)
     if reason not in DEREGISTRATION_REASONS:
         raise Invalid("Välj en orsak till avregistreringen.")
     if result is not None and result not in OCCUPATIONS:

@@ -7,14 +7,12 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from kaa_web import audit
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.base import LOCAL_TZ
 from kaa_web.models.register import ContactAttempt, District, Guardian, TimelineEntry, Youth
 from kaa_web.permissions import Actor
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import meetings, outreach
-from kaa_web.services.access import sees_case_file, youth_visibility
 
 
 def name_key(text: str) -> str:
@@ -35,29 +33,6 @@ def new_youth(number: pnr.Personnummer, first_name: str, last_name: str, **field
         last_name_key=name_key(last_name),
         **fields,
     )
-
-
-def get_youth(
-    db: Session,
-    *,
-    actor: Actor,
-    youth_id: int,
-    log: str | None = "view",
-    case_file: bool = False,
-) -> Youth:
-    """The person if the actor may see them (with `case_file`, KAA's case file on them too);
-    otherwise NotFound (and the refusal is logged). An anonymised person is never opened."""
-    youth = db.exec(select(Youth).where(Youth.id == youth_id, youth_visibility(actor))).first()
-    if youth is None or youth.status == "gallrad" or (case_file and not sees_case_file(actor)):
-        raise audit.record_denied(db, actor, object_type="youth", object_id=youth_id)
-    if log:
-        audit.record(db, actor, log, object_type="youth", object_id=youth.id, youth_id=youth.id)
-    return youth
-
-
-def record_view(db: Session, *, actor: Actor, youth: Youth) -> None:
-    """Log that a page showing this person's data was rendered (the caller commits)."""
-    audit.record(db, actor, "view", object_type="youth", object_id=youth.id, youth_id=youth.id)
 
 
 def districts(db: Session, *, include_inactive: bool = False) -> list[District]:

@@ -14,7 +14,7 @@ from kaa_web.models.documents import GeneratedDocument
 from kaa_web.models.register import Youth
 from kaa_web.permissions import Actor
 from kaa_web.services import documents, letter_context
-from kaa_web.services.register import get_youth
+from kaa_web.services.access import get_youth, record_read
 from kaa_web.services.register_extract.sections import Extract
 
 DOC_TYPE = "registerutdrag"
@@ -43,7 +43,8 @@ def make_extract(db: Session, *, actor: Actor, youth_id: int) -> GeneratedDocume
     """The person's register extract as a Word document, stored as sent (on their timeline)
     and logged as an export of the person's data. The caller commits."""
     actor.need("register.extract")
-    youth = get_youth(db, actor=actor, youth_id=youth_id, case_file=True)
+    youth = get_youth(db, actor=actor, youth_id=youth_id, may="case_file")
+    record_read(db, actor, youth)
     context = extract_context(db, actor=actor, youth=youth)
     document = documents.generate_document(
         db, actor=actor, doc_type=DOC_TYPE, context=context, youth_id=youth.id

@@ -13,7 +13,7 @@ from kaa_web.forms.register import (
 from kaa_web.models.register import Youth
 from kaa_web.permissions import current_actor, require
 from kaa_web.services import register, staff
-from kaa_web.services.access import can_see_address
+from kaa_web.services.access import can_see_address, record_read
 from kaa_web.services.errors import EditConflict, Invalid
 from kaa_web.views import already_saved, rejected, saved, youth_or_404
 from kaa_web.views.register.blueprint import bp
@@ -102,7 +102,7 @@ def _edit_initial(youth: Youth) -> dict:
 @bp.route("/<int:youth_id>/redigera", methods=["GET", "POST"])
 @require("register.write")
 def edit(youth_id: int):
-    youth = youth_or_404(youth_id, log="view" if request.method == "GET" else None)
+    youth = youth_or_404(youth_id, log=request.method == "GET")
     if request.method == "GET":
         form = _prepare(EditYouthForm(data=_edit_initial(youth)))
         get_db().commit()
@@ -131,7 +131,7 @@ def edit(youth_id: int):
             ]
         except Invalid as error:
             errors = rejected(form, error)
-    register.record_view(get_db(), actor=current_actor(), youth=youth)  # shown again
+    record_read(get_db(), current_actor(), youth)  # shown again
     get_db().commit()
     return render_template(
         "register/form.html", **_form_context(form, errors, youth, conflict)

@@ -21,7 +21,7 @@ from kaa_web.permissions import current_actor, require
 from kaa_web.rules import outreach as ladder
 from kaa_web.rules import personnummer as pnr
 from kaa_web.services import consents, mailout, outreach, register, staff
-from kaa_web.services.access import can_see_address, sees_case_file
+from kaa_web.services.access import can_see_address, record_read, sees_case_file
 from kaa_web.services.errors import Invalid
 from kaa_web.views import already_saved, rejected, saved, youth_or_404
 from kaa_web.views.register.blueprint import bp
@@ -32,7 +32,7 @@ def _person_context(youth: Youth, deregister_form=None, letter_form=None, again_
     """Everything the person page shows; rendering it is logged as a view of the person."""
     db = get_db()
     actor = current_actor()
-    register.record_view(db, actor=actor, youth=youth)
+    record_read(db, actor, youth)
     officer = db.get(StaffUser, youth.officer_id) if youth.officer_id else None
     periods = register.periods_of(db, youth.id)
     return dict(
@@ -62,7 +62,7 @@ def _person_context(youth: Youth, deregister_form=None, letter_form=None, again_
 @bp.get("/<int:youth_id>")
 @require("register.read")
 def person(youth_id: int):
-    youth = youth_or_404(youth_id, log=None)  # the page's context logs the view
+    youth = youth_or_404(youth_id, log=False)  # the page's context logs the view
     if not sees_case_file(current_actor()):
         context = _shared_context(youth)
         get_db().commit()
@@ -75,7 +75,7 @@ def person(youth_id: int):
 def _shared_context(youth: Youth) -> dict:
     """What social services see instead of the case file; rendering it is logged as a view."""
     db, actor = get_db(), current_actor()
-    register.record_view(db, actor=actor, youth=youth)
+    record_read(db, actor, youth)
     return dict(
         youth=youth,
         masked_pnr=pnr.mask(youth.personnummer),
@@ -94,7 +94,7 @@ def _default_letter(youth: Youth) -> str:
 @bp.post("/<int:youth_id>/avregistrera")
 @require("register.write")
 def deregister(youth_id: int):
-    youth = youth_or_404(youth_id, log=None)
+    youth = youth_or_404(youth_id, log=False)
     form = DeregisterForm()
     if form.validate():
         if done := already_saved(form):
@@ -123,7 +123,7 @@ def deregister(youth_id: int):
 @require("register.write")
 def register_again(youth_id: int):
     """A deregistered person comes back: a new period; their earlier ones stay as they were."""
-    youth = youth_or_404(youth_id, log=None)
+    youth = youth_or_404(youth_id, log=False)
     form = RegisterAgainForm()
     if form.validate():
         if done := already_saved(form):
@@ -153,7 +153,7 @@ def register_again(youth_id: int):
 @bp.route("/<int:youth_id>/kontakt", methods=["GET", "POST"])
 @require("register.write")
 def contact(youth_id: int):
-    youth = youth_or_404(youth_id, log="view" if request.method == "GET" else None)
+    youth = youth_or_404(youth_id, log=request.method == "GET")
     form = ContactForm()
     form.set_staff(staff.officers(get_db()))
     if request.method == "GET":
@@ -183,7 +183,7 @@ def contact(youth_id: int):
         except Invalid as error:
             errors = rejected(form, error)
     if request.method == "POST":  # the person is shown again (a GET logged it on the way in)
-        register.record_view(get_db(), actor=current_actor(), youth=youth)
+        record_read(get_db(), current_actor(), youth)
     get_db().commit()  # the logged view
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -199,7 +199,7 @@ def contact(youth_id: int):
 @require("documents.generate")
 def create_letter(youth_id: int):
     """Print one person's letter, postcard, visit card or letter before 20 and record it."""
-    youth = youth_or_404(youth_id, log=None)
+    youth = youth_or_404(youth_id, log=False)
     form = LetterForm()
     if form.validate():
         if done := already_saved(form):

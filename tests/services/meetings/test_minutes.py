@@ -106,7 +106,7 @@ def test_the_minutes_hold_attendance_notes_numbered_decisions_actions_and_the_ad
 
 
 def test_the_demo_shows_groups_adjusted_minutes_and_a_carried_action_point_once(db_session):
-    from kaa_web.demo_data import seed_demo
+    from kaa_web.demo import seed_demo
     from kaa_web.models.meetings import MeetingGroup
 
     seed_demo(db_session)

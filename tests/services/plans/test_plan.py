@@ -92,7 +92,7 @@ def test_a_stale_plan_edit_is_a_conflict(db_session, kaa, make_youth, agree_plan
 
 
 def test_the_demo_seeds_plans_referrals_and_consents_once(db_session, staff):
-    from kaa_web.demo_data import seed_demo
+    from kaa_web.demo import seed_demo
     from kaa_web.models.plans import Consent, Mapping, Plan, Referral
 
     seed_demo(db_session)
