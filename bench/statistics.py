@@ -102,6 +102,7 @@ def _periods(rows, ids, rnd: random.Random) -> list[dict]:
                     deregistered_on=left,
                     deregistration_reason="nationellt_program",
                     deregistration_result="studier",
+                    latest=False,
                 )
             )
         out.append(
@@ -113,6 +114,7 @@ def _periods(rows, ids, rnd: random.Random) -> list[dict]:
                 deregistered_on=row["deregistered_on"],
                 deregistration_reason=row["deregistration_reason"],
                 deregistration_result="ingen" if row["deregistered_on"] else None,
+                latest=True,
             )
         )
     return out
