@@ -77,6 +77,9 @@ def _spans(period: ReportPeriod):
     ).cte("spans")
 
 
+spans_of = _spans
+
+
 def _group(dimension: str, span, youth, period: ReportPeriod):
     """The breakdown's group of a row; a protected identity's district is never told."""
     if dimension == "hela":
