@@ -19,7 +19,7 @@ from kaa_web.models.catalogue import Measure
 from kaa_web.models.plans import DeclinedOffer, Mapping, Plan, PlanMeasure, PlanRevision
 from kaa_web.models.register import CHANNELS, ContactAttempt, Youth
 from kaa_web.rules.report_periods import ReportPeriod
-from kaa_web.services.statistics.queries import spans_of
+from kaa_web.services.statistics.queries.spans import spans_of
 
 C = ContactAttempt.__table__
 PM = PlanMeasure.__table__

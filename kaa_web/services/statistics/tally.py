@@ -4,7 +4,6 @@ from one read of the period instead of a statement per figure, breakdown and com
 
 from __future__ import annotations
 
-import statistics as pystats
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import timedelta
@@ -12,8 +11,8 @@ from datetime import timedelta
 from kaa_web.rules.report_periods import ReportPeriod, age_threshold
 from kaa_web.services.statistics.activity import Activity, MeasureRow, Span
 from kaa_web.services.statistics.definitions import AGE_GROUPS, RETURNED, figure
+from kaa_web.services.statistics.queries.spans import ALL, median, months_bucket
 
-ALL = "alla"
 Grouped = dict[str, dict]
 
 
@@ -143,7 +142,7 @@ class Tally:
 
     def days_to_first_attempt(self) -> Grouped:
         return {
-            g: _median([(first - on).days for on, first in rows if first is not None])
+            g: median([(first - on).days for on, first in rows if first is not None])
             for g, rows in self.first_attempts().items()
         }
 
@@ -258,7 +257,7 @@ class Tally:
             days[self.g(s)].append((s.deregistered_on - s.registered_on).days)
         out = {}
         for g, values in days.items():
-            cells = {**_median(values), **dict.fromkeys(figure("tid_i_kaa").categories, 0)}
+            cells = {**median(values), **dict.fromkeys(figure("tid_i_kaa").categories, 0)}
             for value in values:
                 cells[months_bucket(value)] += 1
             out[g] = cells
@@ -277,18 +276,6 @@ class Tally:
 
 
 MEASURE_DIMS = ("kategori", "insats")
-
-
-def months_bucket(days: int) -> str:
-    months = days / 30.44
-    for bound, key in ((3, "under_3"), (6, "3_6"), (12, "6_12"), (24, "12_24")):
-        if months < bound:
-            return key
-    return "over_24"
-
-
-def _median(values: list[int]) -> dict:
-    return {"antal": len(values), "median": pystats.median(values) if values else None}
 
 
 SHARE_PARTS = {  # share figures: people counted by one figure of those covered
