@@ -63,7 +63,7 @@ REASONS = ("avbrott_nationellt", "studiebevis", "aldrig_borjat", "inflyttad", "a
 
 def _person(i: int, today: date, rnd: random.Random, districts, serials: dict, active: int):
     active = i < active
-    age = rnd.randint(16 * 365 + 30, 19 * 365 + 300) if active else rnd.randint(21 * 365, 30 * 365)
+    age = rnd.randint(16 * 365 + 30, 19 * 365 + 300) if active else rnd.randint(23 * 365, 30 * 365)
     birth = today - timedelta(days=age)
     registered = (
         today - timedelta(days=rnd.randint(1, 330))

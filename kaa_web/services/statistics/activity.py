@@ -49,15 +49,6 @@ class Span(NamedTuple):
     latest_occupation: str | None  # at the latest contact noting one, registered_on to hi
 
 
-class Contact(NamedTuple):
-    """An outreach attempt in the report period."""
-
-    on: date
-    id: int
-    kind: str
-    outcome: str | None
-
-
 class MeasureRow(NamedTuple):
     """A plan measure (or, with `start_on` None, a declined offer dated `on`)."""
 
@@ -76,7 +67,7 @@ class MeasureRow(NamedTuple):
 class Activity:
     period: ReportPeriod
     spans: list[Span]
-    attempts: dict[int, list[Contact]] = field(default_factory=dict)
+    attempts: dict[int, list] = field(default_factory=dict)  # each with .on, .id, .kind, .outcome
     measures: list[MeasureRow] = field(default_factory=list)
     declined: list[MeasureRow] = field(default_factory=list)
     mapped_on: dict[int, date] = field(default_factory=dict)  # the mapping's date
@@ -147,8 +138,8 @@ def _events(db: Session, activity: Activity, people, period: ReportPeriod) -> No
     statement = sa.select(C.c.youth_id, C.c.on, C.c.id, C.c.kind, C.c.outcome).where(
         C.c.youth_id.in_(people), C.c.on.between(period.start, end), C.c.kind.in_(OUTREACH_KINDS)
     )
-    for youth_id, *contact in db.exec(statement).all():
-        attempts[youth_id].append(Contact(*contact))
+    for row in db.exec(statement).all():  # rows as read: (youth_id, on, id, kind, outcome)
+        attempts[row[0]].append(row)
     activity.attempts = dict(attempts)
     measures = sa.select(
         PM.c.id,

@@ -99,38 +99,43 @@ class Tally:
 
     # --- outreach -------------------------------------------------------------------------
 
-    def _attempts(self) -> list:
-        """(person's latest period, contact) for every outreach attempt within one of the
-        person's periods, once per period it falls in (worked out once per activity)."""
-        if "attempts" not in self.a.counted:
-            self.a.counted["attempts"] = [
-                (person, c)
-                for youth_id, person in self.a.people.items()
-                for s in self.a.spans_of[youth_id]
-                for c in self.a.attempts.get(youth_id, ())
-                if s.lo <= c.on <= s.hi
-            ]
-        return self.a.counted["attempts"]
+    def _outreach(self) -> dict:
+        """Per person (their latest period): the outreach attempts within one of their
+        periods by kind (once per period an attempt falls in), and their first attempt where
+        they were reached; worked out once per activity, for every breakdown."""
+        if "outreach" not in self.a.counted:
+            found = {}
+            for youth_id, person in self.a.people.items():
+                kinds, first = defaultdict(int), None
+                for s in self.a.spans_of[youth_id]:
+                    for c in self.a.attempts.get(youth_id, ()):
+                        if s.lo <= c.on <= s.hi:
+                            kinds[c.kind] += 1
+                            if c.outcome == "nadd" and (first is None or (c.on, c.id) < first[:2]):
+                                first = (c.on, c.id, c.kind)
+                if kinds:
+                    found[youth_id] = (person, kinds, first)
+            self.a.counted["outreach"] = found
+        return self.a.counted["outreach"]
 
     def sought(self) -> Grouped:
-        return self._people_count((self.g(p), p.youth_id) for p, _ in self._attempts())
-
-    def _reached(self):
-        return ((p, c) for p, c in self._attempts() if c.outcome == "nadd")
+        return self._people_count((self.g(p), y) for y, (p, _, _) in self._outreach().items())
 
     def reached(self) -> Grouped:
-        return self._people_count((self.g(p), p.youth_id) for p, _ in self._reached())
+        reached = ((self.g(p), y) for y, (p, _, first) in self._outreach().items() if first)
+        return self._people_count(reached)
 
     def reached_channel(self) -> Grouped:
-        first = {}
-        for p, c in self._reached():
-            known = first.get(p.youth_id)
-            if known is None or (c.on, c.id) < (known[1].on, known[1].id):
-                first[p.youth_id] = (p, c)
-        return self._categories((self.g(p), c.kind) for p, c in first.values())
+        firsts = ((self.g(p), first[2]) for p, _, first in self._outreach().values() if first)
+        return self._categories(firsts)
 
     def outreach_efforts(self) -> Grouped:
-        return self._categories((self.g(p), c.kind) for p, c in self._attempts())
+        out = defaultdict(lambda: defaultdict(int))
+        for p, kinds, _ in self._outreach().values():
+            cells = out[self.g(p)]
+            for kind, n in kinds.items():
+                cells[kind or "ej_angiven"] += n
+        return {g: dict(cells) for g, cells in out.items()}
 
     def first_attempts(self) -> dict[str, list]:
         out = defaultdict(list)
