@@ -11,7 +11,7 @@ from kaa_web.models.register import District
 from kaa_web.rules.outreach import DEFAULT_RULES
 from kaa_web.rules.report_periods import ReportPeriod
 from kaa_web.services.statistics import queries as q
-from kaa_web.services.statistics.activity import Activity, load
+from kaa_web.services.statistics.activity import Activity
 from kaa_web.services.statistics.definitions import (
     BREAKDOWNS,
     GROUP_LABELS,
@@ -94,17 +94,19 @@ def columns_of(f: Figure) -> tuple[tuple[str, str], ...]:
 def grouped(
     db: Session, key: str, period: ReportPeriod, dimension: str, activity: Activity | None = None
 ) -> dict[str, dict]:
-    """{group: {column: number}} exactly as counted, from the period's `activity` (read
-    once for every figure of a page or report; read here when not given)."""
+    """{group: {column: number}} exactly as counted: from the period's `activity` when the
+    caller read it for many figures (the page, a report), else by the figure's own grouped
+    statement (one figure: a chart, an action-plan goal)."""
+    if activity is None:
+        return grouped_sql(db, key, period, dimension)
     f = figure(key)
-    activity = activity if activity is not None else load(db, period)
     out = counted(activity, key, dimension, _first_letter_days(db))
     return {g: _complete(f, cells) for g, cells in out.items()}
 
 
 def grouped_sql(db: Session, key: str, period: ReportPeriod, dimension: str) -> dict[str, dict]:
-    """The same as `grouped`, one grouped statement per figure (queries): the definitions
-    in SQL, which the people behind a figure are selected by."""
+    """The figure by its grouped statements (queries): the definitions in SQL, which the people
+    behind a figure are selected by too."""
     f = figure(key)
     query = q.Query(period, dimension)
     if key in SHARE_PARTS:

@@ -72,10 +72,11 @@ def figure_view(
     activities: tuple[Activity, Activity] | None = None,
 ) -> FigureView:
     """One figure by a breakdown beside the year before; exact, or protected under `limit`.
-    `activities`: the period's and the year before's, when the caller has read them."""
+    `activities`: the period's and the year before's, when the caller has read them for every
+    figure; without them the figure is counted by its own statements."""
     shown = (lambda t: protect_table(t, limit)) if limit else exact_table
     earlier = period.year_earlier()
-    now, before = activities or (load(db, period), load(db, earlier))
+    now, before = activities or (None, None)
     total = whole(db, key, period, now)  # counted once for every table of the figure
     extra = tuple(
         shown(table(db, key, period, d, total, now))
