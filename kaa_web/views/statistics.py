@@ -209,7 +209,7 @@ def save_report(report_id: int):
 @bp.get("/statistik/rapporter/<int:report_id>/skapas/<int:job_id>")
 @require("statistics.report")
 def report_progress(report_id: int, job_id: int):
-    """How far the report has come: reloads itself until it is made (htmx polls instead)."""
+    """How far the report has come (htmx polls it; without JavaScript a link reloads it)."""
     db = get_db()
     job = report_job.get_report_job(db, actor=current_actor(), report_id=report_id, job_id=job_id)
     found = reports.get_report(db, actor=current_actor(), report_id=report_id)
