@@ -86,7 +86,10 @@ def test_a_manager_writes_and_makes_the_tertial_report(page, server_url, db):
     page.get_by_role("button", name="Spara utkastet").click()
     expect(page.get_by_text("Utkastet är sparat.")).to_be_visible()
     page.get_by_role("button", name="Skapa rapporten").click()
-    expect(page.get_by_text("Rapporten är skapad.")).to_be_visible()
+    expect(page.get_by_text("Utkastet är sparat. Rapporten skapas.")).to_be_visible()
+    assert_accessible(page)  # the job's page while the worker makes the report
+    # htmx polls the status every second (the page also reloads itself without JavaScript)
+    expect(page.get_by_text("Rapporten är skapad")).to_be_visible(timeout=60_000)
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Hämta rapporten (Word)").click()

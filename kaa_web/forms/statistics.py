@@ -9,7 +9,7 @@ from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from kaa_web.forms import IntegerField, choices
+from kaa_web.forms import IntegerField, OnceForm, choices
 from kaa_web.models.base import local_today
 from kaa_web.models.statistics import REPORT_KINDS
 from kaa_web.rules.report_periods import (
@@ -87,8 +87,9 @@ class NewReportForm(FlaskForm):
     )
 
 
-class ReportTextsForm(FlaskForm):
-    """The manager's analysis and development areas, section by section."""
+class ReportTextsForm(OnceForm):
+    """The manager's analysis and development areas, section by section (its one-time code
+    makes a double click on "Skapa rapporten" one job)."""
 
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 

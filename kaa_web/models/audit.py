@@ -74,6 +74,7 @@ AUDIT_OBJECTS = {
     "statistics": "Statistik",
     "statistics_people": "Ungdomarna bakom en siffra i statistiken",
     "statistics_report": "Nämndrapport",
+    "statistics_report_job": "Nämndrapport som skapas i bakgrunden",
     "task": "Uppgift på att göra-listan",
     "worklist": "Att göra-listan",
     "youth": "Ungdom",

@@ -20,12 +20,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from kaa_web.db import app_session
-from kaa_web.models.base import LOCAL_TZ
+from kaa_web.models.base import LOCAL_TZ, utcnow
+from kaa_web.permissions import Actor
 
 log = logging.getLogger(__name__)
 
@@ -185,3 +187,90 @@ def keep_alive(beat: Callable[[], None], every: float) -> Iterator[None]:
     finally:
         stop.set()
         thread.join()
+
+
+class LostClaim(Exception):
+    """Another worker has taken the job over: this one stops and stores nothing more."""
+
+
+class Claims:
+    """A job table's claims: a worker takes a job with a conditional UPDATE that writes a token
+    of its own, and every step it stores is a second conditional UPDATE on that token, so a
+    worker that has lost the job (its lease ran out and another took over) stores nothing more.
+    The table has status, worker_token, heartbeat_at and attempts columns."""
+
+    def __init__(self, model, max_attempts: int):
+        self.model, self.max_attempts = model, max_attempts
+
+    def claim(self, db: Session, job_id: int, token: str, **values) -> bool:
+        """Take a queued job, or one whose worker has been silent past the lease; once at a
+        time. Commits."""
+        m, now = self.model, utcnow()
+        silent = sa.and_(m.status == "running", m.heartbeat_at < now - lease(db))
+        claimed = db.exec(
+            sa.update(m)
+            .where(m.id == job_id, sa.or_(m.status == "queued", silent))
+            .where(m.attempts < self.max_attempts)
+            .values(
+                status="running",
+                heartbeat_at=now,
+                attempts=m.attempts + 1,
+                worker_token=token,
+                **values,
+            )
+        ).rowcount
+        db.commit()
+        return bool(claimed)
+
+    def ours(self, job_id: int, token: str):
+        m = self.model
+        return sa.update(m).where(m.id == job_id, m.worker_token == token)
+
+    def store(self, db: Session, job_id: int, token: str, **values) -> None:
+        """Store a step with the job's progress, if the job is still this worker's. Commits."""
+        statement = self.ours(job_id, token).values(heartbeat_at=utcnow(), **values)
+        if not db.exec(statement).rowcount:
+            db.rollback()
+            raise LostClaim(job_id)
+        db.commit()
+
+    def beat(self, engine: sa.Engine, job_id: int, token: str) -> None:
+        """Renew the lease from a session of its own (the heartbeat's thread)."""
+        with Session(engine) as db:
+            db.exec(self.ours(job_id, token).values(heartbeat_at=utcnow()))
+            db.commit()
+
+    @contextmanager
+    def working(self, db: Session, job_id: int, token: str, failed: str) -> Iterator[None]:
+        """Around a claimed job's work: its lease renewed while it runs; if another worker
+        took it over, nothing more; if it fails, nothing of it stored and the job marked
+        failed with the message `failed`."""
+        every = max(lease(db).total_seconds() / 4, 0.2)
+        with keep_alive(lambda: self.beat(db.get_bind(), job_id, token), every):
+            try:
+                yield
+            except LostClaim:
+                log.warning("%s %s was taken over by another worker", self.name, job_id)
+            except Exception:
+                log.exception("%s %s failed", self.name, job_id)
+                db.rollback()
+                values = dict(status="failed", phase="", error=failed, finished_at=utcnow())
+                db.exec(self.ours(job_id, token).values(**values))
+                db.commit()
+
+    @property
+    def name(self) -> str:
+        return self.model.__tablename__
+
+    def stalled(self, db: Session) -> list:
+        """Jobs whose worker has stopped, or whose message was lost."""
+        m, silent_since = self.model, utcnow() - lease(db)
+        queued = sa.and_(m.status == "queued", m.created_at < silent_since)
+        running = sa.and_(m.status == "running", m.heartbeat_at < silent_since)
+        return list(db.exec(select(m).where(sa.or_(queued, running))).all())
+
+
+def creator(job) -> Actor:
+    """Who a job works as: its creator with the roles they had when they started it."""
+    roles = frozenset(r for r in job.created_roles.split(",") if r)
+    return Actor(staff_id=job.created_by_id, username=job.created_by, roles=roles)

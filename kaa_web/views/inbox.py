@@ -34,10 +34,12 @@ def index():
     status = form.status.data if "status" in request.args and not form.status.errors else "oppna"
     db, actor = get_db(), current_actor()
     rows = service.list_inbox(db, actor=actor, kind=kind or "", status=status or "")
+    returning = service.returning_reports(db, actor=actor, report_ids=[r.id for r in rows])
     return render_template(
         "inbox/index.html",
         form=form,
         rows=rows,
+        returning=returning,
         counts=service.inbox_counts(db, actor=actor),
         kinds=REPORT_KINDS,
         statuses=REPORT_STATUSES,

@@ -5,17 +5,20 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from kaa_web.db import get_db
 from kaa_web.exports import xlsx_download
 from kaa_web.forms.statistics import NewReportForm, PeriodForm, ReportTextsForm
+from kaa_web.htmx import render
 from kaa_web.models.base import local_today
+from kaa_web.models.statistics import REPORT_JOB_STATUSES
 from kaa_web.permissions import current_actor, require
 from kaa_web.rules.report_periods import latest_half_year
+from kaa_web.services import jobs
 from kaa_web.services.errors import EditConflict
-from kaa_web.services.statistics import charts
+from kaa_web.services.statistics import charts, report_job
 from kaa_web.services.statistics import report as reports
 from kaa_web.services.statistics.definitions import BREAKDOWNS, MEASURE_BREAKDOWNS, SECTIONS
 from kaa_web.services.statistics.export import statistics_workbook
 from kaa_web.services.statistics.page import CHARTED, figure_view, statistics_page
 from kaa_web.services.statistics.people import LISTS, people_behind
-from kaa_web.views import rejected, saved
+from kaa_web.views import already_saved, rejected, saved
 
 bp = Blueprint("statistics", __name__)
 
@@ -152,6 +155,7 @@ def _report_page(report, form, status=200, conflict=False):
     return render_template(
         "statistics/report.html",
         report=report,
+        job=report_job.unfinished_job(get_db(), report.id),
         form=form,
         conflict=conflict,
         title=reports.title_of(report),
@@ -182,6 +186,8 @@ def save_report(report_id: int):
     if not form.validate():
         rejected(form)
         return _report_page(found, form, 400)
+    if done := already_saved(form):  # a double click: the first click's job or draft
+        return done
     try:
         reports.save_texts(
             db, actor=actor, report=found, texts=form.texts(), version=form.version.data
@@ -191,11 +197,31 @@ def save_report(report_id: int):
         found = reports.get_report(db, actor=actor, report_id=report_id)
         form.version.data = found.version
         return _report_page(found, form, 409, conflict=True)
-    location = url_for("statistics.report", report_id=found.id)
-    if request.form.get("atgard") == "skapa":
-        reports.generate_report(db, actor=actor, report=found, limit=_min_cell())
-        return saved("Rapporten är skapad. Utkastet är sparat med den.", location)
-    return saved("Utkastet är sparat.", location)
+    if request.form.get("atgard") != "skapa":
+        return saved("Utkastet är sparat.", url_for("statistics.report", report_id=found.id), form)
+    job = report_job.request_report(db, actor=actor, report=found, limit=_min_cell())
+    location = url_for("statistics.report_progress", report_id=found.id, job_id=job.id)
+    response = saved("Utkastet är sparat. Rapporten skapas.", location, form)
+    jobs.enqueue(report_job.TASK, job_id=job.id)  # committed: a worker makes the document
+    return response
+
+
+@bp.get("/statistik/rapporter/<int:report_id>/skapas/<int:job_id>")
+@require("statistics.report")
+def report_progress(report_id: int, job_id: int):
+    """How far the report has come (htmx polls it; without JavaScript a link reloads it)."""
+    db = get_db()
+    job = report_job.get_report_job(db, actor=current_actor(), report_id=report_id, job_id=job_id)
+    found = reports.get_report(db, actor=current_actor(), report_id=report_id)
+    return render(
+        "statistics/report_job.html",
+        "statistics/_report_job.html",
+        job=job,
+        report=found,
+        title=reports.title_of(found),
+        finished=job.status not in report_job.UNFINISHED,
+        statuses=REPORT_JOB_STATUSES,
+    )
 
 
 @bp.get("/statistik/rapporter/<int:report_id>/rapport.docx")

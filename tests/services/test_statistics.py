@@ -18,7 +18,15 @@ from datetime import date
 import pytest
 
 from kaa_web.rules.report_periods import custom_period, named_period
-from kaa_web.services.statistics.figures import indicator_value, table
+from kaa_web.services.statistics.activity import load
+from kaa_web.services.statistics.definitions import FIGURES
+from kaa_web.services.statistics.figures import (
+    breakdowns_of,
+    grouped,
+    grouped_sql,
+    indicator_value,
+    table,
+)
 from kaa_web.services.statistics.protect import exact_table, protect_table
 from tests import factories
 
@@ -231,3 +239,61 @@ def test_what_leaves_the_app_hides_small_counts_a_second_cell_and_their_shares(h
         "–",
     )
     assert exact_table(table(db, "kartlagda", H1)).total.shown["andel"] == "20,0 %"
+
+
+def _edges(db, history):
+    """More edges for the two counts to agree on: someone who leaves on the period's last day
+    and someone who leaves and comes back on one day with a contact that day; a measure going
+    on past the period's end and one outside the catalogue."""
+    last = factories.history(
+        db,
+        [dict(registered_on=date(2026, 3, 1), deregistered_on=date(2026, 6, 30), result="arbete")],
+        birth_date=date(2008, 4, 4),
+        district_id=history["north"].id,
+    )
+    factories.outreach_contact(db, last, "telefon", date(2026, 6, 30), "nadd", "arbete")
+    again = factories.history(
+        db,
+        [
+            dict(registered_on=date(2025, 12, 1), deregistered_on=date(2026, 3, 3)),
+            dict(registered_on=date(2026, 3, 3), reason="aldrig_borjat"),
+        ],
+        birth_date=date(2009, 9, 9),
+        gender="man",
+    )
+    factories.outreach_contact(db, again, "sms", date(2026, 3, 3), "nadd", "studier")
+    factories.outreach_contact(db, again, "brev", date(2026, 1, 3), "ej_nadd")
+    kaa = factories.actor("kaa", factories.staff_rows(db))
+    made = factories.plan(db, kaa, again, agreed_on=date(2026, 3, 10))
+    outside = factories.catalogue_measure(db, name="Egen insats", category="annan")
+    factories.plan_measure(db, made, outside, date(2026, 3, 12))
+    row = factories.plan_measure(
+        db, made, outside, date(2026, 1, 5), ended_on=date(2026, 3, 3), after="arbete"
+    )
+    row.measure_id, row.title = None, "Sommarjobb"
+    db.add(row)
+    db.commit()
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        H1,
+        named_period("t1", 2026),
+        named_period("ar", 2026),
+        custom_period(date(2026, 2, 10), date(2026, 4, 1)),
+    ],
+    ids=["h1", "t1", "year", "from-to"],
+)
+def test_one_read_of_the_period_counts_every_figure_as_its_sql_definition_does(history, period):
+    """The page and reports count from one read of the period (activity, tally); the people
+    behind a figure are selected by the grouped SQL (queries). Both give the same numbers for
+    every figure, breakdown and period on this history."""
+    db = history["db"]
+    _edges(db, history)
+    activity = load(db, period)
+    for key in FIGURES:
+        for dimension in breakdowns_of(key):
+            assert grouped(db, key, period, dimension, activity) == grouped_sql(
+                db, key, period, dimension
+            ), (key, dimension)

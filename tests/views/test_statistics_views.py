@@ -9,6 +9,9 @@ from docx import Document
 from sqlmodel import select
 
 from kaa_web.models.audit import AuditEvent
+from kaa_web.models.statistics import NamndReportJob
+from kaa_web.services.statistics import report as reports
+from kaa_web.services.statistics import report_job
 from tests import factories
 
 
@@ -161,8 +164,15 @@ def test_a_manager_writes_the_tertial_report_saves_a_draft_and_makes_the_documen
     page = pages.follow(saved)
     typed = page.document.xpath("//textarea[@name='analys_omfattning']/text()")
     assert [text.strip() for text in typed] == ["Tre nya i januari."]
-    made = page.form().submit({"utveckling_uppsokande": "Ring tidigare."}, button="Skapa rapporten")
-    page = pages.follow(made)
+    form = page.form()
+    made = form.submit({"utveckling_uppsokande": "Ring tidigare."}, button="Skapa rapporten")
+    twice = form.submit({"utveckling_uppsokande": "Ring tidigare."}, button="Skapa rapporten")
+    assert made.response.headers["Location"] == twice.response.headers["Location"]
+    assert len(db_session.exec(select(NamndReportJob)).all()) == 1  # a double click: one job
+    page = pages.follow(made)  # the job ran at once (the tests' job runner)
+    assert "Status: Klar." in page.text
+    assert not page.document.xpath("//div[@id='rapport-status']/@hx-get")  # polling stops
+    assert "(KAA_STATS_MIN_CELL=5)" in page.text
     link = page.document.xpath("//a[contains(@href, 'rapport.docx')]/@href")[0]
     response = pages.client.get(link)
     assert response.status_code == 200
@@ -170,6 +180,33 @@ def test_a_manager_writes_the_tertial_report_saves_a_draft_and_makes_the_documen
     text = "\n".join(p.text for p in word.paragraphs)
     assert "Tertialrapport 1 2026" in text
     assert "Tre nya i januari." in text and "Ring tidigare." in text
+
+
+def test_the_page_of_a_report_being_made_is_polled_or_reloaded_until_it_is_done(
+    client_request, db_session, staff
+):
+    chef = factories.actor("chef", staff)
+    report = reports.open_report(db_session, actor=chef, kind="t2", year=2026)
+    job = report_job.request_report(db_session, actor=chef, report=report, limit=5)
+    db_session.commit()  # not enqueued: no worker has taken it yet
+    pages = client_request.as_("chef")
+    page = pages.get("statistics.report_progress", report_id=report.id, job_id=job.id)
+    assert "Status: Väntar på att starta" in page.text
+    reload = page.document.xpath("//a[text()='Uppdatera sidan']/@href")  # without JavaScript
+    assert reload == [f"/statistik/rapporter/{report.id}/skapas/{job.id}"]
+    polled = page.document.xpath("//div[@id='rapport-status']/@hx-get")
+    partial = pages.client.get(polled[0], headers={"HX-Request": "true"})
+    assert partial.get_data(as_text=True).lstrip().startswith("<div id=\"rapport-status\"")
+    draft = pages.get("statistics.report", report_id=report.id)
+    assert "Rapporten skapas just nu" in draft.text
+    report_job.run_report_job(db_session, job_id=job.id)  # a worker makes it
+    done = pages.get("statistics.report_progress", report_id=report.id, job_id=job.id)
+    assert "Status: Klar." in done.text and "Hämta rapporten (Word)" in done.text
+    draft = pages.get("statistics.report", report_id=report.id)
+    assert "Rapporten skapas just nu" not in draft.text
+    other = reports.open_report(db_session, actor=chef, kind="t1", year=2026)
+    db_session.commit()
+    pages.get("statistics.report_progress", report_id=other.id, job_id=job.id, status=404)
 
 
 def test_a_stale_draft_comes_back_with_the_text_typed(client_request, covered):

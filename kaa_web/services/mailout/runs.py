@@ -17,7 +17,7 @@ import secrets
 from datetime import date
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from kaa_web import audit
 from kaa_web.models.base import utcnow
@@ -44,8 +44,7 @@ STALE_MESSAGE = (
 )
 
 
-class LostClaim(Exception):
-    """Another worker has taken the job over: this one stops and stores nothing more."""
+CLAIMS = jobs.Claims(MailoutJob, MAX_ATTEMPTS)
 
 
 def start_mailout(
@@ -72,100 +71,35 @@ def start_mailout(
     return job
 
 
-def _creator(job: MailoutJob) -> Actor:
-    """Who the job works as: its creator with the roles they had when they started it."""
-    roles = frozenset(r for r in job.created_roles.split(",") if r)
-    return Actor(staff_id=job.created_by_id, username=job.created_by, roles=roles)
-
-
-def _claim(db: Session, job_id: int, token: str) -> bool:
-    """Take a queued job, or one whose worker has been silent past the lease; once at a time."""
-    now = utcnow()
-    silent = sa.and_(MailoutJob.status == "running", MailoutJob.heartbeat_at < now - jobs.lease(db))
-    claimed = db.exec(
-        sa.update(MailoutJob)
-        .where(
-            MailoutJob.id == job_id,
-            sa.or_(MailoutJob.status == "queued", silent),
-            MailoutJob.attempts < MAX_ATTEMPTS,
-        )
-        .values(
-            status="running",
-            phase="Skapar brev",
-            started_at=sa.func.coalesce(MailoutJob.started_at, now),
-            heartbeat_at=now,
-            attempts=MailoutJob.attempts + 1,
-            worker_token=token,
-        )
-    ).rowcount
-    db.commit()
-    return bool(claimed)
-
-
-def _ours(job_id: int, token: str):
-    return sa.update(MailoutJob).where(MailoutJob.id == job_id, MailoutJob.worker_token == token)
-
-
-def _store(db: Session, job_id: int, token: str, **values) -> None:
-    """Store what was done with the job's progress, if the job is still this worker's."""
-    if not db.exec(_ours(job_id, token).values(heartbeat_at=utcnow(), **values)).rowcount:
-        db.rollback()
-        raise LostClaim(job_id)
-    db.commit()
-
-
-def _beat(engine: sa.Engine, job_id: int, token: str) -> None:
-    with Session(engine) as db:
-        db.exec(_ours(job_id, token).values(heartbeat_at=utcnow()))
-        db.commit()
-
-
 @jobs.task(TASK)
 def run_mailout_job(db: Session, *, job_id: int) -> None:
     """Make a job's files (or go on with a stopped job's), then mark it ready to be posted."""
     token = secrets.token_hex(16)
-    if not _claim(db, job_id, token):
+    now = utcnow()
+    started = sa.func.coalesce(MailoutJob.started_at, now)
+    if not CLAIMS.claim(db, job_id, token, phase="Skapar brev", started_at=started):
         return
     job = db.get(MailoutJob, job_id, populate_existing=True)
-    actor = _creator(job)
+    actor = jobs.creator(job)
 
     def progress(**values):
-        _store(db, job_id, token, **values)
+        CLAIMS.store(db, job_id, token, **values)
 
-    every = max(jobs.lease(db).total_seconds() / 4, 0.2)
-    with jobs.keep_alive(lambda: _beat(db.get_bind(), job_id, token), every):
-        try:
-            made = make_files(db, actor, job, progress)
-            pdfs, error = [], ""
-            if job.make_pdf and made:
-                progress(phase="Skapar PDF-filer")
-                pdfs, error = add_pdfs(db, actor, job_id, made)
-            ready = dict(status="ready", phase="", error=error, finished_at=utcnow())
-            _store(db, job_id, token, document_ids=json.dumps(made + pdfs), **ready)
-        except LostClaim:
-            log.warning("mail-out job %s was taken over by another worker", job_id)
-        except Exception:
-            log.exception("mail-out job %s failed", job_id)
-            db.rollback()
-            failed = dict(status="failed", phase="", error=FAILED_MESSAGE, finished_at=utcnow())
-            db.exec(_ours(job_id, token).values(**failed))
-            db.commit()
+    with CLAIMS.working(db, job_id, token, FAILED_MESSAGE):
+        made = make_files(db, actor, job, progress)
+        pdfs, error = [], ""
+        if job.make_pdf and made:
+            progress(phase="Skapar PDF-filer")
+            pdfs, error = add_pdfs(db, actor, job_id, made)
+        ready = dict(status="ready", phase="", error=error, finished_at=utcnow())
+        CLAIMS.store(db, job_id, token, document_ids=json.dumps(made + pdfs), **ready)
 
 
 @jobs.every_minute
 def resume_stalled_mailouts(db: Session) -> None:
     """Enqueue again every job whose worker has stopped (or whose message was lost); give up
     one that MAX_ATTEMPTS workers have started without finishing."""
-    silent_since = utcnow() - jobs.lease(db)
-    stalled = db.exec(
-        select(MailoutJob).where(
-            sa.or_(
-                sa.and_(MailoutJob.status == "queued", MailoutJob.created_at < silent_since),
-                sa.and_(MailoutJob.status == "running", MailoutJob.heartbeat_at < silent_since),
-            )
-        )
-    ).all()
-    for job in stalled:
+    for job in CLAIMS.stalled(db):
         if job.attempts >= MAX_ATTEMPTS:
             _give_up(db, job)
         else:

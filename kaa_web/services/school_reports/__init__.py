@@ -24,6 +24,7 @@ from kaa_web.services.school_reports.inbox import (
     mark_other_municipality,
     register_candidates,
     register_student,
+    returning_reports,
     returning_students,
     set_status,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "register_student",
     "report_id_of",
     "report_students",
+    "returning_reports",
     "returning_students",
     "save_draft",
     "save_help_text",

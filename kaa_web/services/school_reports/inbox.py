@@ -252,6 +252,26 @@ def returning_students(
     return {linked[youth_id]: left_on for youth_id, left_on in rows.all()}
 
 
+def returning_reports(db: Session, *, actor: Actor, report_ids: list[int]) -> set[int]:
+    """The reports among these with a student linked to someone who has left KAA: registered
+    from the report they come back (återkommer), as the inbox list marks them."""
+    actor.need("inbox.handle")
+    if not report_ids:
+        return set()
+    rows = db.exec(
+        select(SchoolReportStudent.report_id)
+        .join(RegistrationPeriod, RegistrationPeriod.youth_id == SchoolReportStudent.youth_id)
+        .where(
+            SchoolReportStudent.report_id.in_(report_ids),
+            SchoolReportStudent.home_municipality == "",
+            RegistrationPeriod.latest,
+            RegistrationPeriod.deregistered_on.is_not(None),
+        )
+        .distinct()
+    )
+    return set(rows.all())
+
+
 def register_candidates(
     db: Session, actor: Actor, students: list[SchoolReportStudent]
 ) -> dict[int, Youth]:

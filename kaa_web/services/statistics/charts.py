@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kaa_web.services.statistics.page import FigureView
 
 BLACK, GREY = "#1a1a1a", "#bdbdbd"
+WIDTH = 6.4  # inches
+LABEL_CHAR = 0.06  # inches: an average character of the 8 pt labels, with room
 
 
 @dataclass(frozen=True)
@@ -47,15 +50,17 @@ def _describe(name: str, period_label: str, labels, values) -> str:
     )
 
 
+@lru_cache(maxsize=256)
 def render(chart: Chart, fmt: str = "svg") -> bytes:
-    """The chart as SVG (text kept as text) or PNG."""
+    """The chart as SVG (text kept as text) or PNG; the same numbers are drawn once per process
+    (a chart is plain data, so a cached drawing is the drawing)."""
     # matplotlib takes a second or more to import: only what draws a chart pays for it, not
     # every app process at start-up. Figure() draws without pyplot's global state or a display.
     import matplotlib
     from matplotlib.figure import Figure
 
     height = 1.0 + 0.42 * len(chart.labels)
-    fig = Figure(figsize=(6.4, height), dpi=110)
+    fig = Figure(figsize=(WIDTH, height), dpi=110)
     ax = fig.add_subplot()
     rows = range(len(chart.labels))
     now = [v or 0 for v in chart.values]
@@ -85,9 +90,17 @@ def render(chart: Chart, fmt: str = "svg") -> bytes:
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
     ax.margins(x=0.15)
-    fig.tight_layout()
+    _fit(fig, chart, height)
     out = io.BytesIO()
     options = {"metadata": {"Date": None}} if fmt == "svg" else {}
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "kaa"}):
         fig.savefig(out, format=fmt, **options)
     return out.getvalue()
+
+
+def _fit(fig, chart: Chart, height: float) -> None:
+    """Margins for the labels, title and legend, worked out from the text instead of by
+    matplotlib's tight layout (which draws the whole chart once more to measure it)."""
+    longest = max((len(label) for label in chart.labels), default=0)
+    left = min(0.6, (longest * LABEL_CHAR + 0.25) / WIDTH)
+    fig.subplots_adjust(left=left, right=0.97, top=1 - 0.4 / height, bottom=0.55 / height)

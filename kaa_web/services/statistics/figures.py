@@ -11,6 +11,7 @@ from kaa_web.models.register import District
 from kaa_web.rules.outreach import DEFAULT_RULES
 from kaa_web.rules.report_periods import ReportPeriod
 from kaa_web.services.statistics import queries as q
+from kaa_web.services.statistics.activity import Activity
 from kaa_web.services.statistics.definitions import (
     BREAKDOWNS,
     GROUP_LABELS,
@@ -20,6 +21,7 @@ from kaa_web.services.statistics.definitions import (
     Figure,
     figure,
 )
+from kaa_web.services.statistics.tally import counted
 
 SHARE_PARTS = {  # share figures counted as one figure of another
     "kartlagda": (q.mapped, q.covered),
@@ -89,8 +91,22 @@ def columns_of(f: Figure) -> tuple[tuple[str, str], ...]:
     return (*f.categories.items(), *total)
 
 
-def grouped(db: Session, key: str, period: ReportPeriod, dimension: str) -> dict[str, dict]:
-    """{group: {column: number}} exactly as counted."""
+def grouped(
+    db: Session, key: str, period: ReportPeriod, dimension: str, activity: Activity | None = None
+) -> dict[str, dict]:
+    """{group: {column: number}} exactly as counted: from the period's `activity` when the
+    caller read it for many figures (the page, a report), else by the figure's own grouped
+    statement (one figure: a chart, an action-plan goal)."""
+    if activity is None:
+        return grouped_sql(db, key, period, dimension)
+    f = figure(key)
+    out = counted(activity, key, dimension, _first_letter_days(db))
+    return {g: _complete(f, cells) for g, cells in out.items()}
+
+
+def grouped_sql(db: Session, key: str, period: ReportPeriod, dimension: str) -> dict[str, dict]:
+    """The figure by its grouped statements (queries): the definitions in SQL, which the people
+    behind a figure are selected by too."""
     f = figure(key)
     query = q.Query(period, dimension)
     if key in SHARE_PARTS:
@@ -125,14 +141,19 @@ def _first_letter_days(db: Session) -> int:
     return db.info.get("ladder_rules", DEFAULT_RULES).first_letter_days
 
 
-def whole(db: Session, key: str, period: ReportPeriod) -> dict:
+def whole(db: Session, key: str, period: ReportPeriod, activity: Activity | None = None) -> dict:
     """The figure for the whole municipality: {column: number}."""
     f = figure(key)
-    return grouped(db, key, period, "hela").get(q.ALL) or _complete(f, _empty(f))
+    return grouped(db, key, period, "hela", activity).get(q.ALL) or _complete(f, _empty(f))
 
 
 def table(
-    db: Session, key: str, period: ReportPeriod, dimension: str = "hela", total=None
+    db: Session,
+    key: str,
+    period: ReportPeriod,
+    dimension: str = "hela",
+    total=None,
+    activity: Activity | None = None,
 ) -> Table:
     """The figure for every group of the breakdown, with the whole municipality as its total
     (counted on its own, so a person in two groups' rows is one in the total; `total` when
@@ -140,10 +161,10 @@ def table(
     f = figure(key)
     if dimension not in breakdowns_of(key):
         raise ValueError(f"{key} has no breakdown {dimension!r}")
-    total = total if total is not None else whole(db, key, period)
+    total = total if total is not None else whole(db, key, period, activity)
     rows = ()
     if dimension != "hela":
-        found = grouped(db, key, period, dimension)
+        found = grouped(db, key, period, dimension, activity)
         labels = group_labels(db, dimension, found)
         rows = tuple(
             Row(g, label, found.get(g) or _complete(f, _empty(f))) for g, label in labels.items()

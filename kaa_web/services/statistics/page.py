@@ -10,6 +10,7 @@ from sqlmodel import Session
 from kaa_web import audit
 from kaa_web.permissions import Actor
 from kaa_web.rules.report_periods import ReportPeriod
+from kaa_web.services.statistics.activity import Activity, load
 from kaa_web.services.statistics.definitions import BREAKDOWNS, FIGURES, SECTIONS, Figure
 from kaa_web.services.statistics.figures import breakdowns_of, table, whole
 from kaa_web.services.statistics.protect import ShownRow, ShownTable, exact_table, protect_table
@@ -63,18 +64,29 @@ def headline_column(f: Figure) -> str:
 
 
 def figure_view(
-    db: Session, key: str, period: ReportPeriod, dimension: str = "hela", limit: int = 0
+    db: Session,
+    key: str,
+    period: ReportPeriod,
+    dimension: str = "hela",
+    limit: int = 0,
+    activities: tuple[Activity, Activity] | None = None,
 ) -> FigureView:
-    """One figure by a breakdown beside the year before; exact, or protected under `limit`."""
+    """One figure by a breakdown beside the year before; exact, or protected under `limit`.
+    `activities`: the period's and the year before's, when the caller has read them for every
+    figure; without them the figure is counted by its own statements."""
     shown = (lambda t: protect_table(t, limit)) if limit else exact_table
-    total = whole(db, key, period)  # counted once for every table of the figure
+    earlier = period.year_earlier()
+    now, before = activities or (None, None)
+    total = whole(db, key, period, now)  # counted once for every table of the figure
     extra = tuple(
-        shown(table(db, key, period, d, total)) for d in breakdowns_of(key) if d not in BREAKDOWNS
+        shown(table(db, key, period, d, total, now))
+        for d in breakdowns_of(key)
+        if d not in BREAKDOWNS
     )
     return FigureView(
         FIGURES[key],
-        shown(table(db, key, period, dimension, total)),
-        shown(table(db, key, period.year_earlier(), "hela")).total,
+        shown(table(db, key, period, dimension, total, now)),
+        shown(table(db, key, earlier, "hela", activity=before)).total,
         extra,
     )
 
@@ -82,12 +94,14 @@ def figure_view(
 def figure_views(
     db: Session, period: ReportPeriod, dimension: str, limit: int = 0
 ) -> tuple[tuple[str, tuple[FigureView, ...]], ...]:
-    """Every figure, section by section."""
+    """Every figure, section by section, from one read of the period and one of the year
+    before."""
+    activities = (load(db, period), load(db, period.year_earlier()))
     return tuple(
         (
             name,
             tuple(
-                figure_view(db, key, period, dimension, limit)
+                figure_view(db, key, period, dimension, limit, activities)
                 for key, f in FIGURES.items()
                 if f.section == section
             ),

@@ -146,13 +146,21 @@ def _skr_answers(views: dict[str, FigureView]) -> list[dict]:
     ]
 
 
-def report_context(db: Session, report: NamndReport, limit: int, made: datetime) -> dict:
-    """The plain data the template fills in: figures protected under `limit`."""
+def _quiet(phase: str) -> None:
+    """No one follows the progress."""
+
+
+def report_context(
+    db: Session, report: NamndReport, limit: int, made: datetime, progress=_quiet
+) -> dict:
+    """The plain data the template fills in: figures protected under `limit`; `progress` is
+    told each phase as it begins."""
     period = period_of(report)
     earlier = period.year_earlier()
     texts = texts_of(report)
     sections = figure_views(db, period, "hela", limit)
     views = {v.figure.key: v for _, section in sections for v in section}
+    progress("Ritar diagrammen")
     avsnitt = [
         {
             "rubrik": name,
@@ -179,12 +187,14 @@ def report_context(db: Session, report: NamndReport, limit: int, made: datetime)
 
 
 def generate_report(
-    db: Session, *, actor: Actor, report: NamndReport, limit: int
+    db: Session, *, actor: Actor, report: NamndReport, limit: int, progress=_quiet
 ) -> GeneratedDocument:
-    """Render the report from its draft texts and store it with what it was made from."""
+    """Render the report from its draft texts and store it with what it was made from (the
+    caller commits; on the job runner: kaa_web.services.statistics.report_job)."""
     actor.need("statistics.report")
     made = utcnow()
-    context = report_context(db, report, limit, made)
+    context = report_context(db, report, limit, made, progress)
+    progress("Skapar Word-dokumentet")
     name = f"namndrapport_{report.kind}_{report.year}.docx"
     document = documents.generate_statistics_report(
         db, actor=actor, context=context, file_name=name

@@ -284,6 +284,44 @@ def test_guardians_addresses_reach_the_register_when_kaa_registers_the_student(
     ]
 
 
+def _inbox_row(client, reference: str) -> str:
+    """The inbox list's row (its text) for the report with this reference."""
+    page = client.get(client.url("inbox.index", status="")).get_data(as_text=True)
+    [row] = [r for r in page.split("<tr>") if f">{reference}</a>" in r]
+    return row.split("</tr>")[0]
+
+
+def test_the_inbox_list_marks_only_a_report_on_someone_who_left_kaa_as_coming_back(
+    login_as, schools, db_session, staff
+):
+    left, stays = (
+        factories.youth(
+            db_session,
+            name,
+            "Exempelsson",
+            birth_date=pnr.parse(student_number(serial=serial)).birth_date,
+            serial=serial,
+            registered_on=local_today() - timedelta(days=400),
+        )
+        for name, serial in (("Lisa", 381), ("Stina", 383))
+    )
+    register.deregister_youth(
+        db_session,
+        actor=factories.actor("kaa", staff),
+        youth_id=left.id,
+        reason="nationellt_program",
+        on=local_today() - timedelta(days=30),
+    )
+    db_session.commit()
+    school = login_as("skola")
+    submit(school, schools["90000001"], personnummer=left.personnummer)
+    submit(school, schools["90000001"], token="tok-2", personnummer=stays.personnummer)
+    first, second = sorted(reports(db_session), key=lambda r: r.id)
+    kaa = login_as("kaa")
+    assert "återkommer" in _inbox_row(kaa, first.reference)
+    assert "återkommer" not in _inbox_row(kaa, second.reference)
+
+
 def test_a_report_on_someone_who_left_kaa_says_they_come_back_and_registers_a_new_period(
     login_as, schools, db_session, staff
 ):
@@ -309,6 +347,7 @@ def test_a_report_on_someone_who_left_kaa_says_they_come_back_and_registers_a_ne
     submit(login_as("skola"), schools["90000001"], personnummer=person.personnummer)
     [report] = reports(db_session)
     kaa = login_as("kaa")
+    assert "återkommer" in _inbox_row(kaa, report.reference)
     page = kaa.get(kaa.url("inbox.report", report_id=report.id)).get_data(as_text=True)
     assert "<strong>Återkommer.</strong>" in page
     assert "Registrera eleven i KAA igen" in page
@@ -324,6 +363,7 @@ def test_a_report_on_someone_who_left_kaa_says_they_come_back_and_registers_a_ne
     ]
     again = kaa.get(kaa.url("inbox.report", report_id=report.id)).get_data(as_text=True)
     assert "Återkommer" not in again and "Registrera eleven i KAA igen" not in again
+    assert "återkommer" not in _inbox_row(kaa, report.reference)  # registered again
     assert kaa.post_form(kaa.url("inbox.register_student", student_id=student.id)).status_code in (
         303,
         400,
