@@ -19,6 +19,7 @@ from kaa_web.services import jobs, outreach, register
 from kaa_web.services.audit_log import purge_audit_log
 from kaa_web.services.auth import purge_expired
 from kaa_web.services.register import importing
+from kaa_web.services.scb.reminders import plan_reminders
 from kaa_web.services.school_reports import purge_old_drafts
 
 # In this order: the age-outs before the next steps they change. Each returns a count.
@@ -36,6 +37,13 @@ STEPS: dict[str, Callable[[Session, Settings], int]] = {
         db, retention_hours=s.import_retention_hours
     ),
     "nightly.form_codes": lambda db, _s: once.purge(db),
+    "nightly.scb_reminders": lambda db, s: plan_reminders(
+        db,
+        today=local_today(),
+        h1=s.scb_deadline_h1,
+        h2=s.scb_deadline_h2,
+        lead_days=s.scb_reminder_days,
+    ),
 }
 
 

@@ -51,6 +51,7 @@ from kaa_web.models.register import (
     TimelineEntry,
     Youth,
 )
+from kaa_web.models.scb import ScbExport, ScbMapping
 from kaa_web.models.school_reports import (
     FormHelpText,
     InboxAssignment,
@@ -111,6 +112,8 @@ __all__ = [
     "Referral",
     "ReportDraft",
     "SavedView",
+    "ScbExport",
+    "ScbMapping",
     "SchoolReport",
     "SchoolReportStudent",
     "SchoolUnit",
