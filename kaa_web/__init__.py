@@ -157,6 +157,7 @@ def _register_blueprints(app: Flask) -> None:
         plans,
         register,
         register_extract,
+        scb,
         school_admin,
         school_reports,
         statistics,
@@ -184,6 +185,7 @@ def _register_blueprints(app: Flask) -> None:
         meetings,
         action_plan,
         statistics,
+        scb,
     ):
         app.register_blueprint(module.bp)
 
