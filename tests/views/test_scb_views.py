@@ -160,18 +160,22 @@ def test_the_admin_copies_the_last_mapping_and_edits_it_keeping_what_was_typed(
     assert mapping.data_of(newest).code("orsak", "studiebevis") == "S"
 
 
+def upload(admin, content: bytes):
+    """The upload form sent with `content` as its file, as a browser sends it."""
+    form = admin.get("scb.mappings_index").form(button="Ladda upp")
+    return admin.client.post(
+        form.action,
+        data={**form.fields.to_dict(), "fil": (io.BytesIO(content), "mappning.xlsx")},
+        content_type="multipart/form-data",
+    )
+
+
 def test_a_mapping_in_the_datafilsbeskrivning_layout_is_uploaded(
     client_request, db_session, half_year
 ):
     data = mapping.example_data()
     content = workbook_of(data)
-    admin = client_request.as_("admin")
-    form = admin.get("scb.mappings_index").form(button="Ladda upp")
-    response = admin.client.post(
-        form.action,
-        data={**form.fields.to_dict(), "fil": (io.BytesIO(content), "mappning.xlsx")},
-        content_type="multipart/form-data",
-    )
+    response = upload(client_request.as_("admin"), content)
     assert response.status_code == 303
     newest = db_session.exec(select(ScbMapping).order_by(ScbMapping.id.desc())).first()
     assert mapping.data_of(newest) == data
@@ -195,13 +199,7 @@ def test_a_hostile_upload_is_refused_in_swedish_and_saves_nothing(
         buffer = io.BytesIO()
         book.save(buffer)
         content = buffer.getvalue()
-    admin = client_request.as_("admin")
-    form = admin.get("scb.mappings_index").form(button="Ladda upp")
-    response = admin.client.post(
-        form.action,
-        data={**form.fields.to_dict(), "fil": (io.BytesIO(content), "mappning.xlsx")},
-        content_type="multipart/form-data",
-    )
+    response = upload(client_request.as_("admin"), content)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert db_session.exec(select(func.count()).select_from(ScbMapping)).one() == 1

@@ -82,7 +82,11 @@ def _registration(person: Person, mapping: MappingData) -> list[str]:
     found = []
     reason = person.latest.reason
     missing = mapping.missing_reason_code
-    if reason not in REGISTRATION_REASONS or (missing and mapping.code("orsak", reason) == missing):
+    if reason in mapping.excluded_reasons:  # not covered at all: its "saknar orsak" is moot
+        found.append("ska_inte_vara_med")
+    elif reason not in REGISTRATION_REASONS or (
+        missing and mapping.code("orsak", reason) == missing
+    ):
         found.append("saknar_orsak")
     turns_20 = eligibility.turns_20(person.birth_date)
     earliest = date(person.birth_date.year + 16, 7, 1)
@@ -93,8 +97,6 @@ def _registration(person: Person, mapping: MappingData) -> list[str]:
             found.append("for_tidigt")
         if bool(span.deregistered_on) != bool(span.deregistration_reason):
             found.append("avregistrering_ofullstandig")
-    if reason in mapping.excluded_reasons:
-        found.append("ska_inte_vara_med")
     return found
 
 
