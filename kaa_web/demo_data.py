@@ -58,6 +58,9 @@ def seed_demo(db: Session) -> None:
     from kaa_web.demo_history import seed_history  # three years of periods for the statistics
 
     seed_history(db)
+    from kaa_web.demo_scb import seed_scb  # a half-year with problems for the SCB check
+
+    seed_scb(db)
     db.commit()
 
 
