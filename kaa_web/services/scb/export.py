@@ -17,7 +17,7 @@ from kaa_web.rules.personnummer import mask
 from kaa_web.services import tasks
 from kaa_web.services.errors import Invalid
 from kaa_web.services.scb.checks import check_half_year, latest_export, reportable
-from kaa_web.services.scb.file import extension, file_bytes, headers, person_rows
+from kaa_web.services.scb.file import extension, file_bytes, headers, person_rows, writer_for
 from kaa_web.services.scb.mapping import unmapped
 
 REMINDER_SOURCE = "scb_halvar"  # the worklist task's source: the half-year's key
@@ -42,10 +42,11 @@ def make_export(db: Session, *, actor: Actor, key: int, confirmed: bool) -> ScbE
     period = rules.period_of(key)
     header = headers(checked.mapping)
     snapshot, rows = {}, []
+    writer = writer_for(checked.mapping, period)
     for person in checked.people:
         if not reportable(person.personnummer):
             continue
-        own = person_rows(checked.mapping, period, person)
+        own = person_rows(writer, person)
         rows += own
         snapshot[str(person.youth_id)] = {"pnr": person.personnummer, "rows": own}
     content, content_type = file_bytes(checked.mapping, header, rows)

@@ -51,42 +51,52 @@ def _numbered(header: str, n: int, layout: str) -> str:
 
 
 class _Writer:
-    """One person's values through the mapping's codes and date format."""
+    """Values through the mapping's codes and date format (dates formatted once each)."""
 
     def __init__(self, mapping: MappingData, period: ReportPeriod):
         self.mapping = mapping
         self.period = period
         self.date_format = rules.DATE_FORMATS[mapping.date_format]
+        self.tables = {c: rules.CONCEPTS[c].table for _, c in mapping.columns}
+        self.days: dict[date, str] = {}
+        self.blocks = _blocks(mapping)
 
     def day(self, value: date | None) -> str:
-        return value.strftime(self.date_format) if value else ""
+        if value is None:
+            return ""
+        text = self.days.get(value)
+        if text is None:
+            text = self.days[value] = value.strftime(self.date_format)
+        return text
 
     def code(self, concept: str, value: str | None) -> str:
-        return self.mapping.code(rules.CONCEPTS[concept].table, value) if value else ""
+        return self.mapping.code(self.tables[concept], value) if value else ""
 
-    def person_value(self, concept: str, person: Person, reached: list[Contact]) -> str:
+    def person_values(self, person: Person, reached: list[Contact]) -> dict[str, str]:
+        """Every person-level concept's value for the person."""
         latest = person.latest
-        ended_in = latest.deregistered_on and latest.deregistered_on <= self.period.end
+        ended = latest.deregistered_on is not None and latest.deregistered_on <= self.period.end
         occupations = [c.occupation for c in reached if c.occupation]
-        values = {
+        codes = self.mapping.codes
+        return {
             "personnummer": person.personnummer,
             "fornamn": person.first_name,
             "efternamn": person.last_name,
             "postadress": "" if person.protected else person.address,
-            "kon": lambda: self.code(concept, person.gender),
-            "orsak": lambda: self.code(concept, latest.reason),
-            "registrerad": lambda: self.day(latest.registered_on),
-            "kontakt_minst_en": lambda: self.code(concept, "ja" if reached else "nej"),
-            "sysselsattning_senaste": lambda: self.code(
-                concept, occupations[-1] if occupations else "okand"
+            "kon": codes.get("kon", {}).get(person.gender, ""),
+            "orsak": codes.get("orsak", {}).get(latest.reason, ""),
+            "registrerad": self.day(latest.registered_on),
+            "kontakt_minst_en": codes.get("ja_nej", {}).get("ja" if reached else "nej", ""),
+            "sysselsattning_senaste": codes.get("sysselsattning", {}).get(
+                occupations[-1] if occupations else "okand", ""
             ),
-            "avregistrerad": lambda: self.day(latest.deregistered_on) if ended_in else "",
-            "avregistrering_orsak": lambda: (
-                self.code(concept, latest.deregistration_reason) if ended_in else ""
+            "avregistrerad": self.day(latest.deregistered_on) if ended else "",
+            "avregistrering_orsak": (
+                codes.get("avregistrering", {}).get(latest.deregistration_reason or "", "")
+                if ended
+                else ""
             ),
         }
-        value = values[concept]
-        return value() if callable(value) else value
 
     def contact_value(self, concept: str, contact: Contact) -> str:
         if concept == "kontakt.datum":
@@ -106,9 +116,13 @@ class _Writer:
         return self.code(concept, event.occupation_after) if ended else ""
 
 
-def person_rows(mapping: MappingData, period: ReportPeriod, person: Person) -> list[list[str]]:
+def writer_for(mapping: MappingData, period: ReportPeriod) -> _Writer:
+    return _Writer(mapping, period)
+
+
+def person_rows(writer: _Writer, person: Person) -> list[list[str]]:
     """The person's rows in the file: one (repeated groups) or one per contact and measure."""
-    writer = _Writer(mapping, period)
+    mapping = writer.mapping
     reached = [c for c in person.contacts if c.outcome == "nadd" and person.in_spans(c.on)]
     events = {"kontakt": reached, "insats": person.measures}
     if mapping.layout == "person":
@@ -123,9 +137,10 @@ def person_rows(mapping: MappingData, period: ReportPeriod, person: Person) -> l
 
 def _row(writer: _Writer, mapping: MappingData, person: Person, reached, events) -> list[str]:
     row: list[str] = []
-    for group, columns in _blocks(mapping):
+    values = writer.person_values(person, reached)
+    for group, columns in writer.blocks:
         if group is None:
-            row += [writer.person_value(concept, person, reached) for _, concept in columns]
+            row += [values[concept] for _, concept in columns]
             continue
         items = events[group]
         for n in range(_repeats(mapping, group)):

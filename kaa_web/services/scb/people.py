@@ -83,6 +83,32 @@ class Person:
         return f"{self.first_name} {self.last_name}"
 
 
+def _raw(column):
+    """A date column as the driver gives it (SQLite: text), turned into a date by `_Days`."""
+    return sa.type_coerce(column, sa.String).label(column.name)
+
+
+class _Days:
+    """Driver values to dates, each distinct day parsed once."""
+
+    def __init__(self):
+        self.seen: dict = {None: None}
+
+    def __call__(self, value) -> date | None:
+        found = self.seen.get(value, self)
+        if found is self:
+            found = self.seen[value] = (
+                value if isinstance(value, date) else date.fromisoformat(value)
+            )
+        return found
+
+
+def _fetch(db: Session, statement) -> list[tuple]:
+    """The rows as the driver's plain tuples: the half-year's tens of thousands of contacts
+    cost SQLAlchemy's row objects more than the query itself (bench/scb.py)."""
+    return db.connection().execute(statement).cursor.fetchall()
+
+
 def _covered(period: ReportPeriod):
     """The registration periods overlapping the half-year: open ones and those ended since its
     start, each a range of an index (the archive of long-ended periods is never read)."""
@@ -105,10 +131,16 @@ def half_year_people(db: Session, period: ReportPeriod) -> list[Person]:
     """Everyone covered some day of the half-year, in personnummer order."""
     covered = _covered(period)
     ids = sa.select(covered.c.youth_id)
-    people: dict[int, Person] = {}
-    rows = db.exec(
+    c = covered.c
+    rows = _fetch(
+        db,
         sa.select(
-            covered,
+            c.youth_id,
+            _raw(c.registered_on),
+            _raw(c.deregistered_on),
+            c.registration_reason,
+            c.deregistration_reason,
+            c.deregistration_result,
             Y.c.personnummer,
             Y.c.first_name,
             Y.c.last_name,
@@ -117,54 +149,41 @@ def half_year_people(db: Session, period: ReportPeriod) -> list[Person]:
             Y.c.city,
             Y.c.protected_identity,
             Y.c.gender,
-            Y.c.birth_date,
+            _raw(Y.c.birth_date),
         )
-        .join(Y, Y.c.id == covered.c.youth_id)
-        .order_by(Y.c.personnummer, covered.c.registered_on)
+        .join(Y, Y.c.id == c.youth_id)
+        .order_by(Y.c.personnummer, c.registered_on),
     )
-    for r in rows:
-        person = people.get(r.youth_id)
+    people: dict[int, Person] = {}
+    day = _Days()
+    for youth_id, registered, left, reason, why_left, result, number, *person_columns in rows:
+        person = people.get(youth_id)
         if person is None:
-            address = ", ".join(
-                p for p in (r.street_address, f"{r.postal_code} {r.city}".strip()) if p
+            first, last, street, postal_code, city, protected, gender, born = person_columns
+            address = ", ".join(p for p in (street, f"{postal_code} {city}".strip()) if p)
+            person = people[youth_id] = Person(
+                youth_id, number, first, last, address, bool(protected), gender, day(born)
             )
-            person = people[r.youth_id] = Person(
-                r.youth_id,
-                r.personnummer,
-                r.first_name,
-                r.last_name,
-                address,
-                r.protected_identity,
-                r.gender,
-                r.birth_date,
-            )
-        person.spans.append(
-            Span(
-                r.registered_on,
-                r.deregistered_on,
-                r.registration_reason,
-                r.deregistration_reason,
-                r.deregistration_result,
-            )
-        )
-    _add_contacts(db, people, ids, period)
+        person.spans.append(Span(day(registered), day(left), reason, why_left, result))
+    _add_contacts(db, people, ids, period, day)
     _add_measures(db, people, ids, period)
     return list(people.values())
 
 
-def _add_contacts(db: Session, people: dict[int, Person], ids, period: ReportPeriod) -> None:
-    rows = db.exec(
-        sa.select(C.c.youth_id, C.c.on, C.c.outcome, C.c.occupation, C.c.study_kind)
+def _add_contacts(db: Session, people: dict[int, Person], ids, period: ReportPeriod, day) -> None:
+    rows = _fetch(
+        db,
+        sa.select(C.c.youth_id, _raw(C.c.on), C.c.outcome, C.c.occupation, C.c.study_kind)
         .where(
             C.c.youth_id.in_(ids),
             C.c.on >= period.start,
             C.c.on <= period.end,
             C.c.kind.in_(tuple(CHANNELS)),
         )
-        .order_by(C.c.youth_id, C.c.on, C.c.id)
+        .order_by(C.c.youth_id, C.c.on, C.c.id),
     )
-    for r in rows:
-        people[r.youth_id].contacts.append(Contact(r.on, r.outcome, r.occupation, r.study_kind))
+    for youth_id, on, outcome, occupation, study_kind in rows:
+        people[youth_id].contacts.append(Contact(day(on), outcome, occupation, study_kind))
 
 
 def _add_measures(db: Session, people: dict[int, Person], ids, period: ReportPeriod) -> None:
@@ -176,7 +195,7 @@ def _add_measures(db: Session, people: dict[int, Person], ids, period: ReportPer
         sa.select(PM.c.youth_id, PM.c.start_on, PM.c.ended_on, PM.c.occupation_after, M.c.category)
         .outerjoin(M, M.c.id == PM.c.measure_id)
         .where(PM.c.youth_id.in_(ids), PM.c.start_on <= period.end, overlapping)
-    )
+    ).all()
     for r in taken:
         events[r.youth_id].append(
             MeasureEvent(
@@ -187,7 +206,7 @@ def _add_measures(db: Session, people: dict[int, Person], ids, period: ReportPer
         sa.select(D.c.youth_id, D.c.on, M.c.category)
         .join(M, M.c.id == D.c.measure_id)
         .where(D.c.youth_id.in_(ids), D.c.on >= period.start, D.c.on <= period.end)
-    )
+    ).all()
     for r in declined:
         events[r.youth_id].append(MeasureEvent("avbojd", r.category, r.on))
     for youth_id, found in events.items():
