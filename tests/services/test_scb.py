@@ -271,3 +271,23 @@ def test_the_export_task_comes_before_the_deadline_and_is_done_by_the_export(db_
     db_session.commit()
     db_session.refresh(task)
     assert task.done_at is not None
+
+
+def test_one_row_per_contact_and_measure_repeats_the_persons_columns(db_session, half_year):
+    columns = (
+        ("PNR", "personnummer"),
+        ("Datum", "kontakt.datum"),
+        ("Kategori{n}", "insats.kategori"),
+        ("Start", "insats.start"),
+    )
+    test_mapping(db_session, layout="handelse", columns=columns)
+    rows = rows_of(
+        export.make_export(db_session, actor=half_year["kaa"], key=H1_2025, confirmed=False)
+    )
+    assert rows == [
+        ["PNR", "Datum", "Kategori", "Start"],
+        [BERTIL, "", "", ""],
+        [ANNA, "2025-02-03", "", ""],
+        [ANNA, "", "1", "2025-03-01"],
+        [ANNA, "", "2", "2025-04-01"],
+    ]

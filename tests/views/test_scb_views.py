@@ -73,6 +73,8 @@ def test_school_social_services_labour_market_and_admin_cannot_see_the_check(
     other.get("scb.index", status=403)
     other.get("scb.check", status=403, **H1)
     other.post("scb.make_export", status=403, **H1)
+    other.get("scb.export_page", status=403, export_id=1)
+    other.get("scb.download", status=403, export_id=1)
 
 
 @pytest.mark.parametrize("role", ["skola", "ifo", "chef", "kaa"])
@@ -216,3 +218,13 @@ def test_a_mapping_a_file_was_made_with_is_not_edited_again(client_request, db_s
     assert "kan inte ändras" in refused.text
     db_session.refresh(row)
     assert row.name.startswith("EXEMPEL")
+
+
+def test_a_half_year_no_mapping_holds_for_says_so_and_makes_no_file(
+    client_request, db_session, half_year
+):
+    page = client_request.get("scb.check", year=2017, half="h1")  # the example holds from 2018
+    assert "Ingen mappning gäller för halvåret" in page.text
+    refused = page.form(button="Gör SCB-filen").submit(status=400)
+    assert "Det finns ingen mappning som gäller för första halvåret 2017" in refused.text
+    assert db_session.exec(select(func.count()).select_from(ScbExport)).one() == 0
