@@ -228,3 +228,23 @@ def test_a_half_year_no_mapping_holds_for_says_so_and_makes_no_file(
     refused = page.form(button="Gör SCB-filen").submit(status=400)
     assert "Det finns ingen mappning som gäller för första halvåret 2017" in refused.text
     assert db_session.exec(select(func.count()).select_from(ScbExport)).one() == 0
+
+
+@pytest.mark.parametrize(
+    "field, line, message",
+    [
+        ("kolumner", "=HYPERLINK(1) = personnummer", "en rubrik får inte börja med"),
+        ("koder", "orsak.annan = @SUM(1)", "Koden för orsak.annan får inte börja med"),
+        ("koder", "orsak.hittepa = 1", "”hittepa” är inget värde i tabellen orsak"),
+    ],
+)
+def test_a_mapping_that_would_put_a_formula_or_an_unknown_value_in_the_file_is_refused(
+    client_request, half_year, field, line, message
+):
+    admin = client_request.as_("admin")
+    listed = admin.get("scb.mappings_index")
+    form = admin.follow(
+        listed.form(button=f"Kopiera {mapping.example_data().name}").submit()
+    ).form()
+    refused = form.submit({field: form.fields[field] + "\n" + line}, status=400)
+    assert message in refused.text

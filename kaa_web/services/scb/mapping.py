@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from kaa_web import audit
+from kaa_web.exports import FORMULA_STARTS
 from kaa_web.models.base import utcnow
 from kaa_web.models.register import REGISTRATION_REASONS
 from kaa_web.models.scb import ScbExport, ScbMapping
@@ -147,6 +148,8 @@ def _columns_problem(columns) -> str | None:
     for n, (header, concept) in enumerate(columns, start=1):
         if concept not in rules.CONCEPTS:
             return f"Rad {n}: okänt begrepp ”{concept[:40]}”."
+        if header.startswith(FORMULA_STARTS):
+            return f"Rad {n}: en rubrik får inte börja med = + - eller @."
         if not header or len(header) > MAX_HEADER or any(c in header for c in ';"\r\n\t'):
             return f'Rad {n}: rubriken får vara 1–{MAX_HEADER} tecken utan ; " och radbrytning.'
         if header in seen:
@@ -163,6 +166,8 @@ def _codes_problem(codes) -> str | None:
         for value, code in values.items():
             if value not in known:
                 return f"”{value[:40]}” är inget värde i tabellen {table}."
+            if code.startswith(FORMULA_STARTS):
+                return f"Koden för {table}.{value} får inte börja med = + - eller @."
             if len(code) > MAX_CODE or any(c in code for c in ';"\r\n\t'):
                 return f'Koden för {table}.{value} får vara högst {MAX_CODE} tecken utan ; och ".'
     return None
@@ -285,7 +290,7 @@ def parse_columns(text: str) -> tuple[tuple[str, str], ...]:
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        header, sep, concept = line.partition("=")
+        header, sep, concept = line.rpartition("=")  # a concept never holds "="
         if not sep:
             raise ValueError(f"Rad {n}: skriv ”Rubrik = begrepp”.")
         out.append((header.strip(), concept.strip()))
