@@ -69,6 +69,7 @@ def check(year: int, half: str, form=None, errors=None):
         form=form or ExportForm(),
         errors=errors or [],
         may_export=actor.can("scb.export"),
+        may_fix=actor.can("register.write"),
         banner=EXAMPLE_BANNER,
         example=_is_example(page.mapping_id),
     ), status

@@ -62,6 +62,7 @@ def test_the_check_page_lists_each_problem_with_the_page_that_fixes_it(
 def test_a_manager_reads_the_check_but_cannot_make_the_file(client_request, half_year):
     page = client_request.as_("chef").get("scb.check", **H1)
     assert "Anna Testsson" in page.text and "Gör SCB-filen" not in page.text
+    assert not page.document.xpath("//a[contains(., 'rätta')]")  # a manager fixes nothing
     client_request.as_("chef").post("scb.make_export", status=403, **H1)
 
 
