@@ -2,6 +2,7 @@
 once, downloading it, and the administrator's mappings edited in the browser or uploaded."""
 
 import io
+import zipfile
 from datetime import date
 
 import pytest
@@ -191,11 +192,17 @@ def test_a_mapping_in_the_datafilsbeskrivning_layout_is_uploaded(
         (b"PK\x03\x04" + b"\0" * 100, "kunde inte läsas som en Excel-fil"),
         (b"x" * (2 * 1024 * 1024 + 10), "Filen är för stor"),
         ("wrong_sheets", "Bladet Inställningar saknas"),
+        ("zip_bomb", "Filen packas upp till för mycket data"),
     ],
 )
 def test_a_hostile_upload_is_refused_in_swedish_and_saves_nothing(
     client_request, db_session, half_year, content, message
 ):
+    if content == "zip_bomb":  # 21 MB of zeros packed into a few kilobytes
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (21 * 1024 * 1024))
+        content = buffer.getvalue()
     if content == "wrong_sheets":
         book = Workbook()
         book.active.append(["=HYPERLINK(1)"])
