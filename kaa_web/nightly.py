@@ -76,4 +76,6 @@ def summary(counts: dict[str, int]) -> list[str]:
         f"{plural(c['audit_events'], 'gammal logghändelse', 'gamla logghändelser')} och "
         f"{plural(c['drafts'], 'gammalt utkast', 'gamla utkast')} borttagna.",
         f"Innehållet i {unapplied} är raderat.",
+        f"SCB-filen: {plural(c['scb_reminders'], 'ny påminnelse', 'nya påminnelser')} "
+        "på att göra-listan.",
     ]
