@@ -158,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
         register,
         register_extract,
         retention,
+        scb,
         school_admin,
         school_reports,
         statistics,
@@ -186,6 +187,7 @@ def _register_blueprints(app: Flask) -> None:
         meetings,
         action_plan,
         statistics,
+        scb,
     ):
         app.register_blueprint(module.bp)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields
+from datetime import date
 
 from kaa_web.rules.outreach import LadderRules
 from kaa_web.rules.working_hours import WorkingHours
@@ -28,6 +29,14 @@ class ConfigError(RuntimeError):
 def _is_time(value: str) -> bool:
     hour, _, minute = value.partition(":")
     return (hour + minute).isdigit() and int(hour) < 24 and int(minute) < 60 and len(minute) == 2
+
+
+def _is_month_day(value: str) -> bool:
+    try:
+        date.fromisoformat(f"2001-{value}")  # a common year: 02-29 would not come every year
+    except ValueError:
+        return False
+    return len(value) == 5
 
 
 def _bool(value: str) -> bool:
@@ -121,6 +130,11 @@ class Settings:
     # Counts under this are shown as "<N" in statistics that leave the app and where people
     # outside the municipality see a table
     stats_min_cell: int = field(default=5, metadata={"env": "KAA_STATS_MIN_CELL"})
+    # The SCB half-year file: when each half-year's file is due (MM-DD; the first half's in the
+    # same year, the second's in the next) and how long before that its task is on the worklist
+    scb_deadline_h1: str = field(default="08-31", metadata={"env": "KAA_SCB_DEADLINE_H1"})
+    scb_deadline_h2: str = field(default="01-31", metadata={"env": "KAA_SCB_DEADLINE_H2"})
+    scb_reminder_days: int = field(default=30, metadata={"env": "KAA_SCB_REMINDER_DAYS"})
     import_retention_hours: int = field(default=24, metadata={"env": "KAA_IMPORT_RETENTION_HOURS"})
     # The outreach ladder (DOMAIN.md section 3): each step's delay
     ladder_first_letter_days: int = field(
@@ -199,6 +213,12 @@ class Settings:
             raise ConfigError(
                 "kaa_web refuses to start: KAA_AUDIT_WORKING_HOURS must look like 07:00-18:00"
             ) from exc
+        for name, value in (
+            ("KAA_SCB_DEADLINE_H1", self.scb_deadline_h1),
+            ("KAA_SCB_DEADLINE_H2", self.scb_deadline_h2),
+        ):
+            if not _is_month_day(value):
+                raise ConfigError(f"kaa_web refuses to start: {name} must be MM-DD, e.g. 08-31")
         if not self.production:
             return
         problems = list(self._production_problems())

@@ -52,6 +52,9 @@ SECTIONS = (
     Section("meetings.index", "Samverkan", "meetings.use", "Samverkansgrupper och möten."),
     Section("statistics.index", "Uppföljning", "statistics.read", "Statistik och rapporter."),
     Section(
+        "scb.index", "SCB-filen", "scb.check", "Halvårsrapporteringen till SCB: kontroll och fil."
+    ),
+    Section(
         "action_plan.index",
         "Handlingsplan",
         "action_plan.read",

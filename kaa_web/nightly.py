@@ -20,6 +20,7 @@ from kaa_web.services.audit_log import purge_audit_log
 from kaa_web.services.auth import purge_expired
 from kaa_web.services.register import importing
 from kaa_web.services.retention import runs as retention
+from kaa_web.services.scb.reminders import plan_reminders
 from kaa_web.services.school_reports import purge_old_drafts
 
 # In this order: the age-outs before the next steps they change. Each returns a count.
@@ -38,6 +39,13 @@ STEPS: dict[str, Callable[[Session, Settings], int]] = {
     ),
     "nightly.form_codes": lambda db, _s: once.purge(db),
     "nightly.retention": lambda db, s: retention.nightly(db, s, today=local_today()),
+    "nightly.scb_reminders": lambda db, s: plan_reminders(
+        db,
+        today=local_today(),
+        h1=s.scb_deadline_h1,
+        h2=s.scb_deadline_h2,
+        lead_days=s.scb_reminder_days,
+    ),
 }
 
 
@@ -71,4 +79,6 @@ def summary(counts: dict[str, int]) -> list[str]:
         f"{plural(c['drafts'], 'gammalt utkast', 'gamla utkast')} borttagna.",
         f"Innehållet i {unapplied} är raderat.",
         f"Gallring: {plural(c['retention'], 'person anonymiserad', 'personer anonymiserade')}.",
+        f"SCB-filen: {plural(c['scb_reminders'], 'ny påminnelse', 'nya påminnelser')} "
+        "på att göra-listan.",
     ]

@@ -64,6 +64,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "statistics.read": frozenset({"kaa", "chef", "admin"}),
     "statistics.people": frozenset({"kaa", "chef"}),
     "statistics.report": frozenset({"kaa", "chef"}),  # write and make the nämnd reports
+    # The SCB half-year file: KAA makes and sends it; managers may read the check before it
+    # (its people need register.read too); the administrator keeps the mappings (codes only).
+    "scb.check": frozenset({"kaa", "chef"}),
+    "scb.export": frozenset({"kaa"}),
+    "scb.mapping": frozenset({"admin"}),
     "plans.write": frozenset({"kaa", "arbetsmarknad"}),
     "measures.manage": frozenset({"admin"}),
     # The municipality's yearly action plan: managers write and adopt it, officers comment.

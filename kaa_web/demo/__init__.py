@@ -1,6 +1,6 @@
 """Clearly fictitious demo data for `kaa demo` and `kaa seed-demo`: the organisation, young
-people, school reports, a mail-out, plans, meetings and three years of history, each seeded by
-its own module, idempotently."""
+people, school reports, a mail-out, plans, meetings, three years of history and an SCB
+half-year, each seeded by its own module, idempotently."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from kaa_web.demo.meetings import seed_meetings
 from kaa_web.demo.organisation import DEMO_SCHOOLS, seed_districts, seed_schools, seed_staff
 from kaa_web.demo.people import seed_register
 from kaa_web.demo.plans import seed_plans
+from kaa_web.demo.scb import seed_scb
 from kaa_web.demo.school_reports import seed_inbox_assignment, seed_school_reports
 from kaa_web.services.letter_context import ensure_letterhead
 
@@ -33,4 +34,5 @@ def seed_demo(db: Session) -> None:
     seed_plans(db)
     seed_meetings(db)
     seed_history(db)  # three years of periods for the statistics
+    seed_scb(db)  # a half-year with problems for the SCB check
     db.commit()

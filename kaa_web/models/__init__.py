@@ -52,6 +52,7 @@ from kaa_web.models.register import (
     Youth,
 )
 from kaa_web.models.retention import RetentionMark, RetentionRun
+from kaa_web.models.scb import ScbExport, ScbMapping
 from kaa_web.models.school_reports import (
     FormHelpText,
     InboxAssignment,
@@ -114,6 +115,8 @@ __all__ = [
     "RetentionMark",
     "RetentionRun",
     "SavedView",
+    "ScbExport",
+    "ScbMapping",
     "SchoolReport",
     "SchoolReportStudent",
     "SchoolUnit",

@@ -23,6 +23,7 @@ TASK_KINDS = {
     "manadsrapport": "Månadsrapport",
     "uppfoljning": "Uppföljning",
     "atgardspunkt": "Åtgärdspunkt",
+    "scb_fil": "SCB-fil",
     "ovrigt": "Uppgift",
 }
 
