@@ -6,7 +6,8 @@ receipt, the manager's start page and statistics) on PostgreSQL with 5,000 activ
 people as bench/load.py seeds them, signed in for real against a local slapd. Each page is
 asked for in blocks (`--blocks`, of `--runs` requests); its figure is the best block's CPU
 time (`time.process_time`) per request, so other work on the shared machine counts as little
-as it can. `--profile PAGE` writes a cProfile of that page (on CPU time) to /tmp and prints its
+as it can, beside its Python function calls per request (which a busy machine does not change:
+compare those between commits). `--profile PAGE` writes a cProfile of that page (on CPU time) to /tmp and prints its
 top functions. Last line: `pages_cpu_ms_mean: X` (the pages weighted as the load test's users
 ask for them).
 
@@ -126,8 +127,18 @@ def pages(app, engine) -> dict:
     }
 
 
-def measure(action, engine, runs: int, blocks: int) -> tuple[float, int, int]:
-    """Best block's CPU ms per request; statements and KiB of one request."""
+def calls(action, counter, runs: int = 5) -> int:
+    """Python function calls per request: unlike CPU time, the same on a busy machine."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _run in range(runs):
+        action(next(counter))
+    profiler.disable()
+    return round(pstats.Stats(profiler).total_calls / runs)
+
+
+def measure(action, engine, runs: int, blocks: int) -> tuple[float, int, int, int]:
+    """Best block's CPU ms per request; statements, KiB and function calls of one request."""
     counter = itertools.count()
     statements = []
 
@@ -144,7 +155,7 @@ def measure(action, engine, runs: int, blocks: int) -> tuple[float, int, int]:
         for _run in range(runs):
             action(next(counter))
         best = min(best, (time.process_time() - start) / runs)
-    return best * 1000, len(statements), size // 1024
+    return best * 1000, len(statements), size // 1024, calls(action, counter)
 
 
 def profile(action, name: str, runs: int) -> None:
@@ -203,11 +214,15 @@ def main() -> None:
             wanted = args.only.split(",") if args.only else list(actions)
             figures = {}
             for name in wanted:
-                ms, statements, kib = measure(
+                ms, statements, kib, n = measure(
                     actions[name], app.extensions["kaa_engine"], args.runs, args.blocks
                 )
                 figures[name] = ms
-                print(f"{name}_cpu_ms: {ms:.1f} ({statements} statements, {kib} KiB)", flush=True)
+                print(
+                    f"{name}_cpu_ms: {ms:.1f} ({statements} statements, {kib} KiB, "
+                    f"{n:,} function calls)",
+                    flush=True,
+                )
         finally:
             directory.stop()
             engine.dispose()
