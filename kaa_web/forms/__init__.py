@@ -9,7 +9,7 @@ from werkzeug.routing import IntegerConverter
 from wtforms import DateField, HiddenField, SelectChoice, SelectMultipleField
 from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget, Select
+from wtforms.widgets import CheckboxInput, HiddenInput, Input, ListWidget, Select
 from wtforms.widgets.core import clean_key
 
 from kaa_web import once
@@ -29,8 +29,9 @@ def _render_field(meta, field, render_kw):
     return DefaultMeta.render_field(meta, field, render_kw)
 
 
-def _attributes(values: dict) -> str:
-    """WTForms' html_params, the same text: sorted, `True` bare, `False` left out, escaped."""
+def html_params(**values) -> Markup:
+    """WTForms' html_params, the same text (sorted, `True` bare, `False` left out, escaped)
+    without a Markup.format per attribute, which made it most of a form's rendering."""
     parts = []
     for key, value in sorted(values.items()):
         if value is True:
@@ -38,7 +39,11 @@ def _attributes(values: dict) -> str:
         elif value is not False:
             text = str(escape(value)).replace('"', "&quot;")  # a Markup value is not escaped
             parts.append(f'{escape(clean_key(key))}="{text}"')
-    return " ".join(parts)
+    return Markup(" ".join(parts))
+
+
+# WTForms' own hook for how every <input> widget writes its attributes.
+Input.html_params = staticmethod(html_params)
 
 
 def _select(field, render_kw: dict) -> Markup:
@@ -51,14 +56,14 @@ def _select(field, render_kw: dict) -> Markup:
     for flag in Select.validation_attrs:
         if flag not in attributes and getattr(field.flags, flag, False):
             attributes[flag] = getattr(field.flags, flag)
-    html = [f"<select {_attributes({'name': field.name, **attributes})}>"]
+    html = [f"<select {html_params(name=field.name, **attributes)}>"]
     for choice in field._iter_choices_normalized():
         value = str(choice.value) if isinstance(choice.value, bool) else choice.value
         options = {"value": value, **(choice.render_kw or {})}
         if choice.selected:
             options["selected"] = True
         label = escape(choice.label or choice.value)
-        html.append(f"<option {_attributes(options)}>{label}</option>")
+        html.append(f"<option {html_params(**options)}>{label}</option>")
     html.append("</select>")
     return Markup("".join(html))
 
