@@ -7,9 +7,9 @@ people as bench/load.py seeds them, signed in for real against a local slapd. Ea
 asked for in blocks (`--blocks`, of `--runs` requests); its figure is the best block's CPU
 time (`time.process_time`) per request, so other work on the shared machine counts as little
 as it can, beside its Python function calls per request (which a busy machine does not change:
-compare those between commits). `--profile PAGE` writes a cProfile of that page (on CPU time) to /tmp and prints its
-top functions. Last line: `pages_cpu_ms_mean: X` (the pages weighted as the load test's users
-ask for them).
+compare those between commits). `--profile PAGE` writes a cProfile of that page (on CPU
+time) to /tmp and prints its top functions. Last line: `pages_cpu_ms_mean: X` (the pages
+weighted as the load test's users ask for them).
 
 Run: .venv/bin/python bench/pages.py [--runs 15] [--blocks 6] [--profile register_list]
 """

@@ -103,7 +103,14 @@ def _claim(db: Session, job_id: int, token: str) -> bool:
 
 
 def _ours(job_id: int, token: str):
-    return sa.update(MailoutJob).where(MailoutJob.id == job_id, MailoutJob.worker_token == token)
+    # "fetch": the job's row is brought up to date in the session by its id. The default
+    # evaluated the condition against every object in the session (5,000 people): a second a
+    # mail-out.
+    return (
+        sa.update(MailoutJob)
+        .where(MailoutJob.id == job_id, MailoutJob.worker_token == token)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def _store(db: Session, job_id: int, token: str, **values) -> None:
