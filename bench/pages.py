@@ -26,7 +26,9 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-sys.path[:1] = [str(Path(__file__).resolve().parents[1])]  # not bench/: its statistics.py
+# Run as a script, bench/ comes first on sys.path, and bench/statistics.py would stand in for
+# the standard library's statistics module: the repository's root takes its place.
+sys.path[:1] = [str(Path(__file__).resolve().parents[1])]
 
 import sqlalchemy as sa  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
