@@ -15,13 +15,16 @@ Run: .venv/bin/python bench/audit.py [--events N] [--full]
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# Run as a script, bench/ comes first on sys.path, and bench/statistics.py would stand in for
+# the standard library's statistics module: the repository's root takes its place.
+sys.path[:1] = [str(Path(__file__).resolve().parents[1])]
+
+import statistics  # noqa: E402
 
 from sqlalchemy import text  # noqa: E402
 from sqlmodel import Session  # noqa: E402

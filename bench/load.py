@@ -31,7 +31,9 @@ from contextlib import ExitStack, contextmanager
 from datetime import timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# Run as a script, bench/ comes first on sys.path, and bench/statistics.py would stand in for
+# the standard library's statistics module: the repository's root takes its place.
+sys.path[:1] = [str(Path(__file__).resolve().parents[1])]
 
 from sqlmodel import Session, select  # noqa: E402
 

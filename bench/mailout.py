@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -26,7 +25,11 @@ from docx import Document
 from faker import Faker
 from sqlmodel import Session, select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# Run as a script, bench/ comes first on sys.path, and bench/statistics.py would stand in for
+# the standard library's statistics module: the repository's root takes its place.
+sys.path[:1] = [str(Path(__file__).resolve().parents[1])]
+
+import statistics  # noqa: E402
 
 from bench.pairs import interleave  # noqa: E402
 from kaa_web import migrate  # noqa: E402

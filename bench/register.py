@@ -20,7 +20,9 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# Run as a script, bench/ comes first on sys.path, and bench/statistics.py would stand in for
+# the standard library's statistics module: the repository's root takes its place.
+sys.path[:1] = [str(Path(__file__).resolve().parents[1])]
 
 from faker.providers.person.sv_SE import Provider as SwedishNames  # noqa: E402
 from sqlalchemy import insert, text  # noqa: E402
@@ -42,10 +44,7 @@ from kaa_web.models.register import (  # noqa: E402
 from kaa_web.permissions import SYSTEM_ACTOR  # noqa: E402
 from kaa_web.rules import outreach as ladder  # noqa: E402
 from kaa_web.rules import personnummer as pnr  # noqa: E402
-from kaa_web.services.register import (
-    importing,  # noqa: E402
-    name_key,  # noqa: E402
-)
+from kaa_web.services.register import importing, name_key  # noqa: E402
 from tests.servers import LDIF, SERVICE_PASSWORD, running_postgres  # noqa: E402
 
 # Swedish first and last names weighted by how common they are (Faker's sv_SE lists): in a

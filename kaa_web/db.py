@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app, g
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy import event
@@ -82,6 +84,28 @@ def chunks(ids: list, size: int = IN_CHUNK):
     """`ids` in slices small enough for one `IN (...)` each."""
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+def _postgresql(db: Session) -> bool:
+    return db.get_bind().dialect.name == "postgresql"
+
+
+def id_batches(db: Session, ids) -> Iterator[list]:
+    """`ids` in batches for `any_of`: all at once on PostgreSQL, IN_CHUNK at a time elsewhere."""
+    ids = list(ids)
+    if not _postgresql(db):
+        yield from chunks(ids)
+    elif ids:
+        yield ids
+
+
+def any_of(db: Session, column, ids):
+    """`column` is one of `ids`. On PostgreSQL `= ANY(:array)`, one parameter however many ids:
+    an IN list of thousands (a mail-out's people) is thousands of parameters to bind, send and
+    plan, and a statement of its own for every length; elsewhere IN (...)."""
+    if _postgresql(db):
+        return column == sa.any_(sa.bindparam(None, list(ids), type_=sa.ARRAY(column.type)))
+    return column.in_(list(ids))
 
 
 def insert_rows(db: Session, table, rows: list[dict], *, return_ids: bool = False) -> list[int]:

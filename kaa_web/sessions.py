@@ -8,6 +8,7 @@ import json
 import secrets
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import g, request
 from flask.sessions import SessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -15,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from werkzeug.datastructures import CallbackDict
 
+from kaa_web.db import get_db
 from kaa_web.models.auth import WebSession
 from kaa_web.models.base import utcnow
 
@@ -25,6 +27,8 @@ SECURE_COOKIE_NAME = "__Host-kaa_session"
 _ANONYMOUS = "a."  # prefix of a signed anonymous cookie; database tokens never contain a dot
 ANONYMOUS_KEYS = ("csrf_token", "_flashes")  # all an anonymous visitor's session may hold
 _TOUCH_EVERY = timedelta(seconds=60)
+# The columns a request reads (plain values, no ORM object to build and throw away).
+_STORED = sa.select(WebSession.data, WebSession.created_at, WebSession.last_seen_at)
 
 
 def token_hash(token: str) -> str:
@@ -98,22 +102,25 @@ class DatabaseSessionInterface(SessionInterface):
             return self._open_stored(app, value)
         except OperationalError:  # the database is down: the app answers 503 (kaa_web/__init__)
             g.database_down = True
+            g.pop("db").invalidate()  # its connection failed: never back into the pool
             return ServerSession()
 
     def _open_stored(self, app, value: str) -> ServerSession:
+        """Read on the request's own database session: one connection a request, not two."""
         settings = app.config["KAA_SETTINGS"]
         now = utcnow()
-        with Session(self._engine(app)) as db:
-            row = db.get(WebSession, token_hash(value))
-            if row is None:
-                return ServerSession(expired=True)
-            idle = now - row.last_seen_at > timedelta(minutes=settings.session_idle_minutes)
-            too_old = now - row.created_at > timedelta(hours=settings.session_max_hours)
-            if idle or too_old:
-                db.delete(row)
-                db.commit()
-                return ServerSession(expired=True)
-            return ServerSession(json.loads(row.data), token=value, row_seen=row.last_seen_at)
+        db = get_db()
+        key = token_hash(value)
+        row = db.exec(_STORED.where(WebSession.id == key)).first()
+        if row is None:
+            return ServerSession(expired=True)
+        idle = now - row.last_seen_at > timedelta(minutes=settings.session_idle_minutes)
+        too_old = now - row.created_at > timedelta(hours=settings.session_max_hours)
+        if idle or too_old:
+            db.exec(sa.delete(WebSession).where(WebSession.id == key))
+            db.commit()
+            return ServerSession(expired=True)
+        return ServerSession(json.loads(row.data), token=value, row_seen=row.last_seen_at)
 
     def _open_anonymous(self, app, signed: str) -> ServerSession:
         max_age = app.config["KAA_SETTINGS"].session_max_hours * 3600

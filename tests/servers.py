@@ -283,6 +283,7 @@ class Gunicorn:
     url: str
     process: subprocess.Popen
     log: Path
+    control_socket: Path
 
     def worker_pids(self) -> list[int]:
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
@@ -295,12 +296,16 @@ def running_gunicorn(settings: dict, log: Path, *args: str, timeout: float = 90)
     port of 127.0.0.1; `args` override it (`--workers 2`). Waits until /halsa answers."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)]
-    command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", "-", *args, "wsgi:app"]
+    command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", "-"]
+    # each instance its own control socket (two on one machine must not share one), in a
+    # short directory: a Unix socket's path has at most 107 bytes
+    control = Path(tempfile.mkdtemp(prefix="kaa-ctl-")) / f"gunicorn-{port}.ctl"
+    command += ["--control-socket", str(control), *args, "wsgi:app"]
     with log.open("w") as output:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env_for(settings), stdout=output, stderr=output
         )
-    server = Gunicorn(f"http://127.0.0.1:{port}", process, log)
+    server = Gunicorn(f"http://127.0.0.1:{port}", process, log, control)
     try:
         _wait_until_serving(server, timeout)
         yield server
@@ -311,6 +316,7 @@ def running_gunicorn(settings: dict, log: Path, *args: str, timeout: float = 90)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        shutil.rmtree(control.parent, ignore_errors=True)
 
 
 def _wait_until_serving(server: Gunicorn, timeout: float) -> None:

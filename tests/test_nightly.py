@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 
+from kaa_web import create_app
 from kaa_web.models.base import local_today
 from kaa_web.models.register import Youth
 from kaa_web.nightly import STEPS
@@ -49,3 +50,14 @@ def test_a_nights_steps_run_as_jobs_and_a_repeated_night_changes_nothing_more(
     assert len(register.periods_of(db_session, old.id)) == 1
     assert register.current_period(db_session, old.id).deregistered_on == today
     assert list(STEPS)[0] == "nightly.aged_out"  # before the next steps it changes
+
+
+def test_two_workers_on_one_queue_enqueue_the_night_once(app, tmp_path):
+    """Every worker's scheduler fires at KAA_NIGHTLY_AT: the first claims the night."""
+    shared = {**app.overrides, "jobs_url": f"sqlite:///{tmp_path}/jobs.db"}
+    first, second = (create_app(shared).extensions["kaa_jobs"] for _worker in (1, 2))
+    first.scheduled_night()
+    second.scheduled_night()
+    first.scheduled_night()
+    assert first.queue.pending_count() == len(STEPS)
+    assert second.queue.pending_count() == len(STEPS)

@@ -16,6 +16,14 @@ graceful_timeout = 30
 # Replace each worker now and then, so a slow leak cannot grow without bound.
 max_requests = 5000
 max_requests_jitter = 500
+# gunicornc's control socket: one per instance. gunicorn's default is one path per user
+# ($XDG_RUNTIME_DIR/gunicorn.ctl), so a second instance on the machine took the first one's
+# over. systemd's RuntimeDirectory= (kaa_web/deploy/kaa-web.service) gives the unit its own
+# directory; the port keeps two instances in one directory apart.
+_runtime = os.environ.get("RUNTIME_DIRECTORY") or "/run/kaa-web"
+control_socket = os.environ.get("KAA_CONTROL_SOCKET") or (
+    f"{_runtime}/gunicorn-{bind.rsplit(':', 1)[-1]}.ctl"
+)
 # Requests and errors to stdout/stderr: journald keeps them (kaa_web/deploy/kaa-web.service).
 accesslog = "-"
 errorlog = "-"

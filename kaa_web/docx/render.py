@@ -57,14 +57,15 @@ def render_failure(exc: Exception) -> TemplateRenderError:
 
 def check_plain(value: object, path: str = "context") -> None:
     """Refuse anything but plain data (no ORM objects, no callables); bytes only as images."""
-    problem = _not_plain(value)
+    problem = _not_plain(value, set())
     if problem is not None:
         raise TypeError(path + problem)
 
 
-def _not_plain(value: object) -> str | None:
+def _not_plain(value: object, checked: set[int]) -> str | None:
     """Where in `value` and why it is not plain data, or None (the path is built only then:
-    a mail-out's 100,000 values are checked without formatting one)."""
+    a mail-out's 100,000 values are checked without formatting one). A dictionary found plain
+    is not read again: a mail-out's letters share their letterhead and signers."""
     if value is None or isinstance(value, PLAIN_SCALARS):
         return None
     if isinstance(value, bytes):
@@ -72,20 +73,25 @@ def _not_plain(value: object) -> str | None:
             return None
         return ": bytes are allowed only as a PNG or JPEG image"
     if isinstance(value, dict):
-        return _record_problem(value)
+        if id(value) in checked:
+            return None
+        problem = _record_problem(value, checked)
+        if problem is None:
+            checked.add(id(value))
+        return problem
     if isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            if (problem := _not_plain(item)) is not None:
+            if (problem := _not_plain(item, checked)) is not None:
                 return f"[{index}]{problem}"
         return None
     return f": {type(value).__name__} is not plain data"
 
 
-def _record_problem(record: dict) -> str | None:
+def _record_problem(record: dict, checked: set[int]) -> str | None:
     for key, item in record.items():
         if not isinstance(key, str):
             return f": dictionary keys must be str, not {type(key).__name__}"
-        if (problem := _not_plain(item)) is not None:
+        if (problem := _not_plain(item, checked)) is not None:
             return f".{key}{problem}"
     return None
 

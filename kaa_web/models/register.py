@@ -252,7 +252,9 @@ class ImportBatch(SQLModel, table=True):
     """An uploaded register extract between preview and apply (applied at most once).
 
     The content is deleted when applied, or by the nightly job when left unapplied
-    (status "utgangen"); the hash and summary stay as the record of what was imported."""
+    (status "utgangen"); the hash and summary stay as the record of what was imported.
+    Applying it queues it ("koad") for a job worker, which applies it ("genomford") or says why
+    it could not ("misslyckad", the reason in `summary`)."""
 
     __tablename__ = "import_batch"
 
@@ -265,3 +267,5 @@ class ImportBatch(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     applied_at: datetime | None = None
     summary: str = Field(default="", max_length=500)
+    # who applied it, as the job that applies it works: {"staff_id", "username", "roles"}
+    applied_by: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})

@@ -39,7 +39,7 @@ def current_rule(db: Session) -> InboxAssignment:
 @dataclass(frozen=True)
 class RulePage:
     rule: InboxAssignment
-    officers: list[StaffUser]
+    officers: list[staff.Officer]
     districts: list[District]
     units: list[SchoolUnit]
     updated_by: str

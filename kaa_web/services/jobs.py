@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -26,7 +26,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from sqlmodel import Session, select
 
 from kaa_web.db import app_session
-from kaa_web.models.base import LOCAL_TZ, utcnow
+from kaa_web.models.base import LOCAL_TZ, local_today, utcnow
 from kaa_web.permissions import Actor
 
 log = logging.getLogger(__name__)
@@ -98,7 +98,15 @@ class Runner:
             def is_time(utc: datetime) -> bool:
                 return _local(utc) == at
 
-            self.queue.periodic_task(is_time, name="kaa.nightly")(self.night)
+            self.queue.periodic_task(is_time, name="kaa.nightly")(self.scheduled_night)
+
+    def scheduled_night(self) -> None:
+        """The night's steps, once whatever the number of workers: each worker's scheduler
+        fires at KAA_NIGHTLY_AT, and the first to claim the night in the shared queue runs it."""
+        today = local_today()
+        if self.queue.put_if_empty(_night_key(today), "claimed"):
+            self.queue.get(_night_key(today - timedelta(days=1)))  # the key before it goes
+            self.night()
 
     def night(self) -> None:
         """Enqueue each nightly step: a step that fails leaves the others to run."""
@@ -156,6 +164,10 @@ def _local(utc: datetime) -> tuple[int, int]:
     """(hour, minute) in Sweden of the naive UTC time huey's scheduler passes."""
     here = utc.replace(tzinfo=UTC).astimezone(LOCAL_TZ)
     return here.hour, here.minute
+
+
+def _night_key(day: date) -> str:
+    return f"kaa-nightly-{day.isoformat()}"
 
 
 def runner() -> Runner:
@@ -223,8 +235,15 @@ class Claims:
         return bool(claimed)
 
     def ours(self, job_id: int, token: str):
+        # "fetch": the job's row is brought up to date in the session by its id. The default
+        # evaluated the condition against every object in the session (5,000 people in a
+        # mail-out): a second a mail-out.
         m = self.model
-        return sa.update(m).where(m.id == job_id, m.worker_token == token)
+        return (
+            sa.update(m)
+            .where(m.id == job_id, m.worker_token == token)
+            .execution_options(synchronize_session="fetch")
+        )
 
     def store(self, db: Session, job_id: int, token: str, **values) -> None:
         """Store a step with the job's progress, if the job is still this worker's. Commits."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from kaa_web.db import chunks
+from kaa_web.db import any_of, id_batches
 from kaa_web.models.auth import StaffUser
 from kaa_web.models.documents import Letterhead
 from kaa_web.models.register import Youth
@@ -69,8 +69,9 @@ def signers(db: Session, actor: Actor, people: list[Youth]) -> dict[int, dict]:
     kommun = letterhead(db)
     officer_ids = {p.officer_id for p in people if p.officer_id} | {actor.staff_id or 0}
     staff: dict[int, StaffUser] = {}
-    for chunk in chunks(sorted(officer_ids)):
-        for s in db.exec(select(StaffUser).where(StaffUser.id.in_(chunk), StaffUser.active)):
+    for chunk in id_batches(db, sorted(officer_ids)):
+        active = select(StaffUser).where(any_of(db, StaffUser.id, chunk), StaffUser.active)
+        for s in db.exec(active):
             staff[s.id] = s
 
     def signer(staff_id: int | None) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import Session, select
 
 from kaa_web.models.auth import StaffUser
@@ -23,7 +25,22 @@ def is_officer(db: Session, staff_id: int) -> bool:
     return bool(staff and staff.active and _may_be_officer(staff))
 
 
-def officers(db: Session) -> list[StaffUser]:
-    """Everyone who can be made a young person's responsible officer, by name."""
-    staff = db.exec(select(StaffUser).where(StaffUser.active).order_by(StaffUser.display_name))
-    return [s for s in staff.all() if _may_be_officer(s)]
+@dataclass(frozen=True)
+class Officer:
+    id: int
+    display_name: str
+
+
+def officers(db: Session) -> list[Officer]:
+    """Everyone who can be made a young person's responsible officer, by name: plain rows,
+    not ORM objects (the register list's selects read every active member of staff)."""
+    staff = db.exec(
+        select(StaffUser.id, StaffUser.display_name, StaffUser.roles)
+        .where(StaffUser.active)
+        .order_by(StaffUser.display_name)
+    )
+    return [
+        Officer(i, name)
+        for i, name, roles in staff.all()
+        if has_permission(roles.split(","), "register.responsible")
+    ]

@@ -14,7 +14,8 @@ from kaa_web.config import ConfigError, env_names, load_settings
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "kaa_web" / "deploy"
 UNITS = sorted(DEPLOY.glob("kaa-*.service")) + sorted(DEPLOY.glob("kaa-*.timer"))
-GUNICORN_ONLY = {"KAA_BIND", "KAA_WORKERS"}  # read by gunicorn.conf.py, not by the app
+# read by gunicorn.conf.py, not by the app
+GUNICORN_ONLY = {"KAA_BIND", "KAA_WORKERS", "KAA_CONTROL_SOCKET"}
 
 
 def _environment_file(path: Path) -> dict[str, str]:
@@ -82,3 +83,14 @@ def test_the_backup_scripts_are_executable_shell():
         path = DEPLOY / script
         assert path.stat().st_mode & 0o111
         assert subprocess.run(["sh", "-n", str(path)]).returncode == 0
+
+
+def test_each_gunicorn_instance_gets_its_own_control_socket(monkeypatch, tmp_path):
+    monkeypatch.delenv("KAA_CONTROL_SOCKET", raising=False)
+    monkeypatch.setenv("RUNTIME_DIRECTORY", str(tmp_path))  # systemd's RuntimeDirectory=
+    sockets = set()
+    for port in (8000, 8001):
+        monkeypatch.setenv("KAA_BIND", f"127.0.0.1:{port}")
+        sockets.add(runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["control_socket"])
+    assert sockets == {f"{tmp_path}/gunicorn-8000.ctl", f"{tmp_path}/gunicorn-8001.ctl"}
+    assert "RuntimeDirectory=kaa-web\n" in (DEPLOY / "kaa-web.service").read_text()

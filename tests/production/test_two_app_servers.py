@@ -29,7 +29,7 @@ def database(postgres_url):
 
 
 @pytest.fixture(scope="module")
-def servers(database, ldap_server, tmp_path_factory):
+def instances(database, ldap_server, tmp_path_factory):
     """Two instances with the same settings, as two app servers behind one proxy have them."""
     settings = {
         **ldap_server.settings,
@@ -43,7 +43,19 @@ def servers(database, ldap_server, tmp_path_factory):
         running_gunicorn(settings, logs / "a.log", "--workers", "2") as a,
         running_gunicorn(settings, logs / "b.log", "--workers", "2") as b,
     ):
-        yield a.url, b.url
+        yield a, b
+
+
+@pytest.fixture(scope="module")
+def servers(instances):
+    return tuple(instance.url for instance in instances)
+
+
+def test_each_instance_has_a_control_socket_of_its_own(instances):
+    """gunicorn's default is one control socket per user: the second instance took it over."""
+    a, b = instances
+    assert a.control_socket != b.control_socket
+    assert a.control_socket.is_socket() and b.control_socket.is_socket()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from kaa_web import audit
-from kaa_web.db import chunks
+from kaa_web.db import any_of, id_batches
 from kaa_web.models.base import local_today
 from kaa_web.models.plans import CONSENT_FORMS, CONSENT_GIVERS, CONSENT_PARTIES, Consent
 from kaa_web.models.register import Youth
@@ -74,14 +74,13 @@ def covered_by_one_consent(
     if "" in wanted or len(wanted) > 1:  # a consent names one school, and names it
         return set()
     condition = sa.and_(_in_force(on), *(getattr(Consent, _PARTY_COLUMNS[p]) for p in parties))
-    batches = [youth_ids] if isinstance(youth_ids, sa.Select) else chunks(list(youth_ids))
+    if isinstance(youth_ids, sa.Select):
+        batches = [Consent.youth_id.in_(youth_ids)]
+    else:
+        batches = [any_of(db, Consent.youth_id, b) for b in id_batches(db, youth_ids)]
     covered = set()
     for batch in batches:
-        rows = db.exec(
-            select(Consent.youth_id, Consent.school_name).where(
-                Consent.youth_id.in_(batch), condition
-            )
-        )
+        rows = db.exec(select(Consent.youth_id, Consent.school_name).where(batch, condition))
         covered |= {y for y, school in rows if not wanted or {school.strip().casefold()} == wanted}
     return covered
 

@@ -32,6 +32,7 @@ def _claim_status(db: Session, job_id: int, to: str, **values) -> bool:
             sa.update(MailoutJob)
             .where(MailoutJob.id == job_id, MailoutJob.status == "ready")
             .values(status=to, **values)
+            .execution_options(synchronize_session="fetch")  # not every person in the session
         ).rowcount
     )
 
@@ -75,7 +76,10 @@ def confirm_mailout(
         documents=_printed_from(db, job),
     )
     db.exec(
-        sa.update(MailoutJob).where(MailoutJob.id == job.id).values(contact_count=len(contacts))
+        sa.update(MailoutJob)
+        .where(MailoutJob.id == job.id)
+        .values(contact_count=len(contacts))
+        .execution_options(synchronize_session="fetch")
     )
     audit.record(db, actor, "update", object_type="mailout_job", object_id=job.id)
     db.refresh(job)

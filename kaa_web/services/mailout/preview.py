@@ -8,7 +8,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from kaa_web import audit
-from kaa_web.db import chunks
+from kaa_web.db import any_of, id_batches
 from kaa_web.docx.types import get_type
 from kaa_web.models.mailout import MailoutJob, MailoutPerson
 from kaa_web.models.register import ContactAttempt, Guardian, Youth
@@ -103,8 +103,9 @@ def person_of(youth: Youth) -> Person:
 def visible_people(db: Session, actor: Actor, youth_ids: list[int], what=Youth) -> dict[int, Youth]:
     """The people (or, with `what=Youth.id`, the ids) of `youth_ids` the actor may see."""
     found = {}
-    for chunk in chunks(youth_ids):
-        for row in db.exec(select(what).where(Youth.id.in_(chunk), youth_visibility(actor))):
+    for chunk in id_batches(db, youth_ids):
+        visible = select(what).where(any_of(db, Youth.id, chunk), youth_visibility(actor))
+        for row in db.exec(visible):
             found[row if what is Youth.id else row.id] = row
     return found
 
@@ -127,9 +128,9 @@ def load_people(db: Session, actor: Actor, youth_ids: list[int]) -> list[Youth]:
 
 def guardians_of(db: Session, youth_ids: list[int]) -> dict[int, list[Guardian]]:
     found: dict[int, list[Guardian]] = {i: [] for i in youth_ids}
-    for chunk in chunks(youth_ids):
+    for chunk in id_batches(db, youth_ids):
         for g in db.exec(
-            select(Guardian).where(Guardian.youth_id.in_(chunk)).order_by(Guardian.id)
+            select(Guardian).where(any_of(db, Guardian.youth_id, chunk)).order_by(Guardian.id)
         ):
             found[g.youth_id].append(g)
     return found
@@ -142,11 +143,11 @@ def letters_sent_on(
     or with `or_later` on any day since (one marked as sent by hand while the files waited)."""
     sent: set[int] = set()
     when = ContactAttempt.on >= on if or_later else ContactAttempt.on == on
-    for chunk in chunks(youth_ids):
+    for chunk in id_batches(db, youth_ids):
         sent.update(
             db.exec(
                 select(ContactAttempt.youth_id).where(
-                    ContactAttempt.youth_id.in_(chunk),
+                    any_of(db, ContactAttempt.youth_id, chunk),
                     when,
                     ContactAttempt.kind.in_(outreach.LETTER_KINDS),
                 )
@@ -158,13 +159,13 @@ def letters_sent_on(
 def _in_other_mailouts(db: Session, youth_ids: list[int], job_id: int | None) -> set[int]:
     """The people whose letter is in a mail-out not yet confirmed as posted (or cancelled)."""
     found: set[int] = set()
-    for chunk in chunks(youth_ids):
+    for chunk in id_batches(db, youth_ids):
         found.update(
             db.exec(
                 select(MailoutPerson.youth_id)
                 .join(MailoutJob, MailoutJob.id == MailoutPerson.job_id)
                 .where(
-                    MailoutPerson.youth_id.in_(chunk),
+                    any_of(db, MailoutPerson.youth_id, chunk),
                     MailoutPerson.outcome == "med",
                     MailoutJob.status.in_(PENDING),
                     MailoutJob.id != (job_id or 0),

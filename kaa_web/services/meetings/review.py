@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from kaa_web.db import chunks
+from kaa_web.db import any_of, id_batches
 from kaa_web.models.base import local_today
 from kaa_web.models.meetings import (
     YOUTH_FILTERS,
@@ -188,7 +188,8 @@ def _named_lines(db, actor, condition, organisations, today) -> tuple[list, int]
     if outside:  # only those one consent covers can be named: evaluate just them
         seen = select(Youth.id).where(condition, youth_visibility(actor, today))
         covered = sorted(_consented(db, seen, organisations, today))
-        rows = [row for ids in chunks(covered) for row in db.exec(query.where(Youth.id.in_(ids)))]
+        batches = id_batches(db, covered)
+        rows = [row for ids in batches for row in db.exec(query.where(any_of(db, Youth.id, ids)))]
         rows.sort(key=lambda row: (row[0].last_name_key, row[0].first_name_key, row[0].id))
         total = len(rows)
     else:  # everyone there belongs to the municipality: the viewer's register access decides

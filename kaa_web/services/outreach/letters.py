@@ -10,7 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from kaa_web import audit
-from kaa_web.db import chunks, insert_rows
+from kaa_web.db import any_of, id_batches, insert_rows
 from kaa_web.models.base import local_today, utcnow
 from kaa_web.models.register import ContactAttempt, Youth
 from kaa_web.permissions import Actor
@@ -34,8 +34,14 @@ def mark_letters_sent(db: Session, *, actor: Actor, youth_ids: list[int], on: da
     The batch path (record_letters_sent): a visit card needs a planned visit and is left out,
     and pressing the button twice records nothing the second time.
     """
-    people = db.exec(select(Youth).where(Youth.id.in_(youth_ids), youth_visibility(actor))).all()
-    return len(record_letters_sent(db, actor=actor, people=list(people), on=on))
+    people = [
+        youth
+        for batch in id_batches(db, youth_ids)
+        for youth in db.exec(
+            select(Youth).where(any_of(db, Youth.id, batch), youth_visibility(actor))
+        )
+    ]
+    return len(record_letters_sent(db, actor=actor, people=people, on=on))
 
 
 @dataclass(frozen=True)
@@ -87,8 +93,9 @@ def record_letters_sent(
     ids, delays = list(history), rules(db)
     agreed: dict[int, date] = {}
     covers: dict[int, Coverage] = {}
-    for chunk in chunks(ids):
-        for contact in db.exec(select(ContactAttempt).where(ContactAttempt.youth_id.in_(chunk))):
+    for chunk in id_batches(db, ids):
+        contacts = select(ContactAttempt).where(any_of(db, ContactAttempt.youth_id, chunk))
+        for contact in db.exec(contacts):
             history[contact.youth_id].append(contact)
         agreed |= plans_agreed(db, chunk)
         covers |= coverage(db, chunk)

@@ -9,6 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from kaa_web.db import any_of
 from kaa_web.models.base import local_today
 from kaa_web.models.plans import Plan, PlanRevision
 from kaa_web.models.register import ContactAttempt, RegistrationPeriod, Youth
@@ -44,7 +45,7 @@ def plans_agreed(db: Session, youth_ids: list[int]) -> dict[int, date]:
     rows = db.exec(
         select(Plan.youth_id, PlanRevision.agreed_on)
         .join(PlanRevision, PlanRevision.plan_id == Plan.id)
-        .where(PlanRevision.revision == 1, Plan.youth_id.in_(youth_ids))
+        .where(PlanRevision.revision == 1, any_of(db, Plan.youth_id, youth_ids))
     )
     return dict(rows.all())
 
@@ -65,13 +66,13 @@ def coverage(db: Session, youth_ids: list[int]) -> dict[int, Coverage]:
     ends = dict(
         db.exec(
             select(RegistrationPeriod.youth_id, sa.func.max(RegistrationPeriod.deregistered_on))
-            .where(RegistrationPeriod.youth_id.in_(youth_ids), ~RegistrationPeriod.latest)
+            .where(any_of(db, RegistrationPeriod.youth_id, youth_ids), ~RegistrationPeriod.latest)
             .group_by(RegistrationPeriod.youth_id)
         ).all()
     )
     starts = db.exec(
         select(RegistrationPeriod.youth_id, RegistrationPeriod.registered_on).where(
-            RegistrationPeriod.youth_id.in_(youth_ids), RegistrationPeriod.latest
+            any_of(db, RegistrationPeriod.youth_id, youth_ids), RegistrationPeriod.latest
         )
     )
     return {youth_id: Coverage(on, ends.get(youth_id)) for youth_id, on in starts.all()}
@@ -123,7 +124,8 @@ def refresh_all(db: Session, *, today: date, batch: int = 2000) -> int:
             return changed
         ids = [p.id for p in people]
         by_youth: dict[int, list] = {i: [] for i in ids}
-        for c in db.exec(select(ContactAttempt).where(ContactAttempt.youth_id.in_(ids))):
+        contacts = select(ContactAttempt).where(any_of(db, ContactAttempt.youth_id, ids))
+        for c in db.exec(contacts):
             by_youth[c.youth_id].append(c)
         agreed, delays, covers = plans_agreed(db, ids), rules(db), coverage(db, ids)
         for youth in people:

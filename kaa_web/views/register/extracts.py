@@ -1,4 +1,4 @@
-"""Importing a register extract: the preview page and applying it."""
+"""Importing a register extract: the preview page, applying it on the job runner, its progress."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from kaa_web.db import get_db
 from kaa_web.forms.register import (
     ImportForm,
 )
-from kaa_web.htmx import redirect
+from kaa_web.htmx import redirect, render
 from kaa_web.permissions import current_actor, require
+from kaa_web.services import jobs
 from kaa_web.services.errors import Invalid
-from kaa_web.services.register import extract, importing
+from kaa_web.services.register import extract, import_job, importing
 from kaa_web.views.register.blueprint import bp
 
 
@@ -40,12 +41,24 @@ def import_extract():
 @bp.post("/import/<int:batch_id>/genomfor")
 @require("register.import")
 def apply_import(batch_id: int):
+    """Queue the previewed extract for the job worker; its page shows the import's progress."""
+    db = get_db()
     try:
-        preview = importing.apply_import(get_db(), actor=current_actor(), batch_id=batch_id)
+        queued = import_job.queue_import(db, actor=current_actor(), batch_id=batch_id)
     except Invalid as error:
-        get_db().rollback()
+        db.rollback()
         flash(" ".join(error.messages[:20]), "error")
         return redirect(url_for("register.import_extract"))
-    get_db().commit()
-    flash(f"Importen är genomförd: {preview.summary}.", "success")
-    return redirect(url_for("register.index", sort="registrerad"))
+    db.commit()
+    if queued:  # a double click or a second tab finds it queued: one job
+        jobs.enqueue(import_job.TASK, batch_id=batch_id)
+    return redirect(url_for("register.import_progress", batch_id=batch_id))
+
+
+@bp.get("/import/<int:batch_id>")
+@require("register.import")
+def import_progress(batch_id: int):
+    """Where the import is: queued or running (htmx polls; without JavaScript, reload), done
+    with its summary, or why it failed."""
+    batch = import_job.get_import(get_db(), actor=current_actor(), batch_id=batch_id)
+    return render("register/import_progress.html", "register/_import_status.html", batch=batch)

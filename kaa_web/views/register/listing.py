@@ -27,10 +27,12 @@ from kaa_web.views import already_saved, saved
 from kaa_web.views.register.blueprint import bp
 
 
-def _filter_form(source) -> tuple[ListFilterForm, register.ListFilter]:
+def _filter_form(source, officers=None) -> tuple[ListFilterForm, register.ListFilter]:
     db = get_db()
     form = ListFilterForm(source)
-    form.set_choices(register.districts(db), staff.officers(db))
+    if officers is None:
+        officers = staff.officers(db)
+    form.set_choices(register.districts(db), officers)
     if not sees_case_file(current_actor()):
         form.without_case_work()
     form.validate()
@@ -46,7 +48,7 @@ def _filter_form(source) -> tuple[ListFilterForm, register.ListFilter]:
     return form, register.shown_filters(current_actor(), filters)
 
 
-def _list_page(form, filters, search_form, page: int):
+def _list_page(form, filters, search_form, page: int, officers):
     db = get_db()
     actor = current_actor()
     result = register.list_youth(db, actor=actor, filters=filters, page=page)
@@ -60,7 +62,7 @@ def _list_page(form, filters, search_form, page: int):
         views=register.saved_views(db, actor=actor),
         save_form=SaveViewForm(),
         step_labels=ladder.STEP_LABELS,
-        assign_form=assign_form(),
+        assign_form=assign_form(officers=officers),
         can_write=actor.can("register.write"),
         case_file=sees_case_file(actor),
         can_import=actor.can("register.import"),
@@ -70,9 +72,11 @@ def _list_page(form, filters, search_form, page: int):
     return render("register/index.html", "register/_list_update.html", **context)
 
 
-def assign_form(selected: int | None = None) -> AssignForm:
+def assign_form(selected: int | None = None, officers=None) -> AssignForm:
     form = AssignForm()
-    form.set_choices(staff.officers(get_db()))
+    if officers is None:
+        officers = staff.officers(get_db())
+    form.set_choices(officers)
     if selected is not None and not form.is_submitted():
         form.officer_id.data = selected
     return form
@@ -81,10 +85,10 @@ def assign_form(selected: int | None = None) -> AssignForm:
 @bp.get("/")
 @require("register.read")
 def index():
-    form, filters = _filter_form(request.args)
-    return _list_page(
-        form, filters, SearchForm(formdata=None), max(request.args.get("sida", 1, type=db_int), 1)
-    )
+    officers = staff.officers(get_db())  # the filter's select and the assign form's
+    form, filters = _filter_form(request.args, officers)
+    page = max(request.args.get("sida", 1, type=db_int), 1)
+    return _list_page(form, filters, SearchForm(formdata=None), page, officers)
 
 
 @bp.post("/sok")
@@ -95,7 +99,8 @@ def search():
     The filters do belong in the address bar: with no search text a plain form post is
     redirected to the filtered list, and an htmx update pushes that URL.
     """
-    form, filters = _filter_form(request.form)
+    officers = staff.officers(get_db())
+    form, filters = _filter_form(request.form, officers)
     search_form = SearchForm()
     if not search_form.validate():
         search_form.search.data = (search_form.search.data or "")[:100]
@@ -103,7 +108,8 @@ def search():
     filtered_url = url_for("register.index", **filters.query_args())
     if not filters.search and not is_htmx():
         return redirect(filtered_url)
-    response = _list_page(form, filters, search_form, max(search_form.sida.data or 1, 1))
+    page = max(search_form.sida.data or 1, 1)
+    response = _list_page(form, filters, search_form, page, officers)
     return push_url(response, filtered_url)
 
 
