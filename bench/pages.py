@@ -31,7 +31,6 @@ from pathlib import Path
 sys.path[:1] = [str(Path(__file__).resolve().parents[1])]
 
 import sqlalchemy as sa  # noqa: E402
-from kaa_web.demo_data import seed_schools  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 from tests.views.test_school_reports import dropout  # noqa: E402
 
@@ -39,6 +38,7 @@ from bench.load import _students  # noqa: E402
 from bench.register import _token, seed  # noqa: E402
 from kaa_web import create_app, migrate  # noqa: E402
 from kaa_web.db import create_engine  # noqa: E402
+from kaa_web.demo import seed_schools  # noqa: E402
 from kaa_web.demo_directory import settings_for, start_directory  # noqa: E402
 from kaa_web.models.register import District, Youth  # noqa: E402
 from kaa_web.models.school_reports import SchoolUnit  # noqa: E402
